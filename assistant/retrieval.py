@@ -1,0 +1,148 @@
+"""Retrieval: dense (Chroma) and BM25 (bm25s) rankings fused by reciprocal rank fusion.
+
+Both rankings are always computed (the question is embedded once either way), so every passage
+carries its cosine similarity to the question, which the answerer uses to judge evidence strength;
+the mode only decides which ranking orders the passages.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from .chunking import Chunk
+from .config import RETRIEVAL_MODES
+from .store import NoteStore
+from .text import tokenize
+
+RRF_K = 60  # the constant from Cormack et al.; dampens the weight of top ranks
+CANDIDATES = 20  # per ranking, before fusion
+
+
+@dataclass
+class Passage:
+    """A retrieved chunk with its scores. `score` is the ranking score of the mode used."""
+
+    chunk: Chunk
+    score: float
+    similarity: float
+    dense_rank: int | None = None
+    bm25_rank: int | None = None
+    bm25_score: float = 0.0
+
+
+@dataclass
+class Retrieval:
+    passages: list[Passage]
+    query_vector: np.ndarray
+    mode: str
+
+
+class LexicalIndex:
+    """BM25 over every chunk's heading path and text; immutable once built."""
+
+    def __init__(self, chunks: list[Chunk]) -> None:
+        import bm25s
+
+        self.chunks = chunks
+        self.by_id = {c.id: i for i, c in enumerate(chunks)}
+        self.document_frequency: dict[str, int] = {}
+        corpus_tokens = []
+        for chunk in chunks:
+            tokens = tokenize(chunk.embedding_text)
+            corpus_tokens.append(tokens or ["\x00empty"])
+            for token in set(tokens):
+                self.document_frequency[token] = self.document_frequency.get(token, 0) + 1
+        self._bm25 = None
+        if chunks:
+            self._bm25 = bm25s.BM25()
+            self._bm25.index(corpus_tokens, show_progress=False)
+
+    def __len__(self) -> int:
+        return len(self.chunks)
+
+    def idf(self, token: str) -> float:
+        n = len(self.chunks) or 1
+        return float(np.log(1 + (n - self.document_frequency.get(token, 0) + 0.5) / (self.document_frequency.get(token, 0) + 0.5)))
+
+    def search(self, query: str, k: int) -> list[tuple[int, float]]:
+        tokens = [t for t in tokenize(query) if t in self.document_frequency]
+        if not tokens or self._bm25 is None:
+            return []
+        k = min(k, len(self.chunks))
+        docs, scores = self._bm25.retrieve([tokens], k=k, show_progress=False, n_threads=1)
+        return [(int(d), float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
+
+
+def reciprocal_rank_fusion(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
+    """RRF scores of ids over several rankings (best first)."""
+    fused: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking):
+            fused[item] = fused.get(item, 0.0) + 1.0 / (k + rank + 1)
+    return fused
+
+
+class HybridRetriever:
+    def __init__(self, store: NoteStore, lexical: LexicalIndex) -> None:
+        self.store = store
+        self.lexical = lexical
+        self._lock = threading.Lock()
+
+    def retrieve(self, query: str, k: int, mode: str = "hybrid", query_vector: np.ndarray | None = None) -> Retrieval:
+        if mode not in RETRIEVAL_MODES:
+            raise ValueError(f"unknown retrieval mode {mode!r}: choose one of {', '.join(RETRIEVAL_MODES)}")
+        if query_vector is None:
+            query_vector = np.asarray(self.store.embeddings.encode([query])[0], dtype=np.float32)
+        depth = max(CANDIDATES, 3 * k)
+        dense_hits = self.store.search(query_vector.tolist(), depth) if len(self.lexical) else []
+        bm25_hits = self.lexical.search(query, depth)
+
+        chunks: dict[str, Chunk] = {}
+        similarity: dict[str, float] = {}
+        dense_rank: dict[str, int] = {}
+        for rank, hit in enumerate(dense_hits):
+            chunks[hit.chunk.id] = hit.chunk
+            similarity[hit.chunk.id] = hit.similarity
+            dense_rank[hit.chunk.id] = rank
+        bm25_rank: dict[str, int] = {}
+        bm25_score: dict[str, float] = {}
+        for rank, (index, score) in enumerate(bm25_hits):
+            chunk = self.lexical.chunks[index]
+            chunks.setdefault(chunk.id, chunk)
+            bm25_rank[chunk.id] = rank
+            bm25_score[chunk.id] = score
+
+        if mode == "dense":
+            order = {cid: similarity[cid] for cid in dense_rank}
+        elif mode == "bm25":
+            order = dict(bm25_score)
+        else:
+            order = reciprocal_rank_fusion(
+                [sorted(dense_rank, key=dense_rank.get), sorted(bm25_rank, key=bm25_rank.get)]
+            )
+        top = sorted(order, key=lambda cid: (-order[cid], cid))[:k]
+        missing = [cid for cid in top if cid not in similarity]
+        if missing:
+            similarity.update(self._similarities(missing, query_vector))
+        passages = [
+            Passage(
+                chunk=chunks[cid],
+                score=round(float(order[cid]), 6),
+                similarity=float(similarity.get(cid, 0.0)),
+                dense_rank=dense_rank.get(cid),
+                bm25_rank=bm25_rank.get(cid),
+                bm25_score=bm25_score.get(cid, 0.0),
+            )
+            for cid in top
+        ]
+        return Retrieval(passages=passages, query_vector=query_vector, mode=mode)
+
+    def _similarities(self, ids: list[str], query_vector: np.ndarray) -> dict[str, float]:
+        got = self.store.vectorstore.get(ids=ids, include=["embeddings"])
+        return {
+            cid: float(np.dot(np.asarray(vector, dtype=np.float32), query_vector))
+            for cid, vector in zip(got["ids"], got["embeddings"])
+        }

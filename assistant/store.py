@@ -1,0 +1,191 @@
+"""Store: the Chroma vector store (through langchain-chroma) and the ingest manifest.
+
+`make_client` is the one place a Chroma client is built: an embedded `PersistentClient` under the data
+dir, or a `chromadb.HttpClient` when `STUDY_CHROMA_HOST`/`STUDY_CHROMA_PORT` are set. Telemetry is off.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .chunking import Chunk
+from .config import Settings
+
+REBUILD_HINT = "run `study ingest --rebuild` to rebuild the index from your notes"
+
+
+class StoreError(RuntimeError):
+    """The index cannot be opened or used; the message names the remedy."""
+
+
+def make_client(settings: Settings):
+    """A Chroma client for these settings (embedded unless a server is configured)."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.uses_chroma_server:
+        try:
+            return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+        except Exception as error:
+            raise StoreError(
+                f"cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port} ({error}); "
+                "start it with `chroma run`, or unset STUDY_CHROMA_HOST/STUDY_CHROMA_PORT to use the embedded store"
+            ) from error
+    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+    except Exception as error:
+        raise StoreError(f"the index in {settings.chroma_dir} cannot be opened ({error}); {REBUILD_HINT}") from error
+
+
+@dataclass
+class ScoredChunk:
+    chunk: Chunk
+    similarity: float
+
+
+class NoteStore:
+    """Chunks with their embeddings in one Chroma collection (cosine space)."""
+
+    def __init__(self, settings: Settings, embeddings) -> None:
+        from langchain_chroma import Chroma
+
+        self.settings = settings
+        self.embeddings = embeddings
+        self._lock = threading.RLock()
+        self.client = make_client(settings)
+        try:
+            self.vectorstore = Chroma(
+                client=self.client,
+                collection_name=settings.collection,
+                embedding_function=embeddings,
+                collection_configuration={"hnsw": {"space": "cosine"}},
+            )
+        except Exception as error:
+            raise StoreError(f"the index collection cannot be opened ({error}); {REBUILD_HINT}") from error
+
+    def count(self) -> int:
+        try:
+            return self.vectorstore._collection.count()
+        except Exception as error:
+            raise StoreError(f"the index cannot be read ({error}); {REBUILD_HINT}") from error
+
+    def add(self, chunks: list[Chunk]) -> None:
+        """Embed and upsert chunks (the stored document is the heading path plus the passage)."""
+        if not chunks:
+            return
+        with self._lock:
+            self.vectorstore.add_texts(
+                texts=[c.embedding_text for c in chunks],
+                metadatas=[c.metadata() for c in chunks],
+                ids=[c.id for c in chunks],
+            )
+
+    def delete(self, ids: list[str]) -> None:
+        if ids:
+            with self._lock:
+                for start in range(0, len(ids), 5000):
+                    self.vectorstore.delete(ids=ids[start : start + 5000])
+
+    def ids_for_source(self, source: str) -> list[str]:
+        return list(self.vectorstore.get(where={"source": source}, include=[])["ids"])
+
+    def existing_ids(self, ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(ids), 5000):
+            found.update(self.vectorstore.get(ids=ids[start : start + 5000], include=[])["ids"])
+        return found
+
+    def all_chunks(self, page: int = 5000) -> list[Chunk]:
+        chunks: list[Chunk] = []
+        offset = 0
+        try:
+            while True:
+                got = self.vectorstore.get(include=["documents", "metadatas"], limit=page, offset=offset)
+                for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+                    chunks.append(Chunk.from_stored(cid, doc or "", meta or {}))
+                if len(got["ids"]) < page:
+                    break
+                offset += page
+        except StoreError:
+            raise
+        except Exception as error:
+            raise StoreError(f"the index cannot be read ({error}); {REBUILD_HINT}") from error
+        chunks.sort(key=lambda c: (c.source, c.position))
+        return chunks
+
+    def search(self, query_vector: list[float], k: int) -> list[ScoredChunk]:
+        """Nearest chunks by cosine similarity."""
+        k = max(1, min(k, self.count() or 1))
+        # langchain-chroma hands back Chroma's raw cosine distance here; similarity = 1 - distance.
+        results = self.vectorstore.similarity_search_by_vector_with_relevance_scores(query_vector, k=k)
+        return [
+            ScoredChunk(Chunk.from_stored(doc.id, doc.page_content, doc.metadata), 1.0 - float(distance))
+            for doc, distance in results
+        ]
+
+    def reset(self) -> None:
+        """Drop every chunk (for `--rebuild`)."""
+        with self._lock:
+            self.vectorstore.reset_collection()
+
+
+def wipe_embedded_store(settings: Settings) -> None:
+    """Remove the embedded index folder entirely: the remedy for a corrupted store."""
+    if not settings.uses_chroma_server and settings.chroma_dir.exists():
+        shutil.rmtree(settings.chroma_dir)
+
+
+# --- manifest ------------------------------------------------------------------------------------
+
+
+@dataclass
+class FileRecord:
+    path: str
+    sha256: str
+    size: int
+    mtime_ns: int
+    chunk_ids: list[str]
+
+
+@dataclass
+class Manifest:
+    """Which files are indexed, by hash, and their chunk ids. Written only after the chunks it records
+    are committed to the store, so a crash leaves it behind the store, never ahead of it."""
+
+    embedding_model: str = ""
+    files: dict[str, FileRecord] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> "Manifest":
+        if not path.exists():
+            return cls()
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            return cls(
+                embedding_model=raw.get("embedding_model", ""),
+                files={source: FileRecord(**record) for source, record in raw.get("files", {}).items()},
+            )
+        except (OSError, ValueError, TypeError) as error:
+            raise StoreError(f"the ingest manifest {path} is damaged ({error}); {REBUILD_HINT}") from error
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload = {
+            "embedding_model": self.embedding_model,
+            "files": {source: vars(record) for source, record in sorted(self.files.items())},
+        }
+        # Write-then-rename: a reader never sees half a manifest, even if we are killed mid-write.
+        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".manifest-", suffix=".json")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(payload, out, indent=1)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)

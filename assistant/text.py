@@ -1,0 +1,71 @@
+"""Text utilities shared by retrieval, answering and practice: one tokenizer, one notion of a "term"."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import Stemmer
+
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\-]*")
+_stemmer = Stemmer.Stemmer("english")
+
+# English function words plus question scaffolding that carries no topic.
+STOPWORDS = frozenset(
+    """
+    a about above after again against all also am an and any are aren't as at be because been before being
+    below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during
+    each etc e.g eg i.e ie few for from further had hadn't has hasn't have haven't having he her here hers herself
+    him himself his how i if in into is isn't it it's its itself just let's like may me might more most must
+    mustn't my myself no nor not now of off on once only or other ought our ours ourselves out over own same
+    shall shan't she should shouldn't so some such than that that's the their theirs them themselves then there
+    these they this those through to too under until up upon us very via was wasn't we were weren't what when
+    where which while who whom why will with won't would wouldn't you your yours yourself yourselves
+    need needs needed want wants wanted use uses used using should best way ways one ones something thing things
+    which what whats what's how team company teams companies organization organisation organizations we our us
+    """.split()
+)
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens, hyphens and apostrophes split off."""
+    return [w.strip("'-") for w in _WORD.findall(text.lower()) if w.strip("'-")]
+
+
+def tokenize(text: str) -> list[str]:
+    """Stemmed content tokens: what BM25 indexes and what lexical overlap compares.
+    Hyphenated words count both whole and by part ("near-real-time" matches "real time")."""
+    tokens: list[str] = []
+    for word in words(text):
+        parts = [p for p in word.split("-") if p] if "-" in word else [word]
+        if len(parts) > 1:
+            parts.append(word.replace("-", ""))
+        for part in parts:
+            if part not in STOPWORDS and (len(part) > 1 or part.isdigit()):
+                tokens.append(stem(part))
+    return tokens
+
+
+def content_terms(text: str) -> set[str]:
+    return set(tokenize(text))
+
+
+def normalise_space(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def strip_markdown(text: str) -> str:
+    """A passage's text without list markers, emphasis or table pipes, for sentences and overlap."""
+    lines = []
+    for line in text.split("\n"):
+        line = re.sub(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+", "", line)
+        line = line.replace("**", "").replace("`", "")
+        if re.fullmatch(r"\s*\|?[\s:|-]+\|?\s*", line):
+            continue
+        lines.append(line.strip(" |"))
+    return "\n".join(l for l in lines if l)
