@@ -7,6 +7,7 @@ the mode only decides which ranking orders the passages.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from .config import RETRIEVAL_MODES
 from .store import NoteStore
 from .text import tokenize
 
+_LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z][a-z\-]+")
 RRF_K = 60  # the constant from Cormack et al.; dampens the weight of top ranks
 CANDIDATES = 20  # per ranking, before fusion
 
@@ -49,8 +51,11 @@ class LexicalIndex:
         self.chunks = chunks
         self.by_id = {c.id: i for i, c in enumerate(chunks)}
         self.document_frequency: dict[str, int] = {}
+        # Words the notes write in lower case somewhere: common words, not names (see statements.py).
+        self.lowercase_words: set[str] = set()
         corpus_tokens = []
         for chunk in chunks:
+            self.lowercase_words.update(_LOWER_WORD.findall(chunk.text))
             tokens = tokenize(chunk.embedding_text)
             corpus_tokens.append(tokens or ["\x00empty"])
             for token in set(tokens):

@@ -1,0 +1,182 @@
+"""The `Assistant`: one entry object over the pipeline. The CLI and the UI are thin layers over it."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .answering import Answer, DefaultAnswerer, retrieval_query
+from .config import RETRIEVAL_MODES, Settings
+from .embeddings import SentenceTransformerEmbeddings
+from .ingest import IngestReport, Ingestor, ProgressCallback
+from .retrieval import HybridRetriever, LexicalIndex, Retrieval
+from .statements import Vocabulary
+from .store import NoteStore, StoreError, wipe_embedded_store
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+@dataclass
+class _Index:
+    """Everything derived from the stored chunks, swapped whole after an ingest."""
+
+    lexical: LexicalIndex
+    retriever: HybridRetriever
+    answerer: DefaultAnswerer
+
+
+@dataclass
+class SourceInfo:
+    source: str
+    chunks: int
+    sections: dict[str, int]
+
+
+def clean_question(text: object, limit: int) -> tuple[str, list[str]]:
+    """A question made safe to process, and notices about what was changed."""
+    notices: list[str] = []
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    # Lone surrogates cannot be encoded; replace them rather than fail.
+    cleaned = text.encode("utf-8", "replace").decode("utf-8")
+    if cleaned != text:
+        notices.append("Some characters could not be read and were replaced.")
+    cleaned = unicodedata.normalize("NFKC", cleaned)
+    stripped = _CONTROL.sub(" ", cleaned)
+    if stripped != cleaned:
+        notices.append("Control characters were removed from the question.")
+    stripped = re.sub(r"\s+", " ", stripped).strip()
+    if len(stripped) > limit:
+        notices.append(f"The question was {len(stripped):,} characters long; only the first {limit:,} were used.")
+        stripped = stripped[:limit].rsplit(" ", 1)[0] or stripped[:limit]
+    return stripped, notices
+
+
+class Assistant:
+    """Ingest notes, ask questions, get cited answers. Thread-safe for concurrent `ask` calls."""
+
+    def __init__(self, settings: Settings | None = None, embeddings: SentenceTransformerEmbeddings | None = None):
+        self.settings = settings or Settings()
+        self.embeddings = embeddings or SentenceTransformerEmbeddings(self.settings.embedding_model)
+        self._store: NoteStore | None = None
+        self._index: _Index | None = None
+        self._lock = threading.RLock()
+        self._ingest_lock = threading.Lock()
+
+    # --- the store and the derived index ------------------------------------------------------
+
+    @property
+    def store(self) -> NoteStore:
+        if self._store is None:
+            with self._lock:
+                if self._store is None:
+                    self._store = NoteStore(self.settings, self.embeddings)
+        return self._store
+
+    def _build_index(self) -> _Index:
+        chunks = self.store.all_chunks()
+        lexical = LexicalIndex(chunks)
+        vocabulary = Vocabulary(lexical.lowercase_words)
+        answerer = DefaultAnswerer(lexical, vocabulary, self.settings.min_similarity)
+        return _Index(lexical=lexical, retriever=HybridRetriever(self.store, lexical), answerer=answerer)
+
+    @property
+    def index(self) -> _Index:
+        if self._index is None:
+            with self._lock:
+                if self._index is None:
+                    self._index = self._build_index()
+        return self._index
+
+    def is_empty(self) -> bool:
+        return self.store.count() == 0
+
+    # --- ingest -----------------------------------------------------------------------------
+
+    def ingest(
+        self, paths: list[Path] | None = None, rebuild: bool = False, progress: ProgressCallback | None = None
+    ) -> IngestReport:
+        with self._ingest_lock:
+            if rebuild and not self.settings.uses_chroma_server:
+                # A corrupted embedded store cannot even be opened: start from an empty folder.
+                with self._lock:
+                    self._store = None
+                    self._index = None
+                wipe_embedded_store(self.settings)
+                if self.settings.manifest_path.exists():
+                    self.settings.manifest_path.unlink()
+            report = Ingestor(self.settings, self.store).run(paths=paths, rebuild=rebuild, progress=progress)
+            if report.changed_anything or self._index is None:
+                fresh = self._build_index()
+                with self._lock:
+                    self._index = fresh  # swapped whole: concurrent askers see the old or the new index
+            return report
+
+    def ensure_ingested(self, progress: ProgressCallback | None = None) -> IngestReport | None:
+        """On first use with an empty store, index the configured corpus."""
+        if self.is_empty():
+            return self.ingest(progress=progress)
+        return None
+
+    def warm_up(self) -> None:
+        """Load the model and the index now rather than on the first question."""
+        self.embeddings.encode(["warm up"])
+        _ = self.index
+
+    # --- ask --------------------------------------------------------------------------------
+
+    def retrieve(self, question: str, mode: str | None = None, top_k: int | None = None,
+                 history: list[dict] | None = None) -> Retrieval:
+        mode = mode or self.settings.mode
+        index = self.index
+        query = retrieval_query(question, history)
+        vector = np.asarray(self.embeddings.encode([query])[0], dtype=np.float32)
+        return index.retriever.retrieve(query, top_k or self.settings.top_k, mode=mode, query_vector=vector)
+
+    def ask(self, question: object, history: list[dict] | None = None, mode: str | None = None,
+            top_k: int | None = None) -> Answer:
+        started = time.perf_counter()
+        text, notices = clean_question(question, self.settings.max_question_chars)
+        if mode is not None and mode not in RETRIEVAL_MODES:
+            raise ValueError(f"unknown retrieval mode {mode!r}: choose one of {', '.join(RETRIEVAL_MODES)}")
+        if not re.search(r"\w", text):
+            answer = Answer(
+                question=text,
+                answer="Please type a question about your notes.",
+                abstained=True,
+                notices=notices + ["The question was empty."],
+            )
+        else:
+            index = self.index
+            if len(index.lexical) == 0:
+                answer = Answer(
+                    question=text,
+                    answer="Your notes index is empty: add notes and run `study ingest` first.",
+                    abstained=True,
+                    notices=notices + ["No notes are indexed."],
+                )
+            else:
+                retrieval = self.retrieve(text, mode=mode, top_k=top_k, history=history)
+                answer = index.answerer.answer(text, retrieval, history=history)
+                answer.notices = notices + answer.notices
+        answer.latency_ms = (time.perf_counter() - started) * 1000
+        return answer
+
+    # --- library ----------------------------------------------------------------------------
+
+    def sources(self) -> list[SourceInfo]:
+        infos: dict[str, SourceInfo] = {}
+        for chunk in self.index.lexical.chunks:
+            info = infos.setdefault(chunk.source, SourceInfo(chunk.source, 0, {}))
+            info.chunks += 1
+            info.sections[chunk.section] = info.sections.get(chunk.section, 0) + 1
+        return sorted(infos.values(), key=lambda i: i.source)
+
+
+__all__ = ["Assistant", "StoreError", "clean_question"]
