@@ -9,8 +9,11 @@ and its passage match the question. Weak evidence means abstention, never a gues
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import asdict, dataclass, field
 from typing import Protocol
+
+import numpy as np
 
 from .retrieval import LexicalIndex, Passage, Retrieval
 from .statements import (
@@ -21,13 +24,15 @@ from .statements import (
     VENDOR_WORDS,
     Vocabulary,
     canonical_key,
+    english_frequency,
     named_spans,
     parse_passage,
 )
-from .text import STOPWORDS, normalise_space, tokenize, words
+from .text import STOPWORDS, normalise_space, stem, tokenize, words
 
 NOT_COVERED = "Your notes don't cover this."
 MAX_POINTS = 3
+FOREIGN_NAME_MARGIN = 0.10  # the extra evidence needed when the question names things the notes never do
 
 
 @dataclass
@@ -91,14 +96,16 @@ class Answerer(Protocol):
 # --- the question -----------------------------------------------------------------------------
 
 _ASKS_FOR_CHOICE = re.compile(
-    r"\b(which|what)\b(?:\s+\S+){0,3}?\s+(service|services|tool|tools|solution|option|approach|product|"
+    r"\b(which|what)\b(?:\s+\S+){0,4}?\s+(service|services|tool|tools|solution|option|approach|product|"
     r"offering|technology|platform|choice|aws|amazon|azure|gcp|google)\b"
     r"|\bshould\s+(?:we|i|they|you|it|the\s+\w+|our\s+\w+)\b(?:\s+\S+){0,3}?\s+(use|choose|pick|enable|adopt|"
     r"implement|deploy|select|go|migrate|convert|export|consider)\b"
+    r"|\b(?:should|must|would|could|can)\s+(?:\w+\s+)?be\s+(?:used|chosen|enabled|adopted|deployed)\b"
     r"|\b(recommend\w*|best (?:way|option|choice|service|fit)|most (?:suitable|appropriate|cost-effective|operationally)"
     r"|least operational|fits?\b|what (?:should|would|could|can) (?:we|i|they|you) use|where should)",
     re.IGNORECASE,
 )
+_YES_NO = re.compile(r"^\s*(can|could|does|do|did|is|are|was|were|will|would|has|have|should)\b", re.IGNORECASE)
 _FOLLOW_UP = re.compile(
     r"^\s*(and|but|or|also|then|so|what about|how about|what if|if|instead|same|ok|okay)\b"
     r"|\b(it|that|this|they|them|those|these|one)\b",
@@ -113,6 +120,7 @@ class Question:
     asks_choice: bool
     named: list[str]  # names the question itself mentions
     options: list[str]  # "X or Y": the answer must be one of these
+    negated: set[str] = field(default_factory=set)  # terms the question rules out
 
     @property
     def terms(self) -> set[str]:
@@ -139,6 +147,22 @@ def is_follow_up(question: str) -> bool:
     return bool(_FOLLOW_UP.search(question)) and len(content) <= 8 or len(content) <= 2
 
 
+_NEGATOR = re.compile(
+    r"\b(?:no|not|without|never|none|nothing|don't|doesn't|isn't|aren't|aren't|won't|cannot|can't|neither|nor)\s+"
+    r"((?:[\w'-]+\s+){0,2}[\w'-]+)",
+    re.IGNORECASE,
+)
+
+
+def negated_terms(question: str) -> set[str]:
+    """Terms the question rules out ("no existing Kafka code"), except words that are themselves
+    the negated idea in notes ("no-code", "without coding" match "no-code" tools)."""
+    found: set[str] = set()
+    for match in _NEGATOR.finditer(question):
+        found.update(tokenize(match.group(1)))
+    return found - {stem("code"), stem("coding"), stem("server"), stem("servers")}
+
+
 def analyse_question(question: str, history: list[dict] | None, vocabulary: Vocabulary) -> Question:
     weights: dict[str, float] = {}
     previous = previous_question(history)
@@ -146,18 +170,62 @@ def analyse_question(question: str, history: list[dict] | None, vocabulary: Voca
     if follow_up:
         for term in tokenize(previous):
             weights[term] = 0.5
+    negated = negated_terms(question)
     for term in tokenize(question):
-        weights[term] = 1.0
+        # "no existing Kafka code": what the question rules out must not pull answers toward it.
+        weights[term] = 0.0 if term in negated else 1.0
+    weights = {t: w for t, w in weights.items() if w > 0}
     scope = f"{previous} {question}" if follow_up else question
     named = named_spans(scope, vocabulary)
     options: list[str] = []
-    for match in re.finditer(r"([^,;?]+?)\s+(?:or|vs\.?|versus)\s+([^,;?]+)", question):
+    yes_no = bool(_YES_NO.match(question)) and not re.search(r"\bor\s+(?:\S+\s+){0,3}\S+\?\s*$", question)
+    for match in re.finditer(r"([^,;?]+?)\s+(?:or|vs\.?|versus)\s+([^,;?]+)", "" if yes_no else question):
         left = named_spans(match.group(1), vocabulary)
         right = named_spans(match.group(2), vocabulary)
         if left and right:
             options = [left[-1], right[0]]
-    asks = bool(_ASKS_FOR_CHOICE.search(question)) or bool(options) or (follow_up and bool(_ASKS_FOR_CHOICE.search(scope)))
-    return Question(text=question, weights=weights, asks_choice=asks, named=named, options=options)
+    asks = not yes_no and bool(_ASKS_FOR_CHOICE.search(question)) or bool(options) or (follow_up and bool(_ASKS_FOR_CHOICE.search(scope)))
+    return Question(text=question, weights=weights, asks_choice=asks, named=named, options=options, negated=negated)
+
+
+def statement_embedding_text(chunk, statement: Statement) -> str:
+    """A line with the headings it sits under, so "Simplified option for new projects" keeps its topic."""
+    leaf = chunk.section.split(" > ")[-1] if chunk.section else ""
+    context = f"{statement.context}: " if statement.context and statement.context not in statement.text else ""
+    return f"{leaf}: {context}{statement.text}" if leaf else f"{context}{statement.text}"
+
+
+class StatementVectors:
+    """Embeddings of each passage's statements, computed once per chunk on first need and kept."""
+
+    def __init__(self, encode, capacity: int = 50_000) -> None:
+        self._encode = encode
+        self._vectors: dict[str, np.ndarray] = {}
+        self._capacity = capacity
+        self._lock = threading.Lock()
+
+    def get(self, chunk, texts: list[str]) -> np.ndarray:
+        vectors = self._vectors.get(chunk.id)
+        if vectors is None or len(vectors) != len(texts):
+            vectors = np.asarray(self._encode(texts), dtype=np.float32) if texts else np.zeros((0, 1), np.float32)
+            with self._lock:
+                if len(self._vectors) >= self._capacity:
+                    self._vectors.pop(next(iter(self._vectors)))
+                self._vectors[chunk.id] = vectors
+        return vectors
+
+    def precompute(self, items: list[tuple[object, list[str]]], batch: int = 256) -> None:
+        """Embed the statements of many chunks in large batches (much faster than one by one)."""
+        todo = [(chunk, texts) for chunk, texts in items if chunk.id not in self._vectors and texts]
+        for start in range(0, len(todo), batch):
+            group = todo[start : start + batch]
+            flat = [text for _, texts in group for text in texts]
+            encoded = np.asarray(self._encode(flat), dtype=np.float32)
+            offset = 0
+            with self._lock:
+                for chunk, texts in group:
+                    self._vectors[chunk.id] = encoded[offset : offset + len(texts)]
+                    offset += len(texts)
 
 
 # --- scoring ----------------------------------------------------------------------------------
@@ -175,11 +243,16 @@ class DefaultAnswerer:
 
     name = "default"
 
-    def __init__(self, lexical: LexicalIndex, vocabulary: Vocabulary, min_similarity: float) -> None:
+    def __init__(self, lexical: LexicalIndex, vocabulary: Vocabulary, min_similarity: float,
+                 statement_vectors: "StatementVectors") -> None:
         self.lexical = lexical
         self.vocabulary = vocabulary
         self.min_similarity = min_similarity
+        self.vectors = statement_vectors
         self._parsed: dict[str, ParsedPassage] = {}
+
+    def statement_vectors(self, passage: Passage, parsed: ParsedPassage) -> np.ndarray:
+        return self.vectors.get(passage.chunk, [statement_embedding_text(passage.chunk, s) for s in parsed.statements])
 
     def parsed(self, passage: Passage) -> ParsedPassage:
         parsed = self._parsed.get(passage.chunk.id)
@@ -188,14 +261,17 @@ class DefaultAnswerer:
             self._parsed[passage.chunk.id] = parsed
         return parsed
 
-    def _coverage(self, question: Question, terms: frozenset[str] | set[str]) -> float:
+    def _coverage(self, question: Question, terms: frozenset[str] | set[str], ignore: frozenset[str] = frozenset()) -> float:
         """IDF-weighted share of the question's terms that `terms` contains."""
-        total = sum(self.lexical.idf(t) * w for t, w in question.weights.items())
+        weights = {t: w for t, w in question.weights.items() if t not in ignore} or question.weights
+        total = sum(self.lexical.idf(t) * w for t, w in weights.items())
         if total <= 0:
             return 0.0
-        return sum(self.lexical.idf(t) * w for t, w in question.weights.items() if t in terms) / total
+        return sum(self.lexical.idf(t) * w for t, w in weights.items() if t in terms) / total
 
     def evidence_strength(self, question: Question, retrieval: Retrieval) -> float:
+        """How well the best passage covers the question: its cosine similarity, plus a little for
+        sharing the question's rarer terms."""
         if not retrieval.passages:
             return 0.0
         best = max(p.similarity for p in retrieval.passages)
@@ -204,20 +280,48 @@ class DefaultAnswerer:
         )
         return best + 0.25 * lexical
 
+    def foreign_names(self, question: str) -> list[str]:
+        """Names in the question that the notes never mention ("DynamoDB", "Oracle"): a sign the
+        question is about something else, even when its wording is close to the notes."""
+        found = []
+        for position, token in enumerate(re.findall(r"[A-Za-z][A-Za-z0-9]*|\d+[A-Za-z]+\w*", question)):
+            low = token.lower()
+            if low in STOPWORDS or stem(low) in self.lexical.document_frequency or low in self.vocabulary.lowercase:
+                continue
+            name_like = (token[:1].isupper() and position > 0) or token.isupper() or any(ch.isdigit() for ch in token)
+            rare = english_frequency(low) < 2.5
+            if name_like or rare:
+                found.append(token)
+        return found
+
+    def covers(self, question: Question, retrieval: Retrieval) -> bool:
+        threshold = self.min_similarity + (FOREIGN_NAME_MARGIN if self.foreign_names(question.text) else 0.0)
+        return self.evidence_strength(question, retrieval) >= threshold
+
     def answer(self, question_text: str, retrieval: Retrieval, history: list[dict] | None = None) -> Answer:
         question = analyse_question(question_text, history, self.vocabulary)
-        if not retrieval.passages or self.evidence_strength(question, retrieval) < self.min_similarity:
+        if not retrieval.passages or not self.covers(question, retrieval):
             return self.abstain(question_text, retrieval)
 
         scored: list[tuple[float, Passage, Statement]] = []
+        negated = question.negated
         for passage in retrieval.passages:
             parsed = self.parsed(passage)
             weight = max(passage.similarity, 0.05)
             section_terms = frozenset(tokenize(passage.chunk.section))
-            for statement in parsed.statements:
-                own = self._coverage(question, statement.own_terms | _label_terms(statement))
+            passage_terms = frozenset(tokenize(passage.chunk.embedding_text))
+            vectors = self.statement_vectors(passage, parsed)
+            meanings = vectors @ retrieval.query_vector if len(vectors) else []
+            for statement, meaning in zip(parsed.statements, meanings):
+                # Terms the section heading already has ("file system" in "File Systems in EMR") do not
+                # tell its lines apart; the rest of the question does.
+                own = self._coverage(question, statement.own_terms | _label_terms(statement), ignore=section_terms)
                 group = self._coverage(question, parsed.group_terms.get(statement.group, frozenset()) | section_terms)
-                relevance = 0.6 * own + 0.4 * group
+                whole = self._coverage(question, passage_terms)
+                # What the line means (its embedding) and what it says (shared terms) both count.
+                relevance = 0.4 * max(float(meaning), 0.0) + 0.3 * own + 0.15 * group + 0.15 * whole
+                if negated and statement.own_terms & negated:
+                    relevance *= 0.6  # it is about what the question rules out
                 # Squared: a line that matches the question twice as well counts four times as much.
                 scored.append((weight * (0.05 + relevance) ** 2, passage, statement))
         if not scored:
@@ -236,8 +340,8 @@ class DefaultAnswerer:
         return any(not self.vocabulary.is_common(w) for w in words_)
 
     def _recommend(self, question: Question, scored) -> tuple[str | None, list]:
-        asked = {canonical_key(n) for n in question.named}
         allowed = {canonical_key(o) for o in question.options}
+        question_terms = set(tokenize(question.text))
         candidates: dict[str, _Candidate] = {}
         for score, passage, statement in scored:
             for name, role in statement.subjects:
@@ -246,13 +350,15 @@ class DefaultAnswerer:
                     continue
                 if allowed and key not in allowed:
                     continue
-                if not allowed and key in asked and role < ROLE_FIT:
+                # A name the question already uses is context, not the answer ("our EMR clusters ...").
+                asked = set(key.split()) <= question_terms
+                if not allowed and asked and role < ROLE_FIT:
                     continue
                 factor = role * (0.3 if statement.distractor and role <= ROLE_MENTION else 1.0)
                 candidate = candidates.setdefault(key, _Candidate(name))
                 if len(name) > len(candidate.name) and canonical_key(name) == key:
                     candidate.name = name
-                candidate.score += score * factor * (0.35 if key in asked and not allowed else 1.0)
+                factor *= 0.35 if asked and not allowed else 1.0
                 candidate.support.append((score * factor, passage, statement))
         if not candidates:
             return None, []
@@ -295,7 +401,7 @@ class DefaultAnswerer:
                         points.append((passage, statement))
         else:
             best_score, best_passage, best_statement = max(scored, key=lambda s: (s[0], -s[2].index))
-            sentence = _best_sentence(best_statement, question, self)
+            sentence = _with_context(best_statement, _best_sentence(best_statement, question, self))
             lead = f"{_as_sentence(sentence)} [{cite(best_passage)}]".replace(". [", " [") + "."
             lead = lead.replace("..", ".")
             seen = {best_statement.chunk_id + str(best_statement.index)}
@@ -309,7 +415,7 @@ class DefaultAnswerer:
 
         lines = [lead, ""]
         for passage, statement in points:
-            lines.append(f"- {_as_sentence(statement.text)} [{cite(passage)}]")
+            lines.append(f"- {_as_sentence(_with_context(statement, statement.text))} [{cite(passage)}]")
         text = "\n".join(lines).strip()
         citations = [
             Citation(
@@ -342,6 +448,13 @@ def _label_terms(statement: Statement) -> frozenset[str]:
 def _as_sentence(text: str) -> str:
     text = normalise_space(text).rstrip(" :")
     return text if text.endswith((".", "!", "?", ")", "`")) else text + "."
+
+
+def _with_context(statement: Statement, text: str) -> str:
+    """A child line reads with the short line it sits under ("JDBC / ODBC: Allows direct connections")."""
+    if statement.context and statement.depth > 0 and statement.context not in text:
+        return f"{statement.context.rstrip(':')}: {text}"
+    return text
 
 
 def _best_sentence(statement: Statement, question: Question, answerer: DefaultAnswerer) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .answering import Answer, DefaultAnswerer, retrieval_query
+from .answering import Answer, DefaultAnswerer, StatementVectors, retrieval_query, statement_embedding_text
 from .config import RETRIEVAL_MODES, Settings
 from .embeddings import SentenceTransformerEmbeddings
 from .ingest import IngestReport, Ingestor, ProgressCallback
@@ -19,6 +19,8 @@ from .retrieval import HybridRetriever, LexicalIndex, Retrieval
 from .statements import Vocabulary
 from .store import NoteStore, StoreError, wipe_embedded_store
 
+# Up to this many chunks, every statement is embedded when the index loads; beyond, on first need.
+PRECOMPUTE_STATEMENTS_UP_TO = 3000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -83,7 +85,16 @@ class Assistant:
         chunks = self.store.all_chunks()
         lexical = LexicalIndex(chunks)
         vocabulary = Vocabulary(lexical.lowercase_words)
-        answerer = DefaultAnswerer(lexical, vocabulary, self.settings.min_similarity)
+        previous = self._index.answerer.vectors if self._index is not None else None
+        vectors = previous or StatementVectors(self.embeddings.encode)
+        answerer = DefaultAnswerer(lexical, vocabulary, self.settings.min_similarity, vectors)
+        if len(chunks) <= PRECOMPUTE_STATEMENTS_UP_TO:
+            from .retrieval import Passage
+
+            vectors.precompute(
+                [(c, [statement_embedding_text(c, s) for s in answerer.parsed(Passage(c, 0.0, 0.0)).statements])
+                 for c in chunks]
+            )
         return _Index(lexical=lexical, retriever=HybridRetriever(self.store, lexical), answerer=answerer)
 
     @property

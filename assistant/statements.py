@@ -18,11 +18,11 @@ from .text import content_terms, stem
 
 # Roles, strongest first: how directly a statement puts its subject forward as the answer.
 ROLE_FIT = 1.0  # "Use X", "X is ideal for", "Solution: X", "X: Recommended when ..."
-ROLE_LABEL = 0.75  # "X: description"
-ROLE_SUBJECT = 0.6  # the first name in a line that has no label ("X lets you ...")
-ROLE_PARENT = 0.6  # a child line under "X:" or under a numbered item naming X
-ROLE_HEADING = 0.5  # the section is about X
-ROLE_MENTION = 0.3  # X merely appears
+ROLE_LABEL = 0.85  # "X: description"
+ROLE_PARENT = 0.8  # a child line under "X:" or under a numbered item naming X
+ROLE_HEADING = 0.75  # the section is about X
+ROLE_SUBJECT = 0.7  # the first name in a line that has no label ("X lets you ...")
+ROLE_MENTION = 0.25  # X merely appears
 
 _ITEM = re.compile(r"^(?P<indent>\s*)(?:(?P<bullet>[-*+])|(?P<num>\d{1,3})[.)])\s+(?P<text>.*)$")
 _LABEL = re.compile(r"^(?P<label>[^:]{1,70}?)\s*:\s*(?P<rest>.*)$")
@@ -276,8 +276,9 @@ def parse_passage(chunk: Chunk, vocabulary: Vocabulary) -> ParsedPassage:
             label, description = label_match.group("label").strip(), label_match.group("rest").strip()
         # A numbered or parent line that is just a name ("2. Amazon AppFlow:") names its children's subject.
         label_names = named_spans(label, vocabulary) if label else []
-        own_name = label_names[0] if label_names and len(label.split()) <= 7 else None
-        if own_name is None and not description and len(text.split()) <= 7:
+        bare_label = re.sub(r"\([^)]*\)", "", label or "")
+        own_name = label_names[0] if label_names and len(bare_label.split()) <= 7 else None
+        if own_name is None and label is None and len(text.split()) <= 7 and not text.endswith("."):
             names = named_spans(text, vocabulary)
             own_name = names[0] if names else None
         parent_line = next((p[3] for p in reversed(parents) if p[3]), None)
@@ -291,10 +292,10 @@ def parse_passage(chunk: Chunk, vocabulary: Vocabulary) -> ParsedPassage:
             clause_parents = parents if first or not own_name else parents + [(indent, own_name, label_names, None)]
             subjects = _subjects(clause_text, label if first else None, clause, clause_parents, heading_names, vocabulary)
             statement = _make_statement(chunk, len(statements), clause_text, label if first else None, clause,
-                                        group, depth, subjects)
+                                        group, depth, subjects, parent_line)
             statement.context = parent_line
             statements.append(statement)
-        is_heading_like = len(text.split()) <= 8 and (not description or text.endswith(":") or label and not description)
+        is_heading_like = len(text.split()) <= 8 and not text.endswith(".") and (label is None or not description)
         parents_entry_line = text.rstrip(":") if is_heading_like else None
         parents.append((indent, own_name, label_names, parents_entry_line))
     group_terms: dict[int, set[str]] = {}
@@ -307,8 +308,8 @@ def parse_passage(chunk: Chunk, vocabulary: Vocabulary) -> ParsedPassage:
     )
 
 
-def _make_statement(chunk, index, text, label, description, group, depth, subjects) -> Statement:
-    own = frozenset(content_terms(text))
+def _make_statement(chunk, index, text, label, description, group, depth, subjects, context=None) -> Statement:
+    own = frozenset(content_terms(text if not context else f"{context} {text}"))
     return Statement(
         chunk_id=chunk.id,
         index=index,
@@ -332,10 +333,15 @@ def _subjects(text, label, description, parents, heading_names, vocabulary) -> l
             found[name] = max(found.get(name, 0.0), role)
 
     parent_subject = next((p[1] for p in reversed(parents) if p[1]), None)
-    label_is_fit = bool(label and _FIT_LABELS.search(label))
+    # "Solution:", "AWS Service:", "Exam Tip:" introduce the answer; a label that is itself a name does not.
+    label_is_fit = bool(label and _FIT_LABELS.search(label)) and all(
+        vocabulary.is_common(w) or w.lower() in VENDOR_WORDS for w in re.findall(r"[A-Za-z0-9]+", label or "")
+    )
     label_names = named_spans(label, vocabulary) if label else []
     # "Solution: Use X" / "For SaaS data, use X to ..." / "Use it when ..." (it = the label or parent)
     for match in _RECOMMEND_AFTER.finditer(description if label else text):
+        if re.match(r"cases?\b", match.group("span").strip(), re.IGNORECASE):
+            continue  # "Use Case" is a heading, not advice
         phrase = phrase_after_verb(match.group("span"), vocabulary)
         if phrase and phrase.lower() in ("it", "them", "this", "that"):
             phrase = (label_names[0] if label_names else None) or parent_subject
@@ -344,25 +350,36 @@ def _subjects(text, label, description, parents, heading_names, vocabulary) -> l
     for sentence in _SENTENCE_SPLIT.split(description):
         put(_subject_before_predicate(sentence, vocabulary), ROLE_FIT)
     if label:
-        if label_names and len(label.split()) <= 7:
+        described = named_spans(description, vocabulary)
+        if label_is_fit and described and len(description.split()) <= 9:
+            # "AWS Service: Amazon EMR", "Solution: Enable Amazon Macie."
+            put(described[0], ROLE_FIT)
+        elif label_names and len(re.sub(r"\([^)]*\)", "", label).split()) <= 7:
             # "X: For migrating ..." puts X forward; "X: Stores ..." only describes it.
             put(label_names[0], ROLE_FIT if _FIT_DESCRIPTION.match(description) else ROLE_LABEL)
-        elif label_is_fit:
-            # "AWS Service: Amazon EMR", "Solution: Enable Amazon Macie."
-            names = named_spans(description, vocabulary)
-            if names and len(description.split()) <= 9:
-                put(names[0], ROLE_FIT)
     elif not description.endswith(".") and len(text.split()) <= 7:
         names = named_spans(text, vocabulary)
-        if names:
+        # Only a line that is itself a name ("Amazon AppFlow"), not "Streaming ETL".
+        if names and len(names[0].split()) >= 0.6 * len(text.split()):
             put(names[0], ROLE_LABEL)
     mentioned = named_spans(text, vocabulary)
-    if not found and mentioned and not label:
-        put(mentioned[0], ROLE_SUBJECT)
+    heading = heading_names[0] if heading_names else None
+    if not found and parent_subject:
+        put(parent_subject, ROLE_PARENT)
+    starts_line = bool(mentioned) and text.lstrip(' "\'(').startswith(mentioned[0].split()[0])
+    if not found and mentioned and not label and starts_line:
+        first = mentioned[0]
+        # "Build Glue pipelines ..." under "AWS Glue Studio" is about the heading's thing, not "Glue".
+        if heading and set(canonical_key(first).split()) <= set(canonical_key(heading).split()):
+            put(heading, ROLE_HEADING)
+        else:
+            put(first, ROLE_SUBJECT)
+    if not found and heading:
+        put(heading, ROLE_HEADING)
     if parent_subject:
-        put(parent_subject, ROLE_PARENT if not found else ROLE_MENTION)
-    for name in heading_names[:1]:
-        put(name, ROLE_HEADING if not found else ROLE_MENTION)
+        put(parent_subject, ROLE_MENTION)
+    if heading:
+        put(heading, ROLE_MENTION)
     for name in mentioned:
         put(name, ROLE_MENTION)
         # "Parquet or ORC" recommends each of them too.
