@@ -97,12 +97,13 @@ class Answerer(Protocol):
 
 _ASKS_FOR_CHOICE = re.compile(
     r"\b(which|what)\b(?:\s+\S+){0,4}?\s+(service|services|tool|tools|solution|option|approach|product|"
-    r"offering|technology|platform|choice|aws|amazon|azure|gcp|google)\b"
+    r"offering|technology|platform|choice)\b"
     r"|\bshould\s+(?:we|i|they|you|it|the\s+\w+|our\s+\w+)\b(?:\s+\S+){0,3}?\s+(use|choose|pick|enable|adopt|"
     r"implement|deploy|select|go|migrate|convert|export|consider)\b"
     r"|\b(?:should|must|would|could|can)\s+(?:\w+\s+)?be\s+(?:used|chosen|enabled|adopted|deployed)\b"
     r"|\b(recommend\w*|best (?:way|option|choice|service|fit)|most (?:suitable|appropriate|cost-effective|operationally)"
-    r"|least operational|fits?\b|what (?:should|would|could|can) (?:we|i|they|you) use|where should)",
+    r"|least operational|fits?\b|what (?:should|would|could|can) (?:we|i|they|you) use|"
+    r"where (?:should|can|could|do|does|would|to)\b)",
     re.IGNORECASE,
 )
 _YES_NO = re.compile(r"^\s*(can|could|does|do|did|is|are|was|were|will|would|has|have|should)\b", re.IGNORECASE)
@@ -190,9 +191,12 @@ def analyse_question(question: str, history: list[dict] | None, vocabulary: Voca
 
 def statement_embedding_text(chunk, statement: Statement) -> str:
     """A line with the headings it sits under, so "Simplified option for new projects" keeps its topic."""
-    leaf = chunk.section.split(" > ")[-1] if chunk.section else ""
     context = f"{statement.context}: " if statement.context and statement.context not in statement.text else ""
-    return f"{leaf}: {context}{statement.text}" if leaf else f"{context}{statement.text}"
+    if statement.label or context:
+        return f"{context}{statement.text}"
+    # A line with no label of its own is read under its heading.
+    leaf = chunk.section.split(" > ")[-1] if chunk.section else ""
+    return f"{leaf}: {statement.text}" if leaf else statement.text
 
 
 class StatementVectors:
@@ -315,7 +319,9 @@ class DefaultAnswerer:
             for statement, meaning in zip(parsed.statements, meanings):
                 # Terms the section heading already has ("file system" in "File Systems in EMR") do not
                 # tell its lines apart; the rest of the question does.
-                own = self._coverage(question, statement.own_terms | _label_terms(statement), ignore=section_terms)
+                line_terms = statement.own_terms | _label_terms(statement)
+                own = 0.5 * (self._coverage(question, line_terms)
+                             + self._coverage(question, line_terms, ignore=section_terms))
                 group = self._coverage(question, parsed.group_terms.get(statement.group, frozenset()) | section_terms)
                 whole = self._coverage(question, passage_terms)
                 # What the line means (its embedding) and what it says (shared terms) both count.
@@ -350,8 +356,10 @@ class DefaultAnswerer:
                     continue
                 if allowed and key not in allowed:
                     continue
-                # A name the question already uses is context, not the answer ("our EMR clusters ...").
-                asked = set(key.split()) <= question_terms
+                # A name the question already uses is context, not the answer ("our EMR clusters ...");
+                # so is a list that includes one ("Amazon Athena and QuickSight" when Athena is asked).
+                asked = any(set(canonical_key(part).split()) <= question_terms
+                            for part in re.split(r"\s+(?:and|or)\s+|\s*/\s*", name) if canonical_key(part))
                 if not allowed and asked and role < ROLE_FIT:
                     continue
                 factor = role * (0.3 if statement.distractor and role <= ROLE_MENTION else 1.0)
@@ -362,9 +370,18 @@ class DefaultAnswerer:
                 candidate.support.append((score * factor, passage, statement))
         if not candidates:
             return None, []
+        destination = bool(re.search(r"\bwhere\b", question.text, re.IGNORECASE))
         for candidate in candidates.values():
-            # The best single statement decides; repetition elsewhere only adds a little.
-            strengths = sorted((s[0] for s in candidate.support), reverse=True)
+            if destination:
+                # "Where should logs go?" is answered by "To Amazon S3: ...", not by "Use Athena for ...".
+                candidate.support = [
+                    (s * (1.5 if _is_destination(candidate.name, st) else 1.0), p, st) for s, p, st in candidate.support
+                ]
+            # The best statement decides; other passages that back it add a little (one each).
+            best_per_passage: dict[str, float] = {}
+            for strength, passage, _ in candidate.support:
+                best_per_passage[passage.chunk.id] = max(best_per_passage.get(passage.chunk.id, 0.0), strength)
+            strengths = sorted(best_per_passage.values(), reverse=True)
             candidate.score = strengths[0] + 0.25 * sum(strengths[1:]) if strengths else 0.0
         ranked = sorted(candidates.values(), key=lambda c: (-c.score, c.name))
         self.last_candidates = ranked[:5]
@@ -439,6 +456,10 @@ class DefaultAnswerer:
         if suggestions:
             text += " The nearest sections of your notes are: " + "; ".join(suggestions) + "."
         return Answer(question=question_text, answer=text, abstained=True, suggestions=suggestions)
+
+
+def _is_destination(name: str, statement: Statement) -> bool:
+    return bool(re.search(rf"\b(?:to|into|in)\s+(?:the\s+)?{re.escape(name)}", statement.text, re.IGNORECASE))
 
 
 def _label_terms(statement: Statement) -> frozenset[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +20,7 @@ from .store import NoteStore
 from .text import tokenize
 
 _LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z][a-z\-]+")
+_CAPITAL_WORD = re.compile(r"(?<![A-Za-z])[A-Z][a-z][a-z\-]*")
 RRF_K = 60  # the constant from Cormack et al.; dampens the weight of top ranks
 CANDIDATES = 20  # per ranking, before fusion
 
@@ -51,15 +53,19 @@ class LexicalIndex:
         self.chunks = chunks
         self.by_id = {c.id: i for i, c in enumerate(chunks)}
         self.document_frequency: dict[str, int] = {}
-        # Words the notes write in lower case somewhere: common words, not names (see statements.py).
-        self.lowercase_words: set[str] = set()
+        # Words the notes write in lower case at least as often as capitalised: common words, not
+        # names (see statements.py). Counting both keeps a stray "athena" from demoting Athena.
+        lower_counts: Counter[str] = Counter()
+        capital_counts: Counter[str] = Counter()
         corpus_tokens = []
         for chunk in chunks:
-            self.lowercase_words.update(_LOWER_WORD.findall(chunk.text))
+            lower_counts.update(_LOWER_WORD.findall(chunk.text))
+            capital_counts.update(w.lower() for w in _CAPITAL_WORD.findall(chunk.text))
             tokens = tokenize(chunk.embedding_text)
             corpus_tokens.append(tokens or ["\x00empty"])
             for token in set(tokens):
                 self.document_frequency[token] = self.document_frequency.get(token, 0) + 1
+        self.lowercase_words = {w for w, n in lower_counts.items() if n >= capital_counts.get(w, 0)}
         self._bm25 = None
         if chunks:
             self._bm25 = bm25s.BM25()

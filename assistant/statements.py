@@ -272,7 +272,8 @@ def parse_passage(chunk: Chunk, vocabulary: Vocabulary) -> ParsedPassage:
         depth = len(parents)
         label_match = _LABEL.match(text)
         label, description = None, text
-        if label_match and len(label_match.group("label").split()) <= 8 and not re.search(r"https?$", label_match.group("label")):
+        if (label_match and len(re.sub(r"\([^)]*\)", "", label_match.group("label")).split()) <= 8
+                and not re.search(r"https?$", label_match.group("label"))):
             label, description = label_match.group("label").strip(), label_match.group("rest").strip()
         # A numbered or parent line that is just a name ("2. Amazon AppFlow:") names its children's subject.
         label_names = named_spans(label, vocabulary) if label else []
