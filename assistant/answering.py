@@ -8,9 +8,12 @@ and its passage match the question. Weak evidence means abstention, never a gues
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import threading
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -200,36 +203,102 @@ def statement_embedding_text(chunk, statement: Statement) -> str:
 
 
 class StatementVectors:
-    """Embeddings of each passage's statements, computed once per chunk on first need and kept."""
+    """Embeddings of each passage's statement lines, keyed by chunk id and the lines' text.
 
-    def __init__(self, encode, capacity: int = 50_000) -> None:
+    Computed in bulk after an ingest and saved beside the index (float16), loaded at start-up, and
+    computed on first need for any chunk not yet covered (a new server-side chunk, a rules change)."""
+
+    def __init__(self, encode, path: Path | None = None) -> None:
         self._encode = encode
-        self._vectors: dict[str, np.ndarray] = {}
-        self._capacity = capacity
+        self.path = path
+        self._vectors: dict[str, tuple[str, np.ndarray]] = {}
         self._lock = threading.Lock()
+        self._dirty = False
+        if path is not None:
+            self._load()
+
+    @staticmethod
+    def _digest(texts: list[str]) -> str:
+        return hashlib.sha1("\x1e".join(texts).encode("utf-8")).hexdigest()[:16]
+
+    def _load(self) -> None:
+        try:
+            with np.load(self.path, allow_pickle=False) as data:
+                ids, digests, counts, matrix = data["ids"], data["digests"], data["counts"], data["matrix"]
+        except (OSError, KeyError, ValueError):
+            return  # missing or unreadable: recomputed on need
+        offset = 0
+        for chunk_id, digest, count in zip(ids.tolist(), digests.tolist(), counts.tolist()):
+            self._vectors[chunk_id] = (digest, matrix[offset : offset + count])
+            offset += count
+
+    def __contains__(self, chunk_id: str) -> bool:
+        return chunk_id in self._vectors
 
     def get(self, chunk, texts: list[str]) -> np.ndarray:
-        vectors = self._vectors.get(chunk.id)
-        if vectors is None or len(vectors) != len(texts):
-            vectors = np.asarray(self._encode(texts), dtype=np.float32) if texts else np.zeros((0, 1), np.float32)
+        if not texts:
+            return np.zeros((0, 1), np.float32)
+        digest = self._digest(texts)
+        cached = self._vectors.get(chunk.id)
+        if cached is None or cached[0] != digest:
+            vectors = np.asarray(self._encode(texts), dtype=np.float32)
             with self._lock:
-                if len(self._vectors) >= self._capacity:
-                    self._vectors.pop(next(iter(self._vectors)))
-                self._vectors[chunk.id] = vectors
-        return vectors
+                self._vectors[chunk.id] = (digest, vectors.astype(np.float16))
+                self._dirty = True
+            return vectors
+        return cached[1].astype(np.float32)
 
-    def precompute(self, items: list[tuple[object, list[str]]], batch: int = 256) -> None:
-        """Embed the statements of many chunks in large batches (much faster than one by one)."""
-        todo = [(chunk, texts) for chunk, texts in items if chunk.id not in self._vectors and texts]
+    def missing(self, items: list[tuple[object, list[str]]]) -> list[tuple[object, list[str]]]:
+        return [
+            (chunk, texts) for chunk, texts in items
+            if texts and (chunk.id not in self._vectors or self._vectors[chunk.id][0] != self._digest(texts))
+        ]
+
+    def precompute(self, items: list[tuple[object, list[str]]], encode_bulk=None, progress=None, batch: int = 512) -> int:
+        """Embed the lines of every chunk not yet covered, in large batches; returns how many chunks."""
+        todo = self.missing(items)
+        encode_bulk = encode_bulk or self._encode
+        progress = progress or (lambda *_: None)
+        progress("Embedding statements", 0, len(todo))
+        done = 0
         for start in range(0, len(todo), batch):
             group = todo[start : start + batch]
             flat = [text for _, texts in group for text in texts]
-            encoded = np.asarray(self._encode(flat), dtype=np.float32)
+            encoded = np.asarray(encode_bulk(flat), dtype=np.float16)
             offset = 0
             with self._lock:
                 for chunk, texts in group:
-                    self._vectors[chunk.id] = encoded[offset : offset + len(texts)]
+                    self._vectors[chunk.id] = (self._digest(texts), encoded[offset : offset + len(texts)])
                     offset += len(texts)
+                self._dirty = True
+            done += len(group)
+            progress("Embedding statements", done, len(todo))
+        return len(todo)
+
+    def retain(self, chunk_ids: set[str]) -> None:
+        with self._lock:
+            for chunk_id in [c for c in self._vectors if c not in chunk_ids]:
+                del self._vectors[chunk_id]
+                self._dirty = True
+
+    def save(self) -> None:
+        if self.path is None or not self._dirty:
+            return
+        with self._lock:
+            items = list(self._vectors.items())
+            self._dirty = False
+        dim = next((v.shape[1] for _, (_, v) in items if v.ndim == 2 and len(v)), 1)
+        matrix = np.concatenate([v for _, (_, v) in items]) if items else np.zeros((0, dim), np.float16)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(self.path.name + ".tmp.npz")
+        np.savez(
+            tmp,
+            ids=np.array([k for k, _ in items], dtype=str),
+            digests=np.array([d for _, (d, _) in items], dtype=str),
+            counts=np.array([len(v) for _, (_, v) in items], dtype=np.int64),
+            matrix=matrix.astype(np.float16),
+        )
+        os.replace(tmp, self.path)
 
 
 # --- scoring ----------------------------------------------------------------------------------
@@ -254,6 +323,13 @@ class DefaultAnswerer:
         self.min_similarity = min_similarity
         self.vectors = statement_vectors
         self._parsed: dict[str, ParsedPassage] = {}
+
+    def statement_texts(self, chunk) -> list[str]:
+        parsed = self._parsed.get(chunk.id)
+        if parsed is None:
+            parsed = parse_passage(chunk, self.vocabulary)
+            self._parsed[chunk.id] = parsed
+        return [statement_embedding_text(chunk, s) for s in parsed.statements]
 
     def statement_vectors(self, passage: Passage, parsed: ParsedPassage) -> np.ndarray:
         return self.vectors.get(passage.chunk, [statement_embedding_text(passage.chunk, s) for s in parsed.statements])
@@ -404,7 +480,8 @@ class DefaultAnswerer:
         if recommendation:
             first_passage = support[0][1]
             lead = f"Use {recommendation} [{cite(first_passage)}]."
-            for _, passage, statement in support:
+            # Lines that warn about distractors come last; the rest by strength.
+            for _, passage, statement in sorted(support, key=lambda s: (s[2].distractor, -s[0])):
                 if len(points) >= MAX_POINTS:
                     break
                 if not any(statement is s for _, s in points) and len(statement.text) > 3:
@@ -473,7 +550,7 @@ def _as_sentence(text: str) -> str:
 
 def _with_context(statement: Statement, text: str) -> str:
     """A child line reads with the short line it sits under ("JDBC / ODBC: Allows direct connections")."""
-    if statement.context and statement.depth > 0 and statement.context not in text:
+    if statement.context and statement.depth > 0 and not statement.label and statement.context not in text:
         return f"{statement.context.rstrip(':')}: {text}"
     return text
 

@@ -11,16 +11,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .answering import Answer, DefaultAnswerer, StatementVectors, retrieval_query, statement_embedding_text
+from .answering import Answer, DefaultAnswerer, StatementVectors, retrieval_query
 from .config import RETRIEVAL_MODES, Settings
 from .embeddings import SentenceTransformerEmbeddings
 from .ingest import IngestReport, Ingestor, ProgressCallback
-from .retrieval import HybridRetriever, LexicalIndex, Retrieval
+from .retrieval import HybridRetriever, LexicalIndex, Passage, Retrieval
 from .statements import Vocabulary
 from .store import NoteStore, StoreError, wipe_embedded_store
 
-# Up to this many chunks, every statement is embedded when the index loads; beyond, on first need.
-PRECOMPUTE_STATEMENTS_UP_TO = 3000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -85,16 +83,10 @@ class Assistant:
         chunks = self.store.all_chunks()
         lexical = LexicalIndex(chunks)
         vocabulary = Vocabulary(lexical.lowercase_words)
-        previous = self._index.answerer.vectors if self._index is not None else None
-        vectors = previous or StatementVectors(self.embeddings.encode)
+        vectors = self._index.answerer.vectors if self._index is not None else StatementVectors(
+            self.embeddings.encode_queries, self.settings.data_dir / "statement_vectors.npz"
+        )
         answerer = DefaultAnswerer(lexical, vocabulary, self.settings.min_similarity, vectors)
-        if len(chunks) <= PRECOMPUTE_STATEMENTS_UP_TO:
-            from .retrieval import Passage
-
-            vectors.precompute(
-                [(c, [statement_embedding_text(c, s) for s in answerer.parsed(Passage(c, 0.0, 0.0)).statements])
-                 for c in chunks]
-            )
         return _Index(lexical=lexical, retriever=HybridRetriever(self.store, lexical), answerer=answerer)
 
     @property
@@ -125,9 +117,19 @@ class Assistant:
             report = Ingestor(self.settings, self.store).run(paths=paths, rebuild=rebuild, progress=progress)
             if report.changed_anything or self._index is None:
                 fresh = self._build_index()
+                self._embed_statements(fresh, progress)
                 with self._lock:
                     self._index = fresh  # swapped whole: concurrent askers see the old or the new index
             return report
+
+    def _embed_statements(self, index: _Index, progress: ProgressCallback | None = None) -> None:
+        """Embed every passage's statement lines in bulk (the answerer compares them with questions)."""
+        answerer = index.answerer
+        chunks = index.lexical.chunks
+        answerer.vectors.retain({c.id for c in chunks})
+        items = [(c, answerer.statement_texts(c)) for c in chunks]
+        answerer.vectors.precompute(items, encode_bulk=self.embeddings.encode, progress=progress)
+        answerer.vectors.save()
 
     def ensure_ingested(self, progress: ProgressCallback | None = None) -> IngestReport | None:
         """On first use with an empty store, index the configured corpus."""
@@ -137,7 +139,7 @@ class Assistant:
 
     def warm_up(self) -> None:
         """Load the model and the index now rather than on the first question."""
-        self.embeddings.encode(["warm up"])
+        self.embeddings.encode_queries(["warm up"])
         _ = self.index
 
     # --- ask --------------------------------------------------------------------------------
@@ -147,15 +149,23 @@ class Assistant:
         mode = mode or self.settings.mode
         index = self.index
         query = retrieval_query(question, history)
-        vector = np.asarray(self.embeddings.encode([query])[0], dtype=np.float32)
+        vector = np.asarray(self.embeddings.encode_queries([query])[0], dtype=np.float32)
         return index.retriever.retrieve(query, top_k or self.settings.top_k, mode=mode, query_vector=vector)
 
     def ask(self, question: object, history: list[dict] | None = None, mode: str | None = None,
             top_k: int | None = None) -> Answer:
+        """A cited answer (or an abstention) for `question`, read in the context of `history`
+        (a list of {"role": "user"|"assistant", "content": str}). Never raises for bad text."""
+        return self.ask_with_passages(question, history=history, mode=mode, top_k=top_k)[0]
+
+    def ask_with_passages(self, question: object, history: list[dict] | None = None, mode: str | None = None,
+                          top_k: int | None = None) -> tuple[Answer, list[Passage]]:
+        """`ask`, plus the passages retrieved for it in rank order (for evaluation and display)."""
         started = time.perf_counter()
         text, notices = clean_question(question, self.settings.max_question_chars)
         if mode is not None and mode not in RETRIEVAL_MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}: choose one of {', '.join(RETRIEVAL_MODES)}")
+        passages: list[Passage] = []
         if not re.search(r"\w", text):
             answer = Answer(
                 question=text,
@@ -174,10 +184,11 @@ class Assistant:
                 )
             else:
                 retrieval = self.retrieve(text, mode=mode, top_k=top_k, history=history)
+                passages = retrieval.passages
                 answer = index.answerer.answer(text, retrieval, history=history)
                 answer.notices = notices + answer.notices
         answer.latency_ms = (time.perf_counter() - started) * 1000
-        return answer
+        return answer, passages
 
     # --- library ----------------------------------------------------------------------------
 

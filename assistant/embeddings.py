@@ -19,6 +19,8 @@ from .config import BUNDLED_MODEL
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 
 @runtime_checkable
@@ -51,11 +53,37 @@ def resolve_model_path(name: str) -> str:
 class SentenceTransformerEmbeddings(Embeddings):
     """Normalised sentence embeddings (cosine = dot product), computed on the CPU."""
 
-    def __init__(self, model_name: str = BUNDLED_MODEL, batch_size: int = 32) -> None:
+    def __init__(self, model_name: str = BUNDLED_MODEL, batch_size: int = 32, fast_queries: bool = True) -> None:
         self.name = model_name
         self.batch_size = batch_size
+        self.fast_queries = fast_queries
         self._model = None
+        self._query_encoder = None  # NumpyBertEncoder, or False when the model needs torch
         self._lock = threading.Lock()
+
+    @property
+    def query_encoder(self):
+        """The NumPy encoder when the model allows it (fast to load), else None."""
+        if self._query_encoder is None:
+            with self._lock:
+                if self._query_encoder is None:
+                    self._query_encoder = False
+                    if self.fast_queries:
+                        from .bert_numpy import NumpyBertEncoder, UnsupportedModel
+
+                        try:
+                            self._query_encoder = NumpyBertEncoder(resolve_model_path(self.name))
+                        except (UnsupportedModel, OSError):
+                            self._query_encoder = False
+        return self._query_encoder or None
+
+    def encode_queries(self, texts: list[str]):
+        """Embeddings for a few short texts (questions, statement lines), without loading torch
+        when the NumPy encoder can do it: same numbers, a fraction of the start-up time."""
+        encoder = self.query_encoder
+        if encoder is not None:
+            return encoder.encode(list(texts))
+        return self.encode(list(texts))
 
     @property
     def model(self):
@@ -68,6 +96,13 @@ class SentenceTransformerEmbeddings(Embeddings):
     def _load(self):
         from sentence_transformers import SentenceTransformer
 
+        try:
+            from transformers.utils import logging as transformers_logging
+
+            transformers_logging.disable_progress_bar()
+            transformers_logging.set_verbosity_error()
+        except ImportError:  # pragma: no cover
+            pass
         path = resolve_model_path(self.name)
         try:
             return SentenceTransformer(path, device="cpu")
@@ -95,4 +130,4 @@ class SentenceTransformerEmbeddings(Embeddings):
         return self.encode(list(texts)).tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        return self.encode([text])[0].tolist()
+        return self.encode_queries([text])[0].tolist()

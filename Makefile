@@ -1,0 +1,42 @@
+# The README's two set-up commands: `make run` (the chat UI) and `make test` (the whole suite).
+# Both create .venv/ when missing and install everything into it.
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+# torch 2.13.0 is the CPU build; taken from the local wheel folder when this machine has one.
+TORCH_FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
+PORT   ?= 8501
+
+.PHONY: install run test bench eval ingest chat clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet $(TORCH_FIND_LINKS) torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/study ui --port $(PORT)
+
+chat: $(STAMP)
+	$(VENV)/bin/study ingest
+	$(VENV)/bin/study chat
+
+ingest: $(STAMP)
+	$(VENV)/bin/study ingest
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+eval: $(STAMP)
+	$(VENV)/bin/study eval
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench.py
+
+clean:
+	rm -rf .study evals/results/per_item.jsonl .pytest_cache

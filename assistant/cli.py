@@ -1,0 +1,257 @@
+"""The `study` command line: a thin layer over `Assistant` (typer + rich)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Study assistant: grounded, cited answers from your course notes. Offline by default.",
+)
+console = Console()
+errors = Console(stderr=True)
+
+EXIT_USAGE = 2
+EXIT_FAILURE = 1
+
+
+def fail(message: str, code: int = EXIT_FAILURE) -> None:
+    errors.print(f"[bold red]error:[/] {escape(message)}")
+    raise typer.Exit(code)
+
+
+def _settings():
+    from pydantic import ValidationError
+
+    from .config import Settings
+
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = "; ".join(f"STUDY_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors())
+        fail(f"invalid settings: {problems}", EXIT_USAGE)
+
+
+def _check_mode(mode: Optional[str]) -> None:
+    from .config import RETRIEVAL_MODES
+
+    if mode is not None and mode not in RETRIEVAL_MODES:
+        fail(f"unknown mode {mode!r}: choose one of {', '.join(RETRIEVAL_MODES)}", EXIT_USAGE)
+
+
+@contextmanager
+def _handled():
+    """Known failures become one clear line and a non-zero exit, never a traceback."""
+    from .embeddings import EmbeddingModelError
+    from .evaluation import DatasetError
+    from .store import StoreError
+
+    try:
+        yield
+    except (StoreError, EmbeddingModelError, DatasetError) as error:
+        fail(str(error))
+    except KeyboardInterrupt:
+        errors.print("interrupted")
+        raise typer.Exit(130)
+
+
+@contextmanager
+def _progress():
+    """A rich progress bar fed by the pipeline's progress(description, done, total) callbacks."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=errors, transient=True,
+    ) as bar:
+        tasks: dict[str, int] = {}
+
+        def update(description: str, done: int, total: int) -> None:
+            if description not in tasks:
+                tasks[description] = bar.add_task(description, total=max(total, 1))
+            bar.update(tasks[description], completed=done, total=max(total, 1))
+
+        yield update
+
+
+def _assistant():
+    from .core import Assistant
+
+    return Assistant(_settings())
+
+
+def _print_report(report) -> None:
+    for warning in report.warnings:
+        errors.print(f"[yellow]warning:[/] {escape(warning)}")
+    for error in report.errors:
+        errors.print(f"[bold red]error:[/] {escape(error)}")
+    console.print(escape(report.summary()))
+
+
+def _ensure_ingested(assistant) -> None:
+    if assistant.is_empty():
+        errors.print("The index is empty: indexing your notes first.")
+        with _progress() as progress:
+            report = assistant.ingest(progress=progress)
+        _print_report(report)
+        if report.errors and report.chunks_total == 0:
+            raise typer.Exit(EXIT_FAILURE)
+
+
+@app.command()
+def ingest(
+    paths: list[Path] = typer.Argument(None, help="Extra files or folders to index beside the corpus folder."),
+    rebuild: bool = typer.Option(False, "--rebuild", help="Drop the index and build it again from the notes."),
+) -> None:
+    """Index the notes folder (and PATHS): only new or changed files are embedded."""
+    with _handled():
+        assistant = _assistant()
+        with _progress() as progress:
+            report = assistant.ingest(paths=list(paths or []), rebuild=rebuild, progress=progress)
+        _print_report(report)
+        if report.errors:
+            raise typer.Exit(EXIT_USAGE if report.chunks_total == 0 or paths else EXIT_FAILURE)
+        if report.chunks_total == 0:
+            fail("nothing could be indexed: add .md, .txt, .html or .pdf notes to the corpus folder")
+
+
+def _render_answer(answer, show_sources: bool = True) -> None:
+    from rich.panel import Panel
+
+    style = "yellow" if answer.abstained else "green"
+    console.print(Panel(escape(answer.answer), border_style=style, title="answer" if not answer.abstained else "not in your notes"))
+    for notice in answer.notices:
+        errors.print(f"[dim]note: {escape(notice)}[/]")
+    if show_sources:
+        for citation in answer.citations:
+            console.print(f"[bold][{citation.n}][/] [cyan]{escape(citation.source)}[/] — {escape(citation.section)} [dim](score {citation.score:.2f})[/]")
+
+
+@app.command()
+def ask(
+    question: str = typer.Argument(..., help="Your question, in quotes."),
+    as_json: bool = typer.Option(False, "--json", help="Print the answer contract as JSON."),
+    mode: Optional[str] = typer.Option(None, "--mode", help="Retrieval mode: hybrid, dense or bm25."),
+    top_k: Optional[int] = typer.Option(None, "--top-k", min=1, max=50, help="Passages to retrieve."),
+) -> None:
+    """Ask one question; prints the answer with its cited passages."""
+    _check_mode(mode)
+    if not question.strip():
+        fail("the question is empty: ask something about your notes", EXIT_USAGE)
+    with _handled():
+        assistant = _assistant()
+        _ensure_ingested(assistant)
+        answer = assistant.ask(question, mode=mode, top_k=top_k)
+    if as_json:
+        sys.stdout.write(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        _render_answer(answer)
+
+
+@app.command()
+def chat(mode: Optional[str] = typer.Option(None, "--mode", help="Retrieval mode: hybrid, dense or bm25.")) -> None:
+    """Chat in the terminal; follow-up questions are read in the context of the conversation."""
+    _check_mode(mode)
+    with _handled():
+        assistant = _assistant()
+        _ensure_ingested(assistant)
+        with console.status("Loading the model and index..."):
+            assistant.warm_up()
+        console.print("[bold]Ask about your notes.[/] Commands: [cyan]/new[/] starts over, [cyan]/quit[/] leaves.")
+        history: list[dict] = []
+        while True:
+            try:
+                question = console.input("[bold cyan]you> [/]")
+            except (EOFError, KeyboardInterrupt):
+                console.print()
+                break
+            stripped = question.strip()
+            if not stripped:
+                continue
+            if stripped.lower() in ("/quit", "/exit", "quit", "exit"):
+                break
+            if stripped.lower() == "/new":
+                history.clear()
+                console.print("[dim]New conversation.[/]")
+                continue
+            answer = assistant.ask(stripped, history=history, mode=mode)
+            _render_answer(answer)
+            history += [{"role": "user", "content": stripped}, {"role": "assistant", "content": answer.answer}]
+
+
+@app.command("eval")
+def evaluate(
+    dataset: Path = typer.Option(Path("evals/scenarios.jsonl"), "--dataset", help="JSONL file of eval items."),
+    out: Path = typer.Option(Path("evals/results"), "--out", help="Folder for per_item.jsonl, summary.json, report.md."),
+    mode: Optional[str] = typer.Option(None, "--mode", help="Only this mode (default: hybrid, dense and bm25)."),
+) -> None:
+    """Run the eval suite and write the report (all retrieval modes side by side)."""
+    _check_mode(mode)
+    from .evaluation import METRIC_LABELS, run_eval
+
+    with _handled():
+        assistant = _assistant()
+        _ensure_ingested(assistant)
+        assistant.warm_up()
+        with _progress() as progress:
+            run = run_eval(assistant, dataset, out, modes=[mode] if mode else None, progress=progress)
+    from rich.table import Table
+
+    table = Table(title=f"Evaluation of {dataset}")
+    table.add_column("metric")
+    for name in run.summaries:
+        table.add_column(name, justify="right")
+    for key, label in METRIC_LABELS.items():
+        values = [run.summaries[m][key] for m in run.summaries]
+        table.add_row(label, *[f"{v:.1f}" if key.endswith("_ms") else str(v) if isinstance(v, int) else f"{v:.3f}" for v in values])
+    console.print(table)
+    console.print(f"Wrote {run.out_dir / 'per_item.jsonl'}, {run.out_dir / 'summary.json'} and {run.out_dir / 'report.md'}.")
+
+
+@app.command()
+def sources() -> None:
+    """List the indexed notes with their sections and chunk counts."""
+    with _handled():
+        assistant = _assistant()
+        infos = assistant.sources()
+    if not infos:
+        console.print("No notes are indexed yet: run `study ingest`.")
+        return
+    for info in infos:
+        console.print(f"[bold]{escape(info.source)}[/] — {info.chunks} chunks")
+        for section, count in info.sections.items():
+            console.print(f"  {escape(section)} [dim]({count})[/]")
+
+
+@app.command()
+def ui(
+    port: int = typer.Option(8501, "--port", min=1, max=65535, help="Port on 127.0.0.1."),
+    address: str = typer.Option("127.0.0.1", "--address", help="Interface to bind (loopback by default)."),
+) -> None:
+    """Open the chat UI (Streamlit), bound to 127.0.0.1."""
+    import subprocess
+
+    app_path = Path(__file__).resolve().parent.parent / "ui" / "app.py"
+    if not app_path.exists():
+        fail(f"the UI is not installed here ({app_path} is missing)")
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(app_path),
+        "--server.headless", "true", "--server.address", address, "--server.port", str(port),
+        "--browser.gatherUsageStats", "false",
+    ]
+    console.print(f"Study assistant UI on http://{address}:{port}")
+    raise typer.Exit(subprocess.call(command))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

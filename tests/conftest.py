@@ -1,0 +1,77 @@
+"""Shared fixtures: an autouse temporary data dir, the real bundled model loaded once, and an
+assistant with the course notes indexed once per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+SOURCE_NOTES = REPO.parent / "shared" / "notes" / "u3-data-operations-and-support.txt"
+DATA = Path(__file__).resolve().parent / "data"
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(tmp_path, monkeypatch):
+    """Every test gets its own data dir and the repo's corpus; no .env or STUDY_* leaks in."""
+    for key in list(os.environ):
+        if key.startswith("STUDY_"):
+            monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("STUDY_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("STUDY_CORPUS_DIR", str(CORPUS))
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def embeddings():
+    """The real bundled all-MiniLM-L6-v2, loaded once for the whole run."""
+    from assistant.embeddings import SentenceTransformerEmbeddings
+
+    model = SentenceTransformerEmbeddings()
+    model.encode(["load"])
+    return model
+
+
+@pytest.fixture(scope="session")
+def session_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("session")
+
+
+@pytest.fixture(scope="session")
+def course(embeddings, session_dir):
+    """An Assistant over the course notes, ingested once (the expensive part of the suite)."""
+    from assistant.config import Settings
+    from assistant.core import Assistant
+
+    settings = Settings(data_dir=session_dir / "course-data", corpus_dir=CORPUS)
+    assistant = Assistant(settings, embeddings=embeddings)
+    report = assistant.ingest()
+    assert report.chunks_total > 40
+    return assistant
+
+
+@pytest.fixture
+def notes_dir(tmp_path):
+    """A writable copy of the course notes folder."""
+    target = tmp_path / "notes"
+    shutil.copytree(CORPUS, target)
+    return target
+
+
+@pytest.fixture
+def make_assistant(embeddings, tmp_path):
+    """Build an Assistant over a given corpus folder, with its own data dir."""
+    from assistant.config import Settings
+    from assistant.core import Assistant
+
+    def build(corpus_dir: Path, **overrides) -> "Assistant":
+        settings = Settings(data_dir=overrides.pop("data_dir", tmp_path / "store"), corpus_dir=corpus_dir, **overrides)
+        return Assistant(settings, embeddings=embeddings)
+
+    return build

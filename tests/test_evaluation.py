@@ -1,0 +1,132 @@
+import json
+
+import pytest
+
+from assistant.evaluation import (
+    DatasetError,
+    answer_correct,
+    citations_valid,
+    cited_numbers,
+    evidence_rank,
+    hit_at,
+    load_dataset,
+    percentile,
+    reciprocal_rank,
+    summarise,
+)
+
+
+def test_answer_correct_uses_recommendation_first():
+    assert answer_correct("Amazon Macie", "Use Amazon Macie [1].", ["Macie"])
+    assert not answer_correct("Amazon OpenSearch Service", "Use Macie", ["Macie"])
+
+
+def test_answer_correct_falls_back_to_lead_without_recommendation():
+    assert answer_correct(None, "HDFS (Hadoop Distributed File System): Default [1].", ["HDFS"])
+    assert not answer_correct(None, "EMRFS integrates with S3 [1].", ["HDFS"])
+
+
+def test_answer_correct_any_alias_counts_case_insensitively():
+    assert answer_correct("aws glue databrew", "", ["Glue DataBrew", "DataBrew"])
+
+
+def test_answer_correct_forbid_in_recommendation_is_wrong():
+    assert not answer_correct("Amazon Kinesis or Amazon MSK", "", ["MSK"], forbid=["Kinesis"])
+    assert answer_correct("Amazon MSK", "Kinesis is simpler", ["MSK"], forbid=["Kinesis"])
+
+
+def test_answer_correct_with_no_expectation_is_never_right():
+    assert not answer_correct("anything", "anything", [])
+
+
+def test_citations_valid_all_none_partial():
+    assert citations_valid("A [1] and B [2].", [1, 2])
+    assert citations_valid("No citations at all.", [])
+    assert not citations_valid("A [1] and C [3].", [1, 2])  # [3] does not exist, [2] unused
+    assert not citations_valid("A [1].", [1, 2])  # a citation listed but never cited
+    assert cited_numbers("x [1] y [1] z [12]") == {1, 12}
+
+
+def test_evidence_rank_hits_and_misses():
+    passages = ["alpha beta", "gamma Macie delta", "Macie again"]
+    assert evidence_rank(passages, ["macie"]) == 2
+    assert evidence_rank(passages, ["zeta", "alpha"]) == 1
+    assert evidence_rank(passages, ["zeta"]) is None
+    assert evidence_rank([], ["x"]) is None
+    assert evidence_rank(passages, []) is None
+
+
+def test_hit_at_and_reciprocal_rank_edges():
+    assert hit_at(1, 1) and hit_at(3, 5) and not hit_at(6, 5) and not hit_at(None, 5)
+    assert reciprocal_rank(1) == 1.0 and reciprocal_rank(4) == 0.25 and reciprocal_rank(None) == 0.0
+
+
+def test_percentile_nearest_rank():
+    values = [float(v) for v in range(1, 101)]
+    assert percentile(values, 50) == 50.0
+    assert percentile(values, 95) == 95.0
+    assert percentile([7.0], 95) == 7.0
+    assert percentile([], 50) == 0.0
+
+
+def _row(kind, correct=True, abstained=False, rank=1, valid=True, cited=True, latency=10.0):
+    return {"kind": kind, "correct": correct, "abstained": abstained, "evidence_rank": rank,
+            "citations_valid": valid, "evidence_cited": cited, "latency_ms": latency}
+
+
+def test_summarise_counts_each_metric():
+    rows = [
+        _row("scenario"),
+        _row("fact", correct=False, rank=4, cited=False),
+        _row("scenario", correct=False, abstained=True, rank=None, cited=None),
+        _row("out_of_scope", correct=True, abstained=True, rank=None, cited=None),
+        _row("out_of_scope", correct=False, abstained=False, rank=None, cited=None, valid=False),
+    ]
+    summary = summarise(rows)
+    assert summary["answer_accuracy"] == pytest.approx(1 / 3)
+    assert summary["hit@1"] == pytest.approx(1 / 2) and summary["hit@5"] == pytest.approx(1.0)
+    assert summary["mrr"] == pytest.approx((1 + 0.25) / 2)
+    assert summary["out_of_scope_abstention"] == pytest.approx(0.5)
+    assert summary["false_abstentions"] == 1
+    assert summary["citation_validity"] == pytest.approx(2 / 3)
+    assert summary["evidence_in_citations"] == pytest.approx(0.5)
+
+
+def test_summarise_of_nothing_is_zeroes():
+    summary = summarise([])
+    assert summary["items"] == 0 and summary["answer_accuracy"] == 0.0
+
+
+def test_load_dataset_validates_each_line(tmp_path):
+    good = {"id": "a", "kind": "fact", "question": "q?", "expect": ["x"], "evidence": ["y"]}
+    path = tmp_path / "d.jsonl"
+    path.write_text(json.dumps(good) + "\n\n")
+    assert load_dataset(path)[0].id == "a"
+    cases = {
+        "not valid JSON": "{nope",
+        "missing field": json.dumps({k: v for k, v in good.items() if k != "expect"}),
+        "kind must be": json.dumps({**good, "kind": "trivia"}),
+        "list of strings": json.dumps({**good, "evidence": "y"}),
+        "at least one expect": json.dumps({**good, "expect": []}),
+    }
+    for message, line in cases.items():
+        path.write_text(line + "\n")
+        with pytest.raises(DatasetError, match=message):
+            load_dataset(path)
+    path.write_text(json.dumps(good) + "\n" + json.dumps(good) + "\n")
+    with pytest.raises(DatasetError, match="duplicate"):
+        load_dataset(path)
+    with pytest.raises(DatasetError, match="no such"):
+        load_dataset(tmp_path / "absent.jsonl")
+
+
+def test_shipped_dataset_meets_the_brief():
+    from conftest import REPO
+
+    items = load_dataset(REPO / "evals" / "scenarios.jsonl")
+    in_scope = [i for i in items if i.in_scope]
+    assert len(in_scope) >= 40
+    assert sum(1 for i in items if i.kind == "out_of_scope") >= 8
+    assert all(i.evidence for i in in_scope)
+    raw = [json.loads(l) for l in (REPO / "evals" / "scenarios.jsonl").read_text().splitlines() if l.strip()]
+    assert all(set(r) <= {"id", "kind", "question", "expect", "evidence", "forbid"} for r in raw)

@@ -1,0 +1,142 @@
+import os
+from pathlib import Path
+
+import pytest
+
+from assistant.loading import (
+    UnreadableFile,
+    discover,
+    html_to_markdown,
+    load_file,
+    text_to_markdown,
+)
+from conftest import SOURCE_NOTES
+
+MB = 1_000_000
+
+
+def _make_pdf(path: Path, text: str) -> None:
+    """A real one-page PDF with `text`, written with pypdf (no network, no extra tools)."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=612, height=792)
+    font = DictionaryObject(
+        {NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+         NameObject("/BaseFont"): NameObject("/Helvetica")}
+    )
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
+    )
+    stream = DecodedStreamObject()
+    lines = "".join(f"BT /F1 12 Tf 72 {720 - 16 * i} Td ({line}) Tj ET\n" for i, line in enumerate(text.split("\n")))
+    stream.set_data(lines.encode("latin-1"))
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    with open(path, "wb") as out:
+        writer.write(out)
+
+
+def test_load_markdown_as_is(tmp_path):
+    path = tmp_path / "a.md"
+    path.write_text("# Title\n\n- point\n")
+    loaded = load_file(path, "a.md", MB)
+    assert loaded.markdown.startswith("# Title") and len(loaded.sha256) == 64
+
+
+def test_load_plain_text_notes_become_markdown():
+    text = "U9 Networking\n\n1.0 Connect\n\n1.1 Intro to VPC\n\nSubnets\n\n  • Public: route out.\n    • Nested detail.\n  1. First step\n"
+    markdown = text_to_markdown(text)
+    assert "# U9 Networking" in markdown
+    assert "# 1.0 Connect" in markdown and "## 1.1 Intro to VPC" in markdown
+    assert "### Subnets" in markdown
+    assert "- Public: route out." in markdown and "   - Nested detail." in markdown
+
+
+@pytest.mark.skipif(not SOURCE_NOTES.exists(), reason="shared notes not present")
+def test_load_the_course_text_notes_keeps_their_sections():
+    markdown = text_to_markdown(SOURCE_NOTES.read_text(encoding="utf-8"))
+    assert "## 2.2 Intro to Amazon EMR" in markdown
+    assert "### Hive Metastore" in markdown
+    assert "MSCK REPAIR TABLE" in markdown
+
+
+def test_load_html_keeps_structure_and_drops_scripts(tmp_path):
+    html = """<html><head><style>p{}</style><script>alert(1)</script></head><body>
+    <h2>Queues</h2><p>Use SQS for decoupling.</p><ul><li>Standard</li><li>FIFO<ul><li>Ordered</li></ul></li></ul>
+    <table><tr><th>A</th><th>B</th></tr><tr><td>1</td><td>2</td></tr></table>
+    <pre>aws sqs create-queue</pre></body></html>"""
+    markdown = html_to_markdown(html)
+    assert "## Queues" in markdown and "Use SQS for decoupling." in markdown
+    assert "- Standard" in markdown and "   - Ordered" in markdown
+    assert "| A | B |" in markdown and "| 1 | 2 |" in markdown
+    assert "aws sqs create-queue" in markdown
+    assert "alert(1)" not in markdown and "p{}" not in markdown
+
+
+def test_load_pdf_extracts_text(tmp_path):
+    path = tmp_path / "notes.pdf"
+    _make_pdf(path, "Kinesis Data Streams\nShards hold records for 24 hours")
+    loaded = load_file(path, "notes.pdf", MB)
+    assert "Kinesis Data Streams" in loaded.markdown and "Shards" in loaded.markdown
+
+
+def test_load_truncated_pdf_is_unreadable_with_the_file_named(tmp_path):
+    path = tmp_path / "broken.pdf"
+    _make_pdf(path, "Some text")
+    path.write_bytes(path.read_bytes()[:200])
+    with pytest.raises(UnreadableFile, match="broken.pdf"):
+        load_file(path, "broken.pdf", MB)
+
+
+@pytest.mark.parametrize(
+    "name,content,reason",
+    [
+        ("binary.md", b"\x00\x01\x02\x03binary", "binary"),
+        ("empty.txt", b"", "no text"),
+        ("blank.md", b"   \n\n  ", "no text"),
+    ],
+)
+def test_load_rejects_unusable_files_with_a_reason(tmp_path, name, content, reason):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(UnreadableFile, match=reason):
+        load_file(path, name, MB)
+
+
+def test_load_latin1_text_is_read_with_a_notice(tmp_path):
+    path = tmp_path / "latin.txt"
+    path.write_bytes("Caf\xe9 notes: r\xe9sum\xe9 of Glue".encode("latin-1"))
+    loaded = load_file(path, "latin.txt", MB)
+    assert "Café" in loaded.markdown
+    assert any("not UTF-8" in n and "latin.txt" in n for n in loaded.notices)
+
+
+def test_load_refuses_files_over_the_size_limit(tmp_path):
+    path = tmp_path / "huge.txt"
+    path.write_text("x" * 2000)
+    with pytest.raises(UnreadableFile, match="limit"):
+        load_file(path, "huge.txt", 1000)
+
+
+def test_discover_walks_folders_and_reports_bad_paths(tmp_path):
+    (tmp_path / "a.md").write_text("a")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.txt").write_text("b")
+    (tmp_path / "sub" / "c.png").write_bytes(b"png")
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "d.md").write_text("d")
+    found = discover([tmp_path, tmp_path / "missing", tmp_path / "sub" / "c.png"])
+    assert sorted(p.name for p in found.files) == ["a.md", "b.txt"]
+    assert any("missing" in w for w in found.warnings)
+    assert any("c.png" in w and "unsupported" in w for w in found.warnings)
+
+
+def test_discover_survives_symlink_loops(tmp_path):
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.md").write_text("a")
+    os.symlink(tmp_path / "notes", tmp_path / "notes" / "loop")
+    os.symlink(tmp_path / "notes" / "self.md", tmp_path / "notes" / "self.md")
+    found = discover([tmp_path / "notes"])
+    assert [p.name for p in found.files] == ["a.md"]
+    assert any("self.md" in w for w in found.warnings)

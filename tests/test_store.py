@@ -1,0 +1,43 @@
+import pytest
+
+from assistant.store import REBUILD_HINT, FileRecord, Manifest, StoreError
+
+
+def test_manifest_round_trips(tmp_path):
+    path = tmp_path / "m.json"
+    manifest = Manifest(embedding_model="m", files={"a.md": FileRecord("/x/a.md", "abc", 3, 5, ["1", "2"])})
+    manifest.save(path)
+    loaded = Manifest.load(path)
+    assert loaded.embedding_model == "m" and loaded.files["a.md"].chunk_ids == ["1", "2"]
+    assert not list(tmp_path.glob(".manifest-*"))  # no temporary left behind
+
+
+def test_missing_manifest_is_empty(tmp_path):
+    assert Manifest.load(tmp_path / "none.json").files == {}
+
+
+def test_damaged_manifest_names_the_remedy(tmp_path):
+    path = tmp_path / "m.json"
+    path.write_text("{half")
+    with pytest.raises(StoreError, match="study ingest --rebuild"):
+        Manifest.load(path)
+
+
+def test_corrupted_store_folder_names_the_remedy(make_assistant, notes_dir, tmp_path):
+    assistant = make_assistant(notes_dir, data_dir=tmp_path / "data")
+    chroma = tmp_path / "data" / "chroma"
+    chroma.mkdir(parents=True)
+    (chroma / "chroma.sqlite3").write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError) as error:
+        assistant.ask("Which service scans S3 for PII?")
+    assert REBUILD_HINT in str(error.value)
+
+
+def test_rebuild_repairs_a_corrupted_store(make_assistant, notes_dir, tmp_path):
+    assistant = make_assistant(notes_dir, data_dir=tmp_path / "data")
+    chroma = tmp_path / "data" / "chroma"
+    chroma.mkdir(parents=True)
+    (chroma / "chroma.sqlite3").write_bytes(b"garbage" * 100)
+    report = assistant.ingest(rebuild=True)
+    assert report.chunks_total > 40
+    assert "Macie" in (assistant.ask("Which service scans S3 buckets for PII?").recommendation or "")
