@@ -146,6 +146,19 @@ def previous_question(history: list[dict] | None) -> str | None:
     return None
 
 
+_CONTRAST = re.compile(r"\b(instead|rather|otherwise|what if|and if|but if|what about|how about)\b", re.IGNORECASE)
+_PREVIOUS_LEAD = re.compile(r"^Use (.+?) \[\d+\]")
+
+
+def previous_recommendation(history: list[dict] | None) -> str | None:
+    """The service the assistant recommended in its last turn ("Use X [1]."), if any."""
+    for turn in reversed(history or []):
+        if turn.get("role") == "assistant":
+            match = _PREVIOUS_LEAD.match(str(turn.get("content", "")).strip())
+            return match.group(1) if match else None
+    return None
+
+
 def is_follow_up(question: str) -> bool:
     content = [w for w in words(question) if w not in STOPWORDS]
     return bool(_FOLLOW_UP.search(question)) and len(content) <= 8 or len(content) <= 2
@@ -392,6 +405,9 @@ class DefaultAnswerer:
             passage_terms = frozenset(tokenize(passage.chunk.embedding_text))
             vectors = self.statement_vectors(passage, parsed)
             meanings = vectors @ retrieval.query_vector if len(vectors) else []
+            if retrieval.turn_vector is not None and len(vectors):
+                # A follow-up: the latest turn counts as much as the whole conversation.
+                meanings = 0.5 * meanings + 0.5 * (vectors @ retrieval.turn_vector)
             for statement, meaning in zip(parsed.statements, meanings):
                 # Terms the section heading already has ("file system" in "File Systems in EMR") do not
                 # tell its lines apart; the rest of the question does.
@@ -409,7 +425,8 @@ class DefaultAnswerer:
         if not scored:
             return self.abstain(question_text, retrieval)
 
-        recommendation, support = self._recommend(question, scored) if question.asks_choice else (None, [])
+        avoid = previous_recommendation(history) if _CONTRAST.search(question_text) else None
+        recommendation, support = self._recommend(question, scored, avoid) if question.asks_choice else (None, [])
         return self._compose(question_text, question, recommendation, support, scored)
 
     def _is_name(self, name: str) -> bool:
@@ -421,7 +438,7 @@ class DefaultAnswerer:
             return bool(rest)
         return any(not self.vocabulary.is_common(w) for w in words_)
 
-    def _recommend(self, question: Question, scored) -> tuple[str | None, list]:
+    def _recommend(self, question: Question, scored, avoid: str | None = None) -> tuple[str | None, list]:
         allowed = {canonical_key(o) for o in question.options}
         question_terms = set(tokenize(question.text))
         candidates: dict[str, _Candidate] = {}
@@ -443,6 +460,8 @@ class DefaultAnswerer:
                 if len(name) > len(candidate.name) and canonical_key(name) == key:
                     candidate.name = name
                 factor *= 0.35 if asked and not allowed else 1.0
+                if avoid and canonical_key(avoid) == key:
+                    factor *= 0.5  # "... instead?": the earlier answer is what is being set aside
                 candidate.support.append((score * factor, passage, statement))
         if not candidates:
             return None, []

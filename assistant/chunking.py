@@ -201,4 +201,9 @@ def chunk_markdown(markdown: str, source: str) -> list[Chunk]:
         else:
             body.append(line.rstrip())
     flush()
+    if not chunks:
+        # Headings and nothing under them (a one-line note): the headings are the content.
+        text = "\n".join(h.strip("# ").strip() for h in markdown.split("\n") if h.strip())
+        if len(text) >= MIN_CHUNK_CHARS:
+            chunks.append(Chunk(chunk_id(source, fallback, text), source, fallback, text, 0))
     return chunks

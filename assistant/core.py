@@ -106,14 +106,16 @@ class Assistant:
         self, paths: list[Path] | None = None, rebuild: bool = False, progress: ProgressCallback | None = None
     ) -> IngestReport:
         with self._ingest_lock:
-            if rebuild and not self.settings.uses_chroma_server:
-                # A corrupted embedded store cannot even be opened: start from an empty folder.
-                with self._lock:
-                    self._store = None
-                    self._index = None
-                wipe_embedded_store(self.settings)
-                if self.settings.manifest_path.exists():
-                    self.settings.manifest_path.unlink()
+            if rebuild:
+                self._drop_derived_files()
+                try:
+                    self.store.count()
+                except StoreError:
+                    # A corrupted embedded store cannot even be opened: start from an empty folder.
+                    with self._lock:
+                        self._store = None
+                        self._index = None
+                    wipe_embedded_store(self.settings)
             report = Ingestor(self.settings, self.store).run(paths=paths, rebuild=rebuild, progress=progress)
             if report.changed_anything or self._index is None:
                 fresh = self._build_index()
@@ -130,6 +132,13 @@ class Assistant:
         items = [(c, answerer.statement_texts(c)) for c in chunks]
         answerer.vectors.precompute(items, encode_bulk=self.embeddings.encode, progress=progress)
         answerer.vectors.save()
+
+    def _drop_derived_files(self) -> None:
+        for path in (self.settings.manifest_path, self.settings.data_dir / "statement_vectors.npz"):
+            if path.exists():
+                path.unlink()
+        with self._lock:
+            self._index = None
 
     def ensure_ingested(self, progress: ProgressCallback | None = None) -> IngestReport | None:
         """On first use with an empty store, index the configured corpus."""
@@ -149,8 +158,12 @@ class Assistant:
         mode = mode or self.settings.mode
         index = self.index
         query = retrieval_query(question, history)
-        vector = np.asarray(self.embeddings.encode_queries([query])[0], dtype=np.float32)
-        return index.retriever.retrieve(query, top_k or self.settings.top_k, mode=mode, query_vector=vector)
+        texts = [query] if query == question else [query, question]
+        vectors = np.asarray(self.embeddings.encode_queries(texts), dtype=np.float32)
+        retrieval = index.retriever.retrieve(query, top_k or self.settings.top_k, mode=mode, query_vector=vectors[0])
+        if len(vectors) > 1:
+            retrieval.turn_vector = vectors[1]
+        return retrieval
 
     def ask(self, question: object, history: list[dict] | None = None, mode: str | None = None,
             top_k: int | None = None) -> Answer:

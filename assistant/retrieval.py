@@ -42,6 +42,8 @@ class Retrieval:
     passages: list[Passage]
     query_vector: np.ndarray
     mode: str
+    # For a follow-up, the vector of the latest turn alone (query_vector covers the conversation).
+    turn_vector: np.ndarray | None = None
 
 
 class LexicalIndex:

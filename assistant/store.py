@@ -140,6 +140,10 @@ class NoteStore:
 def wipe_embedded_store(settings: Settings) -> None:
     """Remove the embedded index folder entirely: the remedy for a corrupted store."""
     if not settings.uses_chroma_server and settings.chroma_dir.exists():
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        # Chroma keeps one open system per path in this process; forget it before deleting the files.
+        SharedSystemClient.clear_system_cache()
         shutil.rmtree(settings.chroma_dir)
 
 

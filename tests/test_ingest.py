@@ -1,0 +1,123 @@
+"""Incremental ingest against the real model and a real embedded Chroma."""
+
+import os
+
+import pytest
+
+MACIE = "## 4.1 Amazon Macie\n\n- Solution: Enable Amazon Macie to scan S3 buckets for PII.\n"
+GLUE = "## 2.1 Glue\n\n- AWS Glue Data Catalog: central metastore for Hive on EMR.\n- Crawlers infer schemas.\n"
+
+
+@pytest.fixture
+def small_notes(tmp_path):
+    folder = tmp_path / "small"
+    folder.mkdir()
+    (folder / "macie.md").write_text(MACIE)
+    (folder / "glue.md").write_text(GLUE)
+    return folder
+
+
+def _ids(assistant):
+    return sorted(c.id for c in assistant.store.all_chunks())
+
+
+def test_ingest_indexes_corpus_and_writes_manifest(make_assistant, small_notes):
+    assistant = make_assistant(small_notes)
+    report = assistant.ingest()
+    assert sorted(report.added) == ["glue.md", "macie.md"]
+    assert report.chunks_embedded == report.chunks_total == 2
+    assert assistant.settings.manifest_path.exists()
+    assert "Indexed files" in report.summary()
+
+
+def test_ingest_unchanged_corpus_embeds_nothing(make_assistant, small_notes):
+    assistant = make_assistant(small_notes)
+    assistant.ingest()
+    before = _ids(assistant)
+    report = assistant.ingest()
+    assert report.chunks_embedded == 0 and report.unchanged == 2 and not report.changed_anything
+    assert _ids(assistant) == before
+
+
+def test_ingest_touched_but_identical_file_is_not_reembedded(make_assistant, small_notes):
+    assistant = make_assistant(small_notes)
+    assistant.ingest()
+    os.utime(small_notes / "glue.md", (1, 1))
+    report = assistant.ingest()
+    assert report.chunks_embedded == 0 and report.unchanged == 2
+
+
+def test_ingest_changed_file_replaces_only_its_changed_chunks(make_assistant, small_notes):
+    assistant = make_assistant(small_notes)
+    assistant.ingest()
+    (small_notes / "glue.md").write_text(GLUE + "\n## 2.2 Glue Studio\n\n- Visual editor for Glue jobs.\n")
+    report = assistant.ingest()
+    assert report.changed == ["glue.md"]
+    assert report.chunks_embedded == 1  # the unchanged Glue chunk keeps its id and embedding
+    assert report.chunks_total == 3
+
+
+def test_ingest_removes_chunks_of_deleted_and_edited_away_text(make_assistant, small_notes):
+    assistant = make_assistant(small_notes)
+    assistant.ingest()
+    (small_notes / "macie.md").unlink()
+    (small_notes / "glue.md").write_text("## 2.1 Glue\n\n- Only this line remains now.\n")
+    report = assistant.ingest()
+    assert report.removed == ["macie.md"] and report.chunks_removed == 2
+    texts = [c.text for c in assistant.store.all_chunks()]
+    assert texts == ["- Only this line remains now."]
+
+
+def test_ingest_extra_paths_are_added_and_kept_in_step(make_assistant, small_notes, tmp_path):
+    extra = tmp_path / "extra.txt"
+    extra.write_text("Kinesis Notes\n\n  • Use Amazon Kinesis for new streaming projects.\n")
+    assistant = make_assistant(small_notes)
+    report = assistant.ingest([extra])
+    assert str(extra.resolve()) in report.added
+    report = assistant.ingest()  # without the path: the extra file stays indexed and unchanged
+    assert report.unchanged == 3 and report.chunks_total == 3
+    extra.unlink()
+    report = assistant.ingest()
+    assert report.removed == [str(extra.resolve())]
+
+
+def test_ingest_skips_unreadable_files_with_warnings_and_indexes_the_rest(make_assistant, small_notes):
+    (small_notes / "binary.md").write_bytes(b"\x00\x01\x02" * 100)
+    (small_notes / "empty.txt").write_text("")
+    (small_notes / "latin.txt").write_bytes("Caf\xe9 notes about Athena partitions".encode("latin-1"))
+    report = make_assistant(small_notes).ingest()
+    assert any("binary.md" in w for w in report.warnings)
+    assert any("empty.txt" in w for w in report.warnings)
+    assert any("latin.txt" in w and "not UTF-8" in w for w in report.warnings)
+    assert sorted(report.added) == ["glue.md", "latin.txt", "macie.md"]
+
+
+def test_ingest_missing_path_is_an_error_not_a_crash(make_assistant, small_notes, tmp_path):
+    report = make_assistant(small_notes).ingest([tmp_path / "nowhere"])
+    assert any("nowhere" in e for e in report.errors)
+    assert report.chunks_total == 2
+
+
+def test_ingest_rebuild_gives_the_same_index(make_assistant, small_notes):
+    assistant = make_assistant(small_notes)
+    assistant.ingest()
+    before = _ids(assistant)
+    report = assistant.ingest(rebuild=True)
+    assert report.chunks_embedded == 2 and _ids(assistant) == before
+
+
+def test_ingest_reports_progress(make_assistant, small_notes):
+    seen = []
+    make_assistant(small_notes).ingest(progress=lambda stage, done, total: seen.append((stage, done, total)))
+    stages = {stage for stage, _, _ in seen}
+    assert {"Reading notes", "Embedding passages"} <= stages
+    embedding = [s for s in seen if s[0] == "Embedding passages"]
+    assert embedding[-1][1] == embedding[-1][2] == 2
+
+
+def test_ask_on_an_empty_store_ingests_first_via_ensure(make_assistant, small_notes):
+    assistant = make_assistant(small_notes)
+    assert assistant.is_empty()
+    assistant.ensure_ingested()
+    assert not assistant.is_empty()
+    assert assistant.ensure_ingested() is None
