@@ -18,8 +18,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Study assistant: grounded, cited answers from your course notes. Offline by default.",
 )
-console = Console()
-errors = Console(stderr=True)
+console = Console(soft_wrap=True)
+errors = Console(stderr=True, soft_wrap=True)
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1

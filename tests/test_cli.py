@@ -1,0 +1,110 @@
+"""The `study` command line, run in-process with typer's runner against the real pipeline."""
+
+import json
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.cli import app
+from conftest import REPO
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cli_env(monkeypatch, tmp_path, notes_dir):
+    monkeypatch.setenv("STUDY_CORPUS_DIR", str(notes_dir))
+    monkeypatch.setenv("STUDY_DATA_DIR", str(tmp_path / "cli-data"))
+    return notes_dir
+
+
+def test_cli_ask_json_ingests_on_first_use_and_prints_the_contract(cli_env):
+    result = runner.invoke(app, ["ask", "--json", "Which service scans S3 buckets for PII?"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout[result.stdout.index("{"):])
+    assert set(payload) == {"question", "answer", "recommendation", "abstained", "citations", "notices", "latency_ms"}
+    assert "Macie" in payload["recommendation"]
+
+
+def test_cli_ask_empty_question_is_a_usage_error(cli_env):
+    result = runner.invoke(app, ["ask", "   "])
+    assert result.exit_code == 2
+    assert "empty" in result.output and "Traceback" not in result.output
+
+
+def test_cli_ask_unknown_mode_is_a_usage_error(cli_env):
+    result = runner.invoke(app, ["ask", "--mode", "psychic", "anything"])
+    assert result.exit_code == 2 and "hybrid, dense, bm25" in result.output
+
+
+def test_cli_ingest_missing_path_fails_clearly(cli_env, tmp_path):
+    result = runner.invoke(app, ["ingest", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert "nope" in result.output and "no such file" in result.output and "Traceback" not in result.output
+
+
+def test_cli_ingest_missing_corpus_folder_fails_clearly(monkeypatch, tmp_path):
+    monkeypatch.setenv("STUDY_CORPUS_DIR", str(tmp_path / "no-notes"))
+    result = runner.invoke(app, ["ingest"])
+    assert result.exit_code != 0 and "notes folder does not exist" in result.output
+
+
+def test_cli_ingest_warns_about_unreadable_files_and_succeeds(cli_env):
+    (cli_env / "binary.md").write_bytes(b"\x00\xff" * 50)
+    result = runner.invoke(app, ["ingest"])
+    assert result.exit_code == 0, result.output
+    assert "binary.md" in result.output and "Indexed files" in result.output
+
+
+def test_cli_corrupted_store_names_the_remedy(cli_env, tmp_path):
+    chroma = tmp_path / "cli-data" / "chroma"
+    chroma.mkdir(parents=True)
+    (chroma / "chroma.sqlite3").write_bytes(b"garbage" * 200)
+    result = runner.invoke(app, ["ask", "Which service scans S3 for PII?"])
+    assert result.exit_code == 1
+    assert "study ingest --rebuild" in result.output and "Traceback" not in result.output
+
+
+def test_cli_invalid_setting_is_reported(monkeypatch):
+    monkeypatch.setenv("STUDY_TOP_K", "zero")
+    result = runner.invoke(app, ["ask", "x"])
+    assert result.exit_code == 2 and "STUDY_TOP_K" in result.output
+
+
+def test_cli_chat_keeps_history_between_turns(cli_env):
+    turns = "We are migrating existing Apache Kafka applications to AWS. Which service?\n" \
+            "And if it is a brand-new streaming project instead?\n/quit\n"
+    result = runner.invoke(app, ["chat"], input=turns)
+    assert result.exit_code == 0, result.output
+    assert "Managed Streaming Service for Apache Kafka" in result.output
+    assert "Use Amazon Kinesis" in result.output
+
+
+def test_cli_eval_writes_per_item_summary_and_report(cli_env, tmp_path):
+    dataset = tmp_path / "mini.jsonl"
+    lines = [json.loads(l) for l in (REPO / "evals" / "scenarios.jsonl").read_text().splitlines()[:3]]
+    lines.append({"id": "oos", "kind": "out_of_scope", "question": "Best banana bread recipe?", "expect": [], "evidence": []})
+    dataset.write_text("".join(json.dumps(l) + "\n" for l in lines))
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["eval", "--dataset", str(dataset), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(l) for l in (out / "per_item.jsonl").read_text().splitlines()]
+    assert len(rows) == 12 and {r["mode"] for r in rows} == {"hybrid", "dense", "bm25"}
+    summary = json.loads((out / "summary.json").read_text())
+    assert set(summary["modes"]) == {"hybrid", "dense", "bm25"}
+    report = (out / "report.md").read_text()
+    assert "| Metric | hybrid | dense | bm25 |" in report and "Answer accuracy" in report
+
+
+def test_cli_eval_bad_dataset_is_reported(cli_env, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{not json\n")
+    result = runner.invoke(app, ["eval", "--dataset", str(bad)])
+    assert result.exit_code == 1 and "bad.jsonl:1" in result.output
+
+
+def test_cli_sources_lists_the_notes(cli_env):
+    runner.invoke(app, ["ingest"])
+    result = runner.invoke(app, ["sources"])
+    assert result.exit_code == 0 and "u3-data-operations-and-support.md" in result.output

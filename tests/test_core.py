@@ -1,0 +1,67 @@
+"""The Assistant API: bad input never raises, always returns the contract."""
+
+import string
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assistant.core import clean_question
+
+CONTRACT = {"question", "answer", "recommendation", "abstained", "citations", "notices", "latency_ms"}
+
+
+def test_clean_question_strips_control_characters_with_a_notice():
+    text, notices = clean_question("Which\x00 service\x07 scans\tS3?", 2000)
+    assert text == "Which service scans S3?" and any("Control" in n for n in notices)
+
+
+def test_clean_question_replaces_lone_surrogates():
+    text, notices = clean_question("PII \ud800 scan?", 2000)
+    assert "\ud800" not in text and text.startswith("PII") and notices
+
+
+def test_clean_question_truncates_very_long_input_with_a_notice():
+    text, notices = clean_question("word " * 40_000, 2000)
+    assert len(text) <= 2000 and any("characters long" in n and "2,000" in n for n in notices)
+
+
+def test_clean_question_accepts_non_strings():
+    assert clean_question(None, 100)[0] == "" and clean_question(42, 100)[0] == "42"
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\n\t", "???", "\x00\x01"])
+def test_ask_empty_questions_get_a_clear_reply(course, question):
+    answer = course.ask(question)
+    assert answer.abstained and "question" in answer.answer.lower()
+    assert set(answer.to_dict()) == CONTRACT
+
+
+def test_ask_a_200k_character_question_is_truncated_and_answered(course):
+    answer = course.ask("Which service scans S3 buckets for PII? " + "padding " * 25_000)
+    assert any("characters long" in n for n in answer.notices)
+    assert set(answer.to_dict()) == CONTRACT
+
+
+def test_ask_rejects_an_unknown_mode(course):
+    with pytest.raises(ValueError, match="unknown retrieval mode"):
+        course.ask("anything", mode="psychic")
+
+
+def test_sources_lists_sections_and_chunk_counts(course):
+    infos = course.sources()
+    assert [i.source for i in infos] == ["u3-data-operations-and-support.md"]
+    assert infos[0].chunks == sum(infos[0].sections.values())
+    assert "2.2 Intro to Amazon EMR > Hive Metastore" in infos[0].sections
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=400)
+       | st.text(alphabet=string.printable, max_size=400))
+def test_ask_never_raises_and_always_returns_the_contract(course, question):
+    answer = course.ask(question)
+    payload = answer.to_dict()
+    assert set(payload) == CONTRACT
+    assert isinstance(payload["answer"], str) and payload["answer"]
+    assert payload["abstained"] or payload["citations"]
+    assert {c["n"] for c in payload["citations"]} == set(range(1, len(payload["citations"]) + 1))
