@@ -61,6 +61,7 @@ class Answer:
     # Not part of the JSON contract: for the UI and the eval report.
     suggestions: list[str] = field(default_factory=list)
     backend: str = "default"
+    highlights: dict[int, list[str]] = field(default_factory=dict)  # citation n -> supporting lines
 
     def to_dict(self) -> dict:
         return {
@@ -527,8 +528,14 @@ class DefaultAnswerer:
                     points.append((passage, statement))
 
         lines = [lead, ""]
+        highlights: dict[int, list[str]] = {}
+        if recommendation:
+            highlights.setdefault(numbering[support[0][1].chunk.id], []).append(support[0][2].text)
+        else:
+            highlights.setdefault(numbering[best_passage.chunk.id], []).append(best_statement.text)
         for passage, statement in points:
             lines.append(f"- {_as_sentence(_with_context(statement, statement.text))} [{cite(passage)}]")
+            highlights.setdefault(numbering[passage.chunk.id], []).append(statement.text)
         text = "\n".join(lines).strip()
         citations = [
             Citation(
@@ -540,7 +547,8 @@ class DefaultAnswerer:
             )
             for p in cited
         ]
-        return Answer(question=question_text, answer=text, recommendation=recommendation, citations=citations)
+        return Answer(question=question_text, answer=text, recommendation=recommendation, citations=citations,
+                      highlights=highlights)
 
     def abstain(self, question_text: str, retrieval: Retrieval) -> Answer:
         sections: list[str] = []

@@ -22,6 +22,7 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(Path(".study"), description="Where the index, manifest and progress live.")
     corpus_dir: Path = Field(Path("corpus"), description="The notes folder indexed by `study ingest`.")
+    eval_dir: Path = Field(Path("evals/results"), description="Where `study eval` and the UI keep the last run.")
     embedding_model: str = Field(BUNDLED_MODEL, description="A sentence-transformers model name or path.")
     collection: str = Field("study_notes", min_length=3, max_length=63)
     chroma_host: str | None = Field(None, description="Set with chroma_port to use a Chroma server.")

@@ -203,6 +203,43 @@ class Assistant:
         answer.latency_ms = (time.perf_counter() - started) * 1000
         return answer, passages
 
+    # --- helpers for the UI -------------------------------------------------------------------
+
+    def example_questions(self, limit: int = 4) -> list[str]:
+        """Questions a first-time user can click: the notes' own exam scenarios when they have
+        some ("Scenario: ..." lines), otherwise one per section heading."""
+        questions: list[str] = []
+        for chunk in self.index.lexical.chunks:
+            for line in chunk.text.split("\n"):
+                match = re.match(r"^\s*(?:[-*+]|\d+[.)])?\s*Scenario:\s*(.+)$", line, re.IGNORECASE)
+                if match:
+                    questions.append(f"{match.group(1).strip().rstrip('.')}. Which service should we use?")
+        if not questions:
+            seen = []
+            for chunk in self.index.lexical.chunks:
+                leaf = re.sub(r"^\d+(?:\.\d+)*\s*", "", chunk.section.split(" > ")[-1])
+                if leaf and leaf not in seen:
+                    seen.append(leaf)
+            questions = [f"What do my notes say about {leaf}?" for leaf in seen]
+        return questions[:limit]
+
+    def save_note(self, file_name: str, data: bytes) -> Path:
+        """Save an uploaded note into the corpus folder. Only the base name is kept, so a name like
+        "../../etc/x.md" cannot write outside the folder."""
+        from .loading import SUPPORTED_SUFFIXES
+
+        base = Path(file_name.replace("\\", "/")).name
+        base = re.sub(r"[^A-Za-z0-9._ -]", "_", base).strip(" .") or "note.md"
+        if Path(base).suffix.lower() not in SUPPORTED_SUFFIXES:
+            raise ValueError(f"{file_name}: unsupported file type (use {', '.join(SUPPORTED_SUFFIXES)})")
+        folder = self.settings.corpus_dir.resolve()
+        folder.mkdir(parents=True, exist_ok=True)
+        target = (folder / base).resolve()
+        if target.parent != folder:
+            raise ValueError(f"{file_name}: not a valid file name")
+        target.write_bytes(data)
+        return target
+
     # --- library ----------------------------------------------------------------------------
 
     def sources(self) -> list[SourceInfo]:
