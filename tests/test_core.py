@@ -65,3 +65,17 @@ def test_ask_never_raises_and_always_returns_the_contract(course, question):
     assert isinstance(payload["answer"], str) and payload["answer"]
     assert payload["abstained"] or payload["citations"]
     assert {c["n"] for c in payload["citations"]} == set(range(1, len(payload["citations"]) + 1))
+
+
+@pytest.mark.parametrize("name", ["../../escape.md", "..\\..\\escape.md", "/etc/passwd.md", "sub/dir/escape.md"])
+def test_save_note_never_writes_outside_the_corpus(make_assistant, notes_dir, tmp_path, name):
+    assistant = make_assistant(notes_dir)
+    saved = assistant.save_note(name, b"# Escape\n\n- Notes.\n")
+    assert saved.parent == notes_dir.resolve()
+    assert saved.name == "escape.md" or saved.name == "passwd.md"
+    assert not (tmp_path / "escape.md").exists()
+
+
+def test_save_note_rejects_unsupported_types(make_assistant, notes_dir):
+    with pytest.raises(ValueError, match="unsupported"):
+        make_assistant(notes_dir).save_note("run.sh", b"rm -rf /")

@@ -1,0 +1,100 @@
+"""End to end in a real browser: start `study ui` on a free loopback port, drive Debian's Chromium
+with Playwright, ask an exam question, and check the answer and a citation expander appear."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS, REPO
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+HOSTILE = "## Hostile\n\n- Redshift Spectrum payload <img src=x onerror=\"window.__pwned=1\"> <script>window.__pwned=2</script>\n"
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def chromium():
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing under CI: .ci/run installs Debian's chromium package")
+        pytest.skip("no Chromium at /usr/bin/chromium (apt-get install chromium); not under CI")
+    return str(CHROMIUM)
+
+
+@pytest.fixture
+def app_server(tmp_path):
+    corpus = tmp_path / "notes"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "hostile.md").write_text(HOSTILE)
+    port = _free_port()
+    env = {**os.environ, "STUDY_CORPUS_DIR": str(corpus), "STUDY_DATA_DIR": str(tmp_path / "data")}
+    log = open(tmp_path / "server.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "ui", "--port", str(port)],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().strip() == b"ok":
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail("the UI did not become healthy: " + (tmp_path / "server.log").read_text()[-2000:])
+    yield url, corpus
+    os.killpg(process.pid, signal.SIGTERM)  # stopped by its own process id (and its children)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+    log.close()
+
+
+def test_browser_chat_answers_an_exam_question_with_citations(chromium, app_server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    url, corpus = app_server
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url)
+        chat = page.get_by_placeholder("Ask about your notes", exact=False)
+        chat.wait_for(timeout=180_000)  # first load indexes the notes behind a progress bar
+        chat.fill("Our data analysts cannot code but must validate and clean incoming data. Which service should they use?")
+        chat.press("Enter")
+        page.get_by_text("Use AWS Glue DataBrew", exact=False).first.wait_for(timeout=60_000)
+        expander = page.locator("[data-testid='stExpander']").filter(has_text="[1]").first
+        expander.wait_for(timeout=30_000)
+        expander.locator("summary").click()
+        page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
+        assert (tmp_path / "chat.png").stat().st_size > 10_000
+
+        # A note with script and onerror payloads shows as text and runs nothing.
+        chat.fill("What does the hostile note say about the Redshift Spectrum payload?")
+        chat.press("Enter")
+        page.get_by_text("Hostile", exact=False).first.wait_for(timeout=60_000)
+        page.locator("[data-testid='stExpander'] summary").filter(has_text="hostile.md").first.click()
+        page.get_by_text("window.__pwned", exact=False).first.wait_for(timeout=30_000)
+        assert page.evaluate("window.__pwned === undefined")
+        browser.close()
