@@ -35,7 +35,7 @@ from .text import STOPWORDS, normalise_space, stem, tokenize, words
 
 NOT_COVERED = "Your notes don't cover this."
 MAX_POINTS = 3
-FOREIGN_NAME_MARGIN = 0.10  # the extra evidence needed when the question names things the notes never do
+FOREIGN_NAME_MARGIN = 0.05  # the extra evidence needed when the question names things the notes never do
 
 
 @dataclass
@@ -106,7 +106,9 @@ _ASKS_FOR_CHOICE = re.compile(
     r"implement|deploy|select|go|migrate|convert|export|consider)\b"
     r"|\b(?:should|must|would|could|can)\s+(?:\w+\s+)?be\s+(?:used|chosen|enabled|adopted|deployed)\b"
     r"|\b(recommend\w*|best (?:way|option|choice|service|fit)|most (?:suitable|appropriate|cost-effective|operationally)"
-    r"|least operational|fits?\b|what (?:should|would|could|can) (?:we|i|they|you) use|"
+    r"|least operational|fits?\b|"
+    r"what (?:should|would|could|can|do|does|must) (?:we|i|they|you|it|the \w+|our \w+) (?:use|configure|choose|pick|"
+    r"enable|implement|deploy|set up|adopt|recommend|turn on)|what do you recommend|"
     r"where (?:should|can|could|do|does|would|to)\b)",
     re.IGNORECASE,
 )
@@ -166,7 +168,8 @@ def is_follow_up(question: str) -> bool:
 
 
 _NEGATOR = re.compile(
-    r"\b(?:no|not|without|never|none|nothing|don't|doesn't|isn't|aren't|aren't|won't|cannot|can't|neither|nor)\s+"
+    r"\b(?:no|not|without|never|none|nothing|don't|doesn't|isn't|aren't|won't|cannot|can't|neither|nor|"
+    r"than|instead of|rather than|other than|besides)\s+"
     r"((?:[\w'-]+\s+){0,2}[\w'-]+)",
     re.IGNORECASE,
 )
@@ -364,15 +367,29 @@ class DefaultAnswerer:
         return sum(self.lexical.idf(t) * w for t, w in weights.items() if t in terms) / total
 
     def evidence_strength(self, question: Question, retrieval: Retrieval) -> float:
-        """How well the best passage covers the question: its cosine similarity, plus a little for
-        sharing the question's rarer terms."""
+        """How well the notes cover the question: the best passage's cosine similarity, plus a
+        little for sharing the question's terms, minus a little for the share of the question's
+        rarer words the notes never use ("cross-region replication" when no note mentions it)."""
         if not retrieval.passages:
             return 0.0
         best = max(p.similarity for p in retrieval.passages)
         lexical = max(
             self._coverage(question, frozenset(tokenize(p.chunk.embedding_text))) for p in retrieval.passages
         )
-        return best + 0.25 * lexical
+        return best + 0.25 * lexical - 0.2 * self.unknown_share(question.text)
+
+    def unknown_share(self, text: str) -> float:
+        """Share of the question's content words, weighted by how rare they are in English,
+        that appear nowhere in the notes."""
+        total = unknown = 0.0
+        for word in words(text):
+            if word in STOPWORDS or len(word) < 3:
+                continue
+            weight = max(0.0, 6.0 - english_frequency(word))
+            total += weight
+            if stem(word) not in self.lexical.document_frequency:
+                unknown += weight
+        return unknown / total if total else 0.0
 
     def foreign_names(self, question: str) -> list[str]:
         """Names in the question that the notes never mention ("DynamoDB", "Oracle"): a sign the
@@ -389,8 +406,16 @@ class DefaultAnswerer:
         return found
 
     def covers(self, question: Question, retrieval: Retrieval) -> bool:
-        threshold = self.min_similarity + (FOREIGN_NAME_MARGIN if self.foreign_names(question.text) else 0.0)
-        return self.evidence_strength(question, retrieval) >= threshold
+        foreign = len(self.foreign_names(question.text))
+        known = sum(1 for name in question.named if self._is_known_name(name))
+        # Names the notes never use raise the bar, in proportion to the names they do know
+        # ("a DynamoDB table" alone is off-topic; "Airflow DAGs" is still about Airflow).
+        margin = FOREIGN_NAME_MARGIN * foreign / (foreign + known) if foreign else 0.0
+        return self.evidence_strength(question, retrieval) >= self.min_similarity + margin
+
+    def _is_known_name(self, name: str) -> bool:
+        terms = [t for t in tokenize(name) if t not in ("aw", "amazon")]
+        return any(t in self.lexical.document_frequency for t in terms)
 
     def answer(self, question_text: str, retrieval: Retrieval, history: list[dict] | None = None) -> Answer:
         question = analyse_question(question_text, history, self.vocabulary)
@@ -514,7 +539,10 @@ class DefaultAnswerer:
                     if not any(statement is s for _, s in points):
                         points.append((passage, statement))
         else:
-            best_score, best_passage, best_statement = max(scored, key=lambda s: (s[0], -s[2].index))
+            # A bare heading line ("Node Types") introduces the answer; its children hold it.
+            best_score, best_passage, best_statement = max(
+                scored, key=lambda s: (s[0] * (0.5 if s[2].is_heading else 1.0), -s[2].index)
+            )
             sentence = _with_context(best_statement, _best_sentence(best_statement, question, self))
             lead = f"{_as_sentence(sentence)} [{cite(best_passage)}]".replace(". [", " [") + "."
             lead = lead.replace("..", ".")

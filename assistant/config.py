@@ -29,9 +29,9 @@ class Settings(BaseSettings):
     chroma_port: int | None = Field(None, ge=1, le=65535)
     top_k: int = Field(5, ge=1, le=50)
     mode: RetrievalMode = "hybrid"
-    # Evidence strength (best passage's cosine similarity + 0.25 x its share of the question's terms)
-    # below which the notes are taken not to cover a question, and the assistant abstains.
-    min_similarity: float = Field(0.52, ge=-1.0, le=2.0)
+    # Evidence strength (see DefaultAnswerer.evidence_strength) below which the notes are taken not
+    # to cover a question, and the assistant abstains.
+    min_similarity: float = Field(0.435, ge=-1.0, le=2.0)
     max_question_chars: int = Field(2000, ge=50)
     max_file_mb: float = Field(20.0, gt=0, description="Larger files are skipped with a warning.")
     llm: Literal["none", "openai", "ollama"] = "none"

@@ -100,6 +100,7 @@ class Statement:
     subjects: list[tuple[str, float]] = field(default_factory=list)
     distractor: bool = False
     context: str | None = None  # the short parent line this one sits under ("Subscription Filters")
+    is_heading: bool = False  # a short line that only introduces the lines under it
 
 
 @dataclass
@@ -298,6 +299,8 @@ def parse_passage(chunk: Chunk, vocabulary: Vocabulary) -> ParsedPassage:
             statements.append(statement)
         is_heading_like = len(text.split()) <= 8 and not text.endswith(".") and (label is None or not description)
         parents_entry_line = text.rstrip(":") if is_heading_like else None
+        if is_heading_like:
+            statements[-1].is_heading = True
         parents.append((indent, own_name, label_names, parents_entry_line))
     group_terms: dict[int, set[str]] = {}
     for statement in statements:

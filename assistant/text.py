@@ -43,7 +43,9 @@ def tokenize(text: str) -> list[str]:
     tokens: list[str] = []
     for word in words(text):
         parts = [p for p in word.split("-") if p] if "-" in word else [word]
-        if len(parts) > 1:
+        if len(parts) > 1 and parts[0] == "non":
+            parts = [word.replace("-", "")]  # "non-Hive" is the opposite of "Hive", not a kind of it
+        elif len(parts) > 1:
             parts.append(word.replace("-", ""))
         for part in parts:
             if part not in STOPWORDS and (len(part) > 1 or part.isdigit()):
