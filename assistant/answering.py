@@ -203,7 +203,10 @@ def analyse_question(question: str, history: list[dict] | None, vocabulary: Voca
     for match in re.finditer(r"([^,;?]+?)\s+(?:or|vs\.?|versus)\s+([^,;?]+)", "" if yes_no else question):
         left = named_spans(match.group(1), vocabulary)
         right = named_spans(match.group(2), vocabulary)
-        if left and right:
+        # Only names that stand right beside the "or" are the options ("EMR or Glue"), not
+        # "its integrated services or the managed Apache services".
+        if (left and right and match.group(1).rstrip().endswith(left[-1])
+                and re.match(rf"(?:the\s+|an?\s+)?{re.escape(right[0])}", match.group(2).strip(), re.IGNORECASE)):
             options = [left[-1], right[0]]
     asks = not yes_no and bool(_ASKS_FOR_CHOICE.search(question)) or bool(options) or (follow_up and bool(_ASKS_FOR_CHOICE.search(scope)))
     return Question(text=question, weights=weights, asks_choice=asks, named=named, options=options, negated=negated)
@@ -453,7 +456,7 @@ class DefaultAnswerer:
 
         avoid = previous_recommendation(history) if _CONTRAST.search(question_text) else None
         recommendation, support = self._recommend(question, scored, avoid) if question.asks_choice else (None, [])
-        return self._compose(question_text, question, recommendation, support, scored)
+        return self._compose(question_text, question, recommendation, support, scored, retrieval)
 
     def _is_name(self, name: str) -> bool:
         """A real name keeps a non-common word once vendor prefixes and "Service(s)" are set aside
@@ -511,7 +514,7 @@ class DefaultAnswerer:
         best.support.sort(key=lambda s: -s[0])
         return best.name, best.support
 
-    def _compose(self, question_text, question, recommendation, support, scored) -> Answer:
+    def _compose(self, question_text, question, recommendation, support, scored, retrieval) -> Answer:
         numbering: dict[str, int] = {}
         cited: list[Passage] = []
 
@@ -540,10 +543,13 @@ class DefaultAnswerer:
                         points.append((passage, statement))
         else:
             # A bare heading line ("Node Types") introduces the answer; its children hold it.
+            # An answer adds something the question did not say ("gzip, Snappy" over "use supported formats").
             best_score, best_passage, best_statement = max(
-                scored, key=lambda s: (s[0] * (0.5 if s[2].is_heading else 1.0), -s[2].index)
+                scored,
+                key=lambda s: (s[0] * (0.5 if s[2].is_heading else 1.0) * (1.0 + 0.25 * self._novelty(question, s[2])),
+                               -s[2].index),
             )
-            sentence = _with_context(best_statement, _best_sentence(best_statement, question, self))
+            sentence = _with_context(best_statement, self._best_sentence(best_statement, question, retrieval))
             lead = f"{_as_sentence(sentence)} [{cite(best_passage)}]".replace(". [", " [") + "."
             lead = lead.replace("..", ".")
             seen = {best_statement.chunk_id + str(best_statement.index)}
@@ -578,6 +584,23 @@ class DefaultAnswerer:
         return Answer(question=question_text, answer=text, recommendation=recommendation, citations=citations,
                       highlights=highlights)
 
+    def _novelty(self, question: Question, statement: Statement) -> float:
+        """How much rare information a line adds beyond the question's own words (0..1)."""
+        new_terms = statement.own_terms - question.terms
+        return min(1.0, sum(self.lexical.idf(t) for t in new_terms if t in self.lexical.document_frequency) / 12.0)
+
+    def _best_sentence(self, statement: Statement, question: Question, retrieval: Retrieval) -> str:
+        """The sentence of a long line that answers: by meaning and by shared words."""
+        sentences = [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", statement.text) if s.strip()]
+        if len(sentences) <= 1:
+            return statement.text
+        meanings = np.asarray(self.vectors._encode(sentences), dtype=np.float32) @ retrieval.query_vector
+        scored = [
+            (0.6 * float(meaning) + 0.4 * self._coverage(question, frozenset(tokenize(sentence))), -i, sentence)
+            for i, (sentence, meaning) in enumerate(zip(sentences, meanings))
+        ]
+        return max(scored)[2]
+
     def abstain(self, question_text: str, retrieval: Retrieval) -> Answer:
         sections: list[str] = []
         for passage in retrieval.passages:
@@ -610,9 +633,3 @@ def _with_context(statement: Statement, text: str) -> str:
     return text
 
 
-def _best_sentence(statement: Statement, question: Question, answerer: DefaultAnswerer) -> str:
-    sentences = [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", statement.text) if s.strip()]
-    if len(sentences) <= 1:
-        return statement.text
-    scored = [(answerer._coverage(question, frozenset(tokenize(s))), -i, s) for i, s in enumerate(sentences)]
-    return max(scored)[2]
