@@ -364,10 +364,11 @@ class DefaultAnswerer:
     def _coverage(self, question: Question, terms: frozenset[str] | set[str], ignore: frozenset[str] = frozenset()) -> float:
         """IDF-weighted share of the question's terms that `terms` contains."""
         weights = {t: w for t, w in question.weights.items() if t not in ignore} or question.weights
-        total = sum(self.lexical.idf(t) * w for t, w in weights.items())
+        idf = self.lexical.idf
+        total = sum(idf(t) * w for t, w in weights.items())
         if total <= 0:
             return 0.0
-        return sum(self.lexical.idf(t) * w for t, w in weights.items() if t in terms) / total
+        return sum(idf(t) * w for t, w in weights.items() if t in terms) / total
 
     def evidence_strength(self, question: Question, retrieval: Retrieval) -> float:
         """How well the notes cover the question: the best passage's cosine similarity, plus a
@@ -376,9 +377,7 @@ class DefaultAnswerer:
         if not retrieval.passages:
             return 0.0
         best = max(p.similarity for p in retrieval.passages)
-        lexical = max(
-            self._coverage(question, frozenset(tokenize(p.chunk.embedding_text))) for p in retrieval.passages
-        )
+        lexical = max(self._coverage(question, self.parsed(p).passage_terms) for p in retrieval.passages)
         return best + 0.25 * lexical - 0.2 * self.unknown_share(question.text)
 
     def unknown_share(self, text: str) -> float:
@@ -430,8 +429,8 @@ class DefaultAnswerer:
         for passage in retrieval.passages:
             parsed = self.parsed(passage)
             weight = max(passage.similarity, 0.05)
-            section_terms = frozenset(tokenize(passage.chunk.section))
-            passage_terms = frozenset(tokenize(passage.chunk.embedding_text))
+            section_terms = parsed.section_terms
+            passage_terms = parsed.passage_terms
             vectors = self.statement_vectors(passage, parsed)
             meanings = vectors @ retrieval.query_vector if len(vectors) else []
             if retrieval.turn_vector is not None and len(vectors):
@@ -549,7 +548,7 @@ class DefaultAnswerer:
                 key=lambda s: (s[0] * (0.5 if s[2].is_heading else 1.0) * (1.0 + 0.25 * self._novelty(question, s[2])),
                                -s[2].index),
             )
-            sentence = _with_context(best_statement, self._best_sentence(best_statement, question, retrieval))
+            sentence = _with_context(best_statement, self._best_sentence(best_statement, question))
             lead = f"{_as_sentence(sentence)} [{cite(best_passage)}]".replace(". [", " [") + "."
             lead = lead.replace("..", ".")
             seen = {best_statement.chunk_id + str(best_statement.index)}
@@ -589,17 +588,12 @@ class DefaultAnswerer:
         new_terms = statement.own_terms - question.terms
         return min(1.0, sum(self.lexical.idf(t) for t in new_terms if t in self.lexical.document_frequency) / 12.0)
 
-    def _best_sentence(self, statement: Statement, question: Question, retrieval: Retrieval) -> str:
-        """The sentence of a long line that answers: by meaning and by shared words."""
+    def _best_sentence(self, statement: Statement, question: Question) -> str:
+        """The sentence of a long line that shares most of the question's words."""
         sentences = [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", statement.text) if s.strip()]
         if len(sentences) <= 1:
             return statement.text
-        meanings = np.asarray(self.vectors._encode(sentences), dtype=np.float32) @ retrieval.query_vector
-        scored = [
-            (0.6 * float(meaning) + 0.4 * self._coverage(question, frozenset(tokenize(sentence))), -i, sentence)
-            for i, (sentence, meaning) in enumerate(zip(sentences, meanings))
-        ]
-        return max(scored)[2]
+        return max((self._coverage(question, frozenset(tokenize(s))), -i, s) for i, s in enumerate(sentences))[2]
 
     def abstain(self, question_text: str, retrieval: Retrieval) -> Answer:
         sections: list[str] = []

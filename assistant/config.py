@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     # to cover a question, and the assistant abstains.
     min_similarity: float = Field(0.435, ge=-1.0, le=2.0)
     max_question_chars: int = Field(2000, ge=50)
+    statement_precompute_limit: int = Field(5000, ge=0, description="Embed every line after ingest up to this many chunks.")
     max_file_mb: float = Field(20.0, gt=0, description="Larger files are skipped with a warning.")
     llm: Literal["none", "openai", "ollama"] = "none"
     llm_base_url: str | None = None

@@ -129,6 +129,8 @@ class Assistant:
         answerer = index.answerer
         chunks = index.lexical.chunks
         answerer.vectors.retain({c.id for c in chunks})
+        if len(chunks) > self.settings.statement_precompute_limit:
+            return  # a very large library: lines are embedded when their passage is first retrieved
         items = [(c, answerer.statement_texts(c)) for c in chunks]
         answerer.vectors.precompute(items, encode_bulk=self.embeddings.encode, progress=progress)
         answerer.vectors.save()

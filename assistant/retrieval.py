@@ -7,6 +7,7 @@ the mode only decides which ranking orders the passages.
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from collections import Counter
@@ -68,6 +69,7 @@ class LexicalIndex:
             for token in set(tokens):
                 self.document_frequency[token] = self.document_frequency.get(token, 0) + 1
         self.lowercase_words = {w for w, n in lower_counts.items() if n >= capital_counts.get(w, 0)}
+        self._idf: dict[str, float] = {}
         self._bm25 = None
         if chunks:
             self._bm25 = bm25s.BM25()
@@ -77,8 +79,12 @@ class LexicalIndex:
         return len(self.chunks)
 
     def idf(self, token: str) -> float:
-        n = len(self.chunks) or 1
-        return float(np.log(1 + (n - self.document_frequency.get(token, 0) + 0.5) / (self.document_frequency.get(token, 0) + 0.5)))
+        value = self._idf.get(token)
+        if value is None:
+            n = len(self.chunks) or 1
+            df = self.document_frequency.get(token, 0)
+            value = self._idf[token] = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        return value
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
         tokens = [t for t in tokenize(query) if t in self.document_frequency]

@@ -108,6 +108,8 @@ class ParsedPassage:
     statements: list[Statement]
     group_terms: dict[int, frozenset[str]]
     heading_subjects: list[str]
+    section_terms: frozenset[str] = frozenset()
+    passage_terms: frozenset[str] = frozenset()
 
 
 class Vocabulary:
@@ -134,7 +136,7 @@ COMMON_ZIPF = 4.0  # Zipf frequency of "glue" is 3.8, "support" 5.5: at or above
 def english_frequency(word: str) -> float:
     from wordfreq import zipf_frequency
 
-    return zipf_frequency(word, "en")
+    return zipf_frequency(word, "en", wordlist="small")  # the small list loads fastest; rare words read 0
 
 
 def _tokens(text: str) -> list[str]:
@@ -309,6 +311,8 @@ def parse_passage(chunk: Chunk, vocabulary: Vocabulary) -> ParsedPassage:
         statements=statements,
         group_terms={g: frozenset(t) for g, t in group_terms.items()},
         heading_subjects=heading_names,
+        section_terms=frozenset(content_terms(chunk.section)),
+        passage_terms=frozenset(content_terms(chunk.embedding_text)),
     )
 
 
