@@ -344,22 +344,21 @@ class DefaultAnswerer:
         self.vectors = statement_vectors
         self._parsed: dict[str, ParsedPassage] = {}
 
-    def statement_texts(self, chunk) -> list[str]:
+    def statement_parse(self, chunk) -> ParsedPassage:
         parsed = self._parsed.get(chunk.id)
         if parsed is None:
             parsed = parse_passage(chunk, self.vocabulary)
             self._parsed[chunk.id] = parsed
-        return [statement_embedding_text(chunk, s) for s in parsed.statements]
+        return parsed
+
+    def statement_texts(self, chunk) -> list[str]:
+        return [statement_embedding_text(chunk, s) for s in self.statement_parse(chunk).statements]
 
     def statement_vectors(self, passage: Passage, parsed: ParsedPassage) -> np.ndarray:
         return self.vectors.get(passage.chunk, [statement_embedding_text(passage.chunk, s) for s in parsed.statements])
 
     def parsed(self, passage: Passage) -> ParsedPassage:
-        parsed = self._parsed.get(passage.chunk.id)
-        if parsed is None:
-            parsed = parse_passage(passage.chunk, self.vocabulary)
-            self._parsed[passage.chunk.id] = parsed
-        return parsed
+        return self.statement_parse(passage.chunk)
 
     def _coverage(self, question: Question, terms: frozenset[str] | set[str], ignore: frozenset[str] = frozenset()) -> float:
         """IDF-weighted share of the question's terms that `terms` contains."""

@@ -218,6 +218,152 @@ def evaluate(
     console.print(f"Wrote {run.out_dir / 'per_item.jsonl'}, {run.out_dir / 'summary.json'} and {run.out_dir / 'report.md'}.")
 
 
+quiz_app = typer.Typer(help="Practise with multiple-choice questions generated from your notes.", no_args_is_help=False)
+app.add_typer(quiz_app, name="quiz")
+
+
+def _ask_one(assistant, question, number: int, total: int) -> bool | None:
+    """Show one question, read a choice, record it, explain. None when the learner quits."""
+    import time as _time
+
+    console.print(f"\n[bold]Question {number}/{total}[/] [dim]({escape(question.section)})[/]")
+    console.print(escape(question.stem))
+    letters = "ABCD"
+    for letter, option in zip(letters, question.options):
+        console.print(f"  [cyan]{letter}[/]) {escape(option)}")
+    started = _time.monotonic()
+    while True:
+        try:
+            reply = console.input("[bold]your answer (A-D, q to stop)> [/]").strip().upper()
+        except (EOFError, KeyboardInterrupt):
+            return None
+        if reply == "Q":
+            return None
+        if reply in letters[: len(question.options)] and reply:
+            break
+        console.print("[yellow]Type A, B, C or D (or q to stop).[/]")
+    chosen = letters.index(reply)
+    correct = assistant.progress.record_attempt(question, chosen, _time.monotonic() - started)
+    if correct:
+        console.print("[bold green]Right.[/] " + escape(question.explanation))
+    else:
+        right = question.options[question.answer]
+        console.print(f"[bold red]Not quite.[/] The answer is [bold]{escape(right)}[/]. " + escape(question.explanation))
+        console.print("[dim]" + escape(question.why_not.get(question.options[chosen], "")) + "[/]")
+    for citation in question.citations[:2]:
+        console.print(f"[dim][{citation['n']}] {escape(citation['source'])} — {escape(citation['section'])}[/]")
+    return correct
+
+
+@quiz_app.callback(invoke_without_command=True)
+def quiz(
+    ctx: typer.Context,
+    n: int = typer.Option(10, "--n", min=1, max=200, help="How many questions."),
+    section: Optional[str] = typer.Option(None, "--section", help="Only this section (text match)."),
+    seed: int = typer.Option(7, "--seed", help="Same seed, same questions."),
+    due: bool = typer.Option(False, "--due", help="Only questions whose review is due."),
+) -> None:
+    """Interactive quiz in the terminal: answer, get feedback with citations, progress is saved."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with _handled():
+        assistant = _assistant()
+        _ensure_ingested(assistant)
+        questions = assistant.progress.due() if due else assistant.practice_set(n=n, seed=seed, section=section)
+    if not questions:
+        console.print("Nothing is due for review." if due else "No questions could be made from these notes.")
+        return
+    score = answered = 0
+    for number, question in enumerate(questions[:n], start=1):
+        result = _ask_one(assistant, question, number, min(n, len(questions)))
+        if result is None:
+            break
+        answered += 1
+        score += int(result)
+    console.print(f"\n[bold]Score: {score}/{answered}[/]")
+
+
+@quiz_app.command("generate")
+def quiz_generate(
+    n: int = typer.Option(20, "--n", min=1, max=500),
+    section: Optional[str] = typer.Option(None, "--section"),
+    seed: int = typer.Option(7, "--seed"),
+    as_json: bool = typer.Option(False, "--json", help="Print the questions as a JSON list."),
+) -> None:
+    """Generate validated practice questions."""
+    with _handled():
+        assistant = _assistant()
+        _ensure_ingested(assistant)
+        questions, report = assistant.generate_questions(n=n, seed=seed, section=section)
+    if as_json:
+        sys.stdout.write(json.dumps([q.to_dict() for q in questions], ensure_ascii=False, indent=2) + "\n")
+        return
+    for number, question in enumerate(questions, start=1):
+        console.print(f"[bold]{number}. [{question.kind}][/] {escape(question.stem)}")
+        for letter, option in zip("ABCD", question.options):
+            mark = "[green]*[/]" if option == question.options[question.answer] else " "
+            console.print(f"   {mark} {letter}) {escape(option)}")
+    errors.print(escape(report.summary()))
+
+
+@quiz_app.command("check")
+def quiz_check(
+    n: int = typer.Option(50, "--n", min=1, max=500),
+    seed: int = typer.Option(7, "--seed"),
+) -> None:
+    """Report generated/dropped questions and the answering pipeline's agreement on scenario stems."""
+    with _handled():
+        assistant = _assistant()
+        _ensure_ingested(assistant)
+        questions, report = assistant.generate_questions(n=n, seed=seed)
+        matched, total = assistant.self_consistency(questions)
+    console.print(escape(report.summary()))
+    console.print(f"Kept {len(questions)}: {len({q.section for q in questions})} sections, "
+                  f"{len({q.options[q.answer] for q in questions})} distinct right answers.")
+    share = matched / total if total else 0.0
+    console.print(f"Self-consistency: the pipeline answers {matched}/{total} scenario stems with the keyed option ({share:.0%}).")
+
+
+@quiz_app.command("export")
+def quiz_export(
+    anki: Path = typer.Option(..., "--anki", help="Write an Anki deck (.apkg) here."),
+    n: int = typer.Option(50, "--n", min=1, max=500),
+    seed: int = typer.Option(7, "--seed"),
+) -> None:
+    """Export practice questions as an Anki deck, with the cited passage on the back."""
+    from .practice import export_anki
+
+    with _handled():
+        assistant = _assistant()
+        _ensure_ingested(assistant)
+        questions, _ = assistant.generate_questions(n=n, seed=seed)
+    count = export_anki(questions, anki)
+    console.print(f"Wrote {count} cards to {anki}.")
+
+
+@app.command()
+def progress() -> None:
+    """Accuracy and attempts by section, and the weakest topics to re-read."""
+    with _handled():
+        assistant = _assistant()
+        sections = assistant.progress.by_section()
+        weakest = assistant.progress.weakest()
+    if not sections:
+        console.print("No attempts yet: run `study quiz`.")
+        return
+    from rich.table import Table
+
+    table = Table(title="Progress by section")
+    table.add_column("section")
+    table.add_column("attempts", justify="right")
+    table.add_column("accuracy", justify="right")
+    for item in sections:
+        table.add_row(escape(item.section), str(item.attempts), f"{item.accuracy:.0%}")
+    console.print(table)
+    for item in weakest:
+        console.print(f"Re-read: [bold]{escape(item.section)}[/] ({item.accuracy:.0%} right over {item.attempts} attempts)")
+
+
 @app.command()
 def sources() -> None:
     """List the indexed notes with their sections and chunk counts."""

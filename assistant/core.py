@@ -122,6 +122,9 @@ class Assistant:
                 self._embed_statements(fresh, progress)
                 with self._lock:
                     self._index = fresh  # swapped whole: concurrent askers see the old or the new index
+                if self.settings.progress_db.exists():
+                    # Practice questions built on passages that are gone are retired, not deleted.
+                    self.progress.retire_stale({c.id for c in fresh.lexical.chunks})
             return report
 
     def _embed_statements(self, index: _Index, progress: ProgressCallback | None = None) -> None:
@@ -204,6 +207,44 @@ class Assistant:
                 answer.notices = notices + answer.notices
         answer.latency_ms = (time.perf_counter() - started) * 1000
         return answer, passages
+
+    # --- practice -----------------------------------------------------------------------------
+
+    @property
+    def progress(self):
+        from .progress import ProgressStore
+
+        if getattr(self, "_progress", None) is None:
+            self._progress = ProgressStore(self.settings.progress_db)
+        return self._progress
+
+    def generate_questions(self, n: int = 20, seed: int = 7, section: str | None = None):
+        """Validated practice questions from the indexed notes, and the generation report."""
+        from .practice import QuestionGenerator
+
+        index = self.index
+        return QuestionGenerator(index.answerer, index.lexical.chunks).generate(n=n, seed=seed, section=section)
+
+    def practice_set(self, n: int = 10, seed: int = 7, section: str | None = None):
+        """Questions to practise now: generated, saved with their sources, stale ones retired."""
+        questions, _ = self.generate_questions(n=n, seed=seed, section=section)
+        store = self.progress
+        store.add_questions(questions)
+        store.retire_stale({c.id for c in self.index.lexical.chunks})
+        active = {q.id for q in store.questions()}
+        return [q for q in questions if q.id in active]
+
+    def self_consistency(self, questions) -> tuple[int, int]:
+        """How many scenario stems the answering pipeline itself answers with the keyed option."""
+        from .statements import canonical_key
+
+        scenario = [q for q in questions if q.kind == "scenario"]
+        matched = 0
+        for question in scenario:
+            answer = self.ask(question.stem)
+            if answer.recommendation and canonical_key(answer.recommendation) == canonical_key(question.options[question.answer]):
+                matched += 1
+        return matched, len(scenario)
 
     # --- helpers for the UI -------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from .store import NoteStore
 from .text import tokenize
 
 _LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z][a-z\-]+")
+_MID_SENTENCE_CAPITAL = re.compile(r"\b([a-z][a-z'\-]*),? ([A-Z][A-Za-z0-9]+)")
 _CAPITAL_WORD = re.compile(r"(?<![A-Za-z])[A-Z][a-z][a-z\-]*")
 RRF_K = 60  # the constant from Cormack et al.; dampens the weight of top ranks
 CANDIDATES = 20  # per ranking, before fusion
@@ -61,7 +62,9 @@ class LexicalIndex:
         lower_counts: Counter[str] = Counter()
         capital_counts: Counter[str] = Counter()
         corpus_tokens = []
+        self.midsentence_names: set[str] = set()  # capitalised words seen after a lower-case word
         for chunk in chunks:
+            self.midsentence_names.update(m[1] for m in _MID_SENTENCE_CAPITAL.findall(chunk.text))
             lower_counts.update(_LOWER_WORD.findall(chunk.text))
             capital_counts.update(w.lower() for w in _CAPITAL_WORD.findall(chunk.text))
             tokens = tokenize(chunk.embedding_text)

@@ -99,3 +99,18 @@ def test_ui_evals_page_shows_the_last_saved_run(ui_env, tmp_path, monkeypatch, c
     at.switch_page("evals_page.py").run()
     assert not at.exception
     assert at.dataframe and "Last run" in " ".join(c.value for c in at.caption)
+
+
+def test_ui_practice_page_quiz_round_trip(ui_env):
+    at = _app()
+    at.switch_page("practice_page.py").run()
+    next(b for b in at.sidebar.button if b.label.startswith("Start")).click().run()
+    assert not at.exception
+    options = [b for b in at.button if b.label[:2] in ("A)", "B)", "C)", "D)")]
+    assert len(options) == 4
+    options[0].click().run()
+    assert not at.exception
+    assert at.success or at.error
+    assert at.metric[0].value == "0/1" or at.metric[0].value == "1/1"
+    next(b for b in at.button if b.label == "Next question").click().run()
+    assert any("Question 2" in c.value for c in at.caption)

@@ -11,6 +11,7 @@ st.set_page_config(page_title="Study Assistant", page_icon=":material/school:", 
 
 pages = [
     st.Page("chat_page.py", title="Chat", icon=":material/chat:", default=True),
+    st.Page("practice_page.py", title="Practice", icon=":material/quiz:"),
     st.Page("library_page.py", title="Library", icon=":material/library_books:"),
     st.Page("evals_page.py", title="Evals", icon=":material/monitoring:"),
 ]

@@ -1,0 +1,406 @@
+"""Practice: multiple-choice questions generated from what the notes state, validated before use.
+
+Questions come from the same reading of the notes as the answerer (statements.py): a line that puts
+a named service forward ("X is ideal for Y", "Use X for Y", "X: For migrating ...", "Solution: X"
+under a "Scenario:"), so every question is grounded in a passage and checkable. Kinds:
+
+- `scenario`: the requirement from the notes, asking which option fits;
+- `cloze`: the line with the name blanked out;
+- `comparison`: two things the notes contrast ("Use X for A; use Y for B"), asking which fits A.
+
+Distractors are names of the same kind from the notes, preferring those the same passage contrasts
+or the same section covers. A question is dropped unless its keyed answer is supported by its cited
+passage, no wrong option is also supported by the notes, the options are unique and its stem is not
+a near-duplicate of another. Nothing here depends on one document's wording.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+from .answering import Citation
+from .chunking import Chunk
+from .statements import ROLE_FIT, ROLE_LABEL, VENDOR_WORDS, ParsedPassage, Statement, canonical_key
+from .statements import english_frequency
+from .text import tokenize
+
+KINDS = ("scenario", "cloze", "comparison")
+_GENERIC_NOUNS = {"management", "types", "type", "formats", "format", "requirement", "requirements", "options",
+                  "methods", "capabilities", "features", "overview", "summary", "practices", "details", "sources",
+                  "components", "movements", "analysis", "tools", "access", "support", "benefits", "advantages"}
+_PREDICATE = re.compile(
+    r"^(?P<subject>.+?)\s+(?P<predicate>(?:is|are)\s+(?:\w+\s+){0,2}?(?:ideal|best|suited|suitable|optimal|"
+    r"recommended|preferred|designed|perfect|great|used|the relevant|the right|a marketplace|a low|a key)\b.*|"
+    r"(?:helps?|provides?|scans?|allows?|enables?|lets?)\b.*)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Question:
+    id: str
+    kind: str
+    stem: str
+    options: list[str]
+    answer: int
+    explanation: str
+    why_not: dict[str, str]
+    citations: list[dict]
+    section: str
+    chunk_ids: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        payload = asdict(self)
+        return payload
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Question":
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+
+@dataclass
+class _Fact:
+    """A line that puts `name` forward, with the passage it lives in."""
+
+    name: str
+    key: str
+    statement: Statement
+    chunk: Chunk
+    parsed: ParsedPassage
+
+
+@dataclass
+class GenerationReport:
+    generated: int = 0
+    kept: int = 0
+    dropped: Counter = field(default_factory=Counter)
+
+    def summary(self) -> str:
+        reasons = ", ".join(f"{n} {reason}" for reason, n in self.dropped.most_common()) or "none"
+        return f"{self.generated} candidate questions, {self.kept} kept; dropped: {reasons}."
+
+
+def _stable_id(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+class QuestionGenerator:
+    """Builds validated questions from an answerer's reading of the indexed chunks."""
+
+    def __init__(self, answerer, chunks: list[Chunk]) -> None:
+        self.answerer = answerer
+        self.chunks = chunks
+        self.facts: list[_Fact] = []
+        self.names: dict[str, str] = {}  # canonical key -> fullest display name
+        self.name_sections: dict[str, set[str]] = {}
+        for chunk in chunks:
+            parsed = answerer.statement_parse(chunk)
+            for statement in parsed.statements:
+                for name, role in statement.subjects:
+                    key = canonical_key(name)
+                    if role < ROLE_LABEL or not key or not self._is_practice_name(name):
+                        continue
+                    if len(name) > len(self.names.get(key, "")):
+                        self.names[key] = name
+                    self.name_sections.setdefault(key, set()).add(_top_section(chunk.section))
+                    if role >= ROLE_FIT or (statement.label and canonical_key(statement.label) == key):
+                        self.facts.append(_Fact(name, key, statement, chunk, parsed))
+
+    def _is_practice_name(self, name: str) -> bool:
+        """Only clear names become options: every word capitalised (or a connector), no commas, and
+        a one-word name must be an acronym or a word the notes capitalise mid-sentence ("Athena")."""
+        if len(name) > 60 or "," in name or not self.answerer._is_name(name):
+            return False
+        words = re.findall(r"[A-Za-z0-9][A-Za-z0-9/\-]*", name)
+        if not words or any(not (w[0].isupper() or w[0].isdigit()) and w.lower() not in ("for", "of", "and", "or", "on")
+                            for w in words):
+            return False
+        significant = [w for w in words if w.lower() not in VENDOR_WORDS]
+        if not significant:
+            return False
+        if re.search(r"\s(?:and|or)\s|/", name) and not name.isupper() and "/" not in name.split()[0]:
+            return False  # a list ("Amazon Athena and QuickSight") is not one option
+        if " for " in name and words[0].lower() not in VENDOR_WORDS:
+            return False  # "S3 Buckets for PII" is a heading
+        if words[-1].lower() in _GENERIC_NOUNS:
+            return False  # "Cluster Management", "Node Types": headings, not things to choose
+        if len(words) == 1:
+            word = words[0]
+            if word.isupper() or re.search(r"[a-z][A-Z]|\d", word):
+                return True
+            return word in self.answerer.lexical.midsentence_names and english_frequency(word.lower()) < 3.5
+        if len(significant) == 1 and self.answerer.vocabulary.is_common(significant[0]):
+            return False  # "AWS Preference" is a label, "AWS Glue" a name
+        return True
+
+    # --- candidates ---------------------------------------------------------------------------
+
+    def _scenario_stem(self, fact: _Fact) -> str | None:
+        siblings = [s for s in fact.parsed.statements if s.group == fact.statement.group]
+        scenario = next((s for s in siblings if s.label and s.label.lower().startswith("scenario")), None)
+        if scenario is not None:
+            return f"Scenario: {scenario.description.rstrip('.')}. Which option should you choose?"
+        text = fact.statement.text
+        match = _PREDICATE.match(fact.statement.description if fact.statement.label else text)
+        subject = match and re.sub(r"^(?:the|a|an)\s+", "", match.group("subject").strip(), flags=re.IGNORECASE)
+        if match and canonical_key(subject) == fact.key and _balanced(match.group("predicate")):
+            predicate = re.sub(r"^are\b", "is", match.group("predicate").rstrip("."))
+            return f"Which option {predicate}?"
+        # "Use X for Y" as advice (the line starts with the verb), not "Both use X for Y".
+        use = re.match(rf"^(?:[^:]{{1,40}}:\s*)?(?:use|enable|choose|consider)\s+{re.escape(fact.name)}\s+(?P<rest>(?:for|to|when)\b.+)$",
+                       text, re.IGNORECASE)
+        if use:
+            return f"Which option should you use {use.group('rest').rstrip('.')}?"
+        # A description names one thing only when it says enough ("Integrates with AWS services" fits many).
+        if (fact.statement.label and canonical_key(fact.statement.label) == fact.key
+                and len(tokenize(fact.statement.description)) >= 4):
+            return f"Which option matches this description: “{fact.statement.description.rstrip('.')}”?"
+        return None
+
+    def _cloze_stem(self, fact: _Fact) -> str | None:
+        text = fact.statement.text
+        if not _mentions(text, fact.name) or len(text.split()) < 6 or not _balanced(text):
+            return None
+        blanked = re.sub(re.escape(fact.name), "_____", text, flags=re.IGNORECASE)
+        # Another spelling of the same name ("Macie" for "Amazon Macie") would give the answer away.
+        short = fact.key.split()[-1] if fact.key else ""
+        if short and re.search(rf"\b{re.escape(short)}\w*\b", blanked, re.IGNORECASE):
+            return None
+        return f"Fill in the blank: {blanked.rstrip('.')}."
+
+    def _comparison_stem(self, fact: _Fact) -> tuple[str, str] | None:
+        """(stem, the contrasted name) when the same passage puts another name forward too."""
+        for other in fact.parsed.statements:
+            if other is fact.statement:
+                continue
+            for name, role in other.subjects:
+                key = canonical_key(name)
+                if role >= ROLE_FIT and key != fact.key and key in self.names and self.answerer._is_name(name):
+                    clause = re.sub(r"^.*?\b(use|for|when)\b", r"\1", fact.statement.description, count=1, flags=re.IGNORECASE)
+                    clause = re.sub(re.escape(fact.name), "it", clause, flags=re.IGNORECASE).rstrip(".")
+                    if len(clause.split()) < 3 or _mentions(clause, name):
+                        continue
+                    left, right = sorted([self.names[fact.key], self.names[key]])
+                    return f"{left} or {right}: which one fits “{clause}”?", self.names[key]
+        return None
+
+    # --- distractors and validation -----------------------------------------------------------
+
+    def _distractors(self, fact: _Fact, stem: str, rng: random.Random, must: str | None = None) -> list[str]:
+        stem_terms = set(tokenize(stem))
+        section = _top_section(fact.chunk.section)
+        contrasted = {canonical_key(n) for s in fact.parsed.statements for n, r in s.subjects if r >= ROLE_LABEL}
+        pool = []
+        for key, name in self.names.items():
+            if key == fact.key or key in fact.key.split() or fact.key in key:
+                continue
+            if set(key.split()) <= stem_terms or _mentions(stem, name):
+                continue
+            rank = 0 if key in contrasted else 1 if section in self.name_sections.get(key, set()) else 2
+            pool.append((rank, rng.random(), name))
+        pool.sort()
+        chosen = [must] if must else []
+        for _, _, name in pool:
+            if len(chosen) == 3:
+                break
+            if canonical_key(name) not in {canonical_key(c) for c in chosen}:
+                chosen.append(name)
+        return chosen
+
+    def _supports(self, name: str, stem: str) -> float:
+        """How strongly the notes back `name` for the stem's requirement (0..1, by shared terms)."""
+        key = canonical_key(name)
+        stem_terms = frozenset(tokenize(stem)) - frozenset(tokenize(name))
+        if not stem_terms:
+            return 0.0
+        best = 0.0
+        for fact in self.facts:
+            if fact.key != key:
+                continue
+            terms = fact.statement.own_terms | fact.parsed.group_terms.get(fact.statement.group, frozenset())
+            idf = self.answerer.lexical.idf
+            total = sum(idf(t) for t in stem_terms)
+            best = max(best, sum(idf(t) for t in stem_terms if t in terms) / total if total else 0.0)
+        return best
+
+    def _build(self, kind: str, fact: _Fact, stem: str, rng: random.Random, must: str | None = None):
+        answer_name = self.names.get(fact.key, fact.name)
+        options = self._distractors(fact, stem, rng, must) + [answer_name]
+        if len(options) != 4:
+            return None, "not enough distinct options"
+        if len({canonical_key(o) for o in options}) != 4:
+            return None, "options not unique"
+        if _mentions(stem, answer_name) and kind != "comparison":
+            return None, "stem gives the answer away"
+        answer_support = self._supports(answer_name, stem)
+        if kind == "scenario" and answer_support < 0.3:
+            return None, "keyed answer not supported by its passage"
+        for option in options[:-1]:
+            if self._supports(option, stem) >= max(0.5, answer_support * 0.9):
+                return None, "a wrong option is also supported by the notes"
+        rng.shuffle(options)
+        answer = options.index(answer_name)
+        citations = [Citation(1, fact.chunk.source, fact.chunk.section, fact.chunk.text, 1.0)]
+        why_not: dict[str, str] = {}
+        for option in options:
+            if option == answer_name:
+                continue
+            about = self._best_fact_about(option)
+            if about is None:
+                why_not[option] = f"Your notes do not connect {option} with this requirement."
+                continue
+            number = next((c.n for c in citations if c.text == about.chunk.text), None)
+            if number is None:
+                number = len(citations) + 1
+                citations.append(Citation(number, about.chunk.source, about.chunk.section, about.chunk.text, 1.0))
+            why_not[option] = f"{option} does not fit: your notes say “{about.statement.text.rstrip('.')}” [{number}]."
+        explanation = f"{answer_name}: your notes say “{fact.statement.text.rstrip('.')}” [1]."
+        question = Question(
+            id=_stable_id(kind, stem, *sorted(options), answer_name),
+            kind=kind,
+            stem=stem,
+            options=options,
+            answer=answer,
+            explanation=explanation,
+            why_not=why_not,
+            citations=[asdict(c) for c in citations],
+            section=fact.chunk.section,
+            chunk_ids=sorted({fact.chunk.id} | {self._chunk_id_of(c["text"]) for c in [asdict(x) for x in citations]}),
+        )
+        return question, None
+
+    def _chunk_id_of(self, text: str) -> str:
+        return next((c.id for c in self.chunks if c.text == text), "")
+
+    def _best_fact_about(self, name: str) -> _Fact | None:
+        key = canonical_key(name)
+        facts = [f for f in self.facts if f.key == key]
+        if not facts:
+            return None
+        return max(facts, key=lambda f: (f.statement.subjects and max(r for n, r in f.statement.subjects
+                                                                      if canonical_key(n) == key), -len(f.statement.text)))
+
+    # --- public -------------------------------------------------------------------------------
+
+    def generate(self, n: int = 20, seed: int = 7, section: str | None = None,
+                 kinds: tuple[str, ...] = KINDS) -> tuple[list[Question], GenerationReport]:
+        rng = random.Random(seed)
+        report = GenerationReport()
+        facts = [f for f in self.facts if not section or section.lower() in f.chunk.section.lower()]
+        candidates: list[Question] = []
+        seen_ids: set[str] = set()
+        for fact in facts:
+            builders = []
+            if "scenario" in kinds:
+                stem = self._scenario_stem(fact)
+                if stem:
+                    builders.append(("scenario", stem, None))
+            if "cloze" in kinds:
+                stem = self._cloze_stem(fact)
+                if stem:
+                    builders.append(("cloze", stem, None))
+            if "comparison" in kinds:
+                pair = self._comparison_stem(fact)
+                if pair:
+                    builders.append(("comparison", pair[0], pair[1]))
+            for kind, stem, must in builders:
+                report.generated += 1
+                question, reason = self._build(kind, fact, stem, random.Random(f"{seed}:{stem}"), must)
+                if question is None:
+                    report.dropped[reason] += 1
+                elif question.id in seen_ids:
+                    report.dropped["duplicate question"] += 1
+                else:
+                    seen_ids.add(question.id)
+                    candidates.append(question)
+        kept: list[Question] = []
+        for question in candidates:
+            if any(_near_duplicate(question.stem, other.stem) for other in kept):
+                report.dropped["near-duplicate stem"] += 1
+                continue
+            kept.append(question)
+        chosen = _spread(kept, n, rng)
+        report.kept = len(chosen)
+        return chosen, report
+
+
+def _balanced(text: str) -> bool:
+    return text.count("(") == text.count(")")
+
+
+def _mentions(text: str, name: str) -> bool:
+    return bool(name) and name.lower() in text.lower()
+
+
+def _top_section(section: str) -> str:
+    first = section.split(" > ")[0]
+    match = re.match(r"^(\d+)", first)
+    return match.group(1) if match else first
+
+
+def _near_duplicate(a: str, b: str) -> bool:
+    ta, tb = set(tokenize(a)), set(tokenize(b))
+    return bool(ta and tb) and len(ta & tb) / len(ta | tb) >= 0.8
+
+
+def _spread(questions: list[Question], n: int, rng: random.Random) -> list[Question]:
+    """Up to n questions, spread over topics and answers: each pass takes at most one question per
+    section, preferring answers not asked yet, so every topic and service gets its turn."""
+    pool = list(questions)
+    rng.shuffle(pool)
+    chosen: list[Question] = []
+    used_answers: set[str] = set()
+    while pool and len(chosen) < n:
+        used_sections: set[str] = set()
+        fresh = sorted(pool, key=lambda q: q.options[q.answer] in used_answers)  # stable: shuffled order kept
+        taken = []
+        for question in fresh:
+            if len(chosen) + len(taken) >= n:
+                break
+            if question.section in used_sections:
+                continue
+            used_sections.add(question.section)
+            taken.append(question)
+            used_answers.add(question.options[question.answer])
+        if not taken:
+            break
+        chosen.extend(taken)
+        pool = [q for q in pool if q not in taken]
+    return chosen
+
+
+def export_anki(questions: list[Question], path, deck_name: str = "Study assistant") -> int:
+    """Write an Anki deck (.apkg): the stem and options on the front, the answer, the explanation and
+    the cited passage's text on the back. Returns the number of notes."""
+    import html
+
+    import genanki
+
+    model = genanki.Model(
+        1607392319,
+        "Study assistant question",
+        fields=[{"name": "Question"}, {"name": "Answer"}],
+        templates=[{
+            "name": "Card",
+            "qfmt": "{{Question}}",
+            "afmt": "{{FrontSide}}<hr id=answer>{{Answer}}",
+        }],
+    )
+    deck_id = int(hashlib.sha256(deck_name.encode()).hexdigest()[:8], 16)
+    deck = genanki.Deck(deck_id, deck_name)
+    for question in questions:
+        front = html.escape(question.stem) + "<ol type=A>" + "".join(
+            f"<li>{html.escape(option)}</li>" for option in question.options
+        ) + "</ol>"
+        cited = question.citations[0] if question.citations else {"section": "", "text": ""}
+        back = (
+            f"<b>{html.escape(question.options[question.answer])}</b><br>{html.escape(question.explanation)}"
+            f"<br><br><i>{html.escape(cited['section'])}</i><pre>{html.escape(cited['text'])}</pre>"
+        )
+        deck.add_note(genanki.Note(model=model, fields=[front, back], guid=question.id))
+    genanki.Package(deck).write_to_file(str(path))
+    return len(questions)

@@ -1,0 +1,152 @@
+"""Practice questions generated from the notes: validated, grounded, deterministic, general."""
+
+import json
+import shutil
+import sqlite3
+import zipfile
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.cli import app
+from assistant.practice import QuestionGenerator, _near_duplicate
+from assistant.statements import canonical_key
+from conftest import DATA
+
+FIELDS = {"id", "kind", "stem", "options", "answer", "explanation", "why_not", "citations", "section"}
+
+
+@pytest.fixture(scope="module")
+def fifty(course):
+    return course.generate_questions(n=50, seed=7)
+
+
+def test_generate_fifty_meets_the_quality_bar(fifty):
+    questions, report = fifty
+    assert len(questions) == 50 and report.kept == 50
+    assert len({q.section for q in questions}) >= 10
+    assert len({q.options[q.answer] for q in questions}) >= 25
+    assert {q.kind for q in questions} == {"scenario", "cloze", "comparison"}
+
+
+def test_generated_questions_pass_validation(fifty, course):
+    questions, _ = fifty
+    for q in questions:
+        assert len(q.options) == 4 and len({canonical_key(o) for o in q.options}) == 4
+        assert 0 <= q.answer < 4
+        right = q.options[q.answer]
+        assert right.lower() not in q.stem.lower() or q.kind == "comparison"
+        cited = q.citations[0]
+        assert q.explanation.startswith(right) and "[1]" in q.explanation
+        quoted = q.explanation.split("“", 1)[1].split("”", 1)[0]
+        assert quoted in " ".join(cited["text"].split()) or quoted.split(":")[-1].strip() in cited["text"]
+        assert set(q.why_not) == set(q.options) - {right}
+        for reason in q.why_not.values():
+            for n in [int(x) for x in __import__("re").findall(r"\[(\d+)\]", reason)]:
+                assert any(c["n"] == n for c in q.citations)
+    stems = [q.stem for q in questions]
+    assert not any(_near_duplicate(a, b) for i, a in enumerate(stems) for b in stems[i + 1:])
+
+
+def test_generation_is_deterministic_for_a_seed(course, fifty):
+    again, _ = course.generate_questions(n=50, seed=7)
+    assert [q.to_dict() for q in again] == [q.to_dict() for q in fifty[0]]
+    other, _ = course.generate_questions(n=50, seed=8)
+    assert [q.id for q in other] != [q.id for q in fifty[0]]
+
+
+def test_json_output_has_exact_fields(course):
+    result = CliRunner().invoke(app, ["quiz", "generate", "--n", "5", "--json"],
+                                env={"STUDY_DATA_DIR": str(course.settings.data_dir),
+                                     "STUDY_CORPUS_DIR": str(course.settings.corpus_dir)})
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout[result.stdout.index("["):])
+    assert len(payload) == 5
+    for item in payload:
+        assert FIELDS <= set(item)
+        assert set(item["citations"][0]) == {"n", "source", "section", "text", "score"}
+
+
+def test_self_consistency_on_scenario_stems(course, fifty):
+    matched, total = course.self_consistency(fifty[0])
+    assert total >= 5 and matched / total >= 0.9
+
+
+def test_section_filter(course):
+    questions, _ = course.generate_questions(n=10, seed=7, section="Athena")
+    assert questions and all("Athena" in q.section for q in questions)
+
+
+def test_generator_works_on_another_unit(make_assistant, tmp_path):
+    folder = tmp_path / "u4"
+    folder.mkdir()
+    shutil.copy(DATA / "u4-data-security-and-governance.txt", folder)
+    assistant = make_assistant(folder)
+    assistant.ingest()
+    questions, report = assistant.generate_questions(n=10, seed=1)
+    assert len(questions) >= 4, report.summary()
+    answers = {q.options[q.answer] for q in questions}
+    assert answers & {"AWS Lake Formation", "AWS Secrets Manager", "AWS CloudTrail", "AWS Config", "S3 Object Lock"}
+
+
+def test_progress_records_attempts_in_wal_sqlite_and_schedules_reviews(course, tmp_path, fifty):
+    from datetime import datetime, timedelta, timezone
+
+    from assistant.progress import ProgressStore
+
+    store = ProgressStore(tmp_path / "progress.sqlite3")
+    questions = fifty[0][:4]
+    assert store.add_questions(questions) == 4 and store.add_questions(questions) == 0
+    now = datetime.now(timezone.utc)
+    assert store.record_attempt(questions[0], questions[0].answer, 4.0, when=now)
+    assert not store.record_attempt(questions[1], (questions[1].answer + 1) % 4, 12.0, when=now)
+    assert store.due(now) == []
+    due_later = store.due(now + timedelta(days=400))
+    assert {q.id for q in due_later} == {questions[0].id, questions[1].id}
+    db = sqlite3.connect(tmp_path / "progress.sqlite3")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 2  # committed, visible to another reader
+    sections = {s.section: s for s in store.by_section()}
+    assert sections[questions[1].section].correct == (1 if questions[1].section == questions[0].section else 0)
+    assert store.weakest()[0].accuracy < 1.0
+
+
+def test_stale_questions_are_retired_when_their_passages_go(make_assistant, notes_dir):
+    assistant = make_assistant(notes_dir)
+    assistant.ingest()
+    questions = assistant.practice_set(n=20, seed=3)
+    athena = [q for q in questions if "Athena" in q.section]
+    assert athena
+    note = notes_dir / "u3-data-operations-and-support.md"
+    text = note.read_text()
+    start = text.index("## 3.1 Intro to Amazon Athena")
+    end = text.index("## 3.2 Creating a Glue Crawler")
+    note.write_text(text[:start] + text[end:])
+    assistant.ingest()
+    active = {q.id for q in assistant.progress.questions()}
+    everything = {q.id for q in assistant.progress.questions(include_retired=True)}
+    assert not {q.id for q in athena} & active
+    assert {q.id for q in athena} <= everything  # kept in history
+
+
+def test_anki_export_writes_a_deck(course, tmp_path):
+    result = CliRunner().invoke(app, ["quiz", "export", "--anki", str(tmp_path / "deck.apkg"), "--n", "5"],
+                                env={"STUDY_DATA_DIR": str(course.settings.data_dir),
+                                     "STUDY_CORPUS_DIR": str(course.settings.corpus_dir)})
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(tmp_path / "deck.apkg") as deck:
+        assert "collection.anki2" in deck.namelist()
+
+
+def test_interactive_quiz_records_and_reports(course):
+    env = {"STUDY_DATA_DIR": str(course.settings.data_dir), "STUDY_CORPUS_DIR": str(course.settings.corpus_dir)}
+    result = CliRunner().invoke(app, ["quiz", "--n", "2"], input="A\nx\nB\n", env=env)
+    assert result.exit_code == 0, result.output
+    assert "Type A, B, C or D" in result.output and "Score:" in result.output
+    report = CliRunner().invoke(app, ["progress"], env=env)
+    assert report.exit_code == 0 and "Progress by section" in report.output
+
+
+def test_near_duplicate_detection():
+    assert _near_duplicate("Which option is ideal for querying data in S3?", "Which option is ideal for querying data in S3")
+    assert not _near_duplicate("Which option scans buckets for PII?", "Which option streams logs in real time?")
