@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_api_key: str | None = Field(None, repr=False)
     llm_timeout: float = Field(30.0, gt=0)
+    llm_stream: bool = Field(True, description="Stream tokens from the model (off: one plain request).")
 
     @field_validator("chroma_host")
     @classmethod

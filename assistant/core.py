@@ -171,13 +171,32 @@ class Assistant:
         return retrieval
 
     def ask(self, question: object, history: list[dict] | None = None, mode: str | None = None,
-            top_k: int | None = None) -> Answer:
+            top_k: int | None = None, backend: str | None = None, on_token=None) -> Answer:
         """A cited answer (or an abstention) for `question`, read in the context of `history`
-        (a list of {"role": "user"|"assistant", "content": str}). Never raises for bad text."""
-        return self.ask_with_passages(question, history=history, mode=mode, top_k=top_k)[0]
+        (a list of {"role": "user"|"assistant", "content": str}). Never raises for bad text.
+        `backend` is "default" or "llm" (default: the LLM when STUDY_LLM is set); `on_token`
+        receives the model's tokens as they stream."""
+        return self.ask_with_passages(question, history=history, mode=mode, top_k=top_k, backend=backend,
+                                      on_token=on_token)[0]
+
+    @property
+    def llm_available(self) -> bool:
+        return self.settings.llm != "none"
+
+    def llm_answerer(self):
+        """The LLM answerer for the configured backend (built once)."""
+        from .llm import LLMAnswerer, make_backend
+
+        index = self.index
+        cached = getattr(self, "_llm", None)
+        if cached is None or cached.default is not index.answerer:
+            backend = make_backend(self.settings)
+            cached = self._llm = LLMAnswerer(backend, index.answerer, self.settings.llm_timeout)
+        return cached
 
     def ask_with_passages(self, question: object, history: list[dict] | None = None, mode: str | None = None,
-                          top_k: int | None = None) -> tuple[Answer, list[Passage]]:
+                          top_k: int | None = None, backend: str | None = None,
+                          on_token=None) -> tuple[Answer, list[Passage]]:
         """`ask`, plus the passages retrieved for it in rank order (for evaluation and display)."""
         started = time.perf_counter()
         text, notices = clean_question(question, self.settings.max_question_chars)
@@ -203,10 +222,26 @@ class Assistant:
             else:
                 retrieval = self.retrieve(text, mode=mode, top_k=top_k, history=history)
                 passages = retrieval.passages
-                answer = index.answerer.answer(text, retrieval, history=history)
+                use_llm = (backend or ("llm" if self.llm_available else "default")) == "llm"
+                if use_llm:
+                    answer = self._llm_answer(text, retrieval, history, on_token)
+                else:
+                    answer = index.answerer.answer(text, retrieval, history=history)
                 answer.notices = notices + answer.notices
         answer.latency_ms = (time.perf_counter() - started) * 1000
         return answer, passages
+
+    def _llm_answer(self, text: str, retrieval: Retrieval, history, on_token) -> Answer:
+        from .llm import LLMError
+
+        try:
+            answerer = self.llm_answerer()
+        except LLMError as error:
+            answer = self.index.answerer.answer(text, retrieval, history=history)
+            answer.notices.append(f"LLM backend unavailable ({error}); showing the default answer.")
+            answer.backend = "default (fallback)"
+            return answer
+        return answerer.answer(text, retrieval, history=history, on_token=on_token)
 
     # --- practice -----------------------------------------------------------------------------
 
