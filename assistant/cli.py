@@ -194,6 +194,7 @@ def evaluate(
     dataset: Path = typer.Option(Path("evals/scenarios.jsonl"), "--dataset", help="JSONL file of eval items."),
     out: Path = typer.Option(Path("evals/results"), "--out", help="Folder for per_item.jsonl, summary.json, report.md."),
     mode: Optional[str] = typer.Option(None, "--mode", help="Only this mode (default: hybrid, dense and bm25)."),
+    llm: bool = typer.Option(False, "--llm", help="Also run through the LLM backend (STUDY_LLM), side by side."),
 ) -> None:
     """Run the eval suite and write the report (all retrieval modes side by side)."""
     _check_mode(mode)
@@ -204,7 +205,9 @@ def evaluate(
         _ensure_ingested(assistant)
         assistant.warm_up()
         with _progress() as progress:
-            run = run_eval(assistant, dataset, out, modes=[mode] if mode else None, progress=progress)
+            if llm and not assistant.llm_available:
+                fail("--llm needs an LLM backend: set STUDY_LLM=openai or ollama and STUDY_LLM_MODEL", EXIT_USAGE)
+            run = run_eval(assistant, dataset, out, modes=[mode] if mode else None, progress=progress, llm=llm)
     from rich.table import Table
 
     table = Table(title=f"Evaluation of {dataset}")
@@ -289,12 +292,17 @@ def quiz_generate(
     section: Optional[str] = typer.Option(None, "--section"),
     seed: int = typer.Option(7, "--seed"),
     as_json: bool = typer.Option(False, "--json", help="Print the questions as a JSON list."),
+    llm: bool = typer.Option(False, "--llm", help="Let the LLM backend word stems and explanations (validated)."),
 ) -> None:
     """Generate validated practice questions."""
     with _handled():
         assistant = _assistant()
         _ensure_ingested(assistant)
         questions, report = assistant.generate_questions(n=n, seed=seed, section=section)
+        if llm:
+            if not assistant.llm_available:
+                fail("--llm needs an LLM backend: set STUDY_LLM=openai or ollama and STUDY_LLM_MODEL", EXIT_USAGE)
+            questions = assistant.reword_questions(questions, report)
     if as_json:
         sys.stdout.write(json.dumps([q.to_dict() for q in questions], ensure_ascii=False, indent=2) + "\n")
         return

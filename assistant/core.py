@@ -269,6 +269,18 @@ class Assistant:
         active = {q.id for q in store.questions()}
         return [q for q in questions if q.id in active]
 
+    def reword_questions(self, questions, report=None):
+        """Practice questions worded by the LLM backend, each checked like the generator's own."""
+        from .llm import make_backend
+        from .practice import reword_with_llm
+
+        backend = make_backend(self.settings)
+
+        def complete(prompt: str) -> str:
+            return "".join(backend.stream([("human", prompt)]))
+
+        return reword_with_llm(questions, complete, report)
+
     def self_consistency(self, questions) -> tuple[int, int]:
         """How many scenario stems the answering pipeline itself answers with the keyed option."""
         from .statements import canonical_key

@@ -255,29 +255,36 @@ def run_eval(
     out_dir: Path,
     modes: list[str] | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    llm: bool = False,
 ) -> EvalRun:
+    """Every item in every retrieval mode; with `llm`, also through the LLM backend (hybrid), so the
+    report shows the default answerer and the LLM side by side."""
     items = load_dataset(dataset)
     modes = modes or list(RETRIEVAL_MODES)
+    runs = [(mode, mode, "default") for mode in modes]
+    if llm:
+        runs.append(("llm", modes[0], "llm"))
     progress = progress or (lambda *_: None)
     rows_by_mode: dict[str, list[dict]] = {}
     summaries: dict[str, dict] = {}
-    total = len(items) * len(modes)
+    total = len(items) * len(runs)
     done = 0
-    for mode in modes:
+    for label, mode, backend in runs:
         rows = []
         for item in items:
-            answer, passages = assistant.ask_with_passages(item.question, mode=mode)
+            answer, passages = assistant.ask_with_passages(item.question, mode=mode, backend=backend)
             row = score_item(item, answer, [p.chunk.text for p in passages])
-            row["mode"] = mode
+            row["mode"] = label
+            row["backend"] = answer.backend
             rows.append(row)
             done += 1
-            progress(f"Evaluating ({mode})", done, total)
-        rows_by_mode[mode] = rows
-        summaries[mode] = summarise(rows)
+            progress(f"Evaluating ({label})", done, total)
+        rows_by_mode[label] = rows
+        summaries[label] = summarise(rows)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     with open(out_dir / "per_item.jsonl", "w", encoding="utf-8") as out:
-        for mode in modes:
+        for mode in rows_by_mode:
             for row in rows_by_mode[mode]:
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
     (out_dir / "summary.json").write_text(

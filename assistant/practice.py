@@ -404,3 +404,64 @@ def export_anki(questions: list[Question], path, deck_name: str = "Study assista
         deck.add_note(genanki.Note(model=model, fields=[front, back], guid=question.id))
     genanki.Package(deck).write_to_file(str(path))
     return len(questions)
+
+
+REWORD_PROMPT = """Rewrite this multiple-choice exam question so it reads like a real certification scenario.
+Keep its meaning; do not name or hint at any of the options in the stem. Keep the explanation's [n] markers.
+Reply with JSON only: {{"stem": "...", "explanation": "..."}}
+
+Stem: {stem}
+Options: {options}
+Right answer: {answer}
+Explanation: {explanation}"""
+
+
+def parse_json_reply(reply: str) -> dict | None:
+    """The first JSON object in a model's reply, tolerating code fences, prose and trailing commas."""
+    import json
+
+    text = re.sub(r"```(?:json)?", "", reply)
+    match = re.search(r"\{.*\}", text, re.DOTALL)
+    if not match:
+        return None
+    candidate = match.group(0)
+    for attempt in (candidate, re.sub(r",\s*([}\]])", r"\1", candidate)):
+        try:
+            value = json.loads(attempt)
+            return value if isinstance(value, dict) else None
+        except ValueError:
+            continue
+    return None
+
+
+def reword_with_llm(questions: list[Question], complete, report: GenerationReport | None = None) -> list[Question]:
+    """Let a model word stems and explanations; keep a rewording only if it passes the same checks
+    (no option named in the stem, the meaning's key terms kept, citations kept, no near-duplicates).
+    `complete(prompt) -> str` calls the model; any failure keeps the generator's own wording."""
+    report = report or GenerationReport()
+    out: list[Question] = []
+    for question in questions:
+        right = question.options[question.answer]
+        prompt = REWORD_PROMPT.format(stem=question.stem, options=", ".join(question.options), answer=right,
+                                      explanation=question.explanation)
+        try:
+            data = parse_json_reply(complete(prompt)) or {}
+        except Exception:  # the model is optional: keep the original wording
+            data = {}
+        stem, explanation = str(data.get("stem", "")).strip(), str(data.get("explanation", "")).strip()
+        original_terms = set(tokenize(question.stem))
+        kept = original_terms and len(set(tokenize(stem)) & original_terms) / len(original_terms) >= 0.4
+        valid = (
+            stem and explanation and kept
+            and not any(_mentions(stem, option) for option in question.options if question.kind != "comparison")
+            and "[1]" in explanation
+            and not any(_near_duplicate(stem, other.stem) for other in out)
+        )
+        if not valid:
+            report.dropped["model wording rejected (kept the generated wording)"] += 1 if data else 0
+            out.append(question)
+            continue
+        reworded = Question(**{**question.to_dict(), "stem": stem, "explanation": explanation})
+        reworded.id = _stable_id(question.kind, stem, *sorted(question.options), right)
+        out.append(reworded)
+    return out

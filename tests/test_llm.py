@@ -133,3 +133,16 @@ def test_llm_misconfigured_backend_still_answers(course, embeddings):
     settings = Settings(data_dir=course.settings.data_dir, corpus_dir=CORPUS, llm="ollama")  # no model name
     answer = Assistant(settings, embeddings=embeddings).ask(QUESTION)
     assert "Macie" in (answer.recommendation or "") and any("unavailable" in n for n in answer.notices)
+
+
+def test_eval_with_llm_reports_default_and_llm_side_by_side(llm_assistant, server, tmp_path):
+    from assistant.evaluation import run_eval
+    from conftest import REPO
+
+    dataset = tmp_path / "two.jsonl"
+    dataset.write_text("\n".join((REPO / "evals" / "scenarios.jsonl").read_text().splitlines()[1:3]) + "\n")
+    server.replies += [Reply(text="Use Amazon Macie [1]."), Reply(text="Use AWS Glue DataBrew [1].")]
+    run = run_eval(llm_assistant, dataset, tmp_path / "out", modes=["hybrid"], llm=True)
+    assert list(run.summaries) == ["hybrid", "llm"]
+    assert {r["backend"] for r in run.rows["llm"]} == {llm_assistant.settings.llm}
+    assert "| Metric | hybrid | llm |" in (tmp_path / "out" / "report.md").read_text()

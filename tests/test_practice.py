@@ -150,3 +150,27 @@ def test_interactive_quiz_records_and_reports(course):
 def test_near_duplicate_detection():
     assert _near_duplicate("Which option is ideal for querying data in S3?", "Which option is ideal for querying data in S3")
     assert not _near_duplicate("Which option scans buckets for PII?", "Which option streams logs in real time?")
+
+
+def test_parse_json_reply_is_tolerant():
+    from assistant.practice import parse_json_reply
+
+    assert parse_json_reply('```json\n{"stem": "S", "explanation": "E [1]",}\n```') == {"stem": "S", "explanation": "E [1]"}
+    assert parse_json_reply("Sure! Here it is: {\"stem\": \"x\"} hope that helps") == {"stem": "x"}
+    assert parse_json_reply("no json here") is None
+    assert parse_json_reply("{broken") is None
+
+
+def test_llm_rewording_is_validated_and_falls_back(course, fifty):
+    from assistant.practice import reword_with_llm
+
+    questions = [q for q in fifty[0] if q.kind == "scenario"][:3]
+    right = questions[1].options[questions[1].answer]
+    replies = iter([
+        '{"stem": "' + questions[0].stem.replace('"', "'") + ' (reworded)", "explanation": "Because the notes say so [1]."}',
+        '{"stem": "Pick ' + right + ' for this", "explanation": "Obvious [1]."}',  # names the answer: rejected
+        "I cannot help with that.",  # malformed: rejected
+    ])
+    out = reword_with_llm(questions, lambda prompt: next(replies))
+    assert out[0].stem.endswith("(reworded)") and out[0].id != questions[0].id
+    assert out[1].stem == questions[1].stem and out[2].stem == questions[2].stem

@@ -14,6 +14,12 @@ with st.sidebar:
     st.header("Retrieval")
     mode = st.selectbox("Mode", RETRIEVAL_MODES, index=RETRIEVAL_MODES.index(assistant.settings.mode), key="mode")
     top_k = st.slider("Passages (top-k)", 1, 10, assistant.settings.top_k, key="top_k")
+    backends = ["default"] + (["llm"] if assistant.llm_available else [])
+    backend = st.radio(
+        "Answerer", backends, horizontal=True, key="backend",
+        format_func=lambda b: "Default (offline)" if b == "default" else f"LLM ({assistant.settings.llm}: {assistant.settings.llm_model})",
+        help="The LLM is optional (STUDY_LLM); its answers are checked against your notes.",
+    )
     if st.button("New chat", icon=":material/refresh:", use_container_width=True):
         state.messages = []
         st.rerun()
@@ -37,6 +43,7 @@ def show_answer(answer, key: str) -> None:
         st.markdown(answer_markdown(answer.answer))
     for notice in answer.notices:
         st.caption(notice)
+    st.caption(f"Answered by: {answer.backend}")
     for citation in answer.citations:
         label = f"[{citation.n}] {citation.source} — {citation.section} (score {citation.score:.2f})"
         with st.expander(label):
@@ -61,7 +68,15 @@ if question:
     with st.chat_message("user"):
         st.text(question)
     with st.chat_message("assistant"):
-        answer = assistant.ask(question, history=history, mode=mode, top_k=top_k)
+        live = st.empty()
+        streamed: list[str] = []
+
+        def on_token(token: str) -> None:
+            streamed.append(token)
+            live.text("".join(streamed))  # tokens as the model sends them, replaced by the checked answer
+
+        answer = assistant.ask(question, history=history, mode=mode, top_k=top_k, backend=backend, on_token=on_token)
+        live.empty()
         show_answer(answer, key=f"m{len(state.messages) + 1}")
     state.messages.append({"role": "user", "content": question})
     state.messages.append({"role": "assistant", "content": answer.answer, "answer": answer})
