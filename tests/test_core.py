@@ -55,7 +55,7 @@ def test_sources_lists_sections_and_chunk_counts(course):
     assert "2.2 Intro to Amazon EMR > Hive Metastore" in infos[0].sections
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=400)
        | st.text(alphabet=string.printable, max_size=400))
 def test_ask_never_raises_and_always_returns_the_contract(course, question):

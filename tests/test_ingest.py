@@ -121,3 +121,13 @@ def test_ask_on_an_empty_store_ingests_first_via_ensure(make_assistant, small_no
     assistant.ensure_ingested()
     assert not assistant.is_empty()
     assert assistant.ensure_ingested() is None
+
+
+def test_ingest_skips_a_50_mb_text_file_with_a_warning(make_assistant, small_notes):
+    big = small_notes / "huge-dump.txt"
+    with open(big, "wb") as out:
+        line = b"- A line of exported logs that nobody should embed whole.\n"
+        out.write(line * (50_000_000 // len(line) + 1))
+    report = make_assistant(small_notes).ingest()
+    assert any("huge-dump.txt" in w and "limit" in w for w in report.warnings)
+    assert sorted(report.added) == ["glue.md", "macie.md"]

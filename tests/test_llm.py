@@ -114,13 +114,28 @@ def test_llm_note_with_injection_cannot_change_the_rules(make_assistant, notes_d
     assert answer.answer.split("\n")[0] != "42" and answer.backend == "default (fallback)"
 
 
-def test_llm_plain_non_streaming_request(server, course, embeddings):
-    settings = Settings(data_dir=course.settings.data_dir, corpus_dir=CORPUS, llm="openai", llm_stream=False,
-                        llm_base_url=f"{server.url}/v1", llm_model="m", llm_timeout=2)
+@pytest.mark.parametrize("kind", ["openai"])  # langchain-ollama always asks Ollama for a stream
+def test_llm_plain_non_streaming_request(server, course, embeddings, kind):
+    base_url = f"{server.url}/v1" if kind == "openai" else server.url
+    settings = Settings(data_dir=course.settings.data_dir, corpus_dir=CORPUS, llm=kind, llm_stream=False,
+                        llm_base_url=base_url, llm_model="m", llm_timeout=2)
     server.replies.append(Reply(text="Use Amazon Macie [1]."))
     answer = Assistant(settings, embeddings=embeddings).ask(QUESTION)
     assert server.requests[-1]["body"].get("stream") in (None, False)
-    assert answer.backend == "openai" and answer.recommendation == "Amazon Macie"
+    assert answer.backend == kind and answer.recommendation == "Amazon Macie"
+
+
+def test_question_text_and_api_key_never_reach_the_logs(server, course, embeddings, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    settings = Settings(data_dir=course.settings.data_dir, corpus_dir=CORPUS, llm="openai",
+                        llm_base_url=f"{server.url}/v1", llm_model="m", llm_api_key="sk-very-secret-key", llm_timeout=2)
+    server.replies.append(Reply(text="Use Amazon Macie [1]."))
+    question = "Which service scans S3 buckets for PII, asked by learner zebra-42?"
+    Assistant(settings, embeddings=embeddings).ask(question)
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "sk-very-secret-key" not in logged and "zebra-42" not in logged
 
 
 def test_make_backend_needs_a_model_name():
