@@ -90,6 +90,13 @@ def _assistant():
     return Assistant(_settings())
 
 
+def _ready_assistant():
+    """The Assistant, with the notes indexed first if the store is empty."""
+    assistant = _assistant()
+    _ensure_ingested(assistant)
+    return assistant
+
+
 def _print_report(report) -> None:
     for warning in report.warnings:
         errors.print(f"[yellow]warning:[/] {escape(warning)}")
@@ -149,8 +156,7 @@ def ask(
     if not question.strip():
         fail("the question is empty: ask something about your notes", EXIT_USAGE)
     with _handled():
-        assistant = _assistant()
-        _ensure_ingested(assistant)
+        assistant = _ready_assistant()
         answer = assistant.ask(question, mode=mode, top_k=top_k)
     if as_json:
         sys.stdout.write(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) + "\n")
@@ -163,8 +169,7 @@ def chat(mode: Optional[str] = typer.Option(None, "--mode", help="Retrieval mode
     """Chat in the terminal; follow-up questions are read in the context of the conversation."""
     _check_mode(mode)
     with _handled():
-        assistant = _assistant()
-        _ensure_ingested(assistant)
+        assistant = _ready_assistant()
         with console.status("Loading the model and index..."):
             assistant.warm_up()
         console.print("[bold]Ask about your notes.[/] Commands: [cyan]/new[/] starts over, [cyan]/quit[/] leaves.")
@@ -201,8 +206,7 @@ def evaluate(
     from .evaluation import METRIC_LABELS, run_eval
 
     with _handled():
-        assistant = _assistant()
-        _ensure_ingested(assistant)
+        assistant = _ready_assistant()
         assistant.warm_up()
         with _progress() as progress:
             if llm and not assistant.llm_available:
@@ -270,8 +274,7 @@ def quiz(
     if ctx.invoked_subcommand is not None:
         return
     with _handled():
-        assistant = _assistant()
-        _ensure_ingested(assistant)
+        assistant = _ready_assistant()
         questions = assistant.progress.due() if due else assistant.practice_set(n=n, seed=seed, section=section)
     if not questions:
         console.print("Nothing is due for review." if due else "No questions could be made from these notes.")
@@ -296,8 +299,7 @@ def quiz_generate(
 ) -> None:
     """Generate validated practice questions."""
     with _handled():
-        assistant = _assistant()
-        _ensure_ingested(assistant)
+        assistant = _ready_assistant()
         questions, report = assistant.generate_questions(n=n, seed=seed, section=section)
         if llm:
             if not assistant.llm_available:
@@ -321,8 +323,7 @@ def quiz_check(
 ) -> None:
     """Report generated/dropped questions and the answering pipeline's agreement on scenario stems."""
     with _handled():
-        assistant = _assistant()
-        _ensure_ingested(assistant)
+        assistant = _ready_assistant()
         questions, report = assistant.generate_questions(n=n, seed=seed)
         matched, total = assistant.self_consistency(questions)
     console.print(escape(report.summary()))
@@ -342,8 +343,7 @@ def quiz_export(
     from .practice import export_anki
 
     with _handled():
-        assistant = _assistant()
-        _ensure_ingested(assistant)
+        assistant = _ready_assistant()
         questions, _ = assistant.generate_questions(n=n, seed=seed)
     count = export_anki(questions, anki)
     console.print(f"Wrote {count} cards to {anki}.")

@@ -204,21 +204,13 @@ class Assistant:
             raise ValueError(f"unknown retrieval mode {mode!r}: choose one of {', '.join(RETRIEVAL_MODES)}")
         passages: list[Passage] = []
         if not re.search(r"\w", text):
-            answer = Answer(
-                question=text,
-                answer="Please type a question about your notes.",
-                abstained=True,
-                notices=notices + ["The question was empty."],
-            )
+            answer = Answer(text, "Please type a question about your notes.", abstained=True,
+                            notices=notices + ["The question was empty."])
         else:
             index = self.index
             if len(index.lexical) == 0:
-                answer = Answer(
-                    question=text,
-                    answer="Your notes index is empty: add notes and run `study ingest` first.",
-                    abstained=True,
-                    notices=notices + ["No notes are indexed."],
-                )
+                answer = Answer(text, "Your notes index is empty: add notes and run `study ingest` first.",
+                                abstained=True, notices=notices + ["No notes are indexed."])
             else:
                 retrieval = self.retrieve(text, mode=mode, top_k=top_k, history=history)
                 passages = retrieval.passages

@@ -269,7 +269,7 @@ class QuestionGenerator:
             why_not=why_not,
             citations=[asdict(c) for c in citations],
             section=fact.chunk.section,
-            chunk_ids=sorted({fact.chunk.id} | {self._chunk_id_of(c["text"]) for c in [asdict(x) for x in citations]}),
+            chunk_ids=sorted({fact.chunk.id} | {self._chunk_id_of(c.text) for c in citations}),
         )
         return question, None
 
