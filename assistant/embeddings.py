@@ -59,6 +59,7 @@ class SentenceTransformerEmbeddings(Embeddings):
         self.fast_queries = fast_queries
         self._model = None
         self._query_encoder = None  # NumpyBertEncoder, or False when the model needs torch
+        self._prepared: dict = {}  # text -> vector, embedded ahead of a store write
         self._lock = threading.Lock()
 
     @property
@@ -126,8 +127,23 @@ class SentenceTransformerEmbeddings(Embeddings):
             show_progress_bar=show_progress_bar,
         )
 
+    def prepare(self, texts: list[str]) -> None:
+        """Embed many texts in one call (sentence-transformers sorts them by length, so less padding)
+        and keep the vectors for the `embed_documents` calls that the store makes next."""
+        vectors = self.encode(list(texts))
+        with self._lock:
+            self._prepared.update(zip(texts, vectors))
+
+    def discard_prepared(self) -> None:
+        with self._lock:
+            self._prepared.clear()
+
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self.encode(list(texts)).tolist()
+        with self._lock:
+            ready = [self._prepared.pop(text, None) for text in texts]
+        missing = [text for text, vector in zip(texts, ready) if vector is None]
+        computed = iter(self.encode(missing)) if missing else iter(())
+        return [(vector if vector is not None else next(computed)).tolist() for vector in ready]
 
     def embed_query(self, text: str) -> list[float]:
         return self.encode_queries([text])[0].tolist()

@@ -20,7 +20,8 @@ from .store import FileRecord, Manifest, NoteStore
 #: progress(description, completed, total)
 ProgressCallback = Callable[[str, int, int], None]
 
-EMBED_BATCH = 64
+EMBED_BATCH = 64  # chunks per store write
+PREPARE_BLOCK = 512  # chunks per model call
 
 
 @dataclass
@@ -155,9 +156,17 @@ class Ingestor:
 
         embedded = 0
         progress("Embedding passages", 0, to_embed_total)
+        # Embed in large blocks across files (the model sorts each block by length: less padding),
+        # then write file by file so the manifest can follow each file's commit.
+        all_fresh = [c.embedding_text for plan in plans for c in plan[5]]
+        prepared = 0
         for source, path, loaded, chunks, stat, fresh in plans:
             for start in range(0, len(fresh), EMBED_BATCH):
                 batch = fresh[start : start + EMBED_BATCH]
+                if prepared < embedded + len(batch):
+                    block = all_fresh[prepared : prepared + PREPARE_BLOCK]
+                    self.store.embeddings.prepare(block)
+                    prepared += len(block)
                 self.store.add(batch)
                 embedded += len(batch)
                 progress("Embedding passages", embedded, to_embed_total)
@@ -175,6 +184,7 @@ class Ingestor:
             )
             # Saved per file, after its chunks are committed: the manifest never runs ahead of the store.
             manifest.save(settings.manifest_path)
+        self.store.embeddings.discard_prepared()
         report.chunks_embedded = embedded
         if not settings.manifest_path.exists() or report.unchanged:
             manifest.save(settings.manifest_path)
