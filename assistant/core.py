@@ -63,7 +63,9 @@ class Assistant:
 
     def __init__(self, settings: Settings | None = None, embeddings: SentenceTransformerEmbeddings | None = None):
         self.settings = settings or Settings()
-        self.embeddings = embeddings or SentenceTransformerEmbeddings(self.settings.embedding_model)
+        self.embeddings = embeddings or SentenceTransformerEmbeddings(
+            self.settings.embedding_model, onnx_dir=self.settings.data_dir / "onnx"
+        )
         self._store: NoteStore | None = None
         self._index: _Index | None = None
         self._lock = threading.RLock()
@@ -117,6 +119,8 @@ class Assistant:
                         self._index = None
                     wipe_embedded_store(self.settings)
             report = Ingestor(self.settings, self.store).run(paths=paths, rebuild=rebuild, progress=progress)
+            if report.chunks_embedded and self.embeddings.onnx_path is not None:
+                self.embeddings.ensure_onnx()  # torch is loaded now: export the fast query encoder once
             if report.changed_anything or self._index is None:
                 fresh = self._build_index()
                 self._embed_statements(fresh, progress)

@@ -53,8 +53,10 @@ def resolve_model_path(name: str) -> str:
 class SentenceTransformerEmbeddings(Embeddings):
     """Normalised sentence embeddings (cosine = dot product), computed on the CPU."""
 
-    def __init__(self, model_name: str = BUNDLED_MODEL, batch_size: int = 32, fast_queries: bool = True) -> None:
+    def __init__(self, model_name: str = BUNDLED_MODEL, batch_size: int = 32, fast_queries: bool = True,
+                 onnx_dir: Path | None = None) -> None:
         self.name = model_name
+        self.onnx_dir = onnx_dir
         self.batch_size = batch_size
         self.fast_queries = fast_queries
         self._model = None
@@ -70,13 +72,46 @@ class SentenceTransformerEmbeddings(Embeddings):
                 if self._query_encoder is None:
                     self._query_encoder = False
                     if self.fast_queries:
-                        from .bert_numpy import NumpyBertEncoder, UnsupportedModel
+                        from .bert_numpy import NumpyBertEncoder, OnnxBertEncoder, UnsupportedModel
 
+                        path = resolve_model_path(self.name)
+                        onnx = self.onnx_path
                         try:
-                            self._query_encoder = NumpyBertEncoder(resolve_model_path(self.name))
-                        except (UnsupportedModel, OSError):
-                            self._query_encoder = False
+                            if onnx is not None and onnx.exists():
+                                self._query_encoder = OnnxBertEncoder(path, onnx)
+                            else:
+                                self._query_encoder = NumpyBertEncoder(path)
+                        except (UnsupportedModel, OSError, ImportError, RuntimeError):
+                            try:
+                                self._query_encoder = NumpyBertEncoder(path)
+                            except (UnsupportedModel, OSError):
+                                self._query_encoder = False
         return self._query_encoder or None
+
+    @property
+    def onnx_path(self) -> Path | None:
+        """Where this model's exported ONNX graph is kept (one per model folder and version)."""
+        if self.onnx_dir is None:
+            return None
+        import hashlib
+
+        model_dir = Path(resolve_model_path(self.name))
+        weights = model_dir / "model.safetensors"
+        stamp = f"{model_dir.resolve()}:{weights.stat().st_size if weights.exists() else 0}"
+        return self.onnx_dir / f"{hashlib.sha1(stamp.encode()).hexdigest()[:16]}.onnx"
+
+    def ensure_onnx(self) -> bool:
+        """Export the query encoder to ONNX once (when torch is loaded anyway, as during ingest)."""
+        onnx = self.onnx_path
+        if onnx is None or onnx.exists() or not self.fast_queries:
+            return bool(onnx and onnx.exists())
+        from .bert_numpy import export_onnx
+
+        if export_onnx(resolve_model_path(self.name), onnx):
+            with self._lock:
+                self._query_encoder = None  # picked up on next use
+            return True
+        return False
 
     def encode_queries(self, texts: list[str]):
         """Embeddings for a few short texts (questions, statement lines), without loading torch

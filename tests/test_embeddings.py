@@ -46,3 +46,29 @@ def test_unknown_model_name_fails_with_a_remedy():
     model = SentenceTransformerEmbeddings(str("/no/such/model-folder"))
     with pytest.raises(EmbeddingModelError, match="STUDY_EMBEDDING_MODEL"):
         model.encode(["x"])
+
+
+def test_onnx_export_gives_the_same_vectors_faster_path(embeddings, tmp_path):
+    from assistant.bert_numpy import OnnxBertEncoder, export_onnx
+
+    target = tmp_path / "model.onnx"
+    assert export_onnx(resolve_model_path(embeddings.name), target)
+    encoder = OnnxBertEncoder(resolve_model_path(embeddings.name), target)
+    ours = encoder.encode(TEXTS)
+    theirs = embeddings.encode(TEXTS)
+    assert np.all(np.sum(ours * theirs, axis=1) > 0.9999)
+
+
+def test_ingest_exports_the_onnx_query_encoder_once(make_assistant, tmp_path, embeddings):
+    from assistant.config import Settings
+    from assistant.core import Assistant
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("## Macie\n\n- Solution: Enable Amazon Macie to scan S3 buckets for PII.\n")
+    settings = Settings(data_dir=tmp_path / "data", corpus_dir=notes)
+    assistant = Assistant(settings)  # its own embeddings, with an ONNX folder in the data dir
+    assistant.ingest()
+    assert assistant.embeddings.onnx_path.exists()
+    assert type(assistant.embeddings.query_encoder).__name__ == "OnnxBertEncoder"
+    assert "Macie" in (assistant.ask("Which service scans S3 buckets for PII?").recommendation or "")
