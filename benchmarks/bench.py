@@ -190,6 +190,7 @@ def scale_worker(size: int, mode: str, port: int | None, work: Path) -> dict:
 
     extra = {"chroma_host": "127.0.0.1", "chroma_port": port} if mode == "server" else {}
     assistant = Assistant(settings_for(work / f"scale-{mode}-{size}", REPO / "corpus", collection=f"scale{size}", **extra))
+    assistant.embeddings.onnx_dir = work / "warm" / "onnx"  # the query encoder exported by the warm run's ingest
     base = chunk_markdown(load_file(REPO / "corpus" / "u3-data-operations-and-support.md", "u3.md", 10**8).markdown, "u3.md")
     vectors = assistant.embeddings.encode_queries([c.embedding_text for c in base])  # no torch in this process
     rng = np.random.default_rng(7)
