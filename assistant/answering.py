@@ -462,7 +462,10 @@ class DefaultAnswerer:
         words_ = re.findall(r"[A-Za-z0-9][A-Za-z0-9\-]*", name)
         if len(words_) > 1 and words_[0].lower() in VENDOR_WORDS:
             rest = [w for w in words_[1:] if w.lower() not in ("service", "services")]
-            return bool(rest)
+            # "AWS Step Functions" is a name; "AWS Preference" and "Apache Offerings" are labels.
+            return len(rest) > 1 or (len(rest) == 1 and not self.vocabulary.is_common(rest[0]))
+        if len(words_) == 1 and "-" in words_[0] and self.vocabulary.is_common(words_[0].rsplit("-", 1)[1]):
+            return False  # "Apache-based", "Event-driven": descriptions, not names
         return any(not self.vocabulary.is_common(w) for w in words_)
 
     def _recommend(self, question: Question, scored, avoid: str | None = None) -> tuple[str | None, list]:

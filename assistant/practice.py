@@ -26,9 +26,12 @@ from .answering import Citation
 from .chunking import Chunk
 from .statements import ROLE_FIT, ROLE_LABEL, VENDOR_WORDS, ParsedPassage, Statement, canonical_key
 from .statements import english_frequency
-from .text import tokenize
+from .text import tokenize  # noqa: E402
 
 KINDS = ("scenario", "cloze", "comparison")
+_TEMPLATE_TERMS = frozenset(tokenize(
+    "which option matches this description should you use choose fill in the blank scenario one fits"
+))
 _GENERIC_NOUNS = {"management", "types", "type", "formats", "format", "requirement", "requirements", "options",
                   "methods", "capabilities", "features", "overview", "summary", "practices", "details", "sources",
                   "components", "movements", "analysis", "tools", "access", "support", "benefits", "advantages"}
@@ -211,17 +214,22 @@ class QuestionGenerator:
                 chosen.append(name)
         return chosen
 
-    def _supports(self, name: str, stem: str) -> float:
-        """How strongly the notes back `name` for the stem's requirement (0..1, by shared terms)."""
+    def _supports(self, name: str, stem: str, with_group: bool = True, whole_passage: bool = False) -> float:
+        """How strongly the notes back `name` for the stem's requirement (0..1, by shared terms; the
+        question's own template words do not count)."""
         key = canonical_key(name)
-        stem_terms = frozenset(tokenize(stem)) - frozenset(tokenize(name))
+        stem_terms = frozenset(tokenize(stem)) - frozenset(tokenize(name)) - _TEMPLATE_TERMS
         if not stem_terms:
             return 0.0
         best = 0.0
         for fact in self.facts:
             if fact.key != key:
                 continue
-            terms = fact.statement.own_terms | fact.parsed.group_terms.get(fact.statement.group, frozenset())
+            terms = fact.statement.own_terms
+            if whole_passage:
+                terms = terms | fact.parsed.passage_terms
+            elif with_group:
+                terms = terms | fact.parsed.group_terms.get(fact.statement.group, frozenset())
             idf = self.answerer.lexical.idf
             total = sum(idf(t) for t in stem_terms)
             best = max(best, sum(idf(t) for t in stem_terms if t in terms) / total if total else 0.0)
@@ -236,11 +244,12 @@ class QuestionGenerator:
             return None, "options not unique"
         if _mentions(stem, answer_name) and kind != "comparison":
             return None, "stem gives the answer away"
-        answer_support = self._supports(answer_name, stem)
+        answer_support = self._supports(answer_name, stem, whole_passage=True)
         if kind == "scenario" and answer_support < 0.3:
             return None, "keyed answer not supported by its passage"
         for option in options[:-1]:
-            if self._supports(option, stem) >= max(0.5, answer_support * 0.9):
+            # A wrong option is disqualifying only if its own lines back it as well as the key's do.
+            if self._supports(option, stem, with_group=False) >= max(0.5, answer_support * 0.9):
                 return None, "a wrong option is also supported by the notes"
         rng.shuffle(options)
         answer = options.index(answer_name)

@@ -146,6 +146,15 @@ class HybridRetriever:
                 [sorted(dense_rank, key=dense_rank.get), sorted(bm25_rank, key=bm25_rank.get)]
             )
         top = sorted(order, key=lambda cid: (-order[cid], cid))[:k]
+        if mode == "hybrid" and k >= 3:
+            # Each ranking's best hit always makes the cut: a passage one retriever is sure of
+            # (an exact rare phrase for BM25) must not be outvoted by two lukewarm lists.
+            slot = len(top) - 1
+            for best in (min(dense_rank, key=dense_rank.get, default=None), min(bm25_rank, key=bm25_rank.get, default=None)):
+                if best is not None and best not in top:
+                    top[slot] = best
+                    slot -= 1
+
         missing = [cid for cid in top if cid not in similarity]
         if missing:
             similarity.update(self._similarities(missing, query_vector))

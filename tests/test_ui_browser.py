@@ -98,3 +98,22 @@ def test_browser_chat_answers_an_exam_question_with_citations(chromium, app_serv
         page.get_by_text("window.__pwned", exact=False).first.wait_for(timeout=30_000)
         assert page.evaluate("window.__pwned === undefined")
         browser.close()
+
+
+def test_browser_library_upload_saves_and_indexes_a_note(chromium, app_server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    url, corpus = app_server
+    note = tmp_path / "u9-streaming.md"
+    note.write_text("## 9.1 Intro to Amazon Kinesis Data Firehose\n\n- Solution: Use Amazon Data Firehose to load streams into S3.\n")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{url}/library_page")
+        page.get_by_text("Add notes", exact=False).first.wait_for(timeout=180_000)
+        page.locator("input[type='file']").set_input_files(str(note))
+        page.get_by_role("button", name="Add to my notes").click()
+        page.get_by_text("Indexed files", exact=False).first.wait_for(timeout=120_000)
+        page.get_by_text("u9-streaming.md", exact=False).first.wait_for(timeout=30_000)
+        browser.close()
+    assert (corpus / "u9-streaming.md").read_text() == note.read_text()
