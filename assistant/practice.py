@@ -160,7 +160,8 @@ class QuestionGenerator:
             return f"Which option should you use {use.group('rest').rstrip('.')}?"
         # A description names one thing only when it says enough ("Integrates with AWS services" fits many).
         if (fact.statement.label and canonical_key(fact.statement.label) == fact.key
-                and len(tokenize(fact.statement.description)) >= 4):
+                and len(tokenize(fact.statement.description)) >= 4
+                and self._describes_only(fact.key, fact.statement.description)):
             return f"Which option matches this description: “{fact.statement.description.rstrip('.')}”?"
         return None
 
@@ -213,6 +214,11 @@ class QuestionGenerator:
             if canonical_key(name) not in {canonical_key(c) for c in chosen}:
                 chosen.append(name)
         return chosen
+
+    def _describes_only(self, key: str, description: str) -> bool:
+        """No other name's lines in the notes match this description as well (it singles one thing out)."""
+        others = {fact.key for fact in self.facts if fact.key != key}
+        return all(self._supports(self.names[k], description, with_group=False) < 0.6 for k in others if k in self.names)
 
     def _supports(self, name: str, stem: str, with_group: bool = True, whole_passage: bool = False) -> float:
         """How strongly the notes back `name` for the stem's requirement (0..1, by shared terms; the
