@@ -25,6 +25,7 @@ _MID_SENTENCE_CAPITAL = re.compile(r"\b([a-z][a-z'\-]*),? ([A-Z][A-Za-z0-9]+)")
 _CAPITAL_WORD = re.compile(r"(?<![A-Za-z])[A-Z][a-z][a-z\-]*")
 RRF_K = 60  # the constant from Cormack et al.; dampens the weight of top ranks
 CANDIDATES = 20  # per ranking, before fusion
+VECTOR_CACHE = 20_000  # chunk vectors kept for passages that BM25 alone found
 
 
 @dataclass
@@ -112,6 +113,7 @@ class HybridRetriever:
         self.store = store
         self.lexical = lexical
         self._lock = threading.Lock()
+        self._vectors: dict[str, np.ndarray] = {}
 
     def retrieve(self, query: str, k: int, mode: str = "hybrid", query_vector: np.ndarray | None = None) -> Retrieval:
         if mode not in RETRIEVAL_MODES:
@@ -172,8 +174,14 @@ class HybridRetriever:
         return Retrieval(passages=passages, query_vector=query_vector, mode=mode)
 
     def _similarities(self, ids: list[str], query_vector: np.ndarray) -> dict[str, float]:
-        got = self.store.vectorstore.get(ids=ids, include=["embeddings"])
-        return {
-            cid: float(np.dot(np.asarray(vector, dtype=np.float32), query_vector))
-            for cid, vector in zip(got["ids"], got["embeddings"])
-        }
+        """Cosine similarity of passages found only by BM25. Their vectors are fetched once and kept:
+        a chunk id's vector never changes, and against a Chroma server every fetch is a round trip."""
+        missing = [cid for cid in ids if cid not in self._vectors]
+        if missing:
+            got = self.store.vectorstore.get(ids=missing, include=["embeddings"])
+            with self._lock:
+                if len(self._vectors) > VECTOR_CACHE:
+                    self._vectors.clear()
+                for cid, vector in zip(got["ids"], got["embeddings"]):
+                    self._vectors[cid] = np.asarray(vector, dtype=np.float32)
+        return {cid: float(self._vectors[cid] @ query_vector) for cid in ids if cid in self._vectors}
