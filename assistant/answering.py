@@ -509,7 +509,6 @@ class DefaultAnswerer:
             strengths = sorted(best_per_passage.values(), reverse=True)
             candidate.score = strengths[0] + 0.25 * sum(strengths[1:]) if strengths else 0.0
         ranked = sorted(candidates.values(), key=lambda c: (-c.score, c.name))
-        self.last_candidates = ranked[:5]
         best = ranked[0]
         # The named form the notes use most fully ("Amazon Macie" over "Macie").
         best.support.sort(key=lambda s: -s[0])
