@@ -57,8 +57,7 @@ class Question:
     chunk_ids: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        payload = asdict(self)
-        return payload
+        return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict) -> "Question":
@@ -97,6 +96,7 @@ class QuestionGenerator:
     def __init__(self, answerer, chunks: list[Chunk]) -> None:
         self.answerer = answerer
         self.chunks = chunks
+        self._ids_by_text = {c.text: c.id for c in chunks}
         self.facts: list[_Fact] = []
         self.names: dict[str, str] = {}  # canonical key -> fullest display name
         self.name_sections: dict[str, set[str]] = {}
@@ -289,7 +289,7 @@ class QuestionGenerator:
         return question, None
 
     def _chunk_id_of(self, text: str) -> str:
-        return next((c.id for c in self.chunks if c.text == text), "")
+        return self._ids_by_text.get(text, "")
 
     def _best_fact_about(self, name: str) -> _Fact | None:
         key = canonical_key(name)

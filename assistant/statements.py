@@ -95,7 +95,6 @@ class Statement:
     description: str
     group: int
     depth: int
-    terms: frozenset[str] = frozenset()
     own_terms: frozenset[str] = frozenset()
     subjects: list[tuple[str, float]] = field(default_factory=list)
     distractor: bool = False
@@ -139,10 +138,6 @@ def english_frequency(word: str) -> float:
     return zipf_frequency(word, "en", wordlist="small")  # the small list loads fastest; rare words read 0
 
 
-def _tokens(text: str) -> list[str]:
-    return _TOKEN.findall(text)
-
-
 def _is_capitalised(token: str) -> bool:
     return token[:1].isupper() or token[:1].isdigit() and any(ch.isalpha() for ch in token)
 
@@ -153,7 +148,7 @@ def named_spans(text: str, vocabulary: Vocabulary) -> list[str]:
     run: list[str] = []
 
     def close() -> None:
-        while run and (run[-1].lower() in _CONNECTORS or run[-1].lower() in _COMMON_CAPITALISED and len(run) > 1 and vocabulary.is_common(run[-1]) and run[-1].lower() in {"and", "or"}):
+        while run and run[-1].lower() in _CONNECTORS:  # "Amazon Kinesis for" -> "Amazon Kinesis"
             run.pop()
         # Only sentence scaffolding is stripped from the front: "Use AWS Glue" -> "AWS Glue", while
         # "Amazon Managed Workflows for Apache Airflow" keeps every word.
@@ -327,7 +322,6 @@ def _make_statement(chunk, index, text, label, description, group, depth, subjec
         group=group,
         depth=depth,
         own_terms=own,
-        terms=own,
         subjects=subjects,
         distractor=bool(_DISTRACTOR.search(text)),
     )

@@ -59,15 +59,3 @@ def content_terms(text: str) -> set[str]:
 
 def normalise_space(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
-
-
-def strip_markdown(text: str) -> str:
-    """A passage's text without list markers, emphasis or table pipes, for sentences and overlap."""
-    lines = []
-    for line in text.split("\n"):
-        line = re.sub(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+", "", line)
-        line = line.replace("**", "").replace("`", "")
-        if re.fullmatch(r"\s*\|?[\s:|-]+\|?\s*", line):
-            continue
-        lines.append(line.strip(" |"))
-    return "\n".join(l for l in lines if l)

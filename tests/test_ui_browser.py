@@ -3,17 +3,13 @@ with Playwright, ask an exam question, and check the answer and a citation expan
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from conftest import CORPUS, REPO
+from servers import free_port, running_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -21,12 +17,6 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 HOSTILE = "## Hostile\n\n- Redshift Spectrum payload <img src=x onerror=\"window.__pwned=1\"> <script>window.__pwned=2</script>\n"
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -43,32 +33,12 @@ def app_server(tmp_path):
     corpus = tmp_path / "notes"
     shutil.copytree(CORPUS, corpus)
     (corpus / "hostile.md").write_text(HOSTILE)
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "STUDY_CORPUS_DIR": str(corpus), "STUDY_DATA_DIR": str(tmp_path / "data")}
-    log = open(tmp_path / "server.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "ui", "--port", str(port)],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().strip() == b"ok":
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("the UI did not become healthy: " + (tmp_path / "server.log").read_text()[-2000:])
-    yield url, corpus
-    os.killpg(process.pid, signal.SIGTERM)  # stopped by its own process id (and its children)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-    log.close()
+    command = [sys.executable, "-m", "assistant.cli", "ui", "--port", str(port)]
+    with running_server(command, f"{url}/_stcore/health", tmp_path / "server.log", cwd=REPO, env=env):
+        yield url, corpus
 
 
 def test_browser_chat_answers_an_exam_question_with_citations(chromium, app_server, tmp_path):
