@@ -213,6 +213,22 @@ METRIC_LABELS = {
 }
 
 
+def misses(rows: list[dict]) -> list[dict]:
+    """The wrong answers of a run, as question / expected / got / cited sections."""
+    return [
+        {
+            "id": r["id"],
+            "kind": r["kind"],
+            "question": r["question"],
+            "expected": "abstain" if r["kind"] == "out_of_scope" else " / ".join(r["expect"]),
+            "got": "(abstained)" if r["abstained"] else (r["recommendation"] or r["answer"].split("\n", 1)[0]),
+            "cited sections": "; ".join(r["cited_sections"]) or "none",
+        }
+        for r in rows
+        if not r["correct"]
+    ]
+
+
 def render_report(summaries: dict[str, dict], rows_by_mode: dict[str, list[dict]], dataset: str) -> str:
     modes = list(summaries)
     lines = [
@@ -230,15 +246,13 @@ def render_report(summaries: dict[str, dict], rows_by_mode: dict[str, list[dict]
             cells.append(f"{value:.1f}" if key.endswith("_ms") else str(value) if isinstance(value, int) else f"{value:.3f}")
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     for mode in modes:
-        misses = [r for r in rows_by_mode[mode] if not r["correct"]]
-        lines += ["", f"## Misses ({mode}): {len(misses)}", ""]
-        if not misses:
+        wrong = misses(rows_by_mode[mode])
+        lines += ["", f"## Misses ({mode}): {len(wrong)}", ""]
+        if not wrong:
             lines.append("None.")
-        for r in misses:
-            got = "(abstained)" if r["abstained"] else (r["recommendation"] or r["answer"].split("\n", 1)[0])
-            expected = "abstain" if r["kind"] == "out_of_scope" else " / ".join(r["expect"])
-            sections = "; ".join(r["cited_sections"]) or "none"
-            lines.append(f"- **{r['id']}** ({r['kind']}): {r['question']}  \n  expected: {expected}; got: {got}; cited: {sections}")
+        for m in wrong:
+            lines.append(f"- **{m['id']}** ({m['kind']}): {m['question']}  \n"
+                         f"  expected: {m['expected']}; got: {m['got']}; cited: {m['cited sections']}")
     return "\n".join(lines) + "\n"
 
 

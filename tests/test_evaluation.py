@@ -130,3 +130,21 @@ def test_shipped_dataset_meets_the_brief():
     assert all(i.evidence for i in in_scope)
     raw = [json.loads(l) for l in (REPO / "evals" / "scenarios.jsonl").read_text().splitlines() if l.strip()]
     assert all(set(r) <= {"id", "kind", "question", "expect", "evidence", "forbid"} for r in raw)
+
+
+def test_misses_lists_only_wrong_answers():
+    from assistant.evaluation import misses
+
+    rows = [
+        {"id": "a", "kind": "scenario", "question": "q1", "expect": ["Macie"], "abstained": False,
+         "recommendation": "Amazon Macie", "answer": "Use Amazon Macie [1].", "correct": True, "cited_sections": ["s"]},
+        {"id": "b", "kind": "scenario", "question": "q2", "expect": ["Glue", "DataBrew"], "abstained": True,
+         "recommendation": None, "answer": "Your notes don't cover this.", "correct": False, "cited_sections": []},
+        {"id": "c", "kind": "out_of_scope", "question": "q3", "expect": [], "abstained": False,
+         "recommendation": None, "answer": "Lead line.\nmore", "correct": False, "cited_sections": ["x", "y"]},
+    ]
+    wrong = misses(rows)
+    assert [m["id"] for m in wrong] == ["b", "c"]
+    assert wrong[0]["expected"] == "Glue / DataBrew" and wrong[0]["got"] == "(abstained)"
+    assert wrong[1]["expected"] == "abstain" and wrong[1]["got"] == "Lead line." and wrong[1]["cited sections"] == "x; y"
+    assert misses([]) == []

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from assistant.evaluation import METRIC_LABELS, load_saved_run, run_eval
+from assistant.evaluation import METRIC_LABELS, load_saved_run, misses, run_eval
 from common import get_assistant, progress_callback
 
 assistant = get_assistant()
@@ -39,18 +39,7 @@ else:
     st.line_chart({m: sorted(r["latency_ms"] for r in rows if r.get("mode") == m) for m in modes}, height=220)
     st.subheader("Misses")
     for mode in modes:
-        misses = [r for r in rows if r.get("mode") == mode and not r["correct"]]
-        with st.expander(f"{mode}: {len(misses)} misses"):
-            st.dataframe(
-                [
-                    {
-                        "question": r["question"],
-                        "expected": "abstain" if r["kind"] == "out_of_scope" else " / ".join(r["expect"]),
-                        "got": "(abstained)" if r["abstained"] else (r["recommendation"] or r["answer"].split("\n")[0]),
-                        "cited sections": "; ".join(r["cited_sections"]),
-                    }
-                    for r in misses
-                ],
-                hide_index=True,
-                use_container_width=True,
-            )
+        wrong = misses([r for r in rows if r.get("mode") == mode])
+        with st.expander(f"{mode}: {len(wrong)} misses"):
+            st.dataframe([{k: v for k, v in m.items() if k not in ("id", "kind")} for m in wrong],
+                         hide_index=True, use_container_width=True)
