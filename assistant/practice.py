@@ -24,7 +24,8 @@ from dataclasses import asdict, dataclass, field
 
 from .answering import Citation
 from .chunking import Chunk
-from .statements import ROLE_FIT, ROLE_LABEL, VENDOR_WORDS, ParsedPassage, Statement, canonical_key
+from .statements import ROLE_FIT, ROLE_LABEL, ROLE_PARENT, ROLE_SUBJECT, VENDOR_WORDS, ParsedPassage, Statement
+from .statements import canonical_key, named_spans
 from .statements import english_frequency
 from .text import tokenize  # noqa: E402
 
@@ -37,7 +38,7 @@ _GENERIC_NOUNS = {"management", "types", "type", "formats", "format", "requireme
                   "components", "movements", "analysis", "tools", "access", "support", "benefits", "advantages"}
 _PREDICATE = re.compile(
     r"^(?P<subject>.+?)\s+(?P<predicate>(?:is|are)\s+(?:\w+\s+){0,2}?(?:ideal|best|suited|suitable|optimal|"
-    r"recommended|preferred|designed|perfect|great|used|the relevant|the right|a marketplace|a low|a key)\b.*|"
+    r"recommended|preferred|designed|perfect|great|used|the relevant|the right)\b.*|(?:is|are)\s+(?:a|an)\s+\w.*|"
     r"(?:helps?|provides?|scans?|allows?|enables?|lets?)\b.*)$",
     re.IGNORECASE,
 )
@@ -66,13 +67,21 @@ class Question:
 
 @dataclass
 class _Fact:
-    """A line that puts `name` forward, with the passage it lives in."""
+    """A line that puts `name` forward or says what it is, with the passage it lives in.
+
+    `shape` is how: "fit" (recommends it), "label" ("X: description"), "child" (a line under an item
+    that is just the name, "3. X:") or "definition" ("X is a ...")."""
 
     name: str
     key: str
     statement: Statement
     chunk: Chunk
     parsed: ParsedPassage
+    shape: str = "fit"
+
+    @property
+    def description(self) -> str:
+        return self.statement.text if self.shape == "child" else self.statement.description
 
 
 @dataclass
@@ -100,18 +109,24 @@ class QuestionGenerator:
         self.facts: list[_Fact] = []
         self.names: dict[str, str] = {}  # canonical key -> fullest display name
         self.name_sections: dict[str, set[str]] = {}
-        for chunk in chunks:
-            parsed = answerer.statement_parse(chunk)
+        parsed_chunks = [(chunk, answerer.statement_parse(chunk)) for chunk in chunks]
+        for chunk, parsed in parsed_chunks:
             for statement in parsed.statements:
                 for name, role in statement.subjects:
                     key = canonical_key(name)
-                    if role < ROLE_LABEL or not key or not self._is_practice_name(name):
+                    defined = role >= ROLE_SUBJECT and _fact_shape(statement, key, role, answerer.vocabulary) == "definition"
+                    if (role < ROLE_LABEL and not defined) or not key or not self._is_practice_name(name):
                         continue
                     if len(name) > len(self.names.get(key, "")):
                         self.names[key] = name
                     self.name_sections.setdefault(key, set()).add(_top_section(chunk.section))
-                    if role >= ROLE_FIT or (statement.label and canonical_key(statement.label) == key):
-                        self.facts.append(_Fact(name, key, statement, chunk, parsed))
+        for chunk, parsed in parsed_chunks:
+            for statement in parsed.statements:
+                for name, role in statement.subjects:
+                    key = canonical_key(name)
+                    shape = _fact_shape(statement, key, role, answerer.vocabulary) if key in self.names else None
+                    if shape:
+                        self.facts.append(_Fact(name, key, statement, chunk, parsed, shape))
 
     def _is_practice_name(self, name: str) -> bool:
         """Only clear names become options: every word capitalised (or a connector), no commas, and
@@ -143,33 +158,41 @@ class QuestionGenerator:
     # --- candidates ---------------------------------------------------------------------------
 
     def _scenario_stem(self, fact: _Fact) -> str | None:
-        siblings = [s for s in fact.parsed.statements if s.group == fact.statement.group]
-        scenario = next((s for s in siblings if s.label and s.label.lower().startswith("scenario")), None)
-        if scenario is not None:
-            return f"Scenario: {scenario.description.rstrip('.')}. Which option should you choose?"
+        if fact.shape == "fit":
+            siblings = [s for s in fact.parsed.statements if s.group == fact.statement.group]
+            scenario = next((s for s in siblings if s.label and s.label.lower().startswith("scenario")), None)
+            if scenario is not None:
+                return f"Scenario: {scenario.description.rstrip('.')}. Which option should you choose?"
         text = fact.statement.text
-        match = _PREDICATE.match(fact.statement.description if fact.statement.label else text)
-        subject = match and re.sub(r"^(?:the|a|an)\s+", "", match.group("subject").strip(), flags=re.IGNORECASE)
-        if match and canonical_key(subject) == fact.key and _balanced(match.group("predicate")):
-            predicate = re.sub(r"^are\b", "is", match.group("predicate").rstrip("."))
-            return f"Which option {predicate}?"
-        # "Use X for Y" as advice (the line starts with the verb), not "Both use X for Y".
-        use = re.match(rf"^(?:[^:]{{1,40}}:\s*)?(?:use|enable|choose|consider)\s+{re.escape(fact.name)}\s+(?P<rest>(?:for|to|when)\b.+)$",
-                       text, re.IGNORECASE)
-        if use:
-            return f"Which option should you use {use.group('rest').rstrip('.')}?"
+        if fact.shape in ("fit", "definition"):
+            match = _PREDICATE.match(fact.statement.description if fact.statement.label else text)
+            subject = match and re.sub(r"^(?:the|a|an)\s+", "", match.group("subject").strip(), flags=re.IGNORECASE)
+            if match and canonical_key(subject) == fact.key and _balanced(match.group("predicate")):
+                predicate = re.sub(r"^are\b", "is", match.group("predicate").rstrip("."))
+                return f"Which option {predicate}?"
+        if fact.shape == "fit":
+            # "Use X for Y" as advice (the line starts with the verb), not "Both use X for Y".
+            use = re.match(rf"^(?:[^:]{{1,40}}:\s*)?(?:use|enable|choose|consider)\s+{re.escape(fact.name)}\s+(?P<rest>(?:for|to|when)\b.+)$",
+                           text, re.IGNORECASE)
+            if use:
+                return f"Which option should you use {use.group('rest').rstrip('.')}?"
         # A description names one thing only when it says enough ("Integrates with AWS services" fits many).
-        if (fact.statement.label and canonical_key(fact.statement.label) == fact.key
-                and len(tokenize(fact.statement.description)) >= 4
-                and self._describes_only(fact.key, fact.statement.description)):
-            return f"Which option matches this description: “{fact.statement.description.rstrip('.')}”?"
+        description = fact.description.rstrip(".")
+        describes = fact.shape == "child" or _labels_name(fact.statement, fact.key)
+        if (describes and len(tokenize(description)) >= 4 and _balanced(description)
+                and self._describes_only(fact.key, description)):
+            return f"Which option matches this description: “{description}”?"
         return None
 
     def _cloze_stem(self, fact: _Fact) -> str | None:
         text = fact.statement.text
         if not _mentions(text, fact.name) or len(text.split()) < 6 or not _balanced(text):
             return None
-        blanked = re.sub(re.escape(fact.name), "_____", text, flags=re.IGNORECASE)
+        if _labels_name(fact.statement, fact.key):
+            # The label goes whole: its expansion in brackets would give the name away.
+            blanked = f"_____: {fact.statement.description}"
+        else:
+            blanked = re.sub(re.escape(fact.name), "_____", text, flags=re.IGNORECASE)
         # Another spelling of the same name ("Macie" for "Amazon Macie") would give the answer away.
         short = fact.key.split()[-1] if fact.key else ""
         if short and re.search(rf"\b{re.escape(short)}\w*\b", blanked, re.IGNORECASE):
@@ -322,6 +345,7 @@ class QuestionGenerator:
                 pair = self._comparison_stem(fact)
                 if pair:
                     builders.append(("comparison", pair[0], pair[1]))
+            built: list[Question] = []
             for kind, stem, must in builders:
                 report.generated += 1
                 question, reason = self._build(kind, fact, stem, random.Random(f"{seed}:{stem}"), must)
@@ -331,7 +355,16 @@ class QuestionGenerator:
                     report.dropped["duplicate question"] += 1
                 else:
                     seen_ids.add(question.id)
-                    candidates.append(question)
+                    built.append(question)
+            # A scenario and a cloze from one line test the same thing: keep one of them (by the seed).
+            same_line = [q for q in built if q.kind in ("scenario", "cloze")]
+            if len(same_line) > 1:
+                keep = random.Random(f"{seed}:{fact.statement.text}").choice(same_line)
+                for question in same_line:
+                    if question is not keep:
+                        built.remove(question)
+                        report.dropped["same line asked another way"] += 1
+            candidates.extend(built)
         kept: list[Question] = []
         for question in candidates:
             if any(_near_duplicate(question.stem, other.stem) for other in kept):
@@ -341,6 +374,34 @@ class QuestionGenerator:
         chosen = _spread(kept, n, rng)
         report.kept = len(chosen)
         return chosen, report
+
+
+def _fact_shape(statement: Statement, key: str, role: float, vocabulary) -> str | None:
+    """How a statement speaks about a name, if it is something a question can be built on."""
+    if role >= ROLE_FIT:
+        return "fit"
+    if _labels_name(statement, key):
+        return "label"  # "HDFS (Hadoop Distributed File System): ..." describes HDFS
+    if statement.distractor or statement.is_heading:
+        return None  # "Exam: mostly appears as a distractor" says nothing about what it is
+    if role == ROLE_PARENT and statement.label is None and statement.context:
+        parent_names = [canonical_key(n) for n in named_spans(_without_brackets(statement.context), vocabulary)]
+        if parent_names == [key]:
+            return "child"  # under a line naming it alone ("3. AWS Data Exchange:"), not "Hive / Spark Support"
+    if role >= ROLE_SUBJECT and statement.label is None:
+        match = _PREDICATE.match(statement.text)
+        if match and canonical_key(re.sub(r"^(?:the|a|an)\s+", "", match.group("subject").strip(), flags=re.IGNORECASE)) == key:
+            return "definition"
+    return None
+
+
+def _labels_name(statement: Statement, key: str) -> bool:
+    """The line's label is the name itself, an expansion in brackets aside ("HDFS (Hadoop ...): ...")."""
+    return bool(statement.label) and canonical_key(_without_brackets(statement.label)) == key
+
+
+def _without_brackets(text: str) -> str:
+    return re.sub(r"\s*\([^)]*\)", "", text).strip()
 
 
 def _balanced(text: str) -> bool:
@@ -363,28 +424,34 @@ def _near_duplicate(a: str, b: str) -> bool:
 
 
 def _spread(questions: list[Question], n: int, rng: random.Random) -> list[Question]:
-    """Up to n questions, spread over topics and answers: each pass takes at most one question per
-    section, preferring answers not asked yet, so every topic and service gets its turn."""
+    """Up to n questions, spread over topics and answers: first every answer once, then the rest;
+    each pass takes at most one question per section, so every topic and service gets its turn."""
     pool = list(questions)
     rng.shuffle(pool)
     chosen: list[Question] = []
     used_answers: set[str] = set()
-    while pool and len(chosen) < n:
-        used_sections: set[str] = set()
-        fresh = sorted(pool, key=lambda q: q.options[q.answer] in used_answers)  # stable: shuffled order kept
-        taken = []
-        for question in fresh:
-            if len(chosen) + len(taken) >= n:
-                break
-            if question.section in used_sections:
-                continue
-            used_sections.add(question.section)
-            taken.append(question)
-            used_answers.add(question.options[question.answer])
-        if not taken:
-            break
-        chosen.extend(taken)
-        pool = [q for q in pool if q not in taken]
+
+    def take_passes(fresh_answers_only: bool) -> None:
+        nonlocal pool
+        while pool and len(chosen) < n:
+            used_sections: set[str] = set()
+            taken = []
+            for question in pool:
+                right = question.options[question.answer]
+                if len(chosen) + len(taken) >= n:
+                    break
+                if question.section in used_sections or (fresh_answers_only and right in used_answers):
+                    continue
+                used_sections.add(question.section)
+                used_answers.add(right)
+                taken.append(question)
+            if not taken:
+                return
+            chosen.extend(taken)
+            pool = [q for q in pool if q not in taken]
+
+    take_passes(fresh_answers_only=True)
+    take_passes(fresh_answers_only=False)
     return chosen
 
 

@@ -49,6 +49,13 @@ class Retrieval:
     turn_vector: np.ndarray | None = None
 
 
+def _is_title_line(line: str) -> bool:
+    """A heading-like line ("Creating a Persistent, Central Data Catalog") capitalises its words
+    by style, which says nothing about which of them are names."""
+    longer = re.findall(r"[A-Za-z][A-Za-z\-]{3,}", line)
+    return len(longer) >= 2 and sum(w[0].isupper() for w in longer) >= 0.6 * len(longer)
+
+
 class LexicalIndex:
     """BM25 over every chunk's heading path and text; immutable once built."""
 
@@ -67,7 +74,8 @@ class LexicalIndex:
         for chunk in chunks:
             self.midsentence_names.update(m[1] for m in _MID_SENTENCE_CAPITAL.findall(chunk.text))
             lower_counts.update(_LOWER_WORD.findall(chunk.text))
-            capital_counts.update(w.lower() for w in _CAPITAL_WORD.findall(chunk.text))
+            capital_counts.update(w.lower() for line in chunk.text.split("\n") if not _is_title_line(line)
+                                  for w in _CAPITAL_WORD.findall(line))
             tokens = tokenize(chunk.embedding_text)
             corpus_tokens.append(tokens or ["\x00empty"])
             for token in set(tokens):

@@ -277,7 +277,11 @@ def parse_passage(chunk: Chunk, vocabulary: Vocabulary) -> ParsedPassage:
         label_names = named_spans(label, vocabulary) if label else []
         bare_label = re.sub(r"\([^)]*\)", "", label or "")
         own_name = label_names[0] if label_names and len(bare_label.split()) <= 7 else None
-        if own_name is None and label is None and len(text.split()) <= 7 and not text.endswith("."):
+        if own_name is None and label is None and len(text.split()) <= 7 and not text.endswith(".") and not any(
+            w[0].islower() and w not in _CONNECTORS for w in re.findall(r"[A-Za-z][\w\-]*", text)
+        ):
+            # A line that is a name ("Amazon AppFlow", "Data Partitioning"), not a heading phrase
+            # that mentions capitalised words ("Creating a Persistent, Central Data Catalog").
             names = named_spans(text, vocabulary)
             own_name = names[0] if names else None
         parent_line = next((p[3] for p in reversed(parents) if p[3]), None)

@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from assistant.answering import NOT_COVERED, analyse_question, is_follow_up, negated_terms, retrieval_query
+from assistant.answering import NOT_COVERED, analyse_question, is_follow_up, negated_terms, quoted_subject
+from assistant.answering import retrieval_query
 from assistant.evaluation import citations_valid
 from conftest import DATA
 
@@ -96,6 +97,25 @@ def test_follow_up_detection_and_query():
     history = [{"role": "user", "content": "Which service orchestrates workflows?"}]
     assert retrieval_query("and for ETL only?", history) == "Which service orchestrates workflows? and for ETL only?"
     assert retrieval_query("Which service scans S3 for PII data?", history) == "Which service scans S3 for PII data?"
+
+
+def test_quoted_subject_only_when_the_rest_just_frames_it():
+    framed = "Which option matches this description: “Show stages in a process”?"
+    assert quoted_subject(framed) == "Show stages in a process"
+    assert quoted_subject('Which AWS service best fits "stores metadata for Hive tables"?') == "stores metadata for Hive tables"
+    # Words outside the quotation that carry meaning keep the whole question.
+    assert quoted_subject('Our analysts said "we need dashboards" last week. Which service?') is None
+    assert quoted_subject("Which service scans S3 buckets for PII?") is None
+    assert quoted_subject("Which option matches “ab”?") is None  # too short to be a description
+    assert retrieval_query(framed, [{"role": "user", "content": "What is EMR?"}]) == "Show stages in a process"
+
+
+def test_quoted_description_is_answered_like_the_description_itself(course):
+    framed = course.ask("Which option matches this description: “Show stages in a process (e.g., customer journey)”?")
+    assert not framed.abstained and framed.recommendation == "Funnel Charts"
+    assert "Funnel Charts" in framed.citations[0].text
+    outside = course.ask("Which option matches this description: “Stores key-value items with single-digit millisecond latency”?")
+    assert outside.abstained
 
 
 def test_negated_terms_are_ruled_out_but_no_code_is_kept():

@@ -1,15 +1,17 @@
 """Practice questions generated from the notes: validated, grounded, deterministic, general."""
 
 import json
+import random
 import shutil
 import sqlite3
 import zipfile
+from collections import Counter
 
 import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
-from assistant.practice import QuestionGenerator, _near_duplicate
+from assistant.practice import Question, QuestionGenerator, _near_duplicate, _spread
 from assistant.statements import canonical_key
 from conftest import DATA
 
@@ -25,7 +27,7 @@ def test_generate_fifty_meets_the_quality_bar(fifty):
     questions, report = fifty
     assert len(questions) == 50 and report.kept == 50
     assert len({q.section for q in questions}) >= 10
-    assert len({q.options[q.answer] for q in questions}) >= 25
+    assert len({q.options[q.answer] for q in questions}) >= 30
     assert {q.kind for q in questions} == {"scenario", "cloze", "comparison"}
 
 
@@ -174,3 +176,66 @@ def test_llm_rewording_is_validated_and_falls_back(course, fifty):
     out = reword_with_llm(questions, lambda prompt: next(replies))
     assert out[0].stem.endswith("(reworded)") and out[0].id != questions[0].id
     assert out[1].stem == questions[1].stem and out[2].stem == questions[2].stem
+
+
+MADE_UP_UNIT = """# 7.1 Message Services
+
+## Choosing a queue
+
+1. Zorblat Queue:
+   - Buffers bursts of incoming orders between producers and consumers.
+   - Keeps each message until a consumer deletes it.
+2. Plimsoll Streams:
+   - Replays ordered event streams to many independent readers.
+
+## Storage engines
+
+- KVX (Key Value Exchange): Keeps hot session items in memory for fast lookups.
+- Tessel Lake: Stores curated analytics tables for business reporting teams.
+- Murmur Exchange is a marketplace for licensed third-party weather datasets.
+- Use Quandry Vault for rotating database credentials automatically.
+"""
+
+
+def test_generator_builds_on_every_shape_of_line(make_assistant, tmp_path):
+    folder = tmp_path / "u7"
+    folder.mkdir()
+    (folder / "u7-messaging.md").write_text(MADE_UP_UNIT)
+    assistant = make_assistant(folder)
+    assistant.ingest()
+    generator = QuestionGenerator(assistant.index.answerer, assistant.index.lexical.chunks)
+    shapes = {(f.key, f.shape) for f in generator.facts}
+    assert (canonical_key("Zorblat Queue"), "child") in shapes  # a line under "1. Zorblat Queue:"
+    assert (canonical_key("KVX"), "label") in shapes  # the bracketed expansion aside
+    assert (canonical_key("Murmur Exchange"), "definition") in shapes  # "X is a ..."
+    assert (canonical_key("Quandry Vault"), "fit") in shapes
+    questions, report = generator.generate(n=20, seed=3, kinds=("scenario",))
+    stems = " | ".join(f"{q.options[q.answer]}: {q.stem}" for q in questions)
+    assert "Zorblat Queue: Which option matches this description: “Buffers bursts of incoming orders" in stems, stems
+    assert "Murmur Exchange: Which option is a marketplace for licensed" in stems
+    # The expansion in brackets would give the answer away, so a cloze blanks the whole label.
+    clozes, _ = generator.generate(n=20, seed=3, kinds=("cloze",))
+    kvx = next(q for q in clozes if q.options[q.answer] == "KVX")
+    assert "Key Value Exchange" not in kvx.stem and kvx.stem.startswith("Fill in the blank: _____: Keeps hot")
+    for question in questions:
+        matched, total = assistant.self_consistency([question])
+        assert matched == total == 1, question.stem
+
+
+def test_a_line_gives_one_scenario_or_cloze_not_both(fifty):
+    questions, report = fifty
+    by_line = Counter((q.citations[0]["text"], q.explanation, q.options[q.answer]) for q in questions
+                      if q.kind in ("scenario", "cloze"))
+    assert max(by_line.values()) == 1
+    assert report.dropped["same line asked another way"] > 0
+
+
+def test_spread_asks_every_answer_once_before_repeating_one():
+    def question(answer: str, section: str) -> Question:
+        return Question(id=f"{answer}-{section}", kind="cloze", stem=f"{answer} {section}", options=[answer, "b", "c", "d"],
+                        answer=0, explanation="", why_not={}, citations=[], section=section)
+
+    pool = [question("A", f"s{i}") for i in range(6)] + [question(x, "s0") for x in "BCDE"]
+    chosen = _spread(pool, 5, random.Random(1))
+    assert sorted(q.options[q.answer] for q in chosen) == ["A", "B", "C", "D", "E"]
+    assert len(_spread(pool, 50, random.Random(1))) == len(pool)
