@@ -254,7 +254,8 @@ class Assistant:
         from .practice import QuestionGenerator
 
         index = self.index
-        return QuestionGenerator(index.answerer, index.lexical.chunks).generate(n=n, seed=seed, section=section)
+        generator = QuestionGenerator(index.answerer, index.lexical.chunks, embed=self.embeddings.encode_queries)
+        return generator.generate(n=n, seed=seed, section=section)
 
     def practice_set(self, n: int = 10, seed: int = 7, section: str | None = None):
         """Questions to practise now: generated, saved with their sources, stale ones retired."""

@@ -102,8 +102,12 @@ def _stable_id(*parts: str) -> str:
 class QuestionGenerator:
     """Builds validated questions from an answerer's reading of the indexed chunks."""
 
-    def __init__(self, answerer, chunks: list[Chunk]) -> None:
+    def __init__(self, answerer, chunks: list[Chunk], embed=None) -> None:
+        """`embed(texts) -> vectors` (unit length), when given, makes distractors names of the same
+        kind as the answer (charts for a chart, Apache projects for an Apache project)."""
         self.answerer = answerer
+        self._embed = embed
+        self._kinship: dict[tuple[str, str], float] | None = None
         self.chunks = chunks
         self._ids_by_text = {c.text: c.id for c in chunks}
         self.facts: list[_Fact] = []
@@ -227,8 +231,10 @@ class QuestionGenerator:
                 continue
             if set(key.split()) <= stem_terms or _mentions(stem, name):
                 continue
-            rank = 0 if key in contrasted else 1 if section in self.name_sections.get(key, set()) else 2
-            pool.append((rank, rng.random(), name))
+            # Names the same passage contrasts come first; then the closest in kind, by name
+            # embedding, with a lift for the same section and a little chance for variety.
+            closeness = self._kin(fact.key, key) + (0.15 if section in self.name_sections.get(key, set()) else 0.0)
+            pool.append((0 if key in contrasted else 1, -(closeness + 0.15 * rng.random()), name))
         pool.sort()
         chosen = [must] if must else []
         for _, _, name in pool:
@@ -237,6 +243,19 @@ class QuestionGenerator:
             if canonical_key(name) not in {canonical_key(c) for c in chosen}:
                 chosen.append(name)
         return chosen
+
+    def _kin(self, key: str, other: str) -> float:
+        """How alike two names are in kind (cosine of their name embeddings; 0 without a model)."""
+        if self._embed is None:
+            return 0.0
+        if self._kinship is None:
+            import numpy as np
+
+            keys = list(self.names)
+            vectors = np.asarray(self._embed([self.names[k] for k in keys]), dtype=np.float32)
+            similarity = vectors @ vectors.T
+            self._kinship = {(a, b): float(similarity[i, j]) for i, a in enumerate(keys) for j, b in enumerate(keys)}
+        return self._kinship.get((key, other), 0.0)
 
     def _describes_only(self, key: str, description: str) -> bool:
         """No other name's lines in the notes match this description as well (it singles one thing out)."""

@@ -117,7 +117,7 @@ def test_stale_questions_are_retired_when_their_passages_go(make_assistant, note
     assistant = make_assistant(notes_dir)
     assistant.ingest()
     questions = assistant.practice_set(n=20, seed=3)
-    athena = [q for q in questions if "Athena" in q.section]
+    athena = [q for q in questions if q.section.startswith("3.1 Intro to Amazon Athena")]
     assert athena
     note = notes_dir / "u3-data-operations-and-support.md"
     text = note.read_text()
@@ -239,3 +239,14 @@ def test_spread_asks_every_answer_once_before_repeating_one():
     chosen = _spread(pool, 5, random.Random(1))
     assert sorted(q.options[q.answer] for q in chosen) == ["A", "B", "C", "D", "E"]
     assert len(_spread(pool, 50, random.Random(1))) == len(pool)
+
+
+def test_distractors_are_names_of_the_same_kind(course, fifty):
+    generator = QuestionGenerator(course.index.answerer, course.index.lexical.chunks, embed=course.embeddings.encode_queries)
+    keys = list(generator.names)
+    everywhere = [generator._kin(a, b) for a in keys for b in keys if a != b]
+    chosen = [generator._kin(canonical_key(q.options[q.answer]), canonical_key(o))
+              for q in fifty[0] for o in q.options if o != q.options[q.answer]]
+    assert sum(chosen) / len(chosen) > sum(everywhere) / len(everywhere) + 0.1
+    funnel = next(q for q in fifty[0] if q.options[q.answer] == "Funnel Charts")
+    assert "Scatter Plots" in funnel.options  # the other chart the notes name
