@@ -87,12 +87,14 @@ class _Fact:
 @dataclass
 class GenerationReport:
     generated: int = 0
-    kept: int = 0
+    valid: int = 0  # passed validation
+    kept: int = 0  # chosen for the set (at most n, spread over topics)
     dropped: Counter = field(default_factory=Counter)
 
     def summary(self) -> str:
         reasons = ", ".join(f"{n} {reason}" for reason, n in self.dropped.most_common()) or "none"
-        return f"{self.generated} candidate questions, {self.kept} kept; dropped: {reasons}."
+        return (f"{self.generated} candidate questions, {self.valid} passed validation, {self.kept} chosen; "
+                f"dropped: {reasons}.")
 
 
 def _stable_id(*parts: str) -> str:
@@ -391,6 +393,7 @@ class QuestionGenerator:
                 continue
             kept.append(question)
         chosen = _spread(kept, n, rng)
+        report.valid = len(kept)
         report.kept = len(chosen)
         return chosen, report
 

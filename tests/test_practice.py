@@ -26,6 +26,7 @@ def fifty(course):
 def test_generate_fifty_meets_the_quality_bar(fifty):
     questions, report = fifty
     assert len(questions) == 50 and report.kept == 50
+    assert report.generated == report.valid + sum(report.dropped.values()) and report.valid >= 50
     assert len({q.section for q in questions}) >= 10
     assert len({q.options[q.answer] for q in questions}) >= 30
     assert {q.kind for q in questions} == {"scenario", "cloze", "comparison"}
