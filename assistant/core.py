@@ -9,9 +9,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 
-from .answering import Answer, DefaultAnswerer, StatementVectors, retrieval_query
+from .answering import Answer, DefaultAnswerer, StatementVectors, quoted_subject, retrieval_query
 from .config import RETRIEVAL_MODES, Settings
 from .embeddings import SentenceTransformerEmbeddings
 from .ingest import IngestReport, Ingestor, ProgressCallback
@@ -167,12 +166,9 @@ class Assistant:
         mode = mode or self.settings.mode
         index = self.index
         query = retrieval_query(question, history)
-        texts = [query] if query == question else [query, question]
-        vectors = np.asarray(self.embeddings.encode_queries(texts), dtype=np.float32)
-        retrieval = index.retriever.retrieve(query, top_k or self.settings.top_k, mode=mode, query_vector=vectors[0])
-        if len(vectors) > 1:
-            retrieval.turn_vector = vectors[1]
-        return retrieval
+        follow_up = query != question and quoted_subject(question) is None
+        return index.retriever.retrieve(query, top_k or self.settings.top_k, mode=mode,
+                                        turn_text=question if follow_up else None)
 
     def ask(self, question: object, history: list[dict] | None = None, mode: str | None = None,
             top_k: int | None = None, backend: str | None = None, on_token=None) -> Answer:

@@ -116,6 +116,21 @@ def reciprocal_rank_fusion(rankings: list[list[str]], k: int = RRF_K) -> dict[st
     return fused
 
 
+_POOL = None
+_POOL_LOCK = threading.Lock()
+
+
+def _lexical_pool():
+    """One small pool for BM25 searches, shared by every retriever in the process."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="bm25")
+        return _POOL
+
+
 class HybridRetriever:
     def __init__(self, store: NoteStore, lexical: LexicalIndex) -> None:
         self.store = store
@@ -123,14 +138,23 @@ class HybridRetriever:
         self._lock = threading.Lock()
         self._vectors: dict[str, np.ndarray] = {}
 
-    def retrieve(self, query: str, k: int, mode: str = "hybrid", query_vector: np.ndarray | None = None) -> Retrieval:
+    def retrieve(self, query: str, k: int, mode: str = "hybrid", query_vector: np.ndarray | None = None,
+                 turn_text: str | None = None) -> Retrieval:
+        """The top k passages for `query`. Without `query_vector` the query is embedded here (with
+        `turn_text`, the latest turn of a follow-up, for Retrieval.turn_vector)."""
         if mode not in RETRIEVAL_MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}: choose one of {', '.join(RETRIEVAL_MODES)}")
-        if query_vector is None:
-            query_vector = np.asarray(self.store.embeddings.encode([query])[0], dtype=np.float32)
         depth = max(CANDIDATES, 3 * k)
-        dense_hits = self.store.search(query_vector.tolist(), depth) if len(self.lexical) else []
-        bm25_hits = self.lexical.search(query, depth)
+        # BM25 runs beside the embedding and the dense search, which wait on the model runtime and,
+        # against a Chroma server, on the network: the question costs the longer of the two, not the sum.
+        bm25_job = _lexical_pool().submit(self.lexical.search, query, depth)
+        turn_vector = None
+        if query_vector is None:
+            texts = [query] + ([turn_text] if turn_text else [])
+            vectors = np.asarray(self.store.embeddings.encode_queries(texts), dtype=np.float32)
+            query_vector, turn_vector = vectors[0], (vectors[1] if turn_text else None)
+        dense_hits = self.store.search(query_vector.tolist(), min(depth, len(self.lexical))) if len(self.lexical) else []
+        bm25_hits = bm25_job.result()
 
         chunks: dict[str, Chunk] = {}
         similarity: dict[str, float] = {}
@@ -179,7 +203,7 @@ class HybridRetriever:
             )
             for cid in top
         ]
-        return Retrieval(passages=passages, query_vector=query_vector, mode=mode)
+        return Retrieval(passages=passages, query_vector=query_vector, mode=mode, turn_vector=turn_vector)
 
     def _similarities(self, ids: list[str], query_vector: np.ndarray) -> dict[str, float]:
         """Cosine similarity of passages found only by BM25. Their vectors are fetched once and kept:

@@ -122,8 +122,9 @@ class NoteStore:
         return chunks
 
     def search(self, query_vector: list[float], k: int) -> list[ScoredChunk]:
-        """Nearest chunks by cosine similarity."""
-        k = max(1, min(k, self.count() or 1))
+        """Nearest chunks by cosine similarity (fewer when the store holds fewer than k). No count()
+        first: against a Chroma server that is one more round trip per question."""
+        k = max(1, k)
         # langchain-chroma hands back Chroma's raw cosine distance here; similarity = 1 - distance.
         results = self.vectorstore.similarity_search_by_vector_with_relevance_scores(query_vector, k=k)
         return [

@@ -41,3 +41,16 @@ def test_rebuild_repairs_a_corrupted_store(make_assistant, notes_dir, tmp_path):
     report = assistant.ingest(rebuild=True)
     assert report.chunks_total > 40
     assert "Macie" in (assistant.ask("Which service scans S3 buckets for PII?").recommendation or "")
+
+
+def test_search_asks_for_more_than_the_store_holds(make_assistant, tmp_path):
+    folder = tmp_path / "tiny"
+    folder.mkdir()
+    (folder / "tiny.md").write_text("# Tiny\n\n## One\n\n- Zorblat Queue buffers orders.\n\n## Two\n\n- Tessel Lake stores tables.\n")
+    assistant = make_assistant(folder)
+    assistant.ingest()
+    held = assistant.index.retriever.store.count()
+    vector = assistant.embeddings.encode_queries(["Which service buffers orders?"])[0]
+    hits = assistant.index.retriever.store.search(list(map(float, vector)), 50)
+    assert 0 < len(hits) == held
+    assert "Zorblat" in hits[0].chunk.text
