@@ -86,3 +86,16 @@ def test_heading_phrase_is_not_a_parent_name():
 def test_distractor_lines_are_flagged():
     parsed = parse_passage(_chunk("- Exam: Mostly appears as a distractor.\n- Avoid Zorblat Queue for archives."), _vocabulary())
     assert all(s.distractor for s in parsed.statements)
+
+
+def test_english_frequency_reads_wordfreqs_list_as_wordfreq_does():
+    from wordfreq import get_frequency_dict, zipf_frequency
+
+    from assistant.statements import _small_english_table, english_frequency
+
+    assert _small_english_table() is not None
+    words = [w for w in list(get_frequency_dict("en", "small"))[::97] if w.isascii() and w.isalpha() and w.islower()]
+    words += ["glue", "support", "persistent", "zorblat", "non-compliant", "s3"]
+    assert len(words) > 200
+    for word in words:
+        assert english_frequency(word) == zipf_frequency(word, "en", wordlist="small"), word
