@@ -365,6 +365,7 @@ class _Candidate:
 # Measured on the eval and holdout sets: out-of-scope questions reach a line similarity up to ~0.1
 # above their best passage's, so a line counts after this discount.
 LINE_SIMILARITY_DISCOUNT = 0.1
+PARSED_CACHE = 50_000  # parsed passages kept (a few KiB each): a long-running app stays bounded
 
 
 class DefaultAnswerer:
@@ -384,6 +385,8 @@ class DefaultAnswerer:
         parsed = self._parsed.get(chunk.id)
         if parsed is None:
             parsed = parse_passage(chunk, self.vocabulary)
+            if len(self._parsed) >= PARSED_CACHE:
+                self._parsed = {}  # a fresh dict (not clear()): a reader in another thread keeps its own
             self._parsed[chunk.id] = parsed
         return parsed
 

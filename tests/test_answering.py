@@ -160,3 +160,15 @@ def test_another_unit_of_notes_works_the_same_way(make_assistant, notes_dir):
         assert expected in (answer.recommendation or ""), (question, answer.answer)
         assert answer.citations and citations_valid(answer.answer, [c.n for c in answer.citations])
     assert assistant.ask("Who won the Battle of Hastings?").abstained
+
+
+def test_parsed_passage_cache_stays_bounded(course, monkeypatch):
+    import assistant.answering as answering
+
+    answerer = course.index.answerer
+    monkeypatch.setattr(answering, "PARSED_CACHE", 5)
+    monkeypatch.setattr(answerer, "_parsed", {})
+    chunks = course.index.lexical.chunks[:12]
+    parsed = [answerer.statement_parse(c) for c in chunks]
+    assert len(answerer._parsed) <= 5
+    assert [p.statements for p in parsed] == [answerer.statement_parse(c).statements for c in chunks]
