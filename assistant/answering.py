@@ -102,6 +102,7 @@ class Answerer(Protocol):
 _ASKS_FOR_CHOICE = re.compile(
     r"\b(which|what)\b(?:\s+\S+){0,4}?\s+(service|services|tool|tools|solution|option|approach|product|"
     r"offering|technology|platform|choice)\b"
+    r"|\bwhich\s+(?:[\w\-]+\s+)?[\w\-]+\s*\?\s*$"  # "... Which database?", "Which storage class?"
     r"|\bshould\s+(?:we|i|they|you|it|the\s+\w+|our\s+\w+)\b(?:\s+\S+){0,3}?\s+(use|choose|pick|enable|adopt|"
     r"implement|deploy|select|go|migrate|convert|export|consider)\b"
     r"|\b(?:should|must|would|could|can)\s+(?:\w+\s+)?be\s+(?:used|chosen|enabled|adopted|deployed)\b"

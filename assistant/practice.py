@@ -38,7 +38,8 @@ _GENERIC_NOUNS = {"management", "types", "type", "formats", "format", "requireme
                   "components", "movements", "analysis", "tools", "access", "support", "benefits", "advantages"}
 _PREDICATE = re.compile(
     r"^(?P<subject>.+?)\s+(?P<predicate>(?:is|are)\s+(?:\w+\s+){0,2}?(?:ideal|best|suited|suitable|optimal|"
-    r"recommended|preferred|designed|perfect|great|used|the relevant|the right)\b.*|(?:is|are)\s+(?:a|an)\s+\w.*|"
+    r"recommended|preferred|designed|perfect|great|used|the relevant|the right)\b.*|"
+    r"(?:is|are)\s+(?:a|an|the)\s+(?:\S+\s+){3,}\S.*|"  # a definition that says enough: "X is the lowest-cost class for ..."
     r"(?:helps?|provides?|scans?|allows?|enables?|lets?)\b.*)$",
     re.IGNORECASE,
 )
@@ -203,7 +204,7 @@ class QuestionGenerator:
         short = fact.key.split()[-1] if fact.key else ""
         if short and re.search(rf"\b{re.escape(short)}\w*\b", blanked, re.IGNORECASE):
             return None
-        return f"Fill in the blank: {blanked.rstrip('.')}."
+        return f"Fill in the blank: {blanked[:1].upper()}{blanked[1:].rstrip('.')}."
 
     def _comparison_stem(self, fact: _Fact) -> tuple[str, str] | None:
         """(stem, the contrasted name) when the same passage puts another name forward too."""

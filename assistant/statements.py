@@ -257,21 +257,47 @@ def _clean_line(line: str) -> str:
     return line.replace("**", "").replace("`", "").strip()
 
 
+_PROSE_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(])")
+_ABBREVIATION_END = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|approx|incl|no|fig)\.|\b[A-Z]\.)$", re.IGNORECASE)
+
+
+def prose_sentences(paragraph: str) -> list[str]:
+    """A prose paragraph's sentences ("e.g. Redis" and initials do not end one)."""
+    sentences: list[str] = []
+    for piece in _PROSE_SENTENCE_END.split(paragraph.strip()):
+        if sentences and _ABBREVIATION_END.search(sentences[-1]):
+            sentences[-1] = f"{sentences[-1]} {piece}"
+        else:
+            sentences.append(piece)
+    return sentences
+
+
+def _passage_lines(text: str):
+    """(line, continues the previous line's paragraph) for each line outside code blocks. A prose
+    paragraph gives one line per sentence, as a list gives one per item, so each claim is read (and
+    embedded) on its own."""
+    in_code = False
+    for raw in text.split("\n"):
+        if raw.strip().startswith(("```", "~~~")):
+            in_code = not in_code
+            continue
+        if in_code or not raw.strip():
+            continue
+        if _ITEM.match(raw) or raw.strip().startswith("|"):
+            yield raw, False
+            continue
+        for number, sentence in enumerate(prose_sentences(raw)):
+            yield sentence, number > 0
+
+
 def parse_passage(chunk: Chunk, vocabulary: Vocabulary) -> ParsedPassage:
     """Split a passage into statements with their labels, groups and recommended subjects."""
     statements: list[Statement] = []
     group = -1
     parents: list[tuple] = []  # (indent, subject name, label names, heading-like line text)
     heading_names = heading_subjects(chunk.section, vocabulary)
-    lines = chunk.text.split("\n")
     table_header: list[str] | None = None
-    in_code = False
-    for raw in lines:
-        if raw.strip().startswith(("```", "~~~")):
-            in_code = not in_code
-            continue
-        if in_code or not raw.strip():
-            continue
+    for raw, continues in _passage_lines(chunk.text):
         item = _ITEM.match(raw)
         indent = len(item.group("indent")) if item else 0
         text = _clean_line(item.group("text") if item else raw)
@@ -294,8 +320,8 @@ def parse_passage(chunk: Chunk, vocabulary: Vocabulary) -> ParsedPassage:
                     )
             continue
         table_header = None
-        if not item or indent == 0:
-            group += 1  # a top-level line starts a new idea; its children share it
+        if (not item or indent == 0) and not continues:
+            group += 1  # a top-level line starts a new idea; its children (or its paragraph) share it
         while parents and parents[-1][0] >= indent:
             parents.pop()
         depth = len(parents)

@@ -128,6 +128,9 @@ def test_analyse_question_finds_options_and_choice(course):
     question = analyse_question("EMR or Glue for large Spark jobs?", None, vocabulary)
     assert question.asks_choice and question.options == ["EMR", "Glue"]
     assert not analyse_question("Can compressed CSV files be split?", None, vocabulary).asks_choice
+    assert analyse_question("Reads must take microseconds. Which database?", None, vocabulary).asks_choice
+    assert analyse_question("Which storage class?", None, vocabulary).asks_choice
+    assert not analyse_question("Which command loads the new partitions?", None, vocabulary).asks_choice
 
 
 def test_instructions_inside_the_question_do_not_change_the_answer(course):

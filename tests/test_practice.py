@@ -251,3 +251,37 @@ def test_distractors_are_names_of_the_same_kind(course, fifty):
     assert sum(chosen) / len(chosen) > sum(everywhere) / len(everywhere) + 0.1
     funnel = next(q for q in fifty[0] if q.options[q.answer] == "Funnel Charts")
     assert "Scatter Plots" in funnel.options  # the other chart the notes name
+
+
+PROSE_UNIT = """# 9.1 Stores
+
+## Choosing a store
+
+Zorblat DB is a fully managed key-value database that answers lookups in single-digit milliseconds. Choose Zorblat DB when the access patterns are known in advance.
+
+Plimsoll SQL runs relational engines for transactional workloads that need joins. Prefer Quandry Engine when a Plimsoll SQL workload outgrows a single instance.
+
+## Warehousing
+
+Tessel Warehouse is a columnar data warehouse for analytical SQL over petabytes of history.
+
+## Caching
+
+Murmur Cache is an in-memory cache that serves repeated reads in microseconds, in front of a database.
+"""
+
+
+def test_prose_notes_give_questions_too(make_assistant, tmp_path):
+    folder = tmp_path / "u9"
+    folder.mkdir()
+    (folder / "u9-stores.md").write_text(PROSE_UNIT)
+    assistant = make_assistant(folder)
+    assistant.ingest()
+    questions, report = assistant.generate_questions(n=10, seed=2)
+    answers = {q.options[q.answer] for q in questions}
+    assert {"Zorblat DB", "Tessel Warehouse"} <= answers, report.summary()
+    for question in questions:
+        assert len(set(question.options)) == 4
+        if question.kind == "cloze":  # a blank or a capital letter starts the sentence
+            first = question.stem.removeprefix("Fill in the blank: ")[0]
+            assert first == "_" or first.isupper(), question.stem

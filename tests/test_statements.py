@@ -99,3 +99,19 @@ def test_english_frequency_reads_wordfreqs_list_as_wordfreq_does():
     assert len(words) > 200
     for word in words:
         assert english_frequency(word) == zipf_frequency(word, "en", wordlist="small"), word
+
+
+def test_prose_paragraphs_are_read_sentence_by_sentence():
+    from assistant.statements import prose_sentences
+
+    assert prose_sentences("Use Redis, e.g. for sessions. Memcached is simpler! It scales out") == [
+        "Use Redis, e.g. for sessions.", "Memcached is simpler!", "It scales out"]
+    paragraph = ("Zorblat Queue buffers orders between services. Choose Plimsoll Streams when many readers replay "
+                 "the same events.\n\n- Tessel Lake: stores tables.")
+    parsed = parse_passage(_chunk(paragraph), _vocabulary())
+    first, second, item = parsed.statements
+    assert first.text.startswith("Zorblat Queue buffers") and second.text.startswith("Choose Plimsoll")
+    assert first.group == second.group != item.group  # one paragraph, one idea
+    assert dict(second.subjects)["Plimsoll Streams"] == ROLE_FIT
+    code = parse_passage(_chunk("```\nx = 1. y = 2\n```\nUse Zorblat Queue."), _vocabulary())
+    assert [s.text for s in code.statements] == ["Use Zorblat Queue."]
