@@ -198,12 +198,17 @@ MADE_UP_UNIT = """# 7.1 Message Services
 """
 
 
-def test_generator_builds_on_every_shape_of_line(make_assistant, tmp_path):
-    folder = tmp_path / "u7"
+def _ingested(make_assistant, folder, notes: str):
+    """An assistant over one made-up unit of notes, ingested."""
     folder.mkdir()
-    (folder / "u7-messaging.md").write_text(MADE_UP_UNIT)
+    (folder / f"{folder.name}-notes.md").write_text(notes)
     assistant = make_assistant(folder)
     assistant.ingest()
+    return assistant
+
+
+def test_generator_builds_on_every_shape_of_line(make_assistant, tmp_path):
+    assistant = _ingested(make_assistant, tmp_path / "u7", MADE_UP_UNIT)
     generator = QuestionGenerator(assistant.index.answerer, assistant.index.lexical.chunks)
     shapes = {(f.key, f.shape) for f in generator.facts}
     assert (canonical_key("Zorblat Queue"), "child") in shapes  # a line under "1. Zorblat Queue:"
@@ -272,11 +277,7 @@ Murmur Cache is an in-memory cache that serves repeated reads in microseconds, i
 
 
 def test_prose_notes_give_questions_too(make_assistant, tmp_path):
-    folder = tmp_path / "u9"
-    folder.mkdir()
-    (folder / "u9-stores.md").write_text(PROSE_UNIT)
-    assistant = make_assistant(folder)
-    assistant.ingest()
+    assistant = _ingested(make_assistant, tmp_path / "u9", PROSE_UNIT)
     questions, report = assistant.generate_questions(n=10, seed=2)
     answers = {q.options[q.answer] for q in questions}
     assert {"Zorblat DB", "Tessel Warehouse"} <= answers, report.summary()
