@@ -175,3 +175,18 @@ def test_parsed_passage_cache_stays_bounded(course, monkeypatch):
     parsed = [answerer.statement_parse(c) for c in chunks]
     assert len(answerer._parsed) <= 5
     assert [p.statements for p in parsed] == [answerer.statement_parse(c).statements for c in chunks]
+
+
+def test_fact_lead_is_the_sentence_sharing_the_specific_words(make_assistant, tmp_path):
+    folder = tmp_path / "u8"
+    folder.mkdir()
+    (folder / "u8-tables.md").write_text(
+        "# 8.1 Tables\n\n## Loading partitions\n\n"
+        "- Note: Data is not visible by default. For Zorblat layouts, you will have to perform the "
+        "SYNC ZORBLAT command. For other layouts, you will have to run the ADD NEW PART command.\n"
+        "- Partitions keep queries cheap.\n")
+    assistant = make_assistant(folder)
+    assistant.ingest()
+    answer = assistant.ask("We added new monthly folders in Zorblat style and queries miss them. What must we run?")
+    assert not answer.abstained
+    assert "SYNC ZORBLAT" in answer.answer.split("\n")[0]
