@@ -134,6 +134,9 @@ class QuestionGenerator:
                     shape = _fact_shape(statement, key, role, answerer.vocabulary) if key in self.names else None
                     if shape:
                         self.facts.append(_Fact(name, key, statement, chunk, parsed, shape))
+        self._facts_by_key: dict[str, list[_Fact]] = {}
+        for fact in self.facts:
+            self._facts_by_key.setdefault(fact.key, []).append(fact)
 
     def _is_practice_name(self, name: str) -> bool:
         """Only clear names become options: every word capitalised (or a connector), no commas, and
@@ -262,8 +265,8 @@ class QuestionGenerator:
 
     def _describes_only(self, key: str, description: str) -> bool:
         """No other name's lines in the notes match this description as well (it singles one thing out)."""
-        others = {fact.key for fact in self.facts if fact.key != key}
-        return all(self._supports(self.names[k], description, with_group=False) < 0.6 for k in others if k in self.names)
+        return all(self._supports(self.names[k], description, with_group=False) < 0.6
+                   for k in self._facts_by_key if k != key and k in self.names)
 
     def _supports(self, name: str, stem: str, with_group: bool = True, whole_passage: bool = False) -> float:
         """How strongly the notes back `name` for the stem's requirement (0..1, by shared terms; the
@@ -272,18 +275,18 @@ class QuestionGenerator:
         stem_terms = frozenset(tokenize(stem)) - frozenset(tokenize(name)) - _TEMPLATE_TERMS
         if not stem_terms:
             return 0.0
+        idf = self.answerer.lexical.idf
+        total = sum(idf(t) for t in stem_terms)
+        if total <= 0:
+            return 0.0
         best = 0.0
-        for fact in self.facts:
-            if fact.key != key:
-                continue
+        for fact in self._facts_by_key.get(key, ()):
             terms = fact.statement.own_terms
             if whole_passage:
                 terms = terms | fact.parsed.passage_terms
             elif with_group:
                 terms = terms | fact.parsed.group_terms.get(fact.statement.group, frozenset())
-            idf = self.answerer.lexical.idf
-            total = sum(idf(t) for t in stem_terms)
-            best = max(best, sum(idf(t) for t in stem_terms if t in terms) / total if total else 0.0)
+            best = max(best, sum(idf(t) for t in stem_terms if t in terms) / total)
         return best
 
     def _build(self, kind: str, fact: _Fact, stem: str, rng: random.Random, must: str | None = None):
@@ -338,7 +341,7 @@ class QuestionGenerator:
 
     def _best_fact_about(self, name: str) -> _Fact | None:
         key = canonical_key(name)
-        facts = [f for f in self.facts if f.key == key]
+        facts = self._facts_by_key.get(key, [])
         if not facts:
             return None
         return max(facts, key=lambda f: (f.statement.subjects and max(r for n, r in f.statement.subjects
@@ -351,9 +354,15 @@ class QuestionGenerator:
         rng = random.Random(seed)
         report = GenerationReport()
         facts = [f for f in self.facts if not section or section.lower() in f.chunk.section.lower()]
-        candidates: list[Question] = []
+        # Enough valid questions to spread over topics and answers; a large library stops early
+        # instead of validating a question for every line it holds.
+        budget = max(4 * n, 100)
+        kept: list[Question] = []
+        kept_terms: list[set[str]] = []
         seen_ids: set[str] = set()
-        for fact in facts:
+        for fact in _round_robin_by_name(facts, random.Random(f"{seed}:order")):
+            if len(kept) >= budget:
+                break
             builders = []
             if "scenario" in kinds:
                 stem = self._scenario_stem(fact)
@@ -386,13 +395,13 @@ class QuestionGenerator:
                     if question is not keep:
                         built.remove(question)
                         report.dropped["same line asked another way"] += 1
-            candidates.extend(built)
-        kept: list[Question] = []
-        for question in candidates:
-            if any(_near_duplicate(question.stem, other.stem) for other in kept):
-                report.dropped["near-duplicate stem"] += 1
-                continue
-            kept.append(question)
+            for question in built:
+                terms = set(tokenize(question.stem))
+                if any(_similar_terms(terms, other) for other in kept_terms):
+                    report.dropped["near-duplicate stem"] += 1
+                    continue
+                kept.append(question)
+                kept_terms.append(terms)
         chosen = _spread(kept, n, rng)
         report.valid = len(kept)
         report.kept = len(chosen)
@@ -427,6 +436,21 @@ def _without_brackets(text: str) -> str:
     return re.sub(r"\s*\([^)]*\)", "", text).strip()
 
 
+def _round_robin_by_name(facts: list[_Fact], rng: random.Random) -> list[_Fact]:
+    """Facts in a seeded order that visits every name before any name's second fact."""
+    by_key: dict[str, list[_Fact]] = {}
+    for fact in facts:
+        by_key.setdefault(fact.key, []).append(fact)
+    queues = list(by_key.values())
+    rng.shuffle(queues)
+    for queue in queues:
+        rng.shuffle(queue)
+    ordered: list[_Fact] = []
+    for depth in range(max((len(q) for q in queues), default=0)):
+        ordered.extend(queue[depth] for queue in queues if depth < len(queue))
+    return ordered
+
+
 def _balanced(text: str) -> bool:
     return text.count("(") == text.count(")")
 
@@ -442,7 +466,10 @@ def _top_section(section: str) -> str:
 
 
 def _near_duplicate(a: str, b: str) -> bool:
-    ta, tb = set(tokenize(a)), set(tokenize(b))
+    return _similar_terms(set(tokenize(a)), set(tokenize(b)))
+
+
+def _similar_terms(ta: set[str], tb: set[str]) -> bool:
     return bool(ta and tb) and len(ta & tb) / len(ta | tb) >= 0.8
 
 

@@ -286,3 +286,25 @@ def test_prose_notes_give_questions_too(make_assistant, tmp_path):
         if question.kind == "cloze":  # a blank or a capital letter starts the sentence
             first = question.stem.removeprefix("Fill in the blank: ")[0]
             assert first == "_" or first.isupper(), question.stem
+
+
+def test_large_library_stops_at_enough_valid_questions(tmp_path):
+    """Dozens of units: the generator validates enough questions to spread, not one per line."""
+    from assistant.answering import DefaultAnswerer, StatementVectors
+    from assistant.chunking import chunk_markdown
+    from assistant.loading import load_file
+    from assistant.retrieval import LexicalIndex
+    from assistant.statements import Vocabulary
+    from assistant.synthetic import make_synthetic_corpus
+    from conftest import CORPUS
+
+    chunks = []
+    for path in make_synthetic_corpus(CORPUS, tmp_path / "units", copies=6):
+        chunks += chunk_markdown(load_file(path, path.name, 10**8).markdown, path.name)
+    lexical = LexicalIndex(chunks)
+    answerer = DefaultAnswerer(lexical, Vocabulary(lexical.lowercase_words), 0.435, StatementVectors(lambda texts: None))
+    generator = QuestionGenerator(answerer, chunks)
+    questions, report = generator.generate(n=10, seed=7)
+    assert len(questions) == 10 and report.valid == 100  # max(4 * n, 100), then it stopped
+    assert report.generated < len(generator.facts)
+    assert len({q.options[q.answer] for q in questions}) == 10  # every name visited before any repeats
