@@ -250,8 +250,12 @@ class Assistant:
         from .practice import QuestionGenerator
 
         index = self.index
-        generator = QuestionGenerator(index.answerer, index.lexical.chunks, embed=self.embeddings.encode_queries)
-        return generator.generate(n=n, seed=seed, section=section)
+        cached = getattr(self, "_generator", None)
+        if cached is None or cached[0] is not index:
+            # Built once per index: reading every passage and embedding every name is the slow part.
+            cached = self._generator = (index, QuestionGenerator(index.answerer, index.lexical.chunks,
+                                                                  embed=self.embeddings.encode_queries))
+        return cached[1].generate(n=n, seed=seed, section=section)
 
     def practice_set(self, n: int = 10, seed: int = 7, section: str | None = None):
         """Questions to practise now: generated, saved with their sources, stale ones retired."""

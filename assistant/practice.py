@@ -110,7 +110,7 @@ class QuestionGenerator:
         kind as the answer (charts for a chart, Apache projects for an Apache project)."""
         self.answerer = answerer
         self._embed = embed
-        self._kinship: dict[tuple[str, str], float] | None = None
+        self._kinship = None  # (name key -> row, name embeddings), built on first use
         self.chunks = chunks
         self._ids_by_text = {c.text: c.id for c in chunks}
         self.facts: list[_Fact] = []
@@ -259,9 +259,11 @@ class QuestionGenerator:
 
             keys = list(self.names)
             vectors = np.asarray(self._embed([self.names[k] for k in keys]), dtype=np.float32)
-            similarity = vectors @ vectors.T
-            self._kinship = {(a, b): float(similarity[i, j]) for i, a in enumerate(keys) for j, b in enumerate(keys)}
-        return self._kinship.get((key, other), 0.0)
+            self._kinship = ({k: i for i, k in enumerate(keys)}, vectors)
+        positions, vectors = self._kinship
+        if key not in positions or other not in positions:
+            return 0.0
+        return float(vectors[positions[key]] @ vectors[positions[other]])
 
     def _describes_only(self, key: str, description: str) -> bool:
         """No other name's lines in the notes match this description as well (it singles one thing out)."""

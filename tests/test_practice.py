@@ -130,6 +130,8 @@ def test_stale_questions_are_retired_when_their_passages_go(make_assistant, note
     everything = {q.id for q in assistant.progress.questions(include_retired=True)}
     assert not {q.id for q in athena} & active
     assert {q.id for q in athena} <= everything  # kept in history
+    fresh = assistant.practice_set(n=20, seed=3)  # generated from the new index, not a cached reading
+    assert fresh and not any(q.section.startswith("3.1 Intro to Amazon Athena") for q in fresh)
 
 
 def test_anki_export_writes_a_deck(course, tmp_path):
