@@ -9,6 +9,7 @@ is a common word; one they only ever capitalise is a name).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -134,10 +135,19 @@ COMMON_ZIPF = 4.0  # Zipf frequency of "glue" is 3.8, "support" 5.5: at or above
 @lru_cache(maxsize=65536)
 def english_frequency(word: str) -> float:
     """Zipf frequency of a word in wordfreq's small English list (rare words read 0)."""
-    if word.isascii() and word.isalpha() and word.islower():
-        table = _small_english_table()
-        if table is not None:
-            return table.get(word, 0.0)
+    table = _small_english_table() if word.isascii() else None
+    if table is not None:
+        if re.search(r"\d", word):
+            return 0.0  # "s3", "2018": codes and numbers, never everyday English words here
+        parts = [p for p in re.split(r"[-/]", word) if p]
+        if parts and all(p.isalpha() and p.islower() for p in parts):
+            if len(parts) == 1:
+                return table.get(parts[0], 0.0)
+            # A compound ("real-time") is as rare as wordfreq makes it: 1/f = 1/f1 + 1/f2 + ...
+            zipfs = [table.get(p, 0.0) for p in parts]
+            if not all(zipfs):
+                return 0.0
+            return round(math.log10(1.0 / sum(10 ** (9 - z) for z in zipfs)) + 9, 2)
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word, "en", wordlist="small")

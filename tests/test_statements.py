@@ -95,10 +95,11 @@ def test_english_frequency_reads_wordfreqs_list_as_wordfreq_does():
 
     assert _small_english_table() is not None
     words = [w for w in list(get_frequency_dict("en", "small"))[::97] if w.isascii() and w.isalpha() and w.islower()]
-    words += ["glue", "support", "persistent", "zorblat", "non-compliant", "s3"]
+    words += ["glue", "support", "persistent", "zorblat", "non-compliant", "real-time", "aurora/rds", "third-party"]
     assert len(words) > 200
     for word in words:
         assert english_frequency(word) == zipf_frequency(word, "en", wordlist="small"), word
+    assert english_frequency("s3") == english_frequency("2018") == 0.0  # codes and numbers read as rare
 
 
 def test_prose_paragraphs_are_read_sentence_by_sentence():
