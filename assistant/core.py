@@ -9,7 +9,6 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-
 from .answering import Answer, DefaultAnswerer, StatementVectors, quoted_subject, retrieval_query
 from .config import RETRIEVAL_MODES, Settings
 from .embeddings import SentenceTransformerEmbeddings
