@@ -175,10 +175,9 @@ class QuestionGenerator:
                 return f"Scenario: {scenario.description.rstrip('.')}. Which option should you choose?"
         text = fact.statement.text
         if fact.shape in ("fit", "definition"):
-            match = _PREDICATE.match(fact.statement.description if fact.statement.label else text)
-            subject = match and re.sub(r"^(?:the|a|an)\s+", "", match.group("subject").strip(), flags=re.IGNORECASE)
-            if match and canonical_key(subject) == fact.key and _balanced(match.group("predicate")):
-                predicate = re.sub(r"^are\b", "is", match.group("predicate").rstrip("."))
+            predicate = _predicate_about(fact.statement.description if fact.statement.label else text, fact.key)
+            if predicate and _balanced(predicate):
+                predicate = re.sub(r"^are\b", "is", predicate.rstrip("."))
                 return f"Which option {predicate}?"
         if fact.shape == "fit":
             # "Use X for Y" as advice (the line starts with the verb), not "Both use X for Y".
@@ -423,10 +422,19 @@ def _fact_shape(statement: Statement, key: str, role: float, vocabulary) -> str 
         if parent_names == [key]:
             return "child"  # under a line naming it alone ("3. AWS Data Exchange:"), not "Hive / Spark Support"
     if role >= ROLE_SUBJECT and statement.label is None:
-        match = _PREDICATE.match(statement.text)
-        if match and canonical_key(re.sub(r"^(?:the|a|an)\s+", "", match.group("subject").strip(), flags=re.IGNORECASE)) == key:
+        if _predicate_about(statement.text, key):
             return "definition"
     return None
+
+
+def _predicate_about(text: str, key: str) -> str | None:
+    """What `text` says of the name with this key ("is ideal for ...", "is a marketplace for ..."),
+    when the name is the sentence's subject."""
+    match = _PREDICATE.match(text)
+    if not match:
+        return None
+    subject = re.sub(r"^(?:the|a|an)\s+", "", match.group("subject").strip(), flags=re.IGNORECASE)
+    return match.group("predicate") if canonical_key(subject) == key else None
 
 
 def _labels_name(statement: Statement, key: str) -> bool:
