@@ -14,9 +14,9 @@ def __getattr__(name: str):
 
         return Assistant
     if name in ("Answer", "Citation"):
-        from . import answering
+        from . import answer
 
-        return getattr(answering, name)
+        return getattr(answer, name)
     if name == "Settings":
         from .config import Settings
 

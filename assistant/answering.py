@@ -12,12 +12,13 @@ import hashlib
 import os
 import re
 import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
+from .answer import NOT_COVERED, Answer, Citation
 from .retrieval import LexicalIndex, Passage, Retrieval
 from .statements import (
     ROLE_FIT,
@@ -33,62 +34,8 @@ from .statements import (
 )
 from .text import STOPWORDS, normalise_space, stem, tokenize, words
 
-NOT_COVERED = "Your notes don't cover this."
 MAX_POINTS = 3
 FOREIGN_NAME_MARGIN = 0.05  # the extra evidence needed when the question names things the notes never do
-
-
-@dataclass
-class Citation:
-    n: int
-    source: str
-    section: str
-    text: str
-    score: float
-
-
-@dataclass
-class Answer:
-    """The answer contract (`to_dict()` gives exactly its JSON fields)."""
-
-    question: str
-    answer: str
-    recommendation: str | None = None
-    abstained: bool = False
-    citations: list[Citation] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-    latency_ms: float = 0.0
-    # Not part of the JSON contract: for the UI and the eval report.
-    suggestions: list[str] = field(default_factory=list)
-    backend: str = "default"
-    highlights: dict[int, list[str]] = field(default_factory=dict)  # citation n -> supporting lines
-
-    def to_dict(self) -> dict:
-        return {
-            "question": self.question,
-            "answer": self.answer,
-            "recommendation": self.recommendation,
-            "abstained": self.abstained,
-            "citations": [asdict(c) for c in self.citations],
-            "notices": list(self.notices),
-            "latency_ms": round(self.latency_ms, 3),
-        }
-
-    @property
-    def lead(self) -> str:
-        """The first sentence: where the answer is named."""
-        first = self.answer.strip().split("\n", 1)[0]
-        return re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0] if first else ""
-
-    def to_markdown(self) -> str:
-        lines = [self.answer.strip()]
-        if self.citations:
-            lines.append("")
-            lines.append("Sources:")
-            for c in self.citations:
-                quoted = normalise_space(c.text)
-                lines.append(f"[{c.n}] {c.source} — {c.section}: {quoted}")
-        return "\n".join(lines) + "\n"
 
 
 class Answerer(Protocol):
@@ -625,11 +572,12 @@ class DefaultAnswerer:
                 section=p.chunk.section,
                 text=p.chunk.text,
                 score=round(float(p.similarity), 4),
+                chunk_id=p.chunk.id,
+                lines=highlights.get(numbering[p.chunk.id], []),
             )
             for p in cited
         ]
-        return Answer(question=question_text, answer=text, recommendation=recommendation, citations=citations,
-                      highlights=highlights)
+        return Answer(question=question_text, answer=text, recommendation=recommendation, citations=citations)
 
     def _novelty(self, question: Question, statement: Statement) -> float:
         """How much rare information a line adds beyond the question's own words (0..1)."""

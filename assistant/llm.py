@@ -16,7 +16,8 @@ import threading
 import time
 from typing import Callable, Iterator, Protocol
 
-from .answering import Answer, Citation, DefaultAnswerer, analyse_question
+from .answer import Answer, Citation
+from .answering import DefaultAnswerer, analyse_question
 from .retrieval import Retrieval
 from .statements import canonical_key, named_spans
 
@@ -197,7 +198,7 @@ class LLMAnswerer:
         for old in used:
             passage = retrieval.passages[old - 1]
             citations.append(Citation(renumber[old], passage.chunk.source, passage.chunk.section, passage.chunk.text,
-                                      round(float(passage.similarity), 4)))
+                                      round(float(passage.similarity), 4), chunk_id=passage.chunk.id))
         answer = Answer(question=question, answer=text, citations=citations, notices=notices, backend=self.name)
         answer.recommendation = self._recommendation(question, text, retrieval, history, citations)
         return answer

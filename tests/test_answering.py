@@ -9,13 +9,14 @@ from assistant.answering import retrieval_query
 from assistant.evaluation import citations_valid
 from conftest import DATA
 
-CONTRACT = {"question", "answer", "recommendation", "abstained", "citations", "notices", "latency_ms"}
+CONTRACT = {"question", "answer", "kind", "recommendation", "choice", "abstained", "citations", "options", "table",
+            "premise", "suggestions", "notices", "backend", "model", "latency_ms", "trace"}
 
 
 def test_answer_contract_has_exactly_the_documented_fields(course):
     answer = course.ask("Which service scans S3 buckets for PII?").to_dict()
     assert set(answer) == CONTRACT
-    assert set(answer["citations"][0]) == {"n", "source", "section", "text", "score"}
+    assert set(answer["citations"][0]) == {"n", "source", "section", "text", "score", "chunk_id", "lines"}
     assert isinstance(answer["latency_ms"], float) and answer["latency_ms"] > 0
 
 

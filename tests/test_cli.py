@@ -6,6 +6,7 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
+from assistant.answer import Answer
 from assistant.cli import app
 from conftest import REPO
 
@@ -23,7 +24,7 @@ def test_cli_ask_json_ingests_on_first_use_and_prints_the_contract(cli_env):
     result = runner.invoke(app, ["ask", "--json", "Which service scans S3 buckets for PII?"])
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout[result.stdout.index("{"):])
-    assert set(payload) == {"question", "answer", "recommendation", "abstained", "citations", "notices", "latency_ms"}
+    assert set(payload) == set(Answer("q", "a").to_dict())
     assert "Macie" in payload["recommendation"]
 
 

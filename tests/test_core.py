@@ -8,7 +8,9 @@ from hypothesis import strategies as st
 
 from assistant.core import clean_question
 
-CONTRACT = {"question", "answer", "recommendation", "abstained", "citations", "notices", "latency_ms"}
+from assistant.answer import Answer
+
+CONTRACT = set(Answer("q", "a").to_dict())
 
 
 def test_clean_question_strips_control_characters_with_a_notice():
