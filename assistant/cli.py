@@ -196,33 +196,45 @@ def chat(mode: Optional[str] = typer.Option(None, "--mode", help="Retrieval mode
 
 @app.command("eval")
 def evaluate(
-    dataset: Path = typer.Option(Path("evals/scenarios.jsonl"), "--dataset", help="JSONL file of eval items."),
+    dataset: Path = typer.Option(Path("evals/dev/course-scenarios.jsonl"), "--dataset", help="JSONL file of eval items."),
+    suite: Optional[Path] = typer.Option(None, "--suite", help="A suite folder (evals/dev, evals/test): every "
+                                         "dataset in it, units of notes indexed on their own. Hybrid mode unless --mode."),
+    notes: Optional[Path] = typer.Option(None, "--notes", help="Ask --dataset of these notes (indexed on their own)."),
     out: Path = typer.Option(Path("evals/results"), "--out", help="Folder for per_item.jsonl, summary.json, report.md."),
     mode: Optional[str] = typer.Option(None, "--mode", help="Only this mode (default: hybrid, dense and bm25)."),
     llm: bool = typer.Option(False, "--llm", help="Also run through the LLM backend (STUDY_LLM), side by side."),
 ) -> None:
     """Run the eval suite and write the report (all retrieval modes side by side)."""
     _check_mode(mode)
-    from .evaluation import METRIC_LABELS, run_eval
+    from .evaluation import METRIC_LABELS, format_metric, run_eval, run_suite
 
     with _handled():
-        assistant = _ready_assistant()
-        assistant.warm_up()
+        assistant = _ready_assistant() if notes is None else None
+        if llm and _settings().llm == "none":
+            fail("--llm needs an LLM backend: set STUDY_LLM=openai or ollama and STUDY_LLM_MODEL", EXIT_USAGE)
+        if assistant is not None:
+            assistant.warm_up()
         with _progress() as progress:
-            if llm and not assistant.llm_available:
-                fail("--llm needs an LLM backend: set STUDY_LLM=openai or ollama and STUDY_LLM_MODEL", EXIT_USAGE)
-            run = run_eval(assistant, dataset, out, modes=[mode] if mode else None, progress=progress, llm=llm)
+            if suite is not None:
+                base = assistant or _ready_assistant()
+                run = run_suite(base, suite, out, unit_assistant=base.assistant_for_notes,
+                                modes=[mode or "hybrid"], progress=progress, llm=llm)
+                console.print(escape((run.out_dir / "report.md").read_text(encoding="utf-8")))
+                console.print(f"Wrote {run.out_dir / 'summary.json'} and {run.out_dir / 'report.md'} (each set in its own folder).")
+                return
+            if notes is not None:
+                assistant = _assistant().assistant_for_notes(notes, notes.name or "notes")
+            result = run_eval(assistant, dataset, out, modes=[mode] if mode else None, progress=progress, llm=llm)
     from rich.table import Table
 
     table = Table(title=f"Evaluation of {dataset}")
     table.add_column("metric")
-    for name in run.summaries:
+    for name in result.summaries:
         table.add_column(name, justify="right")
     for key, label in METRIC_LABELS.items():
-        values = [run.summaries[m][key] for m in run.summaries]
-        table.add_row(label, *[f"{v:.1f}" if key.endswith("_ms") else str(v) if isinstance(v, int) else f"{v:.3f}" for v in values])
+        table.add_row(label, *[format_metric(key, result.summaries[m][key]) for m in result.summaries])
     console.print(table)
-    console.print(f"Wrote {run.out_dir / 'per_item.jsonl'}, {run.out_dir / 'summary.json'} and {run.out_dir / 'report.md'}.")
+    console.print(f"Wrote {result.out_dir / 'per_item.jsonl'}, {result.out_dir / 'summary.json'} and {result.out_dir / 'report.md'}.")
 
 
 quiz_app = typer.Typer(help="Practise with multiple-choice questions generated from your notes.", no_args_is_help=False)

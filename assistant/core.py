@@ -289,6 +289,20 @@ class Assistant:
                 matched += 1
         return matched, len(scenario)
 
+    def assistant_for_notes(self, notes_dir: Path, name: str) -> "Assistant":
+        """An Assistant over another folder of notes (a unit of an eval suite), sharing this one's model,
+        indexed (incrementally) in its own embedded store under this data dir."""
+        slug = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "notes"
+        settings = self.settings.model_copy(update={
+            "corpus_dir": Path(notes_dir), "data_dir": self.settings.data_dir / "eval-units" / slug,
+            "chroma_host": None, "chroma_port": None,
+        })
+        other = Assistant(settings, embeddings=self.embeddings)
+        report = other.ingest()
+        if report.chunks_total == 0:
+            raise StoreError(f"{notes_dir}: no notes could be indexed ({'; '.join(report.errors) or 'no files'})")
+        return other
+
     # --- helpers for the UI -------------------------------------------------------------------
 
     def example_questions(self, limit: int = 4) -> list[str]:

@@ -5,7 +5,7 @@ from conftest import REPO
 
 
 def test_eval_gate_on_the_shipped_scenarios(course, tmp_path):
-    run = run_eval(course, REPO / "evals" / "scenarios.jsonl", tmp_path / "eval", modes=["hybrid"])
+    run = run_eval(course, REPO / "evals" / "dev" / "course-scenarios.jsonl", tmp_path / "eval", modes=["hybrid"])
     summary = run.summaries["hybrid"]
     misses = [(r["id"], r["recommendation"] or r["answer"][:80]) for r in run.rows["hybrid"] if not r["correct"]]
     assert summary["answer_accuracy"] >= 0.95, misses

@@ -155,7 +155,7 @@ def test_eval_with_llm_reports_default_and_llm_side_by_side(llm_assistant, serve
     from conftest import REPO
 
     dataset = tmp_path / "two.jsonl"
-    dataset.write_text("\n".join((REPO / "evals" / "scenarios.jsonl").read_text().splitlines()[1:3]) + "\n")
+    dataset.write_text("\n".join((REPO / "evals" / "dev" / "course-scenarios.jsonl").read_text().splitlines()[1:3]) + "\n")
     server.replies += [Reply(text="Use Amazon Macie [1]."), Reply(text="Use AWS Glue DataBrew [1].")]
     run = run_eval(llm_assistant, dataset, tmp_path / "out", modes=["hybrid"], llm=True)
     assert list(run.summaries) == ["hybrid", "llm"]

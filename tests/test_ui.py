@@ -93,7 +93,7 @@ def test_ui_evals_page_shows_the_last_saved_run(ui_env, tmp_path, monkeypatch, c
     out = tmp_path / "eval-out"
     monkeypatch.setenv("STUDY_EVAL_DIR", str(out))
     dataset = tmp_path / "mini.jsonl"
-    dataset.write_text((REPO / "evals" / "scenarios.jsonl").read_text().splitlines()[0] + "\n")
+    dataset.write_text((REPO / "evals" / "dev" / "course-scenarios.jsonl").read_text().splitlines()[0] + "\n")
     run_eval(course, dataset, out)
     at = _app()
     at.switch_page("evals_page.py").run()

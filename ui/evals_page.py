@@ -10,7 +10,7 @@ from common import get_assistant, progress_callback
 assistant = get_assistant()
 settings = assistant.settings
 st.title("Evaluation")
-dataset = st.text_input("Dataset", "evals/scenarios.jsonl")
+dataset = st.text_input("Dataset", "evals/dev/course-scenarios.jsonl")
 out_dir = settings.eval_dir
 
 if st.button("Run the eval suite", type="primary", icon=":material/play_arrow:"):
