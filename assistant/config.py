@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 RetrievalMode = Literal["hybrid", "dense", "bm25"]
@@ -15,10 +15,57 @@ RETRIEVAL_MODES: tuple[str, ...] = ("hybrid", "dense", "bm25")
 BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
 
 
+class ReaderSettings(BaseModel):
+    """Every weight and threshold of the question path, each with the reason for its value. Values were
+    set on the dev sets (evals/dev), never on the test sets (evals/test)."""
+
+    # --- the coverage gate (assistant/gate.py) ---
+    min_evidence: float = Field(0.40, description="Evidence strength below which the notes are taken not to cover a "
+                                "question: between the strongest out-of-scope and the weakest in-scope dev questions.")
+    line_discount: float = Field(0.1, description="Lines are short and match loosely: a line's similarity counts "
+                                 "this much less than a passage's.")
+    lexical_weight: float = Field(0.25, description="Sharing the question's rarer words is evidence on top of meaning.")
+    unknown_penalty: float = Field(0.2, description="Share of the question's rare words the notes never use, "
+                                   "taken off the evidence (the question is about something else).")
+    foreign_margin: float = Field(0.05, description="Extra evidence needed in proportion to names the notes never mention.")
+
+    # --- how a line matches a question (assistant/reader.py) ---
+    dense_weight: float = Field(0.6, description="What a line means (its embedding) ...")
+    lexical_line_weight: float = Field(0.4, description="... and what it says (the question's words it shares, "
+                                       "weighted by rarity): neither alone reads paraphrases and exact terms both.")
+    group_share: float = Field(0.8, description="A line is read with the lines of its idea (an item and its "
+                               "children, a paragraph): it matches at least this share of its best-matching sibling.")
+    follow_up_turn_weight: float = Field(0.5, description="A follow-up's latest turn counts as much as the conversation.")
+
+    # --- scoring a candidate answer by its profile ---
+    second_line_weight: float = Field(0.2, description="A second line about a candidate adds a little: one strong "
+                                      "line decides, agreement helps.")
+    put_forward_bonus: float = Field(0.25, description="A line that recommends the candidate ('use X', 'X is ideal') "
+                                     "weighs more than one that only describes it.")
+    set_aside_penalty: float = Field(0.5, description="A line that sets the candidate aside ('alternatives: X') counts "
+                                     "at this fraction.")
+    retrieved_bonus: float = Field(0.15, description="Lines in the passages retrieved for the question are more likely "
+                                   "on point than lines elsewhere.")
+    wrong_type_factor: float = Field(0.6, description="A candidate of another kind than the question asks for (a "
+                                     "feature when it asks for a service) keeps this share of its score.")
+    asked_name_factor: float = Field(0.3, description="A name the question itself uses is context, not the answer.")
+    previous_answer_factor: float = Field(0.7, description="A follow-up that changes the situation sets the earlier "
+                                          "answer back this much.")
+    runner_up_share: float = Field(0.6, description="A runner-up is shown when it scores at least this share of the answer.")
+    negated_line_factor: float = Field(0.6, description="A line about what the question rules out counts this much.")
+
+    # --- premises (assistant/premise.py) ---
+    premise_same_topic: float = Field(0.5, description="A line this close to a claim speaks to the same thing.")
+    premise_overlap: float = Field(0.3, description="... and shares this much of the claim's rarer words, so an "
+                                   "opposite value in it contradicts the claim.")
+    premise_margin: float = Field(0.12, description="A line about another name this much closer to the claim than any "
+                                  "line about the claim's subject means the claim mixes the two up.")
+
+
 class Settings(BaseSettings):
     """Everything configurable, in one place. Environment prefix `STUDY_`."""
 
-    model_config = SettingsConfigDict(env_prefix="STUDY_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="STUDY_", env_file=".env", extra="ignore", env_nested_delimiter="__")
 
     data_dir: Path = Field(Path(".study"), description="Where the index, manifest and progress live.")
     corpus_dir: Path = Field(Path("corpus"), description="The notes folder indexed by `study ingest`.")
@@ -33,6 +80,7 @@ class Settings(BaseSettings):
     # to cover a question, and the assistant abstains.
     min_similarity: float = Field(0.435, ge=-1.0, le=2.0)
     max_question_chars: int = Field(2000, ge=50)
+    reader: ReaderSettings = Field(default_factory=ReaderSettings, description="Weights of the question path.")
     statement_precompute_limit: int = Field(5000, ge=0, description="Embed every line after ingest up to this many chunks.")
     max_file_mb: float = Field(20.0, gt=0, description="Larger files are skipped with a warning.")
     llm: Literal["none", "openai", "ollama"] = "none"
