@@ -134,20 +134,64 @@ def ingest(
 
 def _render_answer(answer, show_sources: bool = True) -> None:
     from rich.panel import Panel
+    from rich.table import Table
 
     style = "yellow" if answer.abstained else "green"
-    console.print(Panel(escape(answer.answer), border_style=style, title="answer" if not answer.abstained else "not in your notes"))
+    title = "not in your notes" if answer.abstained else f"answer ({answer.kind})"
+    console.print(Panel(escape(answer.answer), border_style=style, title=title))
+    if answer.table is not None:
+        table = Table(*[escape(c) for c in answer.table.columns], show_lines=True)
+        for row in answer.table.rows:
+            table.add_row(*[escape(cell) for cell in row])
+        console.print(table)
     for notice in answer.notices:
         errors.print(f"[dim]note: {escape(notice)}[/]")
     if show_sources:
         for citation in answer.citations:
-            console.print(f"[bold][{citation.n}][/] [cyan]{escape(citation.source)}[/] — {escape(citation.section)} [dim](score {citation.score:.2f})[/]")
+            console.print(f"[bold][{citation.n}][/] {escape(citation.section)} - [cyan]{escape(citation.source)}[/]")
+
+
+def _render_trace(answer) -> None:
+    """Why this answer: the question as understood, the gate's inputs, the candidates and their scores."""
+    trace = answer.trace
+    query = trace.get("query", {})
+    console.print(f"[bold]kind[/] {answer.kind}   [bold]backend[/] {escape(answer.backend)}"
+                  f"{'   [bold]model[/] ' + escape(answer.model) if answer.model else ''}   "
+                  f"[bold]latency[/] {answer.latency_ms:.1f} ms")
+    if query:
+        shown = {k: v for k, v in query.items() if v not in (None, [], False, "")}
+        console.print(f"[bold]understood[/] {escape(json.dumps(shown, ensure_ascii=False))}")
+    gate = trace.get("gate")
+    if gate:
+        console.print(f"[bold]coverage gate[/] {'covered' if gate['covered'] else 'declined'} "
+                      f"(strength {gate['strength']:.3f} vs {gate['threshold']:.3f}; best passage {gate['best_passage']:.3f}, "
+                      f"best line {gate['best_line']:.3f}, unknown words {gate['unknown_share']:.2f}, "
+                      f"names the notes never use: {escape(', '.join(gate['foreign_names']) or 'none')})")
+    for passage in trace.get("retrieval", []):
+        console.print(f"  [dim]retrieved[/] {passage['similarity']:.3f} {escape(passage['section'])} "
+                      f"[dim](dense #{passage['dense_rank']}, bm25 #{passage['bm25_rank']})[/]")
+    for candidate in trace.get("candidates", [])[:6]:
+        factors = ", ".join(f"{k} {v}" for k, v in candidate["factors"].items())
+        console.print(f"  [bold]candidate[/] {candidate['score']:.3f} {escape(candidate['name'])} [dim]({escape(factors)})[/]")
+        if candidate.get("best_line"):
+            console.print(f"    [dim]{escape(candidate['best_line'])}[/]")
+    for option in trace.get("options", []):
+        console.print(f"  [bold]option[/] {option['letter']} {option['score']:.3f} [dim]{escape(option.get('line') or '')}[/]")
+    for line in trace.get("lines", []):
+        console.print(f"  [bold]line[/] {line['score']:.3f} [dim]{escape(line['line'])}[/]")
+    if trace.get("premise"):
+        console.print(f"[bold]premise[/] {escape(json.dumps(trace['premise'], ensure_ascii=False)[:600])}")
+    for key in ("fallback", "prompt_tokens", "timings"):
+        if key in trace:
+            console.print(f"[bold]{key}[/] {escape(str(trace[key]))}")
 
 
 @app.command()
 def ask(
-    question: str = typer.Argument(..., help="Your question, in quotes."),
+    question: str = typer.Argument(..., help="Your question, in quotes (paste a multiple-choice question whole)."),
     as_json: bool = typer.Option(False, "--json", help="Print the answer contract as JSON."),
+    explain: bool = typer.Option(False, "--explain", help="Also show why: the question as understood, the gate, "
+                                 "the candidates and their scores."),
     mode: Optional[str] = typer.Option(None, "--mode", help="Retrieval mode: hybrid, dense or bm25."),
     top_k: Optional[int] = typer.Option(None, "--top-k", min=1, max=50, help="Passages to retrieve."),
 ) -> None:
@@ -160,8 +204,10 @@ def ask(
         answer = assistant.ask(question, mode=mode, top_k=top_k)
     if as_json:
         sys.stdout.write(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) + "\n")
-    else:
-        _render_answer(answer)
+        return
+    _render_answer(answer)
+    if explain:
+        _render_trace(answer)
 
 
 @app.command()

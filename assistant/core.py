@@ -174,7 +174,7 @@ class Assistant:
     # --- ask --------------------------------------------------------------------------------
 
     def understand(self, question: str, history: list[dict] | None = None) -> Query:
-        return understand(question, history, self.index.reading.names.all_keys)
+        return understand(question, history, self.index.reading.names)
 
     def retrieve(self, question: str, mode: str | None = None, top_k: int | None = None,
                  history: list[dict] | None = None) -> Retrieval:
@@ -227,7 +227,7 @@ class Assistant:
             answer = Answer(text, "Your notes index is empty: add notes and run `study ingest` first.",
                             abstained=True, notices=notices + ["No notes are indexed."])
         else:
-            query = understand(text, history, index.reading.names.all_keys)
+            query = understand(text, history, index.reading.names)
             retrieval = self._retrieve(query, mode, top_k)
             passages = retrieval.passages
             gate = index.gate.run(query, retrieval)
@@ -303,8 +303,8 @@ class Assistant:
             self._progress = ProgressStore(self.settings.progress_db)
         return self._progress
 
-    def generate_questions(self, n: int = 20, seed: int = 7, section: str | None = None):
-        """Validated practice questions from the indexed notes, and the generation report."""
+    def question_generator(self):
+        """The practice question generator for the current index (built once per index)."""
         from .practice import QuestionGenerator
 
         index = self.index
@@ -315,11 +315,15 @@ class Assistant:
             from .statements import Vocabulary
 
             # Until practice reads through assistant/reading.py (issue 12), it keeps the earlier line reader.
-            legacy = DefaultAnswerer(index.lexical, Vocabulary(index.lexical.lowercase_words), self.settings.reader.min_evidence,
+            legacy = DefaultAnswerer(index.lexical, Vocabulary(index.lexical.lowercase_words), self.settings.min_similarity,
                                      StatementVectors(self.embeddings.encode_queries))
             cached = self._generator = (index, QuestionGenerator(legacy, index.lexical.chunks,
                                                                   embed=self.embeddings.encode_queries))
-        return cached[1].generate(n=n, seed=seed, section=section)
+        return cached[1]
+
+    def generate_questions(self, n: int = 20, seed: int = 7, section: str | None = None):
+        """Validated practice questions from the indexed notes, and the generation report."""
+        return self.question_generator().generate(n=n, seed=seed, section=section)
 
     def practice_set(self, n: int = 10, seed: int = 7, section: str | None = None):
         """Questions to practise now: generated, saved with their sources, stale ones retired."""

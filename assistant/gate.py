@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from .config import ReaderSettings
-from .reading import Reading
+from .reading import ROLE_HEADING, Reading
 from .retrieval import LexicalIndex, Retrieval
 from .text import stem, tokenize, words
 from .understanding import Query
@@ -34,6 +34,7 @@ class GateDecision:
     threshold: float
     best_passage: float = 0.0
     best_line: float = 0.0
+    best_subject_line: float = 0.0
     lexical: float = 0.0
     unknown_share: float = 0.0
     foreign_names: list[str] = field(default_factory=list)
@@ -52,23 +53,29 @@ class CoverageGate:
     def run(self, query: Query, retrieval: Retrieval) -> GateDecision:
         s = self.settings
         if not retrieval.passages:
-            return GateDecision(False, 0.0, s.min_evidence)
+            return GateDecision(False, s.gate_bias, 0.0)
         best_passage = max(p.similarity for p in retrieval.passages)
-        best_line = 0.0
+        best_line = best_subject_line = 0.0
         if retrieval.query_vector is not None:
             for passage in retrieval.passages:
-                vectors = self.reading.line_vectors(passage.chunk.id)
-                if len(vectors) and vectors.shape[1] == len(retrieval.query_vector):
-                    best_line = max(best_line, float(np.max(vectors @ retrieval.query_vector)))
+                similarity = self.reading.line_similarity(passage.chunk.id, retrieval.query_vector)
+                if len(similarity):
+                    best_line = max(best_line, float(np.max(similarity)))
+                    for line, value in zip(self.reading.lines(passage.chunk.id), similarity):
+                        if any(x.role >= ROLE_HEADING for x in line.subjects):
+                            best_subject_line = max(best_subject_line, float(value))
         lexical = max(self._coverage(query, p.chunk.embedding_text) for p in retrieval.passages)
         unknown = self.unknown_share(query.retrieval_text)
-        strength = max(best_passage, best_line - s.line_discount) + s.lexical_weight * lexical - s.unknown_penalty * unknown
         foreign = self.foreign_names(query.stem if query.options else query.retrieval_text)
-        known = len(query.subjects)
-        margin = s.foreign_margin * len(foreign) / (len(foreign) + known) if foreign else 0.0
-        threshold = s.min_evidence + margin
-        return GateDecision(strength >= threshold, strength, threshold, best_passage, best_line, lexical, unknown,
-                            foreign, known)
+        features = {
+            "evidence": max(best_passage, best_line - s.line_discount),
+            "subject_line": best_subject_line,
+            "foreign": len(foreign) / (len(foreign) + len(query.subjects) + 1),
+            "unknown": unknown,
+        }
+        strength = s.gate_bias + sum(s.gate_weights.get(k, 0.0) * v for k, v in features.items())
+        return GateDecision(strength >= 0.0, strength, 0.0, best_passage, best_line, best_subject_line,
+                            lexical, unknown, foreign, len(query.subjects))
 
     def _coverage(self, query: Query, text: str) -> float:
         """IDF-weighted share of the question's terms that a text contains."""
@@ -88,7 +95,7 @@ class CoverageGate:
                 continue
             weight = max(0.0, 6.0 - english_frequency(word))
             total += weight
-            if stem(word) not in self.lexical.document_frequency:
+            if stem(word) not in self.lexical.document_frequency and not self.reading.names.acronym(word.upper()):
                 unknown += weight
         return unknown / total if total else 0.0
 
@@ -103,6 +110,8 @@ class CoverageGate:
                     continue
                 if self.reading.knows_word(low) or re.fullmatch(r"\d+[a-z]*", low):
                     continue
+                if token.isupper() and self.reading.names.acronym(token):
+                    continue  # "MWAA": an acronym of a name the notes spell out
                 name_like = (token[:1].isupper() and position > 0) or (token.isupper() and len(token) > 1) \
                     or any(ch.isdigit() for ch in token)
                 if name_like and not (token.isupper() and english_frequency(low) >= 3.0):  # "TWO", "NOT": emphasis

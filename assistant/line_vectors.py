@@ -33,6 +33,10 @@ class LineVectors:
         if path is not None:
             self._load()
 
+    def encode_texts(self, texts: list[str]):
+        """Embed texts now (not kept here): the question-time encoder."""
+        return self._encode(texts)
+
     @staticmethod
     def _digest(texts: list[str]) -> str:
         return hashlib.sha1("\x1e".join(texts).encode("utf-8")).hexdigest()[:16]
@@ -57,11 +61,12 @@ class LineVectors:
         digest = self._digest(texts)
         cached = self._vectors.get(chunk.id)
         if cached is None or cached[0] != digest:
-            vectors = np.asarray(self._encode(texts), dtype=np.float32)
+            stored = np.asarray(self._encode(texts), dtype=np.float32).astype(np.float16)
             with self._lock:
-                self._vectors[chunk.id] = (digest, vectors.astype(np.float16))
+                self._vectors[chunk.id] = (digest, stored)
                 self._dirty = True
-            return vectors
+            # The same precision as on every later read: an answer must not change once its vectors are kept.
+            return stored.astype(np.float32)
         return cached[1].astype(np.float32)
 
     def missing(self, items: list[tuple[object, list[str]]]) -> list[tuple[object, list[str]]]:

@@ -28,8 +28,11 @@ from .understanding import Query
 
 logger = logging.getLogger(__name__)
 
-_NEGATION = re.compile(r"\b(?:not|no|never|cannot|can't|don't|doesn't|isn't|aren't|won't|without|non-\w+|neither|nor)\b",
+# A negation word on its own ("cannot be split"), not a compound ("no-code", "non-technical").
+_NEGATION = re.compile(r"(?<![\w-])(?:not|no|never|cannot|can't|don't|doesn't|isn't|aren't|won't|without|neither|nor)(?![\w-])",
                        re.IGNORECASE)
+_AUXILIARIES = frozenset("""is are was were be can cannot could does do did has have had will would should must may might
+    only always never also automatically just already""".split())
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
 
 #: Pairs of words that give opposite values to the same thing (general English).
@@ -75,6 +78,26 @@ def opposed(claim: str, line: str) -> str | None:
     return None
 
 
+def _is_grammatical_subject(claim: str, start: int, end: int) -> bool:
+    """Whether the name at claim[start:end] is what the claim is about: it opens the claim (after "the")
+    and a verb follows it ("Macie orchestrates", "Task nodes store", "Athena is"), not a noun ("EMR team")."""
+    before = claim[:start].strip().lower()
+    if before not in ("", "the", "a", "an", "all"):
+        return False
+    following = re.findall(r"[A-Za-z']+", claim[end:])
+    if not following:
+        return False
+    word = following[0].lower()
+    name = claim[start:end]
+    return word in _AUXILIARIES or bool(re.fullmatch(r"[a-z]+(?:s|ed)", word) and not word.endswith("ss")) or \
+        (name.lower().endswith("s") and word.isalpha() and word not in ("and", "or", "vs", "versus"))
+
+
+def _is_bare(line: Line) -> bool:
+    """A heading-like line ("Benefits", "Key Features") that says nothing on its own."""
+    return len(line.text.split()) <= 4 and not line.text.rstrip().endswith(".")
+
+
 class PremiseChecker:
     def __init__(self, reading: Reading, lexical: LexicalIndex, settings: ReaderSettings,
                  encode: Callable[[list[str]], np.ndarray]) -> None:
@@ -92,56 +115,67 @@ class PremiseChecker:
 
     def _check_claim(self, claim: str, retrieval: Retrieval) -> PremiseResult | None:
         names = self.reading.names
-        found = [(names.resolve(k), s, e) for k, s, e in find_names(claim, names.all_keys)]
+        found = [(names.resolve(k), s, e) for k, s, e in find_names(claim, names.all_keys, plain=names.plain_keys)]
         found = [(k, s, e) for k, s, e in found if k]
         if not found:
             return None
-        subject = found[0][0]
-        others_named = {k for k, _, _ in found[1:] if k != subject}
-        vector = np.asarray(self.encode([claim])[0], np.float32)
-        claim_terms = set(tokenize(claim))
-        # The line about the subject that speaks to the claim.
-        best_own, own_line = -1.0, None
-        for item in self.reading.profile(subject):
-            score = self._similarity(item.line, vector)
-            if score > best_own:
-                best_own, own_line = score, item.line
-        if own_line is None:
-            return None
-        trace = {"claim": claim, "subject": names.display(subject), "own_line": own_line.text[:160],
-                 "own_similarity": round(best_own, 4)}
+        # The claim's subject is the most specific name it starts with ("CloudWatch log groups delete ...").
+        subject, start, end = max(found, key=lambda f: (f[2] - f[1], -f[1]))
+        if not _is_grammatical_subject(claim, start, end):
+            return None  # a situation ("An EMR team needs ...", "Our clusters use ..."), not a claim about a thing
+        others_named = {k for k, _, _ in found if k != subject}
+        predicate = (claim[:start] + claim[end:]).strip(" ,.") or claim
+        claim_vector, predicate_vector = (np.asarray(v, np.float32) for v in self.encode([claim, predicate]))
         s = self.settings
-        overlap = self._overlap(claim_terms - set(tokenize(names.display(subject))), own_line)
-        reason = opposed(claim, own_line.text) if best_own >= s.premise_same_topic and overlap >= s.premise_overlap else None
-        if reason:
-            trace["reason"] = reason
-            return self._result(claim, own_line, None, trace)
-        # What the claim says of its subject, said of another name.
-        best_other, other_line, other_key = -1.0, None, None
+        own = [item.line for item in self.reading.profile(subject) if not _is_bare(item.line) and item.line.kind != "code"]
+        pool = {(line.chunk_id, line.index): line for line in own}
         for passage in retrieval.passages:
             for line in self.reading.lines(passage.chunk.id):
-                main = line.main_subject
-                if main is None:
-                    continue
-                key = names.resolve(main.key)
-                if key is None or key == subject or key in others_named:
-                    continue
-                score = self._similarity(line, vector)
-                if score > best_other:
-                    best_other, other_line, other_key = score, line, key
-        trace.update({"other_line": other_line.text[:160] if other_line else None, "other_similarity": round(best_other, 4)})
-        if other_line is not None and best_other - best_own >= s.premise_margin and best_own < s.premise_same_topic:
+                if not _is_bare(line) and line.kind != "code":
+                    pool.setdefault((line.chunk_id, line.index), line)
+        ranked = sorted(pool.values(), key=lambda line: -self._similarity(line, claim_vector))
+        trace: dict = {"claim": claim, "subject": names.display(subject), "predicate": predicate}
+        self.last_trace = trace
+        # 1. The line that speaks to the claim says the opposite.
+        claim_terms = set(tokenize(predicate))
+        for line in ranked[:3]:
+            similarity = self._similarity(line, claim_vector)
+            reason = opposed(claim, line.text)
+            overlap = self._overlap(claim_terms, line)
+            trace.setdefault("checked", []).append({"line": line.text[:120], "similarity": round(similarity, 3),
+                                                    "overlap": round(overlap, 3), "opposed": reason})
+            if reason and similarity >= s.premise_same_topic and (overlap >= s.premise_overlap or similarity >= 0.6):
+                trace["reason"] = reason
+                return self._result(claim, line, None, trace)
+        # 2. What the claim says of its subject, the notes say of something else.
+        best_own, own_line = max(((self._similarity(line, predicate_vector), line) for line in own),
+                                 key=lambda pair: pair[0], default=(0.0, None))
+        best_other, other_line, other_key = 0.0, None, None
+        for line in ranked[:40]:
+            main = line.main_subject
+            key = names.resolve(main.key) if main else None
+            if key is None or key == subject or key in others_named:
+                continue
+            similarity = self._similarity(line, predicate_vector)
+            if similarity > best_other:
+                best_other, other_line, other_key = similarity, line, key
+        trace.update({"own_line": own_line.text[:120] if own_line else None, "own_similarity": round(best_own, 3),
+                      "other_line": other_line.text[:120] if other_line else None, "other_similarity": round(best_other, 3)})
+        gap = best_other - best_own
+        if own_line is not None and other_line is not None and gap >= s.premise_margin \
+                and (best_own < s.premise_same_topic or gap >= 2 * s.premise_margin):
             trace["reason"] = "said of another name"
             return self._result(claim, own_line, (names.display(other_key), other_line), trace)
-        # The notes fill the claim's slot with another name ("Trino is the underlying engine", not Flink).
-        if others_named and best_own >= s.premise_same_topic:
-            line_keys = {names.resolve(x.key) for x in own_line.subjects}
-            if not (others_named & line_keys):
-                rivals = [x for x in own_line.subjects if names.resolve(x.key) not in (subject, None)
-                          and x.role >= 0.9 and names.entity(x.key) is not None and names.entity(x.key).proper]
-                if rivals:
+        # 3. The notes fill the claim's slot with another name ("Trino is the underlying engine", not Flink).
+        if others_named and ranked:
+            line = ranked[0]
+            if self._similarity(line, claim_vector) >= s.premise_same_topic:
+                line_keys = {names.resolve(x.key) for x in line.subjects}
+                rivals = [x for x in line.subjects if names.resolve(x.key) not in {subject, None} | others_named
+                          and x.role >= 0.9 and (names.entity(x.key) is not None and names.entity(x.key).proper)]
+                if rivals and not (others_named & line_keys):
                     trace["reason"] = "another name in its place"
-                    return self._result(claim, own_line, None, trace)
+                    return self._result(claim, line, None, trace)
         return None
 
     def _similarity(self, line: Line, vector: np.ndarray) -> float:

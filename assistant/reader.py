@@ -29,7 +29,7 @@ from .answerers import Draft, register
 from .config import ReaderSettings
 from .gate import GateDecision
 from .premise import PremiseChecker
-from .reading import ROLE_SUBJECT, Entity, Line, ProfileLine, Reading, find_names, name_key
+from .reading import ROLE_HEADING, ROLE_SUBJECT, Entity, Line, ProfileLine, Reading, find_names, name_key
 from .retrieval import LexicalIndex, Retrieval
 from .text import normalise_space, stem, tokenize
 from .understanding import Query
@@ -38,6 +38,10 @@ from .vocabulary import CATEGORY_HEADS, GENERIC_ANSWER_TYPES, PRODUCT_ANSWER_TYP
 logger = logging.getLogger(__name__)
 
 MAX_POINTS = 3
+
+#: What a candidate answer's score is made of (weights: ReaderSettings.candidate_weights).
+CANDIDATE_FEATURES = ("strength", "second", "dense", "lexical", "requirements", "put_forward", "set_aside", "role",
+                      "proper", "lines", "retrieved", "type_mismatch", "asked", "previous")
 
 
 # --- matching lines to the question ------------------------------------------------------------
@@ -56,16 +60,33 @@ class Matcher:
         self.focus = retrieval.turn_vector if vector is None else None
         self.weights = weights if weights is not None else query.weights
         self.retrieved = {p.chunk.id: rank for rank, p in enumerate(retrieval.passages)}
+        self.requirement_vectors: np.ndarray | None = None
         self._cache: dict[str, np.ndarray] = {}
+        self._parts: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         idf = lexical.idf
         self._idf = {t: idf(t) * w for t, w in self.weights.items()}
         self._total = sum(self._idf.values())
+        self.related: dict[str, list[tuple[str, float]]] = {}
+        if settings.related_word_threshold < 1.0:
+            words = [w for w in dict.fromkeys(re.findall(r"[a-z][a-z\-]{2,}", query.focus_text.lower()))
+                     if stem(w) in self._idf]
+            floor = settings.related_word_threshold
+            self.related = {t: [(u, settings.related_word_credit * (sim - floor) / (1 - floor)) for u, sim in pairs]
+                            for t, pairs in reading.related_terms(words, floor).items()}
 
     def coverage(self, terms: frozenset[str] | set[str]) -> float:
-        """Rarity-weighted share of the question's words that a set of terms holds."""
+        """Rarity-weighted share of the question's words that a set of terms holds; a word of the notes
+        close in meaning to a question word counts in part."""
         if self._total <= 0:
             return 0.0
-        return sum(v for t, v in self._idf.items() if t in terms) / self._total
+        total = 0.0
+        for term, weight in self._idf.items():
+            if term in terms:
+                total += weight
+            else:
+                credit = max((c for u, c in self.related.get(term, ()) if u in terms), default=0.0)
+                total += weight * credit
+        return total / self._total
 
     def relevance(self, chunk_id: str) -> np.ndarray:
         """One score per line of a passage: meaning and words, both 0..1."""
@@ -73,20 +94,22 @@ class Matcher:
         if cached is not None:
             return cached
         lines = self.reading.lines(chunk_id)
-        vectors = self.reading.line_vectors(chunk_id)
         s = self.settings
         if not lines:
             scores = np.zeros(0, np.float32)
         else:
-            dense = vectors @ self.vector if vectors.shape[1] == len(self.vector) else np.zeros(len(lines))
-            if self.focus is not None and vectors.shape[1] == len(self.focus):
-                dense = (1 - s.follow_up_turn_weight) * dense + s.follow_up_turn_weight * (vectors @ self.focus)
+            dense = self.reading.line_similarity(chunk_id, self.vector)
+            if self.focus is not None:
+                dense = (1 - s.follow_up_turn_weight) * dense + \
+                    s.follow_up_turn_weight * self.reading.line_similarity(chunk_id, self.focus)
             section_terms = frozenset(tokenize(lines[0].section.split(" > ")[-1])) if lines else frozenset()
             lexical = np.array([0.5 * self.coverage(line.terms) + 0.5 * self.coverage(line.terms | section_terms)
                                 for line in lines])
+            self._parts[chunk_id] = (dense, lexical)
             scores = s.dense_weight * np.maximum(dense, 0.0) + s.lexical_line_weight * lexical
             if self.query.negated:
-                hits = np.array([bool(line.terms & self.query.negated) for line in lines])
+                # A line about what the question rules out, unless it too says "without" it.
+                hits = np.array([bool(line.terms & self.query.negated) and not _NEGATES.search(line.text) for line in lines])
                 scores = np.where(hits, scores * s.negated_line_factor, scores)
             # A line is read with the lines of its idea: "Solution: Use X" means what its "Scenario:" says.
             groups = np.array([line.group for line in lines])
@@ -98,6 +121,23 @@ class Matcher:
                 scores = scores * (1.0 + s.retrieved_bonus)
         self._cache[chunk_id] = scores
         return scores
+
+    def parts(self, line: Line) -> tuple[float, float]:
+        """A line's meaning and word scores apart (before they are combined)."""
+        self.relevance(line.chunk_id)
+        dense, lexical = self._parts.get(line.chunk_id, (np.zeros(0), np.zeros(0)))
+        if line.index >= len(dense):
+            return 0.0, 0.0
+        return float(dense[line.index]), float(lexical[line.index])
+
+    def requirement_fit(self, line: Line) -> np.ndarray | None:
+        """How well a line meets each of the question's separate demands (None when it has none)."""
+        if self.requirement_vectors is None:
+            return None
+        vectors = self.reading.line_vectors(line.chunk_id)
+        if line.index >= len(vectors) or vectors.shape[1] != self.requirement_vectors.shape[1]:
+            return None
+        return np.maximum(self.requirement_vectors @ vectors[line.index], 0.0)
 
     def line(self, line: Line) -> float:
         scores = self.relevance(line.chunk_id)
@@ -118,10 +158,13 @@ class Candidate:
     def name(self) -> str:
         return self.entity.name
 
-    def describe(self) -> dict:
+    def describe(self, lines: int = 1) -> dict:
         best = self.support[0] if self.support else None
-        return {"name": self.name, "score": round(self.score, 4), "factors": {k: round(v, 3) for k, v in self.factors.items()},
-                "best_line": best[1].line.text[:160] if best else None}
+        return {"name": self.name, "score": round(self.score, 4),
+                "factors": {k: round(v, 3) for k, v in self.factors.items() if v},
+                "best_line": best[1].line.text[:160] if best else None,
+                "support": [{"strength": round(st, 4), "role": item.role, "cue": item.cue, "line": item.line.text[:120]}
+                            for st, item in self.support[:lines]]}
 
 
 def asked(entity: Entity, query: Query) -> bool:
@@ -176,54 +219,86 @@ class NotesReader:
         if restrict is not None:
             keys = {k for k in (self.reading.names.resolve(r) for r in restrict) if k}
         else:
-            for passage in retrieval.passages:
-                for line in self.reading.lines(passage.chunk.id):
+            for chunk_id in self._reading_scope(retrieval):
+                for line in self.reading.lines(chunk_id):
                     for subject in line.subjects:
                         resolved = self.reading.names.resolve(subject.key)
                         if resolved:
                             keys.add(resolved)
         scored = [self.score(key, query, matcher, use_context=restrict is None) for key in keys]
-        scored = [c for c in scored if c is not None and c.score > 0]
+        scored = [c for c in scored if c is not None]
+        kind_words = set((query.answer_type or "").split()) - {"type", "types", "kind"}
+        if kind_words and not kind_words & PRODUCT_ANSWER_TYPES and scored and \
+                all(c.factors.get("type_mismatch", 0.0) for c in scored):
+            # No candidate is called a thing of the asked kind ("workload type"): the notes do not use the
+            # question's word for it, so it tells nothing apart.
+            weight = self.settings.candidate_weights.get("type_mismatch", 0.0)
+            for candidate in scored:
+                candidate.score -= weight * candidate.factors["type_mismatch"]
+                candidate.factors["type_mismatch"] = 0.0
         return sorted(scored, key=lambda c: (-c.score, c.name))
 
+    def _reading_scope(self, retrieval: Retrieval) -> list[str]:
+        """The passages whose names are candidates: the retrieved ones, and the rest of the sections the
+        best of them sit in (a table split over passages, a list of options, is read whole)."""
+        scope = [p.chunk.id for p in retrieval.passages]
+        sections = {(p.chunk.source, p.chunk.section) for p in retrieval.passages[:3]}
+        for chunk_id in self.reading.section_chunks(sections):
+            if chunk_id not in scope:
+                scope.append(chunk_id)
+        return scope
+
     def score(self, key: str, query: Query, matcher: Matcher, use_context: bool = True) -> Candidate | None:
+        """A candidate's score: a weighted sum of what its profile shows (settings.candidate_weights)."""
         entity = self.reading.names.entity(key)
         if entity is None:
             return None
         s = self.settings
         support: list[tuple[float, ProfileLine]] = []
         seen: set[tuple[str, int]] = set()
+        met: np.ndarray | None = None
+        features = dict.fromkeys(CANDIDATE_FEATURES, 0.0)
         for item in self.reading.profile(entity.key):
             where = (item.line.chunk_id, item.line.index)
             if where in seen:
                 continue
             seen.add(where)
-            strength = item.role * matcher.line(item.line) * self._sentence_focus(entity, item.line, matcher)
+            relevance = matcher.line(item.line)
+            strength = item.role * relevance * self._sentence_focus(entity, item.line, matcher)
             if item.cue > 0:
                 strength *= 1.0 + s.put_forward_bonus
+                features["put_forward"] = max(features["put_forward"], relevance)
             elif item.cue < 0:
                 strength *= s.set_aside_penalty
+                features["set_aside"] = max(features["set_aside"], relevance)
             support.append((strength, item))
+            if item.role >= ROLE_HEADING:
+                dense, lexical = matcher.parts(item.line)
+                features["dense"] = max(features["dense"], dense)
+                features["lexical"] = max(features["lexical"], lexical)
+            fit = matcher.requirement_fit(item.line)
+            if fit is not None and item.cue >= 0:
+                fit = fit * item.role
+                met = fit if met is None else np.maximum(met, fit)
         if not support:
             return None
         support.sort(key=lambda pair: -pair[0])
-        best = support[0][0]
-        second = support[1][0] if len(support) > 1 else 0.0
-        candidate = Candidate(entity, support=support)
-        candidate.factors["profile"] = best + s.second_line_weight * second
-        factor = 1.0
+        features["strength"] = support[0][0]
+        features["second"] = support[1][0] if len(support) > 1 else 0.0
+        features["role"] = support[0][1].role
+        features["requirements"] = float(met.mean()) if met is not None and len(met) else features["strength"]
+        features["proper"] = float(entity.proper)
+        features["lines"] = float(np.log1p(len(support)))
+        best_chunk = support[0][1].line.chunk_id
+        features["retrieved"] = 1.0 / (1 + matcher.retrieved[best_chunk]) if best_chunk in matcher.retrieved else 0.0
         if use_context:
-            type_fit = self._type_fit(entity, query)
-            candidate.factors["type"] = type_fit
-            factor *= type_fit
-            if asked(entity, query) and entity.key not in query.alternatives:
-                candidate.factors["asked"] = s.asked_name_factor
-                factor *= s.asked_name_factor
-            if query.setting_aside_previous and query.previous_answer and \
-                    self.reading.names.resolve(name_key(query.previous_answer)) == entity.key:
-                candidate.factors["previous"] = s.previous_answer_factor
-                factor *= s.previous_answer_factor
-        candidate.score = candidate.factors["profile"] * factor
+            features["type_mismatch"] = float(self._type_fit(entity, query) < 1.0)
+            features["asked"] = float(asked(entity, query) and entity.key not in query.alternatives)
+            features["previous"] = float(bool(query.setting_aside_previous and query.previous_answer and
+                                              self.reading.names.resolve(name_key(query.previous_answer)) == entity.key))
+        candidate = Candidate(entity, support=support, factors=features)
+        weights = s.candidate_weights
+        candidate.score = sum(weights.get(name, 0.0) * value for name, value in features.items())
         return candidate
 
     def _sentence_focus(self, entity: Entity, line: Line, matcher: Matcher) -> float:
@@ -252,6 +327,8 @@ class NotesReader:
         if not words or all(w in GENERIC_ANSWER_TYPES for w in words):
             if any(w in PRODUCT_ANSWER_TYPES for w in kind.split()):
                 return 1.0 if entity.proper else self.settings.wrong_type_factor
+            if any(w in FEATURE_ANSWER_TYPES for w in kind.split()) and _is_product(entity):
+                return self.settings.wrong_type_factor  # "which CloudWatch feature": not another product
             return 1.0
         wanted = {stem(w) for w in words if w not in GENERIC_ANSWER_TYPES} - self._subject_terms(query)
         if not wanted:
@@ -289,6 +366,8 @@ class NotesReader:
             if weights:
                 matcher = Matcher(query, retrieval, self.reading, self.lexical, self.settings, weights=weights)
         restrict = set(query.alternatives) if query.alternatives else None
+        if query.requirements and self.settings.requirement_weight > 0:
+            matcher.requirement_vectors = np.asarray(self.encode(query.requirements), np.float32)
         ranked = self.candidates(query, matcher, retrieval, restrict)
         if not ranked:
             return self._fact(query, retrieval, matcher)
@@ -298,7 +377,7 @@ class NotesReader:
         lead = f"Use {best.name} {draft.rely_on(first.chunk_id, first.text)}."
         points = []
         used = {(first.chunk_id, first.index)}
-        points.append(f"- {_sentence(first.shown)} {draft.rely_on(first.chunk_id, first.text)}")
+        points.append(f"- {_cited(first.shown, draft.rely_on(first.chunk_id, first.text))}")
         for strength, item in best.support[1:]:
             if len(points) >= 2 or strength < 0.5 * best.support[0][0]:
                 break
@@ -306,13 +385,12 @@ class NotesReader:
             if (line.chunk_id, line.index) in used or _same_text(line, first):
                 continue
             used.add((line.chunk_id, line.index))
-            points.append(f"- {_sentence(line.shown)} {draft.rely_on(line.chunk_id, line.text)}")
+            points.append(f"- {_cited(line.shown, draft.rely_on(line.chunk_id, line.text))}")
         runner = next((c for c in ranked[1:] if c.entity.key != best.entity.key), None)
         if runner is not None and runner.score >= self.settings.runner_up_share * best.score and runner.support:
             line = runner.support[0][1].line
             if (line.chunk_id, line.index) not in used:
-                points.append(f"- Rather than {runner.name}: {_sentence(line.shown)} "
-                              f"{draft.rely_on(line.chunk_id, line.text)}")
+                points.append(f"- Rather than {runner.name}: {_cited(line.shown, draft.rely_on(line.chunk_id, line.text))}")
         draft.text = "\n".join([lead, ""] + points)
         draft.trace["candidates"] = [c.describe() for c in ranked[:6]]
         return draft
@@ -335,6 +413,8 @@ class NotesReader:
             score = matcher.line(line)
             if _is_heading_line(line):
                 score *= 0.5  # "Node Types" introduces the answer; the lines under it hold it
+            elif line.kind == "code":
+                score *= 0.6  # an example to show beside the answer, not the answer
             score *= 1.0 + 0.25 * self._novelty(query, line)
             scored.append((score, line))
         scored.sort(key=lambda pair: (-pair[0], pair[1].chunk_id, pair[1].index))
@@ -352,7 +432,7 @@ class NotesReader:
             draft.text = "Your notes say nothing more specific about this."
             return draft
         top_score, top = best[0]
-        lead = f"{_sentence(self._best_sentence(top, query))} {draft.rely_on(top.chunk_id, top.text)}"
+        lead = _cited(self._best_sentence(top, query), draft.rely_on(top.chunk_id, top.text))
         points = []
         for score, line in best[1:]:
             if len(points) >= MAX_POINTS - 1 or score < 0.6 * top_score:
@@ -360,7 +440,7 @@ class NotesReader:
             if _same_text(line, top) or any(_same_text(line, other) for _, other in best[: best.index((score, line))]
                                             if other is not line and other is not top and False):
                 continue
-            points.append(f"- {_sentence(line.shown)} {draft.rely_on(line.chunk_id, line.text)}")
+            points.append(f"- {_cited(line.shown, draft.rely_on(line.chunk_id, line.text))}")
         draft.text = "\n".join([lead] + ([""] + points if points else []))
         draft.trace["lines"] = [{"score": round(s, 4), "line": line.text[:160]} for s, line in best[:5]]
         return draft
@@ -409,8 +489,10 @@ class NotesReader:
         lead_line = chosen[0] if chosen else None
         if lead_line is None:
             return self._fact(query, retrieval, matcher)
-        lead = f"{entity.name}: {_sentence(_strip_label(lead_line, entity))} {draft.rely_on(lead_line.chunk_id, lead_line.text)}"
-        points = [f"- {_sentence(line.shown)} {draft.rely_on(line.chunk_id, line.text)}" for line in chosen[1:]]
+        said = _strip_label(lead_line, entity)
+        opening = said if said.lower().startswith(entity.name.lower()) else f"{entity.name}: {said}"
+        lead = _cited(opening, draft.rely_on(lead_line.chunk_id, lead_line.text))
+        points = [f"- {_cited(line.shown, draft.rely_on(line.chunk_id, line.text))}" for line in chosen[1:]]
         draft.text = "\n".join([lead] + ([""] + points if points else []))
         draft.trace["subject"] = entity.name
         draft.trace["lines"] = [{"score": round(s, 4), "line": line.text[:160]} for s, line in scored[:6]]
@@ -420,8 +502,8 @@ class NotesReader:
         """The thing a question asks about: a name it uses, else the best-matching name of the passages."""
         keys = [k for k in (self.reading.names.resolve(s) for s in query.subjects) if k]
         if keys:
-            # The most specific name the question uses ("subscription filter" over "CloudWatch Logs").
-            return max(keys, key=lambda k: (len(k.split()), -query.subjects.index(k) if k in query.subjects else 0))
+            # The most specific name the question uses: of "CloudWatch Logs subscription filter", the last.
+            return max(enumerate(keys), key=lambda pair: (len(pair[1].split()), pair[0]))[1]
         ranked = self.candidates(query, matcher, retrieval)
         return ranked[0].entity.key if ranked else None
 
@@ -437,9 +519,9 @@ class NotesReader:
         order = {cid: i for i, cid in enumerate(self.reading.chunks)}
         steps.sort(key=lambda line: (order.get(line.chunk_id, 0), line.index))
         lead_line = best[0][1]
-        lead = f"{_sentence(self._best_sentence(lead_line, query))} {draft.rely_on(lead_line.chunk_id, lead_line.text)}"
+        lead = _cited(self._best_sentence(lead_line, query), draft.rely_on(lead_line.chunk_id, lead_line.text))
         others = [line for line in steps if line is not lead_line]
-        points = [f"{number}. {_sentence(line.shown)} {draft.rely_on(line.chunk_id, line.text)}"
+        points = [f"{number}. {_cited(line.shown, draft.rely_on(line.chunk_id, line.text))}"
                   for number, line in enumerate(others, start=1)]
         draft.text = "\n".join([lead] + ([""] + points if points else []))
         draft.trace["lines"] = [{"score": round(s, 4), "line": line.text[:160]} for s, line in best[:6]]
@@ -448,12 +530,8 @@ class NotesReader:
     # --- comparison ---
 
     def _comparison(self, query: Query, retrieval: Retrieval, matcher: Matcher) -> Draft:
-        keys: list[str] = []
-        for key in query.alternatives + query.subjects:
-            resolved = self.reading.names.resolve(key)
-            if resolved and resolved not in keys:
-                keys.append(resolved)
-        keys = keys[:3]
+        keys = [k for k in (self.reading.names.resolve(key) for key in self._compared(query)) if k]
+        keys = list(dict.fromkeys(keys))[:3]
         if len(keys) < 2:
             fact = self._fact(query, retrieval, matcher)
             fact.kind = "comparison"
@@ -469,10 +547,17 @@ class NotesReader:
             seen: set[str] = set()
             for item in self.reading.profile(key):
                 text = normalise_space(item.line.text).lower()
-                if text in seen or _is_heading_line(item.line):
-                    continue
+                main = item.line.main_subject
+                elsewhere = main is not None and self.reading.names.resolve(main.key) != key
+                if text in seen or _is_heading_line(item.line) or elsewhere:
+                    continue  # a line about the other thing is not a point about this one
                 seen.add(text)
-                scored.append((item.role * (0.3 + matcher.line(item.line)), item.line))
+                # "Use X for A" lines say when to pick it, and a section about both ("EMR vs AWS Glue") is the
+                # notes' own comparison: what a comparison answer is for.
+                named = self._section_names(item.line.section) | {self.reading.names.resolve(x.key) for x in item.line.subjects}
+                both = sum(1 for k in keys if k in named) >= 2
+                scored.append((item.role * (0.3 + matcher.line(item.line)) + (0.15 if item.cue > 0 else 0.0)
+                               + (0.3 if both else 0.0), item.line))
             scored.sort(key=lambda pair: -pair[0])
             per_subject.append([line for _, line in scored[:3]])
         rows: list[list[str]] = []
@@ -482,52 +567,91 @@ class NotesReader:
             for key, lines in zip(keys, per_subject):
                 if position < len(lines):
                     line = lines[position]
-                    cell = f"{_sentence(_strip_label(line, self.reading.names.entity(key)))} {draft.rely_on(line.chunk_id, line.text)}"
+                    cell = _cited(_strip_label(line, self.reading.names.entity(key)), draft.rely_on(line.chunk_id, line.text))
                 else:
                     cell = "-"
                 row.append(cell)
             rows.append(row)
+        # The answer first: each thing with its strongest point, side by side; the other points below.
+        firsts = [f"{column}: {_strip_label(lines[0], None).rstrip('.')} {draft.rely_on(lines[0].chunk_id, lines[0].text)}"
+                  for column, lines in zip(columns[1:], per_subject) if lines]
         for column, lines in zip(columns[1:], per_subject):
-            for line in lines:
-                lines_text.append(f"- {column}: {_sentence(_strip_label(line, None))} {draft.rely_on(line.chunk_id, line.text)}")
-        lead = f"{' vs '.join(columns[1:])}: what your notes say about each."
-        draft.text = "\n".join([lead, ""] + lines_text)
+            for line in lines[1:]:
+                lines_text.append(f"- {column}: {_cited(_strip_label(line, None), draft.rely_on(line.chunk_id, line.text))}")
+        draft.text = "\n".join(["; ".join(firsts) + "."] + ([""] + lines_text if lines_text else []))
         draft.table = ComparisonTable(columns, rows)
         draft.trace["compared"] = columns[1:]
         return draft
 
+    def _section_names(self, section: str) -> set[str]:
+        found = set()
+        for heading in section.split(" > "):
+            for key, _, _ in find_names(heading, self.reading.names.all_keys):
+                resolved = self.reading.names.resolve(key)
+                if resolved:
+                    found.add(resolved)
+        return found
+
+    def _compared(self, query: Query) -> list[str]:
+        """The things a comparison is between: "X or Y", names joined by and/vs/versus, else the first two."""
+        if query.alternatives:
+            return query.alternatives
+        found = find_names(query.stem, self.reading.names.all_keys)
+        for first, second in zip(found, found[1:]):
+            between = query.stem[first[2]: second[1]].strip().lower()
+            if first[0] != second[0] and re.fullmatch(r"(?:and|or|vs\.?|versus|&|,|with|from|over|compared to|and the|"
+                                                      r"or the|vs the)", between):
+                return [first[0], second[0]]
+        return list(dict.fromkeys(query.subjects))[:2]
+
     # --- pasted multiple choice ---
 
     def _multiple_choice(self, query: Query, retrieval: Retrieval, matcher: Matcher) -> Draft:
-        stem_vector, *option_vectors = self.encode([query.stem] + [o.text for o in query.options])
+        """Each option is judged by the line of the notes that best says it while speaking to the stem:
+        how well the line fits the stem, times how well it says the option (the option's name is its
+        subject, or its meaning and its distinctive words are in it). A line that says the opposite of
+        the option counts against it."""
+        stem_vector = retrieval.turn_vector if retrieval.turn_vector is not None else self.encode([query.stem])[0]
+        option_vectors = np.asarray(self.encode([o.text for o in query.options]), np.float32)
         stem_matcher = Matcher(query, retrieval, self.reading, self.lexical, self.settings,
                                vector=np.asarray(stem_vector, np.float32),
                                weights={t: 1.0 for t in tokenize(query.stem) if t not in query.negated})
-        keys_all = self.reading.names.all_keys
+        names = self.reading.names
+        option_terms = [set(tokenize(o.text)) for o in query.options]
+        shared = {t for t in set().union(*option_terms) if sum(t in terms for terms in option_terms) > len(option_terms) / 2}
+        stem_terms = set(tokenize(query.stem))
         verdicts: list[tuple[float, str, Line | None]] = []
-        for option, vector in zip(query.options, option_vectors):
-            keys = [k for k in (self.reading.names.resolve(key) for key, _, _ in find_names(option.text, keys_all)) if k]
-            option_terms = set(tokenize(option.text))
+        option_keys = [[k for k in (names.resolve(key) for key, _, _ in find_names(o.text, names.all_keys,
+                                                                                    plain=names.plain_keys)) if k]
+                       for o in query.options]
+        common = {k for keys in option_keys for k in keys if sum(k in other for other in option_keys) > len(option_keys) / 2}
+        for option, vector, terms, named in zip(query.options, option_vectors, option_terms, option_keys):
+            # Names every option shares ("kubectl ... deployment") tell none of them apart.
+            keys = [k for k in named if k not in common]
+            # What tells an option apart: its words that the other options and the stem do not share.
+            distinctive = terms - shared - stem_terms or terms - shared or terms
             best_score, best_line = 0.0, None
-            for key in dict.fromkeys(keys):
-                candidate = self.score(key, query, stem_matcher, use_context=False)
-                if candidate and candidate.score > best_score:
-                    best_score, best_line = candidate.score, candidate.support[0][1].line
-            statement_score, statement_line = self._statement_support(option_terms, np.asarray(vector, np.float32),
-                                                                     stem_matcher, retrieval)
-            # A named option is judged by its name's profile; any option also by the line that says it.
-            score = max(best_score, statement_score) if keys else statement_score
-            line = best_line if keys and best_score >= statement_score else statement_line
-            verdicts.append((score, option.letter, line))
+            for line in self._option_evidence(option.text, keys, retrieval):
+                fits = stem_matcher.line(line)
+                says = self._says(line, option.text, vector, distinctive, keys)
+                if says > 0 and line.kind == "row":
+                    # In a table row, the cell that holds the option should be the one the stem asks about
+                    # ("Expedited: 1-5 minutes", not "Standard: 3-5 hours").
+                    cells = [c for c in line.body.split("; ") if distinctive & set(tokenize(c))]
+                    if cells:
+                        says *= 0.5 + 0.5 * max(stem_matcher.coverage(frozenset(tokenize(c))) for c in cells) / \
+                            max(stem_matcher.coverage(line.terms), 1e-6)
+                if says > 0 and fits * says > best_score:
+                    best_score, best_line = fits * says, line
+            verdicts.append((best_score, option.letter, best_line))
         ranked = sorted(verdicts, key=lambda v: -v[0])
         picked = {letter for _, letter, _ in ranked[: max(1, query.picks)]}
         draft = Draft(kind="multiple_choice", text="")
-        choice: str | list[str] = sorted(picked) if query.picks > 1 else next(iter(picked))
-        draft.choice = choice
+        draft.choice = sorted(picked) if query.picks > 1 else next(iter(picked))
         lead_parts, reasons = [], []
         for (score, letter, line), option in zip(verdicts, query.options):
             if line is not None:
-                what = f"{_sentence(_strip_label(line, None))} {draft.rely_on(line.chunk_id, line.text)}"
+                what = _cited(_strip_label(line, None), draft.rely_on(line.chunk_id, line.text))
             else:
                 what = "Your notes say nothing about this option."
             verdict = OptionVerdict(letter, option.text, letter in picked, what, round(score, 4))
@@ -539,29 +663,56 @@ class NotesReader:
         answer_word = "Answers" if len(lead_parts) > 1 else "Answer"
         draft.text = "\n".join([f"{answer_word}: {' and '.join(lead_parts)}.", ""] + reasons + others)
         draft.recommendation = " and ".join(o.text for o in draft.options if o.picked)
-        draft.trace["options"] = [{"letter": letter, "score": round(score, 4)} for score, letter, _ in verdicts]
+        draft.trace["options"] = [{"letter": letter, "score": round(score, 4), "line": line.text[:120] if line else None}
+                                  for score, letter, line in verdicts]
         return draft
 
-    def _statement_support(self, option_terms: set[str], option_vector: np.ndarray, matcher: Matcher,
-                           retrieval: Retrieval) -> tuple[float, Line | None]:
-        """How well the notes back an option as a statement: a line that matches the question and says
-        what the option says (its meaning and its distinctive words)."""
-        best_score, best_line = 0.0, None
+    def _option_evidence(self, text: str, keys: list[str], retrieval: Retrieval) -> list[Line]:
+        """The lines that might say an option: the retrieved passages', those of the passages its words
+        find, and every line about the names it holds."""
+        pool: dict[tuple[str, int], Line] = {}
+        chunk_ids = [p.chunk.id for p in retrieval.passages]
+        chunk_ids += [self.lexical.chunks[i].id for i, _ in self.lexical.search(text, 3)]
+        for chunk_id in dict.fromkeys(chunk_ids):
+            for line in self.reading.lines(chunk_id):
+                pool[(line.chunk_id, line.index)] = line
+        for key in dict.fromkeys(keys):
+            for item in self.reading.profile(key):
+                pool[(item.line.chunk_id, item.line.index)] = item.line
+        return [line for line in pool.values() if not _is_heading_line(line) and line.kind != "code"]
+
+    def _says(self, line: Line, text: str, vector: np.ndarray, distinctive: set[str], keys: list[str]) -> float:
+        """How well a line says an option (0..1): as its subject, or by meaning and distinctive words."""
+        from .premise import opposed
+
+        names = self.reading.names
+        role = max((x.role for x in line.subjects if names.resolve(x.key) in keys and x.cue >= 0), default=0.0)
+        similarity = self.reading.line_similarity(line.chunk_id, vector)
+        meaning = float(similarity[line.index]) if line.index < len(similarity) else 0.0
         idf = self.lexical.idf
-        weight = sum(idf(t) for t in option_terms) or 1.0
-        for passage in retrieval.passages:
-            lines = self.reading.lines(passage.chunk.id)
-            vectors = self.reading.line_vectors(passage.chunk.id)
-            if not lines or vectors.shape[1] != len(option_vector):
-                continue
-            meaning = vectors @ option_vector
-            relevance = matcher.relevance(passage.chunk.id)
-            for line, says, fits in zip(lines, meaning, relevance):
-                words = sum(idf(t) for t in option_terms if t in line.terms) / weight
-                score = float(fits) * (0.5 * max(float(says), 0.0) + 0.5 * words)
-                if score > best_score:
-                    best_score, best_line = score, line
-        return best_score, best_line
+        total = sum(idf(t) for t in distinctive) or 1.0
+        words = sum(idf(t) for t in distinctive if t in line.terms) / total
+        verbatim = 1.0 if normalise_space(text).lower().strip(" .") in normalise_space(line.text).lower() else 0.0
+        short = len(text.split()) <= 2 or all(t.isdigit() for t in distinctive)
+        # A short or numeric option ("50", "Never") is said by its words; its embedding says little.
+        weight = 0.2 if short else 0.5
+        says = max(role, weight * max(meaning, 0.0) + (1 - weight) * max(words, verbatim))
+        if len(text.split()) >= 4 and meaning >= 0.5 and words >= 0.5 and opposed(text, line.text):
+            says *= 0.3  # the line says the opposite of the option (a statement, not a bare value)
+        return says
+
+
+_NEGATES = re.compile(r"\b(?:no|not|without|never|cannot|can't|don't|doesn't|avoid|instead of)\b", re.IGNORECASE)
+
+#: Answer kinds that are parts of a product, not products ("which CloudWatch feature ...").
+FEATURE_ANSWER_TYPES = frozenset({"feature", "features", "capability", "capabilities", "setting", "settings",
+                                  "option", "options", "parameter", "field", "flag", "property", "component"})
+
+
+def _is_product(entity: Entity) -> bool:
+    """A vendor's product ("Amazon OpenSearch Service", "AWS Lambda"), by how the notes spell it."""
+    return entity.proper and any(s.split()[0].lower() in ("aws", "amazon", "google", "azure", "microsoft")
+                                 for s in entity.spellings)
 
 
 def _is_heading_line(line: Line) -> bool:
@@ -570,6 +721,15 @@ def _is_heading_line(line: Line) -> bool:
 
 def _same_text(a: Line, b: Line) -> bool:
     return normalise_space(a.text).lower() == normalise_space(b.text).lower()
+
+
+def _cited(text: str, reference: str) -> str:
+    """A sentence ending in its citation: "Use X for Y [1]." (a code block keeps its shape)."""
+    if "\n" in text.strip():
+        return f"{reference}\n```\n{text.strip()}\n```"
+    text = normalise_space(text).rstrip(" :")
+    end = "." if not text.endswith(("!", "?")) else ""
+    return f"{text.rstrip('.')} {reference}{end}"
 
 
 def _sentence(text: str) -> str:

@@ -36,6 +36,7 @@ from .vocabulary import (
     NAME_TAILS,
     RECOMMEND_VERBS,
     VENDOR_WORDS,
+    COMMON_ZIPF,
     english_frequency,
     rare_english_frequencies,
 )
@@ -100,7 +101,10 @@ def _is_shaped_name(token: str) -> bool:
 
 
 def _is_title_like(text: str) -> bool:
-    """A heading-like line ("Creating a Persistent, Central Data Catalog") capitalises by style."""
+    """A heading-like line ("Creating a Persistent, Central Data Catalog") capitalises by style; a sentence
+    (it ends with a full stop) that lists names does not."""
+    if text.rstrip().endswith((".", "!", "?")):
+        return False
     longer = re.findall(r"[A-Za-z][A-Za-z\-]{3,}", text)
     return len(longer) >= 2 and sum(w[0].isupper() for w in longer) >= 0.6 * len(longer)
 
@@ -114,6 +118,7 @@ class NotesVocabulary:
         self.capitalised_inside: Counter[str] = Counter()
         self.lowercase: Counter[str] = Counter()
         self.lowercase_stems: Counter[str] = Counter()
+        self.upper_inside: Counter[str] = Counter()  # "run the COPY command": a command in capitals
         capitalised_anywhere: set[str] = set()
         for text in texts:
             capitalised_anywhere.update(w.lower() for w in re.findall(r"\b[A-Z][a-z]{2,}\b", text))
@@ -128,6 +133,8 @@ class NotesVocabulary:
                         self.lowercase_stems[stem(word)] += 1
                     elif position > 0 and word[0].isupper():
                         self.capitalised_inside[word.lower()] += 1
+                        if word.isupper() and len(word) > 1:
+                            self.upper_inside[word.lower()] += 1
         # Words only ever seen capitalised where style capitalises (headings, sentence starts): a name
         # when English barely knows them ("Flink", "Trino"), a word when it does ("Ingest", "Visualizing").
         unseen = {w for w in capitalised_anywhere if not self.capitalised_inside[w] and not self.lowercase[w]
@@ -140,6 +147,8 @@ class NotesVocabulary:
         word = token.strip(".'’")
         if word and _is_shaped_name(word):
             return True
+        if word.isupper() and word.isalpha() and self.upper_inside[word.lower()]:
+            return True  # an English word the notes write in capitals inside sentences: a command ("COPY")
         if not word or not (word[0].isupper() or word[0].isdigit()):
             return False
         low = word.lower()
@@ -179,7 +188,7 @@ def _evidence_clauses(text: str) -> Iterator[str]:
                     yield cell.strip()
             continue
         label = _LABEL.match(line)
-        if label and label.group("rest") and len(label.group("label").split()) <= 6:
+        if label and label.group("rest") and len(label.group("label").split()) <= 8:
             line = label.group("rest")
         if _is_title_like(line) or len(line.split()) <= 3:
             continue  # headings, labels and short lines capitalise by style
@@ -205,41 +214,69 @@ def name_key(name: str) -> str:
 
 def name_spans(text: str, vocabulary: NotesVocabulary) -> list[str]:
     """Proper names in a text: maximal runs of capitalised words (joined by "for"/"of") that hold at
-    least one name word, without leading sentence words ("Use AWS Glue" -> "AWS Glue")."""
+    least one name word. A run at the start of a sentence, a label or a title-case line sheds the words
+    that are capitalised only by style ("Use AWS Glue" -> "AWS Glue"); inside a sentence a capital is
+    deliberate, so "the Vertical Pod Autoscaler" keeps "Vertical"."""
     spans: list[str] = []
     run: list[str] = []
+    styled = _is_title_like(text)
+    run_at_start = True
 
     def close() -> None:
+        nonlocal run_at_start
         while run and run[-1].lower() in _CONNECTORS:
             run.pop()
-        while run and run[0].lower() not in VENDOR_WORDS and not vocabulary.is_proper(run[0]):
-            run.pop(0)
-        while len(run) > 1 and (run[-1].lower() in DISCOURSE_LABELS or run[-1].lower() in CATEGORY_HEADS
-                                or run[-1].lower() in NAME_TAILS):
+        if run_at_start or styled:
+            # Shed words capitalised only by position: sentence words ("Use", "For", "Solution"), very common
+            # words, and a word before a vendor name; "Murmur Exchange is ..." keeps "Murmur".
+            while run and run[0].lower() not in VENDOR_WORDS and not vocabulary.is_proper(run[0]) and (
+                len(run) == 1 or _stylistic_start(run[0]) or run[1].lower() in VENDOR_WORDS
+                or not any(vocabulary.is_proper(t) for t in run[1:])
+            ):
+                run.pop(0)
+        else:
+            while run and (run[0].lower() in FUNCTION_WORDS or run[0].lower() in DISCOURSE_LABELS):
+                run.pop(0)
+        while len(run) > 1 and not run[-1].isupper() and (
+                run[-1].lower() in DISCOURSE_LABELS or run[-1].lower() in CATEGORY_HEADS or run[-1].lower() in NAME_TAILS):
             run.pop()  # "AWS Glue Advantages", "Athena Overview"
-        if run and any(vocabulary.is_proper(t) for t in run) and not (len(run) == 1 and run[0].lower() in VENDOR_WORDS):
+        vendor_led = len(run) > 1 and run[0].lower() in VENDOR_WORDS  # "Amazon Managed Streaming ... Kafka"
+        if run and (vendor_led or any(vocabulary.is_proper(t) for t in run)) \
+                and not (len(run) == 1 and run[0].lower() in VENDOR_WORDS):
             spans.append(" ".join(run))
         run.clear()
 
+    at_start = True
     for piece in re.split(r"(\s+|[,;:()\"!?/]|\s[-–—]\s)", text):
         if not piece or piece.isspace():
             continue
         word = re.sub(r"['’]s$", "", piece.strip(".'’"))
         if not word or not _TOKEN.fullmatch(word):
             close()
+            at_start = at_start or piece.strip() in (":", "(", "!", "?", "\"", "-", "–", "—")
             continue
         if word[0].isupper() or (word[0].isdigit() and _is_shaped_name(word)) or re.fullmatch(r"[a-z]+[A-Z]\w*", word):
             if word.lower() in VENDOR_WORDS and run and run[-1].lower() not in _NAME_JOINERS:
                 close()  # "EMR Apache Hive" is two names side by side
+            if not run:
+                run_at_start = at_start
             run.append(word)
         elif word.lower() in _NAME_JOINERS and run:
             run.append(word)
         else:
             close()
+        at_start = False
         if piece.endswith(".") and not re.fullmatch(r"[A-Z]\.|e\.g\.|i\.e\.", piece):
             close()
+            at_start = True
     close()
     return spans
+
+
+def _stylistic_start(word: str) -> bool:
+    low = word.lower()
+    return low in FUNCTION_WORDS or low in DISCOURSE_LABELS or low in _PRONOUNS or english_frequency(low) >= COMMON_ZIPF \
+        or any(low == v.split()[0] for v in RECOMMEND_VERBS)
 
 
 def _is_discourse(label: str) -> bool:
@@ -265,6 +302,8 @@ def term_of(label: str, vocabulary: NotesVocabulary) -> str | None:
         return None
     words = cleaned.split()
     lowered = [w.lower() for w in words]
+    if len(words) > 1 and lowered[-1] in DISCOURSE_LABELS and not vocabulary.is_proper(words[-1]):
+        return None  # "Simplest Solution", "General Tip", "Special Note"
     if len(words) > 1 and re.fullmatch(r"[a-z]+ing", lowered[0]) and lowered[0] not in _TERM_GERUNDS \
             and not vocabulary.is_proper(words[0]):
         return None  # "Scanning S3 Buckets for PII", "Visualizing Data": what a section does, not a thing
@@ -275,7 +314,8 @@ def term_of(label: str, vocabulary: NotesVocabulary) -> str | None:
         return names[0]
     if lowered[0] in FUNCTION_WORDS or lowered[0] in _PRONOUNS or lowered[0] in DISCOURSE_LABELS and len(words) > 1:
         return None
-    if len(words) > 4 or any(w in FUNCTION_WORDS and w not in _TERM_JOINERS for w in lowered):
+    if len(words) > 4 or any(w in FUNCTION_WORDS and w not in _TERM_JOINERS and original.islower()
+                             for w, original in zip(lowered, words)):
         return None  # a phrase about a topic ("Monitoring and alerting of the pipeline"), not a term
     return cleaned
 
@@ -325,7 +365,10 @@ class Line:
 
     @property
     def shown(self) -> str:
-        """The line as quoted in an answer: a child reads with the short line it sits under."""
+        """The line as quoted in an answer: a child reads with the short line it sits under; a Q&A card
+        is quoted by its answer."""
+        if self.kind == "card" and self.body:
+            return self.body
         if self.context and self.kind in ("item", "sentence") and self.depth > 0 and not self.label \
                 and self.context.lower() not in self.text.lower():
             return f"{self.context.rstrip(':')}: {self.text}"
@@ -336,8 +379,21 @@ class Line:
         """What is embedded: the line with the heading it sits under, so a bare "Simplified option for
         new projects" keeps its topic."""
         leaf = self.section.split(SECTION_SEPARATOR)[-1] if self.section else ""
+        if self.kind == "card":
+            return f"{leaf}: {self.text}" if leaf else self.text  # the card's question and its answer
         head = self.context if self.context and self.context.lower() not in self.text.lower() else leaf
         return f"{head}: {self.shown}" if head and head.lower() not in self.shown.lower() else self.shown
+
+    @property
+    def extra_texts(self) -> list[str]:
+        """More texts a line is matched by: a table row's long cells on their own (a whole row's
+        embedding is diluted by its other columns)."""
+        if self.kind != "row":
+            return []
+        cells = [c.split(": ", 1)[-1] for c in self.body.split("; ")] + ([self.label] if self.label else [])
+        long_cells = [c for c in cells if len(c.split()) >= 3 and c != self.label or c == self.label and len(c.split()) >= 4]
+        named = self.label if self.label and len(self.label.split()) <= 6 and self.main_subject else None
+        return [f"{named}: {c}" if named and c != named else c for c in dict.fromkeys(long_cells)]
 
     def subject(self, key: str) -> Subject | None:
         return next((s for s in self.subjects if s.key == key), None)
@@ -540,8 +596,8 @@ def _table_row(header: list[str], cells: list[str], group: int, vocabulary: Note
     subject = cells[0] if cells else ""
     parts = [f"{h}: {c}" for h, c in zip(header[1:], cells[1:]) if c]
     text = f"{subject} - " + "; ".join(parts) if parts else subject
-    row = _Raw(text, "row", 0, group, label=subject, body="; ".join(parts),
-               row_subject=subject if term_of(subject, vocabulary) else None, context=header[0] or None)
+    short = subject if 0 < len(_BRACKETED.sub("", subject).split()) <= 6 and not _is_discourse(subject) else None
+    row = _Raw(text, "row", 0, group, label=subject, body="; ".join(parts), row_subject=short, context=header[0] or None)
     # "| Workload | Best fit | Why not the others |": a column headed as the answer puts its names forward.
     for column, cell in zip(header[1:], cells[1:]):
         words = set(re.findall(r"[a-z]+", column.lower()))
@@ -598,25 +654,26 @@ def _heading_names(section: str, vocabulary: NotesVocabulary) -> list[tuple[str,
     return found
 
 
-def _put_forward(text: str, vocabulary: NotesVocabulary) -> list[str]:
-    """What a line recommends: the thing after "use"/"enable"... ("use S3 event notifications to ..."),
-    or before "is ideal/best/suited ..." ("Amazon Athena is ideal for ...")."""
-    found: list[str] = []
+def _put_forward(text: str, vocabulary: NotesVocabulary) -> list[tuple[str, int]]:
+    """What a line puts forward, with +1 when it recommends it: the thing after "use"/"enable"... ("use S3
+    event notifications to ..."), before "is ideal/best/suited ..." ("Amazon Athena is ideal for ..."), and,
+    as an instruction rather than advice (0), the command after "run"/"perform"."""
+    found: list[tuple[str, int]] = []
     verbs = "|".join(re.escape(v) for v in RECOMMEND_VERBS)
     for match in re.finditer(rf"(?:^|[,;:(.]\s*|\b(?:{_VERB_LEADS})\s+)(?:{verbs})\s+(?P<span>[^.;:()]+)", text, re.IGNORECASE):
         if re.match(r"cases?\b", match.group("span"), re.IGNORECASE):
             continue  # "use case" is a noun
-        found.extend(_object_phrase(match.group("span"), vocabulary))
+        found.extend((phrase, 1) for phrase in _object_phrase(match.group("span"), vocabulary))
     # "perform the MSCK REPAIR TABLE command", "run kubectl rollout undo": the named thing to do.
-    for match in re.finditer(r"\b(?:run|perform|execute|issue|call|invoke|type|set|add)\s+(?:the\s+|a\s+)?(?P<span>[^.;:()]+)",
+    for match in re.finditer(r"\b(?:run|perform|execute)\s+(?:the\s+|a\s+)?(?P<span>[^.;:()]+)",
                              text, re.IGNORECASE):
         names = name_spans(match.group("span"), vocabulary)
         if names and match.group("span").strip().startswith(names[0].split()[0]):
-            found.append(names[0])
+            found.append((names[0], 0))
     if re.search(rf"\b(?:{'|'.join(re.escape(w) for w in FIT_WORDS)})\b", text, re.IGNORECASE):
         # "For fully managed offerings (e.g., Step Functions, Kinesis, Glue)": the examples are put forward too.
         for example in re.findall(r"\((?:e\.g\.|eg|for example|such as|like)[,:]?\s*([^)]+)\)", text, re.IGNORECASE):
-            found.extend(name_spans(example, vocabulary))
+            found.extend((name, 1) for name in name_spans(example, vocabulary))
     fits = "|".join(re.escape(w) for w in FIT_WORDS)
     for sentence in sentences(text):
         match = re.match(rf"^(?P<span>.{{2,80}}?)\s+(?:is|are)\s+(?:\w+\s+){{0,2}}?(?:{fits})\b", sentence, re.IGNORECASE)
@@ -625,12 +682,12 @@ def _put_forward(text: str, vocabulary: NotesVocabulary) -> list[str]:
             span = re.split(r"[,;:]", match.group("span"))[-1].strip()
             names = name_spans(span, vocabulary)
             if names:
-                found.append(names[-1])
+                found.append((names[-1], 1))
     return found
 
 
 # Words before "use", "choose"... that make them verbs ("you can use X"), not nouns ("typical use").
-_VERB_LEADS = ("and|or|then|to|should|must|can|could|would|will|we|you|i|they|always|also|just|simply|instead|"
+_VERB_LEADS = ("then|to|should|must|can|could|would|will|we|you|i|they|always|also|just|simply|instead|"
                "rather|so|please|better|best|generally|usually|typically|often")
 
 _STOP_AT = re.compile(
@@ -646,7 +703,10 @@ def _object_phrase(span: str, vocabulary: NotesVocabulary) -> list[str]:
     a list ("Athena and QuickSight") gives each."""
     head = _STOP_AT.sub("", span.strip()).strip(" ,.")
     found: list[str] = []
-    for part in re.split(r",\s*|\s+and\s+|\s+or\s+|\s*/\s*", head):
+    parts = re.split(r",\s*|\s+and\s+|\s+or\s+|\s*/\s*", head)
+    if not all(name_spans(part, vocabulary) for part in parts):
+        parts = parts[:1]  # "encryption at rest and restrict access": a list only when every item is a name
+    for part in parts:
         words = part.split()
         while words and (words[0].lower() in FUNCTION_WORDS or words[0].lower() in _PRONOUNS):
             words.pop(0)
@@ -704,7 +764,9 @@ def _subjects(raw: _Raw, heading_names: list[tuple[str, float]], vocabulary: Not
         put(name, ROLE_PUT_FORWARD, +1)
         own_role = max(own_role, ROLE_PUT_FORWARD)
     if raw.row_subject:
-        put(term_of(raw.row_subject, vocabulary) or raw.row_subject, ROLE_LABEL)
+        put(term_of(raw.row_subject, vocabulary) or _BRACKETED.sub("", raw.row_subject).strip(), ROLE_LABEL)
+        for alias in aliases_in(raw.row_subject, vocabulary):
+            put(alias, ROLE_LABEL)
         own_role = ROLE_LABEL
     elif raw.kind == "card" and raw.label:
         names = name_spans(raw.label, vocabulary) or [n for n in [_card_topic(raw.label, vocabulary)] if n]
@@ -719,10 +781,10 @@ def _subjects(raw: _Raw, heading_names: list[tuple[str, float]], vocabulary: Not
     if raw.kind == "code":
         return tuple(Subject(name_key(n), n, r * 0.5) for n, r in heading_names if name_key(n))
     body = raw.body if raw.label else raw.text
-    for phrase in _put_forward(body, vocabulary):
+    for phrase, cue in _put_forward(body, vocabulary):
         if phrase.lower() in _PRONOUNS:
             continue
-        put(phrase, ROLE_PUT_FORWARD, +1)
+        put(phrase, ROLE_PUT_FORWARD, cue)
         own_role = max(own_role, ROLE_PUT_FORWARD)
     label_words = {w for w in re.findall(r"[a-z]+", (raw.label or "").lower()) if w not in FUNCTION_WORDS and w not in VENDOR_WORDS}
     if raw.label and not label_term and raw.body and label_words & ANSWER_LABELS \
@@ -851,16 +913,48 @@ class NameIndex:
     def all_keys(self) -> set[str]:
         return set(self.entities) | set(self.alias_of)
 
+    def acronym(self, token: str) -> str | None:
+        """The name an acronym the notes never spell out stands for: "MWAA" is Amazon Managed Workflows for
+        Apache Airflow, "MSK" Amazon Managed Streaming (Service) for (Apache) Kafka - its letters are the
+        initials of the name's words, in order, from the first word to the last. None unless exactly one
+        name fits."""
+        letters = token.rstrip("s").lower() if token[-1:] == "s" and token[:-1].isupper() else token.lower()
+        if not (2 <= len(letters) <= 6) or not letters.isalpha() or letters in self.entities:
+            return None
+        found = []
+        for key, entity in self.entities.items():
+            words = [w for w in re.findall(r"[A-Za-z0-9]+", entity.name) if w.lower() not in FUNCTION_WORDS]
+            while len(words) > 1 and words[0].lower() in VENDOR_WORDS:
+                words.pop(0)  # "Amazon Managed Workflows for Apache Airflow": M, W, A, A
+            if len(words) < 2 or not entity.proper:
+                continue
+            initials = "".join(w[0].lower() for w in words)
+            if initials[0] == letters[0] and initials[-1] == letters[-1] and _is_subsequence(letters, initials):
+                found.append(key)
+        return found[0] if len(found) == 1 else None
+
+    @property
+    def plain_keys(self) -> set[str]:
+        """Keys of one everyday word that is not a proper name ("configuration", "validation")."""
+        return {k for k, e in self.entities.items() if " " not in k and not e.proper}
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    remaining = iter(long)
+    return all(ch in remaining for ch in short)
+
 
 def _display_name(spellings: Counter[str]) -> str:
-    """The fullest common spelling ("Amazon Macie" over "Macie"), then the most frequent."""
+    """The fullest spelling with its vendor ("Amazon Macie" over "Macie", "Amazon Managed Streaming Service for
+    Apache Kafka" over "Apache Kafka"), then the most frequent."""
     return max(spellings, key=lambda s: (bool(re.match(r"(?i)(aws|amazon|apache|google|azure|microsoft)\b", s)),
-                                         spellings[s], len(s)))
+                                         len(s.split()), spellings[s], s))
 
 
-def find_names(text: str, keys: set[str], max_words: int = 7) -> list[tuple[str, int, int]]:
+def find_names(text: str, keys: set[str], max_words: int = 7, plain: set[str] | None = None) -> list[tuple[str, int, int]]:
     """Names of the notes a text mentions, in any case ("quicksight", "glue databrew"): (key, start,
-    end) of the longest matches, left to right."""
+    end) of the longest matches, left to right. Keys in `plain` (one common word, "configuration")
+    count only when the text capitalises them, so "configure" in a question does not name them."""
     tokens = [(m.group(0), m.start(), m.end()) for m in re.finditer(r"[A-Za-z0-9][A-Za-z0-9\-']*", text)]
     found: list[tuple[str, int, int]] = []
     position = 0
@@ -872,6 +966,8 @@ def find_names(text: str, keys: set[str], max_words: int = 7) -> list[tuple[str,
                 continue
             key = name_key(" ".join(w for w, _, _ in words))
             if key in keys and key not in FUNCTION_WORDS:
+                if plain and key in plain and not words[0][0][:1].isupper():
+                    continue
                 match = (key, words[0][1], words[-1][2], width)
                 break
         if match:
@@ -910,7 +1006,11 @@ class Reading:
         self.eager = len(chunks) <= eager_limit
         self._lock = threading.Lock()
         ordered = sorted(chunks, key=lambda c: (c.source, c.position))
-        self.vocabulary = NotesVocabulary(c.text for c in ordered[:eager_limit])
+        self._ordered = ordered
+        self._eager_limit = eager_limit
+        self._terms = None
+        self._word_cache: dict = {}
+        self.vocabulary = NotesVocabulary(c.embedding_text for c in ordered[:eager_limit])
         self._lines: dict[str, list[Line]] = {}
         if self.eager:
             carried: str | None = None
@@ -925,6 +1025,61 @@ class Reading:
         for chunk in ordered[:eager_limit]:
             self._word_forms.update(w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9]*", chunk.embedding_text))
 
+    def _term_table(self):
+        """The notes' content words (one surface form per stem) and their vectors, built on first need."""
+        import numpy as np
+
+        if self._terms is None:
+            with self._lock:
+                if self._terms is None:
+                    forms: dict[str, Counter[str]] = {}
+                    for chunk in self._ordered[: self._eager_limit]:
+                        for word in re.findall(r"[a-z][a-z\-]{2,}", chunk.embedding_text.lower()):
+                            if word not in FUNCTION_WORDS:
+                                forms.setdefault(stem(word), Counter())[word] += 1
+                    stems = sorted(forms)
+                    words = [forms[t].most_common(1)[0][0] for t in stems]
+                    vectors = np.asarray(self.word_vectors(words), np.float32) if words else np.zeros((0, 1), np.float32)
+                    self._terms = (stems, vectors)
+        return self._terms
+
+    def word_vectors(self, words: list[str]):
+        """Vectors of single words (cached: a learner's words repeat from question to question)."""
+        import numpy as np
+
+        missing = [w for w in dict.fromkeys(words) if w not in self._word_cache]
+        if missing:
+            encoded = np.asarray(self.vectors.encode_texts(missing), np.float32)
+            if len(self._word_cache) > 50_000:
+                self._word_cache = {}
+            for word, vector in zip(missing, encoded):
+                self._word_cache[word] = vector
+        return [self._word_cache[w] for w in words]
+
+    def related_terms(self, words: list[str], threshold: float) -> dict[str, list[tuple[str, float]]]:
+        """For each question word, the notes' words closest in meaning (by the embedding model), with
+        their similarity: "cheapest" finds "lowest-cost", "footage" finds "video"."""
+        import numpy as np
+
+        stems, vectors = self._term_table()
+        if not words or not len(stems):
+            return {}
+        query = np.asarray(self.word_vectors(words), np.float32)
+        similarity = query @ vectors.T
+        found: dict[str, list[tuple[str, float]]] = {}
+        for word, row in zip(words, similarity):
+            own = stem(word)
+            picks = np.nonzero(row >= threshold)[0]
+            found[own] = [(stems[i], float(row[i])) for i in picks if stems[i] != own]
+        return found
+
+    def section_chunks(self, sections: set[tuple[str, str]], limit: int = 40) -> list[str]:
+        """The passages of these sections (source, heading path), in order, at most `limit`."""
+        if not sections:
+            return []
+        found = [c.id for c in self._ordered if (c.source, c.section) in sections] if self.eager else []
+        return found[:limit]
+
     def knows_word(self, word: str) -> bool:
         """Whether the notes use this word (in any case; a plural or singular form counts)."""
         low = word.lower()
@@ -938,14 +1093,18 @@ class Reading:
             lines = parse_chunk(chunk, self.vocabulary) if chunk is not None else []
             with self._lock:
                 self._lines[chunk_id] = lines
-                self.names.add({chunk_id: lines})
+                if not self.eager:
+                    # A large library is read as questions reach it; an eagerly read one is complete for
+                    # its snapshot, and a passage from a newer snapshot must not change its names mid-question.
+                    self.names.add({chunk_id: lines})
         return lines
 
     def line_texts(self, chunk_id: str) -> list[str]:
-        return [line.embedding_text for line in self.lines(chunk_id)]
+        """Every text embedded for a passage: one per line, then each line's extra texts."""
+        lines = self.lines(chunk_id)
+        return [line.embedding_text for line in lines] + [t for line in lines for t in line.extra_texts]
 
-    def line_vectors(self, chunk_id: str):
-        """The vectors of a passage's lines (rows in line order)."""
+    def _all_vectors(self, chunk_id: str):
         import numpy as np
 
         chunk = self.chunks.get(chunk_id)
@@ -953,6 +1112,28 @@ class Reading:
         if chunk is None or not texts:
             return np.zeros((0, 1), np.float32)
         return self.vectors.get(chunk, texts)
+
+    def line_vectors(self, chunk_id: str):
+        """The vectors of a passage's lines (rows in line order)."""
+        return self._all_vectors(chunk_id)[: len(self.lines(chunk_id))]
+
+    def line_similarity(self, chunk_id: str, vector):
+        """Each line's similarity to a vector: its best over the line's own text and its extra texts."""
+        import numpy as np
+
+        lines = self.lines(chunk_id)
+        matrix = self._all_vectors(chunk_id)
+        if not lines or matrix.shape[1] != len(vector):
+            return np.zeros(len(lines), np.float32)
+        scores = matrix @ vector
+        best = scores[: len(lines)].copy()
+        offset = len(lines)
+        for index, line in enumerate(lines):
+            extra = len(line.extra_texts)
+            if extra:
+                best[index] = max(best[index], float(scores[offset: offset + extra].max()))
+                offset += extra
+        return best
 
     def line(self, chunk_id: str, index: int) -> Line:
         return self.lines(chunk_id)[index]

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-
-from .reading import find_names
+from .reading import NameIndex, find_names, name_key
 from .text import stem, tokenize, words
 from .vocabulary import FUNCTION_WORDS, GENERIC_ANSWER_TYPES, QUESTION_WORDS
 
@@ -20,8 +19,8 @@ from .vocabulary import FUNCTION_WORDS, GENERIC_ANSWER_TYPES, QUESTION_WORDS
 
 # "A) ...", "A. ...", "(a) ...", "a) ...", "1) ...", "1. ...", "(1) ...", "A: ..." at the start of a line.
 _OPTION_LINE = re.compile(r"^\s*(?:\(\s*(?P<p>[A-Ha-h]|[1-8])\s*\)|(?P<l>[A-Ha-h]|[1-8])\s*[.):])\s+(?P<text>\S.*)$")
-# The same inline: "... A) Hive B) Trino C) Flink".
-_INLINE_OPTION = re.compile(r"(?:^|\s)(?:\(\s*(?P<p>[A-Ha-h]|[1-8])\s*\)|(?P<l>[A-Ha-h]|[1-8])\))\s+")
+# The same inline: "... A) Hive B) Trino C) Flink", "A. Hive B. Trino C. Flink" (checked to run A, B, C ...).
+_INLINE_OPTION = re.compile(r"(?:^|\s)(?:\(\s*(?P<p>[A-Ha-h]|[1-8])\s*\)|(?P<l>[A-Ha-h]|[1-8])[).:])\s+")
 _PICK_COUNT = re.compile(
     r"\b(?:choose|select|pick|mark|identify)\s+(?P<n>two|three|four|2|3|4)\b|\b(?:which|what)\s+(?P<m>two|three|2|3)\b",
     re.IGNORECASE,
@@ -55,7 +54,7 @@ def pasted_options(text: str) -> tuple[str, list[Option]]:
         stem = "\n".join(lines[:first_line]).strip()
         return stem or text, options
     inline = list(_INLINE_OPTION.finditer(text))
-    if len(inline) >= 2:
+    if len(inline) >= 2 and not (len(inline) < 3 and any(m.group(0).strip()[-1] in ".:" for m in inline)):
         pieces = []
         for index, match in enumerate(inline):
             end = inline[index + 1].start() if index + 1 < len(inline) else len(text)
@@ -115,6 +114,8 @@ _CHOICE = re.compile(
     r"cost-effective|operationally|straightforward|efficient)|least operational|lightest|simplest|fits? best|"
     r"what (?:should|would|could|can|do|does|must) (?:we|i|they|you|it|the \w+|our \w+) (?:use|configure|choose|"
     r"pick|enable|implement|deploy|set up|adopt|recommend|turn on|add|install|change|move to)|"
+    r"\b(?:cheapest|fastest|simplest|easiest|lightest|quickest|safest|best)\s+(?:[\w\-]+\s+){0,2}?(?:way|option|"
+    r"class|choice|service|tool|approach|fit|setup|mode|type|store|format)\b|"
     r"what do you recommend|where (?:should|can|could|do|does|would|to)\b|one service for|same (?:tool|service|"
     r"approach)|does that change|still the same|what (?:would|should) we use)",
     re.IGNORECASE,
@@ -127,9 +128,13 @@ _FOLLOW_UP = re.compile(
 )
 _CONTRAST = re.compile(r"\b(?:instead|rather|otherwise|what if|and if|but if|what about|how about|different|"
                        r"actually|change|still)\b", re.IGNORECASE)
+# What a question rules out: "without X", "no X", "not X", "avoid X", "instead of X", "don't want X".
+# ("none of the S3 buckets hold PII" negates what the buckets hold, not S3.)
 _NEGATOR = re.compile(
-    r"\b(?:no|not|without|never|none|nothing|don't|doesn't|isn't|aren't|won't|cannot|can't|neither|nor|zero|"
-    r"instead of|rather than|other than|besides|avoid|avoiding)\s+((?:[\w'-]+\s+){0,2}[\w'-]+)",
+    r"\b(?:no|not|without|never|avoid|avoiding|instead of|rather than|other than|besides|"
+    r"(?:do not|don't|doesn't|does not|won't|shouldn't|should not)\s+(?:want|need|like)(?:\s+to)?"
+    r"(?:\s+(?:use|have|build|run|write|manage|maintain|see|get))?)\s+"
+    r"(?:(?:on|in|at|a|an|the|any|our|my|its|their|own|to|be|being|using|use)\s+)*((?:[\w'-]+\s+){0,1}[\w'-]+)",
     re.IGNORECASE,
 )
 # A claim the question takes for granted: "Since X ...,", "Given that X ...,", "X ..., right?", "I assume X".
@@ -162,6 +167,7 @@ class Query:
     negated: set[str] = field(default_factory=set)
     answer_type: str | None = None
     claims: list[str] = field(default_factory=list)
+    requirements: list[str] = field(default_factory=list)  # the situation's separate demands, for choices
     weights: dict[str, float] = field(default_factory=dict)  # stemmed term -> weight
 
     @property
@@ -222,10 +228,11 @@ _OBJECT_WORDS = frozenset("them it the a an our my their this that these those i
 def _answer_type(stem_text: str) -> str | None:
     """The kind of thing a "which ..." question asks for ("node type", "chart type", "AWS service"): the
     words after "which"/"what" up to a verb (a word followed by an object: "which command loads them")."""
-    match = re.search(r"\b(?:which|what)(?:'s| is| are)?\s+(?:(?:kind|type|sort)s? of\s+)?(?:the\s+)?(?P<rest>[^?.!,;:]*)",
-                      stem_text, re.IGNORECASE)
-    if not match:
+    matches = list(re.finditer(r"\b(?:which|what)(?:'s| is| are)?\s+(?:(?:kind|type|sort)s? of\s+)?(?:the\s+)?"
+                               r"(?P<rest>[^?.!,;:]*)", stem_text, re.IGNORECASE))
+    if not matches:
         return None
+    match = matches[-1]  # the question is asked last: "... no idea which objects get read. Which storage class?"
     tokens = re.findall(r"[\w\-]+", match.group("rest").lower())
     kind: list[str] = []
     for index, token in enumerate(tokens[:5]):
@@ -239,38 +246,92 @@ def _answer_type(stem_text: str) -> str | None:
     return " ".join(useful)
 
 
-def _claims(stem_text: str) -> list[str]:
+def _claims(stem_text: str, name_keys: set[str] | None = None, plain_keys: set[str] | None = None) -> list[str]:
     found = []
+    # "Task nodes store the HDFS data, so if we scale them in ...", "X is Y, right?"
+    tag = _PREMISE_TAG.match(stem_text.strip())
+    if tag:
+        found.append(tag.group("claim").strip())
     for pattern in (_PREMISE_LEAD, _PREMISE_ASSUME):
         for match in pattern.finditer(stem_text):
             found.append(match.group("claim").strip())
-    if not found:
-        # "Task nodes store the HDFS data, so if we scale them in ...", "X is Y, right?"
-        tag = _PREMISE_TAG.match(stem_text.strip())
-        if tag:
-            found.append(tag.group("claim").strip())
-    return [c for c in found if len(c.split()) >= 3]
+    if not found and name_keys:
+        # "EMR spreads the nodes of one cluster across several AZs. How many ...?": a statement about a
+        # named thing put before the question (a scenario starts with "We ..." or "A company ...").
+        first = re.split(r"(?<=[.!])\s+", stem_text.strip(), maxsplit=1)
+        if len(first) == 2 and "?" in first[1]:
+            names = find_names(first[0], name_keys, plain=plain_keys)
+            if names and names[0][1] <= 4:
+                found.append(first[0].rstrip("."))
+    # Paths and URLs in a claim ("s3://bucket/tables/month=2024-06/") are examples, not what is claimed.
+    cleaned = [re.sub(r"\s*\S*(?:://|=)\S*", "", c).strip(" ,") for c in found]
+    return [c for c in dict.fromkeys(cleaned) if len(c.split()) >= 3]
 
 
-def understand(question: str, history: list[dict] | None, name_keys: set[str]) -> Query:
-    """Read a (cleaned) question in the context of the conversation."""
+_QUOTED = re.compile(r"[“\"«‘']([^”\"»’']{8,})[”\"»’']")
+# Words that only frame a quotation ("Which AWS service matches this description: “...”?").
+_FRAMING = frozenset(
+    """which what who option options service services tool tools answer choice product feature term concept
+    matches match fits fit describes described description definition following statement this that the
+    is are best most a an of by to for in aws amazon""".split()
+)
+
+
+def quoted_subject(question: str) -> str | None:
+    """The quotation of a question that only frames one, else None."""
+    match = _QUOTED.search(question)
+    if not match:
+        return None
+    outside = question[: match.start()] + " " + question[match.end():]
+    if all(word in _FRAMING for word in words(outside)):
+        return match.group(1).strip()
+    return None
+
+
+def understand(question: str, history: list[dict] | None, names: NameIndex | None = None) -> Query:
+    """Read a (cleaned) question in the context of the conversation, knowing the notes' names."""
+    quoted = quoted_subject(question)
+    if quoted:
+        # "Which option matches this description: “...”?": the quotation is what is asked about.
+        query = understand(quoted, None, names)
+        query.kind, query.text = "choice", question
+        return query
+    name_keys = names.all_keys if names is not None else set()
+    plain_keys = names.plain_keys if names is not None else set()
     stem_text, options = pasted_options(question)
     previous = previous_question(history)
     follow_up = bool(previous) and not options and is_follow_up(stem_text)
     scope = f"{previous} {stem_text}" if follow_up else stem_text
     negated = negated_terms(stem_text)
     weights: dict[str, float] = {}
+    setting_aside = follow_up and bool(_CONTRAST.search(stem_text))
     if follow_up and previous:
+        # The earlier question is context; when the follow-up changes the situation ("instead", "what if"),
+        # its demands count for less.
         for term in tokenize(previous):
-            weights[term] = 0.5
+            weights[term] = 0.25 if setting_aside else 0.5
     for term in tokenize(stem_text):
         weights[term] = 0.0 if term in negated else 1.0
     weights = {t: w for t, w in weights.items() if w > 0}
-    subjects = [key for key, _, _ in find_names(stem_text, name_keys)]
+    subjects = [key for key, _, _ in find_names(stem_text, name_keys, plain=plain_keys)]
     if follow_up and previous:
-        subjects += [k for k, _, _ in find_names(previous, name_keys) if k not in subjects]
-    alternatives = _alternatives(stem_text, name_keys)
-    kind = _kind(stem_text, options, subjects, alternatives, follow_up and bool(_CHOICE.search(scope)))
+        subjects += [k for k, _, _ in find_names(previous, name_keys, plain=plain_keys) if k not in subjects]
+    expansions: list[str] = []
+    acronyms: list[str] = []
+    if names is not None:
+        # "MWAA", "MSK": an acronym the notes never write, for a name they do.
+        for token in re.findall(r"\b[A-Z]{2,6}s?\b", stem_text):
+            key = names.acronym(token) if name_key(token) not in name_keys else None
+            if key and key not in acronyms:
+                acronyms.append(key)
+                expansions.append(names.display(key))
+    subjects += [k for k in acronyms if k not in subjects]
+    alternatives = _alternatives(stem_text, name_keys, plain_keys)
+    kind = _kind(stem_text, options, subjects, alternatives, follow_up and bool(_CHOICE.search(scope)) ,
+                 len(set(subjects)))
+    if kind in ("explanation", "comparison", "howto"):
+        # A question about a term names it in lower case too ("explain partitioning").
+        subjects = ([k for k, _, _ in find_names(stem_text, name_keys)] + acronyms) or subjects
     picks = 1
     if options:
         count = _PICK_COUNT.search(stem_text)
@@ -281,26 +342,42 @@ def understand(question: str, history: list[dict] | None, name_keys: set[str]) -
         text=question,
         stem=stem_text,
         kind=kind,
-        retrieval_text=f"{previous} {stem_text}" if follow_up else (f"{stem_text} {option_text}" if options else stem_text),
+        retrieval_text=" ".join([previous or ""] * follow_up + [stem_text] + [option_text] * bool(options) + expansions).strip(),
         focus_text=stem_text,
         follow_up=follow_up,
         previous_question=previous if follow_up else None,
         previous_answer=previous_answer(history) if follow_up else None,
-        setting_aside_previous=follow_up and bool(_CONTRAST.search(stem_text)),
+        setting_aside_previous=setting_aside,
         options=options,
         picks=picks,
         alternatives=alternatives,
         subjects=subjects,
         negated=negated,
         answer_type=_answer_type(stem_text),
-        claims=_claims(stem_text) if not options else [],
+        claims=_claims(stem_text, name_keys, plain_keys) if not options else [],
+        requirements=requirements(stem_text),
         weights=weights,
     )
 
 
-def _alternatives(text: str, name_keys: set[str]) -> list[str]:
+_CLAUSE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\s*;\s*|,\s+(?:but|and|so|while|whereas|yet)\s+|\s+but\s+|\s+-\s+|\n+")
+
+
+def requirements(stem_text: str, limit: int = 4) -> list[str]:
+    """The separate demands of a scenario ("rarely viewed", "must load instantly", "cheapest"), each a
+    clause with some content; the bare ask ("Which service?") is not one."""
+    found = []
+    for clause in _CLAUSE_SPLIT.split(stem_text):
+        clause = clause.strip(" ,.;")
+        content = [w for w in words(clause) if w not in FUNCTION_WORDS and w not in QUESTION_WORDS]
+        if len(content) >= 2:
+            found.append(clause)
+    return found[-limit:] if len(found) > 1 else []
+
+
+def _alternatives(text: str, name_keys: set[str], plain_keys: set[str] | None = None) -> list[str]:
     """ "EMR or Glue", "MSK or Kinesis": the names a choice is between, when they stand beside the "or"."""
-    found = find_names(text, name_keys)
+    found = find_names(text, name_keys, plain=plain_keys)
     for first, second in zip(found, found[1:]):
         between = text[first[2]: second[1]].strip().lower()
         if between in ("or", "vs", "vs.", "versus", "or the", "or an", "or a") and first[0] != second[0]:
@@ -308,10 +385,11 @@ def _alternatives(text: str, name_keys: set[str]) -> list[str]:
     return []
 
 
-def _kind(stem_text: str, options: list[Option], subjects: list[str], alternatives: list[str], choice_context: bool) -> str:
+def _kind(stem_text: str, options: list[Option], subjects: list[str], alternatives: list[str], choice_context: bool,
+          named: int = 0) -> str:
     if options:
         return "multiple_choice"
-    if _COMPARISON.search(stem_text) and (len(set(subjects)) >= 2 or alternatives or re.search(r"\bvs\.?\b|\bversus\b", stem_text, re.I)):
+    if _COMPARISON.search(stem_text) and (named >= 2 or alternatives or re.search(r"\bvs\.?\b|\bversus\b", stem_text, re.I)):
         return "comparison"
     if _HOWTO.search(stem_text) and not _CHOICE.search(stem_text):
         return "howto"

@@ -48,7 +48,7 @@ CATEGORY_HEADS = frozenset(
     """
     types kinds methods options components features capabilities sources tools services examples steps
     practices tips benefits advantages disadvantages considerations categories strategies approaches
-    patterns basics fundamentals concepts terms definitions modes models levels stages phases
+    patterns basics fundamentals concepts terms definitions modes models levels stages phases formats
     """.split()
 )
 

@@ -82,6 +82,17 @@ def test_cli_chat_keeps_history_between_turns(cli_env):
     assert "Use Amazon Kinesis" in result.output
 
 
+def test_cli_ask_explain_shows_why_and_json_carries_kind_and_choice(cli_env):
+    result = runner.invoke(app, ["ask", "Which service scans S3 buckets for PII?", "--explain"])
+    assert result.exit_code == 0, result.output
+    assert "coverage gate" in result.output and "candidate" in result.output and "Macie" in result.output
+    pasted = "Which service imports Salesforce data into S3?\nA) AWS Data Exchange\nB) Amazon AppFlow\nC) Amazon Macie"
+    result = runner.invoke(app, ["ask", pasted, "--json"])
+    payload = json.loads(result.output)
+    assert payload["kind"] == "multiple_choice" and payload["choice"] == "B"
+    assert [o["letter"] for o in payload["options"]] == ["A", "B", "C"] and payload["backend"] == "default"
+
+
 def test_cli_eval_writes_per_item_summary_and_report(cli_env, tmp_path):
     dataset = tmp_path / "mini.jsonl"
     lines = [json.loads(l) for l in (REPO / "evals" / "dev" / "course-scenarios.jsonl").read_text().splitlines()[:3]]
