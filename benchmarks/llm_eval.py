@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import hashlib
+import http.server
 import json
 import math
 import os
@@ -33,6 +34,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -62,6 +64,7 @@ LLM_TIMEOUT = 120.0  # STUDY_LLM_TIMEOUT for the eval: a 1.5B model on 2 cores t
 META_FILE = "meta.json"  # in the runs folder: the run's facts (model, sha256, server, machine, timings)
 JOB_FILE = "job.json"  # in each job's folder: its arguments and duration
 SERVER_LOG_SLICE = "server-log.txt"  # in each job's folder: the server's log while the job ran
+REPLIES_FILE = "replies.jsonl"  # in each job's folder: every chat request's prompt and the model's reply
 
 
 class SetupError(RuntimeError):
@@ -325,6 +328,115 @@ def warm_up(server: Server, timeout: float) -> float:
     return time.monotonic() - started
 
 
+def reply_text(body: bytes) -> str:
+    """The reply text of an OpenAI chat completion response, streamed (SSE `data:` chunks) or not."""
+    text = body.decode("utf-8", errors="replace")
+    if text.lstrip().startswith("{"):
+        try:
+            return json.loads(text)["choices"][0]["message"]["content"] or ""
+        except (ValueError, KeyError, IndexError, TypeError):
+            return ""
+    parts = []
+    for line in text.splitlines():
+        if not line.startswith("data:"):
+            continue
+        data = line[5:].strip()
+        if data == "[DONE]":
+            break
+        try:
+            parts.append(json.loads(data)["choices"][0].get("delta", {}).get("content") or "")
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+            continue
+    return "".join(parts)
+
+
+class RecordingProxy:
+    """A loopback pass-through in front of the server that records every chat request's messages and the
+    model's reply text, so the report can set what the model said beside what the project made of it.
+    Responses are relayed as they arrive (streaming keeps working); a client that hangs up ends the
+    upstream request too, as it would without the proxy."""
+
+    def __init__(self, upstream: str, timeout: float) -> None:
+        self.upstream = upstream.rstrip("/")  # http://127.0.0.1:PORT
+        self.timeout = timeout
+        self.path: Path | None = None
+        self._lock = threading.Lock()
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *_args) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                proxy._relay(self, None)
+
+            def do_POST(self) -> None:
+                proxy._relay(self, self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+
+    def __enter__(self) -> "RecordingProxy":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _relay(self, handler, body: bytes | None) -> None:
+        headers = {k: v for k, v in handler.headers.items() if k.lower() in ("content-type", "accept", "authorization")}
+        request = urllib.request.Request(self.upstream + handler.path, data=body, headers=headers, method=handler.command)
+        started = time.monotonic()
+        try:
+            response = urllib.request.urlopen(request, timeout=self.timeout)
+        except urllib.error.HTTPError as error:
+            response = error
+        except OSError as error:
+            handler.send_error(502, f"upstream: {error}")
+            return
+        captured, hung_up = bytearray(), False
+        with response:
+            handler.send_response(getattr(response, "status", None) or response.code)
+            handler.send_header("Content-Type", response.headers.get("Content-Type", "application/json"))
+            handler.send_header("Connection", "close")
+            handler.end_headers()
+            while True:
+                chunk = response.read1(65536) if hasattr(response, "read1") else response.read(65536)
+                if not chunk:
+                    break
+                captured += chunk
+                try:
+                    handler.wfile.write(chunk)
+                    handler.wfile.flush()
+                except OSError:
+                    hung_up = True
+                    break
+        if body is not None and handler.path.endswith("/chat/completions") and self.path is not None:
+            try:
+                messages = json.loads(body).get("messages", [])
+            except ValueError:
+                messages = []
+            record = {"messages": messages, "reply": reply_text(bytes(captured)),
+                      "seconds": round(time.monotonic() - started, 2), "client_hung_up": hung_up}
+            with self._lock, open(self.path, "a", encoding="utf-8") as out:
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def match_reply(question: str, replies: list[dict]) -> dict | None:
+    """The last recorded request whose final user message contains `question`."""
+    for record in reversed(replies):
+        users = [m.get("content", "") for m in record.get("messages", []) if m.get("role") in ("user", "human")]
+        if users and isinstance(users[-1], str) and question and question in users[-1]:
+            return record
+    return None
+
+
 # --- the eval runs -----------------------------------------------------------------------------
 
 
@@ -343,11 +455,11 @@ def eval_jobs() -> list[EvalJob]:
     return [EvalJob("scenarios", ["--dataset", "evals/scenarios.jsonl", "--mode", "hybrid"])]
 
 
-def study_env(server: Server, llm_timeout: float) -> dict:
+def study_env(server: Server, base_url: str, llm_timeout: float) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "STUDY_LLM_API_KEY"}
     env.update({
         "STUDY_LLM": "openai",
-        "STUDY_LLM_BASE_URL": server.base_url,
+        "STUDY_LLM_BASE_URL": base_url,
         "STUDY_LLM_MODEL": server.model_id,
         "STUDY_LLM_TIMEOUT": f"{llm_timeout:g}",
         "HF_HUB_OFFLINE": "1",
@@ -359,9 +471,7 @@ def study_env(server: Server, llm_timeout: float) -> dict:
 
 def run_study_eval(job: EvalJob, out: Path, env: dict) -> float:
     """`study eval --llm` for one job (its output shows on the console); returns its seconds."""
-    if out.exists():
-        shutil.rmtree(out)  # no stale summaries from an earlier run
-    out.mkdir(parents=True)
+    out.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "assistant.cli", "eval", "--llm", *job.args, "--out", str(out)]
     say("running " + " ".join(["study", *command[3:]]))
     started = time.monotonic()
@@ -387,6 +497,7 @@ class DatasetResult:
     summaries: dict  # mode label -> summary, as in summary.json
     rows: list[dict]
     server_log: str = ""  # the server's log lines written while this dataset ran
+    replies: list[dict] = field(default_factory=list)  # the model's raw replies (RecordingProxy)
     eval_seconds: float | None = None
     loadavg: list[str] | None = None  # load averages before and after the job
 
@@ -405,7 +516,11 @@ def load_results(folder: Path, name: str) -> list[DatasetResult]:
                                      summary.get("modes", {}), rows))
     job = Path(folder) / JOB_FILE
     log = Path(folder) / SERVER_LOG_SLICE
-    for result in results:  # a job's server log covers all of its sets: only a lone set gets it
+    replies_path = Path(folder) / REPLIES_FILE
+    replies = [json.loads(line) for line in replies_path.read_text(encoding="utf-8").splitlines() if line.strip()] \
+        if replies_path.exists() else []
+    for result in results:
+        result.replies = replies  # matched to rows by question  # a job's server log covers all of its sets: only a lone set gets it
         if job.exists():
             facts = json.loads(job.read_text())
             result.eval_seconds, result.loadavg = facts.get("eval_seconds"), facts.get("loadavg")
@@ -523,6 +638,9 @@ def analyse(result: DatasetResult) -> dict:
             key = {(True, True): "both right", (True, False): "default only",
                    (False, True): "LLM only", (False, False): "both wrong"}[(bool(d["correct"]), bool(l["correct"]))]
             agreement[key].append(item_id)
+    replies = {r["id"]: match_reply(r.get("question", ""), result.replies) for r in called} if result.replies else {}
+    lead_right = {item_id: reply_leads_right(record["reply"], by_id[llm][item_id])
+                  for item_id, record in replies.items() if record and by_id[llm][item_id].get("kind") != "out_of_scope"}
     prompt_tokens = [r["prompt_tokens"] for r in llm_rows if isinstance(r.get("prompt_tokens"), (int, float))]
     log_stats = parse_server_log(result.server_log)
     if not prompt_tokens:
@@ -534,7 +652,19 @@ def analyse(result: DatasetResult) -> dict:
         "called_latency": [r["latency_ms"] for r in called],
         "prompt_tokens": prompt_tokens, "prompt_tok_s": log_stats["prompt_tok_s"], "gen_tok_s": log_stats["gen_tok_s"],
         "misses": [r for r in llm_rows if not r.get("correct")],
+        "replies": replies, "lead_right": lead_right,
+        "not_kept": [r for r in called if replies.get(r["id"]) and (
+            outcome(r) != "model answer kept" or r.get("notices") or recommendation_contradicts(r))],
     }
+
+
+def reply_leads_right(reply: str, row: dict) -> bool:
+    """The reply's first sentence names an expected answer (and no forbidden one): the eval's own rule for
+    a lead sentence, applied to what the model said before the project checked it."""
+    first = (reply or "").strip().split("\n", 1)[0]
+    lead = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0].lower()
+    expect, forbid = row.get("expect") or [], row.get("forbid") or []
+    return any(a.lower() in lead for a in expect if a) and not any(f.lower() in lead for f in forbid if f)
 
 
 # --- the report (pure) -------------------------------------------------------------------------
@@ -608,17 +738,37 @@ def render_dataset(result: DatasetResult) -> list[str]:
             lines.append(f"- right with {key.replace(' only', '')} only: {', '.join(agree[key])}")
     if agree["default only"] or agree["LLM only"]:
         lines.append("")
+    replies, lead_right = a["replies"], a["lead_right"]
+    llm_by_id = {r["id"]: r for r in a["rows"][llm]}
+    if lead_right:
+        right = [i for i, ok in lead_right.items() if ok]
+        thrown = [i for i in right if not llm_by_id[i].get("correct")]
+        lines += [f"Raw replies (recorded between the project and the server): {len(right)} of {len(lead_right)} "
+                  f"in-scope replies lead with an expected answer; the project scored {len(thrown)} of those wrong"
+                  + (f" ({', '.join(thrown)})" if thrown else "") + ".", ""]
     misses = a["misses"]
     lines += [f"LLM-path misses ({len(misses)}):", ""]
     if misses:
-        lines += ["| item | expected | recommendation | how it ended | answer text (start) |", "| --- | --- | --- | --- | --- |"]
+        head = "| item | expected | recommendation | how it ended |" + (" model reply (start) |" if replies else "")
+        lines += [head + " answer text (start) |", "| --- " * (head.count("|")) + "|"]
         for row in misses:
             expected = "abstain" if row.get("kind") == "out_of_scope" else " / ".join(row.get("expect", []))
             got = "(abstained)" if row.get("abstained") else (row.get("recommendation") or "(none)")
-            lines.append(f"| {row['id']} | {_short(expected, 40)} | {_short(got, 50)} | {outcome(row)} | "
-                         f"{_short(row.get('answer', ''), 160)} |")
+            reply = replies.get(row["id"])
+            lines.append(f"| {row['id']} | {_short(expected, 40)} | {_short(got, 50)} | {outcome(row)} |"
+                         + (f" {_short(reply['reply'], 160) if reply else '(no model call)'} |" if replies else "")
+                         + f" {_short(row.get('answer', ''), 160)} |")
     else:
         lines.append("None.")
+    if a["not_kept"]:
+        lines += ["", "Replies the project did not keep as given (fallback, abstention, notice, or a recommendation "
+                  "its text does not name):", "",
+                  "| item | right in the end | model reply | recommendation | notices |", "| --- | --- | --- | --- | --- |"]
+        for row in a["not_kept"]:
+            got = "(abstained)" if row.get("abstained") else (row.get("recommendation") or "(none)")
+            causes = "; ".join(dict.fromkeys(notice_cause(n) for n in row.get("notices", []))) or "none"
+            lines.append(f"| {row['id']} | {'yes' if row.get('correct') else 'no'} | {_short(replies[row['id']]['reply'], 200)} | "
+                         f"{_short(got, 50)} | {causes} |")
     return lines + [""]
 
 
@@ -685,11 +835,14 @@ def run_benchmark(cache: Path, runs: Path, llm_timeout: float) -> dict:
     if runs.exists():
         shutil.rmtree(runs)
     runs.mkdir(parents=True)
-    with llama_server(python, model, cache / "logs" / "server.log", threads) as server:
+    with llama_server(python, model, cache / "logs" / "server.log", threads) as server, \
+            RecordingProxy(server.base_url.removesuffix("/v1"), llm_timeout * 2) as proxy:
         first = warm_up(server, llm_timeout * 2)
         say(f"first chat request answered in {first:.1f} s")
-        env = study_env(server, llm_timeout)
+        env = study_env(server, proxy.base_url, llm_timeout)
         for job in eval_jobs():
+            (runs / job.name).mkdir(parents=True)
+            proxy.path = runs / job.name / REPLIES_FILE
             log_start, load_before = server.log.stat().st_size, _loadavg()
             seconds = run_study_eval(job, runs / job.name, env)
             with open(server.log, "rb") as handle:

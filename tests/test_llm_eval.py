@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -167,7 +168,7 @@ def test_sets_in_subfolders_each_get_a_section(tmp_path):
     assert names == ["suite/dev", "suite/test"]
 
 
-FAKE_SERVER = """\
+FAKE_SERVER = r"""
 import argparse, json, http.server
 parser = argparse.ArgumentParser()
 for flag in ("--model", "--model_alias", "--host", "--port", "--chat_format", "--n_threads", "--n_threads_batch", "--n_ctx"):
@@ -179,6 +180,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         body = json.dumps({"data": [{"id": args.model_alias}]}).encode()
         self.send_response(200); self.end_headers(); self.wfile.write(body)
+    def do_POST(self):
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self.send_response(200); self.send_header("Content-Type", "text/event-stream"); self.end_headers()
+        for piece in ("Use X", " [1]."):
+            chunk = {"choices": [{"delta": {"content": piece}}]}
+            self.wfile.write(b"data: " + json.dumps(chunk).encode() + b"\n\n"); self.wfile.flush()
+        self.wfile.write(b"data: [DONE]\n\n")
 http.server.HTTPServer((args.host, int(args.port)), Handler).serve_forever()
 """
 
@@ -224,3 +232,44 @@ def test_stop_process_group_kills_what_ignores_term(tmp_path):
     assert process.stdout.readline().strip() == b"ready"
     llm_eval.stop_process_group(process, grace=0.5)
     assert process.returncode == -signal.SIGKILL
+
+
+def test_reply_text_reads_streamed_and_plain_completions():
+    streamed = b'data: {"choices": [{"delta": {"role": "assistant"}}]}\n\ndata: {"choices": [{"delta": {"content": "Use"}}]}\n\n' \
+               b'data: {"choices": [{"delta": {"content": " X [1]."}}]}\n\ndata: [DONE]\n\n'
+    assert llm_eval.reply_text(streamed) == "Use X [1]."
+    assert llm_eval.reply_text(b'{"choices": [{"message": {"content": "NOT_IN_PASSAGES"}}]}') == "NOT_IN_PASSAGES"
+    assert llm_eval.reply_text(b"garbage") == ""
+
+
+def test_replies_are_matched_to_questions_by_the_last_user_message():
+    replies = [{"messages": [{"role": "system", "content": "Question: b?"}, {"role": "user", "content": "<p>\nQuestion: a?"}],
+                "reply": "first"},
+               {"messages": [{"role": "user", "content": "Question: b?"}], "reply": "second"}]
+    assert llm_eval.match_reply("a?", replies)["reply"] == "first"
+    assert llm_eval.match_reply("b?", replies)["reply"] == "second"
+    assert llm_eval.match_reply("c?", replies) is None
+
+
+def test_the_proxy_relays_the_stream_and_records_the_reply(fake_llama_cpp, tmp_path):
+    with llm_eval.llama_server(fake_llama_cpp, tmp_path / "m.gguf", tmp_path / "server.log", 2, start_timeout=30) as server, \
+            llm_eval.RecordingProxy(server.base_url.removesuffix("/v1"), 10) as proxy:
+        proxy.path = tmp_path / "replies.jsonl"
+        assert llm_eval._get_json(proxy.base_url + "/models")["data"][0]["id"] == llm_eval.MODEL_ALIAS
+        body = json.dumps({"messages": [{"role": "user", "content": "Question: which?"}], "stream": True}).encode()
+        request = urllib.request.Request(proxy.base_url + "/chat/completions", data=body,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert llm_eval.reply_text(response.read()) == "Use X [1]."
+    [record] = [json.loads(line) for line in (tmp_path / "replies.jsonl").read_text().splitlines()]
+    assert record["reply"] == "Use X [1]." and record["messages"][0]["content"] == "Question: which?"
+    assert record["client_hung_up"] is False
+
+
+def test_the_report_sets_raw_replies_beside_what_the_project_kept(tmp_path):
+    write_run(tmp_path / "scenarios")
+    replies = [{"messages": [{"role": "user", "content": "passages\nQuestion: q?"}], "reply": "X is the answer."}]
+    (tmp_path / "scenarios" / llm_eval.REPLIES_FILE).write_text("\n".join(json.dumps(r) for r in replies))
+    text = llm_eval.render_markdown({}, llm_eval.load_results(tmp_path / "scenarios", "scenarios"))
+    assert "2 of 2 in-scope replies lead with an expected answer; the project scored 1 of those wrong (b)" in text
+    assert "| b | no | X is the answer. | Y | reply cited no passage |" in text
