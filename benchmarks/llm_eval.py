@@ -576,17 +576,24 @@ def percentile(values: list[float], q: float) -> float:
     return float(ordered[max(0, min(len(ordered) - 1, math.ceil(q / 100 * len(ordered)) - 1))])
 
 
+def _name_key(text: str) -> str:
+    """Lower case, vendor prefixes and punctuation dropped: "AWS Managed Service for Apache Flink" and
+    "Amazon Managed Service for Apache Flink" are the same name."""
+    text = re.sub(r"\b(?:amazon|aws)\b", " ", (text or "").lower())
+    return " ".join(re.findall(r"[a-z0-9]+", text))
+
+
 def recommendation_contradicts(row: dict) -> bool:
-    """An answer whose `recommendation` is not named in its own text."""
-    rec = (row.get("recommendation") or "").strip().lower()
-    return bool(rec) and not row.get("abstained") and rec not in (row.get("answer") or "").lower()
+    """An answer whose `recommendation` its own text does not name (compared without vendor prefixes)."""
+    rec = _name_key(row.get("recommendation") or "")
+    return bool(rec) and not row.get("abstained") and f" {rec} " not in f" {_name_key(row.get('answer') or '')} "
 
 
 def parse_server_log(text: str) -> dict:
-    """Prompt sizes and speeds from llama-cpp-python's verbose log: per request, the prefix reused from
-    the previous prompt plus the tokens evaluated ("prompt eval time = X ms / N tokens"), and the
-    generation rate ("eval time = X ms / N runs")."""
-    prompts, prompt_rates, gen_rates = [], [], []
+    """Prompt sizes and prompt speed from llama-cpp-python's verbose log: per request, the prefix reused
+    from the previous prompt plus the tokens evaluated ("prompt eval time = X ms / N tokens"). (Its
+    generation counters are not used: with streaming they cover only part of the reply.)"""
+    prompts, prompt_rates = [], []
     prefix = 0
     for line in text.splitlines():
         hit = re.search(r"(\d+) prefix-match hit, remaining (\d+) prompt tokens", line)
@@ -600,13 +607,8 @@ def parse_server_log(text: str) -> dict:
             if ms > 0:
                 prompt_rates.append(tokens / ms * 1000)
             prefix = 0
-            continue
-        gen = re.search(r"(?<!prompt )eval time\s*=\s*([\d.]+) ms\s*/\s*(\d+) runs", line)
-        if gen and float(gen.group(1)) > 0:
-            gen_rates.append(int(gen.group(2)) / float(gen.group(1)) * 1000)
     return {"requests": len(prompts), "prompt_tokens": prompts,
-            "prompt_tok_s": statistics.median(prompt_rates) if prompt_rates else None,
-            "gen_tok_s": statistics.median(gen_rates) if gen_rates else None}
+            "prompt_tok_s": statistics.median(prompt_rates) if prompt_rates else None}
 
 
 def _split_modes(result: DatasetResult) -> tuple[str | None, str | None]:
@@ -650,7 +652,7 @@ def analyse(result: DatasetResult) -> dict:
         "contradictions": {m: [r["id"] for r in rows[m] if recommendation_contradicts(r)] for m in rows},
         "outcomes": outcomes, "causes": causes, "agreement": agreement,
         "called_latency": [r["latency_ms"] for r in called],
-        "prompt_tokens": prompt_tokens, "prompt_tok_s": log_stats["prompt_tok_s"], "gen_tok_s": log_stats["gen_tok_s"],
+        "prompt_tokens": prompt_tokens, "prompt_tok_s": log_stats["prompt_tok_s"],
         "misses": [r for r in llm_rows if not r.get("correct")],
         "replies": replies, "lead_right": lead_right,
         "not_kept": [r for r in called if replies.get(r["id"]) and (
@@ -685,6 +687,10 @@ def _ids(ids: list[str], limit: int = 8) -> str:
     return shown + (f" (+{len(ids) - limit})" if len(ids) > limit else "")
 
 
+def _listed(ids: list[str]) -> str:
+    return f"{len(ids)} ({_ids(ids, 4)})" if ids else "0"
+
+
 def render_dataset(result: DatasetResult) -> list[str]:
     a = analyse(result)
     default, llm = a["default"], a["llm"]
@@ -704,8 +710,8 @@ def render_dataset(result: DatasetResult) -> list[str]:
         f"| false abstentions | {sd.get('false_abstentions')} | {sl.get('false_abstentions')} |",
         f"| citation validity | {sd.get('citation_validity', 0):.3f} | {sl.get('citation_validity', 0):.3f} |",
         f"| evidence in cited passages | {sd.get('evidence_in_citations', 0):.3f} | {sl.get('evidence_in_citations', 0):.3f} |",
-        f"| recommendation not named in the answer text | {len(a['contradictions'].get(default, []))} | "
-        f"{len(a['contradictions'].get(llm, []))} |",
+        f"| recommendation not named in the answer text | {_listed(a['contradictions'].get(default, []))} | "
+        f"{_listed(a['contradictions'].get(llm, []))} |",
         f"| latency p50 / p95, all items | {sd.get('latency_p50_ms', 0) / 1000:.2f} s / {sd.get('latency_p95_ms', 0) / 1000:.2f} s | "
         f"{sl.get('latency_p50_ms', 0) / 1000:.2f} s / {sl.get('latency_p95_ms', 0) / 1000:.2f} s |",
     ]
@@ -718,9 +724,8 @@ def render_dataset(result: DatasetResult) -> list[str]:
     if tokens:
         lines.append(f"| prompt tokens min / median / max ({len(tokens)} requests) | | "
                      f"{min(tokens)} / {statistics.median(tokens):.0f} / {max(tokens)} |")
-    if a["prompt_tok_s"] or a["gen_tok_s"]:
-        lines.append(f"| server speed: prompt / generation (median) | | "
-                     f"{a['prompt_tok_s'] or 0:.0f} / {a['gen_tok_s'] or 0:.1f} tokens/s |")
+    if a["prompt_tok_s"]:
+        lines.append(f"| prompt processing speed (median) | | {a['prompt_tok_s']:.0f} tokens/s |")
     lines += ["", "How each LLM-path answer ended:", "", "| outcome | answers | items |", "| --- | --- | --- |"]
     for name, ids in sorted(a["outcomes"].items(), key=lambda kv: -len(kv[1])):
         lines.append(f"| {name} | {len(ids)} | {_ids(ids)} |")
