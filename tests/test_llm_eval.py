@@ -95,6 +95,8 @@ def test_a_recommendation_missing_from_its_own_text_is_a_contradiction():
         assert not llm_eval.recommendation_contradicts({"recommendation": "Amazon Managed Service for Apache Flink",
                                                         "answer": named, "abstained": False})
     assert llm_eval.recommendation_contradicts({"recommendation": "Amazon EMR", "answer": "Use EMRFS [1].", "abstained": False})
+    assert llm_eval.recommendation_contradicts({"recommendation": "CloudWatch", "abstained": False,
+                                                "answer": "QuickSight\n\n[1] QuickSight works with CloudWatch."})
 
 
 def test_percentile_is_nearest_rank():
@@ -274,5 +276,5 @@ def test_the_report_sets_raw_replies_beside_what_the_project_kept(tmp_path):
     replies = [{"messages": [{"role": "user", "content": "passages\nQuestion: q?"}], "reply": "X is the answer."}]
     (tmp_path / "scenarios" / llm_eval.REPLIES_FILE).write_text("\n".join(json.dumps(r) for r in replies))
     text = llm_eval.render_markdown({}, llm_eval.load_results(tmp_path / "scenarios", "scenarios"))
-    assert "2 of 2 in-scope replies lead with an expected answer; the project scored 1 of those wrong (b)" in text
+    assert "2 of 2 in-scope replies lead with an expected answer; the project scored 1 of those wrong (b), and scored 0 kept replies right that do not lead with one." in text
     assert "| b | no | X is the answer. | Y | reply cited no passage |" in text
