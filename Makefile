@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 TORCH_FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
 PORT   ?= 8501
 
-.PHONY: install run test bench eval ingest chat clean
+.PHONY: install run test bench eval llm-eval ingest chat clean
 
 install: $(STAMP)
 
@@ -37,6 +37,11 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench.py
+
+# Opt-in: builds llama-cpp-python and fetches a 1.1 GB model into .cache/llm/ (LLM_CACHE), serves it on
+# 127.0.0.1 and writes docs/llm-eval.md. LLM_GGUF=/path/model.gguf uses that model instead.
+llm-eval: $(STAMP)
+	$(PY) benchmarks/llm_eval.py
 
 clean:
 	rm -rf .study evals/results/per_item.jsonl .pytest_cache
