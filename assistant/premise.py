@@ -150,6 +150,9 @@ class PremiseChecker:
         # 2. What the claim says of its subject, the notes say of something else.
         best_own, own_line = max(((self._similarity(line, predicate_vector), line) for line in own),
                                  key=lambda pair: pair[0], default=(0.0, None))
+        # What the notes say the subject IS: its most direct line (its label, a line that puts it forward).
+        defining = max((item for item in self.reading.profile(subject) if not _is_bare(item.line) and item.cue >= 0),
+                       key=lambda item: (item.role, self._similarity(item.line, claim_vector)), default=None)
         best_other, other_line, other_key = 0.0, None, None
         for line in ranked[:40]:
             main = line.main_subject
@@ -165,7 +168,8 @@ class PremiseChecker:
         if own_line is not None and other_line is not None and gap >= s.premise_margin \
                 and (best_own < s.premise_same_topic or gap >= 2 * s.premise_margin):
             trace["reason"] = "said of another name"
-            return self._result(claim, own_line, (names.display(other_key), other_line), trace)
+            shown = defining.line if defining is not None else own_line
+            return self._result(claim, shown, (names.display(other_key), other_line), trace)
         # 3. The notes fill the claim's slot with another name ("Trino is the underlying engine", not Flink).
         if others_named and ranked:
             line = ranked[0]

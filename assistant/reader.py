@@ -375,16 +375,20 @@ class NotesReader:
         draft = Draft(kind="choice", text="", recommendation=best.name)
         first = best.support[0][1].line
         lead = f"Use {best.name} {draft.rely_on(first.chunk_id, first.text)}."
-        points = []
-        used = {(first.chunk_id, first.index)}
-        points.append(f"- {_cited(first.shown, draft.rely_on(first.chunk_id, first.text))}")
-        for strength, item in best.support[1:]:
+        # The lines that make it right: those that say something beyond naming it ("Solution: Use X" only
+        # repeats the lead), strongest first.
+        points: list[str] = []
+        used: set[tuple[str, int]] = set()
+        shown: list[Line] = []
+        for strength, item in best.support:
             if len(points) >= 2 or strength < 0.5 * best.support[0][0]:
                 break
             line = item.line
-            if (line.chunk_id, line.index) in used or _same_text(line, first):
+            if (line.chunk_id, line.index) in used or any(_same_text(line, other) for other in shown) \
+                    or not _says_more_than(line, best.entity):
                 continue
             used.add((line.chunk_id, line.index))
+            shown.append(line)
             points.append(f"- {_cited(line.shown, draft.rely_on(line.chunk_id, line.text))}")
         runner = next((c for c in ranked[1:] if c.entity.key != best.entity.key), None)
         if runner is not None and runner.score >= self.settings.runner_up_share * best.score and runner.support:
@@ -437,8 +441,7 @@ class NotesReader:
         for score, line in best[1:]:
             if len(points) >= MAX_POINTS - 1 or score < 0.6 * top_score:
                 break
-            if _same_text(line, top) or any(_same_text(line, other) for _, other in best[: best.index((score, line))]
-                                            if other is not line and other is not top and False):
+            if _same_text(line, top) or any(_same_text(line, other) for _, other in best[: best.index((score, line))]):
                 continue
             points.append(f"- {_cited(line.shown, draft.rely_on(line.chunk_id, line.text))}")
         draft.text = "\n".join([lead] + ([""] + points if points else []))
@@ -483,6 +486,7 @@ class NotesReader:
                 seen.add(text)
                 scored.append((0.5 * (0.4 + matcher.line(line)), line))
         scored.sort(key=lambda pair: -pair[0])
+        scored = [(score, line) for score, line in scored if not _is_heading_line(line)] or scored
         chosen = [line for _, line in scored[:5]]
         order = {cid: i for i, cid in enumerate(self.reading.chunks)}
         chosen.sort(key=lambda line: (order.get(line.chunk_id, 0), line.index))
@@ -490,7 +494,7 @@ class NotesReader:
         if lead_line is None:
             return self._fact(query, retrieval, matcher)
         said = _strip_label(lead_line, entity)
-        opening = said if said.lower().startswith(entity.name.lower()) else f"{entity.name}: {said}"
+        opening = said if entity.name.lower() in said[:60].lower() else f"{entity.name}: {said}"
         lead = _cited(opening, draft.rely_on(lead_line.chunk_id, lead_line.text))
         points = [f"- {_cited(line.shown, draft.rely_on(line.chunk_id, line.text))}" for line in chosen[1:]]
         draft.text = "\n".join([lead] + ([""] + points if points else []))
@@ -713,6 +717,19 @@ def _is_product(entity: Entity) -> bool:
     """A vendor's product ("Amazon OpenSearch Service", "AWS Lambda"), by how the notes spell it."""
     return entity.proper and any(s.split()[0].lower() in ("aws", "amazon", "google", "azure", "microsoft")
                                  for s in entity.spellings)
+
+
+def _says_more_than(line: Line, entity: Entity) -> bool:
+    """Whether a line says something beyond naming a thing ("Solution: Use X." says nothing more)."""
+    rest = line.text
+    for spelling in sorted(entity.spellings, key=len, reverse=True):
+        rest = re.sub(re.escape(spelling), " ", rest, flags=re.IGNORECASE)
+    content = [t for t in tokenize(rest) if t not in _ANSWER_WORDS]
+    return len(content) >= 3
+
+
+_ANSWER_WORDS = frozenset(tokenize("solution answer use enable choose consider prefer select pick service tool aws "
+                                   "amazon exam tip focus note general"))
 
 
 def _is_heading_line(line: Line) -> bool:
