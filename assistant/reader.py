@@ -29,7 +29,7 @@ from .answerers import Draft, register
 from .config import ReaderSettings
 from .gate import GateDecision
 from .premise import PremiseChecker
-from .reading import ROLE_HEADING, ROLE_SUBJECT, Entity, Line, ProfileLine, Reading, find_names, name_key
+from .reading import ROLE_HEADING, ROLE_PARENT, ROLE_SUBJECT, Entity, Line, ProfileLine, Reading, find_names, name_key
 from .retrieval import LexicalIndex, Retrieval
 from .text import normalise_space, stem, tokenize
 from .understanding import Query
@@ -337,7 +337,10 @@ class NotesReader:
         context: set[str] = set()
         for item in self.reading.profile(entity.key)[:12]:
             if item.role >= ROLE_SUBJECT:
+                # Where the notes file it and what its own lines call it ("Trino (open-source) is underlying engine").
                 context |= set(tokenize(item.line.context or "")) | set(tokenize(item.line.section.split(" > ")[-1]))
+                if item.line.main_subject is not None and self.reading.names.resolve(item.line.main_subject.key) == entity.key:
+                    context |= item.line.terms
         if wanted & (own | context):
             return 1.0
         # "the MSCK REPAIR TABLE command": the notes call it a thing of the asked kind right beside its name.
@@ -487,10 +490,13 @@ class NotesReader:
                 scored.append((0.5 * (0.4 + matcher.line(line)), line))
         scored.sort(key=lambda pair: -pair[0])
         scored = [(score, line) for score, line in scored if not _is_heading_line(line)] or scored
-        chosen = [line for _, line in scored[:5]]
+        own = {(item.line.chunk_id, item.line.index) for item in self.reading.profile(entity.key) if item.role >= ROLE_PARENT}
+        # The lead is the best line about the subject itself; the rest follow in the notes' order.
+        lead_line = next((line for _, line in scored if (line.chunk_id, line.index) in own), scored[0][1] if scored else None)
         order = {cid: i for i, cid in enumerate(self.reading.chunks)}
-        chosen.sort(key=lambda line: (order.get(line.chunk_id, 0), line.index))
-        lead_line = chosen[0] if chosen else None
+        chosen = sorted((line for _, line in scored[:5] if line is not lead_line),
+                        key=lambda line: (order.get(line.chunk_id, 0), line.index))[:4]
+        chosen = [lead_line] + chosen if lead_line is not None else chosen
         if lead_line is None:
             return self._fact(query, retrieval, matcher)
         said = _strip_label(lead_line, entity)
@@ -733,7 +739,11 @@ _ANSWER_WORDS = frozenset(tokenize("solution answer use enable choose consider p
 
 
 def _is_heading_line(line: Line) -> bool:
-    return line.kind == "item" and len(line.text.split()) <= 6 and not line.text.rstrip().endswith(".") and not line.label
+    """A line that only introduces what is under it ("Node Types", "AWS Data Exchange:")."""
+    if line.kind != "item" or line.text.rstrip().endswith("."):
+        return False
+    bare_label = bool(line.label) and (not line.body or line.body.strip(" :") == line.label.strip(" :"))
+    return len(line.text.split()) <= 6 and (not line.label or bare_label)
 
 
 def _same_text(a: Line, b: Line) -> bool:

@@ -113,7 +113,7 @@ _CHOICE = re.compile(
     r"|\b(?:recommend\w*|best (?:way|option|choice|service|fit|tool|approach)|most (?:suitable|appropriate|"
     r"cost-effective|operationally|straightforward|efficient)|least operational|lightest|simplest|fits? best|"
     r"what (?:should|would|could|can|do|does|must) (?:we|i|they|you|it|the \w+|our \w+) (?:use|configure|choose|"
-    r"pick|enable|implement|deploy|set up|adopt|recommend|turn on|add|install|change|move to)|"
+    r"pick|enable|implement|deploy|set up|adopt|recommend|turn on|add|install|change|move to|run|execute|call)|"
     r"\b(?:cheapest|fastest|simplest|easiest|lightest|quickest|safest|best)\s+(?:[\w\-]+\s+){0,2}?(?:way|option|"
     r"class|choice|service|tool|approach|fit|setup|mode|type|store|format)\b|"
     r"what do you recommend|where (?:should|can|could|do|does|would|to)\b|one service for|same (?:tool|service|"
@@ -327,8 +327,12 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
                 expansions.append(names.display(key))
     subjects += [k for k in acronyms if k not in subjects]
     alternatives = _alternatives(stem_text, name_keys, plain_keys)
-    kind = _kind(stem_text, options, subjects, alternatives, follow_up and bool(_CHOICE.search(scope)) ,
+    kind = _kind(stem_text, options, subjects, alternatives, follow_up and bool(_CHOICE.search(scope)),
                  len(set(subjects)))
+    answer_type = _answer_type(stem_text)
+    if kind == "choice" and answer_type and re.search(r"(?<!s)s$", answer_type.split()[-1]) \
+            and answer_type.split()[-1] not in ("class", "process", "access", "status", "analysis", "series"):
+        kind = "fact"  # "Which compression formats ...?" asks for a list: the line that gives it
     if kind in ("explanation", "comparison", "howto"):
         # A question about a term names it in lower case too ("explain partitioning").
         subjects = ([k for k, _, _ in find_names(stem_text, name_keys)] + acronyms) or subjects
@@ -353,7 +357,7 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
         alternatives=alternatives,
         subjects=subjects,
         negated=negated,
-        answer_type=_answer_type(stem_text),
+        answer_type=answer_type,
         claims=_claims(stem_text, name_keys, plain_keys) if not options else [],
         requirements=requirements(stem_text),
         weights=weights,
@@ -393,6 +397,9 @@ def _kind(stem_text: str, options: list[Option], subjects: list[str], alternativ
         return "comparison"
     if _HOWTO.search(stem_text) and not _CHOICE.search(stem_text):
         return "howto"
+    yes_no = bool(_YES_NO.match(stem_text)) and not re.search(r"\bor\s+(?:\S+\s+){0,3}\S+\?\s*$", stem_text)
+    if yes_no:
+        return "fact"  # "Can compressed CSV or JSON files be split?" asks yes or no, not which
     if _CHOICE.search(stem_text) or alternatives or choice_context:
         return "choice"
     explanation = _EXPLANATION.search(stem_text)
