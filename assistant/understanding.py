@@ -221,7 +221,11 @@ def negated_terms(question: str) -> set[str]:
 
 _TYPE_STOPS = frozenset("""should would could can will do does did is are was were has have fits fit suits suit works work
     meets meet to for that lets let helps help makes make gives give which who when where if would needs need best
-    most least here there""".split())
+    most least here there exist exists happen happens apply applies matter matters""".split())
+# Nouns that name a kind of thing, so "node types" or "compression formats" is what a question asks for.
+_KIND_NOUNS = frozenset("""type kind format class mode service tool option feature style tier level method engine store
+    system node chart visualization visualisation database command statement policy strategy setting cluster index
+    connection component resource approach platform product offering solution technology value""".split())
 _OBJECT_WORDS = frozenset("them it the a an our my their this that these those its your his her data".split())
 
 
@@ -233,12 +237,16 @@ def _answer_type(stem_text: str) -> str | None:
     if not matches:
         return None
     match = matches[-1]  # the question is asked last: "... no idea which objects get read. Which storage class?"
-    tokens = re.findall(r"[\w\-]+", match.group("rest").lower())
+    written = re.findall(r"[\w\-]+", match.group("rest"))
+    tokens = [t.lower() for t in written]
     kind: list[str] = []
     for index, token in enumerate(tokens[:5]):
         following = tokens[index + 1] if index + 1 < len(tokens) else ""
         if token in _TYPE_STOPS or token in FUNCTION_WORDS or (kind and following in _OBJECT_WORDS):
             break
+        if kind and token.endswith("s") and token not in _KIND_NOUNS and not written[index][0].isupper() \
+                and token[:-1] not in _KIND_NOUNS and token[:-2] not in _KIND_NOUNS:
+            break  # "which service scans S3": a verb, not part of what is asked for
         kind.append(token)
     useful = [w for w in kind if w not in FUNCTION_WORDS]
     if not useful or all(w in GENERIC_ANSWER_TYPES for w in useful):
