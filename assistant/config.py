@@ -47,8 +47,6 @@ class ReaderSettings(BaseModel):
     # --- scoring a candidate answer by its profile ---
     second_line_weight: float = Field(0.2, description="A second line about a candidate adds a little: one strong "
                                       "line decides, agreement helps.")
-    requirement_weight: float = Field(0.4, description="Share of a candidate's score from meeting each separate "
-                                      "demand of the scenario (clause by clause) rather than the question as a whole.")
     put_forward_bonus: float = Field(0.25, description="A line that recommends the candidate ('use X', 'X is ideal') "
                                      "weighs more than one that only describes it.")
     set_aside_penalty: float = Field(0.5, description="A line that sets the candidate aside ('alternatives: X') counts "
@@ -61,11 +59,11 @@ class ReaderSettings(BaseModel):
     previous_answer_factor: float = Field(0.7, description="A follow-up that changes the situation sets the earlier "
                                           "answer back this much.")
     candidate_weights: dict[str, float] = Field(
-        default_factory=lambda: {"strength": 1.0, "second": 0.2, "requirements": 0.4, "type_mismatch": -0.25,
+        default_factory=lambda: {"strength": 1.4, "second": 0.2, "type_mismatch": -0.25,
                                  "asked": -0.4, "previous": -0.3},
         description="How a candidate answer's features add up to its score (assistant/reader.py CANDIDATE_FEATURES). "
-                    "Set by hand on the dev sets: the strongest line about a candidate decides, a second line and "
-                    "the scenario's separate demands add, a name the question itself uses or the kind of thing it "
+                    "Set by hand on the dev sets: the strongest line about a candidate decides, a second line "
+                    "adds, a name the question itself uses or the kind of thing it "
                     "does not ask for counts against. Logit models fitted with evals/tools/fit_reader.py did not "
                     "beat these on notes they were not fitted on, so the simpler weights stay.")
     runner_up_share: float = Field(0.6, description="A runner-up is shown when it scores at least this share of the answer.")

@@ -40,7 +40,7 @@ logger = logging.getLogger(__name__)
 MAX_POINTS = 3
 
 #: What a candidate answer's score is made of (weights: ReaderSettings.candidate_weights).
-CANDIDATE_FEATURES = ("strength", "second", "dense", "lexical", "requirements", "put_forward", "set_aside", "role",
+CANDIDATE_FEATURES = ("strength", "second", "dense", "lexical", "put_forward", "set_aside", "role",
                       "proper", "lines", "retrieved", "type_mismatch", "asked", "previous")
 
 
@@ -60,7 +60,6 @@ class Matcher:
         self.focus = retrieval.turn_vector if vector is None else None
         self.weights = weights if weights is not None else query.weights
         self.retrieved = {p.chunk.id: rank for rank, p in enumerate(retrieval.passages)}
-        self.requirement_vectors: np.ndarray | None = None
         self._cache: dict[str, np.ndarray] = {}
         self._parts: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         idf = lexical.idf
@@ -129,15 +128,6 @@ class Matcher:
         if line.index >= len(dense):
             return 0.0, 0.0
         return float(dense[line.index]), float(lexical[line.index])
-
-    def requirement_fit(self, line: Line) -> np.ndarray | None:
-        """How well a line meets each of the question's separate demands (None when it has none)."""
-        if self.requirement_vectors is None:
-            return None
-        vectors = self.reading.line_vectors(line.chunk_id)
-        if line.index >= len(vectors) or vectors.shape[1] != self.requirement_vectors.shape[1]:
-            return None
-        return np.maximum(self.requirement_vectors @ vectors[line.index], 0.0)
 
     def line(self, line: Line) -> float:
         scores = self.relevance(line.chunk_id)
@@ -256,7 +246,6 @@ class NotesReader:
         s = self.settings
         support: list[tuple[float, ProfileLine]] = []
         seen: set[tuple[str, int]] = set()
-        met: np.ndarray | None = None
         features = dict.fromkeys(CANDIDATE_FEATURES, 0.0)
         for item in self.reading.profile(entity.key):
             where = (item.line.chunk_id, item.line.index)
@@ -276,17 +265,12 @@ class NotesReader:
                 dense, lexical = matcher.parts(item.line)
                 features["dense"] = max(features["dense"], dense)
                 features["lexical"] = max(features["lexical"], lexical)
-            fit = matcher.requirement_fit(item.line)
-            if fit is not None and item.cue >= 0:
-                fit = fit * item.role
-                met = fit if met is None else np.maximum(met, fit)
         if not support:
             return None
         support.sort(key=lambda pair: -pair[0])
         features["strength"] = support[0][0]
         features["second"] = support[1][0] if len(support) > 1 else 0.0
         features["role"] = support[0][1].role
-        features["requirements"] = float(met.mean()) if met is not None and len(met) else features["strength"]
         features["proper"] = float(entity.proper)
         features["lines"] = float(np.log1p(len(support)))
         best_chunk = support[0][1].line.chunk_id
@@ -369,8 +353,6 @@ class NotesReader:
             if weights:
                 matcher = Matcher(query, retrieval, self.reading, self.lexical, self.settings, weights=weights)
         restrict = set(query.alternatives) if query.alternatives else None
-        if query.requirements and self.settings.requirement_weight > 0:
-            matcher.requirement_vectors = np.asarray(self.encode(query.requirements), np.float32)
         ranked = self.candidates(query, matcher, retrieval, restrict)
         if not ranked:
             return self._fact(query, retrieval, matcher)

@@ -167,7 +167,6 @@ class Query:
     negated: set[str] = field(default_factory=set)
     answer_type: str | None = None
     claims: list[str] = field(default_factory=list)
-    requirements: list[str] = field(default_factory=list)  # the situation's separate demands, for choices
     weights: dict[str, float] = field(default_factory=dict)  # stemmed term -> weight
 
     @property
@@ -367,24 +366,8 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
         negated=negated,
         answer_type=answer_type,
         claims=_claims(stem_text, name_keys, plain_keys) if not options else [],
-        requirements=requirements(stem_text),
         weights=weights,
     )
-
-
-_CLAUSE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\s*;\s*|,\s+(?:but|and|so|while|whereas|yet)\s+|\s+but\s+|\s+-\s+|\n+")
-
-
-def requirements(stem_text: str, limit: int = 4) -> list[str]:
-    """The separate demands of a scenario ("rarely viewed", "must load instantly", "cheapest"), each a
-    clause with some content; the bare ask ("Which service?") is not one."""
-    found = []
-    for clause in _CLAUSE_SPLIT.split(stem_text):
-        clause = clause.strip(" ,.;")
-        content = [w for w in words(clause) if w not in FUNCTION_WORDS and w not in QUESTION_WORDS]
-        if len(content) >= 2:
-            found.append(clause)
-    return found[-limit:] if len(found) > 1 else []
 
 
 def _alternatives(text: str, name_keys: set[str], plain_keys: set[str] | None = None) -> list[str]:

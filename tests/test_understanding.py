@@ -10,7 +10,6 @@ from assistant.understanding import (
     pasted_options,
     previous_answer,
     quoted_subject,
-    requirements,
     understand,
 )
 
@@ -120,10 +119,3 @@ def test_a_quoted_description_is_asked_about_itself(names):
     assert quoted_subject('Our team said "we need dashboards" last week. Which service?') is None
     query = understand("Which option matches this description: “Replays ordered events to readers”?", None, names)
     assert query.kind == "choice" and query.retrieval_text == "Replays ordered events to readers"
-
-
-def test_requirements_are_the_scenario_s_separate_demands():
-    found = requirements("Thumbnails can be regenerated anytime; they are rarely viewed but must load instantly. "
-                         "Which class is cheapest?")
-    assert len(found) >= 2 and any("rarely viewed" in r for r in found)
-    assert requirements("Which service?") == []
