@@ -67,6 +67,7 @@ _CONNECTORS = frozenset({"for", "of", "on", "and", "&", "the", "to", "in"})
 _NAME_JOINERS = frozenset({"for", "of"})  # "Amazon Managed Workflows for Apache Airflow"
 _PRONOUNS = frozenset({"it", "them", "this", "that", "these", "those", "one", "they"})
 _TERM_JOINERS = frozenset({"of", "for", "&", "/"})
+_PICK_WORDS = frozenset({"best", "fit", "use", "recommended", "choose", "pick", "go", "right", "correct", "suggested"})
 _TERM_GERUNDS = frozenset({"streaming", "logging", "tracing", "monitoring", "caching", "sharding", "routing",
                            "scheduling", "mapping", "reducing", "partitioning", "indexing", "tagging", "versioning"})
 
@@ -362,6 +363,7 @@ class Line:
     subjects: tuple[Subject, ...] = ()
     terms: frozenset[str] = frozenset()
     topic: str | None = None
+    aliases: tuple[tuple[str, str], ...] = ()  # (key of a spelling in brackets, key of the name it spells)
 
     @property
     def shown(self) -> str:
@@ -478,6 +480,8 @@ def _raw_lines(chunk: Chunk, vocabulary: NotesVocabulary) -> list[_Raw]:
                 table_header = [_clean(c) for c in cells]
                 group += 1
                 continue
+            if [_clean(c) for c in cells] == table_header:
+                continue  # the header repeated where a long table was split between passages
             raws.extend(_table_row(table_header, [_clean(c) for c in cells], group, vocabulary))
             continue
         table_header = None
@@ -600,8 +604,8 @@ def _table_row(header: list[str], cells: list[str], group: int, vocabulary: Note
     row = _Raw(text, "row", 0, group, label=subject, body="; ".join(parts), row_subject=short, context=header[0] or None)
     # "| Workload | Best fit | Why not the others |": a column headed as the answer puts its names forward.
     for column, cell in zip(header[1:], cells[1:]):
-        words = set(re.findall(r"[a-z]+", column.lower()))
-        if words & ANSWER_LABELS or any(w in column.lower() for w in ("best fit", "use ", "recommended", "choose")):
+        words = set(re.findall(r"[a-z]+", column.lower())) - FUNCTION_WORDS
+        if words and words <= ANSWER_LABELS | _PICK_WORDS:
             row.put_forward.extend(name_spans(cell, vocabulary) or [cell] if len(cell.split()) <= 4 else name_spans(cell, vocabulary))
         elif words & {"not", "avoid", "instead", "alternatives", "alternative"}:
             row.set_aside.extend(name_spans(cell, vocabulary))
@@ -629,8 +633,19 @@ def parse_chunk(chunk: Chunk, vocabulary: NotesVocabulary, carried_topic: str | 
             chunk_id=chunk.id, index=number, text=raw.text, label=raw.label, body=raw.body or raw.text,
             context=raw.context, section=chunk.section, group=raw.group, depth=raw.depth, kind=raw.kind,
             subjects=subjects, terms=frozenset(text_terms), topic=raw.topic or topics.get(raw.group),
+            aliases=_bracket_aliases(raw, vocabulary),
         ))
     return lines
+
+
+def _bracket_aliases(raw: _Raw, vocabulary: NotesVocabulary) -> tuple[tuple[str, str], ...]:
+    """ "Global secondary index (GSI)", "HDFS (Hadoop Distributed File System)": both spell one thing."""
+    named = raw.row_subject or (raw.label if raw.kind in ("item", "sentence", "card") else None)
+    if not named or not _BRACKETED.search(named):
+        return ()
+    main = term_of(named, vocabulary) or _BRACKETED.sub("", named).strip()
+    return tuple((name_key(alias), name_key(main)) for alias in aliases_in(named, vocabulary)
+                 if name_key(alias) and name_key(alias) != name_key(main))
 
 
 def trailing_topic(lines: list[Line]) -> str | None:
@@ -873,10 +888,28 @@ class NameIndex:
                         entity = self.entities[subject.key] = Entity(subject.key, subject.name, False)
                     entity.spellings[subject.name] += 1
                     entity.profile.append((line.chunk_id, line.index, subject.role, subject.cue))
+        for lines in lines_by_chunk.values():
+            for line in lines:
+                for alias, main in line.aliases:
+                    self._merge(alias, main)
         for entity in self.entities.values():
             entity.name = _display_name(entity.spellings)
             entity.proper = any(self.vocabulary.is_proper(t) for t in re.findall(r"[A-Za-z0-9][\w\-]*", entity.name))
         self._merge_short_forms()
+
+    def _merge(self, alias: str, main: str) -> None:
+        """Fold one spelling's entity into another's ("GSI" into "Global secondary index")."""
+        alias, main = self.alias_of.get(alias, alias), self.alias_of.get(main, main)
+        if alias == main or alias not in self.entities or main not in self.entities:
+            return
+        source, target = self.entities.pop(alias), self.entities[main]
+        target.profile.extend(source.profile)
+        target.spellings.update(source.spellings)
+        target.aliases |= {alias} | source.aliases
+        for key, value in list(self.alias_of.items()):
+            if value == alias:
+                self.alias_of[key] = main
+        self.alias_of[alias] = main
 
     def _merge_short_forms(self) -> None:
         """"DataBrew" is "AWS Glue DataBrew" when only one longer name ends with it."""

@@ -94,7 +94,8 @@ _EXPLANATION = re.compile(
     r"|^\s*what (?:is|are|'s|s) (?:a |an |the )?(?P<subject>[^?]{2,60}?)(?: and (?:how|what|why) .*)?\s*\??\s*$"
     r"|^\s*what does .{2,60}? do\b"
     r"|^\s*why (?:exactly )?(?:is|are|does|do)\b"
-    r"|\bwhat (?:is|are) .{2,40}? (?:for|used for)\s*\??\s*$",
+    r"|\bwhat (?:is|are) .{2,40}? (?:for|used for)\s*\??\s*$"
+    r"|^\s*how (?:does|do|is|are) (?!i\b|we\b|you\b)[\w\s\-]{2,60}? (?:work|move|decide|handle|choose|store|keep|run|scale)",
     re.IGNORECASE,
 )
 _HOWTO = re.compile(
@@ -334,8 +335,8 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
                 expansions.append(names.display(key))
     subjects += [k for k in acronyms if k not in subjects]
     alternatives = _alternatives(stem_text, name_keys, plain_keys)
-    kind = _kind(stem_text, options, subjects, alternatives, follow_up and bool(_CHOICE.search(scope)),
-                 len(set(subjects)))
+    named = len(set(subjects) | {k for k, _, _ in find_names(stem_text, name_keys)} if _COMPARISON.search(stem_text) else set(subjects))
+    kind = _kind(stem_text, options, subjects, alternatives, follow_up and bool(_CHOICE.search(scope)), named)
     answer_type = _answer_type(stem_text)
     if kind == "choice" and answer_type and re.search(r"(?<!s)s$", answer_type.split()[-1]) \
             and answer_type.split()[-1] not in ("class", "process", "access", "status", "analysis", "series"):
@@ -380,10 +381,16 @@ def _alternatives(text: str, name_keys: set[str], plain_keys: set[str] | None = 
     return []
 
 
+_ASKS_TO_EXPLAIN = re.compile(r"^\s*(?:(?:can|could) (?:you|someone) )?(?:please )?(?:explain|describe|define)\b|"
+                              r"^\s*tell me (?:more )?about\b|^\s*give me (?:a |an )?(?:rundown|overview)\b", re.IGNORECASE)
+
+
 def _kind(stem_text: str, options: list[Option], subjects: list[str], alternatives: list[str], choice_context: bool,
           named: int = 0) -> str:
     if options:
         return "multiple_choice"
+    if _ASKS_TO_EXPLAIN.search(stem_text) and not _COMPARISON.search(stem_text):
+        return "explanation"  # "Explain what the leader node does": asked to explain, whatever it names
     if _COMPARISON.search(stem_text) and (named >= 2 or alternatives or re.search(r"\bvs\.?\b|\bversus\b", stem_text, re.I)):
         return "comparison"
     if _HOWTO.search(stem_text) and not _CHOICE.search(stem_text):
