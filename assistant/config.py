@@ -63,12 +63,15 @@ class ReaderSettings(BaseModel):
                                           "answer back this much.")
     candidate_weights: dict[str, float] = Field(
         default_factory=lambda: {"strength": 1.4, "second": 0.2, "type_mismatch": -0.25,
-                                 "asked": -0.4, "previous": -0.3},
+                                 "asked": -0.4, "previous": -0.3,
+                                 "negated": -0.5},
         description="How a candidate answer's features add up to its score (assistant/reader.py CANDIDATE_FEATURES). "
                     "Set by hand on the dev sets: the strongest line about a candidate decides, a second line "
                     "adds, a name the question itself uses or the kind of thing it "
                     "does not ask for counts against. Logit models fitted with evals/tools/fit_reader.py did not "
                     "beat these on notes they were not fitted on, so the simpler weights stay.")
+    destination_bonus: float = Field(0.5, description="For a 'where' question, a line that sends things to the "
+                                     "candidate ('To Amazon S3: ...') says it is a destination.")
     runner_up_share: float = Field(0.6, description="A runner-up is shown when it scores at least this share of the answer.")
     negated_line_factor: float = Field(0.6, description="A line about what the question rules out counts this much.")
 

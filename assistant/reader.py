@@ -41,7 +41,7 @@ MAX_POINTS = 3
 
 #: What a candidate answer's score is made of (weights: ReaderSettings.candidate_weights).
 CANDIDATE_FEATURES = ("strength", "second", "dense", "lexical", "put_forward", "set_aside", "role",
-                      "proper", "lines", "retrieved", "type_mismatch", "asked", "previous")
+                      "proper", "lines", "retrieved", "type_mismatch", "asked", "previous", "negated")
 
 
 # --- matching lines to the question ------------------------------------------------------------
@@ -254,6 +254,8 @@ class NotesReader:
             seen.add(where)
             relevance = matcher.line(item.line)
             strength = item.role * relevance * self._sentence_focus(entity, item.line, matcher)
+            if query.asks_where and _names_destination(item.line.text, entity):
+                strength *= 1.0 + s.destination_bonus  # "Where should logs go?" - "To Amazon S3: ..."
             if item.cue > 0:
                 strength *= 1.0 + s.put_forward_bonus
                 features["put_forward"] = max(features["put_forward"], relevance)
@@ -275,6 +277,8 @@ class NotesReader:
         features["lines"] = float(np.log1p(len(support)))
         best_chunk = support[0][1].line.chunk_id
         features["retrieved"] = 1.0 / (1 + matcher.retrieved[best_chunk]) if best_chunk in matcher.retrieved else 0.0
+        features["negated"] = float(bool(query.negated) and any(set(k.split()) <= query.negated
+                                                                for k in {entity.key} | entity.aliases))
         if use_context:
             features["type_mismatch"] = float(self._type_fit(entity, query) < 1.0)
             features["asked"] = float(asked(entity, query) and entity.key not in query.alternatives)
@@ -705,6 +709,11 @@ def _is_product(entity: Entity) -> bool:
     """A vendor's product ("Amazon OpenSearch Service", "AWS Lambda"), by how the notes spell it."""
     return entity.proper and any(s.split()[0].lower() in ("aws", "amazon", "google", "azure", "microsoft")
                                  for s in entity.spellings)
+
+
+def _names_destination(text: str, entity: Entity) -> bool:
+    return any(re.search(rf"\b(?:to|into|in)\s+(?:the\s+)?{re.escape(spelling)}", text, re.IGNORECASE)
+               for spelling in entity.spellings)
 
 
 def _says_more_than(line: Line, entity: Entity) -> bool:

@@ -49,7 +49,7 @@ ROLE_LABEL = 1.0  # "X: description", a card asking about X, a table row of X
 ROLE_PUT_FORWARD = 1.0  # "Use X for ...", "X is ideal for ...", "Solution: X"
 ROLE_SUBJECT = 0.9  # the line starts with X ("X lets you ...")
 ROLE_PARENT = 0.8  # the line sits under an item that is X
-ROLE_HEADING = 0.6  # the section is about X
+ROLE_HEADING = 0.8  # the section is about X (a leaf heading naming X is like an item naming it)
 ROLE_ANCESTOR = 0.4  # an enclosing section is about X
 ROLE_MENTION = 0.3  # X merely appears
 

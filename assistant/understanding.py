@@ -132,7 +132,7 @@ _CONTRAST = re.compile(r"\b(?:instead|rather|otherwise|what if|and if|but if|wha
 # What a question rules out: "without X", "no X", "not X", "avoid X", "instead of X", "don't want X".
 # ("none of the S3 buckets hold PII" negates what the buckets hold, not S3.)
 _NEGATOR = re.compile(
-    r"\b(?:no|not|without|never|avoid|avoiding|instead of|rather than|other than|besides|"
+    r"\b(?:no|not|without|never|avoid|avoiding|instead of|rather than|other than|than|besides|nothing|nobody|"
     r"(?:do not|don't|doesn't|does not|won't|shouldn't|should not)\s+(?:want|need|like)(?:\s+to)?"
     r"(?:\s+(?:use|have|build|run|write|manage|maintain|see|get))?)\s+"
     r"(?:(?:on|in|at|a|an|the|any|our|my|its|their|own|to|be|being|using|use)\s+)*((?:[\w'-]+\s+){0,1}[\w'-]+)",
@@ -166,6 +166,7 @@ class Query:
     alternatives: list[str] = field(default_factory=list)  # name keys of "X or Y"
     subjects: list[str] = field(default_factory=list)  # name keys the question mentions
     negated: set[str] = field(default_factory=set)
+    asks_where: bool = False  # "Where should the logs go?": a destination
     answer_type: str | None = None
     claims: list[str] = field(default_factory=list)
     weights: dict[str, float] = field(default_factory=dict)  # stemmed term -> weight
@@ -311,6 +312,13 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
     follow_up = bool(previous) and not options and is_follow_up(stem_text)
     scope = f"{previous} {stem_text}" if follow_up else stem_text
     negated = negated_terms(stem_text)
+    if names is not None and negated:
+        # "does not store HDFS data": what is ruled out includes the other spellings of a name it rules out.
+        for key, _, _ in find_names(stem_text, name_keys):
+            entity = names.entity(key)
+            if entity is not None and set(key.split()) <= negated:
+                for spelling in entity.spellings:
+                    negated |= set(tokenize(spelling)) - {"aws", "amazon"}
     weights: dict[str, float] = {}
     setting_aside = follow_up and bool(_CONTRAST.search(stem_text))
     if follow_up and previous:
@@ -365,6 +373,7 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
         alternatives=alternatives,
         subjects=subjects,
         negated=negated,
+        asks_where=bool(re.search(r"\bwhere\b", stem_text, re.IGNORECASE)),
         answer_type=answer_type,
         claims=_claims(stem_text, name_keys, plain_keys) if not options else [],
         weights=weights,

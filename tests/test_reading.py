@@ -173,4 +173,4 @@ def test_name_key_folds_vendor_and_plurals(name, key):
 def test_roles_are_ordered_from_plainly_about_to_merely_mentioned():
     from assistant.reading import ROLE_MENTION
 
-    assert ROLE_LABEL >= ROLE_PUT_FORWARD > ROLE_SUBJECT > ROLE_PARENT > ROLE_HEADING > ROLE_ANCESTOR > ROLE_MENTION
+    assert ROLE_LABEL >= ROLE_PUT_FORWARD > ROLE_SUBJECT > ROLE_PARENT >= ROLE_HEADING > ROLE_ANCESTOR > ROLE_MENTION
