@@ -307,17 +307,18 @@ class NotesReader:
         return 0.6 + 0.4 * min(1.0, focused / whole)
 
     def _type_fit(self, entity: Entity, query: Query) -> float:
-        """How well a candidate is of the kind the question asks for ("which node type": Task Nodes)."""
+        """How well a candidate is of the kind the question asks for: a product when it asks for a service,
+        not another product when it asks for a feature, and called what it asks for ("which node type":
+        Task Nodes; "which command": the MSCK REPAIR TABLE command)."""
         kind = query.answer_type
         if not kind:
             return 1.0
         words = [w for w in kind.split() if w not in ("type", "types", "kind", "kinds", "sort")]
-        if not words or all(w in GENERIC_ANSWER_TYPES for w in words):
-            if any(w in PRODUCT_ANSWER_TYPES for w in kind.split()):
-                return 1.0 if entity.proper else self.settings.wrong_type_factor
-            if any(w in FEATURE_ANSWER_TYPES for w in kind.split()) and _is_product(entity):
-                return self.settings.wrong_type_factor  # "which CloudWatch feature": not another product
-            return 1.0
+        misfit = self.settings.wrong_type_factor
+        if any(w in PRODUCT_ANSWER_TYPES for w in words) and not entity.proper:
+            return misfit
+        if any(w in FEATURE_ANSWER_TYPES for w in words) and _is_product(entity):
+            return misfit  # "which CloudWatch feature": not another product
         wanted = {stem(w) for w in words if w not in GENERIC_ANSWER_TYPES} - self._subject_terms(query)
         if not wanted:
             return 1.0
@@ -338,7 +339,7 @@ class NotesReader:
                     pattern = rf"{re.escape(spelling)}\s+{word}\w*|{word}\w*\s+(?:of\s+)?{re.escape(spelling)}"
                     if re.search(pattern, item.line.text, re.IGNORECASE):
                         return 1.0
-        return self.settings.wrong_type_factor
+        return misfit
 
     def _subject_terms(self, query: Query) -> set[str]:
         terms: set[str] = set()

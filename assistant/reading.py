@@ -623,7 +623,7 @@ def parse_chunk(chunk: Chunk, vocabulary: NotesVocabulary, carried_topic: str | 
     for number, raw in enumerate(raws):
         if raw.kind == "sentence":
             raw.topic = topics.get(raw.group) or (carried_topic if raw.group == opening_group else None)
-        subjects = _subjects(raw, heading_names, vocabulary)
+        subjects = _subjects(raw, heading_names, vocabulary, chunk.section)
         if raw.kind == "sentence" and raw.group not in topics:
             main = max((x for x in subjects if x.role >= ROLE_SUBJECT and x.cue >= 0), key=lambda x: x.role, default=None)
             if main is not None:
@@ -759,7 +759,23 @@ def _contrasted(text: str, vocabulary: NotesVocabulary) -> set[str]:
     return keys
 
 
-def _subjects(raw: _Raw, heading_names: list[tuple[str, float]], vocabulary: NotesVocabulary) -> tuple[Subject, ...]:
+_SITUATION_WORDS = frozenset({"use", "case", "cases", "scenario", "scenarios", "example", "examples", "situation",
+                              "situations", "when", "typical"})
+
+
+def _lists_situations(context: str | None, section: str) -> bool:
+    """Whether the lines here list situations ("Use Cases", "Example scenarios") rather than things."""
+    leaf = section.split(SECTION_SEPARATOR)[-1] if section else ""
+    for heading in (context or "", leaf):
+        words = set(re.findall(r"[a-z]+", heading.lower())) - FUNCTION_WORDS
+        if words and words <= _SITUATION_WORDS and words & {"case", "cases", "scenario", "scenarios", "situation",
+                                                              "situations", "example", "examples"}:
+            return True
+    return False
+
+
+def _subjects(raw: _Raw, heading_names: list[tuple[str, float]], vocabulary: NotesVocabulary,
+              section: str = "") -> tuple[Subject, ...]:
     found: dict[str, Subject] = {}
 
     def put(name: str | None, role: float, cue: int = 0) -> None:
@@ -788,6 +804,8 @@ def _subjects(raw: _Raw, heading_names: list[tuple[str, float]], vocabulary: Not
         for position, name in enumerate(names):
             put(name, ROLE_LABEL if position == 0 else ROLE_MENTION)
         own_role = ROLE_LABEL if names else 0.0
+    elif label_term and _lists_situations(raw.context, section):
+        put(label_term, ROLE_MENTION)  # under "Use Cases", a label names a situation, not a thing to pick
     elif label_term:
         put(label_term, ROLE_LABEL)
         for alias in aliases_in(raw.label or "", vocabulary):

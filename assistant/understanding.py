@@ -82,7 +82,8 @@ def _in_sequence(pieces: list[tuple[str, str]]) -> list[Option]:
 # --- kinds -----------------------------------------------------------------------------------------
 
 _COMPARISON = re.compile(
-    r"\b(?:differen(?:ce|ces|t|tiate)|compare|comparison|versus|vs\.?|distinguish|deciding factor|"
+    r"\b(?:differen(?:ce|ces|tiate)|differ|different (?:from|than)|compare|comparison|versus|vs\.?|distinguish|"
+    r"deciding factor|"
     r"how do (?:they|these|the two|both) differ|when (?:do|should|would) (?:i|we|you) (?:use|pick|choose) which|"
     r"which one is for what|(?:how|in what way) (?:is|are|does|do) .{1,60}? differ)\b",
     re.IGNORECASE,
@@ -118,7 +119,8 @@ _CHOICE = re.compile(
     r"\b(?:cheapest|fastest|simplest|easiest|lightest|quickest|safest|best)\s+(?:[\w\-]+\s+){0,2}?(?:way|option|"
     r"class|choice|service|tool|approach|fit|setup|mode|type|store|format)\b|"
     r"what do you recommend|where (?:should|can|could|do|does|would|to)\b|one service for|same (?:tool|service|"
-    r"approach)|does that change|still the same|what (?:would|should) we use)",
+    r"approach)|does that change|still the same|what (?:would|should) we use)"
+    r"|\bor\s+(?:[\w\-]+\s+){0,3}[\w\-]+\s*\?\s*$",  # "... spun up per job or kept running?"
     re.IGNORECASE,
 )
 _YES_NO = re.compile(r"^\s*(?:can|could|does|do|did|is|are|was|were|will|would|has|have)\b", re.IGNORECASE)
@@ -205,10 +207,16 @@ def previous_answer(history: list[dict] | None) -> str | None:
     return None
 
 
+_OPENS_FOLLOW_UP = re.compile(r"^\s*(?:and|but|also|so|what about|how about|what if|and if|but if|instead|same|"
+                              r"got it|actually|different case|separate|ok|okay)\b", re.IGNORECASE)
+
+
 def is_follow_up(question: str) -> bool:
-    """A short question that leans on the conversation ("and if it is a brand-new project?")."""
+    """A question that leans on the conversation: one that opens like a reply ("And if ...", "What if
+    instead ...") whatever its length, or a short one that points back ("and that one?")."""
     content = [w for w in words(question) if w not in FUNCTION_WORDS and w not in QUESTION_WORDS]
-    return bool(_FOLLOW_UP.search(question)) and len(content) <= 14 or len(content) <= 3
+    return bool(_OPENS_FOLLOW_UP.search(question)) or bool(_FOLLOW_UP.search(question)) and len(content) <= 14 \
+        or len(content) <= 3
 
 
 def negated_terms(question: str) -> set[str]:
@@ -251,7 +259,9 @@ def _answer_type(stem_text: str) -> str | None:
         kind.append(token)
     useful = [w for w in kind if w not in FUNCTION_WORDS]
     if not useful or all(w in GENERIC_ANSWER_TYPES for w in useful):
-        return "service" if any(w in ("service", "services", "tool", "tools", "product") for w in useful) else None
+        if any(w in ("services", "tools", "products") for w in useful):
+            return "services"  # several asked for: a list answers it
+        return "service" if any(w in ("service", "tool", "product") for w in useful) else None
     return " ".join(useful)
 
 
@@ -345,7 +355,7 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
     alternatives = _alternatives(stem_text, name_keys, plain_keys)
     named = len(set(subjects) | {k for k, _, _ in find_names(stem_text, name_keys)} if _COMPARISON.search(stem_text) else set(subjects))
     kind = _kind(stem_text, options, subjects, alternatives, follow_up and bool(_CHOICE.search(scope)), named)
-    answer_type = _answer_type(stem_text)
+    answer_type = _answer_type(stem_text) or (_answer_type(previous) if follow_up and previous else None)
     if kind == "choice" and answer_type and re.search(r"(?<!s)s$", answer_type.split()[-1]) \
             and answer_type.split()[-1] not in ("class", "process", "access", "status", "analysis", "series"):
         kind = "fact"  # "Which compression formats ...?" asks for a list: the line that gives it
