@@ -158,10 +158,12 @@ class Candidate:
 
 
 def asked(entity: Entity, query: Query) -> bool:
-    """Whether the question itself names this thing (then it is context, not the answer)."""
-    terms = set(tokenize(query.stem)) | (set(tokenize(query.previous_question or "")) if query.follow_up else set())
-    # The full name, not a short form merged into it: "our Kafka apps" does not name Amazon MSK.
-    return bool(entity.key) and set(entity.key.split()) <= terms
+    """Whether the question itself names this thing (then it is context, not the answer): its full name,
+    or a spelling in brackets, as a phrase - not a short form merged into it ("our Kafka apps" does not
+    name Amazon MSK) and not its words scattered ("move a database ... the migration")."""
+    text = query.stem + (" " + query.previous_question if query.follow_up and query.previous_question else "")
+    keys = {entity.key} | {a for a in entity.aliases if len(a) > 2 and not entity.key.endswith(a)}
+    return any(key in keys for key, _, _ in find_names(text, keys))
 
 
 class NotesReader:

@@ -238,7 +238,7 @@ def name_spans(text: str, vocabulary: NotesVocabulary) -> list[str]:
         else:
             while run and (run[0].lower() in FUNCTION_WORDS or run[0].lower() in DISCOURSE_LABELS):
                 run.pop(0)
-        while len(run) > 1 and not run[-1].isupper() and (
+        while len(run) > 1 and not run[-1].isupper() and run[-1].lower() not in NAME_SUFFIXES and (
                 run[-1].lower() in DISCOURSE_LABELS or run[-1].lower() in CATEGORY_HEADS or run[-1].lower() in NAME_TAILS):
             run.pop()  # "AWS Glue Advantages", "Athena Overview"
         vendor_led = len(run) > 1 and run[0].lower() in VENDOR_WORDS  # "Amazon Managed Streaming ... Kafka"
@@ -639,13 +639,26 @@ def parse_chunk(chunk: Chunk, vocabulary: NotesVocabulary, carried_topic: str | 
 
 
 def _bracket_aliases(raw: _Raw, vocabulary: NotesVocabulary) -> tuple[tuple[str, str], ...]:
-    """ "Global secondary index (GSI)", "HDFS (Hadoop Distributed File System)": both spell one thing."""
+    """ "Global secondary index (GSI)", "HDFS (Hadoop Distributed File System)", "AWS Database Migration
+    Service (AWS DMS) moves ...": a name and a spelling in brackets right after it spell one thing."""
+    pairs: list[tuple[str, str]] = []
     named = raw.row_subject or (raw.label if raw.kind in ("item", "sentence", "card") else None)
-    if not named or not _BRACKETED.search(named):
-        return ()
-    main = term_of(named, vocabulary) or _BRACKETED.sub("", named).strip()
-    return tuple((name_key(alias), name_key(main)) for alias in aliases_in(named, vocabulary)
-                 if name_key(alias) and name_key(alias) != name_key(main))
+    if named and _BRACKETED.search(named):
+        main = term_of(named, vocabulary) or _BRACKETED.sub("", named).strip()
+        pairs += [(name_key(alias), name_key(main)) for alias in aliases_in(named, vocabulary)]
+    for match in re.finditer(r"([A-Z][\w\-]*(?:\s+(?:for\s+|of\s+)?[A-Z][\w\-]*){0,7})\s+\(([^()]{2,60})\)", raw.text):
+        names = name_spans(match.group(1), vocabulary)
+        if names and match.group(1).endswith(names[-1]):
+            pairs += [(name_key(alias), name_key(names[-1])) for alias in aliases_in(f"x ({match.group(2)})", vocabulary)]
+    # "Amazon Managed Streaming for Apache Kafka, usually shortened to Amazon MSK": another spelling, said so.
+    for match in re.finditer(r"(?P<first>[^,.;]{2,80}?),?\s+(?:usually |also |often |sometimes )?(?:shortened to|abbreviated "
+                             r"(?:as|to)|also called|called|known as|formerly(?: called| known as)?)\s+(?P<second>[^,.;()]{2,60})",
+                             raw.text):
+        first, second = name_spans(match.group("first"), vocabulary), name_spans(match.group("second"), vocabulary)
+        if first and second and match.group("first").rstrip().endswith(first[-1]) \
+                and match.group("second").lstrip().startswith(second[0]):
+            pairs.append((name_key(second[0]), name_key(first[-1])))
+    return tuple(dict.fromkeys((a, m) for a, m in pairs if a and m and a != m))
 
 
 def trailing_topic(lines: list[Line]) -> str | None:
@@ -832,6 +845,11 @@ def _subjects(raw: _Raw, heading_names: list[tuple[str, float]], vocabulary: Not
         if own_term:
             put(own_term, ROLE_LABEL)
             own_role = ROLE_LABEL
+    if raw.kind == "sentence" and not raw.label and own_role < ROLE_SUBJECT:
+        term = _sentence_term(raw.text)
+        if term:
+            put(term, ROLE_SUBJECT)  # "Enhanced fan-out changes this by ...": prose names its subject first
+            own_role = ROLE_SUBJECT
     mentioned = name_spans(raw.text, vocabulary)
     if mentioned and raw.kind in ("item", "sentence") and not raw.label:
         first = mentioned[0]
@@ -858,6 +876,34 @@ def _subjects(raw: _Raw, heading_names: list[tuple[str, float]], vocabulary: Not
                 old = found[key]
                 found[key] = Subject(old.key, old.name, old.role, -1)
     return tuple(found.values())
+
+
+_VERBISH = frozenset("""is are was were can cannot will would should must may might has have does do lets allows gives
+    keeps makes means needs runs adds moves uses works changes sends stores reads writes holds provides offers supports
+    enables delivers buffers replicates copies transfers scales charges costs handles creates deletes removes manages
+    monitors captures converts loads queries splits protects encrypts rotates retains takes requires defines routes
+    triggers invokes processes""".split())
+
+
+def _sentence_term(sentence: str) -> str | None:
+    """A sentence's opening noun phrase when it is a specific term followed by a verb ("Enhanced fan-out
+    changes ...", "Change data capture keeps ..."), not everyday words ("A stream is ...")."""
+    words = sentence.split()
+    if len(words) < 3 or not words[0][:1].isupper() or words[0].lower() in FUNCTION_WORDS:
+        return None
+    for width in (1, 2, 3):
+        if width >= len(words):
+            break
+        phrase = [w.strip(",;:()") for w in words[:width]]
+        verb = words[width].lower().strip(",;:")
+        if verb in _VERBISH:
+            if any(w.lower() in FUNCTION_WORDS for w in phrase[1:]):
+                return None
+            specific = any("-" in w or english_frequency(w.lower()) < (3.5 if width == 1 else 4.5) for w in phrase)
+            if specific and all(w.replace("-", "").isalpha() for w in phrase):
+                return " ".join(phrase)
+            return None
+    return None
 
 
 def _card_topic(question: str, vocabulary: NotesVocabulary) -> str | None:
