@@ -299,6 +299,8 @@ class NotesReader:
         if len(parts) < 2:
             return 1.0
         spellings = [s.lower() for s in entity.spellings] or [entity.name.lower()]
+        if line.label and any(sp in line.label.lower() for sp in spellings):
+            return 1.0  # the line's label or card question names it: the whole line is about it
         own = [p for p in parts if any(sp in p.lower() for sp in spellings)]
         if not own or len(own) == len(parts):
             return 1.0

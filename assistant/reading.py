@@ -445,6 +445,12 @@ def _raw_lines(chunk: Chunk, vocabulary: NotesVocabulary) -> list[_Raw]:
             return
         text = _clean(" ".join(p.strip() for p in paragraph))
         paragraph.clear()
+        answer = re.match(r"^(?:A|Answer)\s*[:.]\s+(?P<reply>.+)$", text, re.IGNORECASE | re.DOTALL)
+        if answer and raws and raws[-1].kind == "card" and not raws[-1].body:
+            # A card's answer set apart from its question by a blank line (a page break in a PDF).
+            card = raws[-1]
+            card.body, card.text = answer.group("reply").strip(), f"{card.label} {answer.group('reply').strip()}"
+            return
         group += 1
         for piece in _cards(text):
             if piece.kind == "card":

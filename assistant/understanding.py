@@ -83,7 +83,7 @@ def _in_sequence(pieces: list[tuple[str, str]]) -> list[Option]:
 
 _COMPARISON = re.compile(
     r"\b(?:differen(?:ce|ces|tiate)|differ|different (?:from|than)|compare|comparison|versus|vs\.?|distinguish|"
-    r"deciding factor|"
+    r"deciding factor|(?:pick|choose|use|prefer) (?:an? |the )?[\w\- ]{2,40}? (?:over|instead of|rather than) (?:an? |the )?\w|"
     r"how do (?:they|these|the two|both) differ|when (?:do|should|would) (?:i|we|you) (?:use|pick|choose) which|"
     r"which one is for what|(?:how|in what way) (?:is|are|does|do) .{1,60}? differ)\b",
     re.IGNORECASE,
