@@ -91,8 +91,8 @@ class CoverageGate:
         appear nowhere in the notes."""
         total = unknown = 0.0
         for word in words(text):
-            if word in FUNCTION_WORDS or word in QUESTION_WORDS or len(word) < 3:
-                continue
+            if word in FUNCTION_WORDS or word in QUESTION_WORDS or len(word) < 3 or any(ch.isdigit() for ch in word):
+                continue  # numbers and codes ("db-0", "3-member") are details of the scenario, not its topic
             weight = max(0.0, 6.0 - english_frequency(word))
             total += weight
             if stem(word) not in self.lexical.document_frequency and not self.reading.names.acronym(word.upper()):

@@ -1,6 +1,6 @@
 """The quality gate, on the dev suite only (evals/dev: tuning allowed). The test sets (evals/test) are
 reported in docs/evals.md, never gated or tuned on. Thresholds sit just under the measured dev figures
-(136/218 right, 30/36 out-of-scope declined): a regression gate, not a target."""
+(156/218 right, 30/36 out-of-scope declined): a regression gate, not a target."""
 
 import pytest
 
@@ -19,9 +19,9 @@ def test_eval_gate_on_the_dev_suite(course, tmp_path):
     out_of_scope = sum(s["out_of_scope"] for s in summaries)
     misses = {name: [(r["id"], r["recommendation"] or r["answer"][:60]) for r in run.rows["hybrid"] if not r["correct"]]
               for name, run in run.runs.items()}
-    assert right / in_scope >= 0.55, misses
+    assert right / in_scope >= 0.68, misses
     assert declined / out_of_scope >= 0.8, misses
     assert sum(s["false_abstentions"] for s in summaries) <= 12, misses
     assert all(s["citation_validity"] == 1.0 for s in summaries)
-    assert run.runs["course-scenarios"].summaries["hybrid"]["answer_accuracy"] >= 0.65
+    assert run.runs["course-scenarios"].summaries["hybrid"]["answer_accuracy"] >= 0.8
     assert (tmp_path / "eval" / "report.md").exists()
