@@ -626,6 +626,9 @@ class NotesReader:
                                                                                     plain=names.plain_keys)) if k]
                        for o in query.options]
         common = {k for keys in option_keys for k in keys if sum(k in other for other in option_keys) > len(option_keys) / 2}
+        # Names the stem already uses ("... for an existing Athena table") are context, not what an option adds.
+        common |= {k for k in (names.resolve(key) for key, _, _ in find_names(query.stem, names.all_keys,
+                                                                              plain=names.plain_keys)) if k}
         for option, vector, terms, named in zip(query.options, option_vectors, option_terms, option_keys):
             # Names every option shares ("kubectl ... deployment") tell none of them apart.
             keys = [k for k in named if k not in common]
@@ -635,6 +638,8 @@ class NotesReader:
             for line in self._option_evidence(option.text, keys, retrieval):
                 fits = stem_matcher.line(line)
                 says = self._says(line, option.text, vector, distinctive, keys)
+                if says > 0 and self._denies_stem(query.stem, line, stem_terms, distinctive):
+                    says *= 0.3  # "Which formats can be split?" - "JSON and CSV cannot be split": not these
                 if says > 0 and line.kind == "row":
                     # In a table row, the cell that holds the option should be the one the stem asks about
                     # ("Expedited: 1-5 minutes", not "Standard: 3-5 hours").
@@ -682,6 +687,18 @@ class NotesReader:
                 pool[(item.line.chunk_id, item.line.index)] = item.line
         return [line for line in pool.values() if not _is_heading_line(line) and line.kind != "code"]
 
+    @staticmethod
+    def _denies_stem(stem_text: str, line: Line, stem_terms: set[str], option_terms: set[str]) -> bool:
+        """Whether the part of a line that speaks of an option says the opposite of what the stem asks for
+        ("Which formats can be split?" - "JSON and CSV ... cannot be split"; "Always ... is not allowed")."""
+        from .premise import opposed
+
+        if len(stem_terms & line.terms) < 2:
+            return False
+        clauses = [c for c in re.split(r"(?<=[.;!?])\s+", line.text) if option_terms & set(tokenize(c))]
+        return any(opposed(stem_text, clause) == "negation" and _negation_reaches(clause, stem_terms, option_terms)
+                   for clause in clauses)
+
     def _says(self, line: Line, text: str, vector: np.ndarray, distinctive: set[str], keys: list[str]) -> float:
         """How well a line says an option (0..1): as its subject, or by meaning and distinctive words."""
         from .premise import opposed
@@ -693,7 +710,8 @@ class NotesReader:
         idf = self.lexical.idf
         total = sum(idf(t) for t in distinctive) or 1.0
         words = sum(idf(t) for t in distinctive if t in line.terms) / total
-        verbatim = 1.0 if normalise_space(text).lower().strip(" .") in normalise_space(line.text).lower() else 0.0
+        phrase = re.escape(normalise_space(text).lower().strip(" ."))
+        verbatim = 1.0 if re.search(rf"(?<![\w-]){phrase}(?![\w-])", normalise_space(line.text).lower()) else 0.0
         short = len(text.split()) <= 2 or all(t.isdigit() for t in distinctive)
         # A short or numeric option ("50", "Never") is said by its words; its embedding says little.
         weight = 0.2 if short else 0.5
@@ -701,6 +719,21 @@ class NotesReader:
         if len(text.split()) >= 4 and meaning >= 0.5 and words >= 0.5 and opposed(text, line.text):
             says *= 0.3  # the line says the opposite of the option (a statement, not a bare value)
         return says
+
+
+def _negation_reaches(clause: str, stem_terms: set[str], option_terms: set[str]) -> bool:
+    """Whether a "not" in a clause bears on the stem or the option: what it negates (the few words after
+    it) is a stem word, or the option is named just before it ("Always ... is not allowed"). A "not" about
+    something else ("300 seconds by default, so replicas are not removed") denies neither."""
+    words = re.findall(r"[\w'-]+", clause)
+    for i, word in enumerate(words):
+        if not _NEGATES.fullmatch(word):
+            continue
+        after = set(tokenize(" ".join(words[i + 1: i + 5])))
+        before = set(tokenize(" ".join(words[max(0, i - 6): i])))
+        if after & (stem_terms | option_terms) or before & option_terms:
+            return True
+    return False
 
 
 _NEGATES = re.compile(r"\b(?:no|not|without|never|cannot|can't|don't|doesn't|avoid|instead of)\b", re.IGNORECASE)

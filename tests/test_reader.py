@@ -194,3 +194,26 @@ def test_the_sentence_naming_the_answer_tells_two_commands_apart(make_assistant,
     answer = assistant.ask("We created monthly folders in Zorblat style and queries miss them. Which command loads them?")
     assert not answer.abstained
     assert answer.recommendation == "SYNC ZORBLAT"
+
+
+def test_multiple_choice_weighs_a_not_only_where_it_bears_on_the_option(make_assistant, tmp_path):
+    """"Only A or B. C is not allowed" rules C out; a "not" about something else in the sentence that
+    gives the right value ("... 300 seconds by default, so replicas are not removed") does not."""
+    folder = tmp_path / "u9"
+    folder.mkdir()
+    (folder / "u9-scaling.md").write_text(
+        "# 9.1 Scaling\n\n"
+        "- Why does the Quoller shrink slowly? A shrink window, 300 seconds by default, makes the Quoller keep "
+        "the highest count seen in that window so nodes are not removed because of a brief dip.\n"
+        "- How often does the Quoller look at load? By default it checks every 15 seconds.\n\n"
+        "# 9.2 Batch runs\n\n"
+        "- Which retry setting can a Brolt run use? Only Retry or Halt. Forever, the default for other runs, "
+        "is not allowed because a Brolt run is supposed to finish.\n")
+    assistant = make_assistant(folder)
+    assistant.ingest()
+    window = assistant.ask("By default, how long is the Quoller's shrink window?\n"
+                           "A) 15 seconds\nB) 60 seconds\nC) 300 seconds\nD) 900 seconds")
+    assert window.choice == "C", window.answer
+    policy = assistant.ask("Which TWO retry settings are valid for a Brolt run? (Choose two.)\n"
+                           "A. Forever\nB. Retry\nC. Halt\nD. Sometimes")
+    assert policy.choice == ["B", "C"], policy.answer
