@@ -79,6 +79,11 @@ class ReaderSettings(BaseModel):
     premise_same_topic: float = Field(0.5, description="A line this close to a claim speaks to the same thing.")
     premise_overlap: float = Field(0.3, description="... and shares this much of the claim's rarer words, so an "
                                    "opposite value in it contradicts the claim.")
+    premise_own_line_topic: float = Field(0.35, description="A line whose subject is the claim's subject speaks to "
+                                          "the claim at this closeness, when it shares the claim's words "
+                                          "(\"Firehose does not keep data for replay\" against \"Firehose keeps records\").")
+    premise_word_weight: float = Field(0.3, description="How much the claim's rarer words count beside meaning when "
+                                       "asking whose line a claim describes (words name the thing's job).")
     premise_margin: float = Field(0.12, description="A line about another name this much closer to the claim than any "
                                   "line about the claim's subject means the claim mixes the two up.")
 

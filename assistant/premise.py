@@ -33,6 +33,8 @@ _NEGATION = re.compile(r"(?<![\w-])(?:not|no|never|cannot|can't|don't|doesn't|is
                        re.IGNORECASE)
 _AUXILIARIES = frozenset("""is are was were be can cannot could does do did has have had will would should must may might
     only always never also automatically just already""".split())
+_FUNCTION_WORDS = frozenset("""and or but so if as of in on at to for from by with into onto than that this these
+    those it its our my your their we i you they he she which what who when where why how""".split())
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
 
 #: Pairs of words that give opposite values to the same thing (general English).
@@ -64,11 +66,22 @@ def _words(text: str) -> set[str]:
     return {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z\-']*", text)}
 
 
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split())}
+_COUNTED = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\s+(?!of\b|or\b|and\b|another\b|by\b)[a-z]",
+                      re.IGNORECASE)
+
+
+def _numbers(text: str) -> set[str]:
+    """The numbers a text gives, in digits or as a counting word ("one log group", not "one of")."""
+    return set(_NUMBER.findall(text)) | {_NUMBER_WORDS[m.group(1).lower()] for m in _COUNTED.finditer(text)}
+
+
 def opposed(claim: str, line: str) -> str | None:
     """Why a line says the opposite of a claim about the same thing, or None."""
     if bool(_NEGATION.search(claim)) != bool(_NEGATION.search(line)):
         return "negation"
-    claim_numbers, line_numbers = set(_NUMBER.findall(claim)), set(_NUMBER.findall(line))
+    claim_numbers, line_numbers = _numbers(claim), _numbers(line)
     if claim_numbers and line_numbers and not claim_numbers & line_numbers:
         return "number"
     claim_words, line_words = _words(claim), _words(line)
@@ -79,18 +92,28 @@ def opposed(claim: str, line: str) -> str | None:
 
 
 def _is_grammatical_subject(claim: str, start: int, end: int) -> bool:
-    """Whether the name at claim[start:end] is what the claim is about: it opens the claim (after "the")
-    and a verb follows it ("Macie orchestrates", "Task nodes store", "Athena is"), not a noun ("EMR team")."""
-    before = claim[:start].strip().lower()
-    if before not in ("", "the", "a", "an", "all"):
+    """Whether the name at claim[start:end] is what the claim is about: it opens the claim (after "the" or
+    a modifier or two: "gzip-compressed CSV files") and a verb follows it ("Macie orchestrates", "Task
+    nodes store", "Athena is"), or a noun and then an auxiliary ("CSV files are"); not a noun and a verb
+    ("EMR team needs": the team is the subject)."""
+    before = [w.lower() for w in claim[:start].split()]
+    if before and before[0] in ("the", "a", "an", "all"):
+        before = before[1:]
+    if len(before) > 2 or any(w in _FUNCTION_WORDS or w in _AUXILIARIES or not re.fullmatch(r"[a-z0-9][\w-]*", w)
+                              for w in before):
         return False
     following = re.findall(r"[A-Za-z']+", claim[end:])
     if not following:
         return False
     word = following[0].lower()
     name = claim[start:end]
-    return word in _AUXILIARIES or bool(re.fullmatch(r"[a-z]+(?:s|ed)", word) and not word.endswith("ss")) or \
-        (name.lower().endswith("s") and word.isalpha() and word not in ("and", "or", "vs", "versus"))
+    if word in ("versus", "vs", "plus", "minus"):
+        return False
+    if word in _AUXILIARIES or bool(re.fullmatch(r"[a-z]+(?:s|ed)", word) and not word.endswith("ss")) or \
+            (name.lower().endswith("s") and word.isalpha() and word not in ("and", "or", "vs", "versus")):
+        return True
+    # "CSV files are ...": the name qualifies a noun that is the subject of an auxiliary.
+    return len(following) > 1 and following[1].lower() in _AUXILIARIES and word not in _FUNCTION_WORDS
 
 
 def _is_bare(line: Line) -> bool:
@@ -119,10 +142,12 @@ class PremiseChecker:
         found = [(k, s, e) for k, s, e in found if k]
         if not found:
             return None
-        # The claim's subject is the most specific name it starts with ("CloudWatch log groups delete ...").
-        subject, start, end = max(found, key=lambda f: (f[2] - f[1], -f[1]))
-        if not _is_grammatical_subject(claim, start, end):
+        # The claim's subject is the first name that is its grammatical subject, the most specific one where
+        # names overlap ("CloudWatch log groups delete ...", "Athena runs on Apache Flink", "gzip CSV files are").
+        subjects = [f for f in found if _is_grammatical_subject(claim, f[1], f[2]) and self._spelled(f[0], claim[f[1]:f[2]])]
+        if not subjects:
             return None  # a situation ("An EMR team needs ...", "Our clusters use ..."), not a claim about a thing
+        subject, start, end = min(subjects, key=lambda f: (f[1], -(f[2] - f[1])))
         others_named = {k for k, _, _ in found if k != subject}
         predicate = (claim[:start] + claim[end:]).strip(" ,.") or claim
         claim_vector, predicate_vector = (np.asarray(v, np.float32) for v in self.encode([claim, predicate]))
@@ -144,12 +169,20 @@ class PremiseChecker:
             overlap = self._overlap(claim_terms, line)
             trace.setdefault("checked", []).append({"line": line.text[:120], "similarity": round(similarity, 3),
                                                     "overlap": round(overlap, 3), "opposed": reason})
-            if reason and similarity >= s.premise_same_topic and (overlap >= s.premise_overlap or similarity >= 0.6):
+            main = line.main_subject
+            own_topic = main is not None and names.resolve(main.key) == subject
+            # A line about the claim's own subject needs less closeness in meaning when it shares the words.
+            close = similarity >= (s.premise_own_line_topic if own_topic else s.premise_same_topic)
+            if reason and close and (overlap >= s.premise_overlap or similarity >= 0.6):
                 trace["reason"] = reason
                 return self._result(claim, line, None, trace)
         # 2. What the claim says of its subject, the notes say of something else.
-        best_own, own_line = max(((self._similarity(line, predicate_vector), line) for line in own),
-                                 key=lambda pair: pair[0], default=(0.0, None))
+        def fit(line: Line) -> float:
+            # Meaning and the claim's rarer words: "importing Salesforce and Slack data" is AppFlow's line
+            # in words even where a line about the subject is close in meaning.
+            return self._similarity(line, predicate_vector) + s.premise_word_weight * self._overlap(claim_terms, line)
+
+        best_own, own_line = max(((fit(line), line) for line in own), key=lambda pair: pair[0], default=(0.0, None))
         # What the notes say the subject IS: its most direct line (its label, a line that puts it forward).
         defining = max((item for item in self.reading.profile(subject) if not _is_bare(item.line) and item.cue >= 0),
                        key=lambda item: (item.role, self._similarity(item.line, claim_vector)), default=None)
@@ -159,7 +192,7 @@ class PremiseChecker:
             key = names.resolve(main.key) if main else None
             if key is None or key == subject or key in others_named:
                 continue
-            similarity = self._similarity(line, predicate_vector)
+            similarity = fit(line)
             if similarity > best_other:
                 best_other, other_line, other_key = similarity, line, key
         trace.update({"own_line": own_line.text[:120] if own_line else None, "own_similarity": round(best_own, 3),
@@ -181,6 +214,16 @@ class PremiseChecker:
                     trace["reason"] = "another name in its place"
                     return self._result(claim, line, None, trace)
         return None
+
+    def _spelled(self, key: str, written: str) -> bool:
+        """Whether the claim writes a name as the notes do (up to case and a plural): a word that only
+        shares a stem with a name ("Executives" - "Execution", "Logs" - "logging", "running" - "RUN") is
+        not the name."""
+        entity = self.reading.names.entity(key)
+        if entity is None:
+            return False
+        forms = {written.lower(), written.lower().rstrip("s"), written.lower() + "s"}
+        return any(spelling.lower() in forms for spelling in entity.spellings)
 
     def _similarity(self, line: Line, vector: np.ndarray) -> float:
         vectors = self.reading.line_vectors(line.chunk_id)

@@ -264,6 +264,9 @@ def _answer_type(stem_text: str) -> str | None:
         return "service" if any(w in ("service", "tool", "product") for w in useful) else None
     return " ".join(useful)
 
+_CLAIM_SOURCE = re.compile(r"^(?:i|we)\s+(?:assume|heard|read|think|believe|was told|were told)(?:\s+that)?\s+",
+                           re.IGNORECASE)
+
 
 def _claims(stem_text: str, name_keys: set[str] | None = None, plain_keys: set[str] | None = None) -> list[str]:
     found = []
@@ -282,8 +285,10 @@ def _claims(stem_text: str, name_keys: set[str] | None = None, plain_keys: set[s
             names = find_names(first[0], name_keys, plain=plain_keys)
             if names and names[0][1] <= 4:
                 found.append(first[0].rstrip("."))
-    # Paths and URLs in a claim ("s3://bucket/tables/month=2024-06/") are examples, not what is claimed.
+    # Paths and URLs in a claim ("s3://bucket/tables/month=2024-06/") are examples, not what is claimed;
+    # "I read that ..." only says where the claim came from.
     cleaned = [re.sub(r"\s*\S*(?:://|=)\S*", "", c).strip(" ,") for c in found]
+    cleaned = [_CLAIM_SOURCE.sub("", c) for c in cleaned]
     return [c for c in dict.fromkeys(cleaned) if len(c.split()) >= 3]
 
 

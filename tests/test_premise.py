@@ -39,3 +39,36 @@ def test_claims_about_a_named_thing_are_checked_situations_are_not(make_assistan
     assert right.premise is None
     situation = assistant.ask("Our team sends bursts of orders every evening. Which service buffers them?")
     assert situation.premise is None and "Zorblat" in (situation.recommendation or "")
+
+
+@pytest.mark.parametrize("claim,line", [
+    ("the reader can only open one archive at a time", "Up to 50 archives can be opened at once."),
+    ("a volume keeps two copies", "A volume keeps 3 copies of each block."),
+])
+def test_numbers_written_as_words_are_compared_with_digits(claim, line):
+    assert opposed(claim, line) == "number"
+
+
+def test_one_of_many_is_not_a_count():
+    assert opposed("one of the archives is read first", "Up to 50 archives can be opened at once.") is None
+
+
+def test_the_claims_subject_is_the_name_it_opens_with_as_the_notes_spell_it(make_assistant, tmp_path):
+    folder = tmp_path / "u10"
+    folder.mkdir()
+    (folder / "u10.md").write_text(
+        "# 10 Archives\n\n## Quern Archive\n\n- Quern Archive: Stores frozen records; Quern files cannot be split "
+        "across readers.\n- Quern Archive reads at most 2 files per second.\n\n## Execution\n\n"
+        "- Execution: Up to 50 archives can be opened at the same time.\n\n## Tollan Engine\n\n"
+        "- Tollan Engine: The engine that runs every Quern Archive query.\n")
+    assistant = make_assistant(folder)
+    assistant.ingest()
+    # A modifier before the name and a noun after it ("gzip-packed Quern files are ...").
+    split = assistant.ask("Because gzip-packed Quern files are splittable across readers, how many readers should I use?")
+    assert split.premise is not None and "cannot be split" in split.premise.correction
+    # "I read that" says where the claim came from; the claim is what follows.
+    heard = assistant.ask("I read that Quern Archive reads twelve files per second, so how long do 600 files take?")
+    assert heard.premise is not None and "2 files per second" in heard.premise.correction
+    # "Executives" only shares a stem with the notes' "Execution": not a claim about it.
+    situation = assistant.ask("Executives want a daily report of the frozen records. Which service stores them?")
+    assert situation.premise is None
