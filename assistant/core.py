@@ -15,7 +15,7 @@ from .embeddings import SentenceTransformerEmbeddings
 from .ingest import IngestReport, Ingestor, ProgressCallback
 from .retrieval import HybridRetriever, LexicalIndex, Passage, Retrieval
 from .statements import Vocabulary
-from .store import NoteStore, StoreError, wipe_embedded_store
+from .store import NoteStore, StoreError, drop_collections, wipe_embedded_store
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -79,15 +79,16 @@ class Assistant:
                     self._store = NoteStore(self.settings, self.embeddings)
         return self._store
 
-    def _build_index(self) -> _Index:
-        chunks = self.store.all_chunks()
+    def _build_index(self, store: NoteStore | None = None) -> _Index:
+        store = store or self.store
+        chunks = store.all_chunks()
         lexical = LexicalIndex(chunks)
         vocabulary = Vocabulary(lexical.lowercase_words)
         vectors = self._index.answerer.vectors if self._index is not None else StatementVectors(
             self.embeddings.encode_queries, self.settings.data_dir / "statement_vectors.npz"
         )
         answerer = DefaultAnswerer(lexical, vocabulary, self.settings.min_similarity, vectors)
-        return _Index(lexical=lexical, retriever=HybridRetriever(self.store, lexical), answerer=answerer)
+        return _Index(lexical=lexical, retriever=HybridRetriever(store, lexical), answerer=answerer)
 
     @property
     def index(self) -> _Index:
@@ -106,6 +107,8 @@ class Assistant:
         self, paths: list[Path] | None = None, rebuild: bool = False, progress: ProgressCallback | None = None
     ) -> IngestReport:
         with self._ingest_lock:
+            if rebuild and self._store_opens():
+                return self._rebuild_beside(progress)
             if rebuild:
                 self._drop_derived_files()
                 try:
@@ -128,6 +131,31 @@ class Assistant:
                     # Practice questions built on passages that are gone are retired, not deleted.
                     self.progress.retire_stale({c.id for c in fresh.lexical.chunks})
             return report
+
+    def _store_opens(self) -> bool:
+        try:
+            self.store.count()
+            return True
+        except StoreError:
+            return False
+
+    def _rebuild_beside(self, progress: ProgressCallback | None) -> IngestReport:
+        """Build a new index in a new collection while questions are answered from the old one,
+        then swap (see ingest.build_beside); the old collection is dropped after a grace period."""
+        from .ingest import build_beside, switch_to
+
+        built = build_beside(self.settings, self.store, progress)
+        if built.report.chunks_embedded and self.embeddings.onnx_path is not None:
+            self.embeddings.ensure_onnx()
+        fresh = self._build_index(built.store)
+        self._embed_statements(fresh, progress)
+        with self._lock:
+            switch_to(built)
+            self._store, self._index = built.store, fresh
+        built.release_old(drop_collections)
+        if self.settings.progress_db.exists():
+            self.progress.retire_stale({c.id for c in fresh.lexical.chunks})
+        return built.report
 
     def _embed_statements(self, index: _Index, progress: ProgressCallback | None = None) -> None:
         """Embed every passage's statement lines in bulk (the answerer compares them with questions)."""
@@ -309,24 +337,43 @@ class Assistant:
             questions = [f"What do my notes say about {leaf}?" for leaf in seen]
         return questions[:limit]
 
-    def save_note(self, file_name: str, data: bytes) -> Path:
-        """Save an uploaded note into the corpus folder. Only the base name is kept, so a name like
-        "../../etc/x.md" cannot write outside the folder."""
-        from .loading import SUPPORTED_SUFFIXES
+    def save_note(self, file_name: str, data: bytes, on_conflict: str = "refuse"):
+        """Check an uploaded note and save it into the notes folder (see library.Library.save):
+        a file that cannot be read is refused, a same-name file needs replace or keep_both."""
+        return self.library.save(file_name, data, on_conflict=on_conflict)  # type: ignore[arg-type]
 
-        base = Path(file_name.replace("\\", "/")).name
-        base = re.sub(r"[^A-Za-z0-9._ -]", "_", base).strip(" .") or "note.md"
-        if Path(base).suffix.lower() not in SUPPORTED_SUFFIXES:
-            raise ValueError(f"{file_name}: unsupported file type (use {', '.join(SUPPORTED_SUFFIXES)})")
-        folder = self.settings.corpus_dir.resolve()
-        folder.mkdir(parents=True, exist_ok=True)
-        target = (folder / base).resolve()
-        if target.parent != folder:
-            raise ValueError(f"{file_name}: not a valid file name")
-        target.write_bytes(data)
-        return target
+    # --- library, conversations ----------------------------------------------------------------
 
-    # --- library ----------------------------------------------------------------------------
+    @property
+    def library(self):
+        from .library import Library
+
+        if getattr(self, "_library", None) is None:
+            self._library = Library(self.settings)
+        return self._library
+
+    @property
+    def conversations(self):
+        from .conversations import ConversationStore
+
+        if getattr(self, "_conversations", None) is None:
+            self._conversations = ConversationStore(self.settings.conversations_db)
+        return self._conversations
+
+    def delete_note(self, source: str, progress: ProgressCallback | None = None) -> IngestReport:
+        """Remove a note from the notes folder (a backup is kept) and its passages from the index."""
+        self.library.delete(source)
+        return self.ingest(progress=progress)
+
+    def note_statuses(self):
+        """Each note with its state: indexed passages, or skipped and why."""
+        counts = {info.source: (info.chunks, len(info.sections)) for info in self.sources()}
+        return self.library.statuses(counts)
+
+    def passages_of(self, source: str) -> list:
+        """The indexed passages of one note, in reading order (for the note viewer)."""
+        return [c for c in self.index.lexical.chunks if c.source == source]
+
 
     def sources(self) -> list[SourceInfo]:
         infos: dict[str, SourceInfo] = {}
