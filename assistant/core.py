@@ -374,6 +374,10 @@ class Assistant:
         """The indexed passages of one note, in reading order (for the note viewer)."""
         return [c for c in self.index.lexical.chunks if c.source == source]
 
+    def source_of_section(self, section: str) -> str | None:
+        """The note that holds a section (by its heading path), for "Open: <section>"."""
+        return next((c.source for c in self.index.lexical.chunks if c.section == section), None)
+
 
     def sources(self) -> list[SourceInfo]:
         infos: dict[str, SourceInfo] = {}

@@ -1,0 +1,110 @@
+"""What the Evals page shows, computed from saved runs: which runs exist (one per dataset), the
+metrics in long form for grouped bars, a latency histogram, and a one-line meaning of each metric.
+
+Saved runs are folders holding `summary.json` and `per_item.jsonl` (what `study eval` writes): the
+eval dir itself and any folder below it (one per dataset or suite).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+#: Share metrics (0..1) drawn side by side per retrieval mode.
+SHARE_METRICS = ("answer_accuracy", "hit@1", "hit@3", "hit@5", "mrr", "citation_validity",
+                 "evidence_in_citations", "out_of_scope_abstention")
+
+METRIC_MEANINGS = {
+    "answer_accuracy": "Share of in-scope questions whose answer names an expected service or fact.",
+    "hit@1": "Share of questions whose evidence passage is the top retrieved passage.",
+    "hit@3": "Share of questions whose evidence passage is among the top 3 retrieved.",
+    "hit@5": "Share of questions whose evidence passage is among the top 5 retrieved.",
+    "mrr": "Mean reciprocal rank of the evidence passage: 1 when first, 1/2 when second, 0 when missing.",
+    "citation_validity": "Share of answers whose every [n] marker points at a listed citation.",
+    "evidence_in_citations": "Share of answers that cite the passage holding the expected evidence.",
+    "out_of_scope_abstention": "Share of questions the notes do not cover that were declined, as they should be.",
+    "false_abstentions": "In-scope questions declined although the notes answer them (lower is better).",
+    "latency_p50_ms": "Median time to answer one question, in milliseconds.",
+    "latency_p95_ms": "95th-percentile time to answer one question (the slow tail), in milliseconds.",
+}
+
+
+@dataclass(frozen=True)
+class SavedRun:
+    folder: Path
+    dataset: str
+    modified: float
+
+    @property
+    def label(self) -> str:
+        return self.dataset
+
+
+def saved_runs(eval_dir: Path) -> list[SavedRun]:
+    """Every readable saved run under `eval_dir`, newest first, one per dataset (the newest)."""
+    eval_dir = Path(eval_dir)
+    if not eval_dir.exists():
+        return []
+    runs: dict[str, SavedRun] = {}
+    for summary_path in sorted(eval_dir.rglob("summary.json")):
+        folder = summary_path.parent
+        if not (folder / "per_item.jsonl").exists():
+            continue
+        try:
+            dataset = str(json.loads(summary_path.read_text(encoding="utf-8")).get("dataset") or folder.name)
+        except (OSError, ValueError, AttributeError) as error:
+            logger.warning("skipping unreadable eval summary %s: %s", summary_path, error)
+            continue
+        run = SavedRun(folder, dataset, summary_path.stat().st_mtime)
+        if dataset not in runs or run.modified > runs[dataset].modified:
+            runs[dataset] = run
+    return sorted(runs.values(), key=lambda r: -r.modified)
+
+
+def metric_rows(summary: dict, metrics: tuple[str, ...] = SHARE_METRICS) -> list[dict]:
+    """Long form for grouped bars: one row per (metric, mode) with its value."""
+    from .evaluation import METRIC_LABELS
+
+    rows = []
+    for metric in metrics:
+        for mode, values in summary.get("modes", {}).items():
+            if metric in values and values[metric] is not None:
+                rows.append({"metric": METRIC_LABELS.get(metric, metric), "mode": mode, "value": float(values[metric])})
+    return rows
+
+
+def latency_histogram(rows: list[dict], bins: int = 12) -> list[dict]:
+    """Questions per latency bin and mode: [{"mode", "from_ms", "to_ms", "questions"}]."""
+    latencies = [float(r["latency_ms"]) for r in rows if r.get("latency_ms") is not None]
+    if not latencies:
+        return []
+    low, high = min(latencies), max(latencies)
+    width = (high - low) / bins if high > low else 1.0
+    counts: dict[tuple[str, int], int] = {}
+    for row in rows:
+        if row.get("latency_ms") is None:
+            continue
+        index = min(bins - 1, int((float(row["latency_ms"]) - low) / width)) if high > low else 0
+        key = (str(row.get("mode", "")), index)
+        counts[key] = counts.get(key, 0) + 1
+    modes = sorted({mode for mode, _ in counts})
+    return [
+        {"mode": mode, "from_ms": round(low + i * width, 1), "to_ms": round(low + (i + 1) * width, 1),
+         "questions": counts.get((mode, i), 0)}
+        for mode in modes for i in range(bins if high > low else 1)
+    ]
+
+
+def format_metric(key: str, value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if key in SHARE_METRICS:
+        return f"{float(value):.1%}"
+    if key.endswith("_ms"):
+        return f"{float(value):.0f}"
+    return str(value)
