@@ -1,0 +1,46 @@
+"""The Evals page's data: saved runs per dataset, grouped-bar rows, a latency histogram."""
+
+import json
+import os
+
+from assistant.eval_views import METRIC_MEANINGS, latency_histogram, metric_rows, saved_runs
+from assistant.evaluation import METRIC_LABELS
+
+
+def _run(folder, dataset, mtime):
+    folder.mkdir(parents=True)
+    (folder / "summary.json").write_text(json.dumps({"dataset": dataset, "modes": {
+        "hybrid": {"answer_accuracy": 0.9, "hit@1": 0.8}, "bm25": {"answer_accuracy": 0.7, "hit@1": 0.6}}}))
+    (folder / "per_item.jsonl").write_text("")
+    os.utime(folder / "summary.json", (mtime, mtime))
+
+
+def test_saved_runs_are_one_per_dataset_newest_first(tmp_path):
+    _run(tmp_path / "a", "evals/scenarios.jsonl", 100)
+    _run(tmp_path / "b", "evals/scenarios.jsonl", 300)
+    _run(tmp_path / "c", "evals/holdout.jsonl", 200)
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "summary.json").write_text("{not json")
+    (tmp_path / "broken" / "per_item.jsonl").write_text("")
+    runs = saved_runs(tmp_path)
+    assert [(r.dataset, r.folder.name) for r in runs] == [("evals/scenarios.jsonl", "b"), ("evals/holdout.jsonl", "c")]
+    assert saved_runs(tmp_path / "missing") == []
+
+
+def test_metric_rows_put_modes_side_by_side_per_metric():
+    rows = metric_rows({"modes": {"hybrid": {"answer_accuracy": 0.9}, "bm25": {"answer_accuracy": 0.7}}})
+    assert rows == [{"metric": "Answer accuracy", "mode": "hybrid", "value": 0.9},
+                    {"metric": "Answer accuracy", "mode": "bm25", "value": 0.7}]
+
+
+def test_latency_histogram_counts_every_question_once_per_mode():
+    rows = [{"mode": "hybrid", "latency_ms": v} for v in (10, 12, 50)] + [{"mode": "bm25", "latency_ms": 90}]
+    bins = latency_histogram(rows, bins=4)
+    assert sum(b["questions"] for b in bins if b["mode"] == "hybrid") == 3
+    assert sum(b["questions"] for b in bins if b["mode"] == "bm25") == 1
+    assert bins[0]["from_ms"] == 10 and max(b["to_ms"] for b in bins) == 90
+    assert latency_histogram([]) == []
+
+
+def test_every_metric_is_explained():
+    assert set(METRIC_LABELS) <= set(METRIC_MEANINGS)
