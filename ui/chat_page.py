@@ -1,10 +1,10 @@
 """Chat: ask, read the cited answer, open the passages it came from. Conversations are saved as they
 happen (SQLite), so a reload or a restart brings the current chat back.
 
-Speed: the conversation lives in a fragment, so Enter reruns only the chat, not the page; the new
-question and a "Thinking" placeholder are drawn first (into a container below the transcript), then
-the past turns, then the answer replaces the placeholder. Past turns come from session state, not
-from the database, on every rerun.
+Speed: the new question and a "Thinking" placeholder are drawn first (into a container below the
+transcript), then the past turns, then the answer replaces the placeholder; past turns come from
+session state, not from the database. The conversation is a fragment, so opening a citation reruns
+only the chat, not the page.
 """
 
 from __future__ import annotations
@@ -78,6 +78,10 @@ def ask_example(question: str) -> None:
     state.pending = question
 
 
+def submit_question() -> None:
+    state.pending = state.get("question")
+
+
 def request_open(request) -> None:
     state.open_request = request
 
@@ -86,6 +90,15 @@ def request_open(request) -> None:
 
 with st.sidebar:
     st.button("New chat", icon=":material/add:", key="new-chat", width="stretch", on_click=select_chat, args=(None,))
+    # Filled after the chat has run, so a chat created by this question is already listed.
+    chat_list = st.container()
+    with st.expander("Try an exam scenario", icon=":material/lightbulb:"):
+        for number, example in enumerate(assistant.example_questions()):
+            st.button(example, key=f"example-{number}", width="stretch", on_click=ask_example, args=(example,))
+    advanced_knobs(assistant)
+
+
+def show_chat_list() -> None:
     chats = store.conversations()
     if chats:
         st.caption("Chats")
@@ -103,18 +116,17 @@ with st.sidebar:
                 st.text_input("Title", current.title, key=f"title-{current.id}", max_chars=80)
                 st.button("Rename", key="rename-chat", on_click=rename_chat, args=(current.id,))
                 slug = re.sub(r"[^A-Za-z0-9]+", "-", current.title).strip("-")[:40] or "chat"
-                st.download_button("Export as Markdown", store.export_markdown(current.id), file_name=f"{slug}.md",
-                                   mime="text/markdown", icon=":material/download:", key="export-chat",
-                                   on_click="ignore")
+                chat_id = current.id
+                # Built only when clicked: a long chat is not exported on every rerun.
+                st.download_button("Export as Markdown", lambda: store.export_markdown(chat_id),
+                                   file_name=f"{slug}.md", mime="text/markdown", icon=":material/download:",
+                                   key="export-chat", on_click="ignore")
                 confirm = st.checkbox("Yes, delete this chat", key=f"confirm-delete-{current.id}")
                 st.button("Delete chat", key="delete-chat", type="primary", disabled=not confirm,
                           icon=":material/delete:", on_click=delete_chat, args=(current.id,))
     if state.get("chat_notice"):
         st.warning(state.pop("chat_notice"))
-    with st.expander("Try an exam scenario", icon=":material/lightbulb:"):
-        for number, example in enumerate(assistant.example_questions()):
-            st.button(example, key=f"example-{number}", width="stretch", on_click=ask_example, args=(example,))
-    advanced_knobs(assistant)
+
 
 st.title("Study assistant")
 st.caption("Answers come only from your notes, with the passages they cite. Offline; no LLM needed.")
@@ -219,9 +231,7 @@ def conversation() -> None:
     clicked = citation_clicks(key="cite-links")
     transcript = st.container()
     live = st.container()
-    question = st.chat_input("Ask about your notes, e.g. an exam scenario", key="question")
-    if not question and state.get("pending"):
-        question = state.pop("pending")
+    question = state.pop("pending", None)
     placeholder = None
     if question:
         # Drawn before the transcript, so the question shows at once however long the chat is.
@@ -247,3 +257,8 @@ def conversation() -> None:
 
 
 conversation()
+# Outside the fragment, so it stays pinned to the bottom of the page; a question reruns the page,
+# whose sidebar is cheap and whose chat draws the question first.
+st.chat_input("Ask about your notes, e.g. an exam scenario", key="question", on_submit=submit_question)
+with chat_list:
+    show_chat_list()
