@@ -408,7 +408,7 @@ def ui(
         "--server.fileWatcherType", "none", "--server.runOnSave", "false",
         "--server.maxUploadSize", str(max(1, round(settings.max_file_mb))),
         "--browser.gatherUsageStats", "false", "--browser.serverAddress", address,
-        "--client.toolbarMode", "minimal",
+        "--client.toolbarMode", "minimal", "--client.showErrorDetails", "type",
     ]
     console.print(f"Study assistant UI on http://{address}:{port}")
     raise typer.Exit(subprocess.call(command))

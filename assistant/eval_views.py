@@ -78,26 +78,31 @@ def metric_rows(summary: dict, metrics: tuple[str, ...] = SHARE_METRICS) -> list
     return rows
 
 
-def latency_histogram(rows: list[dict], bins: int = 12) -> list[dict]:
-    """Questions per latency bin and mode: [{"mode", "from_ms", "to_ms", "questions"}]."""
-    latencies = [float(r["latency_ms"]) for r in rows if r.get("latency_ms") is not None]
+def latency_histogram(rows: list[dict], bins: int = 10) -> list[dict]:
+    """Questions per latency bin and mode: [{"mode", "bin", "order", "questions"}]. Bins span the
+    fast bulk (up to twice the 95th percentile); slower questions (a cold first one) share the last
+    bin, labelled "≥ ...", so one outlier does not squash every other bar into one."""
+    latencies = sorted(float(r["latency_ms"]) for r in rows if r.get("latency_ms") is not None)
     if not latencies:
         return []
-    low, high = min(latencies), max(latencies)
-    width = (high - low) / bins if high > low else 1.0
+    low = latencies[0]
+    p95 = latencies[min(len(latencies) - 1, int(0.95 * (len(latencies) - 1) + 0.5))]
+    high = min(latencies[-1], max(2 * p95, low + 1.0))
+    width = max((high - low) / bins, 1e-9)
+    overflow = latencies[-1] > high
+    labels = [f"{low + i * width:.0f}–{low + (i + 1) * width:.0f}" for i in range(bins)]
+    if overflow:
+        labels[-1] = f"≥ {low + (bins - 1) * width:.0f}"
     counts: dict[tuple[str, int], int] = {}
     for row in rows:
         if row.get("latency_ms") is None:
             continue
-        index = min(bins - 1, int((float(row["latency_ms"]) - low) / width)) if high > low else 0
+        index = min(bins - 1, int((float(row["latency_ms"]) - low) / width))
         key = (str(row.get("mode", "")), index)
         counts[key] = counts.get(key, 0) + 1
     modes = sorted({mode for mode, _ in counts})
-    return [
-        {"mode": mode, "from_ms": round(low + i * width, 1), "to_ms": round(low + (i + 1) * width, 1),
-         "questions": counts.get((mode, i), 0)}
-        for mode in modes for i in range(bins if high > low else 1)
-    ]
+    return [{"mode": mode, "bin": labels[i], "order": i, "questions": counts.get((mode, i), 0)}
+            for mode in modes for i in range(bins)]
 
 
 def format_metric(key: str, value) -> str:

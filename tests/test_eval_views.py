@@ -33,12 +33,15 @@ def test_metric_rows_put_modes_side_by_side_per_metric():
                     {"metric": "Answer accuracy", "mode": "bm25", "value": 0.7}]
 
 
-def test_latency_histogram_counts_every_question_once_per_mode():
-    rows = [{"mode": "hybrid", "latency_ms": v} for v in (10, 12, 50)] + [{"mode": "bm25", "latency_ms": 90}]
-    bins = latency_histogram(rows, bins=4)
-    assert sum(b["questions"] for b in bins if b["mode"] == "hybrid") == 3
-    assert sum(b["questions"] for b in bins if b["mode"] == "bm25") == 1
-    assert bins[0]["from_ms"] == 10 and max(b["to_ms"] for b in bins) == 90
+def test_latency_histogram_counts_every_question_once_per_mode_and_keeps_outliers_in_the_last_bin():
+    rows = [{"mode": "hybrid", "latency_ms": v} for v in [10, 12, 14, 16, 18, 20] * 5 + [400]]
+    rows += [{"mode": "bm25", "latency_ms": v} for v in (11, 19)]
+    bins = latency_histogram(rows, bins=5)
+    assert sum(b["questions"] for b in bins if b["mode"] == "hybrid") == 31
+    assert sum(b["questions"] for b in bins if b["mode"] == "bm25") == 2
+    last = [b for b in bins if b["order"] == 4]
+    assert last[0]["bin"].startswith("≥") and sum(b["questions"] for b in last) == 1  # the 400 ms outlier
+    assert bins[0]["bin"].startswith("10–")
     assert latency_histogram([]) == []
 
 

@@ -45,26 +45,27 @@ st.caption(f"Showing the last run of **{escape_markdown(str(summary.get('dataset
 
 table = [{"metric": label, **{m: format_metric(key, summary["modes"][m].get(key)) for m in modes},
           "what it means": METRIC_MEANINGS.get(key, "")} for key, label in METRIC_LABELS.items()]
-st.dataframe(table, hide_index=True, width="stretch",
-             column_config={"what it means": st.column_config.TextColumn(width="large")})
+st.table(table, hide_index=True)  # static: the explanations wrap and read in full
 
 st.subheader("Retrieval modes side by side")
 bars = alt.Chart(alt.Data(values=metric_rows(summary))).mark_bar().encode(
-    x=alt.X("metric:N", title=None, axis=alt.Axis(labelAngle=-30)),
-    xOffset=alt.XOffset("mode:N"),
-    y=alt.Y("value:Q", title="share of questions", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+    y=alt.Y("metric:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+    yOffset=alt.YOffset("mode:N"),
+    x=alt.X("value:Q", title="share of questions", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
     color=alt.Color("mode:N", title="retrieval mode"),
     tooltip=["metric:N", "mode:N", alt.Tooltip("value:Q", format=".1%")],
-).properties(height=320)
+).properties(height=alt.Step(9))
 st.altair_chart(bars, width="stretch")
 
 st.subheader("Latency")
-histogram = alt.Chart(alt.Data(values=latency_histogram(rows))).mark_bar(opacity=0.8).encode(
-    x=alt.X("from_ms:Q", bin="binned", title="time to answer one question (ms)"),
-    x2="to_ms:Q",
-    y=alt.Y("questions:Q", title="questions", stack=None),
+histogram_rows = latency_histogram(rows)
+order = [label for _, label in sorted({(r["order"], r["bin"]) for r in histogram_rows})]
+histogram = alt.Chart(alt.Data(values=histogram_rows)).mark_bar().encode(
+    x=alt.X("bin:O", sort=order, title="time to answer one question (ms)", axis=alt.Axis(labelAngle=0)),
+    xOffset=alt.XOffset("mode:N"),
+    y=alt.Y("questions:Q", title="questions"),
     color=alt.Color("mode:N", title="retrieval mode"),
-    tooltip=["mode:N", "from_ms:Q", "to_ms:Q", "questions:Q"],
+    tooltip=["mode:N", alt.Tooltip("bin:O", title="ms"), "questions:Q"],
 ).properties(height=260)
 st.altair_chart(histogram, width="stretch")
 
