@@ -78,6 +78,17 @@ def ask_example(question: str) -> None:
     state.pending = question
 
 
+#: Questions kept in the fast-redrawn part of the chat before they move into the transcript.
+RECENT_TURNS = 5
+
+#: The chat input stays at the bottom of the window while the chat scrolls (it sits inside the
+#: fragment, where Streamlit would draw it inline).
+STICKY_INPUT_CSS = """<style>
+.st-key-chat-input-box { position: sticky; bottom: 0; z-index: 5; padding: 0.5rem 0 1rem;
+  background: var(--st-background-color, #fff); }
+</style>"""
+
+
 def submit_question() -> None:
     state.pending = state.get("question")
 
@@ -128,6 +139,7 @@ def show_chat_list() -> None:
         st.warning(state.pop("chat_notice"))
 
 
+st.html(STICKY_INPUT_CSS)
 st.title("Study assistant")
 st.caption("Answers come only from your notes, with the passages they cite. Offline; no LLM needed.")
 
@@ -163,7 +175,7 @@ def render_answer(answer: Answer, anchor: str) -> None:
             row.button(f"[{citation.n}] {escape_markdown(citation_label(citation))}",
                        key=f"{anchor}-cite-{citation.n}", type="tertiary", icon=":material/menu_book:",
                        on_click=request_open, args=(f"cite-{anchor}-{citation.n}",))
-    footer = st.container(horizontal=True, vertical_alignment="center")
+    footer = st.container(horizontal=True, vertical_alignment="center", key=f"{anchor}-answered")
     footer.caption(f"Answered by: {escape_markdown(answer.backend)}"
                    + (f" ({escape_markdown(answer.model)})" if answer.model else ""))
     if not answer.abstained:
@@ -226,39 +238,62 @@ def ask(question: str, placeholder) -> None:
     state.turns = [*state.turns, user_turn, reply]
 
 
+def take_open_request() -> None:
+    request = state.pop("open_request", None)
+    if request:
+        open_request(request)
+
+
 @st.fragment
-def conversation() -> None:
+def transcript() -> None:
+    """The turns that were there when the page (or the chat) was drawn. A new question does not
+    rerun this fragment, so however long the chat, Enter redraws only the recent turns."""
+    for message in state.turns[: state.settled]:
+        render_message(message)
+    take_open_request()  # a citation button of an older turn was clicked
+
+
+@st.fragment
+def recent_turns_and_input() -> None:
     clicked = citation_clicks(key="cite-links")
-    transcript = st.container()
+    if clicked:
+        state.open_request = clicked
+    recent = st.container()
     live = st.container()
     question = state.pop("pending", None)
     placeholder = None
     if question:
-        # Drawn before the transcript, so the question shows at once however long the chat is.
+        # Drawn before the recent turns, so the question shows at once.
         with live:
             with st.chat_message("user"):
-                st.text(question)
+                st.container(key="live-question").text(question)
             with st.chat_message("assistant"):
                 placeholder = st.empty()
                 placeholder.markdown(":material/hourglass_top: _Thinking…_")
-    with transcript:
+    with recent:
         if not state.turns and not question:
             st.caption("Try an exam scenario from your notes:")
             for number, example in enumerate(assistant.example_questions()):
                 st.button(example, key=f"start-example-{number}", icon=":material/lightbulb:",
                           on_click=ask_example, args=(example,))
-        for message in state.turns:
+        for message in state.turns[state.settled:]:
             render_message(message)
+    new_chat = state.chat_id is None
     if question and placeholder is not None:
         ask(question, placeholder)
-    request = state.pop("open_request", None) or clicked
-    if request:
-        open_request(request)
+    with st.container(key="chat-input-box"):
+        st.chat_input("Ask about your notes, e.g. an exam scenario", key="question", on_submit=submit_question)
+    take_open_request()
+    if question and (new_chat or len(state.turns) - state.settled >= 2 * RECENT_TURNS):
+        # A new chat must appear in the sidebar list; and every few questions the recent turns move
+        # into the transcript (one full redraw, after the answer is on screen) so this stays small.
+        state.settled = len(state.turns)
+        st.rerun(scope="app")
 
 
-conversation()
-# Outside the fragment, so it stays pinned to the bottom of the page; a question reruns the page,
-# whose sidebar is cheap and whose chat draws the question first.
-st.chat_input("Ask about your notes, e.g. an exam scenario", key="question", on_submit=submit_question)
+# Each full run of the page settles every turn into the transcript.
+state.settled = len(state.turns)
+transcript()
+recent_turns_and_input()
 with chat_list:
     show_chat_list()

@@ -41,10 +41,11 @@ def get_assistant() -> Assistant:
     flags = _ready_flags(key)
     if not flags["ready"]:
         bar = st.progress(0.0, text="Opening your notes index...")
-        if assistant.is_empty():
-            report = assistant.ingest(progress=progress_callback(bar))
-            for warning in report.warnings + report.errors:
-                st.warning(warning)
+        # Incremental: notes added or changed while the app was closed are indexed now (unchanged
+        # files cost a stat each); the first run indexes everything.
+        report = assistant.ingest(progress=progress_callback(bar))
+        for warning in report.warnings + report.errors:
+            st.warning(warning)
         bar.progress(0.9, text="Loading the embedding model...")
         assistant.warm_up()
         bar.empty()

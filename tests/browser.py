@@ -1,0 +1,100 @@
+"""Real-browser helpers shared by the browser tests and `make bench`: Debian's Chromium driven by
+Playwright against `study ui` on a free loopback port."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+CHAT_PLACEHOLDER = "Ask about your notes"
+
+# Records, in the page, when the question's text and the answer first appear after Enter, and
+# whether the "Thinking" placeholder was ever shown (it may be replaced within milliseconds).
+WATCH_JS = """
+([question, answerSelector]) => {
+  // The question counts as shown once one more chat message holds its text than before Enter. An
+  // answer's footer ("Answered by") is keyed "m<message id>-answered": the answer counts as shown once
+  // a footer with a higher id than any before Enter is on the page and not stale. Only textContent
+  // is read (innerText would force a layout on every change and slow the page being measured).
+  const fresh = (e) => !e.closest('[data-stale="true"]');
+  const messages = () => Array.from(document.querySelectorAll('[data-testid="stChatMessage"]')).filter(fresh);
+  const asked = () => messages().filter(m => m.textContent.includes(question)).length;
+  const ids = () => Array.from(document.querySelectorAll(answerSelector)).filter(fresh)
+      .map(e => Array.from(e.classList).map(c => c.match(/^st-key-m(\\d+)-answered$/)).find(m => m))
+      .filter(m => m).map(m => Number(m[1]));
+  const before = asked();
+  const highest = Math.max(0, ...ids());
+  window.__watch = {start: performance.now(), question: null, thinking: null, answer: null};
+  const check = () => {
+    const w = window.__watch;
+    const now = performance.now() - w.start;
+    if (w.question === null && asked() > before) w.question = now;
+    if (w.thinking === null && messages().some(m => m.textContent.includes('Thinking'))) w.thinking = now;
+    if (w.answer === null && ids().some(id => id > highest)) w.answer = now;
+  };
+  if (window.__watchObserver) window.__watchObserver.disconnect();
+  const observer = new MutationObserver(check);
+  observer.observe(document.body, {childList: true, subtree: true, characterData: true, attributes: true});
+  window.__watchObserver = observer;
+}
+"""
+
+# An answer counts as visible once its footer ("Answered by") is drawn: it comes after the answer
+# text, its table or options and its citation buttons, in the same script run.
+ANSWER_SELECTOR = "[data-testid='stChatMessage'] [class*='-answered']"
+
+
+def server_command(port: int) -> list[str]:
+    return [sys.executable, "-m", "assistant.cli", "ui", "--port", str(port)]
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+
+
+def wait_for_chat(page, timeout_ms: int = 180_000):
+    chat = page.get_by_placeholder(CHAT_PLACEHOLDER, exact=False)
+    chat.wait_for(timeout=timeout_ms)
+    return chat
+
+
+def ask(page, question: str, timeout_ms: int = 60_000) -> dict:
+    """Type a question, press Enter, wait for its answer; returns the in-page timings (ms after Enter):
+    {"question", "thinking", "answer"} (thinking is None if the answer replaced it before a paint)."""
+    chat = wait_for_chat(page)
+    chat.fill(question)
+    page.evaluate(WATCH_JS, [question, ANSWER_SELECTOR])
+    page.evaluate("window.__watch.start = performance.now()")
+    chat.press("Enter")
+    page.wait_for_function("window.__watch && window.__watch.answer !== null", timeout=timeout_ms)
+    timings = page.evaluate("window.__watch")
+    page.evaluate("window.__watchObserver.disconnect()")
+    return timings
+
+
+def copy_index(source_data: Path, target_data: Path) -> None:
+    """Start a server on an already indexed data dir (the session's), so it opens in seconds."""
+    shutil.copytree(source_data, target_data, ignore=shutil.ignore_patterns("progress.sqlite3*",
+                                                                            "conversations.sqlite3*"))
+
+
+@contextmanager
+def timed():
+    started = time.perf_counter()
+    result = {}
+    yield result
+    result["seconds"] = time.perf_counter() - started
+
+
+def environment(corpus: Path, data: Path, **extra: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STUDY_")}
+    env.update({"STUDY_CORPUS_DIR": str(corpus), "STUDY_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1", **extra})
+    return env
