@@ -38,7 +38,13 @@ WATCH_JS = """
     const now = performance.now() - w.start;
     if (w.question === null && asked() > before) w.question = now;
     if (w.thinking === null && messages().some(m => m.textContent.includes('Thinking'))) w.thinking = now;
-    if (w.answer === null && ids().some(id => id > highest)) w.answer = now;
+    if (w.answer !== null) return;
+    const footer = Array.from(document.querySelectorAll(answerSelector)).filter(fresh).find(e =>
+        Array.from(e.classList).some(c => { const m = c.match(/^st-key-m(\\d+)-answered$/); return m && Number(m[1]) > highest; }));
+    if (footer) {
+      w.answer = now;
+      w.text = footer.closest('[data-testid="stChatMessage"]').textContent;
+    }
   };
   if (window.__watchObserver) window.__watchObserver.disconnect();
   const observer = new MutationObserver(check);
@@ -61,14 +67,18 @@ def launch(playwright):
 
 
 def wait_for_chat(page, timeout_ms: int = 180_000):
+    """The chat input, once the page shows exactly one (a redraw briefly shows the old one too)."""
     chat = page.get_by_placeholder(CHAT_PLACEHOLDER, exact=False)
-    chat.wait_for(timeout=timeout_ms)
+    chat.first.wait_for(timeout=timeout_ms)
+    page.wait_for_function(f"document.querySelectorAll('textarea[placeholder^=\"{CHAT_PLACEHOLDER}\"]').length === 1",
+                           timeout=timeout_ms)
     return chat
 
 
 def ask(page, question: str, timeout_ms: int = 60_000) -> dict:
-    """Type a question, press Enter, wait for its answer; returns the in-page timings (ms after Enter):
-    {"question", "thinking", "answer"} (thinking is None if the answer replaced it before a paint)."""
+    """Type a question, press Enter, wait for its answer; returns the in-page timings (ms after Enter)
+    and the answer's text: {"question", "thinking", "answer", "text"} (thinking is None if the
+    answer replaced it before a paint)."""
     chat = wait_for_chat(page)
     chat.fill(question)
     page.evaluate(WATCH_JS, [question, ANSWER_SELECTOR])

@@ -26,9 +26,9 @@ def _ready_flags(key: tuple) -> dict:
     return {"ready": False}
 
 
-def progress_callback(bar):
+def progress_callback(bar, prefix: str = ""):
     def update(description: str, done: int, total: int) -> None:
-        bar.progress(min(done / total, 1.0) if total else 1.0, text=f"{description} ({done}/{total})")
+        bar.progress(min(done / total, 1.0) if total else 1.0, text=f"{prefix}{description} ({done}/{total})")
 
     return update
 

@@ -125,6 +125,7 @@ with st.expander("Rebuild the index", icon=":material/build:"):
     if st.checkbox("Yes, rebuild the whole index", key="confirm-rebuild"):
         if st.button("Rebuild now", type="primary", key="rebuild"):
             bar = st.progress(0.0, text="Rebuilding beside the current index...")
-            report = assistant.ingest(rebuild=True, progress=progress_callback(bar))
+            report = assistant.ingest(rebuild=True, progress=progress_callback(
+                bar, "Rebuilding beside the current index (questions are still answered): "))
             bar.empty()
             st.success("Rebuilt and swapped in. " + escape_markdown(report.summary()))
