@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 TORCH_FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
 PORT   ?= 8501
 
-.PHONY: install run test bench eval ingest chat clean
+.PHONY: install run test bench bench-ui screenshots eval ingest chat clean
 
 install: $(STAMP)
 
@@ -37,6 +37,14 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench.py
+
+# Only the UI figures (start-up, answer visible in Chromium), updating their section of docs/benchmarks.md.
+bench-ui: $(STAMP)
+	$(PY) benchmarks/bench.py --only ui
+
+# The README's screenshots, taken by the browser tests into docs/.
+screenshots: $(STAMP)
+	STUDY_SCREENSHOT_DIR=$(CURDIR)/docs $(PY) -m pytest -q -m browser tests/test_ui_browser.py
 
 clean:
 	rm -rf .study evals/results/per_item.jsonl .pytest_cache

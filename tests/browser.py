@@ -90,10 +90,29 @@ def ask(page, question: str, timeout_ms: int = 60_000) -> dict:
     return timings
 
 
-def copy_index(source_data: Path, target_data: Path) -> None:
-    """Start a server on an already indexed data dir (the session's), so it opens in seconds."""
-    shutil.copytree(source_data, target_data, ignore=shutil.ignore_patterns("progress.sqlite3*",
-                                                                            "conversations.sqlite3*"))
+def prepare_index(embeddings, source_data: Path, corpus: Path, data: Path) -> None:
+    """Index `corpus` into `data` before the server starts (so it opens in seconds), in this process
+    with the session's loaded model. The ONNX query encoder and the statement vectors (keyed by
+    chunk content) are copied from the session's data dir rather than computed again."""
+    from assistant.config import Settings
+    from assistant.core import Assistant
+
+    data.mkdir(parents=True, exist_ok=True)
+    if (source_data / "onnx").exists():
+        shutil.copytree(source_data / "onnx", data / "onnx")
+    if (source_data / "statement_vectors.npz").exists():
+        shutil.copy(source_data / "statement_vectors.npz", data / "statement_vectors.npz")
+    Assistant(Settings(data_dir=data, corpus_dir=corpus), embeddings=embeddings).ingest()
+
+
+def screenshot(page, name: str, fallback_dir: Path) -> Path:
+    """Save a screenshot: into STUDY_SCREENSHOT_DIR when set (`make screenshots` points it at docs/
+    for the README), else beside the test's other files."""
+    folder = Path(os.environ.get("STUDY_SCREENSHOT_DIR") or fallback_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    page.screenshot(path=str(path))
+    return path
 
 
 @contextmanager

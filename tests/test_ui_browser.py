@@ -10,12 +10,11 @@ import shutil
 
 import pytest
 
-from browser import CHROMIUM, VIEWPORTS, ask, copy_index, environment, launch, server_command
+from browser import CHROMIUM, VIEWPORTS, ask, environment, launch, prepare_index, screenshot, server_command
 from browser import wait_for_chat
 from conftest import CORPUS, REPO
 from servers import free_port, running_server
 
-DOCS = REPO / "docs"
 HOSTILE = "## Hostile\n\n- Redshift Spectrum payload <img src=x onerror=\"window.__pwned=1\"> <script>window.__pwned=2</script>\n"
 PARTITIONS = "Which command adds Hive style partitions to an Athena table?"
 MACIE = "Which service scans S3 buckets for PII?"
@@ -44,12 +43,12 @@ def playwright_browser(chromium):
 
 @pytest.fixture(scope="module")
 def shared_app(tmp_path_factory, course):
-    """One server for the tests that only read the notes: the session's index copied in."""
+    """One server for the tests that only read the notes, indexed before it starts."""
     root = tmp_path_factory.mktemp("browser-app")
     corpus = root / "notes"
     shutil.copytree(CORPUS, corpus)
     (corpus / "hostile.md").write_text(HOSTILE)
-    copy_index(course.settings.data_dir, root / "data")
+    prepare_index(course.embeddings, course.settings.data_dir, corpus, root / "data")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = root / "server.log"
@@ -68,7 +67,7 @@ def _page(browser, viewport="desktop"):
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_question_shows_at_once_then_the_answer_whose_citation_link_opens_the_viewer(playwright_browser, shared_app,
-                                                                                    viewport):
+                                                                                    viewport, tmp_path):
     context, page = _page(playwright_browser, viewport)
     page.goto(f"{shared_app['url']}/chat")
     timings = ask(page, PARTITIONS)
@@ -89,7 +88,7 @@ def test_question_shows_at_once_then_the_answer_whose_citation_link_opens_the_vi
     highlighted = target.locator("[data-testid='stMarkdownContainer'] span").filter(has_text="MSCK REPAIR TABLE")
     assert highlighted.count() >= 1
     if viewport == "desktop":
-        page.screenshot(path=str(DOCS / "screenshot-chat.png"))
+        assert screenshot(page, "screenshot-chat.png", tmp_path).stat().st_size > 10_000
     context.close()
 
 
@@ -132,7 +131,8 @@ def _keys_ready(page, key):
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_practice_by_keyboard_keeps_the_options_and_every_control_is_in_the_main_column(playwright_browser,
-                                                                                       shared_app, viewport):
+                                                                                       shared_app, viewport,
+                                                                                       tmp_path):
     context, page = _page(playwright_browser, viewport)
     page.goto(f"{shared_app['url']}/practice")
     start = page.locator(".st-key-practice-start button")
@@ -150,7 +150,9 @@ def test_practice_by_keyboard_keeps_the_options_and_every_control_is_in_the_main
     page.locator(".st-key-grade-good button").click()
     page.get_by_text("Graded Good", exact=False).wait_for(timeout=30_000)
     if viewport == "desktop":
-        page.screenshot(path=str(DOCS / "screenshot-practice.png"))
+        page.locator("h4").first.evaluate("heading => heading.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(300)
+        assert screenshot(page, "screenshot-practice.png", tmp_path).stat().st_size > 10_000
     _keys_ready(page, "keys-next-0")
     page.keyboard.press("Enter")
     page.get_by_text("Question 2 of", exact=False).wait_for(timeout=30_000)
@@ -186,7 +188,7 @@ def test_pages_have_their_own_urls_and_no_request_leaves_the_machine(playwright_
     context.close()
 
 
-def test_the_server_log_has_no_deprecation_warning(playwright_browser, shared_app):
+def test_the_server_log_has_no_deprecation_warning(playwright_browser, shared_app, tmp_path):
     context = playwright_browser.new_context(viewport={"width": 1280, "height": 1900})
     page = context.new_page()
     for path in ("chat", "practice", "library", "evals"):
@@ -195,7 +197,7 @@ def test_the_server_log_has_no_deprecation_warning(playwright_browser, shared_ap
         page.wait_for_timeout(500)
     page.locator("[data-testid='stVegaLiteChart']").nth(1).wait_for(timeout=60_000)
     page.wait_for_timeout(1500)
-    page.screenshot(path=str(DOCS / "screenshot-evals.png"))  # the README's evals picture
+    assert screenshot(page, "screenshot-evals.png", tmp_path).stat().st_size > 10_000
     context.close()
     log = shared_app["log"].read_text()
     assert not re.search(r"deprecat", log, re.IGNORECASE), log[-3000:]
@@ -209,7 +211,7 @@ def test_the_server_log_has_no_deprecation_warning(playwright_browser, shared_ap
 def library_app(tmp_path, course):
     corpus = tmp_path / "notes"
     shutil.copytree(CORPUS, corpus)
-    copy_index(course.settings.data_dir, tmp_path / "data")
+    prepare_index(course.embeddings, course.settings.data_dir, corpus, tmp_path / "data")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = environment(corpus, tmp_path / "data")
@@ -242,7 +244,7 @@ def test_a_same_name_upload_is_refused_until_the_user_chooses_keep_both(playwrig
     assert (corpus / "u3-data-operations-and-support.md").read_bytes() == original
     assert (corpus / "u3-data-operations-and-support (2).md").read_bytes() == small.read_bytes()
     page.wait_for_timeout(500)
-    page.screenshot(path=str(DOCS / "screenshot-library.png"))
+    assert screenshot(page, "screenshot-library.png", tmp_path).stat().st_size > 10_000
     context.close()
 
 
