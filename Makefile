@@ -44,7 +44,7 @@ bench-ui: $(STAMP)
 
 # The README's screenshots, taken by the browser tests into docs/.
 screenshots: $(STAMP)
-	STUDY_SCREENSHOT_DIR=$(CURDIR)/docs $(PY) -m pytest -q -m browser tests/test_ui_browser.py
+	SCREENSHOT_DIR=$(CURDIR)/docs $(PY) -m pytest -q -m browser tests/test_ui_browser.py
 
 clean:
 	rm -rf .study evals/results/per_item.jsonl .pytest_cache

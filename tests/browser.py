@@ -106,9 +106,9 @@ def prepare_index(embeddings, source_data: Path, corpus: Path, data: Path) -> No
 
 
 def screenshot(page, name: str, fallback_dir: Path) -> Path:
-    """Save a screenshot: into STUDY_SCREENSHOT_DIR when set (`make screenshots` points it at docs/
+    """Save a screenshot: into SCREENSHOT_DIR when set (`make screenshots` points it at docs/
     for the README), else beside the test's other files."""
-    folder = Path(os.environ.get("STUDY_SCREENSHOT_DIR") or fallback_dir)
+    folder = Path(os.environ.get("SCREENSHOT_DIR") or fallback_dir)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
     page.screenshot(path=str(path))

@@ -319,3 +319,17 @@ def test_evals_page_selects_among_saved_runs_and_names_the_one_shown(ui_env, tmp
     assert all(row["what it means"] for row in metrics)
     assert len(at.table) == 4  # metrics, then the misses of each mode, in static tables that wrap
     assert len(at.get("vega_lite_chart")) == 2  # grouped bars and the latency histogram
+
+
+def test_practice_exports_the_questions_seen_to_anki(ui_env):
+    import io
+    import zipfile
+
+    at = _app()
+    at.switch_page("practice_page.py").run()
+    _start(at)
+    next(b for b in at.button if b.label == "Prepare the deck").click().run()
+    assert not at.exception
+    deck, count = at.session_state["anki_deck"]
+    assert count == len(at.session_state["quiz"]) and count > 0
+    assert "collection.anki2" in zipfile.ZipFile(io.BytesIO(deck)).namelist()

@@ -234,6 +234,7 @@ def test_a_same_name_upload_is_refused_until_the_user_chooses_keep_both(playwrig
     context, page = _page(playwright_browser)
     page.goto(f"{library_app['url']}/library")
     page.get_by_text("Add notes", exact=False).first.wait_for(timeout=120_000)
+    assert page.get_by_text(re.compile(r"20 ?MB per file")).count() == 1  # the real limit, not Streamlit's 200
     _upload(page, small)
     page.get_by_text("is already in your notes", exact=False).wait_for(timeout=60_000)
     assert (corpus / "u3-data-operations-and-support.md").read_bytes() == original

@@ -1,10 +1,11 @@
 """Chat: ask, read the cited answer, open the passages it came from. Conversations are saved as they
 happen (SQLite), so a reload or a restart brings the current chat back.
 
-Speed: the new question and a "Thinking" placeholder are drawn first (into a container below the
-transcript), then the past turns, then the answer replaces the placeholder; past turns come from
-session state, not from the database. The conversation is a fragment, so opening a citation reruns
-only the chat, not the page.
+Speed: the chat is two fragments. The transcript (the turns there when the page was drawn) is not
+redrawn when a question is asked; the other fragment holds the few recent turns and the input, and on
+Enter draws the question and a "Thinking" placeholder first, then the recent turns, then the answer in
+place of the placeholder. Every five questions the recent turns move into the transcript (one full
+redraw, after the answer is on screen). Turns come from session state, not from the database.
 """
 
 from __future__ import annotations

@@ -93,7 +93,8 @@ else:
         [{"note": s.source, "status": s.state, "passages": s.passages, "sections": s.sections,
           "size (KB)": round(s.size / 1000, 1), "why skipped": s.reason} for s in statuses],
         hide_index=True, width="stretch",
-        column_config={"why skipped": st.column_config.TextColumn(width="large")},
+        column_config={"note": st.column_config.TextColumn(width="medium"),
+                       "why skipped": st.column_config.TextColumn(width="large")},
     )
     names = [s.source for s in statuses]
     chosen = st.selectbox("Note", names, key="library-note")
