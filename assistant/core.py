@@ -321,21 +321,30 @@ class Assistant:
 
     def example_questions(self, limit: int = 4) -> list[str]:
         """Questions a first-time user can click: the notes' own exam scenarios when they have
-        some ("Scenario: ..." lines), otherwise one per section heading."""
+        some ("Scenario: ..." lines), otherwise one per section heading. Read once per index: the UI
+        asks on every page draw, and a large library has many lines."""
+        index = self.index
+        cached = getattr(self, "_examples", None)
+        if cached is None or cached[0] is not index:
+            cached = self._examples = (index, self._example_questions(index))
+        return cached[1][:limit]
+
+    @staticmethod
+    def _example_questions(index: _Index) -> list[str]:
         questions: list[str] = []
-        for chunk in self.index.lexical.chunks:
+        for chunk in index.lexical.chunks:
             for line in chunk.text.split("\n"):
                 match = re.match(r"^\s*(?:[-*+]|\d+[.)])?\s*Scenario:\s*(.+)$", line, re.IGNORECASE)
                 if match:
                     questions.append(f"{match.group(1).strip().rstrip('.')}. Which service should we use?")
         if not questions:
             seen = []
-            for chunk in self.index.lexical.chunks:
+            for chunk in index.lexical.chunks:
                 leaf = re.sub(r"^\d+(?:\.\d+)*\s*", "", chunk.section.split(" > ")[-1])
                 if leaf and leaf not in seen:
                     seen.append(leaf)
             questions = [f"What do my notes say about {leaf}?" for leaf in seen]
-        return questions[:limit]
+        return questions
 
     def save_note(self, file_name: str, data: bytes, on_conflict: str = "refuse"):
         """Check an uploaded note and save it into the notes folder (see library.Library.save):
