@@ -8,6 +8,7 @@ import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .answering import Answer, DefaultAnswerer, StatementVectors, quoted_subject, retrieval_query
 from .config import RETRIEVAL_MODES, Settings
@@ -16,6 +17,11 @@ from .ingest import IngestReport, Ingestor, ProgressCallback
 from .retrieval import HybridRetriever, LexicalIndex, Passage, Retrieval
 from .statements import Vocabulary
 from .store import NoteStore, StoreError, drop_collections, wipe_embedded_store
+
+if TYPE_CHECKING:  # imported when used: the CLI's `ask` must not pay for them
+    from .chunking import Chunk
+    from .conversations import ConversationStore
+    from .library import Library, NoteStatus, OnConflict, SavedNote
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -346,15 +352,15 @@ class Assistant:
             questions = [f"What do my notes say about {leaf}?" for leaf in seen]
         return questions
 
-    def save_note(self, file_name: str, data: bytes, on_conflict: str = "refuse"):
+    def save_note(self, file_name: str, data: bytes, on_conflict: OnConflict = "refuse") -> SavedNote:
         """Check an uploaded note and save it into the notes folder (see library.Library.save):
         a file that cannot be read is refused, a same-name file needs replace or keep_both."""
-        return self.library.save(file_name, data, on_conflict=on_conflict)  # type: ignore[arg-type]
+        return self.library.save(file_name, data, on_conflict=on_conflict)
 
     # --- library, conversations ----------------------------------------------------------------
 
     @property
-    def library(self):
+    def library(self) -> Library:
         from .library import Library
 
         if getattr(self, "_library", None) is None:
@@ -362,7 +368,7 @@ class Assistant:
         return self._library
 
     @property
-    def conversations(self):
+    def conversations(self) -> ConversationStore:
         from .conversations import ConversationStore
 
         if getattr(self, "_conversations", None) is None:
@@ -374,12 +380,12 @@ class Assistant:
         self.library.delete(source)
         return self.ingest(progress=progress)
 
-    def note_statuses(self):
+    def note_statuses(self) -> list[NoteStatus]:
         """Each note with its state: indexed passages, or skipped and why."""
         counts = {info.source: (info.chunks, len(info.sections)) for info in self.sources()}
         return self.library.statuses(counts)
 
-    def passages_of(self, source: str) -> list:
+    def passages_of(self, source: str) -> list[Chunk]:
         """The indexed passages of one note, in reading order (for the note viewer)."""
         return [c for c in self.index.lexical.chunks if c.source == source]
 

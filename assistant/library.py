@@ -91,6 +91,9 @@ class Library:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        # Why a file was skipped, by (path, size, mtime): the page asks on every draw, and reading a
+        # large unreadable PDF again each time would be slow.
+        self._skip_reasons: dict[tuple[str, int, int], str] = {}
 
     @property
     def folder(self) -> Path:
@@ -240,6 +243,16 @@ class Library:
         return statuses
 
     def _why_skipped(self, path: Path, source: str) -> str:
+        try:
+            stat = path.stat()
+        except OSError as error:
+            return f"cannot be read ({error.strerror or error})"
+        key = (str(path), stat.st_size, stat.st_mtime_ns)
+        if key not in self._skip_reasons:
+            self._skip_reasons[key] = self._read_for_reason(path, source)
+        return self._skip_reasons[key]
+
+    def _read_for_reason(self, path: Path, source: str) -> str:
         try:
             loaded = load_file(path, source, self.upload_limit_bytes)
         except UnreadableFile as error:

@@ -90,6 +90,18 @@ def ask(page, question: str, timeout_ms: int = 60_000) -> dict:
     return timings
 
 
+IDLE_JS = """() => !document.querySelector('[data-testid^="stStatusWidgetRunning"], [data-stale="true"]')"""
+
+
+def settle(page, timeout_ms: int = 30_000) -> None:
+    """Wait until the page has finished drawing (no script running, nothing stale), twice 300 ms
+    apart: a first question in a new chat is followed by one redraw of the page, and a click that
+    lands during that redraw can be lost (a known limit, see the chat page's notes)."""
+    for _ in range(2):
+        page.wait_for_function(IDLE_JS, timeout=timeout_ms)
+        page.wait_for_timeout(300)
+
+
 def prepare_index(embeddings, source_data: Path, corpus: Path, data: Path) -> None:
     """Index `corpus` into `data` before the server starts (so it opens in seconds), in this process
     with the session's loaded model. The ONNX query encoder and the statement vectors (keyed by

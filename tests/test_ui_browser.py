@@ -11,7 +11,7 @@ import shutil
 import pytest
 
 from browser import CHROMIUM, VIEWPORTS, ask, environment, launch, prepare_index, screenshot, server_command
-from browser import wait_for_chat
+from browser import settle, wait_for_chat
 from conftest import CORPUS, REPO
 from servers import free_port, running_server
 
@@ -73,6 +73,7 @@ def test_question_shows_at_once_then_the_answer_whose_citation_link_opens_the_vi
     timings = ask(page, PARTITIONS)
     assert timings["question"] is not None and timings["question"] <= timings["answer"]
     assert timings["thinking"] is not None or timings["answer"] < 100  # the placeholder, unless beaten
+    settle(page)
     link = page.locator("[data-testid='stChatMessage'] a[href^='#cite-']").first
     link.click()
     dialog = page.get_by_role("dialog")
@@ -113,6 +114,7 @@ def test_a_hostile_note_shows_as_text_and_runs_nothing(playwright_browser, share
     context, page = _page(playwright_browser)
     page.goto(f"{shared_app['url']}/chat")
     ask(page, "What does the hostile note say about the Redshift Spectrum payload?")
+    settle(page)
     opener = page.locator("[data-testid='stChatMessage'] button").filter(has_text=re.compile("hostile"))
     opener.first.click()
     page.get_by_role("dialog").get_by_text("window.__pwned", exact=False).first.wait_for(timeout=30_000)

@@ -6,6 +6,8 @@ redrawn when a question is asked; the other fragment holds the few recent turns 
 Enter draws the question and a "Thinking" placeholder first, then the recent turns, then the answer in
 place of the placeholder. Every five questions the recent turns move into the transcript (one full
 redraw, after the answer is on screen). Turns come from session state, not from the database.
+Known limit: a click that lands during that one redraw (about the first 0.3 s after the answer shows,
+for the first question of a new chat and every fifth question) can be lost and needs repeating.
 """
 
 from __future__ import annotations
