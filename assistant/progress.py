@@ -47,6 +47,11 @@ CREATE TABLE IF NOT EXISTS reviews (
 );
 CREATE INDEX IF NOT EXISTS attempts_by_question ON attempts(question_id);
 CREATE INDEX IF NOT EXISTS reviews_by_due ON reviews(due);
+CREATE TABLE IF NOT EXISTS practice_session (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    body TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
 """
 
 
@@ -122,6 +127,56 @@ class ProgressStore:
                     db.execute("UPDATE questions SET retired = 1 WHERE id = ?", (question_id,))
                     retired += 1
         return retired
+
+    def questions_by_id(self, ids: list[str]) -> list[Question]:
+        """The stored questions with these ids (retired ones too), in the order given."""
+        if not ids:
+            return []
+        with self._connect() as db:
+            rows = db.execute(
+                f"SELECT id, body FROM questions WHERE id IN ({','.join('?' * len(ids))})", list(ids)
+            ).fetchall()
+        found = {qid: Question.from_dict(json.loads(body)) for qid, body in rows}
+        return [found[qid] for qid in ids if qid in found]
+
+    # --- the practice set in progress -------------------------------------------------------------
+
+    def save_session(self, question_ids: list[str], index: int, answers: dict[int, int],
+                     grades: dict[int, str]) -> None:
+        """Keep the set being practised (which questions, where, what was answered and graded), so a
+        reload or a restart carries on where it was."""
+        body = json.dumps({"question_ids": list(question_ids), "index": int(index),
+                           "answers": {str(k): int(v) for k, v in answers.items()},
+                           "grades": {str(k): str(v) for k, v in grades.items()}})
+        with self._lock, self._connect() as db:
+            db.execute(
+                "INSERT INTO practice_session (id, body, updated_at) VALUES (1, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+                (body, _now().isoformat()),
+            )
+
+    def load_session(self) -> tuple[list[Question], int, dict[int, int], dict[int, str]] | None:
+        """The set in progress: (questions, index, answers, grades), or None when there is none."""
+        with self._connect() as db:
+            row = db.execute("SELECT body FROM practice_session WHERE id = 1").fetchone()
+        if row is None:
+            return None
+        try:
+            data = json.loads(row[0])
+            questions = self.questions_by_id(list(data["question_ids"]))
+            answers = {int(k): int(v) for k, v in data.get("answers", {}).items()}
+            grades = {int(k): str(v) for k, v in data.get("grades", {}).items()}
+            index = int(data.get("index", 0))
+        except (ValueError, KeyError, TypeError) as error:
+            logger.warning("the saved practice set cannot be read (%s); starting afresh", error)
+            return None
+        if len(questions) != len(data["question_ids"]):
+            return None  # a question of the set is gone from the store: not worth resuming half of it
+        return questions, index, answers, grades
+
+    def clear_session(self) -> None:
+        with self._lock, self._connect() as db:
+            db.execute("DELETE FROM practice_session")
 
     # --- attempts and reviews -------------------------------------------------------------------
 

@@ -65,3 +65,26 @@ def test_due_count_counts_due_reviews_only(tmp_path):
     assert store.due_count(now) == 0
     assert store.due_count(now + timedelta(hours=1)) == 1
     assert store.due_count(now + timedelta(days=400)) == 2
+
+
+def test_the_set_in_progress_survives_a_restart(tmp_path):
+    path = tmp_path / "p.sqlite3"
+    questions = [_question(str(i)) for i in range(3)]
+    store = ProgressStore(path)
+    store.add_questions(questions)
+    assert store.load_session() is None
+    store.save_session([q.id for q in questions], 1, {0: 2}, {0: "hard"})
+    restored = ProgressStore(path).load_session()  # a new process
+    assert restored is not None
+    loaded, index, answers, grades = restored
+    assert [q.id for q in loaded] == ["0", "1", "2"] and index == 1
+    assert answers == {0: 2} and grades == {0: "hard"}
+    store.clear_session()
+    assert store.load_session() is None
+
+
+def test_a_saved_set_whose_questions_are_gone_is_not_resumed(tmp_path):
+    store = ProgressStore(tmp_path / "p.sqlite3")
+    store.add_questions([_question("kept")])
+    store.save_session(["kept", "never-stored"], 0, {}, {})
+    assert store.load_session() is None

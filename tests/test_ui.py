@@ -333,3 +333,19 @@ def test_practice_exports_the_questions_seen_to_anki(ui_env):
     deck, count = at.session_state["anki_deck"]
     assert count == len(at.session_state["quiz"]) and count > 0
     assert "collection.anki2" in zipfile.ZipFile(io.BytesIO(deck)).namelist()
+
+
+def test_a_practice_set_in_progress_survives_a_reload(ui_env):
+    at = _app()
+    at.switch_page("practice_page.py").run()
+    _start(at)
+    first = at.session_state["quiz"][0]
+    next(b for b in at.button if b.label.startswith("ABCD"[first.answer] + ")")).click().run()
+    next(b for b in at.button if b.label == "Next question").click().run()
+    ids = [q.id for q in at.session_state["quiz"]]
+
+    reloaded = _app()  # a new session: nothing in session state
+    reloaded.switch_page("practice_page.py").run()
+    assert [q.id for q in reloaded.session_state["quiz"]] == ids
+    assert any("Question 2 of" in c.value for c in reloaded.caption)
+    assert reloaded.session_state["quiz_answers"] == {0: first.answer}

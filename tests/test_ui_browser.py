@@ -161,6 +161,9 @@ def test_practice_by_keyboard_keeps_the_options_and_every_control_is_in_the_main
     _keys_ready(page, "keys-question-1")
     page.keyboard.press("c")  # letters work too
     page.get_by_text("How well did you know it?").wait_for(timeout=30_000)
+    page.reload()  # the set in progress comes back, answered as it was
+    page.get_by_text("Question 2 of", exact=False).wait_for(timeout=60_000)
+    page.get_by_text("How well did you know it?").wait_for(timeout=30_000)
     context.close()
 
 

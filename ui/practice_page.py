@@ -23,10 +23,15 @@ LETTERS = "ABCD"
 assistant = get_assistant()
 progress = assistant.progress
 state = st.session_state
-state.setdefault("quiz", [])
-state.setdefault("quiz_index", 0)
-state.setdefault("quiz_answers", {})  # question index -> chosen option
-state.setdefault("quiz_grades", {})  # question index -> self-grade
+if "quiz" not in state:
+    # A reload or a restart carries on with the set in progress (kept in the progress store).
+    saved = progress.load_session()
+    state.quiz, state.quiz_index, state.quiz_answers, state.quiz_grades = saved or ([], 0, {}, {})
+    state.quiz_started = time.monotonic()
+
+
+def keep_session() -> None:
+    progress.save_session([q.id for q in state.quiz], state.quiz_index, state.quiz_answers, state.quiz_grades)
 
 
 def start_set() -> None:
@@ -41,6 +46,7 @@ def start_set() -> None:
     state.quiz, state.quiz_index, state.quiz_answers, state.quiz_grades = questions, 0, {}, {}
     state.quiz_started = time.monotonic()
     state.pop("anki_deck", None)
+    keep_session()
 
 
 def choose(option: int) -> None:
@@ -51,18 +57,21 @@ def choose(option: int) -> None:
     seconds = time.monotonic() - state.get("quiz_started", time.monotonic())
     progress.record_attempt(question, option, seconds)
     state.quiz_answers[index] = option
+    keep_session()
 
 
 def grade(rating: str) -> None:
     index = state.quiz_index
     state.quiz_grades[index] = rating
     state.quiz_next_due = progress.self_grade(state.quiz[index].id, rating)
+    keep_session()
 
 
 def next_question() -> None:
     state.quiz_index += 1
     state.quiz_started = time.monotonic()
     state.pop("quiz_next_due", None)
+    keep_session()
 
 
 def prepare_deck() -> None:
