@@ -102,6 +102,11 @@ def test_the_conversation_is_back_after_a_reload_and_in_a_new_window(playwright_
     wait_for_chat(page)
     page.get_by_text("Use Amazon Macie", exact=False).first.wait_for(timeout=30_000)
     assert page.get_by_text(MACIE).count() >= 1
+    page.get_by_role("button", name="This chat").click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export as Markdown").click()
+    exported = download.value.path().read_text()
+    assert f"**You:** {MACIE}" in exported and "Use Amazon Macie [1]." in exported and "Sources:" in exported
     context.close()
     fresh, page = _page(playwright_browser)  # no URL parameter: the last chat used comes back
     page.goto(f"{shared_app['url']}/")
