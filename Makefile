@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 TORCH_FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
 PORT   ?= 8501
 
-.PHONY: install run test bench bench-ui screenshots eval ingest chat clean
+.PHONY: install run test bench bench-ui screenshots eval llm-eval ingest chat clean
 
 install: $(STAMP)
 
@@ -45,6 +45,11 @@ bench-ui: $(STAMP)
 # The README's screenshots, taken by the browser tests into docs/.
 screenshots: $(STAMP)
 	SCREENSHOT_DIR=$(CURDIR)/docs $(PY) -m pytest -q -m browser tests/test_ui_browser.py
+
+# Opt-in: builds llama-cpp-python and fetches a 1.1 GB model into .cache/llm/ (LLM_CACHE), serves it on
+# 127.0.0.1 and writes docs/llm-eval.md. LLM_GGUF=/path/model.gguf uses that model instead.
+llm-eval: $(STAMP)
+	$(PY) benchmarks/llm_eval.py
 
 clean:
 	rm -rf .study evals/results/per_item.jsonl .pytest_cache

@@ -120,8 +120,19 @@ def _split_units(lines: list[str]) -> list[_Unit]:
 
 
 def _split_large(unit: _Unit) -> list[str]:
-    """Split one oversized idea at child-item boundaries, repeating its first line as context."""
+    """Split one oversized idea at child-item boundaries, repeating its first line as context; a table
+    at row boundaries, repeating its header, so every piece still says what its columns are."""
     text = unit.text
+    if unit.kind == "table" and len(text) > MAX_CHARS and len(unit.lines) > 3:
+        header, rows = unit.lines[:2], unit.lines[2:]
+        pieces, current = [], list(header)
+        for row in rows:
+            if len(current) > 2 and len("\n".join(current + [row])) > TARGET_CHARS:
+                pieces.append("\n".join(current))
+                current = list(header)
+            current.append(row)
+        pieces.append("\n".join(current))
+        return pieces
     if len(text) <= MAX_CHARS or len(unit.lines) < 2:
         return [text] if len(text) <= MAX_CHARS else _split_long_text(text)
     head, rest = unit.lines[0], unit.lines[1:]
@@ -135,8 +146,12 @@ def _split_large(unit: _Unit) -> list[str]:
     return [p for piece in pieces for p in ([piece] if len(piece) <= MAX_CHARS else _split_long_text(piece))]
 
 
+_CARD_BREAK = re.compile(r"\s+(?=(?:Q|Question)\s*[:.]\s)")
+
+
 def _split_long_text(text: str) -> list[str]:
-    sentences = re.split(r"(?<=[.!?])\s+", text)
+    # Q&A cards are kept whole (a question apart from its answer means nothing); prose by sentence.
+    sentences = _CARD_BREAK.split(text) if _CARD_BREAK.search(text) else re.split(r"(?<=[.!?])\s+", text)
     pieces, current = [], ""
     for sentence in sentences:
         while len(sentence) > MAX_CHARS:

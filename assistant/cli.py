@@ -134,20 +134,64 @@ def ingest(
 
 def _render_answer(answer, show_sources: bool = True) -> None:
     from rich.panel import Panel
+    from rich.table import Table
 
     style = "yellow" if answer.abstained else "green"
-    console.print(Panel(escape(answer.answer), border_style=style, title="answer" if not answer.abstained else "not in your notes"))
+    title = "not in your notes" if answer.abstained else f"answer ({answer.kind})"
+    console.print(Panel(escape(answer.answer), border_style=style, title=title))
+    if answer.table is not None:
+        table = Table(*[escape(c) for c in answer.table.columns], show_lines=True)
+        for row in answer.table.rows:
+            table.add_row(*[escape(cell) for cell in row])
+        console.print(table)
     for notice in answer.notices:
         errors.print(f"[dim]note: {escape(notice)}[/]")
     if show_sources:
         for citation in answer.citations:
-            console.print(f"[bold][{citation.n}][/] [cyan]{escape(citation.source)}[/] — {escape(citation.section)} [dim](score {citation.score:.2f})[/]")
+            console.print(f"[bold][{citation.n}][/] {escape(citation.section)} - [cyan]{escape(citation.source)}[/]")
+
+
+def _render_trace(answer) -> None:
+    """Why this answer: the question as understood, the gate's inputs, the candidates and their scores."""
+    trace = answer.trace
+    query = trace.get("query", {})
+    console.print(f"[bold]kind[/] {answer.kind}   [bold]backend[/] {escape(answer.backend)}"
+                  f"{'   [bold]model[/] ' + escape(answer.model) if answer.model else ''}   "
+                  f"[bold]latency[/] {answer.latency_ms:.1f} ms")
+    if query:
+        shown = {k: v for k, v in query.items() if v not in (None, [], False, "")}
+        console.print(f"[bold]understood[/] {escape(json.dumps(shown, ensure_ascii=False))}")
+    gate = trace.get("gate")
+    if gate:
+        console.print(f"[bold]coverage gate[/] {'covered' if gate['covered'] else 'declined'} "
+                      f"(strength {gate['strength']:.3f} vs {gate['threshold']:.3f}; best passage {gate['best_passage']:.3f}, "
+                      f"best line {gate['best_line']:.3f}, unknown words {gate['unknown_share']:.2f}, "
+                      f"names the notes never use: {escape(', '.join(gate['foreign_names']) or 'none')})")
+    for passage in trace.get("retrieval", []):
+        console.print(f"  [dim]retrieved[/] {passage['similarity']:.3f} {escape(passage['section'])} "
+                      f"[dim](dense #{passage['dense_rank']}, bm25 #{passage['bm25_rank']})[/]")
+    for candidate in trace.get("candidates", [])[:6]:
+        factors = ", ".join(f"{k} {v}" for k, v in candidate["factors"].items())
+        console.print(f"  [bold]candidate[/] {candidate['score']:.3f} {escape(candidate['name'])} [dim]({escape(factors)})[/]")
+        if candidate.get("best_line"):
+            console.print(f"    [dim]{escape(candidate['best_line'])}[/]")
+    for option in trace.get("options", []):
+        console.print(f"  [bold]option[/] {option['letter']} {option['score']:.3f} [dim]{escape(option.get('line') or '')}[/]")
+    for line in trace.get("lines", []):
+        console.print(f"  [bold]line[/] {line['score']:.3f} [dim]{escape(line['line'])}[/]")
+    if trace.get("premise"):
+        console.print(f"[bold]premise[/] {escape(json.dumps(trace['premise'], ensure_ascii=False)[:600])}")
+    for key in ("fallback", "prompt_tokens", "timings"):
+        if key in trace:
+            console.print(f"[bold]{key}[/] {escape(str(trace[key]))}")
 
 
 @app.command()
 def ask(
-    question: str = typer.Argument(..., help="Your question, in quotes."),
+    question: str = typer.Argument(..., help="Your question, in quotes (paste a multiple-choice question whole)."),
     as_json: bool = typer.Option(False, "--json", help="Print the answer contract as JSON."),
+    explain: bool = typer.Option(False, "--explain", help="Also show why: the question as understood, the gate, "
+                                 "the candidates and their scores."),
     mode: Optional[str] = typer.Option(None, "--mode", help="Retrieval mode: hybrid, dense or bm25."),
     top_k: Optional[int] = typer.Option(None, "--top-k", min=1, max=50, help="Passages to retrieve."),
 ) -> None:
@@ -160,8 +204,10 @@ def ask(
         answer = assistant.ask(question, mode=mode, top_k=top_k)
     if as_json:
         sys.stdout.write(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) + "\n")
-    else:
-        _render_answer(answer)
+        return
+    _render_answer(answer)
+    if explain:
+        _render_trace(answer)
 
 
 @app.command()
@@ -196,33 +242,45 @@ def chat(mode: Optional[str] = typer.Option(None, "--mode", help="Retrieval mode
 
 @app.command("eval")
 def evaluate(
-    dataset: Path = typer.Option(Path("evals/scenarios.jsonl"), "--dataset", help="JSONL file of eval items."),
+    dataset: Path = typer.Option(Path("evals/dev/course-scenarios.jsonl"), "--dataset", help="JSONL file of eval items."),
+    suite: Optional[Path] = typer.Option(None, "--suite", help="A suite folder (evals/dev, evals/test): every "
+                                         "dataset in it, units of notes indexed on their own. Hybrid mode unless --mode."),
+    notes: Optional[Path] = typer.Option(None, "--notes", help="Ask --dataset of these notes (indexed on their own)."),
     out: Path = typer.Option(Path("evals/results"), "--out", help="Folder for per_item.jsonl, summary.json, report.md."),
     mode: Optional[str] = typer.Option(None, "--mode", help="Only this mode (default: hybrid, dense and bm25)."),
     llm: bool = typer.Option(False, "--llm", help="Also run through the LLM backend (STUDY_LLM), side by side."),
 ) -> None:
     """Run the eval suite and write the report (all retrieval modes side by side)."""
     _check_mode(mode)
-    from .evaluation import METRIC_LABELS, run_eval
+    from .evaluation import METRIC_LABELS, format_metric, run_eval, run_suite
 
     with _handled():
-        assistant = _ready_assistant()
-        assistant.warm_up()
+        assistant = _ready_assistant() if notes is None else None
+        if llm and _settings().llm == "none":
+            fail("--llm needs an LLM backend: set STUDY_LLM=openai or ollama and STUDY_LLM_MODEL", EXIT_USAGE)
+        if assistant is not None:
+            assistant.warm_up()
         with _progress() as progress:
-            if llm and not assistant.llm_available:
-                fail("--llm needs an LLM backend: set STUDY_LLM=openai or ollama and STUDY_LLM_MODEL", EXIT_USAGE)
-            run = run_eval(assistant, dataset, out, modes=[mode] if mode else None, progress=progress, llm=llm)
+            if suite is not None:
+                base = assistant or _ready_assistant()
+                run = run_suite(base, suite, out, unit_assistant=base.assistant_for_notes,
+                                modes=[mode or "hybrid"], progress=progress, llm=llm)
+                console.print(escape((run.out_dir / "report.md").read_text(encoding="utf-8")))
+                console.print(f"Wrote {run.out_dir / 'summary.json'} and {run.out_dir / 'report.md'} (each set in its own folder).")
+                return
+            if notes is not None:
+                assistant = _assistant().assistant_for_notes(notes, notes.name or "notes")
+            result = run_eval(assistant, dataset, out, modes=[mode] if mode else None, progress=progress, llm=llm)
     from rich.table import Table
 
     table = Table(title=f"Evaluation of {dataset}")
     table.add_column("metric")
-    for name in run.summaries:
+    for name in result.summaries:
         table.add_column(name, justify="right")
     for key, label in METRIC_LABELS.items():
-        values = [run.summaries[m][key] for m in run.summaries]
-        table.add_row(label, *[f"{v:.1f}" if key.endswith("_ms") else str(v) if isinstance(v, int) else f"{v:.3f}" for v in values])
+        table.add_row(label, *[format_metric(key, result.summaries[m][key]) for m in result.summaries])
     console.print(table)
-    console.print(f"Wrote {run.out_dir / 'per_item.jsonl'}, {run.out_dir / 'summary.json'} and {run.out_dir / 'report.md'}.")
+    console.print(f"Wrote {result.out_dir / 'per_item.jsonl'}, {result.out_dir / 'summary.json'} and {result.out_dir / 'report.md'}.")
 
 
 quiz_app = typer.Typer(help="Practise with multiple-choice questions generated from your notes.", no_args_is_help=False)

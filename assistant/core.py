@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -10,18 +11,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .answering import Answer, DefaultAnswerer, StatementVectors, quoted_subject, retrieval_query
+from .answer import NOT_COVERED, Answer
+from .answerers import Draft
+from .citations import build_answer
 from .config import RETRIEVAL_MODES, Settings
 from .embeddings import SentenceTransformerEmbeddings
+from .gate import CoverageGate, GateDecision
 from .ingest import IngestReport, Ingestor, ProgressCallback
+from .line_vectors import LineVectors
+from .reader import NotesReader
+from .reading import Reading
 from .retrieval import HybridRetriever, LexicalIndex, Passage, Retrieval
-from .statements import Vocabulary
 from .store import NoteStore, StoreError, drop_collections, wipe_embedded_store
+from .understanding import Query, understand
 
 if TYPE_CHECKING:  # imported when used: the CLI's `ask` must not pay for them
     from .chunking import Chunk
     from .conversations import ConversationStore
     from .library import Library, NoteStatus, OnConflict, SavedNote
+
+logger = logging.getLogger(__name__)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -32,7 +41,9 @@ class _Index:
 
     lexical: LexicalIndex
     retriever: HybridRetriever
-    answerer: DefaultAnswerer
+    reading: Reading
+    gate: CoverageGate
+    reader: NotesReader
 
 
 @dataclass
@@ -89,12 +100,13 @@ class Assistant:
         store = store or self.store
         chunks = store.all_chunks()
         lexical = LexicalIndex(chunks)
-        vocabulary = Vocabulary(lexical.lowercase_words)
-        vectors = self._index.answerer.vectors if self._index is not None else StatementVectors(
-            self.embeddings.encode_queries, self.settings.data_dir / "statement_vectors.npz"
+        vectors = self._index.reading.vectors if self._index is not None else LineVectors(
+            self.embeddings.encode_queries, self.settings.data_dir / "line_vectors.npz"
         )
-        answerer = DefaultAnswerer(lexical, vocabulary, self.settings.min_similarity, vectors)
-        return _Index(lexical=lexical, retriever=HybridRetriever(store, lexical), answerer=answerer)
+        reading = Reading(chunks, vectors, eager_limit=self.settings.statement_precompute_limit)
+        reader = NotesReader(reading, lexical, self.settings.reader, self.embeddings.encode_queries)
+        return _Index(lexical=lexical, retriever=HybridRetriever(store, lexical), reading=reading,
+                      gate=CoverageGate(self.settings.reader, lexical, reading), reader=reader)
 
     @property
     def index(self) -> _Index:
@@ -130,7 +142,7 @@ class Assistant:
                 self.embeddings.ensure_onnx()  # torch is loaded now: export the fast query encoder once
             if report.changed_anything or self._index is None:
                 fresh = self._build_index()
-                self._embed_statements(fresh, progress)
+                self._embed_lines(fresh, progress)
                 with self._lock:
                     self._index = fresh  # swapped whole: concurrent askers see the old or the new index
                 if self.settings.progress_db.exists():
@@ -154,7 +166,7 @@ class Assistant:
         if built.report.chunks_embedded and self.embeddings.onnx_path is not None:
             self.embeddings.ensure_onnx()
         fresh = self._build_index(built.store)
-        self._embed_statements(fresh, progress)
+        self._embed_lines(fresh, progress)
         with self._lock:
             switch_to(built)
             self._store, self._index = built.store, fresh
@@ -163,19 +175,20 @@ class Assistant:
             self.progress.retire_stale({c.id for c in fresh.lexical.chunks})
         return built.report
 
-    def _embed_statements(self, index: _Index, progress: ProgressCallback | None = None) -> None:
-        """Embed every passage's statement lines in bulk (the answerer compares them with questions)."""
-        answerer = index.answerer
+    def _embed_lines(self, index: _Index, progress: ProgressCallback | None = None) -> None:
+        """Embed every passage's lines in bulk (the reader compares them with questions)."""
         chunks = index.lexical.chunks
-        answerer.vectors.retain({c.id for c in chunks})
+        vectors = index.reading.vectors
+        vectors.retain({c.id for c in chunks})
         if len(chunks) > self.settings.statement_precompute_limit:
             return  # a very large library: lines are embedded when their passage is first retrieved
-        items = [(c, answerer.statement_texts(c)) for c in chunks]
-        answerer.vectors.precompute(items, encode_bulk=self.embeddings.encode, progress=progress)
-        answerer.vectors.save()
+        items = [(c, index.reading.line_texts(c.id)) for c in chunks]
+        vectors.precompute(items, encode_bulk=self.embeddings.encode, progress=progress)
+        vectors.save()
 
     def _drop_derived_files(self) -> None:
-        for path in (self.settings.manifest_path, self.settings.data_dir / "statement_vectors.npz"):
+        for path in (self.settings.manifest_path, self.settings.data_dir / "line_vectors.npz",
+                     self.settings.data_dir / "statement_vectors.npz"):
             if path.exists():
                 path.unlink()
         with self._lock:
@@ -194,14 +207,17 @@ class Assistant:
 
     # --- ask --------------------------------------------------------------------------------
 
+    def understand(self, question: str, history: list[dict] | None = None) -> Query:
+        return understand(question, history, self.index.reading.names)
+
     def retrieve(self, question: str, mode: str | None = None, top_k: int | None = None,
                  history: list[dict] | None = None) -> Retrieval:
-        mode = mode or self.settings.mode
-        index = self.index
-        query = retrieval_query(question, history)
-        follow_up = query != question and quoted_subject(question) is None
-        return index.retriever.retrieve(query, top_k or self.settings.top_k, mode=mode,
-                                        turn_text=question if follow_up else None)
+        return self._retrieve(self.understand(question, history), mode, top_k)
+
+    def _retrieve(self, query: Query, mode: str | None, top_k: int | None) -> Retrieval:
+        focus = query.focus_text if query.focus_text != query.retrieval_text else None
+        return self.index.retriever.retrieve(query.retrieval_text, top_k or self.settings.top_k,
+                                             mode=mode or self.settings.mode, turn_text=focus)
 
     def ask(self, question: object, history: list[dict] | None = None, mode: str | None = None,
             top_k: int | None = None, backend: str | None = None, on_token=None) -> Answer:
@@ -217,20 +233,22 @@ class Assistant:
         return self.settings.llm != "none"
 
     def llm_answerer(self):
-        """The LLM answerer for the configured backend (built once)."""
+        """The LLM answerer for the configured backend (built once per index)."""
         from .llm import LLMAnswerer, make_backend
 
         index = self.index
         cached = getattr(self, "_llm", None)
-        if cached is None or cached.default is not index.answerer:
-            backend = make_backend(self.settings)
-            cached = self._llm = LLMAnswerer(backend, index.answerer, self.settings.llm_timeout)
-        return cached
+        if cached is None or cached[0] is not index:
+            answerer = LLMAnswerer(make_backend(self.settings), index.reading.names, self.settings.llm_timeout,
+                                   model=self.settings.llm_model)
+            cached = self._llm = (index, answerer)
+        return cached[1]
 
     def ask_with_passages(self, question: object, history: list[dict] | None = None, mode: str | None = None,
                           top_k: int | None = None, backend: str | None = None,
                           on_token=None) -> tuple[Answer, list[Passage]]:
-        """`ask`, plus the passages retrieved for it in rank order (for evaluation and display)."""
+        """`ask`, plus the passages retrieved for it in rank order (for evaluation and display).
+        The stages: understand -> retrieve -> coverage gate -> answerer -> citations."""
         started = time.perf_counter()
         text, notices = clean_question(question, self.settings.max_question_chars)
         if mode is not None and mode not in RETRIEVAL_MODES:
@@ -239,34 +257,75 @@ class Assistant:
         if not re.search(r"\w", text):
             answer = Answer(text, "Please type a question about your notes.", abstained=True,
                             notices=notices + ["The question was empty."])
+        elif len((index := self.index).lexical) == 0:
+            answer = Answer(text, "Your notes index is empty: add notes and run `study ingest` first.",
+                            abstained=True, notices=notices + ["No notes are indexed."])
         else:
-            index = self.index
-            if len(index.lexical) == 0:
-                answer = Answer(text, "Your notes index is empty: add notes and run `study ingest` first.",
-                                abstained=True, notices=notices + ["No notes are indexed."])
+            query = understand(text, history, index.reading.names)
+            retrieval = self._retrieve(query, mode, top_k)
+            passages = retrieval.passages
+            gate = index.gate.run(query, retrieval)
+            if not gate.covered:
+                draft = self._abstain(query, retrieval)
             else:
-                retrieval = self.retrieve(text, mode=mode, top_k=top_k, history=history)
-                passages = retrieval.passages
                 use_llm = (backend or ("llm" if self.llm_available else "default")) == "llm"
-                if use_llm:
-                    answer = self._llm_answer(text, retrieval, history, on_token)
-                else:
-                    answer = index.answerer.answer(text, retrieval, history=history)
-                answer.notices = notices + answer.notices
+                draft = self._llm_draft(query, retrieval, gate, on_token) if use_llm else \
+                    index.reader.run(query, retrieval, gate)
+            draft.trace["gate"] = gate.describe()
+            draft.trace["retrieval"] = [
+                {"section": p.chunk.section, "source": p.chunk.source, "similarity": round(p.similarity, 4),
+                 "dense_rank": p.dense_rank, "bm25_rank": p.bm25_rank} for p in passages
+            ]
+            answer = build_answer(text, draft, chunk=index.reading.chunks.get,
+                                  score=lambda cid: self._similarity(cid, retrieval))
+            answer.notices = notices + answer.notices
         answer.latency_ms = (time.perf_counter() - started) * 1000
+        answer.trace["latency_ms"] = round(answer.latency_ms, 3)
         return answer, passages
 
-    def _llm_answer(self, text: str, retrieval: Retrieval, history, on_token) -> Answer:
-        from .llm import LLMError
+    def _similarity(self, chunk_id: str, retrieval: Retrieval) -> float:
+        for passage in retrieval.passages:
+            if passage.chunk.id == chunk_id:
+                return passage.similarity
+        vectors = self.index.reading.line_vectors(chunk_id)
+        if len(vectors) and vectors.shape[1] == len(retrieval.query_vector):
+            return float((vectors @ retrieval.query_vector).max())
+        return 0.0
+
+    @staticmethod
+    def _abstain(query: Query, retrieval: Retrieval) -> Draft:
+        sections: list[str] = []
+        for passage in retrieval.passages:
+            if passage.chunk.section not in sections:
+                sections.append(passage.chunk.section)
+        suggestions = sections[:3]
+        text = NOT_COVERED
+        if suggestions:
+            text += " The nearest sections of your notes are: " + "; ".join(suggestions) + "."
+        return Draft(kind=query.kind, text=text, abstained=True, suggestions=suggestions)
+
+    def _llm_draft(self, query: Query, retrieval: Retrieval, gate: GateDecision, on_token) -> Draft:
+        """The LLM answerer's draft, or the default reader's with a notice naming why the model's
+        reply could not be used."""
+        from .llm import LLMError, LLMFallback
 
         try:
             answerer = self.llm_answerer()
         except LLMError as error:
-            answer = self.index.answerer.answer(text, retrieval, history=history)
-            answer.notices.append(f"LLM backend unavailable ({error}); showing the default answer.")
-            answer.backend = "default (fallback)"
-            return answer
-        return answerer.answer(text, retrieval, history=history, on_token=on_token)
+            draft = self.index.reader.run(query, retrieval, gate)
+            draft.notices.append(f"LLM backend unavailable ({error}); showing the default answer.")
+            draft.backend = "default (fallback)"
+            return draft
+        try:
+            return answerer.run(query, retrieval, gate, on_token)
+        except (LLMError, LLMFallback) as error:
+            failed = isinstance(error, LLMError)
+            draft = self.index.reader.run(query, retrieval, gate)
+            cause = f"failed ({error})" if failed else str(error)
+            draft.notices.append(f"The {answerer.name} model {cause}; showing the default answer from your notes.")
+            draft.backend = "default (fallback)"
+            draft.trace["fallback"] = str(error)
+            return draft
 
     # --- practice -----------------------------------------------------------------------------
 
@@ -278,17 +337,27 @@ class Assistant:
             self._progress = ProgressStore(self.settings.progress_db)
         return self._progress
 
-    def generate_questions(self, n: int = 20, seed: int = 7, section: str | None = None):
-        """Validated practice questions from the indexed notes, and the generation report."""
+    def question_generator(self):
+        """The practice question generator for the current index (built once per index)."""
         from .practice import QuestionGenerator
 
         index = self.index
         cached = getattr(self, "_generator", None)
         if cached is None or cached[0] is not index:
             # Built once per index: reading every passage and embedding every name is the slow part.
-            cached = self._generator = (index, QuestionGenerator(index.answerer, index.lexical.chunks,
+            from .answering import DefaultAnswerer, StatementVectors
+            from .statements import Vocabulary
+
+            # Until practice reads through assistant/reading.py (issue 12), it keeps the earlier line reader.
+            legacy = DefaultAnswerer(index.lexical, Vocabulary(index.lexical.lowercase_words), self.settings.min_similarity,
+                                     StatementVectors(self.embeddings.encode_queries))
+            cached = self._generator = (index, QuestionGenerator(legacy, index.lexical.chunks,
                                                                   embed=self.embeddings.encode_queries))
-        return cached[1].generate(n=n, seed=seed, section=section)
+        return cached[1]
+
+    def generate_questions(self, n: int = 20, seed: int = 7, section: str | None = None):
+        """Validated practice questions from the indexed notes, and the generation report."""
+        return self.question_generator().generate(n=n, seed=seed, section=section)
 
     def practice_set(self, n: int = 10, seed: int = 7, section: str | None = None):
         """Questions to practise now: generated, saved with their sources, stale ones retired."""
@@ -322,6 +391,20 @@ class Assistant:
             if answer.recommendation and canonical_key(answer.recommendation) == canonical_key(question.options[question.answer]):
                 matched += 1
         return matched, len(scenario)
+
+    def assistant_for_notes(self, notes_dir: Path, name: str) -> "Assistant":
+        """An Assistant over another folder of notes (a unit of an eval suite), sharing this one's model,
+        indexed (incrementally) in its own embedded store under this data dir."""
+        slug = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "notes"
+        settings = self.settings.model_copy(update={
+            "corpus_dir": Path(notes_dir), "data_dir": self.settings.data_dir / "eval-units" / slug,
+            "chroma_host": None, "chroma_port": None,
+        })
+        other = Assistant(settings, embeddings=self.embeddings)
+        report = other.ingest()
+        if report.chunks_total == 0:
+            raise StoreError(f"{notes_dir}: no notes could be indexed ({'; '.join(report.errors) or 'no files'})")
+        return other
 
     # --- helpers for the UI -------------------------------------------------------------------
 

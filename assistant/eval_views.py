@@ -1,5 +1,6 @@
 """What the Evals page shows, computed from saved runs: which runs exist (one per dataset), the
-metrics in long form for grouped bars, a latency histogram, and a one-line meaning of each metric.
+metrics in long form for grouped bars, and a latency histogram. Each metric's one-line meaning is
+evaluation.METRIC_HELP.
 
 Saved runs are folders holding `summary.json` and `per_item.jsonl` (what `study eval` writes): the
 eval dir itself and any folder below it (one per dataset or suite).
@@ -16,22 +17,17 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 
 #: Share metrics (0..1) drawn side by side per retrieval mode.
-SHARE_METRICS = ("answer_accuracy", "hit@1", "hit@3", "hit@5", "mrr", "citation_validity",
-                 "evidence_in_citations", "out_of_scope_abstention")
+SHARE_METRICS = ("answer_accuracy", "multiple_choice_accuracy", "hit@1", "hit@3", "hit@5", "mrr",
+                 "citation_validity", "evidence_in_citations", "out_of_scope_abstention")
 
-METRIC_MEANINGS = {
-    "answer_accuracy": "Share of in-scope questions whose answer names an expected service or fact.",
-    "hit@1": "Share of questions whose evidence passage is the top retrieved passage.",
-    "hit@3": "Share of questions whose evidence passage is among the top 3 retrieved.",
-    "hit@5": "Share of questions whose evidence passage is among the top 5 retrieved.",
-    "mrr": "Mean reciprocal rank of the evidence passage: 1 when first, 1/2 when second, 0 when missing.",
-    "citation_validity": "Share of answers whose every [n] marker points at a listed citation.",
-    "evidence_in_citations": "Share of answers that cite the passage holding the expected evidence.",
-    "out_of_scope_abstention": "Share of questions the notes do not cover that were declined, as they should be.",
-    "false_abstentions": "In-scope questions declined although the notes answer them (lower is better).",
-    "latency_p50_ms": "Median time to answer one question, in milliseconds.",
-    "latency_p95_ms": "95th-percentile time to answer one question (the slow tail), in milliseconds.",
-}
+#: Metrics that mean nothing when the dataset has none of what they count (a 0% would mislead).
+_NEEDS = {"multiple_choice_accuracy": "multiple_choice_items", "out_of_scope_abstention": "out_of_scope"}
+
+
+def applies(key: str, values: dict) -> bool:
+    """Whether a metric says something for this run (its dataset has the items it counts)."""
+    needed = _NEEDS.get(key)
+    return values.get(key) is not None and (needed is None or values.get(needed, 1) != 0)
 
 
 @dataclass(frozen=True)
@@ -73,7 +69,7 @@ def metric_rows(summary: dict, metrics: tuple[str, ...] = SHARE_METRICS) -> list
     rows = []
     for metric in metrics:
         for mode, values in summary.get("modes", {}).items():
-            if metric in values and values[metric] is not None:
+            if applies(metric, values):
                 rows.append({"metric": METRIC_LABELS.get(metric, metric), "mode": mode, "value": float(values[metric])})
     return rows
 
@@ -105,8 +101,10 @@ def latency_histogram(rows: list[dict], bins: int = 10) -> list[dict]:
             for mode in modes for i in range(bins)]
 
 
-def format_metric(key: str, value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+def shown_value(key: str, values: dict) -> str:
+    """A metric as the Evals page shows it: shares as percentages, "-" where it does not apply."""
+    value = values.get(key)
+    if not applies(key, values) or (isinstance(value, float) and math.isnan(value)):
         return "-"
     if key in SHARE_METRICS:
         return f"{float(value):.1%}"

@@ -16,10 +16,9 @@ import threading
 import time
 from typing import Callable, Iterator, Protocol
 
-from .answer import Answer, Citation
-from .answering import DefaultAnswerer, analyse_question
+from .answerers import Draft, ref
+from .reading import find_names
 from .retrieval import Retrieval
-from .statements import canonical_key, named_spans
 
 NOT_IN_PASSAGES = "NOT_IN_PASSAGES"
 
@@ -113,14 +112,21 @@ def build_messages(question: str, retrieval: Retrieval, history: list[dict] | No
     return [("system", SYSTEM_PROMPT), ("human", user)]
 
 
-class LLMAnswerer:
-    """Answers with a chat model, checked against the passages; the default answerer is the fallback."""
+class LLMFallback(RuntimeError):
+    """The model's reply cannot be used; the message names why (shown in the fallback notice)."""
 
-    def __init__(self, backend: ChatBackend, default: DefaultAnswerer, timeout: float) -> None:
+
+class LLMAnswerer:
+    """Answers with a chat model from the retrieved passages; its reply is checked, and any failure
+    raises LLMFallback/LLMError so the Assistant answers with the default answerer instead (with a
+    notice naming the cause). It sits beside the default answerer and never calls it."""
+
+    def __init__(self, backend: ChatBackend, names, timeout: float, model: str | None = None) -> None:
         self.backend = backend
-        self.default = default
+        self.names = names
         self.timeout = timeout
         self.name = backend.name
+        self.model = model
 
     def _collect(self, messages, on_token: Callable[[str], None] | None) -> str:
         """Run the model in a worker thread; give up at the deadline (timeout + 1 s)."""
@@ -154,29 +160,13 @@ class LLMAnswerer:
             else:
                 return "".join(parts)
 
-    def answer(self, question: str, retrieval: Retrieval, history: list[dict] | None = None,
-               on_token: Callable[[str], None] | None = None) -> Answer:
-        parsed_question = analyse_question(question, history, self.default.vocabulary)
-        if not retrieval.passages or not self.default.covers(parsed_question, retrieval):
-            answer = self.default.abstain(question, retrieval)  # abstention is decided before any model call
-            answer.backend = self.name
-            return answer
-        try:
-            reply = self._collect(build_messages(question, retrieval, history), on_token).strip()
-        except LLMError as error:
-            return self._fallback(question, retrieval, history, f"The {self.name} model failed ({error}); "
-                                  "showing the default answer from your notes.")
+    def run(self, query, retrieval: Retrieval, gate, on_token: Callable[[str], None] | None = None) -> Draft:
+        history = [{"role": "user", "content": query.previous_question}] if query.previous_question else None
+        reply = self._collect(build_messages(query.text, retrieval, history), on_token).strip()
         if not reply:
-            return self._fallback(question, retrieval, history, f"The {self.name} model sent an empty reply; "
-                                  "showing the default answer.")
+            raise LLMFallback("it sent an empty reply")
         if NOT_IN_PASSAGES in reply:
-            answer = self.default.abstain(question, retrieval)
-            answer.backend = self.name
-            answer.notices.append(f"The {self.name} model found no answer in the retrieved passages.")
-            return answer
-        return self._checked(question, reply, retrieval, history)
-
-    def _checked(self, question: str, reply: str, retrieval: Retrieval, history) -> Answer:
+            raise LLMFallback("it found no answer in the passages, which the notes do cover")
         count = len(retrieval.passages)
         notices = []
         invalid = sorted({int(n) for n in re.findall(r"\[(\d+)\]", reply) if not 1 <= int(n) <= count})
@@ -184,44 +174,24 @@ class LLMAnswerer:
             reply = re.sub(r"\s?\[(\d+)\]", lambda m: m.group(0) if 1 <= int(m.group(1)) <= count else "", reply)
             notices.append(f"Removed citation(s) {', '.join(f'[{n}]' for n in invalid)}: "
                            f"only {count} passages were given to the model.")
-        used = []
-        for number in re.findall(r"\[(\d+)\]", reply):
-            if int(number) not in used:
-                used.append(int(number))
-        if not used:
-            return self._fallback(question, retrieval, history, notices + [
-                f"The {self.name} model's answer cited no passage; showing the default answer instead."])
-        # Renumber in order of first use, so the citations list is exactly what the text cites.
-        renumber = {old: new for new, old in enumerate(used, start=1)}
-        text = re.sub(r"\[(\d+)\]", lambda m: f"[{renumber[int(m.group(1))]}]", reply)
-        citations = []
-        for old in used:
-            passage = retrieval.passages[old - 1]
-            citations.append(Citation(renumber[old], passage.chunk.source, passage.chunk.section, passage.chunk.text,
-                                      round(float(passage.similarity), 4), chunk_id=passage.chunk.id))
-        answer = Answer(question=question, answer=text, citations=citations, notices=notices, backend=self.name)
-        answer.recommendation = self._recommendation(question, text, retrieval, history, citations)
-        return answer
+        if not re.search(r"\[\d+\]", reply):
+            raise LLMFallback("its answer cited no passage")
+        draft = Draft(kind=query.kind, text="", notices=notices, backend=self.name, model=self.model)
+        draft.text = re.sub(r"\[(\d+)\]", lambda m: ref(retrieval.passages[int(m.group(1)) - 1].chunk.id), reply)
+        draft.recommendation = self._recommendation(query, reply)
+        draft.trace["reply_chars"] = len(reply)
+        return draft
 
-    def _recommendation(self, question, text, retrieval, history, citations) -> str | None:
-        """The service named in the model's lead sentence, if the cited passages name it too."""
-        parsed = analyse_question(question, history, self.default.vocabulary)
-        if not parsed.asks_choice:
+    def _recommendation(self, query, reply: str) -> str | None:
+        """The name the model's answer leads with, as the notes spell it (or None)."""
+        if query.kind not in ("choice", "multiple_choice"):
             return None
-        lead = re.split(r"(?<=[.!?])\s", text.strip().split("\n", 1)[0], maxsplit=1)[0]
-        cited_text = " ".join(c.text for c in citations).lower()
-        for name in named_spans(lead, self.default.vocabulary):
-            if name.lower() in cited_text and self.default._is_name(name):
-                asked = set(canonical_key(name).split()) <= {t for t in parsed.weights}
-                if not asked:
-                    return name
-        return self.default.answer(question, retrieval, history).recommendation
-
-    def _fallback(self, question, retrieval, history, notices) -> Answer:
-        answer = self.default.answer(question, retrieval, history)
-        answer.notices.extend([notices] if isinstance(notices, str) else notices)
-        answer.backend = "default (fallback)"
-        return answer
+        lead = re.split(r"(?<=[.!?])\s", reply.strip().split("\n", 1)[0], maxsplit=1)[0]
+        for key, _, _ in find_names(lead, self.names.all_keys):
+            entity = self.names.entity(key)
+            if entity is not None and key not in query.subjects:
+                return entity.name
+        return None
 
 
 def _describe(error: Exception) -> str:

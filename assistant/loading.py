@@ -142,21 +142,41 @@ def _pdf_to_markdown(path: Path, raw: bytes) -> str:
         pages = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, AttributeError, IndexError) as error:
         raise UnreadableFile(f"{path}: not a readable PDF ({type(error).__name__}), skipped") from error
-    return text_to_markdown("\n\n".join(pages))
+    return text_to_markdown("\n\n".join(reflow_pdf_text(page) for page in pages))
+
+
+def reflow_pdf_text(text: str) -> str:
+    """Join the lines a PDF wrapped: a line that does not end a sentence continues on the next when
+    that one starts in lower case, or when it fills most of the page's width (the wrap point)."""
+    lines = text.split("\n")
+    width = max((len(line.rstrip()) for line in lines), default=0)
+    out: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        previous = out[-1].rstrip() if out else ""
+        wrapped = previous and stripped and not previous.endswith((".", "?", "!", ":")) and (
+            stripped[0].islower() or previous.endswith((",", ";", "-", "(")) or len(previous) >= 0.75 * width
+        ) and not _BULLET.match(line) and not _NUMBERED.match(line) and not _CARD_START.match(stripped)
+        if wrapped:
+            out[-1] = previous + " " + stripped
+        else:
+            out.append(line.rstrip())
+    return "\n".join(out)
 
 
 # --- plain text -> Markdown -------------------------------------------------------------------
 
 _BULLET = re.compile(r"^(?P<indent>[ \t]*)(?:[•●◦▪▫‣∙·*+\-–—])\s+(?P<text>.*)$")
 _NUMBERED = re.compile(r"^(?P<indent>[ \t]*)(?P<num>\d{1,3})[.)]\s+(?P<text>.*)$")
-_SECTION_NUMBER = re.compile(r"^(?P<num>\d+(?:\.\d+)*)\.?\s+\S")
+_SECTION_NUMBER = re.compile(r"^(?P<num>\d+(?:\.\d+)*)\.?\s+[A-Z]")
+_CARD_START = re.compile(r"^(?:Q|A|Question|Answer)\s*[:.]\s", re.IGNORECASE)
 _CODE_START = re.compile(r"^\s*(CREATE|SELECT|INSERT|ALTER|DROP|WITH|UPDATE|DELETE)\b.*[(;]?\s*$")
 
 
 def _heading_level(line: str, is_first: bool) -> int | None:
     """Level of a column-0 heading line in plain-text notes, or None for a paragraph."""
     numbered = _SECTION_NUMBER.match(line)
-    if numbered:
+    if numbered and len(line.split()) <= 12 and not line.rstrip().endswith((".", ",", ";", "?", "!")):
         parts = numbered.group("num").split(".")
         if len(parts) == 1 or all(p == "0" for p in parts[1:]):
             return 1
@@ -197,6 +217,8 @@ def text_to_markdown(text: str) -> str:
             if level is not None:
                 seen_heading = True
                 out.extend(["", "#" * level + " " + stripped, ""])
+            elif stripped.endswith((".", "!", "?")) and not re.match(r"^(?:Q|Question)\s*[:.]\s", stripped, re.IGNORECASE):
+                out.extend([stripped, ""])  # one statement per line in plain-text notes; a card's Q joins its A
             else:
                 out.append(stripped)
             continue

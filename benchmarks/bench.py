@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-QUESTIONS = [json.loads(line)["question"] for line in (REPO / "evals" / "scenarios.jsonl").read_text().splitlines()]
+QUESTIONS = [json.loads(line)["question"] for line in (REPO / "evals" / "dev" / "course-scenarios.jsonl").read_text().splitlines()]
 
 
 def percentile(values, q):

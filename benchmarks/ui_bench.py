@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO / "tests"))
 from browser import CHROMIUM, VIEWPORTS, ask, environment, launch, server_command, wait_for_chat  # noqa: E402
 from servers import free_port  # noqa: E402
 
-QUESTIONS = [json.loads(line)["question"] for line in (REPO / "evals" / "scenarios.jsonl").read_text().splitlines()
+QUESTIONS = [json.loads(line)["question"] for line in (REPO / "evals" / "dev" / "course-scenarios.jsonl").read_text().splitlines()
              if json.loads(line).get("kind") != "out_of_scope"]
 
 

@@ -104,16 +104,17 @@ def settle(page, timeout_ms: int = 30_000) -> None:
 
 def prepare_index(embeddings, source_data: Path, corpus: Path, data: Path) -> None:
     """Index `corpus` into `data` before the server starts (so it opens in seconds), in this process
-    with the session's loaded model. The ONNX query encoder and the statement vectors (keyed by
-    chunk content) are copied from the session's data dir rather than computed again."""
+    with the session's loaded model. The ONNX query encoder and the line vectors (keyed by chunk
+    content) are copied from the session's data dir rather than computed again."""
     from assistant.config import Settings
     from assistant.core import Assistant
 
     data.mkdir(parents=True, exist_ok=True)
     if (source_data / "onnx").exists():
         shutil.copytree(source_data / "onnx", data / "onnx")
-    if (source_data / "statement_vectors.npz").exists():
-        shutil.copy(source_data / "statement_vectors.npz", data / "statement_vectors.npz")
+    for vectors in ("line_vectors.npz", "statement_vectors.npz"):  # the reader's line vectors
+        if (source_data / vectors).exists():
+            shutil.copy(source_data / vectors, data / vectors)
     Assistant(Settings(data_dir=data, corpus_dir=corpus), embeddings=embeddings).ingest()
 
 

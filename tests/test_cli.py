@@ -82,9 +82,20 @@ def test_cli_chat_keeps_history_between_turns(cli_env):
     assert "Use Amazon Kinesis" in result.output
 
 
+def test_cli_ask_explain_shows_why_and_json_carries_kind_and_choice(cli_env):
+    result = runner.invoke(app, ["ask", "Which service scans S3 buckets for PII?", "--explain"])
+    assert result.exit_code == 0, result.output
+    assert "coverage gate" in result.output and "candidate" in result.output and "Macie" in result.output
+    pasted = "Which service imports Salesforce data into S3?\nA) AWS Data Exchange\nB) Amazon AppFlow\nC) Amazon Macie"
+    result = runner.invoke(app, ["ask", pasted, "--json"])
+    payload = json.loads(result.output)
+    assert payload["kind"] == "multiple_choice" and payload["choice"] == "B"
+    assert [o["letter"] for o in payload["options"]] == ["A", "B", "C"] and payload["backend"] == "default"
+
+
 def test_cli_eval_writes_per_item_summary_and_report(cli_env, tmp_path):
     dataset = tmp_path / "mini.jsonl"
-    lines = [json.loads(l) for l in (REPO / "evals" / "scenarios.jsonl").read_text().splitlines()[:3]]
+    lines = [json.loads(l) for l in (REPO / "evals" / "dev" / "course-scenarios.jsonl").read_text().splitlines()[:3]]
     lines.append({"id": "oos", "kind": "out_of_scope", "question": "Best banana bread recipe?", "expect": [], "evidence": []})
     dataset.write_text("".join(json.dumps(l) + "\n" for l in lines))
     out = tmp_path / "out"
@@ -96,6 +107,33 @@ def test_cli_eval_writes_per_item_summary_and_report(cli_env, tmp_path):
     assert set(summary["modes"]) == {"hybrid", "dense", "bm25"}
     report = (out / "report.md").read_text()
     assert "| Metric | hybrid | dense | bm25 |" in report and "Answer accuracy" in report
+
+
+def test_cli_eval_suite_runs_course_sets_and_units_each_over_its_own_notes(cli_env, tmp_path):
+    suite = tmp_path / "suite"
+    unit = suite / "units" / "orchards"
+    unit.mkdir(parents=True)
+    (suite / "course.jsonl").write_text(json.dumps(
+        {"id": "c1", "kind": "scenario", "question": "Which service scans S3 buckets for PII?", "expect": ["Macie"],
+         "evidence": ["Macie"]}) + "\n")
+    (unit / "notes.md").write_text(
+        "# Orchard care\n\n## Pruning\n\nWinter pruning of apple trees removes dead wood and opens the canopy to light.\n\n"
+        "## Pests\n\nCodling moth larvae tunnel into apples; pheromone traps show when the moths fly.\n")
+    (unit / "questions.jsonl").write_text("\n".join(json.dumps(r) for r in [
+        {"id": "u1", "kind": "fact", "question": "What shows when codling moths fly?", "expect": ["pheromone"],
+         "evidence": ["pheromone traps"]},
+        {"id": "u2", "kind": "out_of_scope", "question": "Which Kubernetes object runs a pod on every node?"},
+    ]) + "\n")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["eval", "--suite", str(suite), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert set(summary["sets"]) == {"course", "unit:orchards"}
+    unit_rows = [json.loads(l) for l in (out / "unit-orchards" / "per_item.jsonl").read_text().splitlines()]
+    assert {r["mode"] for r in unit_rows} == {"hybrid"}
+    # The unit's questions were asked of the unit's notes, not of the course notes.
+    assert all(c["source"] == "notes.md" for r in unit_rows for c in r["citations"])
+    assert "| unit:orchards | hybrid |" in (out / "report.md").read_text()
 
 
 def test_cli_eval_bad_dataset_is_reported(cli_env, tmp_path):

@@ -1,15 +1,27 @@
-"""The quality gate on the shipped eval suite (hybrid retrieval, default answerer)."""
+"""The quality gate, on the dev suite only (evals/dev: tuning allowed). The test sets (evals/test) are
+reported in docs/evals.md, never gated or tuned on. Thresholds sit just under the measured dev figures
+(125/218 right, 32/36 out-of-scope declined): a regression gate, not a target."""
 
-from assistant.evaluation import run_eval
+import pytest
+
+from assistant.evaluation import run_suite
 from conftest import REPO
 
 
-def test_eval_gate_on_the_shipped_scenarios(course, tmp_path):
-    run = run_eval(course, REPO / "evals" / "scenarios.jsonl", tmp_path / "eval", modes=["hybrid"])
-    summary = run.summaries["hybrid"]
-    misses = [(r["id"], r["recommendation"] or r["answer"][:80]) for r in run.rows["hybrid"] if not r["correct"]]
-    assert summary["answer_accuracy"] >= 0.95, misses
-    assert summary["out_of_scope_abstention"] == 1.0, misses
-    assert summary["false_abstentions"] == 0, misses
-    assert summary["citation_validity"] == 1.0
+@pytest.mark.slow
+def test_eval_gate_on_the_dev_suite(course, tmp_path):
+    run = run_suite(course, REPO / "evals" / "dev", tmp_path / "eval", unit_assistant=course.assistant_for_notes,
+                    modes=["hybrid"])
+    summaries = [r.summaries["hybrid"] for r in run.runs.values()]
+    right = sum(s["correct"] for s in summaries)
+    in_scope = sum(s["in_scope"] for s in summaries)
+    declined = sum(s["out_of_scope_abstention"] * s["out_of_scope"] for s in summaries)
+    out_of_scope = sum(s["out_of_scope"] for s in summaries)
+    misses = {name: [(r["id"], r["recommendation"] or r["answer"][:60]) for r in run.rows["hybrid"] if not r["correct"]]
+              for name, run in run.runs.items()}
+    assert right / in_scope >= 0.55, misses
+    assert declined / out_of_scope >= 0.85, misses
+    assert sum(s["false_abstentions"] for s in summaries) <= 12, misses
+    assert all(s["citation_validity"] == 1.0 for s in summaries)
+    assert run.runs["course-scenarios"].summaries["hybrid"]["answer_accuracy"] >= 0.65
     assert (tmp_path / "eval" / "report.md").exists()

@@ -3,8 +3,7 @@
 import json
 import os
 
-from assistant.eval_views import METRIC_MEANINGS, latency_histogram, metric_rows, saved_runs
-from assistant.evaluation import METRIC_LABELS
+from assistant.eval_views import latency_histogram, metric_rows, saved_runs, shown_value
 
 
 def _run(folder, dataset, mtime):
@@ -45,5 +44,13 @@ def test_latency_histogram_counts_every_question_once_per_mode_and_keeps_outlier
     assert latency_histogram([]) == []
 
 
-def test_every_metric_is_explained():
-    assert set(METRIC_LABELS) <= set(METRIC_MEANINGS)
+def test_a_metric_with_nothing_to_count_shows_as_not_applying():
+    values = {"multiple_choice_accuracy": 0.0, "multiple_choice_items": 0, "answer_accuracy": 0.5,
+              "out_of_scope_abstention": 1.0, "out_of_scope": 3, "latency_p50_ms": 12.34, "false_abstentions": 2}
+    assert shown_value("multiple_choice_accuracy", values) == "-"  # not 0%: there were no such questions
+    assert shown_value("answer_accuracy", values) == "50.0%"
+    assert shown_value("out_of_scope_abstention", values) == "100.0%"
+    assert shown_value("latency_p50_ms", values) == "12"
+    assert shown_value("false_abstentions", values) == "2"
+    assert [r["metric"] for r in metric_rows({"modes": {"hybrid": values}})] == ["Answer accuracy",
+                                                                                  "Out-of-scope abstention"]

@@ -104,7 +104,8 @@ def test_load_dataset_validates_each_line(tmp_path):
     assert load_dataset(path)[0].id == "a"
     cases = {
         "not valid JSON": "{nope",
-        "missing field": json.dumps({k: v for k, v in good.items() if k != "expect"}),
+        "missing field": json.dumps({k: v for k, v in good.items() if k != "question"}),
+        "needs at least one expect": json.dumps({k: v for k, v in good.items() if k != "expect"}),
         "kind must be": json.dumps({**good, "kind": "trivia"}),
         "list of strings": json.dumps({**good, "evidence": "y"}),
         "at least one expect": json.dumps({**good, "expect": []}),
@@ -123,13 +124,79 @@ def test_load_dataset_validates_each_line(tmp_path):
 def test_shipped_dataset_meets_the_brief():
     from conftest import REPO
 
-    items = load_dataset(REPO / "evals" / "scenarios.jsonl")
+    items = load_dataset(REPO / "evals" / "dev" / "course-scenarios.jsonl")
     in_scope = [i for i in items if i.in_scope]
     assert len(in_scope) >= 40
     assert sum(1 for i in items if i.kind == "out_of_scope") >= 8
     assert all(i.evidence for i in in_scope)
-    raw = [json.loads(l) for l in (REPO / "evals" / "scenarios.jsonl").read_text().splitlines() if l.strip()]
+    raw = [json.loads(l) for l in (REPO / "evals" / "dev" / "course-scenarios.jsonl").read_text().splitlines() if l.strip()]
     assert all(set(r) <= {"id", "kind", "question", "expect", "evidence", "forbid"} for r in raw)
+
+
+def test_load_dataset_reads_every_kind_and_checks_multiple_choice_rows(tmp_path):
+    rows = [
+        {"id": "mc", "kind": "multiple_choice", "question": "Pick one", "options": {"A": "Macie", "B": "EMR"}, "answer": "A"},
+        {"id": "two", "kind": "multiple_choice", "question": "Pick two\nA) x\nB) y\nC) z",
+         "options": {"A": "x", "B": "y", "C": "z"}, "answer": ["A", "C"]},
+        {"id": "oos", "kind": "out_of_scope", "question": "Unrelated?"},
+        {"id": "cmp", "kind": "comparison", "question": "X vs Y?", "expect_all": ["a", "b"]},
+        {"id": "pre", "kind": "premise", "question": "Since X does Y...", "expect": ["Z"], "history": ["earlier?"]},
+    ]
+    path = tmp_path / "d.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    items = {i.id: i for i in load_dataset(path)}
+    assert items["mc"].asked_text == "Pick one\nA) Macie\nB) EMR"  # options appended when not shown
+    assert items["two"].asked_text == rows[1]["question"]  # already pasted with its options
+    assert items["oos"].expect == [] and not items["oos"].in_scope
+    assert items["pre"].history == ["earlier?"]
+    bad = {
+        "needs options and an answer": {**rows[0], "answer": "E"},
+        "a premise row needs": {**rows[4], "expect": []},
+        "needs expect_all": {**rows[3], "expect_all": []},
+        "options must be an object": {**rows[0], "options": ["Macie", "EMR"]},
+    }
+    for message, row in bad.items():
+        path.write_text(json.dumps(row) + "\n")
+        with pytest.raises(DatasetError, match=message):
+            load_dataset(path)
+
+
+def test_item_correct_applies_each_kinds_rule():
+    from assistant.answer import Answer, ComparisonTable, Premise
+    from assistant.evaluation import EvalItem, item_correct
+
+    mc = EvalItem("m", "multiple_choice", "q", options={"A": "a", "B": "b", "C": "c"}, answer=["A", "C"])
+    assert item_correct(mc, Answer("q", "A and C [1].", choice=["C", "A"]))
+    assert not item_correct(mc, Answer("q", "A [1].", choice="A"))
+    assert not item_correct(mc, Answer("q", "no pick", choice=None))
+    comparison = EvalItem("c", "comparison", "q", expect_all=["business intelligence", "monitoring"])
+    table = ComparisonTable(["", "QuickSight", "CloudWatch"], [["Use", "Business  Intelligence [1]", "Monitoring [2]"]])
+    assert item_correct(comparison, Answer("q", "They differ [1] [2].", table=table))
+    assert not item_correct(comparison, Answer("q", "QuickSight is for business intelligence [1]."))
+    premise = EvalItem("p", "premise", "q", expect=["Trino"])
+    flagged = Answer("q", "Your notes say otherwise: Trino is the engine [1].", premise=Premise("Flink", "Trino [1]"))
+    assert item_correct(premise, flagged)
+    assert not item_correct(premise, Answer("q", "Trino is the engine [1]."))  # right words, premise not flagged
+    oos = EvalItem("o", "out_of_scope", "q")
+    assert item_correct(oos, Answer("q", "Your notes don't cover this.", abstained=True))
+    assert not item_correct(EvalItem("s", "scenario", "q", expect=["Macie"]), Answer("q", "x", abstained=True))
+
+
+def test_suite_sets_lists_course_files_then_units(tmp_path):
+    from assistant.evaluation import suite_sets
+
+    (tmp_path / "b.jsonl").write_text("{}\n")
+    (tmp_path / "a.jsonl").write_text("{}\n")
+    unit = tmp_path / "units" / "prose-unit"
+    unit.mkdir(parents=True)
+    (unit / "notes.md").write_text("# Notes\n")
+    (unit / "questions.jsonl").write_text("{}\n")
+    (tmp_path / "units" / "no-questions").mkdir()
+    sets = suite_sets(tmp_path)
+    assert [s.name for s in sets] == ["a", "b", "unit:prose-unit"]
+    assert sets[0].notes is None and sets[2].notes == unit
+    with pytest.raises(DatasetError, match="no datasets"):
+        suite_sets(tmp_path / "units" / "no-questions")
 
 
 def test_misses_lists_only_wrong_answers():

@@ -67,7 +67,7 @@ def test_json_output_has_exact_fields(course):
     assert len(payload) == 5
     for item in payload:
         assert FIELDS <= set(item)
-        assert set(item["citations"][0]) == {"n", "source", "section", "text", "score"}
+        assert set(item["citations"][0]) == {"n", "source", "section", "text", "score", "chunk_id", "lines"}
 
 
 def test_self_consistency_on_scenario_stems(course, fifty):
@@ -211,7 +211,7 @@ def _ingested(make_assistant, folder, notes: str):
 
 def test_generator_builds_on_every_shape_of_line(make_assistant, tmp_path):
     assistant = _ingested(make_assistant, tmp_path / "u7", MADE_UP_UNIT)
-    generator = QuestionGenerator(assistant.index.answerer, assistant.index.lexical.chunks)
+    generator = assistant.question_generator()
     shapes = {(f.key, f.shape) for f in generator.facts}
     assert (canonical_key("Zorblat Queue"), "child") in shapes  # a line under "1. Zorblat Queue:"
     assert (canonical_key("KVX"), "label") in shapes  # the bracketed expansion aside
@@ -250,7 +250,7 @@ def test_spread_asks_every_answer_once_before_repeating_one():
 
 
 def test_distractors_are_names_of_the_same_kind(course, fifty):
-    generator = QuestionGenerator(course.index.answerer, course.index.lexical.chunks, embed=course.embeddings.encode_queries)
+    generator = course.question_generator()
     keys = list(generator.names)
     everywhere = [generator._kin(a, b) for a in keys for b in keys if a != b]
     chosen = [generator._kin(canonical_key(q.options[q.answer]), canonical_key(o))

@@ -8,8 +8,8 @@ import altair as alt
 import streamlit as st
 
 from assistant.display import escape_markdown
-from assistant.eval_views import METRIC_MEANINGS, format_metric, latency_histogram, metric_rows, saved_runs
-from assistant.evaluation import METRIC_LABELS, load_saved_run, misses, run_eval
+from assistant.eval_views import latency_histogram, metric_rows, saved_runs, shown_value
+from assistant.evaluation import METRIC_HELP, METRIC_LABELS, load_saved_run, misses, run_eval
 from ui.common import get_assistant, progress_callback
 
 assistant = get_assistant()
@@ -18,7 +18,7 @@ out_dir = settings.eval_dir
 st.title("Evaluation")
 
 with st.expander("Run the eval suite", icon=":material/play_arrow:"):
-    dataset = st.text_input("Dataset (JSON Lines)", "evals/scenarios.jsonl", key="eval-dataset")
+    dataset = st.text_input("Dataset (JSON Lines)", "evals/dev/course-scenarios.jsonl", key="eval-dataset")
     if st.button("Run all three retrieval modes", type="primary", key="run-eval"):
         bar = st.progress(0.0, text="Evaluating...")
         try:
@@ -43,8 +43,8 @@ st.caption(f"Showing the last run of **{escape_markdown(str(summary.get('dataset
            f"({summary['modes'][modes[0]].get('items', len(rows))} questions per mode; saved in "
            f"{escape_markdown(str(chosen.folder))}).")
 
-table = [{"metric": label, **{m: format_metric(key, summary["modes"][m].get(key)) for m in modes},
-          "what it means": METRIC_MEANINGS.get(key, "")} for key, label in METRIC_LABELS.items()]
+table = [{"metric": label, **{m: shown_value(key, summary["modes"][m]) for m in modes},
+          "what it means": METRIC_HELP.get(key, "")} for key, label in METRIC_LABELS.items()]
 st.table(table, hide_index=True)  # static: the explanations wrap and read in full
 
 st.subheader("Retrieval modes side by side")

@@ -1,0 +1,119 @@
+"""The coverage gate: do the notes cover this question at all? The one place the abstain decision is made.
+
+Evidence is how close the best passage (or, a little discounted, the best single line) comes to the
+question in meaning, plus a little for sharing its rarer words, minus the share of its rare words the
+notes never use. Names the notes never mention ("DynamoDB", "Lake Formation") raise the bar in
+proportion to the names they do know, so "a DynamoDB table" alone is off-topic while "Airflow DAGs"
+is still about Airflow.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from .config import ReaderSettings
+from .reading import ROLE_HEADING, Reading
+from .retrieval import LexicalIndex, Retrieval
+from .text import stem, tokenize, words
+from .understanding import Query
+from .vocabulary import FUNCTION_WORDS, QUESTION_WORDS, UNITS, VENDOR_WORDS, english_frequency
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class GateDecision:
+    """The abstain decision with every input it was made from (shown by `study ask --explain`)."""
+
+    covered: bool
+    strength: float
+    threshold: float
+    best_passage: float = 0.0
+    best_line: float = 0.0
+    best_subject_line: float = 0.0
+    lexical: float = 0.0
+    unknown_share: float = 0.0
+    foreign_names: list[str] = field(default_factory=list)
+    known_names: int = 0
+
+    def describe(self) -> dict:
+        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(self).items()}
+
+
+class CoverageGate:
+    def __init__(self, settings: ReaderSettings, lexical: LexicalIndex, reading: Reading) -> None:
+        self.settings = settings
+        self.lexical = lexical
+        self.reading = reading
+
+    def run(self, query: Query, retrieval: Retrieval) -> GateDecision:
+        s = self.settings
+        if not retrieval.passages:
+            return GateDecision(False, s.gate_bias, 0.0)
+        best_passage = max(p.similarity for p in retrieval.passages)
+        best_line = best_subject_line = 0.0
+        if retrieval.query_vector is not None:
+            for passage in retrieval.passages:
+                similarity = self.reading.line_similarity(passage.chunk.id, retrieval.query_vector)
+                if len(similarity):
+                    best_line = max(best_line, float(np.max(similarity)))
+                    for line, value in zip(self.reading.lines(passage.chunk.id), similarity):
+                        if any(x.role >= ROLE_HEADING for x in line.subjects):
+                            best_subject_line = max(best_subject_line, float(value))
+        lexical = max(self._coverage(query, p.chunk.embedding_text) for p in retrieval.passages)
+        unknown = self.unknown_share(query.retrieval_text)
+        foreign = self.foreign_names(query.stem if query.options else query.retrieval_text)
+        features = {
+            "evidence": max(best_passage, best_line - s.line_discount),
+            "subject_line": best_subject_line,
+            "foreign": len(foreign) / (len(foreign) + len(query.subjects) + 1),
+            "unknown": unknown,
+        }
+        strength = s.gate_bias + sum(s.gate_weights.get(k, 0.0) * v for k, v in features.items())
+        return GateDecision(strength >= 0.0, strength, 0.0, best_passage, best_line, best_subject_line,
+                            lexical, unknown, foreign, len(query.subjects))
+
+    def _coverage(self, query: Query, text: str) -> float:
+        """IDF-weighted share of the question's terms that a text contains."""
+        terms = set(tokenize(text))
+        idf = self.lexical.idf
+        total = sum(idf(t) * w for t, w in query.weights.items())
+        if total <= 0:
+            return 0.0
+        return sum(idf(t) * w for t, w in query.weights.items() if t in terms) / total
+
+    def unknown_share(self, text: str) -> float:
+        """Share of the question's content words, weighted by how rare they are in English, that
+        appear nowhere in the notes."""
+        total = unknown = 0.0
+        for word in words(text):
+            if word in FUNCTION_WORDS or word in QUESTION_WORDS or len(word) < 3:
+                continue
+            weight = max(0.0, 6.0 - english_frequency(word))
+            total += weight
+            if stem(word) not in self.lexical.document_frequency and not self.reading.names.acronym(word.upper()):
+                unknown += weight
+        return unknown / total if total else 0.0
+
+    def foreign_names(self, text: str) -> list[str]:
+        """Names in the question that the notes never use: a sign it is about something else. Units
+        ("TB", "Gbps") and words capitalised only because they start a sentence do not count."""
+        found = []
+        for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
+            for position, token in enumerate(re.findall(r"[A-Za-z][A-Za-z0-9]*(?:'[a-z]+)?|\d+[A-Za-z]+\w*", sentence)):
+                low = token.lower().split("'")[0]
+                if low in FUNCTION_WORDS or low in QUESTION_WORDS or low in VENDOR_WORDS or low in UNITS:
+                    continue
+                if self.reading.knows_word(low) or re.fullmatch(r"\d+[a-z]*", low):
+                    continue
+                if token.isupper() and self.reading.names.acronym(token):
+                    continue  # "MWAA": an acronym of a name the notes spell out
+                name_like = (token[:1].isupper() and position > 0) or (token.isupper() and len(token) > 1) \
+                    or any(ch.isdigit() for ch in token)
+                if name_like and not (token.isupper() and english_frequency(low) >= 3.0):  # "TWO", "NOT": emphasis
+                    found.append(token)
+        return found

@@ -1,0 +1,206 @@
+"""Checking what a question takes for granted ("Since Macie orchestrates Glue jobs, ...") against the notes.
+
+A claim is contradicted when the notes' line that speaks to it says otherwise:
+- the line says the opposite (one of them negates: "cannot be split" against "are splittable"), or gives
+  another value for the same thing (another number, "single" against "several", "indefinitely" against
+  "after 30 days");
+- or what the claim says of its subject, the notes say of something else, and nothing about the subject
+  comes close ("orchestrates Glue jobs" is what Step Functions does, not Macie), or the notes fill the
+  claim's slot with another name ("Trino is the underlying engine", not Flink).
+The correction comes first in the answer, with its citation.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from .answer import Premise
+from .config import ReaderSettings
+from .reading import Line, Reading, find_names
+from .retrieval import LexicalIndex, Retrieval
+from .text import normalise_space, tokenize
+from .understanding import Query
+
+logger = logging.getLogger(__name__)
+
+# A negation word on its own ("cannot be split"), not a compound ("no-code", "non-technical").
+_NEGATION = re.compile(r"(?<![\w-])(?:not|no|never|cannot|can't|don't|doesn't|isn't|aren't|won't|without|neither|nor)(?![\w-])",
+                       re.IGNORECASE)
+_AUXILIARIES = frozenset("""is are was were be can cannot could does do did has have had will would should must may might
+    only always never also automatically just already""".split())
+_NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
+
+#: Pairs of words that give opposite values to the same thing (general English).
+OPPOSITES = [
+    ("single", "several"), ("single", "multiple"), ("one", "several"), ("one", "multiple"), ("single", "many"),
+    ("automatic", "manual"), ("automatically", "manually"), ("automatically", "manual"), ("automatic", "manually"),
+    ("stateless", "stateful"), ("synchronous", "asynchronous"), ("always", "never"), ("all", "none"),
+    ("indefinitely", "days"), ("indefinitely", "expire"), ("indefinitely", "delete"), ("indefinitely", "deletes"),
+    ("persistent", "temporary"), ("persistent", "ephemeral"), ("permanent", "temporary"), ("public", "private"),
+    ("same", "separate"), ("same", "different"), ("shared", "separate"), ("cheaper", "expensive"),
+    ("faster", "slower"), ("encrypted", "unencrypted"), ("splittable", "split"), ("free", "paid"),
+    ("increase", "decrease"), ("before", "after"), ("inside", "outside"), ("internal", "external"),
+    ("read-only", "read-write"), ("optional", "required"), ("default", "custom"),
+]
+_OPPOSITE_OF: dict[str, set[str]] = {}
+for _a, _b in OPPOSITES:
+    _OPPOSITE_OF.setdefault(_a, set()).add(_b)
+    _OPPOSITE_OF.setdefault(_b, set()).add(_a)
+
+
+@dataclass
+class PremiseResult:
+    premise: Premise
+    relied_on: dict[str, list[str]] = field(default_factory=dict)
+    trace: dict = field(default_factory=dict)
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z\-']*", text)}
+
+
+def opposed(claim: str, line: str) -> str | None:
+    """Why a line says the opposite of a claim about the same thing, or None."""
+    if bool(_NEGATION.search(claim)) != bool(_NEGATION.search(line)):
+        return "negation"
+    claim_numbers, line_numbers = set(_NUMBER.findall(claim)), set(_NUMBER.findall(line))
+    if claim_numbers and line_numbers and not claim_numbers & line_numbers:
+        return "number"
+    claim_words, line_words = _words(claim), _words(line)
+    for word in claim_words:
+        if _OPPOSITE_OF.get(word, set()) & line_words and word not in line_words:
+            return "opposite"
+    return None
+
+
+def _is_grammatical_subject(claim: str, start: int, end: int) -> bool:
+    """Whether the name at claim[start:end] is what the claim is about: it opens the claim (after "the")
+    and a verb follows it ("Macie orchestrates", "Task nodes store", "Athena is"), not a noun ("EMR team")."""
+    before = claim[:start].strip().lower()
+    if before not in ("", "the", "a", "an", "all"):
+        return False
+    following = re.findall(r"[A-Za-z']+", claim[end:])
+    if not following:
+        return False
+    word = following[0].lower()
+    name = claim[start:end]
+    return word in _AUXILIARIES or bool(re.fullmatch(r"[a-z]+(?:s|ed)", word) and not word.endswith("ss")) or \
+        (name.lower().endswith("s") and word.isalpha() and word not in ("and", "or", "vs", "versus"))
+
+
+def _is_bare(line: Line) -> bool:
+    """A heading-like line ("Benefits", "Key Features") that says nothing on its own."""
+    return len(line.text.split()) <= 4 and not line.text.rstrip().endswith(".")
+
+
+class PremiseChecker:
+    def __init__(self, reading: Reading, lexical: LexicalIndex, settings: ReaderSettings,
+                 encode: Callable[[list[str]], np.ndarray]) -> None:
+        self.reading = reading
+        self.lexical = lexical
+        self.settings = settings
+        self.encode = encode
+
+    def check(self, query: Query, retrieval: Retrieval, draft) -> PremiseResult | None:
+        for claim in query.claims:
+            result = self._check_claim(claim, retrieval)
+            if result is not None:
+                return result
+        return None
+
+    def _check_claim(self, claim: str, retrieval: Retrieval) -> PremiseResult | None:
+        names = self.reading.names
+        found = [(names.resolve(k), s, e) for k, s, e in find_names(claim, names.all_keys, plain=names.plain_keys)]
+        found = [(k, s, e) for k, s, e in found if k]
+        if not found:
+            return None
+        # The claim's subject is the most specific name it starts with ("CloudWatch log groups delete ...").
+        subject, start, end = max(found, key=lambda f: (f[2] - f[1], -f[1]))
+        if not _is_grammatical_subject(claim, start, end):
+            return None  # a situation ("An EMR team needs ...", "Our clusters use ..."), not a claim about a thing
+        others_named = {k for k, _, _ in found if k != subject}
+        predicate = (claim[:start] + claim[end:]).strip(" ,.") or claim
+        claim_vector, predicate_vector = (np.asarray(v, np.float32) for v in self.encode([claim, predicate]))
+        s = self.settings
+        own = [item.line for item in self.reading.profile(subject) if not _is_bare(item.line) and item.line.kind != "code"]
+        pool = {(line.chunk_id, line.index): line for line in own}
+        for passage in retrieval.passages:
+            for line in self.reading.lines(passage.chunk.id):
+                if not _is_bare(line) and line.kind != "code":
+                    pool.setdefault((line.chunk_id, line.index), line)
+        ranked = sorted(pool.values(), key=lambda line: -self._similarity(line, claim_vector))
+        trace: dict = {"claim": claim, "subject": names.display(subject), "predicate": predicate}
+        self.last_trace = trace
+        # 1. The line that speaks to the claim says the opposite.
+        claim_terms = set(tokenize(predicate))
+        for line in ranked[:3]:
+            similarity = self._similarity(line, claim_vector)
+            reason = opposed(claim, line.text)
+            overlap = self._overlap(claim_terms, line)
+            trace.setdefault("checked", []).append({"line": line.text[:120], "similarity": round(similarity, 3),
+                                                    "overlap": round(overlap, 3), "opposed": reason})
+            if reason and similarity >= s.premise_same_topic and (overlap >= s.premise_overlap or similarity >= 0.6):
+                trace["reason"] = reason
+                return self._result(claim, line, None, trace)
+        # 2. What the claim says of its subject, the notes say of something else.
+        best_own, own_line = max(((self._similarity(line, predicate_vector), line) for line in own),
+                                 key=lambda pair: pair[0], default=(0.0, None))
+        # What the notes say the subject IS: its most direct line (its label, a line that puts it forward).
+        defining = max((item for item in self.reading.profile(subject) if not _is_bare(item.line) and item.cue >= 0),
+                       key=lambda item: (item.role, self._similarity(item.line, claim_vector)), default=None)
+        best_other, other_line, other_key = 0.0, None, None
+        for line in ranked[:40]:
+            main = line.main_subject
+            key = names.resolve(main.key) if main else None
+            if key is None or key == subject or key in others_named:
+                continue
+            similarity = self._similarity(line, predicate_vector)
+            if similarity > best_other:
+                best_other, other_line, other_key = similarity, line, key
+        trace.update({"own_line": own_line.text[:120] if own_line else None, "own_similarity": round(best_own, 3),
+                      "other_line": other_line.text[:120] if other_line else None, "other_similarity": round(best_other, 3)})
+        gap = best_other - best_own
+        if own_line is not None and other_line is not None and gap >= s.premise_margin \
+                and (best_own < s.premise_same_topic or gap >= 2 * s.premise_margin):
+            trace["reason"] = "said of another name"
+            shown = defining.line if defining is not None else own_line
+            return self._result(claim, shown, (names.display(other_key), other_line), trace)
+        # 3. The notes fill the claim's slot with another name ("Trino is the underlying engine", not Flink).
+        if others_named and ranked:
+            line = ranked[0]
+            if self._similarity(line, claim_vector) >= s.premise_same_topic:
+                line_keys = {names.resolve(x.key) for x in line.subjects}
+                rivals = [x for x in line.subjects if names.resolve(x.key) not in {subject, None} | others_named
+                          and x.role >= 0.9 and (names.entity(x.key) is not None and names.entity(x.key).proper)]
+                if rivals and not (others_named & line_keys):
+                    trace["reason"] = "another name in its place"
+                    return self._result(claim, line, None, trace)
+        return None
+
+    def _similarity(self, line: Line, vector: np.ndarray) -> float:
+        vectors = self.reading.line_vectors(line.chunk_id)
+        if line.index >= len(vectors) or vectors.shape[1] != len(vector):
+            return 0.0
+        return float(vectors[line.index] @ vector)
+
+    def _overlap(self, terms: set[str], line: Line) -> float:
+        idf = self.lexical.idf
+        total = sum(idf(t) for t in terms)
+        return sum(idf(t) for t in terms if t in line.terms) / total if total else 0.0
+
+    def _result(self, claim: str, own_line: Line, other: tuple[str, Line] | None, trace: dict) -> PremiseResult:
+        from .answerers import ref
+
+        relied = {own_line.chunk_id: [own_line.text]}
+        correction = (f"Your notes do not support the premise \"{normalise_space(claim)}\": they say "
+                      f"\"{normalise_space(own_line.shown)}\" {ref(own_line.chunk_id)}")
+        if other is not None:
+            name, line = other
+            relied.setdefault(line.chunk_id, []).append(line.text)
+            correction += f"; that is what {name} is for: \"{normalise_space(line.shown)}\" {ref(line.chunk_id)}"
+        return PremiseResult(Premise(claim=claim, correction=correction + "."), relied, trace)

@@ -1,0 +1,768 @@
+"""The default answerer: reads the notes for an answer, no model needed.
+
+Every candidate answer is scored against the whole question through everything the notes say about it
+(its profile: every line about that name, wherever it is), not through one best line: a line matches
+the question by meaning (embeddings) and by words (rarity-weighted overlap), counts as much as it is
+about the candidate, more when it puts the candidate forward ("use X", "X is ideal for") and less when
+it sets it aside ("alternatives: X"). Each kind of question gets an answer composed for it:
+
+- choice ("which service ..."): the name first, the lines that make it right, the runner-up it beat;
+- pasted multiple choice: the option(s) picked, and for each option what the notes say it is for;
+- comparison: the notes' points on each thing side by side;
+- explanation: a short, ordered summary of the lines about the subject;
+- how-to: the steps of the passage that says how;
+- fact: the line that says it, with the lines beside it.
+A claim the question takes for granted that the notes contradict is corrected first (assistant/premise.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from .answer import ComparisonTable, OptionVerdict
+from .answerers import Draft, register
+from .config import ReaderSettings
+from .gate import GateDecision
+from .premise import PremiseChecker
+from .reading import ROLE_HEADING, ROLE_PARENT, ROLE_SUBJECT, Entity, Line, ProfileLine, Reading, find_names, name_key
+from .retrieval import LexicalIndex, Retrieval
+from .text import normalise_space, stem, tokenize
+from .understanding import Query
+from .vocabulary import CATEGORY_HEADS, GENERIC_ANSWER_TYPES, PRODUCT_ANSWER_TYPES, english_frequency
+
+logger = logging.getLogger(__name__)
+
+MAX_POINTS = 3
+
+#: What a candidate answer's score is made of (weights: ReaderSettings.candidate_weights).
+CANDIDATE_FEATURES = ("strength", "second", "dense", "lexical", "put_forward", "set_aside", "role",
+                      "proper", "lines", "retrieved", "type_mismatch", "asked", "previous")
+
+
+# --- matching lines to the question ------------------------------------------------------------
+
+
+class Matcher:
+    """How well each line of the notes matches one question (cached per passage)."""
+
+    def __init__(self, query: Query, retrieval: Retrieval, reading: Reading, lexical: LexicalIndex,
+                 settings: ReaderSettings, vector: np.ndarray | None = None, weights: dict[str, float] | None = None) -> None:
+        self.query = query
+        self.reading = reading
+        self.lexical = lexical
+        self.settings = settings
+        self.vector = retrieval.query_vector if vector is None else vector
+        self.focus = retrieval.turn_vector if vector is None else None
+        self.weights = weights if weights is not None else query.weights
+        self.retrieved = {p.chunk.id: rank for rank, p in enumerate(retrieval.passages)}
+        self._cache: dict[str, np.ndarray] = {}
+        self._parts: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        idf = lexical.idf
+        self._idf = {t: idf(t) * w for t, w in self.weights.items()}
+        self._total = sum(self._idf.values())
+        self.related: dict[str, list[tuple[str, float]]] = {}
+        if settings.related_word_threshold < 1.0:
+            words = [w for w in dict.fromkeys(re.findall(r"[a-z][a-z\-]{2,}", query.focus_text.lower()))
+                     if stem(w) in self._idf]
+            floor = settings.related_word_threshold
+            self.related = {t: [(u, settings.related_word_credit * (sim - floor) / (1 - floor)) for u, sim in pairs]
+                            for t, pairs in reading.related_terms(words, floor).items()}
+
+    def coverage(self, terms: frozenset[str] | set[str]) -> float:
+        """Rarity-weighted share of the question's words that a set of terms holds; a word of the notes
+        close in meaning to a question word counts in part."""
+        if self._total <= 0:
+            return 0.0
+        total = 0.0
+        for term, weight in self._idf.items():
+            if term in terms:
+                total += weight
+            else:
+                credit = max((c for u, c in self.related.get(term, ()) if u in terms), default=0.0)
+                total += weight * credit
+        return total / self._total
+
+    def relevance(self, chunk_id: str) -> np.ndarray:
+        """One score per line of a passage: meaning and words, both 0..1."""
+        cached = self._cache.get(chunk_id)
+        if cached is not None:
+            return cached
+        lines = self.reading.lines(chunk_id)
+        s = self.settings
+        if not lines:
+            scores = np.zeros(0, np.float32)
+        else:
+            dense = self.reading.line_similarity(chunk_id, self.vector)
+            if self.focus is not None:
+                dense = (1 - s.follow_up_turn_weight) * dense + \
+                    s.follow_up_turn_weight * self.reading.line_similarity(chunk_id, self.focus)
+            section_terms = frozenset(tokenize(lines[0].section.split(" > ")[-1])) if lines else frozenset()
+            lexical = np.array([0.5 * self.coverage(line.terms) + 0.5 * self.coverage(line.terms | section_terms)
+                                for line in lines])
+            self._parts[chunk_id] = (dense, lexical)
+            scores = s.dense_weight * np.maximum(dense, 0.0) + s.lexical_line_weight * lexical
+            if self.query.negated:
+                # A line about what the question rules out, unless it too says "without" it.
+                hits = np.array([bool(line.terms & self.query.negated) and not _NEGATES.search(line.text) for line in lines])
+                scores = np.where(hits, scores * s.negated_line_factor, scores)
+            # A line is read with the lines of its idea: "Solution: Use X" means what its "Scenario:" says.
+            groups = np.array([line.group for line in lines])
+            for group in set(groups.tolist()):
+                members = groups == group
+                if members.sum() > 1:
+                    scores = np.where(members, np.maximum(scores, s.group_share * scores[members].max()), scores)
+            if chunk_id in self.retrieved:
+                scores = scores * (1.0 + s.retrieved_bonus)
+        self._cache[chunk_id] = scores
+        return scores
+
+    def parts(self, line: Line) -> tuple[float, float]:
+        """A line's meaning and word scores apart (before they are combined)."""
+        self.relevance(line.chunk_id)
+        dense, lexical = self._parts.get(line.chunk_id, (np.zeros(0), np.zeros(0)))
+        if line.index >= len(dense):
+            return 0.0, 0.0
+        return float(dense[line.index]), float(lexical[line.index])
+
+    def line(self, line: Line) -> float:
+        scores = self.relevance(line.chunk_id)
+        return float(scores[line.index]) if line.index < len(scores) else 0.0
+
+
+# --- candidates --------------------------------------------------------------------------------
+
+
+@dataclass
+class Candidate:
+    entity: Entity
+    score: float = 0.0
+    support: list[tuple[float, ProfileLine]] = field(default_factory=list)
+    factors: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.entity.name
+
+    def describe(self, lines: int = 1) -> dict:
+        best = self.support[0] if self.support else None
+        return {"name": self.name, "score": round(self.score, 4),
+                "factors": {k: round(v, 3) for k, v in self.factors.items() if v},
+                "best_line": best[1].line.text[:160] if best else None,
+                "support": [{"strength": round(st, 4), "role": item.role, "cue": item.cue, "line": item.line.text[:120]}
+                            for st, item in self.support[:lines]]}
+
+
+def asked(entity: Entity, query: Query) -> bool:
+    """Whether the question itself names this thing (then it is context, not the answer)."""
+    terms = set(tokenize(query.stem)) | (set(tokenize(query.previous_question or "")) if query.follow_up else set())
+    # The full name, not a short form merged into it: "our Kafka apps" does not name Amazon MSK.
+    return bool(entity.key) and set(entity.key.split()) <= terms
+
+
+class NotesReader:
+    """The default answerer (see the module docstring)."""
+
+    name = "default"
+
+    def __init__(self, reading: Reading, lexical: LexicalIndex, settings: ReaderSettings,
+                 encode: Callable[[list[str]], np.ndarray]) -> None:
+        self.reading = reading
+        self.lexical = lexical
+        self.settings = settings
+        self.encode = encode
+        self.premises = PremiseChecker(reading, lexical, settings, encode)
+
+    # --- the answerer protocol ---
+
+    def run(self, query: Query, retrieval: Retrieval, gate: GateDecision, on_token=None) -> Draft:
+        matcher = Matcher(query, retrieval, self.reading, self.lexical, self.settings)
+        compose = {
+            "multiple_choice": self._multiple_choice,
+            "comparison": self._comparison,
+            "explanation": self._explanation,
+            "howto": self._howto,
+            "choice": self._choice,
+        }.get(query.kind, self._fact)
+        draft = compose(query, retrieval, matcher)
+        draft.trace.setdefault("query", query.describe())
+        premise = self.premises.check(query, retrieval, draft) if query.claims else None
+        if premise is not None:
+            draft.premise = premise.premise
+            draft.text = f"{premise.premise.correction}\n\n{draft.text}"
+            for chunk_id, lines in premise.relied_on.items():
+                for line in lines:
+                    draft.rely_on(chunk_id, line)
+            draft.trace["premise"] = premise.trace
+        return draft
+
+    # --- scoring candidates ---
+
+    def candidates(self, query: Query, matcher: Matcher, retrieval: Retrieval,
+                   restrict: set[str] | None = None) -> list[Candidate]:
+        """Every name the retrieved passages are about (or only `restrict`), scored through its profile."""
+        keys: set[str] = set()
+        if restrict is not None:
+            keys = {k for k in (self.reading.names.resolve(r) for r in restrict) if k}
+        else:
+            for chunk_id in self._reading_scope(retrieval):
+                for line in self.reading.lines(chunk_id):
+                    for subject in line.subjects:
+                        resolved = self.reading.names.resolve(subject.key)
+                        if resolved:
+                            keys.add(resolved)
+        scored = [self.score(key, query, matcher, use_context=restrict is None) for key in keys]
+        scored = [c for c in scored if c is not None]
+        kind_words = set((query.answer_type or "").split()) - {"type", "types", "kind"}
+        if kind_words and not kind_words & PRODUCT_ANSWER_TYPES and scored and \
+                all(c.factors.get("type_mismatch", 0.0) for c in scored):
+            # No candidate is called a thing of the asked kind ("workload type"): the notes do not use the
+            # question's word for it, so it tells nothing apart.
+            weight = self.settings.candidate_weights.get("type_mismatch", 0.0)
+            for candidate in scored:
+                candidate.score -= weight * candidate.factors["type_mismatch"]
+                candidate.factors["type_mismatch"] = 0.0
+        return sorted(scored, key=lambda c: (-c.score, c.name))
+
+    def _reading_scope(self, retrieval: Retrieval) -> list[str]:
+        """The passages whose names are candidates: the retrieved ones, and the rest of the sections the
+        best of them sit in (a table split over passages, a list of options, is read whole)."""
+        scope = [p.chunk.id for p in retrieval.passages]
+        sections = {(p.chunk.source, p.chunk.section) for p in retrieval.passages[:3]}
+        for chunk_id in self.reading.section_chunks(sections):
+            if chunk_id not in scope:
+                scope.append(chunk_id)
+        return scope
+
+    def score(self, key: str, query: Query, matcher: Matcher, use_context: bool = True) -> Candidate | None:
+        """A candidate's score: a weighted sum of what its profile shows (settings.candidate_weights)."""
+        entity = self.reading.names.entity(key)
+        if entity is None:
+            return None
+        s = self.settings
+        support: list[tuple[float, ProfileLine]] = []
+        seen: set[tuple[str, int]] = set()
+        features = dict.fromkeys(CANDIDATE_FEATURES, 0.0)
+        for item in self.reading.profile(entity.key):
+            where = (item.line.chunk_id, item.line.index)
+            if where in seen:
+                continue
+            seen.add(where)
+            relevance = matcher.line(item.line)
+            strength = item.role * relevance * self._sentence_focus(entity, item.line, matcher)
+            if item.cue > 0:
+                strength *= 1.0 + s.put_forward_bonus
+                features["put_forward"] = max(features["put_forward"], relevance)
+            elif item.cue < 0:
+                strength *= s.set_aside_penalty
+                features["set_aside"] = max(features["set_aside"], relevance)
+            support.append((strength, item))
+            if item.role >= ROLE_HEADING:
+                dense, lexical = matcher.parts(item.line)
+                features["dense"] = max(features["dense"], dense)
+                features["lexical"] = max(features["lexical"], lexical)
+        if not support:
+            return None
+        support.sort(key=lambda pair: -pair[0])
+        features["strength"] = support[0][0]
+        features["second"] = support[1][0] if len(support) > 1 else 0.0
+        features["role"] = support[0][1].role
+        features["proper"] = float(entity.proper)
+        features["lines"] = float(np.log1p(len(support)))
+        best_chunk = support[0][1].line.chunk_id
+        features["retrieved"] = 1.0 / (1 + matcher.retrieved[best_chunk]) if best_chunk in matcher.retrieved else 0.0
+        if use_context:
+            features["type_mismatch"] = float(self._type_fit(entity, query) < 1.0)
+            features["asked"] = float(asked(entity, query) and entity.key not in query.alternatives)
+            features["previous"] = float(bool(query.setting_aside_previous and query.previous_answer and
+                                              self.reading.names.resolve(name_key(query.previous_answer)) == entity.key))
+        candidate = Candidate(entity, support=support, factors=features)
+        weights = s.candidate_weights
+        candidate.score = sum(weights.get(name, 0.0) * value for name, value in features.items())
+        return candidate
+
+    def _sentence_focus(self, entity: Entity, line: Line, matcher: Matcher) -> float:
+        """In a line of several sentences, how much the sentence naming this candidate (rather than
+        another sentence of the line) holds the question's words: "For Hive-style partitions, run X.
+        For non-Hive partitions, run Y." tells X from Y."""
+        parts = re.split(r"(?<=[.!?;])\s+", line.text)
+        if len(parts) < 2:
+            return 1.0
+        spellings = [s.lower() for s in entity.spellings] or [entity.name.lower()]
+        own = [p for p in parts if any(sp in p.lower() for sp in spellings)]
+        if not own or len(own) == len(parts):
+            return 1.0
+        whole = matcher.coverage(line.terms)
+        if whole <= 0:
+            return 1.0
+        focused = max(matcher.coverage(frozenset(tokenize(p))) for p in own)
+        return 0.6 + 0.4 * min(1.0, focused / whole)
+
+    def _type_fit(self, entity: Entity, query: Query) -> float:
+        """How well a candidate is of the kind the question asks for ("which node type": Task Nodes)."""
+        kind = query.answer_type
+        if not kind:
+            return 1.0
+        words = [w for w in kind.split() if w not in ("type", "types", "kind", "kinds", "sort")]
+        if not words or all(w in GENERIC_ANSWER_TYPES for w in words):
+            if any(w in PRODUCT_ANSWER_TYPES for w in kind.split()):
+                return 1.0 if entity.proper else self.settings.wrong_type_factor
+            if any(w in FEATURE_ANSWER_TYPES for w in kind.split()) and _is_product(entity):
+                return self.settings.wrong_type_factor  # "which CloudWatch feature": not another product
+            return 1.0
+        wanted = {stem(w) for w in words if w not in GENERIC_ANSWER_TYPES} - self._subject_terms(query)
+        if not wanted:
+            return 1.0
+        own = set(tokenize(entity.name)) | {t for k in entity.aliases for t in k.split()}
+        context: set[str] = set()
+        for item in self.reading.profile(entity.key)[:12]:
+            if item.role >= ROLE_SUBJECT:
+                # Where the notes file it and what its own lines call it ("Trino (open-source) is underlying engine").
+                context |= set(tokenize(item.line.context or "")) | set(tokenize(item.line.section.split(" > ")[-1]))
+                if item.line.main_subject is not None and self.reading.names.resolve(item.line.main_subject.key) == entity.key:
+                    context |= item.line.terms
+        if wanted & (own | context):
+            return 1.0
+        # "the MSCK REPAIR TABLE command": the notes call it a thing of the asked kind right beside its name.
+        for item in self.reading.profile(entity.key)[:20]:
+            for spelling in entity.spellings:
+                for word in wanted:
+                    pattern = rf"{re.escape(spelling)}\s+{word}\w*|{word}\w*\s+(?:of\s+)?{re.escape(spelling)}"
+                    if re.search(pattern, item.line.text, re.IGNORECASE):
+                        return 1.0
+        return self.settings.wrong_type_factor
+
+    def _subject_terms(self, query: Query) -> set[str]:
+        terms: set[str] = set()
+        for key in query.subjects:
+            terms |= set(key.split())
+        return terms
+
+    # --- choice ---
+
+    def _choice(self, query: Query, retrieval: Retrieval, matcher: Matcher) -> Draft:
+        if query.answer_type:
+            # The words naming the kind of answer ("file system") are shared by every candidate of that
+            # kind; what tells them apart is the rest of the question.
+            kind_terms = set(tokenize(query.answer_type)) - self._subject_terms(query)
+            weights = {t: w for t, w in query.weights.items() if t not in kind_terms}
+            if weights:
+                matcher = Matcher(query, retrieval, self.reading, self.lexical, self.settings, weights=weights)
+        restrict = set(query.alternatives) if query.alternatives else None
+        ranked = self.candidates(query, matcher, retrieval, restrict)
+        if not ranked:
+            return self._fact(query, retrieval, matcher)
+        best = ranked[0]
+        draft = Draft(kind="choice", text="", recommendation=best.name)
+        first = best.support[0][1].line
+        lead = f"Use {best.name} {draft.rely_on(first.chunk_id, first.text)}."
+        # The lines that make it right: those that say something beyond naming it ("Solution: Use X" only
+        # repeats the lead), strongest first.
+        points: list[str] = []
+        used: set[tuple[str, int]] = set()
+        shown: list[Line] = []
+        for strength, item in best.support:
+            if len(points) >= 2 or strength < 0.5 * best.support[0][0]:
+                break
+            line = item.line
+            if (line.chunk_id, line.index) in used or any(_same_text(line, other) for other in shown) \
+                    or not _says_more_than(line, best.entity):
+                continue
+            used.add((line.chunk_id, line.index))
+            shown.append(line)
+            points.append(f"- {_cited(line.shown, draft.rely_on(line.chunk_id, line.text))}")
+        runner = next((c for c in ranked[1:] if c.entity.key != best.entity.key), None)
+        if runner is not None and runner.score >= self.settings.runner_up_share * best.score and runner.support:
+            line = runner.support[0][1].line
+            if (line.chunk_id, line.index) not in used:
+                points.append(f"- Rather than {runner.name}: {_cited(line.shown, draft.rely_on(line.chunk_id, line.text))}")
+        draft.text = "\n".join([lead, ""] + points)
+        draft.trace["candidates"] = [c.describe() for c in ranked[:6]]
+        return draft
+
+    # --- fact ---
+
+    def _best_lines(self, query: Query, retrieval: Retrieval, matcher: Matcher, extra_keys: list[str] | None = None,
+                    limit: int = 8) -> list[tuple[float, Line]]:
+        """The lines that best answer the question, from the retrieved passages (and the profiles of the
+        names it asks about): what they say, and a little for what they add beyond the question's words."""
+        pool: dict[tuple[str, int], Line] = {}
+        for passage in retrieval.passages:
+            for line in self.reading.lines(passage.chunk.id):
+                pool[(line.chunk_id, line.index)] = line
+        for key in extra_keys or []:
+            for item in self.reading.profile(key):
+                pool[(item.line.chunk_id, item.line.index)] = item.line
+        scored = []
+        for line in pool.values():
+            score = matcher.line(line)
+            if _is_heading_line(line):
+                score *= 0.5  # "Node Types" introduces the answer; the lines under it hold it
+            elif line.kind == "code":
+                score *= 0.6  # an example to show beside the answer, not the answer
+            score *= 1.0 + 0.25 * self._novelty(query, line)
+            scored.append((score, line))
+        scored.sort(key=lambda pair: (-pair[0], pair[1].chunk_id, pair[1].index))
+        return scored[:limit]
+
+    def _novelty(self, query: Query, line: Line) -> float:
+        """How much rare information a line adds beyond the question's own words (0..1)."""
+        new = line.terms - query.terms
+        return min(1.0, sum(self.lexical.idf(t) for t in new if t in self.lexical.document_frequency) / 12.0)
+
+    def _fact(self, query: Query, retrieval: Retrieval, matcher: Matcher) -> Draft:
+        best = self._best_lines(query, retrieval, matcher, query.subjects[:2])
+        draft = Draft(kind=query.kind if query.kind != "choice" else "fact", text="")
+        if not best:
+            draft.text = "Your notes say nothing more specific about this."
+            return draft
+        top_score, top = best[0]
+        lead = _cited(self._best_sentence(top, query), draft.rely_on(top.chunk_id, top.text))
+        points = []
+        for score, line in best[1:]:
+            if len(points) >= MAX_POINTS - 1 or score < 0.6 * top_score:
+                break
+            if _same_text(line, top) or any(_same_text(line, other) for _, other in best[: best.index((score, line))]):
+                continue
+            points.append(f"- {_cited(line.shown, draft.rely_on(line.chunk_id, line.text))}")
+        draft.text = "\n".join([lead] + ([""] + points if points else []))
+        draft.trace["lines"] = [{"score": round(s, 4), "line": line.text[:160]} for s, line in best[:5]]
+        return draft
+
+    def _best_sentence(self, line: Line, query: Query) -> str:
+        """Of a long line, the sentence that shares the question's most specific words."""
+        parts = [p for p in re.split(r"(?<=[.!?])\s+(?=[A-Z])", line.shown) if p.strip()]
+        if len(parts) <= 1:
+            return line.shown
+        idf = self.lexical.idf
+
+        def shared(sentence: str) -> float:
+            return sum(idf(t) * max(0.5, 6.0 - english_frequency(t)) * query.weights.get(t, 0.0)
+                       for t in set(tokenize(sentence)))
+
+        return max((shared(p), -i, p) for i, p in enumerate(parts))[2]
+
+    # --- explanation ---
+
+    def _explanation(self, query: Query, retrieval: Retrieval, matcher: Matcher) -> Draft:
+        subject = self._subject_of(query, retrieval, matcher)
+        draft = Draft(kind="explanation", text="")
+        if subject is None:
+            fact = self._fact(query, retrieval, matcher)
+            fact.kind = "explanation"
+            return fact
+        entity = self.reading.names.entity(subject)
+        assert entity is not None
+        scored: list[tuple[float, Line]] = []
+        seen: set[str] = set()
+        for item in self.reading.profile(entity.key):
+            text = normalise_space(item.line.text).lower()
+            if text in seen or _is_heading_line(item.line) and len(self.reading.profile(entity.key)) > 3:
+                continue
+            seen.add(text)
+            scored.append((item.role * (0.4 + matcher.line(item.line)) * (1.2 if item.role >= ROLE_SUBJECT else 1.0), item.line))
+        for _, line in self._best_lines(query, retrieval, matcher, limit=4):
+            text = normalise_space(line.text).lower()
+            if text not in seen:
+                seen.add(text)
+                scored.append((0.5 * (0.4 + matcher.line(line)), line))
+        scored.sort(key=lambda pair: -pair[0])
+        scored = [(score, line) for score, line in scored if not _is_heading_line(line)] or scored
+        own = {(item.line.chunk_id, item.line.index) for item in self.reading.profile(entity.key) if item.role >= ROLE_PARENT}
+        # The lead is the best line about the subject itself; the rest follow in the notes' order.
+        lead_line = next((line for _, line in scored if (line.chunk_id, line.index) in own), scored[0][1] if scored else None)
+        order = {cid: i for i, cid in enumerate(self.reading.chunks)}
+        chosen = sorted((line for _, line in scored[:5] if line is not lead_line),
+                        key=lambda line: (order.get(line.chunk_id, 0), line.index))[:4]
+        chosen = [lead_line] + chosen if lead_line is not None else chosen
+        if lead_line is None:
+            return self._fact(query, retrieval, matcher)
+        said = _strip_label(lead_line, entity)
+        opening = said if entity.name.lower() in said[:60].lower() else f"{entity.name}: {said}"
+        lead = _cited(opening, draft.rely_on(lead_line.chunk_id, lead_line.text))
+        points = [f"- {_cited(line.shown, draft.rely_on(line.chunk_id, line.text))}" for line in chosen[1:]]
+        draft.text = "\n".join([lead] + ([""] + points if points else []))
+        draft.trace["subject"] = entity.name
+        draft.trace["lines"] = [{"score": round(s, 4), "line": line.text[:160]} for s, line in scored[:6]]
+        return draft
+
+    def _subject_of(self, query: Query, retrieval: Retrieval, matcher: Matcher) -> str | None:
+        """The thing a question asks about: a name it uses, else the best-matching name of the passages."""
+        keys = [k for k in (self.reading.names.resolve(s) for s in query.subjects) if k]
+        if keys:
+            # The most specific name the question uses: of "CloudWatch Logs subscription filter", the last.
+            return max(enumerate(keys), key=lambda pair: (len(pair[1].split()), pair[0]))[1]
+        ranked = self.candidates(query, matcher, retrieval)
+        return ranked[0].entity.key if ranked else None
+
+    # --- how-to ---
+
+    def _howto(self, query: Query, retrieval: Retrieval, matcher: Matcher) -> Draft:
+        best = self._best_lines(query, retrieval, matcher, query.subjects[:2], limit=12)
+        draft = Draft(kind="howto", text="")
+        if not best:
+            return self._fact(query, retrieval, matcher)
+        top_score = best[0][0]
+        steps = [line for score, line in best if score >= 0.6 * top_score][:5]
+        order = {cid: i for i, cid in enumerate(self.reading.chunks)}
+        steps.sort(key=lambda line: (order.get(line.chunk_id, 0), line.index))
+        lead_line = best[0][1]
+        lead = _cited(self._best_sentence(lead_line, query), draft.rely_on(lead_line.chunk_id, lead_line.text))
+        others = [line for line in steps if line is not lead_line]
+        points = [f"{number}. {_cited(line.shown, draft.rely_on(line.chunk_id, line.text))}"
+                  for number, line in enumerate(others, start=1)]
+        draft.text = "\n".join([lead] + ([""] + points if points else []))
+        draft.trace["lines"] = [{"score": round(s, 4), "line": line.text[:160]} for s, line in best[:6]]
+        return draft
+
+    # --- comparison ---
+
+    def _comparison(self, query: Query, retrieval: Retrieval, matcher: Matcher) -> Draft:
+        keys = [k for k in (self.reading.names.resolve(key) for key in self._compared(query)) if k]
+        keys = list(dict.fromkeys(keys))[:3]
+        if len(keys) < 2:
+            fact = self._fact(query, retrieval, matcher)
+            fact.kind = "comparison"
+            return fact
+        draft = Draft(kind="comparison", text="")
+        columns = [""]
+        per_subject: list[list[Line]] = []
+        for key in keys:
+            entity = self.reading.names.entity(key)
+            assert entity is not None
+            columns.append(entity.name)
+            scored = []
+            seen: set[str] = set()
+            for item in self.reading.profile(key):
+                text = normalise_space(item.line.text).lower()
+                main = item.line.main_subject
+                elsewhere = main is not None and self.reading.names.resolve(main.key) != key
+                if text in seen or _is_heading_line(item.line) or elsewhere:
+                    continue  # a line about the other thing is not a point about this one
+                seen.add(text)
+                # "Use X for A" lines say when to pick it, and a section about both ("EMR vs AWS Glue") is the
+                # notes' own comparison: what a comparison answer is for.
+                named = self._section_names(item.line.section) | {self.reading.names.resolve(x.key) for x in item.line.subjects}
+                both = sum(1 for k in keys if k in named) >= 2
+                scored.append((item.role * (0.3 + matcher.line(item.line)) + (0.15 if item.cue > 0 else 0.0)
+                               + (0.3 if both else 0.0), item.line))
+            scored.sort(key=lambda pair: -pair[0])
+            per_subject.append([line for _, line in scored[:3]])
+        rows: list[list[str]] = []
+        lines_text: list[str] = []
+        for position in range(max(len(lines) for lines in per_subject)):
+            row = [_aspect(per_subject, position)]
+            for key, lines in zip(keys, per_subject):
+                if position < len(lines):
+                    line = lines[position]
+                    cell = _cited(_strip_label(line, self.reading.names.entity(key)), draft.rely_on(line.chunk_id, line.text))
+                else:
+                    cell = "-"
+                row.append(cell)
+            rows.append(row)
+        # The answer first: each thing with its strongest point, side by side; the other points below.
+        firsts = [f"{column}: {_strip_label(lines[0], None).rstrip('.')} {draft.rely_on(lines[0].chunk_id, lines[0].text)}"
+                  for column, lines in zip(columns[1:], per_subject) if lines]
+        for column, lines in zip(columns[1:], per_subject):
+            for line in lines[1:]:
+                lines_text.append(f"- {column}: {_cited(_strip_label(line, None), draft.rely_on(line.chunk_id, line.text))}")
+        draft.text = "\n".join(["; ".join(firsts) + "."] + ([""] + lines_text if lines_text else []))
+        draft.table = ComparisonTable(columns, rows)
+        draft.trace["compared"] = columns[1:]
+        return draft
+
+    def _section_names(self, section: str) -> set[str]:
+        found = set()
+        for heading in section.split(" > "):
+            for key, _, _ in find_names(heading, self.reading.names.all_keys):
+                resolved = self.reading.names.resolve(key)
+                if resolved:
+                    found.add(resolved)
+        return found
+
+    def _compared(self, query: Query) -> list[str]:
+        """The things a comparison is between: "X or Y", names joined by and/vs/versus, else the first two."""
+        if query.alternatives:
+            return query.alternatives
+        found = find_names(query.stem, self.reading.names.all_keys)
+        for first, second in zip(found, found[1:]):
+            between = query.stem[first[2]: second[1]].strip().lower()
+            if first[0] != second[0] and re.fullmatch(r"(?:and|or|vs\.?|versus|&|,|with|from|over|compared to|and the|"
+                                                      r"or the|vs the)", between):
+                return [first[0], second[0]]
+        return list(dict.fromkeys(query.subjects))[:2]
+
+    # --- pasted multiple choice ---
+
+    def _multiple_choice(self, query: Query, retrieval: Retrieval, matcher: Matcher) -> Draft:
+        """Each option is judged by the line of the notes that best says it while speaking to the stem:
+        how well the line fits the stem, times how well it says the option (the option's name is its
+        subject, or its meaning and its distinctive words are in it). A line that says the opposite of
+        the option counts against it."""
+        stem_vector = retrieval.turn_vector if retrieval.turn_vector is not None else self.encode([query.stem])[0]
+        option_vectors = np.asarray(self.encode([o.text for o in query.options]), np.float32)
+        stem_matcher = Matcher(query, retrieval, self.reading, self.lexical, self.settings,
+                               vector=np.asarray(stem_vector, np.float32),
+                               weights={t: 1.0 for t in tokenize(query.stem) if t not in query.negated})
+        names = self.reading.names
+        option_terms = [set(tokenize(o.text)) for o in query.options]
+        shared = {t for t in set().union(*option_terms) if sum(t in terms for terms in option_terms) > len(option_terms) / 2}
+        stem_terms = set(tokenize(query.stem))
+        verdicts: list[tuple[float, str, Line | None]] = []
+        option_keys = [[k for k in (names.resolve(key) for key, _, _ in find_names(o.text, names.all_keys,
+                                                                                    plain=names.plain_keys)) if k]
+                       for o in query.options]
+        common = {k for keys in option_keys for k in keys if sum(k in other for other in option_keys) > len(option_keys) / 2}
+        for option, vector, terms, named in zip(query.options, option_vectors, option_terms, option_keys):
+            # Names every option shares ("kubectl ... deployment") tell none of them apart.
+            keys = [k for k in named if k not in common]
+            # What tells an option apart: its words that the other options and the stem do not share.
+            distinctive = terms - shared - stem_terms or terms - shared or terms
+            best_score, best_line = 0.0, None
+            for line in self._option_evidence(option.text, keys, retrieval):
+                fits = stem_matcher.line(line)
+                says = self._says(line, option.text, vector, distinctive, keys)
+                if says > 0 and line.kind == "row":
+                    # In a table row, the cell that holds the option should be the one the stem asks about
+                    # ("Expedited: 1-5 minutes", not "Standard: 3-5 hours").
+                    cells = [c for c in line.body.split("; ") if distinctive & set(tokenize(c))]
+                    if cells:
+                        says *= 0.5 + 0.5 * max(stem_matcher.coverage(frozenset(tokenize(c))) for c in cells) / \
+                            max(stem_matcher.coverage(line.terms), 1e-6)
+                if says > 0 and fits * says > best_score:
+                    best_score, best_line = fits * says, line
+            verdicts.append((best_score, option.letter, best_line))
+        ranked = sorted(verdicts, key=lambda v: -v[0])
+        picked = {letter for _, letter, _ in ranked[: max(1, query.picks)]}
+        draft = Draft(kind="multiple_choice", text="")
+        draft.choice = sorted(picked) if query.picks > 1 else next(iter(picked))
+        lead_parts, reasons = [], []
+        for (score, letter, line), option in zip(verdicts, query.options):
+            if line is not None:
+                what = _cited(_strip_label(line, None), draft.rely_on(line.chunk_id, line.text))
+            else:
+                what = "Your notes say nothing about this option."
+            verdict = OptionVerdict(letter, option.text, letter in picked, what, round(score, 4))
+            draft.options.append(verdict)
+            if letter in picked:
+                lead_parts.append(f"{letter}) {option.text}")
+                reasons.append(f"- {letter}) {option.text}: {what}")
+        others = [f"- Not {o.letter}) {o.text}: {o.reason}" for o in draft.options if not o.picked]
+        answer_word = "Answers" if len(lead_parts) > 1 else "Answer"
+        draft.text = "\n".join([f"{answer_word}: {' and '.join(lead_parts)}.", ""] + reasons + others)
+        draft.recommendation = " and ".join(o.text for o in draft.options if o.picked)
+        draft.trace["options"] = [{"letter": letter, "score": round(score, 4), "line": line.text[:120] if line else None}
+                                  for score, letter, line in verdicts]
+        return draft
+
+    def _option_evidence(self, text: str, keys: list[str], retrieval: Retrieval) -> list[Line]:
+        """The lines that might say an option: the retrieved passages', those of the passages its words
+        find, and every line about the names it holds."""
+        pool: dict[tuple[str, int], Line] = {}
+        chunk_ids = [p.chunk.id for p in retrieval.passages]
+        chunk_ids += [self.lexical.chunks[i].id for i, _ in self.lexical.search(text, 3)]
+        for chunk_id in dict.fromkeys(chunk_ids):
+            for line in self.reading.lines(chunk_id):
+                pool[(line.chunk_id, line.index)] = line
+        for key in dict.fromkeys(keys):
+            for item in self.reading.profile(key):
+                pool[(item.line.chunk_id, item.line.index)] = item.line
+        return [line for line in pool.values() if not _is_heading_line(line) and line.kind != "code"]
+
+    def _says(self, line: Line, text: str, vector: np.ndarray, distinctive: set[str], keys: list[str]) -> float:
+        """How well a line says an option (0..1): as its subject, or by meaning and distinctive words."""
+        from .premise import opposed
+
+        names = self.reading.names
+        role = max((x.role for x in line.subjects if names.resolve(x.key) in keys and x.cue >= 0), default=0.0)
+        similarity = self.reading.line_similarity(line.chunk_id, vector)
+        meaning = float(similarity[line.index]) if line.index < len(similarity) else 0.0
+        idf = self.lexical.idf
+        total = sum(idf(t) for t in distinctive) or 1.0
+        words = sum(idf(t) for t in distinctive if t in line.terms) / total
+        verbatim = 1.0 if normalise_space(text).lower().strip(" .") in normalise_space(line.text).lower() else 0.0
+        short = len(text.split()) <= 2 or all(t.isdigit() for t in distinctive)
+        # A short or numeric option ("50", "Never") is said by its words; its embedding says little.
+        weight = 0.2 if short else 0.5
+        says = max(role, weight * max(meaning, 0.0) + (1 - weight) * max(words, verbatim))
+        if len(text.split()) >= 4 and meaning >= 0.5 and words >= 0.5 and opposed(text, line.text):
+            says *= 0.3  # the line says the opposite of the option (a statement, not a bare value)
+        return says
+
+
+_NEGATES = re.compile(r"\b(?:no|not|without|never|cannot|can't|don't|doesn't|avoid|instead of)\b", re.IGNORECASE)
+
+#: Answer kinds that are parts of a product, not products ("which CloudWatch feature ...").
+FEATURE_ANSWER_TYPES = frozenset({"feature", "features", "capability", "capabilities", "setting", "settings",
+                                  "option", "options", "parameter", "field", "flag", "property", "component"})
+
+
+def _is_product(entity: Entity) -> bool:
+    """A vendor's product ("Amazon OpenSearch Service", "AWS Lambda"), by how the notes spell it."""
+    return entity.proper and any(s.split()[0].lower() in ("aws", "amazon", "google", "azure", "microsoft")
+                                 for s in entity.spellings)
+
+
+def _says_more_than(line: Line, entity: Entity) -> bool:
+    """Whether a line says something beyond naming a thing ("Solution: Use X." says nothing more)."""
+    rest = line.text
+    for spelling in sorted(entity.spellings, key=len, reverse=True):
+        rest = re.sub(re.escape(spelling), " ", rest, flags=re.IGNORECASE)
+    content = [t for t in tokenize(rest) if t not in _ANSWER_WORDS]
+    return len(content) >= 3
+
+
+_ANSWER_WORDS = frozenset(tokenize("solution answer use enable choose consider prefer select pick service tool aws "
+                                   "amazon exam tip focus note general"))
+
+
+def _is_heading_line(line: Line) -> bool:
+    """A line that only introduces what is under it ("Node Types", "AWS Data Exchange:")."""
+    if line.kind != "item" or line.text.rstrip().endswith("."):
+        return False
+    bare_label = bool(line.label) and (not line.body or line.body.strip(" :") == line.label.strip(" :"))
+    return len(line.text.split()) <= 6 and (not line.label or bare_label)
+
+
+def _same_text(a: Line, b: Line) -> bool:
+    return normalise_space(a.text).lower() == normalise_space(b.text).lower()
+
+
+def _cited(text: str, reference: str) -> str:
+    """A sentence ending in its citation: "Use X for Y [1]." (a code block keeps its shape)."""
+    if "\n" in text.strip():
+        return f"{reference}\n```\n{text.strip()}\n```"
+    text = normalise_space(text).rstrip(" :")
+    end = "." if not text.endswith(("!", "?")) else ""
+    return f"{text.rstrip('.')} {reference}{end}"
+
+
+def _sentence(text: str) -> str:
+    text = normalise_space(text).rstrip(" :")
+    return text if text.endswith((".", "!", "?", ")", "`")) else text + "."
+
+
+def _strip_label(line: Line, entity: Entity | None) -> str:
+    """A line without its label when the label only repeats the subject ("Amazon AppFlow: ...")."""
+    if line.label and line.body and line.kind in ("item", "sentence", "row", "cell"):
+        if entity is None or name_key(line.label) in ({entity.key} | entity.aliases) or line.kind in ("row", "cell"):
+            return line.body if line.kind != "cell" else f"{line.label}: {line.body}"
+    return line.shown
+
+
+def _aspect(per_subject: list[list[Line]], position: int) -> str:
+    labels = {line.label for lines in per_subject if position < len(lines) for line in [lines[position]]
+              if line.label and line.kind == "cell"}
+    return labels.pop() if len(labels) == 1 else f"Point {position + 1}"
+
+
+@register("default")
+def build_reader(reading: Reading, lexical: LexicalIndex, settings: ReaderSettings, encode) -> NotesReader:
+    return NotesReader(reading, lexical, settings, encode)
+
+
+__all__ = ["NotesReader", "Matcher", "Candidate", "CATEGORY_HEADS"]

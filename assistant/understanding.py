@@ -1,0 +1,406 @@
+"""Understanding a question: what kind of answer it wants, what it names, what it rules out.
+
+`understand(question, history, names)` reads the learner's words once into a `Query` that every later
+stage uses: the kind (choice, comparison, explanation, how-to, fact, pasted multiple choice), the names of
+the notes it mentions, the options it pasted, what it rules out ("without writing code"), claims it takes
+for granted ("Since X does Y, ..."), and for a follow-up, the earlier question it continues. Only general
+English question wording is used here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from .reading import NameIndex, find_names, name_key
+from .text import stem, tokenize, words
+from .vocabulary import FUNCTION_WORDS, GENERIC_ANSWER_TYPES, QUESTION_WORDS
+
+# --- pasted multiple choice ---------------------------------------------------------------------
+
+# "A) ...", "A. ...", "(a) ...", "a) ...", "1) ...", "1. ...", "(1) ...", "A: ..." at the start of a line.
+_OPTION_LINE = re.compile(r"^\s*(?:\(\s*(?P<p>[A-Ha-h]|[1-8])\s*\)|(?P<l>[A-Ha-h]|[1-8])\s*[.):])\s+(?P<text>\S.*)$")
+# The same inline: "... A) Hive B) Trino C) Flink", "A. Hive B. Trino C. Flink" (checked to run A, B, C ...).
+_INLINE_OPTION = re.compile(r"(?:^|\s)(?:\(\s*(?P<p>[A-Ha-h]|[1-8])\s*\)|(?P<l>[A-Ha-h]|[1-8])[).:])\s+")
+_PICK_COUNT = re.compile(
+    r"\b(?:choose|select|pick|mark|identify)\s+(?P<n>two|three|four|2|3|4)\b|\b(?:which|what)\s+(?P<m>two|three|2|3)\b",
+    re.IGNORECASE,
+)
+_COUNTS = {"two": 2, "three": 3, "four": 4, "2": 2, "3": 3, "4": 4}
+
+
+@dataclass(frozen=True)
+class Option:
+    letter: str
+    text: str
+
+
+def _letter(token: str, numbered: bool) -> str:
+    return "ABCDEFGH"[int(token) - 1] if numbered else token.upper()
+
+
+def pasted_options(text: str) -> tuple[str, list[Option]]:
+    """(the stem, its options) for a pasted multiple-choice question; ([text], []) when there are none.
+    Options run in order from A (or 1); numbered options are lettered A, B, C ... in order."""
+    lines = text.split("\n")
+    found: list[tuple[int, str, str]] = []  # (line number, letter, text)
+    for number, line in enumerate(lines):
+        match = _OPTION_LINE.match(line)
+        if match:
+            token = match.group("p") or match.group("l")
+            found.append((number, token, match.group("text").strip()))
+    options = _in_sequence([(token, body) for _, token, body in found])
+    if len(options) >= 2:
+        first_line = next(n for n, token, _ in found if _letter(token, token.isdigit()) == "A")
+        stem = "\n".join(lines[:first_line]).strip()
+        return stem or text, options
+    inline = list(_INLINE_OPTION.finditer(text))
+    if len(inline) >= 2 and not (len(inline) < 3 and any(m.group(0).strip()[-1] in ".:" for m in inline)):
+        pieces = []
+        for index, match in enumerate(inline):
+            end = inline[index + 1].start() if index + 1 < len(inline) else len(text)
+            token = match.group("p") or match.group("l")
+            pieces.append((token, text[match.end(): end].strip()))
+        options = _in_sequence(pieces)
+        if len(options) >= 2:
+            return text[: inline[0].start()].strip(), options
+    return text, []
+
+
+def _in_sequence(pieces: list[tuple[str, str]]) -> list[Option]:
+    """Options only when their markers run A, B, C ... (or 1, 2, 3 ...) from the first."""
+    if len(pieces) < 2:
+        return []
+    numbered = pieces[0][0].isdigit()
+    options = []
+    for index, (token, body) in enumerate(pieces):
+        if token.isdigit() != numbered or _letter(token, numbered) != "ABCDEFGH"[index] or not body:
+            return options if len(options) >= 2 else []
+        options.append(Option("ABCDEFGH"[index], body.rstrip(" ;,")))
+    return options
+
+
+# --- kinds -----------------------------------------------------------------------------------------
+
+_COMPARISON = re.compile(
+    r"\b(?:differen(?:ce|ces|t|tiate)|compare|comparison|versus|vs\.?|distinguish|deciding factor|"
+    r"how do (?:they|these|the two|both) differ|when (?:do|should|would) (?:i|we|you) (?:use|pick|choose) which|"
+    r"which one is for what|(?:how|in what way) (?:is|are|does|do) .{1,60}? differ)\b",
+    re.IGNORECASE,
+)
+_EXPLANATION = re.compile(
+    r"^\s*(?:(?:can|could) (?:you|someone|somebody) )?(?:please )?(?:explain|describe|summari[sz]e|define|outline)\b"
+    r"|^\s*(?:give me|i need|i want) (?:a |an )?(?:rundown|overview|summary|explanation|recap)\b"
+    r"|^\s*tell me (?:about|more about)\b"
+    r"|^\s*what (?:is|are|'s|s) (?:a |an |the )?(?P<subject>[^?]{2,60}?)(?: and (?:how|what|why) .*)?\s*\??\s*$"
+    r"|^\s*what does .{2,60}? do\b"
+    r"|^\s*why (?:exactly )?(?:is|are|does|do)\b"
+    r"|\bwhat (?:is|are) .{2,40}? (?:for|used for)\s*\??\s*$",
+    re.IGNORECASE,
+)
+_HOWTO = re.compile(
+    r"^\s*(?:so |ok |okay |and )?how (?:do|can|should|would|could) (?:i|we|you|one|they)\b|^\s*how to\b"
+    r"|\bwhat (?:are|is) the steps\b|\bsteps to\b|\bhow (?:do|can) i\b",
+    re.IGNORECASE,
+)
+_CHOICE = re.compile(
+    r"\b(?:which|what)\b(?:\s+[\w'\-]+){0,4}?\s+(?:service|services|tool|tools|solution|option|approach|product|"
+    r"offering|technology|platform|choice|feature|type|kind|format|setting|command|statement|class|engine|"
+    r"mode|node|cluster|chart|visuali[sz]ation|storage|database|strategy|method|connection|component|resource)s?\b"
+    r"|\bwhich\s+[\w\-]+(?:\s+[\w\-]+)?\s*\?\s*$"
+    r"|\bshould\s+(?:we|i|they|you|it|the\s+\w+|our\s+\w+)\b(?:\s+\S+){0,3}?\s+(?:use|choose|pick|enable|adopt|"
+    r"implement|deploy|select|go|migrate|move|convert|export|consider|change|switch|add|configure|install)\b"
+    r"|\b(?:should|must|would|could|can)\s+(?:\w+\s+)?be\s+(?:used|chosen|enabled|adopted|deployed)\b"
+    r"|\b(?:recommend\w*|best (?:way|option|choice|service|fit|tool|approach)|most (?:suitable|appropriate|"
+    r"cost-effective|operationally|straightforward|efficient)|least operational|lightest|simplest|fits? best|"
+    r"what (?:should|would|could|can|do|does|must) (?:we|i|they|you|it|the \w+|our \w+) (?:use|configure|choose|"
+    r"pick|enable|implement|deploy|set up|adopt|recommend|turn on|add|install|change|move to|run|execute|call)|"
+    r"\b(?:cheapest|fastest|simplest|easiest|lightest|quickest|safest|best)\s+(?:[\w\-]+\s+){0,2}?(?:way|option|"
+    r"class|choice|service|tool|approach|fit|setup|mode|type|store|format)\b|"
+    r"what do you recommend|where (?:should|can|could|do|does|would|to)\b|one service for|same (?:tool|service|"
+    r"approach)|does that change|still the same|what (?:would|should) we use)",
+    re.IGNORECASE,
+)
+_YES_NO = re.compile(r"^\s*(?:can|could|does|do|did|is|are|was|were|will|would|has|have)\b", re.IGNORECASE)
+_FOLLOW_UP = re.compile(
+    r"^\s*(?:and|but|or|also|then|so|what about|how about|what if|if|instead|same|ok|okay|got it|actually|"
+    r"different case|separate)\b|\b(?:it|that|this|they|them|those|these|one|same)\b",
+    re.IGNORECASE,
+)
+_CONTRAST = re.compile(r"\b(?:instead|rather|otherwise|what if|and if|but if|what about|how about|different|"
+                       r"actually|change|still)\b", re.IGNORECASE)
+# What a question rules out: "without X", "no X", "not X", "avoid X", "instead of X", "don't want X".
+# ("none of the S3 buckets hold PII" negates what the buckets hold, not S3.)
+_NEGATOR = re.compile(
+    r"\b(?:no|not|without|never|avoid|avoiding|instead of|rather than|other than|besides|"
+    r"(?:do not|don't|doesn't|does not|won't|shouldn't|should not)\s+(?:want|need|like)(?:\s+to)?"
+    r"(?:\s+(?:use|have|build|run|write|manage|maintain|see|get))?)\s+"
+    r"(?:(?:on|in|at|a|an|the|any|our|my|its|their|own|to|be|being|using|use)\s+)*((?:[\w'-]+\s+){0,1}[\w'-]+)",
+    re.IGNORECASE,
+)
+# A claim the question takes for granted: "Since X ...,", "Given that X ...,", "X ..., right?", "I assume X".
+_PREMISE_LEAD = re.compile(
+    r"^\s*(?:since|as|because|given(?: that)?|now that|considering(?: that)?|seeing (?:as|that)|knowing that)\s+"
+    r"(?P<claim>[^,?]{8,200}?)\s*,", re.IGNORECASE)
+_PREMISE_TAG = re.compile(r"^(?P<claim>[^?]{8,200}?)\s*,\s*(?:so\b|right\b|correct\b|isn't it\b|aren't they\b)",
+                          re.IGNORECASE)
+_PREMISE_ASSUME = re.compile(r"\b(?:i (?:assume|heard|read|think|believe)|so i assume)(?: that)?\s+(?P<claim>[^?.]{8,200})",
+                             re.IGNORECASE)
+
+
+@dataclass
+class Query:
+    """A question as understood, computed once and read by every stage."""
+
+    text: str
+    stem: str
+    kind: str
+    retrieval_text: str
+    focus_text: str  # what answers are matched against: the stem, or the latest turn of a follow-up
+    follow_up: bool = False
+    previous_question: str | None = None
+    previous_answer: str | None = None
+    setting_aside_previous: bool = False
+    options: list[Option] = field(default_factory=list)
+    picks: int = 1
+    alternatives: list[str] = field(default_factory=list)  # name keys of "X or Y"
+    subjects: list[str] = field(default_factory=list)  # name keys the question mentions
+    negated: set[str] = field(default_factory=set)
+    answer_type: str | None = None
+    claims: list[str] = field(default_factory=list)
+    weights: dict[str, float] = field(default_factory=dict)  # stemmed term -> weight
+
+    @property
+    def terms(self) -> set[str]:
+        return set(self.weights)
+
+    def describe(self) -> dict:
+        return {
+            "kind": self.kind, "follow_up": self.follow_up, "subjects": self.subjects, "alternatives": self.alternatives,
+            "answer_type": self.answer_type, "negated": sorted(self.negated), "claims": self.claims,
+            "options": [f"{o.letter}) {o.text}" for o in self.options], "picks": self.picks,
+            "previous_answer": self.previous_answer,
+        }
+
+
+def previous_question(history: list[dict] | None) -> str | None:
+    for turn in reversed(history or []):
+        if turn.get("role") == "user" and str(turn.get("content", "")).strip():
+            return str(turn["content"]).strip()
+    return None
+
+
+_PREVIOUS_LEAD = re.compile(r"^(?:Use|Pick|Answer:)\s+(?:[A-H]\)\s+)?(?P<name>.+?)\s*\[\d+\]")
+
+
+def previous_answer(history: list[dict] | None) -> str | None:
+    """What the assistant named in its last turn ("Use X [1]."), if anything."""
+    for turn in reversed(history or []):
+        if turn.get("role") == "assistant":
+            if turn.get("recommendation"):
+                return str(turn["recommendation"])
+            match = _PREVIOUS_LEAD.match(str(turn.get("content", "")).strip())
+            return match.group("name") if match else None
+    return None
+
+
+def is_follow_up(question: str) -> bool:
+    """A short question that leans on the conversation ("and if it is a brand-new project?")."""
+    content = [w for w in words(question) if w not in FUNCTION_WORDS and w not in QUESTION_WORDS]
+    return bool(_FOLLOW_UP.search(question)) and len(content) <= 14 or len(content) <= 3
+
+
+def negated_terms(question: str) -> set[str]:
+    """Terms the question rules out ("no existing Kafka code"), except those whose negation is itself
+    the idea ("no-code", "without coding", "serverless")."""
+    found: set[str] = set()
+    for match in _NEGATOR.finditer(question):
+        found.update(tokenize(match.group(1)))
+    return found - {stem(w) for w in ("code", "coding", "server", "servers", "experience", "overhead", "copying")}
+
+
+_TYPE_STOPS = frozenset("""should would could can will do does did is are was were has have fits fit suits suit works work
+    meets meet to for that lets let helps help makes make gives give which who when where if would needs need best
+    most least here there exist exists happen happens apply applies matter matters""".split())
+# Nouns that name a kind of thing, so "node types" or "compression formats" is what a question asks for.
+_KIND_NOUNS = frozenset("""type kind format class mode service tool option feature style tier level method engine store
+    system node chart visualization visualisation database command statement policy strategy setting cluster index
+    connection component resource approach platform product offering solution technology value""".split())
+_OBJECT_WORDS = frozenset("them it the a an our my their this that these those its your his her data".split())
+
+
+def _answer_type(stem_text: str) -> str | None:
+    """The kind of thing a "which ..." question asks for ("node type", "chart type", "AWS service"): the
+    words after "which"/"what" up to a verb (a word followed by an object: "which command loads them")."""
+    matches = list(re.finditer(r"\b(?:which|what)(?:'s| is| are)?\s+(?:(?:kind|type|sort)s? of\s+)?(?:the\s+)?"
+                               r"(?P<rest>[^?.!,;:]*)", stem_text, re.IGNORECASE))
+    if not matches:
+        return None
+    match = matches[-1]  # the question is asked last: "... no idea which objects get read. Which storage class?"
+    written = re.findall(r"[\w\-]+", match.group("rest"))
+    tokens = [t.lower() for t in written]
+    kind: list[str] = []
+    for index, token in enumerate(tokens[:5]):
+        following = tokens[index + 1] if index + 1 < len(tokens) else ""
+        if token in _TYPE_STOPS or token in FUNCTION_WORDS or (kind and following in _OBJECT_WORDS):
+            break
+        if kind and token.endswith("s") and token not in _KIND_NOUNS and not written[index][0].isupper() \
+                and token[:-1] not in _KIND_NOUNS and token[:-2] not in _KIND_NOUNS:
+            break  # "which service scans S3": a verb, not part of what is asked for
+        kind.append(token)
+    useful = [w for w in kind if w not in FUNCTION_WORDS]
+    if not useful or all(w in GENERIC_ANSWER_TYPES for w in useful):
+        return "service" if any(w in ("service", "services", "tool", "tools", "product") for w in useful) else None
+    return " ".join(useful)
+
+
+def _claims(stem_text: str, name_keys: set[str] | None = None, plain_keys: set[str] | None = None) -> list[str]:
+    found = []
+    # "Task nodes store the HDFS data, so if we scale them in ...", "X is Y, right?"
+    tag = _PREMISE_TAG.match(stem_text.strip())
+    if tag:
+        found.append(tag.group("claim").strip())
+    for pattern in (_PREMISE_LEAD, _PREMISE_ASSUME):
+        for match in pattern.finditer(stem_text):
+            found.append(match.group("claim").strip())
+    if not found and name_keys:
+        # "EMR spreads the nodes of one cluster across several AZs. How many ...?": a statement about a
+        # named thing put before the question (a scenario starts with "We ..." or "A company ...").
+        first = re.split(r"(?<=[.!])\s+", stem_text.strip(), maxsplit=1)
+        if len(first) == 2 and "?" in first[1]:
+            names = find_names(first[0], name_keys, plain=plain_keys)
+            if names and names[0][1] <= 4:
+                found.append(first[0].rstrip("."))
+    # Paths and URLs in a claim ("s3://bucket/tables/month=2024-06/") are examples, not what is claimed.
+    cleaned = [re.sub(r"\s*\S*(?:://|=)\S*", "", c).strip(" ,") for c in found]
+    return [c for c in dict.fromkeys(cleaned) if len(c.split()) >= 3]
+
+
+_QUOTED = re.compile(r"[“\"«‘']([^”\"»’']{8,})[”\"»’']")
+# Words that only frame a quotation ("Which AWS service matches this description: “...”?").
+_FRAMING = frozenset(
+    """which what who option options service services tool tools answer choice product feature term concept
+    matches match fits fit describes described description definition following statement this that the
+    is are best most a an of by to for in aws amazon""".split()
+)
+
+
+def quoted_subject(question: str) -> str | None:
+    """The quotation of a question that only frames one, else None."""
+    match = _QUOTED.search(question)
+    if not match:
+        return None
+    outside = question[: match.start()] + " " + question[match.end():]
+    if all(word in _FRAMING for word in words(outside)):
+        return match.group(1).strip()
+    return None
+
+
+def understand(question: str, history: list[dict] | None, names: NameIndex | None = None) -> Query:
+    """Read a (cleaned) question in the context of the conversation, knowing the notes' names."""
+    quoted = quoted_subject(question)
+    if quoted:
+        # "Which option matches this description: “...”?": the quotation is what is asked about.
+        query = understand(quoted, None, names)
+        query.kind, query.text = "choice", question
+        return query
+    name_keys = names.all_keys if names is not None else set()
+    plain_keys = names.plain_keys if names is not None else set()
+    stem_text, options = pasted_options(question)
+    previous = previous_question(history)
+    follow_up = bool(previous) and not options and is_follow_up(stem_text)
+    scope = f"{previous} {stem_text}" if follow_up else stem_text
+    negated = negated_terms(stem_text)
+    weights: dict[str, float] = {}
+    setting_aside = follow_up and bool(_CONTRAST.search(stem_text))
+    if follow_up and previous:
+        # The earlier question is context; when the follow-up changes the situation ("instead", "what if"),
+        # its demands count for less.
+        for term in tokenize(previous):
+            weights[term] = 0.25 if setting_aside else 0.5
+    for term in tokenize(stem_text):
+        weights[term] = 0.0 if term in negated else 1.0
+    weights = {t: w for t, w in weights.items() if w > 0}
+    subjects = [key for key, _, _ in find_names(stem_text, name_keys, plain=plain_keys)]
+    if follow_up and previous:
+        subjects += [k for k, _, _ in find_names(previous, name_keys, plain=plain_keys) if k not in subjects]
+    expansions: list[str] = []
+    acronyms: list[str] = []
+    if names is not None:
+        # "MWAA", "MSK": an acronym the notes never write, for a name they do.
+        for token in re.findall(r"\b[A-Z]{2,6}s?\b", stem_text):
+            key = names.acronym(token) if name_key(token) not in name_keys else None
+            if key and key not in acronyms:
+                acronyms.append(key)
+                expansions.append(names.display(key))
+    subjects += [k for k in acronyms if k not in subjects]
+    alternatives = _alternatives(stem_text, name_keys, plain_keys)
+    kind = _kind(stem_text, options, subjects, alternatives, follow_up and bool(_CHOICE.search(scope)),
+                 len(set(subjects)))
+    answer_type = _answer_type(stem_text)
+    if kind == "choice" and answer_type and re.search(r"(?<!s)s$", answer_type.split()[-1]) \
+            and answer_type.split()[-1] not in ("class", "process", "access", "status", "analysis", "series"):
+        kind = "fact"  # "Which compression formats ...?" asks for a list: the line that gives it
+    if kind in ("explanation", "comparison", "howto"):
+        # A question about a term names it in lower case too ("explain partitioning").
+        subjects = ([k for k, _, _ in find_names(stem_text, name_keys)] + acronyms) or subjects
+    picks = 1
+    if options:
+        count = _PICK_COUNT.search(stem_text)
+        if count:
+            picks = _COUNTS[(count.group("n") or count.group("m")).lower()]
+    option_text = " ".join(o.text for o in options)
+    return Query(
+        text=question,
+        stem=stem_text,
+        kind=kind,
+        retrieval_text=" ".join([previous or ""] * follow_up + [stem_text] + [option_text] * bool(options) + expansions).strip(),
+        focus_text=stem_text,
+        follow_up=follow_up,
+        previous_question=previous if follow_up else None,
+        previous_answer=previous_answer(history) if follow_up else None,
+        setting_aside_previous=setting_aside,
+        options=options,
+        picks=picks,
+        alternatives=alternatives,
+        subjects=subjects,
+        negated=negated,
+        answer_type=answer_type,
+        claims=_claims(stem_text, name_keys, plain_keys) if not options else [],
+        weights=weights,
+    )
+
+
+def _alternatives(text: str, name_keys: set[str], plain_keys: set[str] | None = None) -> list[str]:
+    """ "EMR or Glue", "MSK or Kinesis": the names a choice is between, when they stand beside the "or"."""
+    found = find_names(text, name_keys, plain=plain_keys)
+    for first, second in zip(found, found[1:]):
+        between = text[first[2]: second[1]].strip().lower()
+        if between in ("or", "vs", "vs.", "versus", "or the", "or an", "or a") and first[0] != second[0]:
+            return [first[0], second[0]]
+    return []
+
+
+def _kind(stem_text: str, options: list[Option], subjects: list[str], alternatives: list[str], choice_context: bool,
+          named: int = 0) -> str:
+    if options:
+        return "multiple_choice"
+    if _COMPARISON.search(stem_text) and (named >= 2 or alternatives or re.search(r"\bvs\.?\b|\bversus\b", stem_text, re.I)):
+        return "comparison"
+    if _HOWTO.search(stem_text) and not _CHOICE.search(stem_text):
+        return "howto"
+    yes_no = bool(_YES_NO.match(stem_text)) and not re.search(r"\bor\s+(?:\S+\s+){0,3}\S+\?\s*$", stem_text)
+    if yes_no:
+        return "fact"  # "Can compressed CSV or JSON files be split?" asks yes or no, not which
+    if _CHOICE.search(stem_text) or alternatives or choice_context:
+        return "choice"
+    explanation = _EXPLANATION.search(stem_text)
+    if explanation:
+        subject = explanation.group("subject") or ""
+        # "What is the default file system on EMR?" asks for a fact about EMR, not to explain it.
+        if not re.search(r"\b(?:of|on|in|for|that|which|behind|under|underneath|inside|by|when|to|with)\b", subject,
+                         re.IGNORECASE):
+            return "explanation"
+        return "fact"
+    if _HOWTO.search(stem_text):
+        return "howto"
+    return "fact"

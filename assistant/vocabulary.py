@@ -1,0 +1,196 @@
+"""General vocabulary the reader relies on: how English notes and questions are worded.
+
+Every list here is general English or general cloud/IT vocabulary, never words taken from one set of
+notes; tests/test_vocabulary.py checks each list on its own. Word frequencies come from wordfreq's
+small English list, read straight from its data file (importing wordfreq costs every cold start ~0.4 s).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from functools import lru_cache
+
+logger = logging.getLogger(__name__)
+
+#: Words that start product names; stripped when comparing names ("Amazon Macie" is "Macie").
+VENDOR_WORDS = frozenset({"aws", "amazon", "apache", "azure", "google", "microsoft", "gcp", "oracle", "ibm", "cisco"})
+
+#: Words that end a product name without changing what it names ("Amazon OpenSearch Service").
+NAME_SUFFIXES = frozenset({"service", "services"})
+
+#: Words that end a heading about a product without being part of its name ("Amazon EMR Infrastructure").
+NAME_TAILS = frozenset({"overview", "infrastructure", "architecture", "ecosystem", "internals", "setup",
+                        "configuration", "integration", "basics", "fundamentals", "introduction", "summary",
+                        "essentials", "deep-dive", "primer", "recap", "notes"})
+
+#: Labels that structure notes rather than name a thing: "Benefit: ...", "Exam Tip: ...", "Use Case: ...".
+DISCOURSE_LABELS = frozenset(
+    """
+    overview summary introduction intro note notes tip tips exam hint focus example examples e.g benefit benefits
+    advantage advantages disadvantage disadvantages pro pros con cons feature features key capability capabilities
+    functionality function purpose use usage case cases solution solutions scenario scenarios answer question
+    important imp warning caution caveat remember reminder recap review takeaway takeaways conclusion definition
+    description details detail general special additional resource resources reference references see also
+    alternative alternatives commonality difference differences similarity similarities comparison why when how
+    what where who which result results outcome goal goals requirement requirements context background
+    best practice practices recommendation recommendations preference limitation limitations constraint
+    constraints consideration considerations cost costs pricing performance security step steps
+    option options approach approaches method methods way ways type types kind kinds category categories
+    component components part parts tool tools service services source sources target targets
+    common other misc miscellaneous more aside tl;dr q a faq
+    """.split()
+)
+
+#: Plural head nouns of headings that group things ("Cluster Types", "Log Collection Methods").
+CATEGORY_HEADS = frozenset(
+    """
+    types kinds methods options components features capabilities sources tools services examples steps
+    practices tips benefits advantages disadvantages considerations categories strategies approaches
+    patterns basics fundamentals concepts terms definitions modes models levels stages phases formats
+    """.split()
+)
+
+#: Verbs that put the thing after them forward: "use X", "enable X", "go with X".
+RECOMMEND_VERBS = (
+    "use", "enable", "choose", "consider", "prefer", "select", "pick", "adopt", "leverage", "go with",
+    "opt for", "turn on", "rely on", "switch to", "move to", "migrate to",
+)
+
+#: Labels that introduce the recommended thing: "Solution: Enable X", "AWS Service: X", "Best choice: X".
+ANSWER_LABELS = frozenset({"solution", "solutions", "answer", "service", "services", "tool", "tools", "recommendation",
+                           "recommended", "choice", "pick", "preferred", "best", "option", "fix", "remedy"})
+
+#: Predicates that say a thing fits: "X is ideal for", "X is the best choice", "X is designed for".
+FIT_WORDS = (
+    "ideal", "best", "suited", "suitable", "optimal", "recommended", "preferred", "designed", "perfect", "great",
+    "good fit", "go-to", "right choice", "correct choice", "relevant", "the answer", "the way to", "well suited",
+    "favoured", "favored", "simplest", "cheapest", "fastest", "most cost-effective", "lowest-cost", "built for",
+    "meant for", "intended for", "used for", "useful for", "helps", "excels", "specialises", "specializes",
+)
+
+#: Words that set a thing aside: "Alternatives: X", "X rather than Y", "avoid X", "mostly a distractor".
+CONTRAST_WORDS = (
+    "instead of", "rather than", "alternative", "alternatives", "distractor", "avoid", "not recommended",
+    "not likely", "unlike", "not suited", "not suitable", "not ideal", "overkill", "overcomplicat", "rarely",
+    "deprecated", "retired", "legacy", "not needed", "unnecessary",
+)
+
+#: What a "which ..." question may ask for without naming a kind of thing: any candidate fits.
+GENERIC_ANSWER_TYPES = frozenset(
+    """service services tool tools solution solutions option options approach approaches product products
+    offering offerings technology technologies platform platforms choice choices way ways thing things one
+    aws amazon managed fully best right correct appropriate suitable recommended combination setup method
+    methods resource resources feature features capability capabilities""".split()
+)
+
+#: Answer types that ask for a product or service (a proper name) rather than a feature or a term.
+PRODUCT_ANSWER_TYPES = frozenset({"service", "services", "product", "products", "offering", "offerings",
+                                  "platform", "platforms", "tool", "tools"})
+
+#: Units of measure: a question's "10 TB" or "5 Gbps" names no product.
+UNITS = frozenset("""b kb mb gb tb pb eb kib mib gib tib bps kbps mbps gbps tbps ms s sec secs min mins h hr hrs
+    ms us ns hz khz mhz ghz kw mw iops rps rpm qps tps usd eur gbp cpu cpus vcpu vcpus ram""".split())
+
+#: English function words and question scaffolding: no topic in them.
+FUNCTION_WORDS = frozenset(
+    """
+    a about above after again against all also am an and any are as at be because been before being below
+    between both but by can cannot could did do does doing down during each either else etc few for from further
+    had has have having he her here hers him his how i if in into is it its itself just let me might more most
+    must my no nor not now of off on once only or other our ours out over own same she should so some such than
+    that the their theirs them then there these they this those through to too under until up upon us very via
+    was we were what when where which while who whom whose why will with would you your yours
+    """.split()
+)
+
+#: Words a question uses to ask rather than to describe ("Which service should we use?").
+QUESTION_WORDS = frozenset(
+    """which what who how why when where whats should would could can must need needs needed want wants wanted
+    use uses used using best way ways one ones something thing things team company teams companies we our us
+    organization organisation organizations i my me you your please help recommend recommended recommendation
+    suggest suggestion option options choose choice pick select fits fit suits suit right correct""".split()
+)
+
+
+@lru_cache(maxsize=65536)
+def english_frequency(word: str) -> float:
+    """Zipf frequency of a word in wordfreq's small English list (rare and unknown words read 0)."""
+    table = _small_english_table() if word.isascii() else None
+    if table is not None:
+        if re.search(r"\d", word):
+            return 0.0  # "s3", "2018": codes and numbers, never everyday English words here
+        parts = [p for p in re.split(r"[-/]", word) if p]
+        if parts and all(p.isalpha() and p.islower() for p in parts):
+            if len(parts) == 1:
+                return table.get(parts[0], 0.0)
+            # A compound ("real-time") is as rare as wordfreq makes it: 1/f = 1/f1 + 1/f2 + ...
+            zipfs = [table.get(p, 0.0) for p in parts]
+            if not all(zipfs):
+                return 0.0
+            return round(math.log10(1.0 / sum(10 ** (9 - z) for z in zipfs)) + 9, 2)
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, "en", wordlist="small"))
+
+
+@lru_cache(maxsize=1)
+def _small_english_table() -> dict[str, float] | None:
+    """wordfreq's small English list read from its data file, in wordfreq's documented "cBpack"
+    format (a header, then word lists by frequency in centibels). For plain lower-case words this
+    is what `zipf_frequency` returns. None if the file is not in the expected shape."""
+    import gzip
+    import importlib.util
+    from pathlib import Path
+
+    import msgpack
+
+    try:
+        spec = importlib.util.find_spec("wordfreq")
+        if spec is None or not spec.submodule_search_locations:
+            raise FileNotFoundError("wordfreq is not installed")
+        path = Path(spec.submodule_search_locations[0]) / "data" / "small_en.msgpack.gz"
+        with gzip.open(path, "rb") as handle:
+            data = msgpack.unpackb(handle.read(), raw=False)
+    except Exception as error:  # any failure: fall back to importing wordfreq (slower, same numbers)
+        logger.warning("could not read wordfreq's word list directly (%s); using wordfreq itself", error)
+        return None
+    header = data[0] if data else {}
+    if not isinstance(header, dict) or header.get("format") != "cB" or header.get("version") != 1:
+        logger.warning("wordfreq's word list has an unexpected header; using wordfreq itself")
+        return None
+    # The list at index i holds the words of frequency 10**(-i/100); Zipf = log10(frequency * 1e9).
+    return {word: round(9 - index / 100, 2) for index, words in enumerate(data[1:]) for word in words}
+
+
+def rare_english_frequencies(words: set[str]) -> dict[str, float]:
+    """Zipf frequencies in wordfreq's large English list for a few words the small list lacks, found in
+    one pass over its data file (building the whole table would cost every start ~0.3 s)."""
+    if not words:
+        return {}
+    import gzip
+    import importlib.util
+    from pathlib import Path
+
+    import msgpack
+
+    try:
+        spec = importlib.util.find_spec("wordfreq")
+        if spec is None or not spec.submodule_search_locations:
+            raise FileNotFoundError("wordfreq is not installed")
+        path = Path(spec.submodule_search_locations[0]) / "data" / "large_en.msgpack.gz"
+        with gzip.open(path, "rb") as handle:
+            data = msgpack.unpackb(handle.read(), raw=False)
+    except Exception as error:  # without the list every such word reads as rare, as before
+        logger.warning("could not read wordfreq's large English list (%s)", error)
+        return {}
+    found: dict[str, float] = {}
+    for index, bucket in enumerate(data[1:]):
+        for word in words.intersection(bucket):
+            found[word] = round(9 - index / 100, 2)
+    return found
+
+
+#: At or above this Zipf frequency a word is everyday English ("glue" is 3.8, "support" 5.5).
+COMMON_ZIPF = 4.0

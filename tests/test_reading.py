@@ -1,0 +1,176 @@
+"""The reading layer on made-up notes in every shape: which names a line is about, and how directly.
+Nothing here uses the course's own wording."""
+
+import numpy as np
+import pytest
+
+from assistant.chunking import Chunk
+from assistant.reading import (
+    ROLE_ANCESTOR,
+    ROLE_HEADING,
+    ROLE_LABEL,
+    ROLE_PARENT,
+    ROLE_PUT_FORWARD,
+    ROLE_SUBJECT,
+    NameIndex,
+    NotesVocabulary,
+    Reading,
+    find_names,
+    name_key,
+    name_spans,
+    parse_chunk,
+    sentences,
+    term_of,
+)
+
+BULLETS = """- Teams compare Zorblat Queue, Plimsoll Streams, Murmur Store, Pebble Base and Murmur Exchange often.
+- Use Zorblat Queue for buffering bursts of orders; use Plimsoll Streams for replaying events.
+- Quandry Vault is ideal for rotating database credentials.
+- Solution: Enable Zorblat Guard.
+- Tessel Lake: stores curated tables for the analysts.
+- Alternatives: Murmur Store or Pebble Base, but Tessel Lake is simpler.
+3. Murmur Exchange:
+   - A marketplace for third-party data feeds.
+- KVX (Key Value Exchange): Default; keeps hot items in memory.
+- Node Kinds
+  - Spinner Nodes: Add compute without holding data."""
+
+
+def _read(text: str, section: str = "1.1 Intro to Zorblat > Patterns") -> tuple[list, NotesVocabulary]:
+    chunk = Chunk("c1", "u.md", section, text, 0)
+    vocabulary = NotesVocabulary([chunk.embedding_text])
+    return parse_chunk(chunk, vocabulary), vocabulary
+
+
+def _roles(lines, start: str) -> dict[str, tuple[float, int]]:
+    line = next(x for x in lines if x.text.startswith(start))
+    return {s.name: (s.role, s.cue) for s in line.subjects}
+
+
+def test_each_shape_of_line_puts_its_subject_forward():
+    lines, _ = _read(BULLETS)
+    assert _roles(lines, "Use Zorblat Queue")["Zorblat Queue"] == (ROLE_PUT_FORWARD, 1)
+    assert _roles(lines, "use Plimsoll Streams")["Plimsoll Streams"] == (ROLE_PUT_FORWARD, 1)  # its own clause
+    assert _roles(lines, "Quandry Vault is ideal")["Quandry Vault"] == (ROLE_PUT_FORWARD, 1)
+    assert _roles(lines, "Solution: Enable")["Zorblat Guard"] == (ROLE_PUT_FORWARD, 1)
+    assert _roles(lines, "Tessel Lake: stores")["Tessel Lake"][0] == ROLE_LABEL
+    assert _roles(lines, "A marketplace")["Murmur Exchange"][0] == ROLE_PARENT
+    assert _roles(lines, "KVX (Key Value Exchange)")["KVX"][0] == ROLE_LABEL
+    assert _roles(lines, "Spinner Nodes")["Spinner Nodes"][0] == ROLE_LABEL  # a term, not a proper name
+
+
+def test_names_set_aside_by_a_line_are_marked():
+    lines, _ = _read(BULLETS)
+    roles = _roles(lines, "Alternatives:")
+    assert roles["Murmur Store"][1] == -1 and roles["Pebble Base"][1] == -1
+
+
+def test_heading_names_reach_the_lines_beneath_less_when_a_line_has_its_own_subject():
+    lines, _ = _read("- Holds queued orders until read.\n- Spinner Nodes: Add compute.",
+                     section="2 Intro to Zorblat Queue > Basics")
+    assert _roles(lines, "Holds queued")["Zorblat Queue"][0] == ROLE_ANCESTOR
+    assert _roles(lines, "Spinner")["Zorblat Queue"][0] < ROLE_ANCESTOR
+    lines, _ = _read("- Holds queued orders until read.", section="Zorblat Queue")
+    assert _roles(lines, "Holds")["Zorblat Queue"][0] == ROLE_HEADING
+
+
+def test_topic_headings_and_sentence_starts_are_not_names():
+    text = "Incremental loads run nightly. Teams watch the Zorblat Queue closely. Monitoring is done by Zorblat Queue."
+    vocabulary = NotesVocabulary([text])
+    assert name_spans("Incremental loads run nightly.", vocabulary) == []
+    assert name_spans("Monitoring and alerting of the pipeline", vocabulary) == []
+    assert term_of("Monitoring and alerting of the pipeline", vocabulary) is None
+    assert term_of("Scanning Zorblat Buckets for Secrets", vocabulary) is None
+    assert term_of("Key Features", vocabulary) is None and term_of("Cluster Types", vocabulary) is None
+    assert term_of("Spinner Nodes", vocabulary) == "Spinner Nodes"
+    assert name_spans("Use Zorblat Queue for bursts", vocabulary) == ["Zorblat Queue"]
+
+
+def test_capitals_inside_a_sentence_are_evidence_of_a_name():
+    vocabulary = NotesVocabulary(["Teams rely on the Vertical Pod Scaler every day and tune it weekly."])
+    assert name_spans("the Vertical Pod Scaler adjusts requests", vocabulary) == ["Vertical Pod Scaler"]
+    assert vocabulary.is_proper("KVX") and vocabulary.is_proper("DataBrew") and vocabulary.is_proper("S3")
+    assert not vocabulary.is_proper("Apache-based") and not vocabulary.is_proper("SECTION")
+
+
+def test_prose_sentences_inherit_their_paragraph_s_subject():
+    text = ("Zorblat Queue buffers orders between services. It keeps each message until a reader deletes it. "
+            "Messages are never reordered.\n\nPlimsoll Streams replays events.")
+    lines, _ = _read(text, section="Messaging")
+    assert _roles(lines, "It keeps")["Zorblat Queue"][0] == ROLE_PARENT
+    assert "Zorblat Queue" in _roles(lines, "Messages are never")
+    assert "Zorblat Queue" not in _roles(lines, "Plimsoll Streams replays")
+    assert sentences("Use Redis, e.g. for sessions. Memcached is simpler!") == ["Use Redis, e.g. for sessions.",
+                                                                               "Memcached is simpler!"]
+
+
+def test_tables_read_row_by_row_or_column_by_column():
+    rows = "| Store | Latency | Best for |\n| --- | --- | --- |\n| Tessel Lake | Seconds | Curated reporting tables |"
+    lines, _ = _read(rows)
+    assert lines[0].kind == "row" and _roles(lines, "Tessel Lake")["Tessel Lake"][0] == ROLE_LABEL
+    assert lines[0].extra_texts == ["Tessel Lake: Curated reporting tables"]
+    columns = "| | Zorblat Queue | Plimsoll Streams |\n| --- | --- | --- |\n| Replay | No | Yes |"
+    lines, _ = _read(columns)
+    assert [line.kind for line in lines] == ["cell", "cell"]
+    assert _roles(lines, "Plimsoll Streams - Replay")["Plimsoll Streams"][0] == ROLE_LABEL
+    picks = "| Workload | Best fit |\n| --- | --- |\n| Bursty order intake | Zorblat Queue |"
+    lines, _ = _read(picks)
+    assert _roles(lines, "Bursty")["Zorblat Queue"] == (ROLE_PUT_FORWARD, 1)
+
+
+def test_cards_and_glossaries_name_what_they_define():
+    cards = "Q: What is a Zorblat Queue? A: A buffer for bursts of orders. Q: How do you replay events? A: Use Plimsoll Streams."
+    lines, _ = _read(cards, section="Cards")
+    assert [line.kind for line in lines] == ["card", "card"]
+    assert lines[0].shown == "A buffer for bursts of orders." and lines[0].subject(name_key("Zorblat Queue"))
+    assert _roles(lines, "How do you replay")["Plimsoll Streams"] == (ROLE_PUT_FORWARD, 1)
+    glossary = "Spinner Node - Adds compute without holding data.\n\nTessel Lake - Stores curated tables."
+    lines, _ = _read(glossary, section="Glossary")
+    assert lines[0].label == "Spinner Node" and _roles(lines, "Spinner Node")["Spinner Node"][0] == ROLE_LABEL
+
+
+def test_code_blocks_are_one_line_and_name_nothing():
+    lines, _ = _read("- Run the SYNC PARTS command.\n- Then SYNC PARTS loads the folders.\n```\nSELECT * FROM Pebble;\n```")
+    assert lines[-1].kind == "code" and "SELECT" in lines[-1].text
+    assert _roles(lines, "Run the SYNC")["SYNC PARTS"] == (ROLE_PUT_FORWARD, 0)
+    assert not any(s.name == "Pebble" for s in lines[-1].subjects)  # only the section's name reaches a code block
+
+
+def test_name_index_merges_short_forms_into_the_vendor_name():
+    text = ("- Amazon Managed Widgets for Apache Gizmo: For migrating existing Gizmo jobs.\n"
+            "- Teams love Gizmo for its plugins.\n- AWS Glue DataBrew: Visual data preparation.\n"
+            "- DataBrew has 250 transformations.")
+    lines, vocabulary = _read(text)
+    names = NameIndex({"c1": lines}, vocabulary)
+    assert names.resolve(name_key("Gizmo")) == name_key("Amazon Managed Widgets for Apache Gizmo")
+    assert names.display(name_key("DataBrew")) == "AWS Glue DataBrew"
+    assert names.acronym("MWG") == name_key("Amazon Managed Widgets for Apache Gizmo")
+    assert names.acronym("XYZ") is None
+    assert [k for k, _, _ in find_names("is glue databrew visual?", names.all_keys)] == [name_key("DataBrew")] or \
+        [names.resolve(k) for k, _, _ in find_names("is glue databrew visual?", names.all_keys)] == [name_key("AWS Glue DataBrew")]
+
+
+def test_reading_gives_profiles_and_line_vectors(embeddings):
+    from assistant.line_vectors import LineVectors
+
+    chunks = [Chunk("a", "u.md", "Queues", "- Zorblat Queue: Buffers bursts of orders.", 0),
+              Chunk("b", "u.md", "Exam Tip", "- Solution: Use Zorblat Queue for bursty intake.", 1)]
+    reading = Reading(chunks, LineVectors(embeddings.encode_queries))
+    profile = reading.profile(name_key("Zorblat Queue"))
+    assert {p.line.chunk_id for p in profile} == {"a", "b"}
+    vector = np.asarray(embeddings.encode_queries(["buffer bursts of orders"])[0])
+    similarity = reading.line_similarity("a", vector)
+    assert similarity.shape == (1,) and similarity[0] > 0.4
+    assert reading.knows_word("Orders") and not reading.knows_word("banana")
+
+
+@pytest.mark.parametrize("name,key", [("Amazon OpenSearch Service", "opensearch"), ("AWS Glue", "glue"),
+                                      ("Scatter Plots", "scatter plot")])
+def test_name_key_folds_vendor_and_plurals(name, key):
+    assert name_key(name) == key
+
+
+def test_roles_are_ordered_from_plainly_about_to_merely_mentioned():
+    from assistant.reading import ROLE_MENTION
+
+    assert ROLE_LABEL >= ROLE_PUT_FORWARD > ROLE_SUBJECT > ROLE_PARENT > ROLE_HEADING > ROLE_ANCESTOR > ROLE_MENTION

@@ -1,0 +1,121 @@
+"""Reading a question: its kind, the names it uses, pasted options, what it rules out, claims, follow-ups."""
+
+import pytest
+
+from assistant.chunking import Chunk
+from assistant.reading import NameIndex, NotesVocabulary, parse_chunk
+from assistant.understanding import (
+    is_follow_up,
+    negated_terms,
+    pasted_options,
+    previous_answer,
+    quoted_subject,
+    understand,
+)
+
+NOTES = """- Zorblat Queue: Buffers bursts of orders between services.
+- Plimsoll Streams: Replays ordered events to many readers.
+- Amazon Managed Widgets for Apache Gizmo: For migrating existing Gizmo jobs.
+- Tessel Lake: Stores curated tables. Use it for reporting.
+- Partitioning: Keeps queries cheap by reading less data."""
+
+
+@pytest.fixture(scope="module")
+def names() -> NameIndex:
+    chunk = Chunk("c1", "u.md", "1.1 Messaging", NOTES, 0)
+    vocabulary = NotesVocabulary([NOTES])
+    return NameIndex({"c1": parse_chunk(chunk, vocabulary)}, vocabulary)
+
+
+@pytest.mark.parametrize("question,kind", [
+    ("Orders arrive in bursts. Which service should buffer them?", "choice"),
+    ("What should we use to replay events to many readers?", "choice"),
+    ("What is the difference between Zorblat Queue and Plimsoll Streams?", "comparison"),
+    ("Zorblat Queue vs Plimsoll Streams - when do I use which?", "comparison"),
+    ("Explain partitioning", "explanation"),
+    ("What is Tessel Lake?", "explanation"),
+    ("What is the default retention of Zorblat Queue?", "fact"),
+    ("How do I replay events to a new reader?", "howto"),
+    ("Which service buffers orders?\nA) Zorblat Queue\nB) Tessel Lake\nC) Plimsoll Streams", "multiple_choice"),
+])
+def test_each_kind_of_question_is_recognised(names, question, kind):
+    assert understand(question, None, names).kind == kind
+
+
+@pytest.mark.parametrize("text,letters,stem", [
+    ("Pick one:\nA) Alpha\nB) Beta\nC) Gamma", ["A", "B", "C"], "Pick one:"),
+    ("Pick one: A. Alpha B. Beta C. Gamma D. Delta", ["A", "B", "C", "D"], "Pick one:"),
+    ("Pick one (a) Alpha (b) Beta (c) Gamma", ["A", "B", "C"], "Pick one"),
+    ("Pick one\n1) Alpha\n2) Beta\n3) Gamma", ["A", "B", "C"], "Pick one"),
+    ("Pick one\n1. Alpha\n2. Beta", ["A", "B"], "Pick one"),
+])
+def test_pasted_options_in_every_common_format(text, letters, stem):
+    found_stem, options = pasted_options(text)
+    assert [o.letter for o in options] == letters and found_stem == stem
+    assert [o.text for o in options][:2] == ["Alpha", "Beta"]
+
+
+def test_text_that_only_mentions_letters_has_no_options():
+    assert pasted_options("Use option B. It is better.")[1] == []
+    assert pasted_options("see B) first C) third")[1] == []  # markers must run A, B, C ... in order from A
+
+
+def test_choose_two_is_read(names):
+    query = understand("Which TWO are queues? (Choose two.)\nA) Zorblat Queue\nB) Tessel Lake\nC) x\nD) y", None, names)
+    assert query.picks == 2 and query.stem.startswith("Which TWO")
+
+
+def test_names_in_any_case_and_acronyms_the_notes_never_write(names):
+    query = understand("is zorblat queue or plimsoll streams better for replays?", None, names)
+    assert query.alternatives == ["zorblat queue", "plimsol stream"]
+    widgets = understand("Should we move our Gizmo jobs to MWG?", None, names)
+    assert names.acronym("MWG") == "manag widget for apach gizmo" and "manag widget for apach gizmo" in widgets.subjects
+    assert "Amazon Managed Widgets for Apache Gizmo" in widgets.retrieval_text
+
+
+def test_common_word_terms_count_only_when_the_question_capitalises_them(names):
+    assert "partit" not in understand("We are partitioning our jobs. Which service?", None, names).subjects
+    assert "partit" in understand("explain partitioning", None, names).subjects  # the subject of an explanation
+
+
+def test_answer_type_is_the_thing_asked_for(names):
+    assert understand("Which node type do we add?", None, names).answer_type == "node type"
+    assert understand("Which command loads them?", None, names).answer_type == "command"
+    assert understand("Which AWS service should they use?", None, names).answer_type == "service"
+    assert understand("We have no idea which objects get read. Which storage class?", None, names).answer_type == "storage class"
+    assert understand("What should we use?", None, names).answer_type is None
+
+
+def test_negation_rules_out_what_follows_it():
+    assert {"exist", "kafka"} <= negated_terms("a new app with no existing Kafka code")
+    assert negated_terms("Not on a schedule") == {"schedul"}
+    assert {"contain", "restart"} <= negated_terms("We do NOT want the containers restarted")
+    assert negated_terms("make sure none of the S3 buckets hold personal data") == set()
+    assert "code" not in negated_terms("analysts who cannot write code, without coding")
+
+
+def test_claims_come_from_explicit_premises_only(names):
+    assert understand("Since Zorblat Queue replays events, how many readers can it have?", None, names).claims == [
+        "Zorblat Queue replays events"]
+    assert understand("Tessel Lake stores raw logs, right?", None, names).claims == ["Tessel Lake stores raw logs"]
+    assert understand("I assume Plimsoll Streams keeps orders forever?", None, names).claims
+    assert understand("We send orders in bursts. Which service buffers them?", None, names).claims == []
+
+
+def test_follow_ups_lean_on_the_conversation(names):
+    history = [{"role": "user", "content": "Orders arrive in bursts. Which service buffers them?"},
+               {"role": "assistant", "content": "Use Zorblat Queue [1].\n\n- Buffers bursts [1]."}]
+    assert is_follow_up("and if the events must be replayed instead?")
+    assert not is_follow_up("Which service buffers bursts of orders between services in our shop backend?")
+    assert previous_answer(history) == "Zorblat Queue"
+    query = understand("and if the events must be replayed instead?", history, names)
+    assert query.follow_up and query.setting_aside_previous and query.previous_answer == "Zorblat Queue"
+    assert query.retrieval_text.startswith("Orders arrive in bursts") and query.focus_text.startswith("and if")
+    assert max(w for t, w in query.weights.items() if t == "burst") < 1.0  # the earlier question counts for less
+
+
+def test_a_quoted_description_is_asked_about_itself(names):
+    assert quoted_subject("Which option matches this description: “Replays ordered events”?") == "Replays ordered events"
+    assert quoted_subject('Our team said "we need dashboards" last week. Which service?') is None
+    query = understand("Which option matches this description: “Replays ordered events to readers”?", None, names)
+    assert query.kind == "choice" and query.retrieval_text == "Replays ordered events to readers"

@@ -1,0 +1,38 @@
+"""The general word lists, each checked on its own: general English, nothing from one set of notes."""
+
+from assistant import vocabulary as v
+
+
+def test_word_lists_are_lower_case_words_with_no_overlap_where_it_would_confuse():
+    for words in (v.VENDOR_WORDS, v.DISCOURSE_LABELS, v.CATEGORY_HEADS, v.FUNCTION_WORDS, v.QUESTION_WORDS,
+                  v.GENERIC_ANSWER_TYPES, v.UNITS, v.NAME_TAILS, v.ANSWER_LABELS):
+        assert words and all(w == w.lower() and " " not in w for w in words)
+    assert not v.VENDOR_WORDS & v.FUNCTION_WORDS
+    assert v.PRODUCT_ANSWER_TYPES <= v.GENERIC_ANSWER_TYPES
+
+
+def test_every_listed_word_is_everyday_english_or_a_vendor():
+    # A list built from one set of notes would hold its product names; these are all common English words.
+    for words in (v.DISCOURSE_LABELS, v.CATEGORY_HEADS, v.GENERIC_ANSWER_TYPES, v.NAME_TAILS, v.ANSWER_LABELS):
+        rare = [w for w in words if v.english_frequency(w) == 0.0 and not v.rare_english_frequencies({w})
+                and w not in {"e.g", "imp", "tl;dr", "q", "a", "deep-dive"}]
+        assert not rare, rare
+    assert all(" " in phrase or v.english_frequency(phrase) > 0 for phrase in v.RECOMMEND_VERBS)
+
+
+def test_english_frequency_reads_wordfreqs_list_as_wordfreq_does():
+    from wordfreq import get_frequency_dict, zipf_frequency
+
+    assert v._small_english_table() is not None
+    words = [w for w in list(get_frequency_dict("en", "small"))[::97] if w.isascii() and w.isalpha() and w.islower()]
+    words += ["glue", "support", "persistent", "zorblat", "non-compliant", "real-time", "aurora/rds", "third-party"]
+    assert len(words) > 200
+    for word in words:
+        assert v.english_frequency(word) == zipf_frequency(word, "en", wordlist="small"), word
+    assert v.english_frequency("s3") == v.english_frequency("2018") == 0.0  # codes and numbers read as rare
+
+
+def test_rare_frequencies_come_from_the_large_list():
+    found = v.rare_english_frequencies({"trino", "ingest", "zorblatqq"})
+    assert found["ingest"] > v.rare_english_frequencies({"trino"}).get("trino", 0.0)
+    assert "zorblatqq" not in found
