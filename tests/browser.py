@@ -80,6 +80,7 @@ def ask(page, question: str, timeout_ms: int = 60_000) -> dict:
     and the answer's text: {"question", "thinking", "answer", "text"} (thinking is None if the
     answer replaced it before a paint)."""
     chat = wait_for_chat(page)
+    settle(page)  # as a reader would: the previous answer's page has finished drawing
     chat.fill(question)
     page.evaluate(WATCH_JS, [question, ANSWER_SELECTOR])
     page.evaluate("window.__watch.start = performance.now()")

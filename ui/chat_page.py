@@ -6,8 +6,10 @@ redrawn when a question is asked; the other fragment holds the few recent turns 
 Enter draws the question and a "Thinking" placeholder first, then the recent turns, then the answer in
 place of the placeholder. Every five questions the recent turns move into the transcript (one full
 redraw, after the answer is on screen). Turns come from session state, not from the database.
-Known limit: a click that lands during that one redraw (about the first 0.3 s after the answer shows,
-for the first question of a new chat and every fifth question) can be lost and needs repeating.
+Known limit: that one redraw (after the first answer of a new chat, and every fifth question) takes
+from 0.3 s to a few seconds on a loaded machine; a click or a question sent while it runs can be lost
+(Streamlit drops a fragment's event while a full run re-registers the fragment). A fix would avoid the
+full redraw: the chat list as its own fragment, and folding only on a natural full run.
 """
 
 from __future__ import annotations
