@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 TORCH_FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
 PORT   ?= 8501
 
-.PHONY: install run test bench eval llm-eval ingest chat clean
+.PHONY: install run test bench bench-ui screenshots eval llm-eval ingest chat clean
 
 install: $(STAMP)
 
@@ -37,6 +37,14 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench.py
+
+# Only the UI figures (start-up, answer visible in Chromium), updating their section of docs/benchmarks.md.
+bench-ui: $(STAMP)
+	$(PY) benchmarks/bench.py --only ui
+
+# The README's screenshots, taken by the browser tests into docs/.
+screenshots: $(STAMP)
+	SCREENSHOT_DIR=$(CURDIR)/docs $(PY) -m pytest -q -m browser tests/test_ui_browser.py
 
 # Opt-in: builds llama-cpp-python and fetches a 1.1 GB model into .cache/llm/ (LLM_CACHE), serves it on
 # 127.0.0.1 and writes docs/llm-eval.md. LLM_GGUF=/path/model.gguf uses that model instead.

@@ -453,13 +453,20 @@ def ui(
     """Open the chat UI (Streamlit), bound to 127.0.0.1."""
     import subprocess
 
-    app_path = Path(__file__).resolve().parent.parent / "ui" / "app.py"
-    if not app_path.exists():
-        fail(f"the UI is not installed here ({app_path} is missing)")
+    try:
+        from ui import APP_PATH
+    except ImportError:
+        fail("the UI package is not installed (reinstall study-assistant)")
+    settings = _settings()
+    # Everything the UI needs is passed here, not read from a .streamlit folder, so an installed
+    # wheel behaves the same from any working directory.
     command = [
-        sys.executable, "-m", "streamlit", "run", str(app_path),
+        sys.executable, "-m", "streamlit", "run", str(APP_PATH),
         "--server.headless", "true", "--server.address", address, "--server.port", str(port),
-        "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none", "--server.runOnSave", "false",
+        "--server.maxUploadSize", str(max(1, round(settings.max_file_mb))),
+        "--browser.gatherUsageStats", "false", "--browser.serverAddress", address,
+        "--client.toolbarMode", "minimal", "--client.showErrorDetails", "type",
     ]
     console.print(f"Study assistant UI on http://{address}:{port}")
     raise typer.Exit(subprocess.call(command))

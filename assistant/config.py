@@ -142,3 +142,12 @@ class Settings(BaseSettings):
     @property
     def progress_db(self) -> Path:
         return self.data_dir / "progress.sqlite3"
+
+    @property
+    def conversations_db(self) -> Path:
+        return self.data_dir / "conversations.sqlite3"
+
+    @property
+    def backup_dir(self) -> Path:
+        """Replaced and deleted notes are moved here (outside the notes folder, so never indexed)."""
+        return self.data_dir / "note-backups"

@@ -9,6 +9,7 @@ import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .answer import NOT_COVERED, Answer
 from .answerers import Draft
@@ -21,8 +22,13 @@ from .line_vectors import LineVectors
 from .reader import NotesReader
 from .reading import Reading
 from .retrieval import HybridRetriever, LexicalIndex, Passage, Retrieval
-from .store import NoteStore, StoreError, wipe_embedded_store
+from .store import NoteStore, StoreError, drop_collections, wipe_embedded_store
 from .understanding import Query, understand
+
+if TYPE_CHECKING:  # imported when used: the CLI's `ask` must not pay for them
+    from .chunking import Chunk
+    from .conversations import ConversationStore
+    from .library import Library, NoteStatus, OnConflict, SavedNote
 
 logger = logging.getLogger(__name__)
 
@@ -90,15 +96,16 @@ class Assistant:
                     self._store = NoteStore(self.settings, self.embeddings)
         return self._store
 
-    def _build_index(self) -> _Index:
-        chunks = self.store.all_chunks()
+    def _build_index(self, store: NoteStore | None = None) -> _Index:
+        store = store or self.store
+        chunks = store.all_chunks()
         lexical = LexicalIndex(chunks)
         vectors = self._index.reading.vectors if self._index is not None else LineVectors(
             self.embeddings.encode_queries, self.settings.data_dir / "line_vectors.npz"
         )
         reading = Reading(chunks, vectors, eager_limit=self.settings.statement_precompute_limit)
         reader = NotesReader(reading, lexical, self.settings.reader, self.embeddings.encode_queries)
-        return _Index(lexical=lexical, retriever=HybridRetriever(self.store, lexical), reading=reading,
+        return _Index(lexical=lexical, retriever=HybridRetriever(store, lexical), reading=reading,
                       gate=CoverageGate(self.settings.reader, lexical, reading), reader=reader)
 
     @property
@@ -118,6 +125,8 @@ class Assistant:
         self, paths: list[Path] | None = None, rebuild: bool = False, progress: ProgressCallback | None = None
     ) -> IngestReport:
         with self._ingest_lock:
+            if rebuild and self._store_opens():
+                return self._rebuild_beside(progress)
             if rebuild:
                 self._drop_derived_files()
                 try:
@@ -140,6 +149,31 @@ class Assistant:
                     # Practice questions built on passages that are gone are retired, not deleted.
                     self.progress.retire_stale({c.id for c in fresh.lexical.chunks})
             return report
+
+    def _store_opens(self) -> bool:
+        try:
+            self.store.count()
+            return True
+        except StoreError:
+            return False
+
+    def _rebuild_beside(self, progress: ProgressCallback | None) -> IngestReport:
+        """Build a new index in a new collection while questions are answered from the old one,
+        then swap (see ingest.build_beside); the old collection is dropped after a grace period."""
+        from .ingest import build_beside, switch_to
+
+        built = build_beside(self.settings, self.store, progress)
+        if built.report.chunks_embedded and self.embeddings.onnx_path is not None:
+            self.embeddings.ensure_onnx()
+        fresh = self._build_index(built.store)
+        self._embed_lines(fresh, progress)
+        with self._lock:
+            switch_to(built)
+            self._store, self._index = built.store, fresh
+        built.release_old(drop_collections)
+        if self.settings.progress_db.exists():
+            self.progress.retire_stale({c.id for c in fresh.lexical.chunks})
+        return built.report
 
     def _embed_lines(self, index: _Index, progress: ProgressCallback | None = None) -> None:
         """Embed every passage's lines in bulk (the reader compares them with questions)."""
@@ -376,40 +410,72 @@ class Assistant:
 
     def example_questions(self, limit: int = 4) -> list[str]:
         """Questions a first-time user can click: the notes' own exam scenarios when they have
-        some ("Scenario: ..." lines), otherwise one per section heading."""
+        some ("Scenario: ..." lines), otherwise one per section heading. Read once per index: the UI
+        asks on every page draw, and a large library has many lines."""
+        index = self.index
+        cached = getattr(self, "_examples", None)
+        if cached is None or cached[0] is not index:
+            cached = self._examples = (index, self._example_questions(index))
+        return cached[1][:limit]
+
+    @staticmethod
+    def _example_questions(index: _Index) -> list[str]:
         questions: list[str] = []
-        for chunk in self.index.lexical.chunks:
+        for chunk in index.lexical.chunks:
             for line in chunk.text.split("\n"):
                 match = re.match(r"^\s*(?:[-*+]|\d+[.)])?\s*Scenario:\s*(.+)$", line, re.IGNORECASE)
                 if match:
                     questions.append(f"{match.group(1).strip().rstrip('.')}. Which service should we use?")
         if not questions:
             seen = []
-            for chunk in self.index.lexical.chunks:
+            for chunk in index.lexical.chunks:
                 leaf = re.sub(r"^\d+(?:\.\d+)*\s*", "", chunk.section.split(" > ")[-1])
                 if leaf and leaf not in seen:
                     seen.append(leaf)
             questions = [f"What do my notes say about {leaf}?" for leaf in seen]
-        return questions[:limit]
+        return questions
 
-    def save_note(self, file_name: str, data: bytes) -> Path:
-        """Save an uploaded note into the corpus folder. Only the base name is kept, so a name like
-        "../../etc/x.md" cannot write outside the folder."""
-        from .loading import SUPPORTED_SUFFIXES
+    def save_note(self, file_name: str, data: bytes, on_conflict: OnConflict = "refuse") -> SavedNote:
+        """Check an uploaded note and save it into the notes folder (see library.Library.save):
+        a file that cannot be read is refused, a same-name file needs replace or keep_both."""
+        return self.library.save(file_name, data, on_conflict=on_conflict)
 
-        base = Path(file_name.replace("\\", "/")).name
-        base = re.sub(r"[^A-Za-z0-9._ -]", "_", base).strip(" .") or "note.md"
-        if Path(base).suffix.lower() not in SUPPORTED_SUFFIXES:
-            raise ValueError(f"{file_name}: unsupported file type (use {', '.join(SUPPORTED_SUFFIXES)})")
-        folder = self.settings.corpus_dir.resolve()
-        folder.mkdir(parents=True, exist_ok=True)
-        target = (folder / base).resolve()
-        if target.parent != folder:
-            raise ValueError(f"{file_name}: not a valid file name")
-        target.write_bytes(data)
-        return target
+    # --- library, conversations ----------------------------------------------------------------
 
-    # --- library ----------------------------------------------------------------------------
+    @property
+    def library(self) -> Library:
+        from .library import Library
+
+        if getattr(self, "_library", None) is None:
+            self._library = Library(self.settings)
+        return self._library
+
+    @property
+    def conversations(self) -> ConversationStore:
+        from .conversations import ConversationStore
+
+        if getattr(self, "_conversations", None) is None:
+            self._conversations = ConversationStore(self.settings.conversations_db)
+        return self._conversations
+
+    def delete_note(self, source: str, progress: ProgressCallback | None = None) -> IngestReport:
+        """Remove a note from the notes folder (a backup is kept) and its passages from the index."""
+        self.library.delete(source)
+        return self.ingest(progress=progress)
+
+    def note_statuses(self) -> list[NoteStatus]:
+        """Each note with its state: indexed passages, or skipped and why."""
+        counts = {info.source: (info.chunks, len(info.sections)) for info in self.sources()}
+        return self.library.statuses(counts)
+
+    def passages_of(self, source: str) -> list[Chunk]:
+        """The indexed passages of one note, in reading order (for the note viewer)."""
+        return [c for c in self.index.lexical.chunks if c.source == source]
+
+    def source_of_section(self, section: str) -> str | None:
+        """The note that holds a section (by its heading path), for "Open: <section>"."""
+        return next((c.source for c in self.index.lexical.chunks if c.section == section), None)
+
 
     def sources(self) -> list[SourceInfo]:
         infos: dict[str, SourceInfo] = {}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>:$])")
 
@@ -46,3 +47,98 @@ def answer_markdown(text: str) -> str:
         else:
             lines.append(escape_markdown(line) + "  ")
     return "\n".join(lines)
+
+
+# --- answers with clickable citations, passages with code blocks --------------------------------
+
+_ESCAPED_MARKER = re.compile(r"\\\[(\d{1,3})\\\]")
+_FENCE_LINE = re.compile(r"^(?P<indent>\s*)(?P<fence>```|~~~)\s*(?P<language>[\w+#.-]*)\s*$")
+
+
+def citation_href(anchor: str, n: int) -> str:
+    """The in-page link a citation marker points at; the UI opens the note viewer on a click."""
+    return f"#cite-{anchor}-{n}"
+
+
+def link_citations(markdown: str, anchor: str) -> str:
+    """Turn the escaped `[n]` markers of safe Markdown into links to `citation_href(anchor, n)`."""
+    return _ESCAPED_MARKER.sub(lambda m: f"[\\[{m.group(1)}\\]]({citation_href(anchor, int(m.group(1)))})", markdown)
+
+
+def answer_markdown_linked(text: str, anchor: str | None) -> str:
+    """`answer_markdown`, with each [n] a link when an anchor (the message's key) is given."""
+    safe = answer_markdown(text)
+    return link_citations(safe, anchor) if anchor else safe
+
+
+def citation_label(citation) -> str:
+    """How a citation is named to a reader: "section path - file"."""
+    section = (citation.section or "").strip()
+    return f"{section} - {citation.source}" if section else citation.source
+
+
+def table_markdown(columns: list[str], rows: list[list[str]], anchor: str | None = None) -> str:
+    """A comparison table as safe Markdown; [n] markers in cells become links."""
+    def cell(text: str) -> str:
+        safe = escape_markdown(re.sub(r"\s+", " ", str(text)).strip()) or " "
+        return link_citations(safe, anchor) if anchor else safe
+
+    width = len(columns)
+    lines = ["| " + " | ".join(cell(c) for c in columns) + " |", "|" + " --- |" * width]
+    for row in rows:
+        padded = (list(row) + [""] * width)[:width]
+        lines.append("| " + " | ".join(cell(c) for c in padded) + " |")
+    return "\n".join(lines)
+
+
+def options_markdown(options, anchor: str | None = None) -> str:
+    """Multiple-choice verdicts as a list: the picked option(s) marked, each with its reason."""
+    lines = []
+    for option in options:
+        reason = escape_markdown(option.reason.strip())
+        reason = link_citations(reason, anchor) if anchor else reason
+        text = escape_markdown(option.text.strip())
+        letter = escape_markdown(option.letter)
+        head = f":green[**✓ {letter}\\. {text}**]" if option.picked else f"✗ {letter}\\. {text}"
+        lines.append(f"- {head}" + (f" — {reason}" if reason else ""))
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class PassageBlock:
+    """A run of a passage to show one way: prose/list lines, or a code block."""
+
+    kind: str  # "text" or "code"
+    text: str
+    language: str = ""
+
+
+def passage_blocks(passage: str) -> list[PassageBlock]:
+    """Split a passage at its code fences, so code shows as code (not as lines with literal fences).
+    A fence indented under a list item keeps its code lines relative to the fence."""
+    blocks: list[PassageBlock] = []
+    text_lines: list[str] = []
+    code_lines: list[str] | None = None
+    fence, indent, language = "", 0, ""
+
+    def flush_text() -> None:
+        if any(line.strip() for line in text_lines):
+            blocks.append(PassageBlock("text", "\n".join(text_lines).strip("\n")))
+        text_lines.clear()
+
+    for line in passage.split("\n"):
+        match = _FENCE_LINE.match(line)
+        if code_lines is None and match:
+            flush_text()
+            code_lines, fence, indent, language = [], match["fence"], len(match["indent"]), match["language"]
+        elif code_lines is not None and match and match["fence"] == fence:
+            blocks.append(PassageBlock("code", "\n".join(code_lines).strip("\n"), language))
+            code_lines = None
+        elif code_lines is not None:
+            code_lines.append(line[indent:] if not line[:indent].strip() else line.lstrip())
+        else:
+            text_lines.append(line)
+    if code_lines is not None:  # a passage cut inside a fence: still code
+        blocks.append(PassageBlock("code", "\n".join(code_lines).strip("\n"), language))
+    flush_text()
+    return blocks

@@ -7,6 +7,7 @@ is saved after each file's chunks are committed, so a killed ingest resumes clea
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,9 +67,11 @@ def source_name(path: Path, corpus_dir: Path) -> str:
 
 
 class Ingestor:
-    def __init__(self, settings: Settings, store: NoteStore) -> None:
+    def __init__(self, settings: Settings, store: NoteStore, manifest_path: Path | None = None) -> None:
         self.settings = settings
         self.store = store
+        # A rebuild beside the live index writes its own manifest, moved into place at the swap.
+        self.manifest_path = manifest_path or settings.manifest_path
 
     def run(
         self,
@@ -80,7 +83,7 @@ class Ingestor:
         report = IngestReport()
         progress = progress or (lambda *_: None)
         settings = self.settings
-        manifest = Manifest() if rebuild else Manifest.load(settings.manifest_path)
+        manifest = Manifest() if rebuild else Manifest.load(self.manifest_path)
         model = self.store.embeddings.name
         if manifest.files and manifest.embedding_model != model:
             report.warnings.append(
@@ -115,7 +118,7 @@ class Ingestor:
             report.chunks_removed += len(stale)
             report.removed.append(source)
             del manifest.files[source]
-            manifest.save(settings.manifest_path)
+            manifest.save(self.manifest_path)
 
         pending: list[tuple] = []
         max_bytes = int(settings.max_file_mb * 1_000_000)
@@ -183,11 +186,59 @@ class Ingestor:
                 chunk_ids=[c.id for c in chunks],
             )
             # Saved per file, after its chunks are committed: the manifest never runs ahead of the store.
-            manifest.save(settings.manifest_path)
+            manifest.save(self.manifest_path)
         self.store.embeddings.discard_prepared()
         report.chunks_embedded = embedded
-        if not settings.manifest_path.exists() or report.unchanged:
-            manifest.save(settings.manifest_path)
+        if not self.manifest_path.exists() or report.unchanged:
+            manifest.save(self.manifest_path)
         report.chunks_total = self.store.count()
         report.seconds = time.perf_counter() - started
         return report
+
+
+# --- rebuild beside the live index ---------------------------------------------------------------
+
+#: Questions that started on the old index may still be reading it just after the swap.
+OLD_INDEX_GRACE_SECONDS = 3.0
+
+
+@dataclass
+class BuiltBeside:
+    """A complete index built in a new collection, not yet serving questions."""
+
+    store: NoteStore
+    report: IngestReport
+    manifest_path: Path
+    settings: Settings
+
+    def release_old(self, drop, grace_seconds: float = OLD_INDEX_GRACE_SECONDS) -> list[str]:
+        """Drop the collections the swap left behind. Embedded store: after a grace period, so a
+        question that started on the old index finishes. Chroma server: left for the next rebuild,
+        since other learners' processes may still read the old collection until they reopen."""
+        if self.settings.uses_chroma_server:
+            return []
+        time.sleep(grace_seconds)
+        return drop(self.store.client, self.settings, keep=self.store.collection_name)
+
+
+def build_beside(settings: Settings, live: NoteStore, progress: ProgressCallback | None = None) -> BuiltBeside:
+    """Index every note into a new collection while `live` keeps answering; nothing live changes."""
+    from .store import drop_collections, rebuild_collection_name
+
+    # A rebuild that was killed midway leaves a half-built collection behind: drop it first.
+    drop_collections(live.client, settings, keep=live.collection_name)
+    store = NoteStore(settings, live.embeddings, collection=rebuild_collection_name(settings), client=live.client)
+    manifest_path = settings.data_dir / "manifest.rebuild.json"
+    manifest_path.unlink(missing_ok=True)
+    report = Ingestor(settings, store, manifest_path=manifest_path).run(rebuild=True, progress=progress)
+    if not manifest_path.exists():
+        Manifest(embedding_model=store.embeddings.name).save(manifest_path)
+    return BuiltBeside(store=store, report=report, manifest_path=manifest_path, settings=settings)
+
+
+def switch_to(built: BuiltBeside) -> None:
+    """Point readers at the new collection: its manifest replaces the live one, then the pointer moves."""
+    from .store import set_active_collection
+
+    os.replace(built.manifest_path, built.settings.manifest_path)
+    set_active_collection(built.store.client, built.settings, built.store.collection_name)

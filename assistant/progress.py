@@ -8,6 +8,7 @@ never asked again.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -16,6 +17,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .practice import Question
+
+logger = logging.getLogger(__name__)
+
+#: Self-grades a learner can give after seeing the key (FSRS ratings).
+SELF_GRADES: tuple[str, ...] = ("again", "hard", "good", "easy")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS questions (
@@ -41,6 +47,11 @@ CREATE TABLE IF NOT EXISTS reviews (
 );
 CREATE INDEX IF NOT EXISTS attempts_by_question ON attempts(question_id);
 CREATE INDEX IF NOT EXISTS reviews_by_due ON reviews(due);
+CREATE TABLE IF NOT EXISTS practice_session (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    body TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
 """
 
 
@@ -66,6 +77,12 @@ class ProgressStore:
         self._lock = threading.Lock()
         with self._connect() as db:
             db.executescript(SCHEMA)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(attempts)")}
+            # Added for self-grading; stores made before keep their rows (NULL: graded automatically).
+            if "card_before" not in columns:
+                db.execute("ALTER TABLE attempts ADD COLUMN card_before TEXT")
+            if "rating" not in columns:
+                db.execute("ALTER TABLE attempts ADD COLUMN rating TEXT")
 
     @contextmanager
     def _connect(self):
@@ -111,29 +128,120 @@ class ProgressStore:
                     retired += 1
         return retired
 
+    def questions_by_id(self, ids: list[str]) -> list[Question]:
+        """The stored questions with these ids (retired ones too), in the order given."""
+        if not ids:
+            return []
+        with self._connect() as db:
+            rows = db.execute(
+                f"SELECT id, body FROM questions WHERE id IN ({','.join('?' * len(ids))})", list(ids)
+            ).fetchall()
+        found = {qid: Question.from_dict(json.loads(body)) for qid, body in rows}
+        return [found[qid] for qid in ids if qid in found]
+
+    # --- the practice set in progress -------------------------------------------------------------
+
+    def save_session(self, question_ids: list[str], index: int, answers: dict[int, int],
+                     grades: dict[int, str]) -> None:
+        """Keep the set being practised (which questions, where, what was answered and graded), so a
+        reload or a restart carries on where it was."""
+        body = json.dumps({"question_ids": list(question_ids), "index": int(index),
+                           "answers": {str(k): int(v) for k, v in answers.items()},
+                           "grades": {str(k): str(v) for k, v in grades.items()}})
+        with self._lock, self._connect() as db:
+            db.execute(
+                "INSERT INTO practice_session (id, body, updated_at) VALUES (1, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+                (body, _now().isoformat()),
+            )
+
+    def load_session(self) -> tuple[list[Question], int, dict[int, int], dict[int, str]] | None:
+        """The set in progress: (questions, index, answers, grades), or None when there is none."""
+        with self._connect() as db:
+            row = db.execute("SELECT body FROM practice_session WHERE id = 1").fetchone()
+        if row is None:
+            return None
+        try:
+            data = json.loads(row[0])
+            questions = self.questions_by_id(list(data["question_ids"]))
+            answers = {int(k): int(v) for k, v in data.get("answers", {}).items()}
+            grades = {int(k): str(v) for k, v in data.get("grades", {}).items()}
+            index = int(data.get("index", 0))
+        except (ValueError, KeyError, TypeError) as error:
+            logger.warning("the saved practice set cannot be read (%s); starting afresh", error)
+            return None
+        if len(questions) != len(data["question_ids"]):
+            return None  # a question of the set is gone from the store: not worth resuming half of it
+        return questions, index, answers, grades
+
+    def clear_session(self) -> None:
+        with self._lock, self._connect() as db:
+            db.execute("DELETE FROM practice_session")
+
     # --- attempts and reviews -------------------------------------------------------------------
 
-    def record_attempt(self, question: Question, chosen: int, seconds: float, when: datetime | None = None) -> bool:
-        """Record an answer and reschedule the question's review; returns whether it was right."""
-        from fsrs import Card, Rating, Scheduler
-
+    def record_attempt(self, question: Question, chosen: int, seconds: float, when: datetime | None = None,
+                       rating: str | None = None) -> bool:
+        """Record an answer and reschedule the question's review; returns whether it was right.
+        Without a `rating` the schedule uses Again for a miss, Good (Easy under 10 s) for a hit;
+        `self_grade` can replace that rating afterwards."""
         when = when or _now()
         correct = chosen == question.answer
         with self._lock, self._connect() as db:
-            db.execute(
-                "INSERT INTO attempts (question_id, chosen, correct, seconds, answered_at) VALUES (?, ?, ?, ?, ?)",
-                (question.id, chosen, int(correct), float(seconds), when.isoformat()),
-            )
             row = db.execute("SELECT card FROM reviews WHERE question_id = ?", (question.id,)).fetchone()
-            card = Card.from_json(row[0]) if row else Card()
-            rating = (Rating.Easy if seconds < 10 else Rating.Good) if correct else Rating.Again
-            card, _ = Scheduler().review_card(card, rating, review_datetime=when)
+            before = row[0] if row else None
+            grade = _check_grade(rating) if rating else ("easy" if seconds < 10 else "good") if correct else "again"
             db.execute(
-                "INSERT INTO reviews (question_id, card, due) VALUES (?, ?, ?) "
-                "ON CONFLICT(question_id) DO UPDATE SET card = excluded.card, due = excluded.due",
-                (question.id, card.to_json(), card.due.astimezone(timezone.utc).isoformat()),
+                "INSERT INTO attempts (question_id, chosen, correct, seconds, answered_at, card_before, rating) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (question.id, chosen, int(correct), float(seconds), when.isoformat(), before,
+                 grade if rating else None),
             )
+            self._schedule(db, question.id, before, grade, when)
         return correct
+
+    def self_grade(self, question_id: str, rating: str) -> datetime:
+        """Replace the automatic rating of the question's last attempt with the learner's own
+        (again/hard/good/easy); returns the new due time."""
+        grade = _check_grade(rating)
+        with self._lock, self._connect() as db:
+            row = db.execute(
+                "SELECT id, card_before, answered_at FROM attempts WHERE question_id = ? ORDER BY id DESC LIMIT 1",
+                (question_id,),
+            ).fetchone()
+            if row is None:
+                raise ValueError(f"question {question_id!r} has no attempt to grade")
+            attempt_id, before, answered_at = row
+            db.execute("UPDATE attempts SET rating = ? WHERE id = ?", (grade, attempt_id))
+            # Re-run the review from the card as it was before this attempt, at the attempt's time.
+            return self._schedule(db, question_id, before, grade, datetime.fromisoformat(answered_at))
+
+    @staticmethod
+    def _schedule(db: sqlite3.Connection, question_id: str, card_json: str | None, grade: str,
+                  when: datetime) -> datetime:
+        from fsrs import Card, Rating, Scheduler
+
+        card = Card.from_json(card_json) if card_json else Card()
+        rating = {"again": Rating.Again, "hard": Rating.Hard, "good": Rating.Good, "easy": Rating.Easy}[grade]
+        card, _ = Scheduler().review_card(card, rating, review_datetime=when)
+        due = card.due.astimezone(timezone.utc)
+        db.execute(
+            "INSERT INTO reviews (question_id, card, due) VALUES (?, ?, ?) "
+            "ON CONFLICT(question_id) DO UPDATE SET card = excluded.card, due = excluded.due",
+            (question_id, card.to_json(), due.isoformat()),
+        )
+        return due
+
+    def due_count(self, now: datetime | None = None) -> int:
+        """How many reviews are due now (the Practice page's badge)."""
+        now_text = (now or _now()).astimezone(timezone.utc).isoformat()
+        with self._connect() as db:
+            (count,) = db.execute(
+                "SELECT COUNT(*) FROM reviews r JOIN questions q ON q.id = r.question_id "
+                "WHERE q.retired = 0 AND r.due <= ?",
+                (now_text,),
+            ).fetchone()
+        return int(count)
 
     def due(self, now: datetime | None = None) -> list[Question]:
         """Questions whose review is due, soonest first (never-answered questions are not due)."""
@@ -149,9 +257,9 @@ class ProgressStore:
     def attempts(self) -> list[dict]:
         with self._connect() as db:
             rows = db.execute(
-                "SELECT question_id, chosen, correct, seconds, answered_at FROM attempts ORDER BY id"
+                "SELECT question_id, chosen, correct, seconds, answered_at, rating FROM attempts ORDER BY id"
             ).fetchall()
-        return [dict(zip(("question_id", "chosen", "correct", "seconds", "answered_at"), r)) for r in rows]
+        return [dict(zip(("question_id", "chosen", "correct", "seconds", "answered_at", "rating"), r)) for r in rows]
 
     def by_section(self) -> list[SectionProgress]:
         with self._connect() as db:
@@ -165,3 +273,10 @@ class ProgressStore:
         """Sections with the lowest accuracy (then the most attempts): what to re-read first."""
         sections = [s for s in self.by_section() if s.attempts >= min_attempts and s.accuracy < 1.0]
         return sorted(sections, key=lambda s: (s.accuracy, -s.attempts, s.section))[:limit]
+
+
+def _check_grade(rating: str) -> str:
+    grade = str(rating).strip().lower()
+    if grade not in SELF_GRADES:
+        raise ValueError(f"a self-grade is one of {', '.join(SELF_GRADES)}, not {rating!r}")
+    return grade

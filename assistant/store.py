@@ -7,6 +7,7 @@ dir, or a `chromadb.HttpClient` when `STUDY_CHROMA_HOST`/`STUDY_CHROMA_PORT` are
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -18,6 +19,12 @@ from .chunking import Chunk
 from .config import Settings
 
 REBUILD_HINT = "run `study ingest --rebuild` to rebuild the index from your notes"
+# A rebuild fills a new collection beside the live one and then points readers at it. The pointer is a
+# tiny collection whose metadata names the live one, so every client of a Chroma server sees the swap.
+POINTER_SUFFIX = "-active"
+REBUILD_MARK = "-r"
+
+logger = logging.getLogger(__name__)
 
 
 class StoreError(RuntimeError):
@@ -51,20 +58,68 @@ class ScoredChunk:
     similarity: float
 
 
+def _pointer_name(settings: Settings) -> str:
+    return settings.collection[: 63 - len(POINTER_SUFFIX)] + POINTER_SUFFIX
+
+
+def active_collection(client, settings: Settings) -> str:
+    """The collection questions are answered from: the one the last rebuild switched to, else the
+    configured name."""
+    try:
+        pointer = client.get_collection(_pointer_name(settings))
+    except Exception:  # no rebuild has switched collections yet
+        return settings.collection
+    name = (pointer.metadata or {}).get("collection")
+    return str(name) if name else settings.collection
+
+
+def set_active_collection(client, settings: Settings, name: str) -> None:
+    pointer = client.get_or_create_collection(_pointer_name(settings), metadata={"collection": name})
+    pointer.modify(metadata={"collection": name})
+
+
+def rebuild_collection_name(settings: Settings) -> str:
+    """A fresh collection name for a rebuild (3-63 characters, starts and ends alphanumeric)."""
+    import time
+
+    return f"{settings.collection[:40]}{REBUILD_MARK}{time.time_ns() // 1000}"
+
+
+def index_collections(client, settings: Settings) -> list[str]:
+    """The collections that hold (or held) this index: the configured one and every rebuild's."""
+    names = [c if isinstance(c, str) else c.name for c in client.list_collections()]
+    prefix = settings.collection[:40] + REBUILD_MARK
+    return [n for n in names if n == settings.collection or (n.startswith(prefix) and n[len(prefix):].isdigit())]
+
+
+def drop_collections(client, settings: Settings, keep: str) -> list[str]:
+    """Delete this index's collections other than `keep` (old or half-built rebuilds)."""
+    dropped = []
+    for name in index_collections(client, settings):
+        if name != keep:
+            try:
+                client.delete_collection(name)
+                dropped.append(name)
+            except Exception as error:  # already gone (another client), or the server is away
+                logger.warning("could not drop old index collection %s: %s", name, error)
+    return dropped
+
+
 class NoteStore:
     """Chunks with their embeddings in one Chroma collection (cosine space)."""
 
-    def __init__(self, settings: Settings, embeddings) -> None:
+    def __init__(self, settings: Settings, embeddings, collection: str | None = None, client=None) -> None:
         from langchain_chroma import Chroma
 
         self.settings = settings
         self.embeddings = embeddings
         self._lock = threading.RLock()
-        self.client = make_client(settings)
+        self.client = client if client is not None else make_client(settings)
         try:
+            self.collection_name = collection or active_collection(self.client, settings)
             self.vectorstore = Chroma(
                 client=self.client,
-                collection_name=settings.collection,
+                collection_name=self.collection_name,
                 embedding_function=embeddings,
                 collection_configuration={"hnsw": {"space": "cosine"}},
             )

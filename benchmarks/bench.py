@@ -260,7 +260,20 @@ def verdict(ok: bool) -> str:
     return "met" if ok else "**missed**"
 
 
-def write_report(out: Path, warm: dict, cold: dict, ingest: dict, scale: list[dict]) -> None:
+def put_section(text: str, lines: list[str], before: str = "## Scale") -> str:
+    """`text` with its section titled like `lines[0]` replaced by `lines` (or inserted before `before`)."""
+    section = "\n".join(lines).rstrip("\n") + "\n"
+    start = text.find(lines[0] + "\n")
+    if start >= 0:
+        end = text.find("\n## ", start + len(lines[0]))
+        return text[:start] + section + (text[end + 1:] if end >= 0 else "")
+    anchor = text.find(before)
+    if anchor >= 0:
+        return text[:anchor] + section + "\n" + text[anchor:]
+    return text.rstrip("\n") + "\n\n" + section
+
+
+def write_report(out: Path, warm: dict, cold: dict, ingest: dict, scale: list[dict], ui: dict | None = None) -> None:
     lines = [
         "# Benchmarks",
         "",
@@ -317,7 +330,12 @@ def write_report(out: Path, warm: dict, cold: dict, ingest: dict, scale: list[di
     notes = out.with_suffix(".notes.md")
     if notes.exists():
         lines += ["", notes.read_text().strip()]
-    out.write_text("\n".join(lines) + "\n")
+    text = "\n".join(lines) + "\n"
+    if ui is not None:
+        from ui_bench import report_lines
+
+        text = put_section(text, report_lines(ui))
+    out.write_text(text)
 
 
 def main() -> None:
@@ -328,12 +346,23 @@ def main() -> None:
     parser.add_argument("--mode", default="embedded")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--work")
+    parser.add_argument("--only", choices=["ui"], help="measure only this part and update its section of --out")
     args = parser.parse_args()
     if args.scale_worker:
         print(json.dumps(scale_worker(args.scale_worker, args.mode, args.port or None, Path(args.work))))
         return
     work = Path(tempfile.mkdtemp(prefix="study-bench-"))
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from ui_bench import bench_ui, report_lines
+
     try:
+        if args.only == "ui":
+            ui = bench_ui(work)
+            print("ui", ui, flush=True)
+            out = Path(args.out)
+            out.write_text(put_section(out.read_text() if out.exists() else "# Benchmarks\n", report_lines(ui)))
+            print(f"updated {args.out}")
+            return
         warm = bench_warm(work)
         print("warm", warm, flush=True)
         cold = bench_cold(work)
@@ -342,7 +371,9 @@ def main() -> None:
         print("ingest", ingest, flush=True)
         sizes = [int(s) for s in args.scales.split(",") if s]
         scale = run_scale(sizes, work) if sizes else []
-        write_report(Path(args.out), warm, cold, ingest, scale)
+        ui = bench_ui(work)
+        print("ui", ui, flush=True)
+        write_report(Path(args.out), warm, cold, ingest, scale, ui)
         print(f"wrote {args.out}")
     finally:
         shutil.rmtree(work, ignore_errors=True)

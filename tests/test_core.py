@@ -72,7 +72,7 @@ def test_ask_never_raises_and_always_returns_the_contract(course, question):
 @pytest.mark.parametrize("name", ["../../escape.md", "..\\..\\escape.md", "/etc/passwd.md", "sub/dir/escape.md"])
 def test_save_note_never_writes_outside_the_corpus(make_assistant, notes_dir, tmp_path, name):
     assistant = make_assistant(notes_dir)
-    saved = assistant.save_note(name, b"# Escape\n\n- Notes.\n")
+    saved = assistant.save_note(name, b"# Escape\n\n- Notes.\n").path
     assert saved.parent == notes_dir.resolve()
     assert saved.name == "escape.md" or saved.name == "passwd.md"
     assert not (tmp_path / "escape.md").exists()

@@ -131,3 +131,48 @@ def test_ingest_skips_a_50_mb_text_file_with_a_warning(make_assistant, small_not
     report = make_assistant(small_notes).ingest()
     assert any("huge-dump.txt" in w and "limit" in w for w in report.warnings)
     assert sorted(report.added) == ["glue.md", "macie.md"]
+
+
+def test_rebuild_builds_beside_the_live_index_while_questions_are_answered(make_assistant, notes_dir):
+    import threading
+
+    from assistant.store import index_collections, make_client
+
+    assistant = make_assistant(notes_dir)
+    assistant.ingest()
+    before = assistant.store.collection_name
+    count = assistant.store.count()
+    answers, rebuilding = [], threading.Thread(target=lambda: answers.append(assistant.ingest(rebuild=True)))
+    during = []
+    rebuilding.start()
+    while rebuilding.is_alive():
+        answer = assistant.ask("Which service scans S3 buckets for PII?")
+        during.append(answer)
+    rebuilding.join()
+    report = answers[0]
+    assert len(during) >= 5, "the rebuild finished before questions could be asked alongside it"
+    assert all(a.recommendation == "Amazon Macie" for a in during), {a.answer for a in during}
+    assert report.chunks_total == count and report.chunks_embedded == count
+    assert assistant.store.collection_name != before
+    assert assistant.ask("Which service scans S3 buckets for PII?").recommendation == "Amazon Macie"
+    # The old collection is gone; a restarted process opens the new one.
+    assert index_collections(make_client(assistant.settings), assistant.settings) == [assistant.store.collection_name]
+    restarted = make_assistant(notes_dir)
+    assert restarted.store.collection_name == assistant.store.collection_name
+    assert restarted.store.count() == count
+    assert restarted.ingest().chunks_embedded == 0  # the rebuilt manifest is the live one
+
+
+def test_a_rebuild_killed_midway_leaves_nothing_live_and_is_cleaned_up(make_assistant, small_notes):
+    from assistant.store import NoteStore, index_collections, rebuild_collection_name
+
+    assistant = make_assistant(small_notes)
+    assistant.ingest()
+    live = assistant.store.collection_name
+    half_built = NoteStore(assistant.settings, assistant.embeddings,
+                           collection=rebuild_collection_name(assistant.settings), client=assistant.store.client)
+    half_built.add(assistant.store.all_chunks()[:1])  # what a killed rebuild leaves behind
+    assert make_assistant(small_notes).store.collection_name == live  # not switched to
+    assistant.ingest(rebuild=True)
+    assert index_collections(assistant.store.client, assistant.settings) == [assistant.store.collection_name]
+    assert assistant.store.count() == 2

@@ -1,82 +1,304 @@
-"""Chat: ask, read the cited answer, open the passages it came from."""
+"""Chat: ask, read the cited answer, open the passages it came from. Conversations are saved as they
+happen (SQLite), so a reload or a restart brings the current chat back.
+
+Speed: the chat is two fragments. The transcript (the turns there when the page was drawn) is not
+redrawn when a question is asked; the other fragment holds the few recent turns and the input, and on
+Enter draws the question and a "Thinking" placeholder first, then the recent turns, then the answer in
+place of the placeholder. Every five questions the recent turns move into the transcript (one full
+redraw, after the answer is on screen). Turns come from session state, not from the database.
+Known limit: that one redraw (after the first answer of a new chat, and every fifth question) takes
+from 0.3 s to a few seconds on a loaded machine; a click or a question sent while it runs can be lost
+(Streamlit drops a fragment's event while a full run re-registers the fragment). A fix would avoid the
+full redraw: the chat list as its own fragment, and folding only on a natural full run.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
 
 import streamlit as st
 
-from assistant.config import RETRIEVAL_MODES
-from assistant.display import answer_markdown, highlight_passage
-from common import get_assistant
+from assistant.answer import Answer
+from assistant.conversations import ConversationNotFound, Message
+from assistant.display import (
+    answer_markdown_linked,
+    citation_label,
+    escape_markdown,
+    link_citations,
+    options_markdown,
+    table_markdown,
+)
+from ui.common import advanced_knobs, citation_clicks, get_assistant
+from ui.viewer import open_viewer
+
+logger = logging.getLogger(__name__)
 
 assistant = get_assistant()
+store = assistant.conversations
 state = st.session_state
-state.setdefault("messages", [])  # [{"role", "content", "answer"}]
+
+
+# --- which conversation ------------------------------------------------------------------------
+
+
+def select_chat(chat_id: str | None) -> None:
+    """Show `chat_id` (None: a new chat, created on its first question) and keep it in the URL."""
+    state.chat_id = chat_id
+    state.turns = store.messages(chat_id) if chat_id else []
+    if chat_id:
+        store.set_current(chat_id)
+        st.query_params["chat"] = chat_id
+    elif "chat" in st.query_params:
+        del st.query_params["chat"]
+
+
+if "chat_id" not in state:
+    # A reload keeps the chat in the URL; a fresh page (or a restart) opens the last one used.
+    chat = None
+    wanted = st.query_params.get("chat")
+    if wanted:
+        try:
+            chat = store.get(wanted)
+        except ConversationNotFound:
+            chat = None
+    chat = chat or store.current()
+    select_chat(chat.id if chat else None)
+
+
+def rename_chat(chat_id: str) -> None:
+    try:
+        store.rename(chat_id, state.get(f"title-{chat_id}", ""))
+    except (ValueError, ConversationNotFound) as error:
+        state.chat_notice = str(error)
+
+
+def delete_chat(chat_id: str) -> None:
+    store.delete(chat_id)
+    remaining = store.conversations()
+    select_chat(remaining[0].id if remaining else None)
+
+
+def ask_example(question: str) -> None:
+    state.pending = question
+
+
+#: Questions kept in the fast-redrawn part of the chat before they move into the transcript.
+RECENT_TURNS = 5
+
+#: The chat input stays at the bottom of the window while the chat scrolls (it sits inside the
+#: fragment, where Streamlit would draw it inline).
+STICKY_INPUT_CSS = """<style>
+.st-key-chat-input-box { position: sticky; bottom: 0; z-index: 5; padding: 0.5rem 0 1rem;
+  background: var(--st-background-color, #fff); }
+</style>"""
+
+
+def submit_question() -> None:
+    state.pending = state.get("question")
+
+
+def request_open(request) -> None:
+    state.open_request = request
+
+
+# --- sidebar: chats, examples, developer knobs ----------------------------------------------------
 
 with st.sidebar:
-    st.header("Retrieval")
-    mode = st.selectbox("Mode", RETRIEVAL_MODES, index=RETRIEVAL_MODES.index(assistant.settings.mode), key="mode")
-    top_k = st.slider("Passages (top-k)", 1, 10, assistant.settings.top_k, key="top_k")
-    backends = ["default"] + (["llm"] if assistant.llm_available else [])
-    backend = st.radio(
-        "Answerer", backends, horizontal=True, key="backend",
-        format_func=lambda b: "Default (offline)" if b == "default" else f"LLM ({assistant.settings.llm}: {assistant.settings.llm_model})",
-        help="The LLM is optional (STUDY_LLM); its answers are checked against your notes.",
-    )
-    if st.button("New chat", icon=":material/refresh:", use_container_width=True):
-        state.messages = []
-        st.rerun()
-    st.header("Try an exam scenario")
-    for number, example in enumerate(assistant.example_questions()):
-        if st.button(example, key=f"example-{number}", use_container_width=True):
-            state.pending = example
+    st.button("New chat", icon=":material/add:", key="new-chat", width="stretch", on_click=select_chat, args=(None,))
+    # Filled after the chat has run, so a chat created by this question is already listed.
+    chat_list = st.container()
+    with st.expander("Try an exam scenario", icon=":material/lightbulb:"):
+        for number, example in enumerate(assistant.example_questions()):
+            st.button(example, key=f"example-{number}", width="stretch", on_click=ask_example, args=(example,))
+    advanced_knobs(assistant)
 
+
+def show_chat_list() -> None:
+    chats = store.conversations()
+    if chats:
+        st.caption("Chats")
+        for chat in chats[:30]:
+            st.button(chat.title, key=f"chat-{chat.id}", width="stretch",
+                      type="primary" if chat.id == state.chat_id else "tertiary",
+                      on_click=select_chat, args=(chat.id,))
+    if state.chat_id:
+        try:
+            current = store.get(state.chat_id)
+        except ConversationNotFound:
+            current = None
+        if current is not None:
+            with st.popover("This chat", icon=":material/more_horiz:", width="stretch"):
+                st.text_input("Title", current.title, key=f"title-{current.id}", max_chars=80)
+                st.button("Rename", key="rename-chat", on_click=rename_chat, args=(current.id,))
+                slug = re.sub(r"[^A-Za-z0-9]+", "-", current.title).strip("-")[:40] or "chat"
+                chat_id = current.id
+                # Built only when clicked: a long chat is not exported on every rerun.
+                st.download_button("Export as Markdown", lambda: store.export_markdown(chat_id),
+                                   file_name=f"{slug}.md", mime="text/markdown", icon=":material/download:",
+                                   key="export-chat", on_click="ignore")
+                confirm = st.checkbox("Yes, delete this chat", key=f"confirm-delete-{current.id}")
+                st.button("Delete chat", key="delete-chat", type="primary", disabled=not confirm,
+                          icon=":material/delete:", on_click=delete_chat, args=(current.id,))
+    if state.get("chat_notice"):
+        st.warning(state.pop("chat_notice"))
+
+
+st.html(STICKY_INPUT_CSS)
 st.title("Study assistant")
 st.caption("Answers come only from your notes, with the passages they cite. Offline; no LLM needed.")
 
 
-def show_answer(answer, key: str) -> None:
+# --- one answer ---------------------------------------------------------------------------------------
+
+
+def render_answer(answer: Answer, anchor: str) -> None:
+    """An answer: a premise correction first, then the text with [n] links, options or a table, and
+    the citations as buttons that open the note viewer."""
+    if answer.premise is not None:
+        correction = link_citations(escape_markdown(answer.premise.correction), anchor)
+        st.warning(f"**Check the premise:** {escape_markdown(answer.premise.claim)}  \n{correction}",
+                   icon=":material/report:")
     if answer.abstained:
-        st.info(answer.answer, icon=":material/help:")
-        for number, section in enumerate(answer.suggestions):
-            if st.button(f"Open: {section}", key=f"{key}-suggest-{number}"):
-                state.pending = f"What do my notes say about {section.split(' > ')[-1]}?"
-                st.rerun()
+        st.info(escape_markdown(answer.answer), icon=":material/help:")
+        if answer.suggestions:
+            row = st.container(horizontal=True)
+            for number, section in enumerate(answer.suggestions):
+                row.button(f"Open: {escape_markdown(section)}", key=f"{anchor}-open-{number}",
+                           icon=":material/menu_book:", on_click=request_open, args=(("section", section),))
     else:
-        st.markdown(answer_markdown(answer.answer))
+        st.markdown(answer_markdown_linked(answer.answer, anchor))
+    if answer.options:
+        st.markdown(options_markdown(answer.options, anchor))
+    if answer.table is not None and answer.table.columns:
+        st.markdown(table_markdown(answer.table.columns, answer.table.rows, anchor))
     for notice in answer.notices:
-        st.caption(notice)
-    st.caption(f"Answered by: {answer.backend}")
-    for citation in answer.citations:
-        label = f"[{citation.n}] {citation.source} — {citation.section} (score {citation.score:.2f})"
-        with st.expander(label):
-            st.markdown(highlight_passage(citation.text, answer.highlights.get(citation.n, [])))
+        st.caption(escape_markdown(notice))
+    if answer.citations:
+        row = st.container(horizontal=True, gap="small")
+        for citation in answer.citations:
+            row.button(f"[{citation.n}] {escape_markdown(citation_label(citation))}",
+                       key=f"{anchor}-cite-{citation.n}", type="tertiary", icon=":material/menu_book:",
+                       on_click=request_open, args=(f"cite-{anchor}-{citation.n}",))
+    footer = st.container(horizontal=True, vertical_alignment="center", key=f"{anchor}-answered")
+    footer.caption(f"Answered by: {escape_markdown(answer.backend)}"
+                   + (f" ({escape_markdown(answer.model)})" if answer.model else ""))
     if not answer.abstained:
-        with st.expander("Copy as Markdown", icon=":material/content_copy:"):
+        with footer.popover("Copy as Markdown", icon=":material/content_copy:", type="tertiary"):
             st.code(answer.to_markdown(), language="markdown")
 
 
-for index, message in enumerate(state.messages):
-    with st.chat_message(message["role"]):
-        if message["role"] == "user":
-            st.text(message["content"])
+def render_message(message: Message) -> None:
+    with st.chat_message(message.role):
+        if message.role == "user":
+            st.text(message.content)
         else:
-            show_answer(message["answer"], key=f"m{index}")
+            answer = message.answer or Answer(question="", answer=message.content)
+            render_answer(answer, anchor=f"m{message.id}")
 
-question = st.chat_input("Ask about your notes, e.g. an exam scenario")
-if not question and state.get("pending"):
-    question = state.pop("pending")
-if question:
-    history = [{"role": m["role"], "content": m["content"]} for m in state.messages]
-    with st.chat_message("user"):
-        st.text(question)
-    with st.chat_message("assistant"):
-        live = st.empty()
-        streamed: list[str] = []
 
-        def on_token(token: str) -> None:
-            streamed.append(token)
-            live.text("".join(streamed))  # tokens as the model sends them, replaced by the checked answer
+def open_request(request) -> None:
+    """Open the note viewer for a citation ("cite-m<message>-<n>") or a section (("section", name))."""
+    if isinstance(request, tuple) and request[0] == "section":
+        source = assistant.source_of_section(request[1])
+        if source is None:
+            st.toast("That section is no longer in your notes.")
+        else:
+            open_viewer(source, section=request[1])
+        return
+    match = re.fullmatch(r"cite-m(\d+)-(\d+)", str(request))
+    message = next((m for m in state.turns if match and m.id == int(match[1])), None)
+    citation = next((c for c in (message.answer.citations if message and message.answer else [])
+                     if c.n == int(match[2])), None) if match else None
+    if citation is None:
+        st.toast("That citation is not in this chat any more.")
+        return
+    open_viewer(citation.source, chunk_id=citation.chunk_id, section=citation.section, text=citation.text,
+                lines=list(citation.lines))
 
-        answer = assistant.ask(question, history=history, mode=mode, top_k=top_k, backend=backend, on_token=on_token)
-        live.empty()
-        show_answer(answer, key=f"m{len(state.messages) + 1}")
-    state.messages.append({"role": "user", "content": question})
-    state.messages.append({"role": "assistant", "content": answer.answer, "answer": answer})
+
+def ask(question: str, placeholder) -> None:
+    """Ask, save both turns as they happen, and draw the answer in place of the placeholder."""
+    if state.chat_id is None:
+        select_chat(store.new().id)
+    history = [{"role": m.role, "content": m.content} for m in state.turns]
+    user_turn = store.add_message(state.chat_id, "user", question)  # kept even if answering fails
+    streamed: list[str] = []
+
+    def on_token(token: str) -> None:
+        streamed.append(token)
+        placeholder.text("".join(streamed))  # the model's tokens, replaced by the checked answer
+
+    try:
+        answer = assistant.ask(question, history=history, mode=state.get("mode"), top_k=state.get("top_k"),
+                               backend=state.get("backend"), on_token=on_token)
+    except Exception as error:  # never a traceback in the chat: say what failed, keep the question
+        logger.exception("answering failed")
+        placeholder.error(f"Could not answer ({type(error).__name__}: {error}). Your question is saved; try again.")
+        state.turns = [*state.turns, user_turn]
+        return
+    reply = store.add_message(state.chat_id, "assistant", answer.answer, answer)
+    with placeholder.container():
+        render_answer(answer, anchor=f"m{reply.id}")
+    state.turns = [*state.turns, user_turn, reply]
+
+
+def take_open_request() -> None:
+    request = state.pop("open_request", None)
+    if request:
+        open_request(request)
+
+
+@st.fragment
+def transcript() -> None:
+    """The turns that were there when the page (or the chat) was drawn. A new question does not
+    rerun this fragment, so however long the chat, Enter redraws only the recent turns."""
+    for message in state.turns[: state.settled]:
+        render_message(message)
+    take_open_request()  # a citation button of an older turn was clicked
+
+
+@st.fragment
+def recent_turns_and_input() -> None:
+    clicked = citation_clicks(key="cite-links")
+    if clicked:
+        state.open_request = clicked
+    recent = st.container()
+    live = st.container()
+    question = state.pop("pending", None)
+    placeholder = None
+    if question:
+        # Drawn before the recent turns, so the question shows at once.
+        with live:
+            with st.chat_message("user"):
+                st.container(key="live-question").text(question)
+            with st.chat_message("assistant"):
+                placeholder = st.empty()
+                placeholder.markdown(":material/hourglass_top: _Thinking…_")
+    with recent:
+        if not state.turns and not question:
+            st.caption("Try an exam scenario from your notes:")
+            for number, example in enumerate(assistant.example_questions()):
+                st.button(example, key=f"start-example-{number}", icon=":material/lightbulb:",
+                          on_click=ask_example, args=(example,))
+        for message in state.turns[state.settled:]:
+            render_message(message)
+    new_chat = state.chat_id is None
+    if question and placeholder is not None:
+        ask(question, placeholder)
+    with st.container(key="chat-input-box"):
+        st.chat_input("Ask about your notes, e.g. an exam scenario", key="question", on_submit=submit_question)
+    take_open_request()
+    if question and (new_chat or len(state.turns) - state.settled >= 2 * RECENT_TURNS):
+        # A new chat must appear in the sidebar list; and every few questions the recent turns move
+        # into the transcript (one full redraw, after the answer is on screen) so this stays small.
+        state.settled = len(state.turns)
+        st.rerun(scope="app")
+
+
+# Each full run of the page settles every turn into the transcript.
+state.settled = len(state.turns)
+transcript()
+recent_turns_and_input()
+with chat_list:
+    show_chat_list()

@@ -1,16 +1,19 @@
-"""Shared UI plumbing: one Assistant per process, loaded behind a progress bar."""
+"""Shared UI plumbing: one Assistant per process (loaded behind a progress bar), the small
+JavaScript helpers (citation links, keyboard keys, scrolling), and the Advanced knobs."""
 
 from __future__ import annotations
 
 import streamlit as st
+import streamlit.components.v2 as components
 
-from assistant.config import Settings
+from assistant.config import RETRIEVAL_MODES, Settings
 from assistant.core import Assistant
 
 
 def _settings_key() -> tuple:
     settings = Settings()
-    return (str(settings.data_dir.resolve()), str(settings.corpus_dir.resolve()), settings.chroma_host, settings.chroma_port)
+    return (str(settings.data_dir.resolve()), str(settings.corpus_dir.resolve()), settings.chroma_host,
+            settings.chroma_port)
 
 
 @st.cache_resource(show_spinner=False)
@@ -23,9 +26,9 @@ def _ready_flags(key: tuple) -> dict:
     return {"ready": False}
 
 
-def progress_callback(bar):
+def progress_callback(bar, prefix: str = ""):
     def update(description: str, done: int, total: int) -> None:
-        bar.progress(min(done / total, 1.0) if total else 1.0, text=f"{description} ({done}/{total})")
+        bar.progress(min(done / total, 1.0) if total else 1.0, text=f"{prefix}{description} ({done}/{total})")
 
     return update
 
@@ -38,12 +41,102 @@ def get_assistant() -> Assistant:
     flags = _ready_flags(key)
     if not flags["ready"]:
         bar = st.progress(0.0, text="Opening your notes index...")
-        if assistant.is_empty():
-            report = assistant.ingest(progress=progress_callback(bar))
-            for warning in report.warnings + report.errors:
-                st.warning(warning)
+        # Incremental: notes added or changed while the app was closed are indexed now (unchanged
+        # files cost a stat each); the first run indexes everything.
+        report = assistant.ingest(progress=progress_callback(bar))
+        for warning in report.warnings + report.errors:
+            st.warning(warning)
         bar.progress(0.9, text="Loading the embedding model...")
         assistant.warm_up()
         bar.empty()
         flags["ready"] = True
     return assistant
+
+
+def advanced_knobs(assistant: Assistant) -> dict:
+    """Developer knobs (retrieval mode, top-k, answerer), tucked under an "Advanced" expander."""
+    with st.expander("Advanced", icon=":material/tune:"):
+        mode = st.selectbox("Retrieval mode", RETRIEVAL_MODES,
+                            index=RETRIEVAL_MODES.index(assistant.settings.mode), key="mode")
+        top_k = st.slider("Passages (top-k)", 1, 10, assistant.settings.top_k, key="top_k")
+        backends = ["default"] + (["llm"] if assistant.llm_available else [])
+        backend = st.radio(
+            "Answerer", backends, horizontal=True, key="backend",
+            format_func=lambda b: "Default (offline)" if b == "default"
+            else f"LLM ({assistant.settings.llm}: {assistant.settings.llm_model})",
+            help="The LLM is optional (STUDY_LLM); its answers are checked against your notes.",
+        )
+    return {"mode": mode, "top_k": top_k, "backend": backend}
+
+
+# --- JavaScript helpers (components v2: run in the page, no iframe, no network) ---------------------
+
+# A click on a citation marker ([n] in an answer, a link to "#cite-<message>-<n>") opens the note
+# viewer instead of jumping: the link's target goes back to Python as a trigger value.
+_CITE_LINKS_JS = """
+export default function(component) {
+    const { setTriggerValue } = component;
+    const onClick = (event) => {
+        const link = event.target.closest ? event.target.closest('a[href^="#cite-"]') : null;
+        if (!link) return;
+        event.preventDefault();
+        event.stopPropagation();
+        setTriggerValue('clicked', link.getAttribute('href').slice(1));
+    };
+    document.addEventListener('click', onClick, true);
+    return () => document.removeEventListener('click', onClick, true);
+}
+"""
+
+# Practice keys: 1-4 or A-D pick an option, Enter presses the primary action. Each key clicks the
+# button whose Streamlit key is given (class "st-key-<key>"), so the page works the same by mouse.
+_KEYS_JS = """
+export default function(component) {
+    const { data } = component;
+    const onKey = (event) => {
+        const target = event.target;
+        if (event.ctrlKey || event.metaKey || event.altKey) return;
+        if (target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
+        const wanted = (data || {})[event.key.toLowerCase()];
+        if (!wanted) return;
+        const button = document.querySelector('.st-key-' + wanted + ' button');
+        if (!button || button.disabled) return;
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        button.click();
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+}
+"""
+
+_SCROLL_JS = """
+export default function(component) {
+    const { data } = component;
+    const go = () => {
+        const element = document.querySelector(data);
+        if (element) element.scrollIntoView({ block: 'center' });
+    };
+    const timers = [setTimeout(go, 60), setTimeout(go, 400)];
+    return () => timers.forEach(clearTimeout);
+}
+"""
+
+_cite_links = components.component("study_cite_links", js=_CITE_LINKS_JS)
+_keys = components.component("study_keys", js=_KEYS_JS)
+_scroll = components.component("study_scroll_into_view", js=_SCROLL_JS)
+
+
+def citation_clicks(key: str) -> str | None:
+    """Mount the citation-link listener; returns "cite-<message>-<n>" on the run after a click."""
+    result = _cite_links(key=key, on_clicked_change=lambda: None)
+    return getattr(result, "clicked", None)
+
+
+def keyboard_keys(mapping: dict[str, str], key: str) -> None:
+    """Keyboard key (lower case, e.g. "1", "a", "enter") -> the Streamlit key of the button it presses."""
+    _keys(key=key, data=mapping)
+
+
+def scroll_into_view(selector: str, key: str) -> None:
+    _scroll(key=key, data=selector)

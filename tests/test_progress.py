@@ -1,0 +1,90 @@
+"""Self-grading feeds the FSRS schedule; the due count is what the Practice badge shows."""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from assistant.practice import Question
+from assistant.progress import ProgressStore
+
+
+def _question(qid: str) -> Question:
+    return Question(id=qid, kind="scenario", stem=f"Stem {qid}?", options=["A", "B", "C", "D"], answer=1,
+                    explanation="B [1].", why_not={}, citations=[], section="S", chunk_ids=["c1"])
+
+
+def _due(store, qid):
+    import sqlite3
+
+    with sqlite3.connect(store.path) as db:
+        return datetime.fromisoformat(db.execute("SELECT due FROM reviews WHERE question_id = ?", (qid,)).fetchone()[0])
+
+
+def test_self_grade_replaces_the_automatic_rating(tmp_path):
+    store = ProgressStore(tmp_path / "p.sqlite3")
+    easy, again = _question("easy"), _question("again")
+    store.add_questions([easy, again])
+    now = datetime(2026, 1, 5, tzinfo=timezone.utc)
+    store.record_attempt(easy, 1, 30.0, when=now)
+    store.record_attempt(again, 1, 30.0, when=now)
+    automatic = _due(store, "again")
+    assert store.self_grade("easy", "Easy") == _due(store, "easy")
+    store.self_grade("again", "again")
+    assert _due(store, "again") < automatic  # a right answer graded Again comes back sooner
+    assert _due(store, "easy") > automatic
+    assert [a["rating"] for a in store.attempts()] == ["easy", "again"]
+
+
+def test_grading_twice_does_not_review_the_card_twice(tmp_path):
+    store = ProgressStore(tmp_path / "p.sqlite3")
+    question = _question("q")
+    store.add_questions([question])
+    now = datetime(2026, 1, 5, tzinfo=timezone.utc)
+    store.record_attempt(question, 1, 30.0, when=now)
+    first = store.self_grade("q", "good")
+    assert store.self_grade("q", "good") == first
+
+
+def test_bad_grades_and_ungraded_questions_get_clear_errors(tmp_path):
+    store = ProgressStore(tmp_path / "p.sqlite3")
+    store.add_questions([_question("q")])
+    with pytest.raises(ValueError, match="no attempt"):
+        store.self_grade("q", "good")
+    store.record_attempt(_question("q"), 0, 5.0)
+    with pytest.raises(ValueError, match="again, hard, good, easy"):
+        store.self_grade("q", "meh")
+
+
+def test_due_count_counts_due_reviews_only(tmp_path):
+    store = ProgressStore(tmp_path / "p.sqlite3")
+    questions = [_question(str(i)) for i in range(3)]
+    store.add_questions(questions)
+    now = datetime(2026, 1, 5, tzinfo=timezone.utc)
+    store.record_attempt(questions[0], 0, 5.0, when=now)  # a miss: due again within minutes
+    store.record_attempt(questions[1], 1, 5.0, when=now)
+    assert store.due_count(now) == 0
+    assert store.due_count(now + timedelta(hours=1)) == 1
+    assert store.due_count(now + timedelta(days=400)) == 2
+
+
+def test_the_set_in_progress_survives_a_restart(tmp_path):
+    path = tmp_path / "p.sqlite3"
+    questions = [_question(str(i)) for i in range(3)]
+    store = ProgressStore(path)
+    store.add_questions(questions)
+    assert store.load_session() is None
+    store.save_session([q.id for q in questions], 1, {0: 2}, {0: "hard"})
+    restored = ProgressStore(path).load_session()  # a new process
+    assert restored is not None
+    loaded, index, answers, grades = restored
+    assert [q.id for q in loaded] == ["0", "1", "2"] and index == 1
+    assert answers == {0: 2} and grades == {0: "hard"}
+    store.clear_session()
+    assert store.load_session() is None
+
+
+def test_a_saved_set_whose_questions_are_gone_is_not_resumed(tmp_path):
+    store = ProgressStore(tmp_path / "p.sqlite3")
+    store.add_questions([_question("kept")])
+    store.save_session(["kept", "never-stored"], 0, {}, {})
+    assert store.load_session() is None
