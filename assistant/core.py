@@ -212,11 +212,12 @@ class Assistant:
 
     def retrieve(self, question: str, mode: str | None = None, top_k: int | None = None,
                  history: list[dict] | None = None) -> Retrieval:
-        return self._retrieve(self.understand(question, history), mode, top_k)
+        index = self.index
+        return self._retrieve(understand(question, history, index.reading.names), mode, top_k, index)
 
-    def _retrieve(self, query: Query, mode: str | None, top_k: int | None) -> Retrieval:
+    def _retrieve(self, query: Query, mode: str | None, top_k: int | None, index: _Index | None = None) -> Retrieval:
         focus = query.focus_text if query.focus_text != query.retrieval_text else None
-        return self.index.retriever.retrieve(query.retrieval_text, top_k or self.settings.top_k,
+        return (index or self.index).retriever.retrieve(query.retrieval_text, top_k or self.settings.top_k,
                                              mode=mode or self.settings.mode, turn_text=focus)
 
     def ask(self, question: object, history: list[dict] | None = None, mode: str | None = None,
@@ -262,14 +263,15 @@ class Assistant:
                             abstained=True, notices=notices + ["No notes are indexed."])
         else:
             query = understand(text, history, index.reading.names)
-            retrieval = self._retrieve(query, mode, top_k)
+            # One index for the whole question: a rebuild that swaps it meanwhile must not mix the two.
+            retrieval = self._retrieve(query, mode, top_k, index)
             passages = retrieval.passages
             gate = index.gate.run(query, retrieval)
             if not gate.covered:
                 draft = self._abstain(query, retrieval)
             else:
                 use_llm = (backend or ("llm" if self.llm_available else "default")) == "llm"
-                draft = self._llm_draft(query, retrieval, gate, on_token) if use_llm else \
+                draft = self._llm_draft(query, retrieval, gate, on_token, index) if use_llm else \
                     index.reader.run(query, retrieval, gate)
             draft.trace["gate"] = gate.describe()
             draft.trace["retrieval"] = [
@@ -277,17 +279,18 @@ class Assistant:
                  "dense_rank": p.dense_rank, "bm25_rank": p.bm25_rank} for p in passages
             ]
             answer = build_answer(text, draft, chunk=index.reading.chunks.get,
-                                  score=lambda cid: self._similarity(cid, retrieval))
+                                  score=lambda cid: self._similarity(cid, retrieval, index))
             answer.notices = notices + answer.notices
         answer.latency_ms = (time.perf_counter() - started) * 1000
         answer.trace["latency_ms"] = round(answer.latency_ms, 3)
         return answer, passages
 
-    def _similarity(self, chunk_id: str, retrieval: Retrieval) -> float:
+    @staticmethod
+    def _similarity(chunk_id: str, retrieval: Retrieval, index: _Index) -> float:
         for passage in retrieval.passages:
             if passage.chunk.id == chunk_id:
                 return passage.similarity
-        vectors = self.index.reading.line_vectors(chunk_id)
+        vectors = index.reading.line_vectors(chunk_id)
         if len(vectors) and vectors.shape[1] == len(retrieval.query_vector):
             return float((vectors @ retrieval.query_vector).max())
         return 0.0
@@ -304,7 +307,7 @@ class Assistant:
             text += " The nearest sections of your notes are: " + "; ".join(suggestions) + "."
         return Draft(kind=query.kind, text=text, abstained=True, suggestions=suggestions)
 
-    def _llm_draft(self, query: Query, retrieval: Retrieval, gate: GateDecision, on_token) -> Draft:
+    def _llm_draft(self, query: Query, retrieval: Retrieval, gate: GateDecision, on_token, index: _Index) -> Draft:
         """The LLM answerer's draft, or the default reader's with a notice naming why the model's
         reply could not be used."""
         from .llm import LLMError, LLMFallback
@@ -312,7 +315,7 @@ class Assistant:
         try:
             answerer = self.llm_answerer()
         except LLMError as error:
-            draft = self.index.reader.run(query, retrieval, gate)
+            draft = index.reader.run(query, retrieval, gate)
             draft.notices.append(f"LLM backend unavailable ({error}); showing the default answer.")
             draft.backend = "default (fallback)"
             return draft
@@ -320,7 +323,7 @@ class Assistant:
             return answerer.run(query, retrieval, gate, on_token)
         except (LLMError, LLMFallback) as error:
             failed = isinstance(error, LLMError)
-            draft = self.index.reader.run(query, retrieval, gate)
+            draft = index.reader.run(query, retrieval, gate)
             cause = f"failed ({error})" if failed else str(error)
             draft.notices.append(f"The {answerer.name} model {cause}; showing the default answer from your notes.")
             draft.backend = "default (fallback)"
