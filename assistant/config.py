@@ -76,6 +76,10 @@ class ReaderSettings(BaseModel):
     negated_line_factor: float = Field(0.6, description="A line about what the question rules out counts this much.")
 
     # --- premises (assistant/premise.py) ---
+    explanation_about_share: float = Field(0.0, description="How much of an explanation line's score comes from being "
+                                           "about the subject (its role) rather than speaking to the question. The lines are already the "
+                                           "subject's own, so how well each speaks to the question orders them (dev "
+                                           "explanations: 16/22 with the role as a factor, 18/22 without).")
     premise_same_topic: float = Field(0.5, description="A line this close to a claim speaks to the same thing.")
     premise_overlap: float = Field(0.3, description="... and shares this much of the claim's rarer words, so an "
                                    "opposite value in it contradicts the claim.")

@@ -473,7 +473,9 @@ class NotesReader:
             if text in seen or _is_heading_line(item.line) and len(self.reading.profile(entity.key)) > 3:
                 continue
             seen.add(text)
-            scored.append((item.role * (0.4 + matcher.line(item.line)) * (1.2 if item.role >= ROLE_SUBJECT else 1.0), item.line))
+            about = item.role * (1.2 if item.role >= ROLE_SUBJECT else 1.0)
+            share = self.settings.explanation_about_share
+            scored.append(((1 - share + share * about) * (0.4 + matcher.line(item.line)), item.line))
         for _, line in self._best_lines(query, retrieval, matcher, limit=4):
             text = normalise_space(line.text).lower()
             if text not in seen:
@@ -501,10 +503,18 @@ class NotesReader:
 
     def _subject_of(self, query: Query, retrieval: Retrieval, matcher: Matcher) -> str | None:
         """The thing a question asks about: a name it uses, else the best-matching name of the passages."""
-        keys = [k for k in (self.reading.names.resolve(s) for s in query.subjects) if k]
+        names = self.reading.names
+        keys = list(dict.fromkeys(k for k in (names.resolve(s) for s in query.subjects) if k))
         if keys:
-            # The most specific name the question uses: of "CloudWatch Logs subscription filter", the last.
-            return max(enumerate(keys), key=lambda pair: (len(pair[1].split()), pair[0]))[1]
+            # The narrowest thing the question names, by how much the notes say about it: "anomaly
+            # detection in CloudWatch Logs", "why are EMR nodes in a single Availability Zone", "the
+            # MapReduce process that EMR uses" ask about the first, set in the second.
+            # A plain word the question happens to share with the notes ("logs") comes after real names.
+            def plain(key: str) -> bool:
+                entity = self.reading.names.entity(key)
+                return entity is None or (not entity.proper and len(key.split()) == 1)
+
+            return min(enumerate(keys), key=lambda pair: (plain(pair[1]), len(self.reading.profile(pair[1])), pair[0]))[1]
         ranked = self.candidates(query, matcher, retrieval)
         return ranked[0].entity.key if ranked else None
 
@@ -736,7 +746,7 @@ def _negation_reaches(clause: str, stem_terms: set[str], option_terms: set[str])
     return False
 
 
-_NEGATES = re.compile(r"\b(?:no|not|without|never|cannot|can't|don't|doesn't|avoid|instead of)\b", re.IGNORECASE)
+_NEGATES = re.compile(r"\b(?:no|not|non|without|never|cannot|can't|don't|doesn't|avoid|instead of)\b", re.IGNORECASE)
 
 #: Answer kinds that are parts of a product, not products ("which CloudWatch feature ...").
 FEATURE_ANSWER_TYPES = frozenset({"feature", "features", "capability", "capabilities", "setting", "settings",

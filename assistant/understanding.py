@@ -92,7 +92,7 @@ _EXPLANATION = re.compile(
     r"^\s*(?:(?:can|could) (?:you|someone|somebody) )?(?:please )?(?:explain|describe|summari[sz]e|define|outline)\b"
     r"|^\s*(?:give me|i need|i want) (?:a |an )?(?:rundown|overview|summary|explanation|recap)\b"
     r"|^\s*tell me (?:about|more about)\b"
-    r"|^\s*what (?:is|are|'s|s) (?:a |an |the )?(?P<subject>[^?]{2,60}?)(?: and (?:how|what|why) .*)?\s*\??\s*$"
+    r"|^\s*what (?:is|are|'s|s) (?:a |an |the )?(?P<subject>[^?]{2,60}?)(?: and (?:how|what|why) [^?]*)?\s*(?:\?|$)"
     r"|^\s*what does .{2,60}? do\b"
     r"|^\s*why (?:exactly )?(?:is|are|does|do)\b"
     r"|\bwhat (?:is|are) .{2,40}? (?:for|used for)\s*\??\s*$"
@@ -405,6 +405,8 @@ def _alternatives(text: str, name_keys: set[str], plain_keys: set[str] | None = 
     return []
 
 
+_PARTS_OF = re.compile(r"(?:the )?(?:(?:key|main|core|different|basic) )?(?:components|parts|features|types|kinds|"
+                       r"steps|stages|elements|building blocks|capabilities|benefits) of\b", re.IGNORECASE)
 _ASKS_TO_EXPLAIN = re.compile(r"^\s*(?:(?:can|could) (?:you|someone) )?(?:please )?(?:explain|describe|define)\b|"
                               r"^\s*tell me (?:more )?about\b|^\s*give me (?:a |an )?(?:rundown|overview)\b", re.IGNORECASE)
 
@@ -415,6 +417,9 @@ def _kind(stem_text: str, options: list[Option], subjects: list[str], alternativ
         return "multiple_choice"
     if _ASKS_TO_EXPLAIN.search(stem_text) and not _COMPARISON.search(stem_text):
         return "explanation"  # "Explain what the leader node does": asked to explain, whatever it names
+    parts = _EXPLANATION.search(stem_text)
+    if parts and parts.group("subject") and _PARTS_OF.match(parts.group("subject")):
+        return "explanation"  # "What are the main components of X?": X explained part by part
     if _COMPARISON.search(stem_text) and (named >= 2 or alternatives or re.search(r"\bvs\.?\b|\bversus\b", stem_text, re.I)):
         return "comparison"
     if _HOWTO.search(stem_text) and not _CHOICE.search(stem_text):
@@ -427,8 +432,9 @@ def _kind(stem_text: str, options: list[Option], subjects: list[str], alternativ
     explanation = _EXPLANATION.search(stem_text)
     if explanation:
         subject = explanation.group("subject") or ""
-        # "What is the default file system on EMR?" asks for a fact about EMR, not to explain it.
-        if not re.search(r"\b(?:of|on|in|for|that|which|behind|under|underneath|inside|by|when|to|with)\b", subject,
+        # "What is the default file system on EMR?" asks for a fact about EMR, not to explain it; "what are
+        # the main components of X?" asks to explain X part by part.
+        if _PARTS_OF.match(subject) or not re.search(r"\b(?:of|on|in|for|that|which|behind|under|underneath|inside|by|when|to|with)\b", subject,
                          re.IGNORECASE):
             return "explanation"
         return "fact"

@@ -217,3 +217,21 @@ def test_multiple_choice_weighs_a_not_only_where_it_bears_on_the_option(make_ass
     policy = assistant.ask("Which TWO retry settings are valid for a Brolt run? (Choose two.)\n"
                            "A. Forever\nB. Retry\nC. Halt\nD. Sometimes")
     assert policy.choice == ["B", "C"], policy.answer
+
+
+def test_explanation_is_about_the_narrowest_thing_the_question_names(make_assistant, tmp_path):
+    """"How does X work in Y": X is asked about, Y is its setting (Y has far more said about it)."""
+    folder = tmp_path / "u11"
+    folder.mkdir()
+    (folder / "u11.md").write_text(
+        "# 11 Quell Store\n\n## Overview\n\n- Quell Store: A managed store for sensor readings.\n"
+        "- Quell Store keeps readings in regions chosen at setup.\n- Quell Store bills per stored reading.\n"
+        "- Quell Store offers a console and an API.\n\n## Driftwatch\n\n"
+        "- Driftwatch: Learns a baseline of each sensor and flags readings far from it.\n"
+        "- Functionality: Uses a rolling model per sensor to score each new reading.\n")
+    assistant = make_assistant(folder)
+    assistant.ingest()
+    answer = assistant.ask("Explain how Driftwatch works in Quell Store.")
+    assert answer.kind == "explanation"
+    assert answer.answer.startswith("Driftwatch"), answer.answer
+    assert "baseline" in answer.answer

@@ -34,6 +34,8 @@ def names() -> NameIndex:
     ("Zorblat Queue vs Plimsoll Streams - when do I use which?", "comparison"),
     ("Explain partitioning", "explanation"),
     ("What is Tessel Lake?", "explanation"),
+    ("What is Tessel Lake? Give me the short version for revision.", "explanation"),
+    ("What are the main components of Tessel Lake and what does each one do?", "explanation"),
     ("What is the default retention of Zorblat Queue?", "fact"),
     ("How do I replay events to a new reader?", "howto"),
     ("Which service buffers orders?\nA) Zorblat Queue\nB) Tessel Lake\nC) Plimsoll Streams", "multiple_choice"),
