@@ -138,7 +138,7 @@ class PremiseChecker:
 
     def _check_claim(self, claim: str, retrieval: Retrieval) -> PremiseResult | None:
         names = self.reading.names
-        found = [(names.resolve(k), s, e) for k, s, e in find_names(claim, names.all_keys, plain=names.plain_keys)]
+        found = [(names.resolve(k), s, e) for k, s, e in find_names(claim, names.all_keys, plain=names.plain_keys, shouted=names.shouted_keys)]
         found = [(k, s, e) for k, s, e in found if k]
         if not found:
             return None

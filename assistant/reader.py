@@ -29,7 +29,7 @@ from .answerers import Draft, register
 from .config import ReaderSettings
 from .gate import GateDecision
 from .premise import PremiseChecker
-from .reading import ROLE_HEADING, ROLE_PARENT, ROLE_SUBJECT, Entity, Line, ProfileLine, Reading, find_names, name_key
+from .reading import ROLE_HEADING, ROLE_PARENT, ROLE_SUBJECT, Entity, Line, ProfileLine, Reading, find_names, is_shouted, name_key
 from .retrieval import LexicalIndex, Retrieval
 from .text import normalise_space, stem, tokenize
 from .understanding import Query
@@ -163,7 +163,8 @@ def asked(entity: Entity, query: Query) -> bool:
     name Amazon MSK) and not its words scattered ("move a database ... the migration")."""
     text = query.stem + (" " + query.previous_question if query.follow_up and query.previous_question else "")
     keys = {entity.key} | {a for a in entity.aliases if len(a) > 2 and not entity.key.endswith(a)}
-    return any(key in keys for key, _, _ in find_names(text, keys))
+    shouted = keys if is_shouted(entity) else None
+    return any(key in keys for key, _, _ in find_names(text, keys, shouted=shouted))
 
 
 class NotesReader:
@@ -280,7 +281,8 @@ class NotesReader:
         best_chunk = support[0][1].line.chunk_id
         features["retrieved"] = 1.0 / (1 + matcher.retrieved[best_chunk]) if best_chunk in matcher.retrieved else 0.0
         features["negated"] = float(bool(query.negated) and any(set(k.split()) <= query.negated
-                                                                for k in {entity.key} | entity.aliases))
+                                                                for k in {entity.key} | entity.aliases)
+                                    and (not is_shouted(entity) or asked(entity, query)))
         if use_context:
             features["type_mismatch"] = float(self._type_fit(entity, query) < 1.0)
             features["asked"] = float(asked(entity, query) and entity.key not in query.alternatives)
@@ -607,7 +609,7 @@ class NotesReader:
         """The things a comparison is between: "X or Y", names joined by and/vs/versus, else the first two."""
         if query.alternatives:
             return query.alternatives
-        found = find_names(query.stem, self.reading.names.all_keys)
+        found = find_names(query.stem, self.reading.names.all_keys, shouted=self.reading.names.shouted_keys)
         for first, second in zip(found, found[1:]):
             between = query.stem[first[2]: second[1]].strip().lower()
             if first[0] != second[0] and re.fullmatch(r"(?:and|or|vs\.?|versus|&|,|with|from|over|compared to|and the|"
@@ -632,12 +634,12 @@ class NotesReader:
         shared = {t for t in set().union(*option_terms) if sum(t in terms for terms in option_terms) > len(option_terms) / 2}
         stem_terms = set(tokenize(query.stem))
         verdicts: list[tuple[float, str, Line | None]] = []
-        option_keys = [[k for k in (names.resolve(key) for key, _, _ in find_names(o.text, names.all_keys,
+        option_keys = [[k for k in (names.resolve(key) for key, _, _ in find_names(o.text, names.all_keys, shouted=names.shouted_keys,
                                                                                     plain=names.plain_keys)) if k]
                        for o in query.options]
         common = {k for keys in option_keys for k in keys if sum(k in other for other in option_keys) > len(option_keys) / 2}
         # Names the stem already uses ("... for an existing Athena table") are context, not what an option adds.
-        common |= {k for k in (names.resolve(key) for key, _, _ in find_names(query.stem, names.all_keys,
+        common |= {k for k in (names.resolve(key) for key, _, _ in find_names(query.stem, names.all_keys, shouted=names.shouted_keys,
                                                                               plain=names.plain_keys)) if k}
         for option, vector, terms, named in zip(query.options, option_vectors, option_terms, option_keys):
             # Names every option shares ("kubectl ... deployment") tell none of them apart.

@@ -823,6 +823,14 @@ def _subjects(raw: _Raw, heading_names: list[tuple[str, float]], vocabulary: Not
         for position, name in enumerate(names):
             put(name, ROLE_LABEL if position == 0 else ROLE_MENTION)
         own_role = ROLE_LABEL if names else 0.0
+        # "Q: COPY or ADD? A: Prefer COPY ... ADD does the same but also unpacks archives": a sentence of the
+        # answer that opens with a name and a verb is about that name.
+        for sentence in sentences(raw.body or ""):
+            opening = name_spans(sentence, vocabulary)
+            if opening and sentence.lstrip(' "\'(`').startswith(opening[0].split()[0]):
+                rest = sentence.lstrip(' "\'(`')[len(opening[0]):].split()
+                if rest and (rest[0].lower() in _VERBISH or re.fullmatch(r"[a-z]+(?:s|ed)", rest[0])):
+                    put(opening[0], ROLE_SUBJECT)
     elif label_term and _lists_situations(raw.context, section):
         put(label_term, ROLE_MENTION)  # under "Use Cases", a label names a situation, not a thing to pick
     elif label_term:
@@ -946,6 +954,7 @@ class NameIndex:
         self.vocabulary = vocabulary
         self.entities: dict[str, Entity] = {}
         self.alias_of: dict[str, str] = {}
+        self._shouted: set[str] | None = None
         self.add(lines_by_chunk)
 
     def add(self, lines_by_chunk: dict[str, list[Line]]) -> None:
@@ -966,6 +975,7 @@ class NameIndex:
             entity.name = _display_name(entity.spellings)
             entity.proper = any(self.vocabulary.is_proper(t) for t in re.findall(r"[A-Za-z0-9][\w\-]*", entity.name))
         self._merge_short_forms()
+        self._shouted = None
 
     def _merge(self, alias: str, main: str) -> None:
         """Fold one spelling's entity into another's ("GSI" into "Global secondary index")."""
@@ -1037,6 +1047,16 @@ class NameIndex:
         return found[0] if len(found) == 1 else None
 
     @property
+    def shouted_keys(self) -> set[str]:
+        """Keys of an everyday English word that the notes only ever write in capitals: a command or an
+        instruction ("ADD", "RUN", "COPY"), not the word. Acronyms ("EMR", "HDFS") are not words."""
+        cached = self._shouted
+        if cached is None:
+            cached = {k for k, e in self.entities.items() if is_shouted(e)}
+            self._shouted = cached
+        return cached
+
+    @property
     def plain_keys(self) -> set[str]:
         """Keys of one everyday word that is not a proper name ("configuration", "validation")."""
         return {k for k, e in self.entities.items() if " " not in k and not e.proper}
@@ -1054,10 +1074,21 @@ def _display_name(spellings: Counter[str]) -> str:
                                          len(s.split()), spellings[s], s))
 
 
-def find_names(text: str, keys: set[str], max_words: int = 7, plain: set[str] | None = None) -> list[tuple[str, int, int]]:
+def is_shouted(entity: Entity) -> bool:
+    """An everyday English word the notes only ever write in capitals: a command or an instruction ("ADD",
+    "RUN", "COPY"), not the word. Acronyms ("EMR", "HDFS") are not everyday words."""
+    return " " not in entity.key and bool(entity.spellings) and \
+        all(sp.isupper() and sp.isalpha() for sp in entity.spellings) and \
+        english_frequency(next(iter(entity.spellings)).lower()) >= 3.0  # an English word, however everyday ("expose": 3.98)
+
+
+def find_names(text: str, keys: set[str], max_words: int = 7, plain: set[str] | None = None,
+               shouted: set[str] | None = None) -> list[tuple[str, int, int]]:
     """Names of the notes a text mentions, in any case ("quicksight", "glue databrew"): (key, start,
     end) of the longest matches, left to right. Keys in `plain` (one common word, "configuration")
-    count only when the text capitalises them, so "configure" in a question does not name them."""
+    count only when the text capitalises them, so "configure" in a question does not name them; keys in
+    `shouted` (an everyday word the notes only write in capitals: the "ADD" or "RUN" instruction) only
+    when the text writes that word in capitals too ("adding a step" is not "ADD")."""
     tokens = [(m.group(0), m.start(), m.end()) for m in re.finditer(r"[A-Za-z0-9][A-Za-z0-9\-']*", text)]
     found: list[tuple[str, int, int]] = []
     position = 0
@@ -1070,6 +1101,8 @@ def find_names(text: str, keys: set[str], max_words: int = 7, plain: set[str] | 
             key = name_key(" ".join(w for w, _, _ in words))
             if key in keys and key not in FUNCTION_WORDS:
                 if plain and key in plain and not words[0][0][:1].isupper():
+                    continue
+                if shouted and key in shouted and not (width == 1 and words[0][0].isupper()):
                     continue
                 match = (key, words[0][1], words[-1][2], width)
                 break

@@ -104,10 +104,17 @@ _HOWTO = re.compile(
     r"|\bwhat (?:are|is) the steps\b|\bsteps to\b|\bhow (?:do|can) i\b",
     re.IGNORECASE,
 )
+# Nouns that name a kind of thing (general English and general computing vocabulary), so "node types" or
+# "compression formats" is what a question asks for, and "which X ..." with one of them asks to choose.
+_KIND_NOUNS = frozenset("""type kind format class mode service tool option feature style tier level method engine store
+    system node chart visualization visualisation database command statement policy strategy setting cluster index
+    connection component resource approach platform product offering solution technology value instruction technique
+    mechanism mount volume network controller workload object pattern protocol algorithm framework library plugin
+    driver rule role permission metric operator construct primitive layer action storage choice""".split())
 _CHOICE = re.compile(
-    r"\b(?:which|what)\b(?:\s+[\w'\-]+){0,4}?\s+(?:service|services|tool|tools|solution|option|approach|product|"
-    r"offering|technology|platform|choice|feature|type|kind|format|setting|command|statement|class|engine|"
-    r"mode|node|cluster|chart|visuali[sz]ation|storage|database|strategy|method|connection|component|resource)s?\b"
+    # "which/what <kind> ...", not "what is the default file system ..." (a fact about something named)
+    r"\b(?:which\b|what\b(?!\s+(?:is|are|was|were|does|do)\b|'s))(?:\s+[\w'\-]+){0,4}?\s+(?:"
+    + "|".join(sorted(_KIND_NOUNS)) + r")s?\b"
     r"|\bwhich\s+[\w\-]+(?:\s+[\w\-]+)?\s*\?\s*$"
     r"|\bshould\s+(?:we|i|they|you|it|the\s+\w+|our\s+\w+)\b(?:\s+\S+){0,3}?\s+(?:use|choose|pick|enable|adopt|"
     r"implement|deploy|select|go|migrate|move|convert|export|consider|change|switch|add|configure|install)\b"
@@ -231,10 +238,6 @@ def negated_terms(question: str) -> set[str]:
 _TYPE_STOPS = frozenset("""should would could can will do does did is are was were has have fits fit suits suit works work
     meets meet to for that lets let helps help makes make gives give which who when where if would needs need best
     most least here there exist exists happen happens apply applies matter matters""".split())
-# Nouns that name a kind of thing, so "node types" or "compression formats" is what a question asks for.
-_KIND_NOUNS = frozenset("""type kind format class mode service tool option feature style tier level method engine store
-    system node chart visualization visualisation database command statement policy strategy setting cluster index
-    connection component resource approach platform product offering solution technology value""".split())
 _OBJECT_WORDS = frozenset("them it the a an our my their this that these those its your his her data".split())
 
 
@@ -268,7 +271,8 @@ _CLAIM_SOURCE = re.compile(r"^(?:i|we)\s+(?:assume|heard|read|think|believe|was 
                            re.IGNORECASE)
 
 
-def _claims(stem_text: str, name_keys: set[str] | None = None, plain_keys: set[str] | None = None) -> list[str]:
+def _claims(stem_text: str, name_keys: set[str] | None = None, plain_keys: set[str] | None = None,
+            shouted: set[str] | None = None) -> list[str]:
     found = []
     # "Task nodes store the HDFS data, so if we scale them in ...", "X is Y, right?"
     tag = _PREMISE_TAG.match(stem_text.strip())
@@ -282,7 +286,7 @@ def _claims(stem_text: str, name_keys: set[str] | None = None, plain_keys: set[s
         # named thing put before the question (a scenario starts with "We ..." or "A company ...").
         first = re.split(r"(?<=[.!])\s+", stem_text.strip(), maxsplit=1)
         if len(first) == 2 and "?" in first[1]:
-            names = find_names(first[0], name_keys, plain=plain_keys)
+            names = find_names(first[0], name_keys, plain=plain_keys, shouted=shouted)
             if names and names[0][1] <= 4:
                 found.append(first[0].rstrip("."))
     # Paths and URLs in a claim ("s3://bucket/tables/month=2024-06/") are examples, not what is claimed;
@@ -322,6 +326,7 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
         return query
     name_keys = names.all_keys if names is not None else set()
     plain_keys = names.plain_keys if names is not None else set()
+    shouted = names.shouted_keys if names is not None else set()
     stem_text, options = pasted_options(question)
     previous = previous_question(history)
     follow_up = bool(previous) and not options and is_follow_up(stem_text)
@@ -329,7 +334,7 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
     negated = negated_terms(stem_text)
     if names is not None and negated:
         # "does not store HDFS data": what is ruled out includes the other spellings of a name it rules out.
-        for key, _, _ in find_names(stem_text, name_keys):
+        for key, _, _ in find_names(stem_text, name_keys, shouted=shouted):
             entity = names.entity(key)
             if entity is not None and set(key.split()) <= negated:
                 for spelling in entity.spellings:
@@ -344,9 +349,9 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
     for term in tokenize(stem_text):
         weights[term] = 0.0 if term in negated else 1.0
     weights = {t: w for t, w in weights.items() if w > 0}
-    subjects = [key for key, _, _ in find_names(stem_text, name_keys, plain=plain_keys)]
+    subjects = [key for key, _, _ in find_names(stem_text, name_keys, plain=plain_keys, shouted=shouted)]
     if follow_up and previous:
-        subjects += [k for k, _, _ in find_names(previous, name_keys, plain=plain_keys) if k not in subjects]
+        subjects += [k for k, _, _ in find_names(previous, name_keys, plain=plain_keys, shouted=shouted) if k not in subjects]
     expansions: list[str] = []
     acronyms: list[str] = []
     if names is not None:
@@ -357,8 +362,8 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
                 acronyms.append(key)
                 expansions.append(names.display(key))
     subjects += [k for k in acronyms if k not in subjects]
-    alternatives = _alternatives(stem_text, name_keys, plain_keys)
-    named = len(set(subjects) | {k for k, _, _ in find_names(stem_text, name_keys)} if _COMPARISON.search(stem_text) else set(subjects))
+    alternatives = _alternatives(stem_text, name_keys, plain_keys, shouted)
+    named = len(set(subjects) | {k for k, _, _ in find_names(stem_text, name_keys, shouted=shouted)} if _COMPARISON.search(stem_text) else set(subjects))
     kind = _kind(stem_text, options, subjects, alternatives, follow_up and bool(_CHOICE.search(scope)), named)
     answer_type = _answer_type(stem_text) or (_answer_type(previous) if follow_up and previous else None)
     if kind == "choice" and answer_type and re.search(r"(?<!s)s$", answer_type.split()[-1]) \
@@ -366,7 +371,7 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
         kind = "fact"  # "Which compression formats ...?" asks for a list: the line that gives it
     if kind in ("explanation", "comparison", "howto"):
         # A question about a term names it in lower case too ("explain partitioning").
-        subjects = ([k for k, _, _ in find_names(stem_text, name_keys)] + acronyms) or subjects
+        subjects = ([k for k, _, _ in find_names(stem_text, name_keys, shouted=shouted)] + acronyms) or subjects
     picks = 1
     if options:
         count = _PICK_COUNT.search(stem_text)
@@ -390,14 +395,15 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
         negated=negated,
         asks_where=bool(re.search(r"\bwhere\b", stem_text, re.IGNORECASE)),
         answer_type=answer_type,
-        claims=_claims(stem_text, name_keys, plain_keys) if not options else [],
+        claims=_claims(stem_text, name_keys, plain_keys, shouted) if not options else [],
         weights=weights,
     )
 
 
-def _alternatives(text: str, name_keys: set[str], plain_keys: set[str] | None = None) -> list[str]:
+def _alternatives(text: str, name_keys: set[str], plain_keys: set[str] | None = None,
+                  shouted: set[str] | None = None) -> list[str]:
     """ "EMR or Glue", "MSK or Kinesis": the names a choice is between, when they stand beside the "or"."""
-    found = find_names(text, name_keys, plain=plain_keys)
+    found = find_names(text, name_keys, plain=plain_keys, shouted=shouted)
     for first, second in zip(found, found[1:]):
         between = text[first[2]: second[1]].strip().lower()
         if between in ("or", "vs", "vs.", "versus", "or the", "or an", "or a") and first[0] != second[0]:

@@ -174,3 +174,22 @@ def test_roles_are_ordered_from_plainly_about_to_merely_mentioned():
     from assistant.reading import ROLE_MENTION
 
     assert ROLE_LABEL >= ROLE_PUT_FORWARD > ROLE_SUBJECT > ROLE_PARENT >= ROLE_HEADING > ROLE_ANCESTOR > ROLE_MENTION
+
+
+def test_a_card_answer_sentence_that_opens_with_a_name_is_about_it():
+    card = ("Q: Should I use STASH or PACK? A: Prefer STASH, which simply stores files. PACK does the same but also "
+            "unpacks a local archive into the destination.")
+    lines, _ = _read(card, section="Cards")
+    roles = _roles(lines, "Should I use")
+    assert roles["STASH"][0] == ROLE_LABEL
+    assert roles["PACK"][0] == ROLE_SUBJECT
+
+
+def test_a_word_the_notes_only_write_in_capitals_is_that_name_only_in_capitals():
+    text = "- ADD: Copies files and unpacks archives.\n- RUN: Executes a command while building.\n- EMR: Runs clusters."
+    lines, vocabulary = _read(text)
+    names = NameIndex({"c1": lines}, vocabulary)
+    assert name_key("ADD") in names.shouted_keys and name_key("EMR") not in names.shouted_keys
+    found = [k for k, _, _ in find_names("without adding a separate RUN step, on emr", names.all_keys,
+                                         shouted=names.shouted_keys)]
+    assert found == [name_key("RUN"), name_key("EMR")]

@@ -121,3 +121,12 @@ def test_a_quoted_description_is_asked_about_itself(names):
     assert quoted_subject('Our team said "we need dashboards" last week. Which service?') is None
     query = understand("Which option matches this description: “Replays ordered events to readers”?", None, names)
     assert query.kind == "choice" and query.retrieval_text == "Replays ordered events to readers"
+
+
+@pytest.mark.parametrize("question,kind", [
+    ("Our image is huge because the compiler ends up in it. What Docker technique fixes this?", "choice"),
+    ("Which Dockerfile instruction unpacks the archive for me?", "choice"),
+    ("What is the default file system on a Tessel Lake cluster?", "fact"),
+])
+def test_which_or_what_with_a_kind_of_thing_asks_to_choose(names, question, kind):
+    assert understand(question, None, names).kind == kind
