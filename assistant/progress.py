@@ -113,16 +113,19 @@ class ProgressStore:
 
     # --- attempts and reviews -------------------------------------------------------------------
 
-    def record_attempt(self, question: Question, chosen: int, seconds: float, when: datetime | None = None) -> bool:
-        """Record an answer and reschedule the question's review; returns whether it was right."""
+    def record_attempt(self, question: Question, chosen: int | list[int], seconds: float,
+                       when: datetime | None = None) -> bool:
+        """Record an answer (an option's index, or the indexes picked for a choose-two item) and reschedule
+        the question's review; returns whether it was right."""
         from fsrs import Card, Rating, Scheduler
 
         when = when or _now()
-        correct = chosen == question.answer
+        correct = question.is_correct(chosen)
+        stored = chosen if isinstance(chosen, int) else json.dumps(sorted(chosen))
         with self._lock, self._connect() as db:
             db.execute(
                 "INSERT INTO attempts (question_id, chosen, correct, seconds, answered_at) VALUES (?, ?, ?, ?, ?)",
-                (question.id, chosen, int(correct), float(seconds), when.isoformat()),
+                (question.id, stored, int(correct), float(seconds), when.isoformat()),
             )
             row = db.execute("SELECT card FROM reviews WHERE question_id = ?", (question.id,)).fetchone()
             card = Card.from_json(row[0]) if row else Card()
