@@ -391,18 +391,22 @@ def quiz_check(
 ) -> None:
     """Each validation rule's count (kept / dropped and why), the set's spread, and how often the answering
     pipeline picks the key when each question is pasted into it as a student would."""
-    from .practice import RULES, check_question
+    from .practice import CHECKED_ON_THE_QUESTION, RULES, _near_duplicate, check_question
 
     with _handled():
         assistant = _ready_assistant()
         questions, report = assistant.generate_questions(n=n, seed=seed)
         matched, total = assistant.self_consistency(questions)
     console.print(escape(report.summary()))
-    console.print("[bold]Validation rules[/] (candidates dropped by each; every kept question passes all):")
-    failing = {rule: sum(rule in check_question(q) for q in questions) for rule in RULES}
+    console.print("[bold]Validation rules[/] (candidates dropped by each, and the kept questions re-checked):")
+    practice = assistant.settings.practice
+    failing = {rule: sum(rule in check_question(q, practice.max_copied_run, practice.max_stem_words) for q in questions)
+               for rule in CHECKED_ON_THE_QUESTION}
+    failing["near_duplicate"] = sum(_near_duplicate(a.stem, b.stem, practice.near_duplicate)
+                                    for i, a in enumerate(questions) for b in questions[i + 1:])
     for rule, meaning in RULES.items():
-        console.print(f"  {escape(meaning)}: dropped {report.dropped.get(rule, 0)}, "
-                      f"kept questions failing it {failing[rule]}")
+        kept = f"kept failing it: {failing[rule]}" if rule in failing else "checked against the notes while generating"
+        console.print(f"  {escape(meaning)}: dropped {report.dropped.get(rule, 0)}; {kept}")
     for reason, count in report.set_aside.most_common():
         console.print(f"  [dim]distractor candidates passed over ({escape(reason)}): {count}[/]")
     kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(

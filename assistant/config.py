@@ -92,11 +92,11 @@ class PracticeSettings(BaseModel):
                                   "reads both paraphrases and exact terms.")
     min_key_support: float = Field(0.40, description="The keyed answer's best line must support the requirement at "
                                    "least this much, or the stem does not ask what the line says.")
-    support_margin: float = Field(0.10, description="Every wrong option's best line must support the requirement at "
+    support_margin: float = Field(0.12, description="Every wrong option's best line must support the requirement at "
                                   "least this much less than the key's, or it may be right too.")
     max_wrong_support: float = Field(0.62, description="A wrong option whose own line supports the requirement this "
                                      "much is not wrong by the notes, whatever the key's support.")
-    min_kinship: float = Field(1.0, description="A distractor must be at least this close in kind to the answer "
+    min_kinship: float = Field(0.8, description="A distractor must be at least this close in kind to the answer "
                                "(siblings of one list 3, same kind word 2, same kind noun 1.5, both vendor products 1, "
                                "both other names 0.5, plus name-embedding cosine): a feature is no distractor for a "
                                "service, nor a chart for a node type.")

@@ -36,7 +36,8 @@ from .config import PracticeSettings
 from .reading import (ROLE_HEADING, ROLE_LABEL, ROLE_PARENT, ROLE_PUT_FORWARD, ROLE_SUBJECT, Entity, Line, Reading,
                       find_names, name_key)
 from .text import tokenize
-from .vocabulary import ANSWER_LABELS, CATEGORY_HEADS, DISCOURSE_LABELS, FUNCTION_WORDS, RECOMMEND_VERBS, VENDOR_WORDS
+from .vocabulary import (ANSWER_LABELS, CATEGORY_HEADS, DISCOURSE_LABELS, FUNCTION_WORDS, GENERIC_ANSWER_TYPES,
+                         RECOMMEND_VERBS, VENDOR_WORDS)
 from .wording import (Need, cored, inner_swapped, inverted_compound, known, last_phrase_fronted, shortened, longest_shared_run, looks_like_verb,
                       lower_first, lower_words, passive_variant, plain_words, pp_list_swapped, read_need,
                       reordered_adjectives, sentence_case, singular, split_second_action, strip_asides, swapped,
@@ -341,7 +342,7 @@ class QuestionGenerator:
                                                      line_label and _is_discourse_label(line_label)):
             if line_label and _PURPOSE_LABEL.fullmatch(line_label.strip()) and body and \
                     not re.match(r"(?i)(?:for|ideal|best|great|used|useful|suited)\b", body) and \
-                    not looks_like_verb(body.split()[0], body.split()[1] if len(body.split()) > 1 else ""):
+                    not looks_like_verb(*(body.split() + ["", ""])[:3]):
                 body = f"For {lower_first(body, self._is_name)}"  # "Use Case: Ad-hoc visualizations" is what it is for
             leaf = line.section.split(" > ")[-1]
             if re.search(r"\bvs\.?\b|\bversus\b", leaf, re.IGNORECASE):
@@ -427,8 +428,8 @@ class QuestionGenerator:
             structural = 3.0
         elif set(a.kinds) & set(b.kinds):
             structural = 2.0
-        elif a.heads & b.heads:
-            structural = 1.5
+        elif (a.heads & b.heads) - GENERIC_ANSWER_TYPES:
+            structural = 1.5  # both "charts", both "nodes"; not merely both a "tool" or a "service"
         elif a.vendor and b.vendor:
             structural = 1.0
         elif a.proper and b.proper:
@@ -486,8 +487,12 @@ class QuestionGenerator:
                 self._card_facts.append(_Fact([thing], [line], read_need(line.label.rstrip("?")), asked=line.label))
 
     def _situation(self, line: Line, thing: Thing) -> str | None:
-        """A situation for the stem from where the line sits: the product it is part of, or the activity its
-        parent item names ("Exporting Logs")."""
+        """A situation for the stem from where the line sits: what its section's topic is ("Distributed event
+        streaming platform." under "Apache Kafka"), the product it is part of, or the activity its parent item
+        names ("Exporting Logs")."""
+        topic = self._section_topic(line, thing)
+        if topic:
+            return topic
         context = _without_brackets(line.context or "")
         if context and re.fullmatch(r"[A-Z][a-z]+ing(?:\s+\S+){1,4}", context) and not line.label == context \
                 and not _names_any(context, thing.spellings):
@@ -499,6 +504,26 @@ class QuestionGenerator:
         if other is not None and not _names_any(ancestor, thing.spellings) and self._kinship(thing, other)[0] < 0.5 \
                 and not _names_any(described, other.spellings):
             return f"works with {other.name}"
+        return None
+
+    def _section_topic(self, line: Line, thing: Thing) -> str | None:
+        """ "needs a distributed event streaming platform": the short unlabelled line that opens the section
+        a line sits in and says what the section's topic is, when that topic is not the thing itself."""
+        names = self.reading.names
+        leaf = line.section.split(" > ")[-1]
+        if _names_any(leaf, thing.spellings):
+            return None
+        for chunk_id in self.reading.section_chunks({(self.reading.chunks[line.chunk_id].source, line.section)}, limit=1):
+            for first in self.reading.lines(chunk_id)[:1]:
+                words = plain_words(first.text)
+                if first is line or first.label or first.depth or first.kind not in ("item", "sentence") or \
+                        not 2 <= len(words) <= 10 or any(s.role > ROLE_HEADING for s in first.subjects):
+                    continue
+                if any(names.resolve(s.key) in self.things for s in first.subjects if s.role > ROLE_HEADING):
+                    continue
+                need = read_need(first.text)
+                if need.thing and not (need.action or need.goal) and not _names_any(first.text, thing.spellings):
+                    return f"wants {with_article(lower_first(first.text.rstrip('.'), self._is_name))}"
         return None
 
     def _is_name(self, word: str) -> bool:
@@ -737,7 +762,8 @@ class QuestionGenerator:
         contrasted = self._contrasted(fact)
         scored = []
         for thing in self.things.values():
-            if thing.key in keys or thing.spellings & spellings or any(_same_thing(key, thing) for key in fact.things):
+            if thing.key in keys or thing.spellings & spellings or any(_same_thing(key, thing) or
+                                                                       self._abbreviates(key, thing) for key in fact.things):
                 continue
             pairs = [self._kinship(key, thing) for key in fact.things]
             structural, kin = min(p[0] for p in pairs), min(p[1] for p in pairs)
@@ -767,6 +793,16 @@ class QuestionGenerator:
             used_lines.add(_normal(teaching.line.text))
             chosen.append((thing, teaching))
         return chosen if len(chosen) == needed else None
+
+    def _abbreviates(self, a: Thing, b: Thing) -> bool:
+        """ "DHCP" and "Dynamic Host Configuration Protocol": one is the other's acronym."""
+        names = self.reading.names
+        for short, long in ((a, b), (b, a)):
+            if re.fullmatch(r"[A-Z][A-Z0-9]{1,6}s?", short.name):
+                initials = "".join(w[0] for w in re.findall(r"[A-Za-z0-9]+", long.name) if w.lower() not in FUNCTION_WORDS)
+                if initials.upper().endswith(short.name.rstrip("s").upper()) or names.acronym(short.name) == long.key:
+                    return True
+        return False
 
     def _contrasted(self, fact: _Fact) -> set[str]:
         """Names the notes set beside the answer: in the lines of its idea, or in an "X vs Y" heading."""
@@ -934,7 +970,7 @@ class QuestionGenerator:
             question = self.build(fact, f"{seed}:{fact.key.key}:{fact.lines[0].text}", report)
             if question is None:
                 continue
-            problems = check_question(question, self.settings.max_copied_run)
+            problems = check_question(question, self.settings.max_copied_run, self.settings.max_stem_words)
             if problems:
                 report.dropped[problems[0]] += 1
                 continue
@@ -954,8 +990,14 @@ class QuestionGenerator:
 # --- checks any question must pass (also the LLM's rewordings) ------------------------------------------
 
 
-def check_question(question: Question, max_copied_run: int = 5) -> list[str]:
-    """The rules (see RULES) a question breaks, judged from the question alone."""
+#: The rules `check_question` judges from a question alone; the others need the notes and are applied while
+#: generating (a stored question cannot be re-read against notes that may have changed).
+CHECKED_ON_THE_QUESTION = ("four_options", "names_answer", "names_option", "aside", "length", "cited", "copies_line",
+                           "why_not", "why_not_repeats")
+
+
+def check_question(question: Question, max_copied_run: int = 5, max_stem_words: int = 60) -> list[str]:
+    """The rules (see RULES and CHECKED_ON_THE_QUESTION) a question breaks, judged from the question alone."""
     problems: list[str] = []
     options = question.options
     right = [options[i] for i in question.answers if 0 <= i < len(options)]
@@ -968,6 +1010,8 @@ def check_question(question: Question, max_copied_run: int = 5) -> list[str]:
         problems.append("names_option")
     if re.search(r"[()\[\]]", question.stem):
         problems.append("aside")
+    if len(question.stem.split()) > max_stem_words:
+        problems.append("length")
     numbers = {c.get("n") for c in question.citations}
     explained = _QUOTE.findall(question.explanation)
     if not explained or any(int(n) not in numbers for _, n in explained):

@@ -762,7 +762,7 @@ def read_need(description: str) -> Need:
     during = re.search(r",?\s+while\s+(?P<np>(?:the|its|their|a|an)\s+[\w\- ]{1,30}?)\s+(?P<verb>[a-z]+s)\s+(?P<rest>[^,;]+)$",
                        main)
     kept_while = None
-    if during and base_of(during.group("verb")):
+    if during and base_of(during.group("verb")) and not re.search(r"\s[A-Z]", " " + during.group("np").split(" ", 1)[-1]):
         # "moves data ... while the source stays fully operational": the second part is a requirement too.
         kept_while = f"{sentence_case(during.group('np'))} must {base_of(during.group('verb'))} {during.group('rest')}."
         main = main[: during.start()]
@@ -824,6 +824,8 @@ def read_need(description: str) -> Need:
     if kept_while:
         need.constraints.append(kept_while)
     said = " ".join(x for x in (need.goal, need.action, need.thing, need.purpose, need.quality) if x)
+    if re.search(r"\b(?:this|that|these|those)\b(?=\s+(?:by|to|from|with|in|on|for|when|if)\b|\s*[,.]|$)", said):
+        return Need()  # "prevent this by ...": what "this" is lies in another line
     if re.search(r"\b(?:it|them)\s+(?P<verb>[a-z]+)\b", said) and not re.search(
             r"\b(?:let|lets|make|makes|help|helps|have|has|see|watch|keep|keeps)\s+(?:it|them)\b", said):
         verb = re.search(r"\b(?:it|them)\s+(?P<verb>[a-z]+)\b", said).group("verb")
