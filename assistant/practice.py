@@ -760,6 +760,11 @@ class QuestionGenerator:
         keys = {t.key for t in fact.things}
         spellings = set().union(*(t.spellings for t in fact.things))
         contrasted = self._contrasted(fact)
+        # Names the requirement itself uses ("... with Spark"): a wrong option whose own lines are about the
+        # same named thing could be argued right ("Uses Spark for ETL jobs"), so it is no distractor.
+        named = {k for k in (self.reading.names.resolve(k) for k, _, _ in find_names(requirement, self.reading.names.all_keys,
+                                                                                        plain=self.reading.names.plain_keys))
+                 if k and k not in keys}
         scored = []
         for thing in self.things.values():
             if thing.key in keys or thing.spellings & spellings or any(_same_thing(key, thing) or
@@ -781,6 +786,10 @@ class QuestionGenerator:
                 break
             if _names_any(stem, thing.spellings):
                 report.set_aside["named in the stem"] += 1
+                continue
+            if named and any(self.reading.names.resolve(s.key) in named for t in thing.teaching[:3]
+                             for s in t.line.subjects if s.role >= 0.3):
+                report.set_aside["its lines are about a name the stem asks about"] += 1
                 continue
             support, _ = self.support(thing, requirement, vector)
             if support > s.max_wrong_support or support > key_support - s.support_margin:
