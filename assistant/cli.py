@@ -288,34 +288,43 @@ app.add_typer(quiz_app, name="quiz")
 
 
 def _ask_one(assistant, question, number: int, total: int) -> bool | None:
-    """Show one question, read a choice, record it, explain. None when the learner quits."""
+    """Show one question, read a choice (two letters for a choose-two item), record it, explain.
+    None when the learner quits."""
     import time as _time
 
     console.print(f"\n[bold]Question {number}/{total}[/] [dim]({escape(question.section)})[/]")
     console.print(escape(question.stem))
-    letters = "ABCD"
+    letters = "ABCD"[: len(question.options)]
     for letter, option in zip(letters, question.options):
         console.print(f"  [cyan]{letter}[/]) {escape(option)}")
     started = _time.monotonic()
+    picks = question.picks
+    hint = f"Type {', '.join(letters[:-1])} or {letters[-1]}" if picks == 1 else f"Type {picks} letters (like AC)"
     while True:
         try:
-            reply = console.input("[bold]your answer (A-D, q to stop)> [/]").strip().upper()
+            prompt = "your answer (A-D, q to stop)> " if picks == 1 else f"your {picks} answers (like AC, q to stop)> "
+            reply = console.input(f"[bold]{prompt}[/]").strip().upper()
         except (EOFError, KeyboardInterrupt):
             return None
         if reply == "Q":
             return None
-        if reply in letters[: len(question.options)] and reply:
+        chosen_letters = [ch for ch in reply if ch.isalpha()]
+        if len(set(chosen_letters)) == picks and all(ch in letters for ch in chosen_letters):
             break
-        console.print("[yellow]Type A, B, C or D (or q to stop).[/]")
-    chosen = letters.index(reply)
-    correct = assistant.progress.record_attempt(question, chosen, _time.monotonic() - started)
+        console.print(f"[yellow]{hint} (or q to stop).[/]")
+    chosen = sorted({letters.index(ch) for ch in chosen_letters})
+    correct = assistant.progress.record_attempt(question, chosen[0] if picks == 1 else chosen,
+                                                _time.monotonic() - started)
     if correct:
         console.print("[bold green]Right.[/] " + escape(question.explanation))
     else:
-        right = question.options[question.answer]
+        right = " and ".join(question.options[i] for i in question.keys)
         console.print(f"[bold red]Not quite.[/] The answer is [bold]{escape(right)}[/]. " + escape(question.explanation))
-        console.print("[dim]" + escape(question.why_not.get(question.options[chosen], "")) + "[/]")
-    for citation in question.citations[:2]:
+        for index in chosen:
+            reason = question.why_not.get(question.options[index])
+            if reason:
+                console.print("[dim]" + escape(reason) + "[/]")
+    for citation in question.citations[:3]:
         console.print(f"[dim][{citation['n']}] {escape(citation['source'])} — {escape(citation['section'])}[/]")
     return correct
 
@@ -333,7 +342,8 @@ def quiz(
         return
     with _handled():
         assistant = _ready_assistant()
-        questions = assistant.progress.due() if due else assistant.practice_set(n=n, seed=seed, section=section)
+        questions = assistant.progress.due() if due else assistant.practice_set(n=n, seed=seed, section=section,
+                                                                                choose_two=True)
     if not questions:
         console.print("Nothing is due for review." if due else "No questions could be made from these notes.")
         return
@@ -367,9 +377,9 @@ def quiz_generate(
         sys.stdout.write(json.dumps([q.to_dict() for q in questions], ensure_ascii=False, indent=2) + "\n")
         return
     for number, question in enumerate(questions, start=1):
-        console.print(f"[bold]{number}. [{question.kind}][/] {escape(question.stem)}")
-        for letter, option in zip("ABCD", question.options):
-            mark = "[green]*[/]" if option == question.options[question.answer] else " "
+        console.print(f"[bold]{number}. \\[{question.kind}][/] {escape(question.stem)}")
+        for index, (letter, option) in enumerate(zip("ABCD", question.options)):
+            mark = "[green]*[/]" if index in question.answers else " "
             console.print(f"   {mark} {letter}) {escape(option)}")
     errors.print(escape(report.summary()))
 
@@ -379,16 +389,34 @@ def quiz_check(
     n: int = typer.Option(50, "--n", min=1, max=500),
     seed: int = typer.Option(7, "--seed"),
 ) -> None:
-    """Report generated/dropped questions and the answering pipeline's agreement on scenario stems."""
+    """Each validation rule's count (kept / dropped and why), the set's spread, and how often the answering
+    pipeline picks the key when each question is pasted into it as a student would."""
+    from .practice import CHECKED_ON_THE_QUESTION, RULES, _near_duplicate, check_question
+
     with _handled():
         assistant = _ready_assistant()
         questions, report = assistant.generate_questions(n=n, seed=seed)
         matched, total = assistant.self_consistency(questions)
     console.print(escape(report.summary()))
-    console.print(f"Kept {len(questions)}: {len({q.section for q in questions})} sections, "
-                  f"{len({q.options[q.answer] for q in questions})} distinct right answers.")
+    console.print("[bold]Validation rules[/] (candidates dropped by each, and the kept questions re-checked):")
+    practice = assistant.settings.practice
+    failing = {rule: sum(rule in check_question(q, practice.max_copied_run, practice.max_stem_words) for q in questions)
+               for rule in CHECKED_ON_THE_QUESTION}
+    failing["near_duplicate"] = sum(_near_duplicate(a.stem, b.stem, practice.near_duplicate)
+                                    for i, a in enumerate(questions) for b in questions[i + 1:])
+    for rule, meaning in RULES.items():
+        kept = f"kept failing it: {failing[rule]}" if rule in failing else "checked against the notes while generating"
+        console.print(f"  {escape(meaning)}: dropped {report.dropped.get(rule, 0)}; {kept}")
+    for reason, count in report.set_aside.most_common():
+        console.print(f"  [dim]distractor candidates passed over ({escape(reason)}): {count}[/]")
+    kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(
+        {k: sum(q.kind == k for q in questions) for k in {q.kind for q in questions}}.items()))
+    answers = {" + ".join(sorted(q.options[i] for i in q.keys)) for q in questions}
+    console.print(f"Kept {len(questions)} ({kinds}): {len({q.section for q in questions})} sections, "
+                  f"{len(answers)} distinct right answers.")
     share = matched / total if total else 0.0
-    console.print(f"Self-consistency: the pipeline answers {matched}/{total} scenario stems with the keyed option ({share:.0%}).")
+    console.print(f"Self-consistency: pasted as multiple choice, the answering pipeline picks the key for "
+                  f"{matched}/{total} questions ({share:.0%}).")
 
 
 @quiz_app.command("export")

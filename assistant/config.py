@@ -92,6 +92,38 @@ class ReaderSettings(BaseModel):
                                   "line about the claim's subject means the claim mixes the two up.")
 
 
+class PracticeSettings(BaseModel):
+    """Weights and thresholds of practice-question generation (assistant/practice.py), each with its reason.
+    Set on the course notes and the dev units (evals/dev); the test units' notes are only generated from."""
+
+    max_copied_run: int = Field(5, ge=2, description="A stem may share a run of consecutive words with the answer's "
+                                "line holding at most this many content words (function words inside a run do not "
+                                "count): a key phrase may appear (most hold five or fewer), a longer run is the line "
+                                "copied.")
+    max_stem_words: int = Field(60, ge=10, description="A longer stem is a paragraph, not an exam question.")
+    min_description_words: int = Field(3, ge=1, description="A line says what a thing is for only with this many words "
+                                       "besides its name ('Solution: Use X' says nothing).")
+    dense_weight: float = Field(0.6, description="How well a line supports a stem's requirement: its meaning "
+                                "(embedding cosine) ...")
+    lexical_weight: float = Field(0.4, description="... and the requirement's rarer words it holds; neither alone "
+                                  "reads both paraphrases and exact terms.")
+    min_key_support: float = Field(0.40, description="The keyed answer's best line must support the requirement at "
+                                   "least this much, or the stem does not ask what the line says.")
+    support_margin: float = Field(0.12, description="Every wrong option's best line must support the requirement at "
+                                  "least this much less than the key's, or it may be right too.")
+    max_wrong_support: float = Field(0.62, description="A wrong option whose own line supports the requirement this "
+                                     "much is not wrong by the notes, whatever the key's support.")
+    min_kinship: float = Field(0.8, description="A distractor must be at least this close in kind to the answer "
+                               "(siblings of one list 3, same kind word 2, same kind noun 1.5, both vendor products 1, "
+                               "both other names 0.5, plus name-embedding cosine): a feature is no distractor for a "
+                               "service, nor a chart for a node type.")
+    contrast_bonus: float = Field(1.0, description="A name the notes contrast with the answer ('alternatives: X', "
+                                  "'X vs Y') is the best distractor: the notes say why it is not the answer.")
+    variety: float = Field(0.3, description="Random jitter (by the seed) among distractors of about the same kinship, "
+                           "so sets differ by seed.")
+    near_duplicate: float = Field(0.75, description="Two stems sharing this share of their words ask the same thing.")
+
+
 class Settings(BaseSettings):
     """Everything configurable, in one place. Environment prefix `STUDY_`."""
 
@@ -106,11 +138,9 @@ class Settings(BaseSettings):
     chroma_port: int | None = Field(None, ge=1, le=65535)
     top_k: int = Field(5, ge=1, le=50)
     mode: RetrievalMode = "hybrid"
-    # Evidence strength (see DefaultAnswerer.evidence_strength) below which the notes are taken not
-    # to cover a question, and the assistant abstains.
-    min_similarity: float = Field(0.435, ge=-1.0, le=2.0)
     max_question_chars: int = Field(2000, ge=50)
     reader: ReaderSettings = Field(default_factory=ReaderSettings, description="Weights of the question path.")
+    practice: PracticeSettings = Field(default_factory=PracticeSettings, description="Practice-question generation.")
     statement_precompute_limit: int = Field(5000, ge=0, description="Embed every line after ingest up to this many chunks.")
     max_file_mb: float = Field(20.0, gt=0, description="Larger files are skipped with a warning.")
     llm: Literal["none", "openai", "ollama"] = "none"

@@ -347,24 +347,23 @@ class Assistant:
         index = self.index
         cached = getattr(self, "_generator", None)
         if cached is None or cached[0] is not index:
-            # Built once per index: reading every passage and embedding every name is the slow part.
-            from .answering import DefaultAnswerer, StatementVectors
-            from .statements import Vocabulary
-
-            # Until practice reads through assistant/reading.py (issue 12), it keeps the earlier line reader.
-            legacy = DefaultAnswerer(index.lexical, Vocabulary(index.lexical.lowercase_words), self.settings.min_similarity,
-                                     StatementVectors(self.embeddings.encode_queries))
-            cached = self._generator = (index, QuestionGenerator(legacy, index.lexical.chunks,
-                                                                  embed=self.embeddings.encode_queries))
+            # Built once per index: reading every name's lines and embedding the names is the slow part.
+            generator = QuestionGenerator(index.reading, encode=self.embeddings.encode_queries,
+                                          settings=self.settings.practice, idf=index.lexical.idf)
+            cached = self._generator = (index, generator)
         return cached[1]
 
     def generate_questions(self, n: int = 20, seed: int = 7, section: str | None = None):
         """Validated practice questions from the indexed notes, and the generation report."""
         return self.question_generator().generate(n=n, seed=seed, section=section)
 
-    def practice_set(self, n: int = 10, seed: int = 7, section: str | None = None):
-        """Questions to practise now: generated, saved with their sources, stale ones retired."""
-        questions, _ = self.generate_questions(n=n, seed=seed, section=section)
+    def practice_set(self, n: int = 10, seed: int = 7, section: str | None = None, choose_two: bool = False):
+        """Questions to practise now: generated, saved with their sources, stale ones retired. Choose-two items
+        (two keys, `Question.answers`) only when the caller can take two picks (`choose_two=True`)."""
+        from .practice import KINDS
+
+        kinds = KINDS if choose_two else tuple(k for k in KINDS if k != "choose_two")
+        questions, _ = self.question_generator().generate(n=n, seed=seed, section=section, kinds=kinds)
         store = self.progress
         store.add_questions(questions)
         store.retire_stale({c.id for c in self.index.lexical.chunks})
@@ -384,16 +383,15 @@ class Assistant:
         return reword_with_llm(questions, complete, report)
 
     def self_consistency(self, questions) -> tuple[int, int]:
-        """How many scenario stems the answering pipeline itself answers with the keyed option."""
-        from .statements import canonical_key
-
-        scenario = [q for q in questions if q.kind == "scenario"]
+        """How many questions the answering pipeline answers with the key when asked the way a student would:
+        the stem with its options pasted as a multiple-choice question."""
         matched = 0
-        for question in scenario:
-            answer = self.ask(question.stem)
-            if answer.recommendation and canonical_key(answer.recommendation) == canonical_key(question.options[question.answer]):
-                matched += 1
-        return matched, len(scenario)
+        for question in questions:
+            answer = self.ask(question.pasted(), backend="default")
+            picked = answer.choice if isinstance(answer.choice, list) else [answer.choice] if answer.choice else []
+            letters = ["ABCD".index(letter) for letter in picked if letter in "ABCD"]
+            matched += int(bool(letters) and question.is_correct(letters))
+        return matched, len(questions)
 
     def assistant_for_notes(self, notes_dir: Path, name: str) -> "Assistant":
         """An Assistant over another folder of notes (a unit of an eval suite), sharing this one's model,

@@ -175,6 +175,8 @@ _CODE_START = re.compile(r"^\s*(CREATE|SELECT|INSERT|ALTER|DROP|WITH|UPDATE|DELE
 
 def _heading_level(line: str, is_first: bool) -> int | None:
     """Level of a column-0 heading line in plain-text notes, or None for a paragraph."""
+    if _CARD_START.match(line):
+        return None  # "A: systemctl enable --now nginx" is a card's answer, however short
     numbered = _SECTION_NUMBER.match(line)
     if numbered and len(line.split()) <= 12 and not line.rstrip().endswith((".", ",", ";", "?", "!")):
         parts = numbered.group("num").split(".")

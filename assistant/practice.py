@@ -1,52 +1,98 @@
-"""Practice: multiple-choice questions generated from what the notes state, validated before use.
+"""Practice: exam-style multiple-choice questions generated from what the notes say, validated before use.
 
-Questions come from the same reading of the notes as the answerer (statements.py): a line that puts
-a named service forward ("X is ideal for Y", "Use X for Y", "X: For migrating ...", "Solution: X"
-under a "Scenario:"), so every question is grounded in a passage and checkable. Kinds:
+Built on the reading layer (assistant/reading.py): every name of the notes with its profile - every line
+about it. A name becomes an option when some line of its own says what it IS for (its teaching lines);
+a question asks for one such line in other words:
 
-- `scenario`: the requirement from the notes, asking which option fits;
-- `cloze`: the line with the name blanked out;
-- `comparison`: two things the notes contrast ("Use X for A; use Y for B"), asking which fits A.
+- `scenario`: a short situation and a requirement read from the answer's line (assistant/wording.py turns
+  "Task Nodes: Amplify processing power without participating in the distributed file system." into a
+  requirement: "... something that can amplify processing power. It must not participate in the distributed
+  file system. Which node type fits?"), or the notes' own "Scenario:" for a "Solution:";
+- `choose_two`: a line that names two things of one kind that together meet a requirement ("Use X and Y
+  for querying and visualization", "Both use ...").
 
-Distractors are names of the same kind from the notes, preferring those the same passage contrasts
-or the same section covers. A question is dropped unless its keyed answer is supported by its cited
-passage, no wrong option is also supported by the notes, the options are unique and its stem is not
-a near-duplicate of another. Nothing here depends on one document's wording.
+Distractors are names of the same kind as the answer (siblings of one list or table, the same kind word
+from a heading or a definition, vendor products for a product), the ones the notes contrast with it first.
+Each wrong option carries a why-not that quotes what the notes say that option IS for, cited; a name the
+notes say nothing about is never a distractor. Every question is checked against the rules in `RULES`
+(`check_question`) and dropped, with the reason counted, when one fails. Nothing here is specific to one
+set of notes: only general English patterns and the notes' own structure are used.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import random
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from typing import Callable, Iterable
 
-from .answering import Citation
-from .chunking import Chunk
-from .statements import ROLE_FIT, ROLE_LABEL, ROLE_PARENT, ROLE_SUBJECT, VENDOR_WORDS, ParsedPassage, Statement
-from .statements import canonical_key, named_spans
-from .statements import english_frequency
-from .text import tokenize  # noqa: E402
+import numpy as np
 
-KINDS = ("scenario", "cloze", "comparison")
-_TEMPLATE_TERMS = frozenset(tokenize(
-    "which option matches this description should you use choose fill in the blank scenario one fits"
-))
-_GENERIC_NOUNS = {"management", "types", "type", "formats", "format", "requirement", "requirements", "options",
-                  "methods", "capabilities", "features", "overview", "summary", "practices", "details", "sources",
-                  "components", "movements", "analysis", "tools", "access", "support", "benefits", "advantages"}
-_PREDICATE = re.compile(
-    r"^(?P<subject>.+?)\s+(?P<predicate>(?:is|are)\s+(?:\w+\s+){0,2}?(?:ideal|best|suited|suitable|optimal|"
-    r"recommended|preferred|designed|perfect|great|used|the relevant|the right)\b.*|"
-    r"(?:is|are)\s+(?:a|an|the)\s+(?:\S+\s+){3,}\S.*|"  # a definition that says enough: "X is the lowest-cost class for ..."
-    r"(?:helps?|provides?|scans?|allows?|enables?|lets?)\b.*)$",
-    re.IGNORECASE,
-)
+from .answer import Citation
+from .config import PracticeSettings
+from .reading import (ROLE_HEADING, ROLE_LABEL, ROLE_PARENT, ROLE_PUT_FORWARD, ROLE_SUBJECT, Entity, Line, Reading,
+                      find_names, name_key)
+from .text import tokenize
+from .vocabulary import (ANSWER_LABELS, CATEGORY_HEADS, DISCOURSE_LABELS, FUNCTION_WORDS, GENERIC_ANSWER_TYPES,
+                         RECOMMEND_VERBS, VENDOR_WORDS)
+from .wording import (Need, cored, inner_swapped, inverted_compound, known, last_phrase_fronted, shortened, longest_shared_run, looks_like_verb,
+                      lower_first, lower_words, passive_variant, plain_words, pp_list_swapped, read_need,
+                      reordered_adjectives, sentence_case, singular, split_second_action, strip_asides, swapped,
+                      synonym_variant, with_article)
+
+logger = logging.getLogger(__name__)
+
+KINDS = ("scenario", "choose_two")
+
+#: The rules every kept question meets; `quiz check` reports each one's count.
+RULES: dict[str, str] = {
+    "requirement": "the answer's line can be read as a requirement (a situation and a need)",
+    "four_options": "four unique options",
+    "names_answer": "the stem does not name its answer (any spelling of it)",
+    "names_option": "the stem does not name a wrong option",
+    "copies_line": "the stem does not copy the answer's line (no run of more words than the limit)",
+    "aside": "no bracketed asides in the stem",
+    "length": "the stem is short enough to read as an exam question",
+    "key_supported": "the keyed answer's own line supports the stem's requirement",
+    "distractors": "three wrong options of the same kind whose notes say what each IS for",
+    "why_not": "every wrong option has a teaching why-not: what the notes say it is for, quoted and cited",
+    "why_not_repeats": "no two why-nots (nor the explanation) quote the same line",
+    "cited": "the explanation quotes the answer's line with its citation",
+    "near_duplicate": "not a near-duplicate of a question already kept",
+}
+
+_META = re.compile(r"\b(?:exams?|distractors?|test questions?|not likely)\b", re.IGNORECASE)
+_QUOTE = re.compile(r"“([^”]+)”\s*\[(\d+)\]")
+_SCENARIO_LABELS = frozenset({"scenario", "situation", "problem", "requirement", "requirements", "challenge", "case"})
+#: Header words of a table's first column that name no kind ("| Topic | Detail |").
+_GENERIC_HEADERS = frozenset({"topic", "topics", "item", "items", "name", "names", "term", "terms", "concept", "concepts",
+                              "aspect", "aspects", "property", "detail", "details", "thing", "entry", "key", "what",
+                              "setting", "keyword", "keywords", "question", "questions"})
+#: Category heads that group reasons rather than things ("Benefits", "Best Practices").
+_NOT_KINDS = frozenset({"benefits", "advantages", "disadvantages", "tips", "practices", "considerations", "takeaways",
+                        "steps", "notes", "basics", "fundamentals", "patterns", "examples", "strategies",
+                        "approaches", "concepts", "terms", "definitions", "cases"})
+_ACTORS = ("A team", "A company", "An organization")
+#: Vendor words that make a name a vendor's product or service ("AWS Glue"); "Apache" names projects.
+_PRODUCT_VENDORS = VENDOR_WORDS - {"apache"}
+#: Labels that say what a thing is for ("Use Case: ...", "Good for: ...").
+_PURPOSE_LABEL = re.compile(r"(?i)(?:typical\s+|main\s+|common\s+)?(?:use\s+cases?|uses?|purpose|good\s+for|best\s+for|"
+                            r"used\s+for|ideal\s+for|use\s+for|great\s+for|best\s+fit)")
+#: Words that open a clause about circumstances, not a description of a thing ("When integrating with ...").
+_SUBORDINATE = re.compile(r"(?i)^(?:when|if|while|although|though|because|since|unless|once|before|after|ensure|make sure)\b")
+
+
+# --- the question contract --------------------------------------------------------------------------
 
 
 @dataclass
 class Question:
+    """One practice question. `answer` is the key's index (the first key of a choose-two item); `answers`
+    lists every key (empty in questions stored before choose-two existed: then it is [answer])."""
+
     id: str
     kind: str
     stem: str
@@ -57,6 +103,28 @@ class Question:
     citations: list[dict]
     section: str
     chunk_ids: list[str] = field(default_factory=list)
+    answers: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.answers:
+            self.answers = [self.answer]
+
+    @property
+    def keys(self) -> list[int]:
+        return sorted(self.answers)
+
+    @property
+    def picks(self) -> int:
+        return len(self.answers)
+
+    def is_correct(self, chosen: int | Iterable[int]) -> bool:
+        """Whether a pick (an index, or the indexes of a choose-two answer) is the key."""
+        picked = {chosen} if isinstance(chosen, int) else set(chosen)
+        return picked == set(self.answers)
+
+    def pasted(self) -> str:
+        """The question as a student would paste it into the chat: the stem, then lettered options."""
+        return "\n".join([self.stem] + [f"{'ABCD'[i]}) {option}" for i, option in enumerate(self.options)])
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -67,390 +135,1265 @@ class Question:
 
 
 @dataclass
-class _Fact:
-    """A line that puts `name` forward or says what it is, with the passage it lives in.
-
-    `shape` is how: "fit" (recommends it), "label" ("X: description"), "child" (a line under an item
-    that is just the name, "3. X:") or "definition" ("X is a ...")."""
-
-    name: str
-    key: str
-    statement: Statement
-    chunk: Chunk
-    parsed: ParsedPassage
-    shape: str = "fit"
-
-    @property
-    def description(self) -> str:
-        return self.statement.text if self.shape == "child" else self.statement.description
-
-
-@dataclass
 class GenerationReport:
+    """What generation did: candidates tried, questions that passed every rule, those chosen for the set,
+    and the candidates dropped, by the rule they failed."""
+
     generated: int = 0
-    valid: int = 0  # passed validation
-    kept: int = 0  # chosen for the set (at most n, spread over topics)
+    valid: int = 0
+    kept: int = 0
     dropped: Counter = field(default_factory=Counter)
+    set_aside: Counter = field(default_factory=Counter)  # distractor candidates passed over, and why
 
     def summary(self) -> str:
-        reasons = ", ".join(f"{n} {reason}" for reason, n in self.dropped.most_common()) or "none"
+        reasons = ", ".join(f"{n} {RULES.get(rule, rule)}" for rule, n in self.dropped.most_common()) or "none"
         return (f"{self.generated} candidate questions, {self.valid} passed validation, {self.kept} chosen; "
                 f"dropped: {reasons}.")
+
+    def rule_lines(self) -> list[str]:
+        """One line per rule: how many candidates it dropped."""
+        return [f"{rule}: {RULES[rule]} - dropped {self.dropped.get(rule, 0)}" for rule in RULES]
 
 
 def _stable_id(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
+# --- what the generator knows about a name -----------------------------------------------------------
+
+
+@dataclass
+class _Teaching:
+    """A line that says what a thing IS for, and that description read on its own."""
+
+    line: Line
+    description: str
+    selfness: float  # 1 for its own label, row or card; less for a line under it or under its heading
+
+
+@dataclass
+class Thing:
+    """A name that can be an option: it has lines of its own that say what it is for."""
+
+    key: str
+    name: str
+    proper: bool
+    vendor: bool
+    teaching: list[_Teaching]
+    kinds: Counter = field(default_factory=Counter)  # kind phrases from headings, parents and table headers
+    heads: set[str] = field(default_factory=set)  # kind nouns: "node", "chart", "controller"
+    groups: set[tuple[str, str]] = field(default_factory=set)  # (section, parent) of the lists it is an item of
+    sections: set[str] = field(default_factory=set)
+    spellings: set[str] = field(default_factory=set)  # lower-case spellings and aliases
+    own_lines: list[Line] = field(default_factory=list)  # lines about it outside the name index (its cards)
+
+    @property
+    def kind(self) -> str | None:
+        return self.kinds.most_common(1)[0][0] if self.kinds else None
+
+
+@dataclass
+class _Fact:
+    """What a question asks: the key (or two), the line that makes it right, the requirement read from it."""
+
+    things: list[Thing]
+    lines: list[Line]
+    need: Need
+    scenario: str | None = None
+    situation: str | None = None
+    asked: str | None = None  # a flash card's own question, for the term its answer starts with
+    backing: list[Line] = field(default_factory=list)  # the notes' own scenario line, paired with the answer
+
+    @property
+    def key(self) -> Thing:
+        return self.things[0]
+
+
+# --- the generator ------------------------------------------------------------------------------------
+
+
 class QuestionGenerator:
-    """Builds validated questions from an answerer's reading of the indexed chunks."""
+    """Builds validated practice questions from a reading of the notes."""
 
-    def __init__(self, answerer, chunks: list[Chunk], embed=None) -> None:
-        """`embed(texts) -> vectors` (unit length), when given, makes distractors names of the same
-        kind as the answer (charts for a chart, Apache projects for an Apache project)."""
-        self.answerer = answerer
-        self._embed = embed
-        self._kinship = None  # (name key -> row, name embeddings), built on first use
-        self.chunks = chunks
-        self._ids_by_text = {c.text: c.id for c in chunks}
-        self.facts: list[_Fact] = []
-        self.names: dict[str, str] = {}  # canonical key -> fullest display name
-        self.name_sections: dict[str, set[str]] = {}
-        parsed_chunks = [(chunk, answerer.statement_parse(chunk)) for chunk in chunks]
-        for chunk, parsed in parsed_chunks:
-            for statement in parsed.statements:
-                for name, role in statement.subjects:
-                    key = canonical_key(name)
-                    defined = role >= ROLE_SUBJECT and _fact_shape(statement, key, role, answerer.vocabulary) == "definition"
-                    if (role < ROLE_LABEL and not defined) or not key or not self._is_practice_name(name):
-                        continue
-                    if len(name) > len(self.names.get(key, "")):
-                        self.names[key] = name
-                    self.name_sections.setdefault(key, set()).add(_top_section(chunk.section))
-        for chunk, parsed in parsed_chunks:
-            for statement in parsed.statements:
-                for name, role in statement.subjects:
-                    key = canonical_key(name)
-                    shape = _fact_shape(statement, key, role, answerer.vocabulary) if key in self.names else None
-                    if shape:
-                        self.facts.append(_Fact(name, key, statement, chunk, parsed, shape))
-        self._facts_by_key: dict[str, list[_Fact]] = {}
-        for fact in self.facts:
-            self._facts_by_key.setdefault(fact.key, []).append(fact)
+    def __init__(self, reading: Reading, encode: Callable[[list[str]], np.ndarray] | None = None,
+                 settings: PracticeSettings | None = None, idf: Callable[[str], float] | None = None) -> None:
+        self.reading = reading
+        self.settings = settings or PracticeSettings()
+        self._encode = encode
+        self._idf = idf or (lambda term: 1.0)
+        self._name_vectors: dict[str, np.ndarray] = {}
+        self.things: dict[str, Thing] = {}
+        for key, entity in list(reading.names.entities.items()):
+            thing = self._thing(entity)
+            if thing is not None:
+                self.things[key] = thing
+        self._card_facts: list[_Fact] = []
+        self._card_things()
+        self._embed_names()
+        self.facts: list[_Fact] = self._facts()
 
-    def _is_practice_name(self, name: str) -> bool:
-        """Only clear names become options: every word capitalised (or a connector), no commas, and
-        a one-word name must be an acronym or a word the notes capitalise mid-sentence ("Athena")."""
-        if len(name) > 60 or "," in name or not self.answerer._is_name(name):
-            return False
-        words = re.findall(r"[A-Za-z0-9][A-Za-z0-9/\-]*", name)
-        if not words or any(not (w[0].isupper() or w[0].isdigit()) and w.lower() not in ("for", "of", "and", "or", "on")
-                            for w in words):
-            return False
-        significant = [w for w in words if w.lower() not in VENDOR_WORDS]
-        if not significant:
-            return False
-        if re.search(r"\s(?:and|or)\s|/", name) and not name.isupper() and "/" not in name.split()[0]:
-            return False  # a list ("Amazon Athena and QuickSight") is not one option
-        if " for " in name and words[0].lower() not in VENDOR_WORDS:
-            return False  # "S3 Buckets for PII" is a heading
-        if words[-1].lower() in _GENERIC_NOUNS:
-            return False  # "Cluster Management", "Node Types": headings, not things to choose
-        if len(words) == 1:
-            word = words[0]
-            if word.isupper() or re.search(r"[a-z][A-Z]|\d", word):
-                return True
-            return word in self.answerer.lexical.midsentence_names and english_frequency(word.lower()) < 3.5
-        if len(significant) == 1 and self.answerer.vocabulary.is_common(significant[0]):
-            return False  # "AWS Preference" is a label, "AWS Glue" a name
-        return True
+    # --- names that can be options ---
 
-    # --- candidates ---------------------------------------------------------------------------
-
-    def _scenario_stem(self, fact: _Fact) -> str | None:
-        if fact.shape == "fit":
-            siblings = [s for s in fact.parsed.statements if s.group == fact.statement.group]
-            scenario = next((s for s in siblings if s.label and s.label.lower().startswith("scenario")), None)
-            if scenario is not None:
-                return f"Scenario: {scenario.description.rstrip('.')}. Which option should you choose?"
-        text = fact.statement.text
-        if fact.shape in ("fit", "definition"):
-            predicate = _predicate_about(fact.statement.description if fact.statement.label else text, fact.key)
-            if predicate and _balanced(predicate):
-                predicate = re.sub(r"^are\b", "is", predicate.rstrip("."))
-                return f"Which option {predicate}?"
-        if fact.shape == "fit":
-            # "Use X for Y" as advice (the line starts with the verb), not "Both use X for Y".
-            use = re.match(rf"^(?:[^:]{{1,40}}:\s*)?(?:use|enable|choose|consider)\s+{re.escape(fact.name)}\s+(?P<rest>(?:for|to|when)\b.+)$",
-                           text, re.IGNORECASE)
-            if use:
-                return f"Which option should you use {use.group('rest').rstrip('.')}?"
-        # A description names one thing only when it says enough ("Integrates with AWS services" fits many).
-        description = fact.description.rstrip(".")
-        describes = fact.shape == "child" or _labels_name(fact.statement, fact.key)
-        if (describes and len(tokenize(description)) >= 4 and _balanced(description)
-                and self._describes_only(fact.key, description)):
-            return f"Which option matches this description: “{description}”?"
-        return None
-
-    def _cloze_stem(self, fact: _Fact) -> str | None:
-        text = fact.statement.text
-        if not _mentions(text, fact.name) or len(text.split()) < 6 or not _balanced(text):
+    def _thing(self, entity: Entity) -> Thing | None:
+        if not _choosable(entity):
             return None
-        if _labels_name(fact.statement, fact.key):
-            # The label goes whole: its expansion in brackets would give the name away.
-            blanked = f"_____: {fact.statement.description}"
+        teaching = self._teaching_lines(entity)
+        if not teaching:
+            return None
+        spellings = {s.lower() for s in entity.spellings} | {entity.name.lower()} | set(entity.aliases)
+        vendor = any(s.split()[0].lower() in _PRODUCT_VENDORS for s in entity.spellings if s.split())
+        thing = Thing(entity.key, entity.name, entity.proper, vendor, teaching, spellings=spellings)
+        for item in teaching:
+            line = item.line
+            thing.sections.add(_top_section(line.section))
+            group, kind = self._group_and_kind(line, entity)
+            if group is not None:
+                thing.groups.add(group)
+            if kind:
+                thing.kinds[kind] += 1
+            need = read_need(item.description)
+            if need.thing:
+                head = _head_noun(need.thing)
+                if head:
+                    thing.heads.add(head)
+        last = entity.name.split()[-1]
+        if len(entity.name.split()) > 1 and known(last.lower()) >= 3.0 and not last.isupper() and \
+                not looks_like_verb(last.lower()):
+            thing.heads.add(singular(last.lower()))  # "Line Charts" is a chart, "Task Nodes" a node
+        for kind in thing.kinds:
+            ancestor = self._ancestor_name(thing.teaching[0].line, entity)
+            if not (ancestor and kind.startswith(_short_name(ancestor))):
+                thing.heads.add(_kind_noun(kind))  # "node type" is a node; "EventBridge component" stays its own
+        if not thing.kinds and not thing.proper and not thing.groups:
+            return None  # a term the notes neither list among its kind nor name: not a thing to choose
+        return thing
+
+    def _teaching_lines(self, entity: Entity) -> list[_Teaching]:
+        """The lines that say what this thing is for, its own first; never a bare "Use X" or exam talk."""
+        found: dict[str, _Teaching] = {}
+        keys = {entity.key} | set(entity.aliases)
+        for item in self.reading.profile(entity.key):
+            line = item.line
+            if item.cue < 0 or line.kind == "code" or _META.search(line.text) or _is_heading_line(line):
+                continue
+            described = self._description(line, entity, keys, item.role)
+            if described is None:
+                continue
+            description, selfness = described
+            words = [w for w in plain_words(description) if w not in FUNCTION_WORDS
+                     and not any(w in s.lower().split() for s in entity.spellings)]
+            if len(words) < self.settings.min_description_words or "?" in description:
+                continue
+            text = _normal(line.text)
+            if text not in found or found[text].selfness < selfness:
+                found[text] = _Teaching(line, description, selfness)
+        return sorted(found.values(), key=lambda t: (-t.selfness, len(t.description)))
+
+    def _description(self, line: Line, entity: Entity, keys: set[str], role: float) -> tuple[str, float] | None:
+        """What a line says of this thing, without its name, or None when it says nothing of its own."""
+        names = self.reading.names
+        others = [s for s in line.subjects if names.resolve(s.key) not in keys and s.role >= ROLE_SUBJECT]
+        own_label = bool(line.label) and self._labels(line.label, entity)
+        body = line.body if line.body and line.body != line.text else ""
+        if line.label and re.search(r"(?i)\b(?:is|are|was|were|has|have)\b", line.label):
+            line_label, body = None, ""  # a sentence read as a label
         else:
-            blanked = re.sub(re.escape(fact.name), "_____", text, flags=re.IGNORECASE)
-        # Another spelling of the same name ("Macie" for "Amazon Macie") would give the answer away.
-        short = fact.key.split()[-1] if fact.key else ""
-        if short and re.search(rf"\b{re.escape(short)}\w*\b", blanked, re.IGNORECASE):
+            line_label = line.label
+        if re.match(r"(?i)(?:both|each|all|either|neither|like|such as|e\.g|i\.e)\b", (body or line.text).strip()):
+            return None  # about several things at once, or only examples
+        if _SUBORDINATE.match((body or line.text).strip()):
+            return None  # "When integrating with X, ensure ...": advice about a situation, not what it is
+        if line.kind == "card":
+            # A card says what a thing is when it asks that ("What is a Pod?", "What does X do?", "X?").
+            asks = re.match(r"(?i)^(?:what|who)\s+(?:is|are|does|do)\b|^(?:why|when)\b.*\buse\b", line.label or "") or \
+                len((line.label or "").split()) <= 4
+            return (line.body, 1.0) if role >= ROLE_LABEL and line.body and asks else None
+        if line.kind == "row":
+            if role < ROLE_LABEL or not line.body:
+                return None
+            return _row_description(line), 1.0
+        if line.kind == "cell":
+            return None  # one cell of a comparison says too little on its own
+        if own_label:
+            return (body, 1.0) if body else None
+        if line_label and _is_to_label(line_label, entity):
+            return (body, 0.9) if body else None  # "To Amazon S3: Manual or programmatic export ..."
+        if role >= ROLE_SUBJECT and not (line_label and not _is_discourse_label(line_label)):
+            if not _names_any(strip_asides(body or line.text), {s.lower() for s in entity.spellings}):
+                return None  # named only in an aside: "(..., but Glue or EMR are preferred)"
+            after = _after_name(body or line.text, entity)
+            if after:
+                return after, 0.95
+        if line.kind == "sentence":
+            # In prose, a sentence says what a thing is only when the thing is its subject ("The Spanning Tree
+            # Protocol, IEEE 802.1D, prevents ...", "A VLAN splits ...") or it starts with "It".
+            subject = _subject_predicate(line.text, entity)
+            if subject and not others:
+                return subject, 0.95
+            if re.match(r"(?i)(?:it|this service|this tool)\s+(?!is\s+(?:also\s+)?(?:not|why|what|how))", line.text) \
+                    and role >= ROLE_PARENT and not others:
+                return re.sub(r"(?i)^(?:it|this service|this tool)\s+", "", line.text), 0.8
             return None
-        return f"Fill in the blank: {blanked[:1].upper()}{blanked[1:].rstrip('.')}."
-
-    def _comparison_stem(self, fact: _Fact) -> tuple[str, str] | None:
-        """(stem, the contrasted name) when the same passage puts another name forward too."""
-        for other in fact.parsed.statements:
-            if other is fact.statement:
-                continue
-            for name, role in other.subjects:
-                key = canonical_key(name)
-                if role >= ROLE_FIT and key != fact.key and key in self.names and self.answerer._is_name(name):
-                    clause = re.sub(r"^.*?\b(use|for|when)\b", r"\1", fact.statement.description, count=1, flags=re.IGNORECASE)
-                    clause = re.sub(re.escape(fact.name), "it", clause, flags=re.IGNORECASE).rstrip(".")
-                    if len(clause.split()) < 3 or _mentions(clause, name):
-                        continue
-                    left, right = sorted([self.names[fact.key], self.names[key]])
-                    return f"{left} or {right}: which one fits “{clause}”?", self.names[key]
+        if role >= ROLE_PARENT and not others and line.depth > 0:
+            if line_label and not _is_discourse_label(line_label):
+                return None  # "Allows data processing: ..." is an aspect with its own label
+            return (body or line.text), 0.85
+        if role >= ROLE_HEADING and not others and (not line_label and line.depth == 0 or
+                                                     line_label and _is_discourse_label(line_label)):
+            if line_label and _PURPOSE_LABEL.fullmatch(line_label.strip()) and body and \
+                    not re.match(r"(?i)(?:for|ideal|best|great|used|useful|suited)\b", body) and \
+                    not looks_like_verb(*(body.split() + ["", ""])[:3]):
+                body = f"For {lower_first(body, self._is_name)}"  # "Use Case: Ad-hoc visualizations" is what it is for
+            leaf = line.section.split(" > ")[-1]
+            if re.search(r"\bvs\.?\b|\bversus\b", leaf, re.IGNORECASE):
+                return None  # a line under "X vs Y" is about both
+            # The heading names the thing itself, not a shorter name merged into it ("Apache Kafka" is not
+            # the managed service named after it).
+            mentioned = {names.resolve(k) for k, _, _ in find_names(body or line.text, names.all_keys)}
+            if entity.key in {k for k, _, _ in find_names(leaf, names.all_keys)} and \
+                    not any(k in self.things or (k and names.entities[k].proper) for k in mentioned - {entity.key, None}):
+                text = body or line.text
+                text = re.sub(r"^(?:it|they)\s+", "", text, flags=re.IGNORECASE)
+                return text, 0.7
         return None
 
-    # --- distractors and validation -----------------------------------------------------------
+    def _labels(self, label: str, entity: Entity) -> bool:
+        """Whether a label names this thing: itself, with an expansion in brackets, or one of two names
+        ("Amazon Aurora/RDS")."""
+        names = self.reading.names
+        keys = {entity.key} | set(entity.aliases)
+        if re.search(r"(?i)\b(?:is|are|was|were|has|have|does|do)\b", label):
+            return False  # "OSPF is a link-state protocol: ...": a sentence, not a label
+        if names.resolve(name_key(_without_brackets(label))) in keys:
+            return True
+        bare = _without_brackets(label)
+        spans = find_names(bare, names.all_keys)
+        found = {names.resolve(k) for k, _, _ in spans}
+        found.discard(None)
+        if not (len(found) <= 2 and entity.key in found):
+            return False
+        # "Amazon Aurora/RDS" names two things; "Choosing Between QuickSight and CloudWatch" is about choosing.
+        rest = bare
+        for _, start, end in sorted(spans, key=lambda span: -span[1]):
+            rest = rest[:start] + " " + rest[end:]
+        return not [w for w in plain_words(rest) if w not in ("and", "or", "amazon", "aws")]
 
-    def _distractors(self, fact: _Fact, stem: str, rng: random.Random, must: str | None = None) -> list[str]:
-        stem_terms = set(tokenize(stem))
-        section = _top_section(fact.chunk.section)
-        contrasted = {canonical_key(n) for s in fact.parsed.statements for n, r in s.subjects if r >= ROLE_LABEL}
-        pool = []
-        for key, name in self.names.items():
-            if key == fact.key or key in fact.key.split() or fact.key in key:
+    def _group_and_kind(self, line: Line, entity: Entity) -> tuple[tuple[str, str] | None, str | None]:
+        """The list a thing is an item of (its siblings), and the kind that list's heading names."""
+        leaf = line.section.split(" > ")[-1]
+        if line.kind == "row":
+            header = (line.context or "").strip()
+            kind = None if not header or header.lower() in _GENERIC_HEADERS else \
+                _kind_phrase(header, None, singular_ok=True, is_name=self._is_name)
+            return (line.section.split(" > ")[0], header), kind
+        if line.kind == "card":
+            return None, None
+        own_label = bool(line.label) and self._labels(line.label, entity)
+        if not own_label and not (line.kind == "item" and len(line.text.split()) <= 6):
+            return None, None
+        parent = line.context if line.depth > 0 else leaf
+        if not parent:
+            return None, None
+        ancestor = self._ancestor_name(line, entity)
+        return (line.section, parent), _kind_phrase(re.sub(r"^\d+(?:\.\d+)*\.?\s*", "", parent), ancestor,
+                                                    is_name=self._is_name)
+
+    def _ancestor_name(self, line: Line, entity: Entity) -> str | None:
+        """The nearest heading (or parent) name above a line that is not the thing itself ("Amazon EMR")."""
+        names = self.reading.names
+        parts = [line.context or ""] + list(reversed(line.section.split(" > ")))
+        for part in parts:
+            for key, _, _ in find_names(part, names.all_keys):
+                resolved = names.resolve(key)
+                if resolved and resolved != entity.key and names.entities[resolved].proper:
+                    return names.display(resolved)
+        return None
+
+    def _embed_names(self) -> None:
+        if self._encode is None or not self.things:
+            return
+        keys = list(self.things)
+        vectors = np.asarray(self._encode([self.things[k].name for k in keys]), np.float32)
+        if vectors.ndim == 2 and len(vectors) == len(keys):
+            self._name_vectors = dict(zip(keys, vectors))
+
+    def kinship(self, a: Thing, b: Thing) -> float:
+        """How alike two things are in kind (see PracticeSettings.min_kinship)."""
+        return self._kinship(a, b)[1]
+
+    def _kinship(self, a: Thing, b: Thing) -> tuple[float, float]:
+        """(what the notes' structure says of their kinship, that plus name-embedding closeness)."""
+        structural = 0.0
+        if a.groups & b.groups:
+            structural = 3.0
+        elif set(a.kinds) & set(b.kinds):
+            structural = 2.0
+        elif (a.heads & b.heads) - GENERIC_ANSWER_TYPES:
+            structural = 1.5  # both "charts", both "nodes"; not merely both a "tool" or a "service"
+        elif a.vendor and b.vendor:
+            structural = 1.0
+        elif a.proper and b.proper:
+            structural = 0.5
+        score = structural + (0.3 if a.sections & b.sections else 0.0)
+        if a.proper and b.proper and not (a.vendor or b.vendor) and a.sections & b.sections:
+            score += 0.3  # two names of one chapter, neither a product: most often things of one kind
+        if a.proper != b.proper:
+            score -= 1.0
+        va, vb = self._name_vectors.get(a.key), self._name_vectors.get(b.key)
+        if va is not None and vb is not None:
+            score += float(va @ vb)
+        return structural, score
+
+    # --- facts: what can be asked ---
+
+    def _facts(self) -> list[_Fact]:
+        facts: list[_Fact] = []
+        for thing in self.things.values():
+            if thing.own_lines:
+                continue  # a card's term: asked by its card (below)
+            for item in thing.teaching[:6]:
+                need = read_need(item.description)
+                if need.empty:
+                    continue
+                facts.append(_Fact([thing], [item.line], need, situation=self._situation(item.line, thing)))
+        facts.extend(self._scenario_facts())
+        facts.extend(self._pair_facts())
+        facts.extend(self._card_facts)
+        return facts
+
+    def _card_things(self) -> None:
+        """Flash cards whose answer starts with a term - a command, a path, a setting - that the card's question
+        asks for ("Lock an account without deleting it? usermod -L username"): the term is a thing to choose,
+        its card the line that says what it is for."""
+        for chunk_id in self.reading.chunks:
+            for line in self.reading.lines(chunk_id):
+                if line.kind != "card" or not line.body or not line.label:
+                    continue
+                term = _leading_term(line.body)
+                if term is None or _names_any(line.label, {term.lower()}) or \
+                        re.search(r"(?i)\bvs\.?\b|\bversus\b|\bdifference\b", line.label):
+                    continue  # "X vs Y?" asks for a comparison, not for one term
+                key = f"card:{term.lower()}"
+                if key in self.things or self.reading.names.resolve(name_key(term)):
+                    continue
+                kind = _card_kind(line.label, term)
+                thing = Thing(key, term, False, False, [_Teaching(line, line.label, 1.0)],
+                              spellings={term.lower(), term.split()[0].lower()}, own_lines=[line])
+                thing.kinds[kind] += 1
+                thing.heads.add(_kind_noun(kind))
+                thing.groups.add((_top_section(line.section), f"cards:{kind}"))
+                thing.sections.add(_top_section(line.section))
+                self.things[key] = thing
+                self._card_facts.append(_Fact([thing], [line], read_need(line.label.rstrip("?")), asked=line.label))
+
+    def _situation(self, line: Line, thing: Thing) -> str | None:
+        """A situation for the stem from where the line sits: what its section's topic is ("Distributed event
+        streaming platform." under "Apache Kafka"), the product it is part of, or the activity its parent item
+        names ("Exporting Logs")."""
+        topic = self._section_topic(line, thing)
+        if topic:
+            return topic
+        context = _without_brackets(line.context or "")
+        if context and re.fullmatch(r"[A-Z][a-z]+ing(?:\s+\S+){1,4}", context) and not line.label == context \
+                and not _names_any(context, thing.spellings):
+            return f"is {lower_words(context, self._is_name)}"
+        entity = self.reading.names.entity(thing.key)
+        ancestor = self._ancestor_name(line, entity) if entity else None
+        other = self.things.get(self.reading.names.resolve(name_key(ancestor)) or "") if ancestor else None
+        described = " ".join(t.description for t in thing.teaching if t.line is line)
+        if other is not None and not _names_any(ancestor, thing.spellings) and self._kinship(thing, other)[0] < 0.5 \
+                and not _names_any(described, other.spellings):
+            return f"works with {other.name}"
+        return None
+
+    def _section_topic(self, line: Line, thing: Thing) -> str | None:
+        """ "needs a distributed event streaming platform": the short unlabelled line that opens the section
+        a line sits in and says what the section's topic is, when that topic is not the thing itself."""
+        names = self.reading.names
+        leaf = line.section.split(" > ")[-1]
+        if _names_any(leaf, thing.spellings):
+            return None
+        for chunk_id in self.reading.section_chunks({(self.reading.chunks[line.chunk_id].source, line.section)}, limit=1):
+            for first in self.reading.lines(chunk_id)[:1]:
+                words = plain_words(first.text)
+                if first is line or first.label or first.depth or first.kind not in ("item", "sentence") or \
+                        not 2 <= len(words) <= 10 or any(s.role > ROLE_HEADING for s in first.subjects):
+                    continue
+                if any(names.resolve(s.key) in self.things for s in first.subjects if s.role > ROLE_HEADING):
+                    continue
+                need = read_need(first.text)
+                if need.thing and not (need.action or need.goal) and not _names_any(first.text, thing.spellings):
+                    return f"wants {with_article(lower_first(first.text.rstrip('.'), self._is_name))}"
+        return None
+
+    def _is_name(self, word: str) -> bool:
+        return self.reading.vocabulary.is_proper(word)
+
+    def _scenario_facts(self) -> list[_Fact]:
+        """The notes' own "Scenario: ..." with the "Solution: use X" beside it."""
+        facts = []
+        for chunk_id in self.reading.chunks:
+            lines = self.reading.lines(chunk_id)
+            for line in lines:
+                label_words = set(re.findall(r"[a-z]+", (line.label or "").lower()))
+                if not (label_words & _SCENARIO_LABELS) or not line.body:
+                    continue
+                for other in lines:
+                    if other.group != line.group or other is line:
+                        continue
+                    forward = [s for s in other.subjects if s.cue > 0 and s.role >= ROLE_PUT_FORWARD]
+                    keys = {self.reading.names.resolve(s.key) for s in forward}
+                    keys.discard(None)
+                    if len(keys) != 1:
+                        continue
+                    thing = self.things.get(next(iter(keys)))
+                    if thing is None:
+                        continue
+                    explained = [other] + [t.line for t in thing.teaching if t.line.chunk_id == other.chunk_id
+                                           and t.line.group == other.group][:1]
+                    facts.append(_Fact([thing], explained, read_need(line.body), scenario=line.body, backing=[line]))
+                    break
+        return facts
+
+    def _pair_facts(self) -> list[_Fact]:
+        """Lines naming two things of one kind that together meet what the line says ("Use X and Y for ...",
+        "Both use ..." under "X vs Y")."""
+        facts = []
+        names = self.reading.names
+        for chunk_id in self.reading.chunks:
+            for line in self.reading.lines(chunk_id):
+                if line.kind not in ("item", "sentence") or _META.search(line.text):
+                    continue
+                text = line.body if line.label else line.text
+                pair = self._named_pair(text)
+                if pair is None and re.match(r"(?i)both\b", text):
+                    heading = line.section.split(" > ")[-1]
+                    if re.search(r"\bvs\.?\b|\bversus\b", heading, re.IGNORECASE):
+                        found = [names.resolve(k) for k, _, _ in find_names(heading, names.all_keys)]
+                        found = [k for k in dict.fromkeys(found) if k in self.things]
+                        if len(found) == 2:
+                            pair = (found[0], found[1], re.sub(r"(?i)^both\s+", "", text))
+                if pair is None:
+                    continue
+                first, second, rest = pair
+                a, b = self.things[first], self.things[second]
+                if self.kinship(a, b) < self.settings.min_kinship:
+                    continue
+                need = read_need(rest)
+                if need.empty:
+                    continue
+                facts.append(_Fact([a, b], [line], need, situation=self._situation(line, a)))
+        return facts
+
+    def _named_pair(self, text: str) -> tuple[str, str, str] | None:
+        """Two things named side by side ("X and Y", "X or Y") followed by what they do."""
+        names = self.reading.names
+        found = [(names.resolve(k), s, e) for k, s, e in find_names(text, names.all_keys)]
+        found = [(k, s, e) for k, s, e in found if k in self.things]
+        if len(found) != 2 or found[0][0] == found[1][0]:
+            return None
+        (a, _, a_end), (b, b_start, b_end) = found
+        between = text[a_end:b_start].strip().lower()
+        if between not in ("and", "or", "&", "and the", "or the", "plus"):
+            return None
+        before = text[: found[0][1]].strip().lower()
+        if before and not re.fullmatch(r"(?:(?:you can |then |we |to )?(?:use|choose|pick|combine|pair|enable|prefer))",
+                                      before):
+            return None
+        rest = text[b_end:].strip(" ,.")
+        return (a, b, rest) if len(plain_words(rest)) >= 2 else None
+
+    # --- support: how much a thing's own lines back a requirement ---
+
+    def _requirement_vector(self, text: str) -> np.ndarray | None:
+        if self._encode is None:
+            return None
+        return np.asarray(self._encode([text]), np.float32)[0]
+
+    def support(self, thing: Thing, text: str, vector: np.ndarray | None) -> tuple[float, Line | None]:
+        """How strongly the notes back `thing` for a requirement (0..1): its best line about it (own lines
+        count fully, lines that only mention it less), by meaning and by rarer words."""
+        terms = set(tokenize(text))
+        total = sum(self._idf(t) for t in terms) or 1.0
+        best, best_line = 0.0, None
+        s = self.settings
+        seen: set[tuple[str, int]] = set()
+        items = [(item.line, item.role, item.cue) for item in self.reading.profile(thing.key)] + \
+            [(line, 1.0, 0) for line in thing.own_lines]
+        for line, role, cue in items:
+            where = (line.chunk_id, line.index)
+            if where in seen or cue < 0 or line.kind == "code" or role < ROLE_HEADING:
                 continue
-            if set(key.split()) <= stem_terms or _mentions(stem, name):
-                continue
-            # Names the same passage contrasts come first; then the closest in kind, by name
-            # embedding, with a lift for the same section and a little chance for variety.
-            closeness = self._kin(fact.key, key) + (0.15 if section in self.name_sections.get(key, set()) else 0.0)
-            pool.append((0 if key in contrasted else 1, -(closeness + 0.15 * rng.random()), name))
-        pool.sort()
-        chosen = [must] if must else []
-        for _, _, name in pool:
-            if len(chosen) == 3:
-                break
-            if canonical_key(name) not in {canonical_key(c) for c in chosen}:
-                chosen.append(name)
-        return chosen
+            seen.add(where)
+            lexical = sum(self._idf(t) for t in terms if t in line.terms) / total
+            dense = 0.0
+            if vector is not None:
+                vectors = self.reading.line_vectors(line.chunk_id)
+                if line.index < len(vectors) and vectors.shape[1] == len(vector):
+                    dense = max(0.0, float(vectors[line.index] @ vector))
+            score = role * (s.dense_weight * dense + s.lexical_weight * lexical)
+            if score > best:
+                best, best_line = score, line
+        return best, best_line
 
-    def _kin(self, key: str, other: str) -> float:
-        """How alike two names are in kind (cosine of their name embeddings; 0 without a model)."""
-        if self._embed is None:
-            return 0.0
-        if self._kinship is None:
-            import numpy as np
-
-            keys = list(self.names)
-            vectors = np.asarray(self._embed([self.names[k] for k in keys]), dtype=np.float32)
-            self._kinship = ({k: i for i, k in enumerate(keys)}, vectors)
-        positions, vectors = self._kinship
-        if key not in positions or other not in positions:
-            return 0.0
-        return float(vectors[positions[key]] @ vectors[positions[other]])
-
-    def _describes_only(self, key: str, description: str) -> bool:
-        """No other name's lines in the notes match this description as well (it singles one thing out)."""
-        return all(self._supports(self.names[k], description, with_group=False) < 0.6
-                   for k in self._facts_by_key if k != key and k in self.names)
-
-    def _supports(self, name: str, stem: str, with_group: bool = True, whole_passage: bool = False) -> float:
-        """How strongly the notes back `name` for the stem's requirement (0..1, by shared terms; the
-        question's own template words do not count)."""
-        key = canonical_key(name)
-        stem_terms = frozenset(tokenize(stem)) - frozenset(tokenize(name)) - _TEMPLATE_TERMS
-        if not stem_terms:
-            return 0.0
-        idf = self.answerer.lexical.idf
-        total = sum(idf(t) for t in stem_terms)
-        if total <= 0:
-            return 0.0
+    def _line_support(self, lines: list[Line], text: str, vector: np.ndarray | None) -> float:
+        """How strongly the fact's own lines (about the key by construction) back a requirement."""
+        terms = set(tokenize(text))
+        total = sum(self._idf(t) for t in terms) or 1.0
         best = 0.0
-        for fact in self._facts_by_key.get(key, ()):
-            terms = fact.statement.own_terms
-            if whole_passage:
-                terms = terms | fact.parsed.passage_terms
-            elif with_group:
-                terms = terms | fact.parsed.group_terms.get(fact.statement.group, frozenset())
-            best = max(best, sum(idf(t) for t in stem_terms if t in terms) / total)
+        for line in lines:
+            lexical = sum(self._idf(t) for t in terms if t in line.terms) / total
+            dense = 0.0
+            if vector is not None:
+                vectors = self.reading.line_vectors(line.chunk_id)
+                if line.index < len(vectors) and vectors.shape[1] == len(vector):
+                    dense = max(0.0, float(vectors[line.index] @ vector))
+            best = max(best, self.settings.dense_weight * dense + self.settings.lexical_weight * lexical)
         return best
 
-    def _build(self, kind: str, fact: _Fact, stem: str, rng: random.Random, must: str | None = None):
-        answer_name = self.names.get(fact.key, fact.name)
-        options = self._distractors(fact, stem, rng, must) + [answer_name]
-        if len(options) != 4:
-            return None, "not enough distinct options"
-        if len({canonical_key(o) for o in options}) != 4:
-            return None, "options not unique"
-        if _mentions(stem, answer_name) and kind != "comparison":
-            return None, "stem gives the answer away"
-        answer_support = self._supports(answer_name, stem, whole_passage=True)
-        if kind == "scenario" and answer_support < 0.3:
-            return None, "keyed answer not supported by its passage"
-        for option in options[:-1]:
-            # A wrong option is disqualifying only if its own lines back it as well as the key's do.
-            if self._supports(option, stem, with_group=False) >= max(0.5, answer_support * 0.9):
-                return None, "a wrong option is also supported by the notes"
+    # --- stems ---
+
+    def _stem_body(self, fact: _Fact, who: str) -> list[str] | None:
+        """Ways to put the fact's requirement as a situation, least reworded first: the first that does not
+        copy the answer's line is used. None when the requirement cannot be read."""
+        lower = lambda text: lower_first(text, self._is_name)  # noqa: E731
+        if fact.asked:
+            return _card_stems(fact.asked, who, lower)
+        if fact.scenario:
+            scenario = strip_asides(fact.scenario).rstrip(".")
+            scenario = re.sub(r"\byour\b", "its", scenario, flags=re.IGNORECASE)
+            words = scenario.split()
+            verb = looks_like_verb(words[0], words[1] if len(words) > 1 else "", words[2] if len(words) > 2 else "") \
+                if words else None
+            if verb:
+                return [f"{who} needs to {verb} {' '.join(words[1:])}."]
+            return [f"{who} faces this: {lower(scenario)}."]
+        need = fact.need
+        opener = f"{who} {fact.situation}." if fact.situation else ""
+        subject = "It" if opener else who
+
+        def say(core: str, fronted: str | None = None, after: str = "") -> str:
+            main = f"{sentence_case(fronted)}, {lower(subject)} {core}." if fronted else f"{subject} {core}."
+            return " ".join(x for x in (opener, main, after) if x)
+
+        def verb_phrases(phrase: str, core: Callable[[str], str]) -> list[str]:
+            """A verb phrase said several ways: as it is, its parts swapped, in two sentences, its purpose or
+            last phrase put first, in other everyday words."""
+            found = []
+            for form in _forms(phrase):
+                found.append(say(core(form)))
+                split = split_second_action(form)
+                if split:
+                    found.append(say(core(split[0]), after=f"It must also {split[1]}."))
+                for moved in (_fronted_purpose(form), last_phrase_fronted(form)):
+                    if moved:
+                        found.append(say(core(moved[1]), fronted=moved[0]))
+                        if split_second_action(moved[1]):
+                            first, second = split_second_action(moved[1])
+                            found.append(say(core(first), fronted=moved[0], after=f"It must also {second}."))
+            return found
+
+        variants: list[str] = []
+        if need.goal:
+            if need.thing:
+                variants += verb_phrases(need.goal, lambda g: f"needs {with_article(need.thing)} to {g}")
+            variants += verb_phrases(need.goal, lambda g: f"needs to {g}")
+        if need.action:
+            variants += verb_phrases(need.action, lambda a: f"needs something that can {a}")
+            for form in _forms(need.action):
+                split = split_second_action(form)
+                first, after = (split[0], f"It must also {split[1]}.") if split else (form, "")
+                passive = passive_variant(first)
+                if passive:
+                    # "needs events to be routed to one or more targets"
+                    variants.append(say(f"needs {passive[0]} to be {passive[1]}", after=after))
+                    moved = last_phrase_fronted(passive[1])
+                    if moved and len(moved[1].split()) > 1:
+                        variants.append(say(f"needs {passive[0]} to be {moved[1]}", fronted=moved[0], after=after))
+        if need.quality:
+            for form in _forms(need.quality):
+                variants.append(say(f"needs something {form}"))
+                moved = last_phrase_fronted(form)
+                if moved:
+                    variants.append(say(f"needs something {moved[1]}", fronted=moved[0]))
+        if need.thing and not need.action and not need.goal:
+            things = [need.thing] + [f for f in (reordered_adjectives(need.thing), inverted_compound(need.thing),
+                                                  synonym_variant(need.thing)) if f]
+            for thing in dict.fromkeys(things):
+                thing = with_article(thing)
+                if need.users:
+                    variants.append(f"{opener} {sentence_case(need.users)} need {thing}.".strip())
+                elif need.purpose:
+                    for purpose in _forms(need.purpose):
+                        variants.append(say(f"needs {thing}", fronted=f"for {purpose}"))
+                        variants.append(say(f"needs {thing} for {purpose}"))
+                elif len([w for w in plain_words(need.thing) if w not in FUNCTION_WORDS]) >= 3 or need.constraints:
+                    variants.append(say(f"needs {thing}"))  # "needs built-in integrations" alone says too little
+        elif need.purpose and not need.goal and not need.action:
+            for purpose in _forms(need.purpose):
+                variants.append(say(f"is choosing something for {purpose}"))
+                moved = last_phrase_fronted(purpose)
+                if moved and moved[0].split()[0].lower() not in ("with", "of", "from", "to", "by"):
+                    variants.append(say(f"is choosing something for {moved[1]}", fronted=moved[0]))
+        if need.users and (need.action or need.goal):
+            variants = [f"{body} It must suit {need.users}." for body in variants]
+        if need.constraints:
+            constraints = " ".join(need.constraints)
+            variants = [f"{body} {constraints}" for body in variants] + variants
+        return list(dict.fromkeys(variants)) or None
+
+    def _ask(self, kind: str | None, picks: int, rng: random.Random, constrained: bool) -> str:
+        noun = kind or "option"
+        if picks == 2:
+            return f"Which two {_plural(noun)} should it use? Choose two."
+        choices = [f"Which {noun} should it use?", f"Which {noun} fits best?"]
+        choices.append(f"Which {noun} meets {'these requirements' if constrained else 'this requirement'}?")
+        return rng.choice(choices)
+
+    # --- distractors and why-nots ---
+
+    def _distractors(self, fact: _Fact, stem: str, requirement: str, vector, key_support: float,
+                     rng: random.Random, report: GenerationReport) -> list[tuple[Thing, _Teaching]] | None:
+        s = self.settings
+        needed = 4 - len(fact.things)
+        used_lines = {_normal(line.text) for line in fact.lines}
+        keys = {t.key for t in fact.things}
+        spellings = set().union(*(t.spellings for t in fact.things))
+        contrasted = self._contrasted(fact)
+        # Names the requirement itself uses ("... with Spark"): a wrong option whose own lines are about the
+        # same named thing could be argued right ("Uses Spark for ETL jobs"), so it is no distractor.
+        named = {k for k in (self.reading.names.resolve(k) for k, _, _ in find_names(requirement, self.reading.names.all_keys,
+                                                                                        plain=self.reading.names.plain_keys))
+                 if k and k not in keys}
+        scored = []
+        for thing in self.things.values():
+            if thing.key in keys or thing.spellings & spellings or any(_same_thing(key, thing) or
+                                                                       self._abbreviates(key, thing) for key in fact.things):
+                continue
+            pairs = [self._kinship(key, thing) for key in fact.things]
+            structural, kin = min(p[0] for p in pairs), min(p[1] for p in pairs)
+            if not all(_same_kind_enough(key, thing, structural) for key in fact.things):
+                continue
+            if thing.key in contrasted:
+                kin += s.contrast_bonus
+            if kin < s.min_kinship:
+                continue
+            scored.append((kin + s.variety * rng.random(), thing))
+        scored.sort(key=lambda pair: (-pair[0], pair[1].name))
+        chosen: list[tuple[Thing, _Teaching]] = []
+        for _, thing in scored:
+            if len(chosen) == needed:
+                break
+            if _names_any(stem, thing.spellings):
+                report.set_aside["named in the stem"] += 1
+                continue
+            if named and any(self.reading.names.resolve(s.key) in named for t in thing.teaching[:3]
+                             for s in t.line.subjects if s.role >= 0.3):
+                report.set_aside["its lines are about a name the stem asks about"] += 1
+                continue
+            support, _ = self.support(thing, requirement, vector)
+            if support > s.max_wrong_support or support > key_support - s.support_margin:
+                report.set_aside["the notes support it too"] += 1
+                continue
+            teaching = self._why_not_line(thing, used_lines, vector)
+            if teaching is None:
+                report.set_aside["no line of its own left to quote"] += 1
+                continue
+            used_lines.add(_normal(teaching.line.text))
+            chosen.append((thing, teaching))
+        return chosen if len(chosen) == needed else None
+
+    def _abbreviates(self, a: Thing, b: Thing) -> bool:
+        """ "DHCP" and "Dynamic Host Configuration Protocol": one is the other's acronym."""
+        names = self.reading.names
+        for short, long in ((a, b), (b, a)):
+            if re.fullmatch(r"[A-Z][A-Z0-9]{1,6}s?", short.name):
+                initials = "".join(w[0] for w in re.findall(r"[A-Za-z0-9]+", long.name) if w.lower() not in FUNCTION_WORDS)
+                if initials.upper().endswith(short.name.rstrip("s").upper()) or names.acronym(short.name) == long.key:
+                    return True
+        return False
+
+    def _contrasted(self, fact: _Fact) -> set[str]:
+        """Names the notes set beside the answer: in the lines of its idea, or in an "X vs Y" heading."""
+        names = self.reading.names
+        found: set[str] = set()
+        for line in fact.lines:
+            for other in self.reading.lines(line.chunk_id):
+                if other.group == line.group:
+                    found.update(k for k in (names.resolve(s.key) for s in other.subjects) if k)
+            heading = line.section.split(" > ")[-1]
+            if re.search(r"\bvs\.?\b|\bversus\b", heading, re.IGNORECASE):
+                found.update(k for k in (names.resolve(k) for k, _, _ in find_names(heading, names.all_keys)) if k)
+        return found
+
+    def _why_not_line(self, thing: Thing, used: set[str], vector) -> _Teaching | None:
+        """The line that best says what a wrong option IS for, not quoted yet in this question."""
+        best, best_score = None, -1.0
+        for item in thing.teaching:
+            if _normal(item.line.text) in used:
+                continue
+            score = item.selfness
+            if vector is not None:
+                vectors = self.reading.line_vectors(item.line.chunk_id)
+                if item.line.index < len(vectors) and vectors.shape[1] == len(vector):
+                    score += 0.3 * float(vectors[item.line.index] @ vector)
+            if score > best_score:
+                best, best_score = item, score
+        return best
+
+    # --- one question ---
+
+    def build(self, fact: _Fact, seed: str, report: GenerationReport) -> Question | None:
+        """The question for a fact, or None with the rule it failed counted in the report."""
+        s = self.settings
+        rng = random.Random(seed)
+        bodies = self._stem_body(fact, rng.choice(_ACTORS))
+        if not bodies:
+            report.dropped["requirement"] += 1
+            return None
+        failure = "copies_line"
+        body = None
+        for candidate in bodies:
+            problem = self._stem_problem(candidate, fact)
+            if problem is None:
+                body = candidate
+                break
+            failure = problem
+        if body is None:
+            report.dropped[failure] += 1
+            return None
+        requirement = _requirement_of(body, fact)
+        vector = self._requirement_vector(requirement)
+        key_supports = [max(self.support(thing, requirement, vector)[0],
+                            self._line_support(fact.lines + fact.backing, requirement, vector)) for thing in fact.things]
+        if min(key_supports) < s.min_key_support:
+            report.dropped["key_supported"] += 1
+            return None
+        distractors = self._distractors(fact, body, requirement, vector, min(key_supports), rng, report)
+        if distractors is None:
+            report.dropped["distractors"] += 1
+            return None
+        kind = self._shared_kind(fact.things + [t for t, _ in distractors])
+        if body.endswith("?"):
+            stem = body  # a card's own question already asks ("Which command changes ...?")
+        else:
+            stem = f"{body} {self._ask(kind, len(fact.things), rng, bool(fact.need.constraints))}"
+        problem = self._stem_problem(stem, fact)
+        if problem is not None:
+            report.dropped[problem] += 1
+            return None
+        if any(_names_any(stem, t.spellings) for t, _ in distractors):
+            report.dropped["names_option"] += 1
+            return None
+        return self._assemble(fact, stem, distractors, rng, requirement)
+
+    def _stem_problem(self, stem: str, fact: _Fact) -> str | None:
+        if any(_names_any(stem, thing.spellings) for thing in fact.things):
+            return "names_answer"
+        if "(" in stem or ")" in stem or "[" in stem:
+            return "aside"
+        if len(stem.split()) > self.settings.max_stem_words:
+            return "length"
+        # A card's question may be asked (it is the notes' own question); its answer may not be copied.
+        if any(longest_shared_run(stem, line.body if fact.asked else line.text) > self.settings.max_copied_run
+               for line in fact.lines):
+            return "copies_line"
+        return None
+
+    def _shared_kind(self, things: list[Thing]) -> str | None:
+        """The most specific kind every option is: a kind phrase they share, else a kind noun, else
+        "service" for vendor products."""
+        shared = set(things[0].kinds)
+        for thing in things[1:]:
+            shared &= set(thing.kinds)
+        if shared:
+            return max(shared, key=lambda k: (sum(t.kinds[k] for t in things), len(k)))
+        heads = set(things[0].heads)
+        for thing in things[1:]:
+            heads &= thing.heads
+        if heads:
+            return sorted(heads)[0]
+        if all(t.vendor for t in things):
+            return "service"
+        return None
+
+    def _assemble(self, fact: _Fact, stem: str, distractors: list[tuple[Thing, _Teaching]], rng: random.Random,
+                  requirement: str) -> Question:
+        keys = [t.name for t in fact.things]
+        options = keys + [t.name for t, _ in distractors]
         rng.shuffle(options)
-        answer = options.index(answer_name)
-        citations = [Citation(1, fact.chunk.source, fact.chunk.section, fact.chunk.text, 1.0)]
-        why_not: dict[str, str] = {}
-        for option in options:
-            if option == answer_name:
-                continue
-            about = self._best_fact_about(option)
-            if about is None:
-                why_not[option] = f"Your notes do not connect {option} with this requirement."
-                continue
-            number = next((c.n for c in citations if c.text == about.chunk.text), None)
-            if number is None:
-                number = len(citations) + 1
-                citations.append(Citation(number, about.chunk.source, about.chunk.section, about.chunk.text, 1.0))
-            why_not[option] = f"{option} does not fit: your notes say “{about.statement.text.rstrip('.')}” [{number}]."
-        explanation = f"{answer_name}: your notes say “{fact.statement.text.rstrip('.')}” [1]."
-        question = Question(
-            id=_stable_id(kind, stem, *sorted(options), answer_name),
-            kind=kind,
+        citations: list[Citation] = []
+
+        def cite(line: Line) -> int:
+            for citation in citations:
+                if citation.chunk_id == line.chunk_id:
+                    if line.text not in citation.lines:
+                        citation.lines.append(line.text)
+                    return citation.n
+            chunk = self.reading.chunks[line.chunk_id]
+            citations.append(Citation(len(citations) + 1, chunk.source, chunk.section, chunk.text, 1.0,
+                                      chunk_id=chunk.id, lines=[line.text]))
+            return len(citations)
+
+        quoted = " and ".join(f"“{_quotable(line, answer_only=bool(fact.asked))}” [{cite(line)}]" for line in fact.lines)
+        explanation = f"{' and '.join(keys)}: your notes say {quoted}."
+        missed = fact.need.phrase() if not fact.need.empty else _short(requirement)
+        why_not = {}
+        for thing, teaching in distractors:
+            number = cite(teaching.line)
+            why_not[thing.name] = (f"{thing.name} is for something else: your notes say “{_quotable(teaching.line)}” "
+                                   f"[{number}] - not {_not_phrase(fact.need, missed)}.")
+        answers = sorted(options.index(k) for k in keys)
+        return Question(
+            id=_stable_id("scenario" if len(keys) == 1 else "choose_two", stem, *sorted(options), *sorted(keys)),
+            kind="scenario" if len(keys) == 1 else "choose_two",
             stem=stem,
             options=options,
-            answer=answer,
+            answer=answers[0],
             explanation=explanation,
             why_not=why_not,
             citations=[asdict(c) for c in citations],
-            section=fact.chunk.section,
-            chunk_ids=sorted({fact.chunk.id} | {self._chunk_id_of(c.text) for c in citations}),
+            section=fact.lines[0].section,
+            chunk_ids=sorted({c.chunk_id for c in citations}),
+            answers=answers,
         )
-        return question, None
 
-    def _chunk_id_of(self, text: str) -> str:
-        return self._ids_by_text.get(text, "")
+    # --- the set ---
 
-    def _best_fact_about(self, name: str) -> _Fact | None:
-        key = canonical_key(name)
-        facts = self._facts_by_key.get(key, [])
-        if not facts:
-            return None
-        return max(facts, key=lambda f: (f.statement.subjects and max(r for n, r in f.statement.subjects
-                                                                      if canonical_key(n) == key), -len(f.statement.text)))
-
-    # --- public -------------------------------------------------------------------------------
-
-    def generate(self, n: int = 20, seed: int = 7, section: str | None = None,
-                 kinds: tuple[str, ...] = KINDS) -> tuple[list[Question], GenerationReport]:
-        rng = random.Random(seed)
+    def generate(self, n: int = 20, seed: int = 7, section: str | None = None, kinds: tuple[str, ...] = KINDS,
+                 budget: int | None = None) -> tuple[list[Question], GenerationReport]:
+        """Up to n questions spread over topics and answers, and what generation did. A large library stops
+        once `budget` (default max(4n, 100)) questions have passed every rule, visiting every answer before
+        any answer twice."""
         report = GenerationReport()
-        facts = [f for f in self.facts if not section or section.lower() in f.chunk.section.lower()]
-        # Enough valid questions to spread over topics and answers; a large library stops early
-        # instead of validating a question for every line it holds.
-        budget = max(4 * n, 100)
+        facts = [f for f in self.facts if not section or section.lower() in f.lines[0].section.lower()]
+        facts = [f for f in facts if ("choose_two" if len(f.things) == 2 else "scenario") in kinds]
+        budget = budget or max(4 * n, 100)
         kept: list[Question] = []
-        kept_terms: list[set[str]] = []
-        seen_ids: set[str] = set()
-        for fact in _round_robin_by_name(facts, random.Random(f"{seed}:order")):
+        kept_words: list[set[str]] = []
+        seen: set[str] = set()
+        for fact in _round_robin(facts, random.Random(f"{seed}:order")):
             if len(kept) >= budget:
                 break
-            builders = []
-            if "scenario" in kinds:
-                stem = self._scenario_stem(fact)
-                if stem:
-                    builders.append(("scenario", stem, None))
-            if "cloze" in kinds:
-                stem = self._cloze_stem(fact)
-                if stem:
-                    builders.append(("cloze", stem, None))
-            if "comparison" in kinds:
-                pair = self._comparison_stem(fact)
-                if pair:
-                    builders.append(("comparison", pair[0], pair[1]))
-            built: list[Question] = []
-            for kind, stem, must in builders:
-                report.generated += 1
-                question, reason = self._build(kind, fact, stem, random.Random(f"{seed}:{stem}"), must)
-                if question is None:
-                    report.dropped[reason] += 1
-                elif question.id in seen_ids:
-                    report.dropped["duplicate question"] += 1
-                else:
-                    seen_ids.add(question.id)
-                    built.append(question)
-            # A scenario and a cloze from one line test the same thing: keep one of them (by the seed).
-            same_line = [q for q in built if q.kind in ("scenario", "cloze")]
-            if len(same_line) > 1:
-                keep = random.Random(f"{seed}:{fact.statement.text}").choice(same_line)
-                for question in same_line:
-                    if question is not keep:
-                        built.remove(question)
-                        report.dropped["same line asked another way"] += 1
-            for question in built:
-                terms = set(tokenize(question.stem))
-                if any(_similar_terms(terms, other) for other in kept_terms):
-                    report.dropped["near-duplicate stem"] += 1
-                    continue
-                kept.append(question)
-                kept_terms.append(terms)
-        chosen = _spread(kept, n, rng)
+            report.generated += 1
+            question = self.build(fact, f"{seed}:{fact.key.key}:{fact.lines[0].text}", report)
+            if question is None:
+                continue
+            problems = check_question(question, self.settings.max_copied_run, self.settings.max_stem_words)
+            if problems:
+                report.dropped[problems[0]] += 1
+                continue
+            words = set(tokenize(question.stem))
+            if question.id in seen or any(_similar(words, other, self.settings.near_duplicate) for other in kept_words):
+                report.dropped["near_duplicate"] += 1
+                continue
+            seen.add(question.id)
+            kept.append(question)
+            kept_words.append(words)
+        chosen = _spread(kept, n, random.Random(seed))
         report.valid = len(kept)
         report.kept = len(chosen)
         return chosen, report
 
 
-def _fact_shape(statement: Statement, key: str, role: float, vocabulary) -> str | None:
-    """How a statement speaks about a name, if it is something a question can be built on."""
-    if role >= ROLE_FIT:
-        return "fit"
-    if _labels_name(statement, key):
-        return "label"  # "HDFS (Hadoop Distributed File System): ..." describes HDFS
-    if statement.distractor or statement.is_heading:
-        return None  # "Exam: mostly appears as a distractor" says nothing about what it is
-    if role == ROLE_PARENT and statement.label is None and statement.context:
-        parent_names = [canonical_key(n) for n in named_spans(_without_brackets(statement.context), vocabulary)]
-        if parent_names == [key]:
-            return "child"  # under a line naming it alone ("3. AWS Data Exchange:"), not "Hive / Spark Support"
-    if role >= ROLE_SUBJECT and statement.label is None:
-        if _predicate_about(statement.text, key):
-            return "definition"
+# --- checks any question must pass (also the LLM's rewordings) ------------------------------------------
+
+
+#: The rules `check_question` judges from a question alone; the others need the notes and are applied while
+#: generating (a stored question cannot be re-read against notes that may have changed).
+CHECKED_ON_THE_QUESTION = ("four_options", "names_answer", "names_option", "aside", "length", "cited", "copies_line",
+                           "why_not", "why_not_repeats")
+
+
+def check_question(question: Question, max_copied_run: int = 5, max_stem_words: int = 60) -> list[str]:
+    """The rules (see RULES and CHECKED_ON_THE_QUESTION) a question breaks, judged from the question alone."""
+    problems: list[str] = []
+    options = question.options
+    right = [options[i] for i in question.answers if 0 <= i < len(options)]
+    if len(options) != 4 or len({name_key(o) for o in options}) != 4:
+        problems.append("four_options")
+    stem = question.stem.lower()
+    if any(re.search(rf"(?<![\w-]){re.escape(o.lower())}(?![\w-])", stem) for o in right):
+        problems.append("names_answer")
+    if any(re.search(rf"(?<![\w-]){re.escape(o.lower())}(?![\w-])", stem) for o in options if o not in right):
+        problems.append("names_option")
+    if re.search(r"[()\[\]]", question.stem):
+        problems.append("aside")
+    if len(question.stem.split()) > max_stem_words:
+        problems.append("length")
+    numbers = {c.get("n") for c in question.citations}
+    explained = _QUOTE.findall(question.explanation)
+    if not explained or any(int(n) not in numbers for _, n in explained):
+        problems.append("cited")
+    elif any(longest_shared_run(question.stem, quote) > max_copied_run for quote, _ in explained):
+        problems.append("copies_line")
+    quotes = [_normal(q) for q, _ in explained]
+    wrong = [o for i, o in enumerate(options) if i not in question.answers]
+    for option in wrong:
+        reason = question.why_not.get(option, "")
+        found = _QUOTE.findall(reason)
+        # A teaching line says something of its own: not "Use X" or "Solution: Enable X".
+        bare = set(plain_words(option)) | FUNCTION_WORDS | DISCOURSE_LABELS | ANSWER_LABELS | set(RECOMMEND_VERBS)
+        own_words = [w for w in plain_words(found[0][0]) if w not in bare] if found else []
+        if not found or int(found[0][1]) not in numbers or len(own_words) < 2:
+            problems.append("why_not")
+            break
+        quotes.append(_normal(found[0][0]))
+    if len(quotes) != len(set(quotes)):
+        problems.append("why_not_repeats")
+    return problems
+
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+
+def _choosable(entity: Entity) -> bool:
+    """A name that reads as a thing to choose: not a sentence start mistaken for a name ("Manages EC2"),
+    not a common word on its own ("Users"), not a list or a heading."""
+    name = entity.name
+    words = name.split()
+    if not words or len(words) > 7 or len(name) > 60 or re.search(r"[,:;?!\"“”]", name):
+        return False
+    first = words[0]
+    rest_is_name = len(words) > 1 and (words[1].isupper() or re.search(r"\d|[a-z][A-Z]", words[1]) or
+                                        known(words[1].lower()) < 3.0)
+    if first.lower() not in VENDOR_WORDS and rest_is_name and first[:1].isupper() and not first.isupper() and \
+            (looks_like_verb(first, words[1]) or first.lower().endswith("ing") and known(first.lower()) >= 2.5):
+        return False  # "Optimize Athena", "Scanning S3 Buckets": a sentence's verb caught before a name
+    if len(words) == 1 and not re.search(r"[A-Z].*[A-Z]|\d", first[1:] if first[:1].isupper() else first) \
+            and known(first.lower()) >= 4.0:
+        return False
+    if re.search(r"\s(?:for|of)\s", name) and first.lower() not in VENDOR_WORDS:
+        return False  # "APIs for External Data": a heading, not a name ("Amazon Managed Workflows for ..." is)
+    significant = [w.lower() for w in words if w.lower() not in FUNCTION_WORDS and w.lower() not in VENDOR_WORDS]
+    if not significant or all(w in DISCOURSE_LABELS or w in CATEGORY_HEADS for w in significant):
+        return False
+    return True
+
+
+def _kind_phrase(heading: str, ancestor: str | None, singular_ok: bool = False, is_name=None) -> str | None:
+    """The kind a list's heading names, singular: "Node Types" -> "node type", "Types of Visualizations" ->
+    "type of visualization", "File Systems in EMR" -> "file system", "AWS Service" -> "AWS service",
+    "Key Components" (of EventBridge) -> "EventBridge component". None for a heading that names no kind."""
+    text = _without_brackets(heading).strip(" :*")
+    text = re.sub(r"\s+(?:in|on|for|within|across|with|by|under|at)\s+.*$", "", text)
+    words = text.split()
+    if not words or len(words) > 6:
+        return None
+    lowered = [w.lower() for w in words]
+    if lowered[0] in ("examples", "example") and len(words) > 2 and lowered[1] == "of":
+        words, lowered = words[2:], lowered[2:]
+    last = lowered[-1]
+    product_words = {"service", "services", "tool", "tools", "product", "products", "offering", "offerings"}
+    if set(lowered) <= VENDOR_WORDS | product_words and last in product_words:
+        return " ".join(words[:-1] + [singular(words[-1]).lower()]) if len(words) > 1 else singular(last)
+    if lowered[0] in ("types", "kinds", "classes", "categories") and len(words) > 2 and lowered[1] == "of":
+        rest = [w if _is_proper_word(w, is_name) or w.isupper() else w.lower() for w in words[2:]]
+        return " ".join([singular(lowered[0]), "of"] + rest[:-1] + [singular(rest[-1])])
+    plural = last != singular(last).lower() or last in CATEGORY_HEADS
+    if not plural and not singular_ok:
+        return None
+    if last in _NOT_KINDS or (len(lowered) == 1 and last in DISCOURSE_LABELS and last not in CATEGORY_HEADS):
+        return None
+    if any(w in ("use", "uses", "exam", "summary", "overview", "takeaways", "tips") for w in lowered):
+        return None
+    phrase_words = [w if (w.isupper() or re.search(r"[a-z][A-Z]", w) or _is_proper_word(w, is_name)) else w.lower()
+                    for w in words]
+    phrase_words[-1] = singular(phrase_words[-1])
+    modifiers = [w for w in lowered[:-1] if w not in FUNCTION_WORDS]
+    if all(w in DISCOURSE_LABELS or w in ("main", "core", "supported") for w in modifiers):
+        head = phrase_words[-1]
+        return f"{_short_name(ancestor)} {head}" if ancestor else head
+    return " ".join(phrase_words)
+
+
+def _is_proper_word(word: str, is_name=None) -> bool:
+    if is_name is not None:
+        return bool(is_name(word))
+    return word[:1].isupper() and known(word.lower()) < 3.0
+
+
+def _short_name(name: str) -> str:
+    words = name.split()
+    while len(words) > 1 and words[0].lower() in VENDOR_WORDS:
+        words.pop(0)
+    return " ".join(words)
+
+
+def _head_noun(phrase: str) -> str | None:
+    words = [w for w in plain_words(phrase) if w not in FUNCTION_WORDS]
+    if not words:
+        return None
+    head = singular(words[-1])
+    return head if known(head) >= 3.0 else None
+
+
+def _plural(noun: str) -> str:
+    words = noun.split()
+    if len(words) > 2 and words[1] == "of":  # "type of visualization" -> "types of visualization"
+        return " ".join([_plural(words[0])] + words[1:])
+    last = words[-1]
+    if re.search(r"[^aeiou]y$", last):
+        plural = last[:-1] + "ies"
+    elif re.search(r"(?:s|x|z|ch|sh)$", last):
+        plural = last + "es"
+    else:
+        plural = last + "s"
+    return " ".join(words[:-1] + [plural])
+
+
+def _row_description(line: Line) -> str:
+    """A table row's most telling cell: one headed as when to use it, else the longest."""
+    cells = []
+    for cell in line.body.split("; "):
+        header, _, value = cell.partition(": ")
+        cells.append((header.lower(), value or header))
+    for header, value in cells:
+        words = set(re.findall(r"[a-z]+", header))
+        if words & {"use", "good", "best", "when", "typical", "purpose", "cue", "for", "why", "fit"} and \
+                len(value.split()) >= 3:
+            if _PURPOSE_LABEL.fullmatch(header.strip()) and not re.match(r"(?i)(?:for|to|when|if)\b", value):
+                return f"For {value[:1].lower() + value[1:]}"  # "Best for: Audit backups ...": what it is for
+            return value
+    return max((value for _, value in cells), key=lambda v: len(v.split()), default=line.body)
+
+
+def _after_name(text: str, entity: Entity) -> str | None:
+    """What a sentence says after naming its subject: "Amazon Athena is ideal for querying ..." -> "is ideal
+    for querying ...", "Use X for connecting ..." -> "for connecting ..."."""
+    text = strip_asides(text)
+    low = text.lower()
+    spans = []
+    for spelling in sorted(entity.spellings, key=len, reverse=True):
+        index = low.find(spelling.lower())
+        if index >= 0:
+            spans.append((index, index + len(spelling)))
+    if not spans:
+        return None
+    start, end = min(spans)
+    before = text[:start].strip(" ,")
+    after = re.sub(r"^\s*(?:service|services)\b", "", text[end:], flags=re.IGNORECASE)
+    # ", formerly called X, is ...", ", usually shortened to Y, runs ...": an aside about its name.
+    after = re.sub(r"^\s*,\s*[^,]{1,60},\s*(?=(?:is|are|was|has|have|\w+s)\b)", " ", after)
+    if re.match(r"\s*(?:/|&|,|and\b|or\b)", after):
+        return None  # "Prefer Parquet or ORC ...": about both (a choose-two item, not this one's line)
+    rest = after.strip(" ,.:")
+    words = rest.split()
+    if len(words) > 2 and not looks_like_verb(words[0], words[1]) and words[1].lower().endswith("s") and \
+            looks_like_verb(words[1], words[2]) and words[0].lower() not in ("is", "are"):
+        rest = " ".join(words[1:])  # "SNMP polling uses UDP 161": the subject is "SNMP polling"
+    if before and not re.fullmatch(r"(?i)(?:.*\b)?(?:use|using|choose|pick|enable|consider|prefer|the|an?)", before):
+        return None  # the name is not the sentence's subject or object of its advice
+    rest = re.sub(r"^(?:is|are)\s+(?=(?:an?|the)\s+)", "", rest, flags=re.IGNORECASE)  # keeps "a": a noun phrase
+    rest = re.sub(r"^(?:is|are)\s+(?!not\b)", "", rest, flags=re.IGNORECASE)
+    return rest or None
+
+
+def _leading_term(answer: str) -> str | None:
+    """The term a flash card's answer starts with - a command with its options, a path, a setting -
+    or None when it starts with words ("Owner gets 7 ...", "Use access control lists ...")."""
+    text = answer.strip()
+    first = text.split()[0] if text.split() else ""
+    if not first or not (first[0].islower() or first[0] in "/~") or first.lower() in FUNCTION_WORDS:
+        return None
+    segment = re.split(r"\s\(|\s[-–—]\s|;\s|\.\s|\s{2,}|,\s|:\s|\.$|\s(?=(?:on|to|for|with|and|or|then|in|at|from|"
+                       r"after|before|if|when|so|as|is|are|means)\s)", text, maxsplit=1)[0].strip()
+    tokens = segment.split()
+    if not 1 <= len(tokens) <= 6 or len(segment) > 50:
+        return None
+    if not any(re.search(r"[^A-Za-z]", t) or known(t.lower()) < 3.0 for t in tokens):
+        return None  # plain English words, not a term
+    if len(tokens) > 1 and all(known(t.lower()) >= 3.0 for t in tokens[1:]) and len(tokens) > 3:
+        return None  # a term followed by a sentence
+    return segment
+
+
+def _card_kind(question: str, term: str) -> str:
+    """What a card asks for: its own words ("Which command ...", "Which file ...") or the shape of the term."""
+    match = re.match(r"(?i)^(?:which|what)\s+(?P<kind>[a-z][\w\-]*(?:\s+[a-z][\w\-]*)?)\s+(?:\w+s|is|are|do|does|can|"
+                     r"should|will|makes?|owns?)\b", question.strip())
+    if match and not set(match.group("kind").lower().split()) & FUNCTION_WORDS:
+        return singular(match.group("kind").lower())
+    if term.startswith("/"):
+        return "directory" if term.endswith("/") else "file"
+    return "command"
+
+
+def _card_stems(question: str, who: str, lower) -> list[str]:
+    """A card's question as an exam stem: a question that asks ("Which command ...?", "Where ...?") stays; a
+    task ("Lock an account without deleting it?") or a thing ("Safe way to edit sudo rules?") becomes a need."""
+    text = question.strip().rstrip("?.!").strip()
+    text = re.sub(r"(?i)\byour\b", "its", text)
+    if re.match(r"(?i)^(?:which|what|where|how|when|who)\b", text):
+        return [f"{text}?"]
+    words = text.split()
+    verb = looks_like_verb(words[0], words[1] if len(words) > 1 else "", words[2] if len(words) > 2 else "") \
+        if words else None
+    if verb:
+        return [f"{who} needs to {verb} {' '.join(words[1:])}."]
+    if len(words) >= 2:
+        return [f"{who} needs {with_article(lower(text))}."]
+    return []
+
+
+def _subject_predicate(text: str, entity: Entity) -> str | None:
+    """What a sentence says of a thing that is its subject: "The Domain Name System turns names into
+    addresses" -> "turns names into addresses". None when the thing is not the subject."""
+    text = strip_asides(text)
+    for spelling in sorted(entity.spellings, key=len, reverse=True):
+        match = re.match(rf"(?i)^(?:the|an?|each|every)?\s*(?:[a-z][\w\-]*\s+)?{re.escape(spelling)}(?![\w-])", text)
+        if not match:
+            continue
+        if match.group(0).lower().split()[0] not in ("the", "a", "an", "each", "every") and \
+                not match.group(0).lower().startswith(spelling.lower()):
+            continue  # "Static NAT maps ...": a word before the name makes it another thing
+        rest = text[match.end():]
+        rest = re.sub(r"^\s*,\s*[^,]{1,60},\s*(?=(?:is|are|was|has|have|\w+s)\b)", " ", rest).strip()
+        words = rest.split()
+        if len(words) >= 3 and (words[0].lower() in ("is", "are") or looks_like_verb(words[0], words[1], words[2])
+                                and words[0].lower().endswith("s")):
+            rest = re.sub(r"^(?:is|are)\s+(?=(?:an?|the)\s+)", "", rest, flags=re.IGNORECASE)
+            return re.sub(r"^(?:is|are)\s+(?!not\b)", "", rest, flags=re.IGNORECASE).rstrip(".")
     return None
 
 
-def _predicate_about(text: str, key: str) -> str | None:
-    """What `text` says of the name with this key ("is ideal for ...", "is a marketplace for ..."),
-    when the name is the sentence's subject."""
-    match = _PREDICATE.match(text)
-    if not match:
+def _is_to_label(label: str, entity: Entity) -> bool:
+    match = re.match(r"(?i)^(?:to|into|from|via|with)\s+(.+)$", label.strip())
+    return bool(match) and name_key(match.group(1)) in ({entity.key} | set(entity.aliases))
+
+
+def _is_discourse_label(label: str) -> bool:
+    words = [w for w in re.findall(r"[a-z]+", label.lower()) if w not in FUNCTION_WORDS]
+    return bool(words) and all(w in DISCOURSE_LABELS or w in ANSWER_LABELS for w in words)
+
+
+def _is_heading_line(line: Line) -> bool:
+    return line.kind == "item" and len(line.text.split()) <= 6 and not line.text.rstrip().endswith(".") \
+        and not line.label
+
+
+def _without_brackets(text: str | None) -> str:
+    return re.sub(r"\s*\([^)]*\)", "", text or "").strip()
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower().rstrip(".")
+
+
+def _quotable(line: Line, answer_only: bool = False) -> str:
+    text = line.shown if line.kind != "card" else line.body if answer_only else line.text
+    text = re.sub(r"\s*={3,}[^=]*={3,}\s*", " ", text)  # a deck's "=== Deck 2 ===" divider read into a card
+    return re.sub(r"\s+", " ", text).strip().rstrip(".")
+
+
+def _names_any(text: str, spellings: set[str]) -> bool:
+    low = text.lower()
+    return any(re.search(rf"(?<![\w-]){re.escape(s)}(?![\w-])", low) for s in spellings if len(s) >= 2)
+
+
+_TEMPLATE = re.compile(r"(?:^|(?<=\. )|(?<=, ))(?:a team|a company|an organization|it)\s+(?:needs something that can|"
+                       r"needs something|needs to|needs|is choosing something for|faces this:)\s+", re.IGNORECASE)
+
+
+def _requirement_of(body: str, fact: _Fact) -> str:
+    """What a stem body asks for, without its opening situation and template words (what support is measured on)."""
+    if fact.situation:
+        body = body.split(". ", 1)[1] if ". " in body else body
+    return _TEMPLATE.sub("", body).strip()
+
+
+def _forms(phrase: str, limit: int = 24) -> list[str]:
+    """A phrase, then rewordings that keep its meaning, least reworded first: coordinated parts swapped, the
+    two ends of a closing list swapped, single words swapped, everyday synonyms, and (last) without its
+    closing detail. Combinations come after single changes; at most `limit` forms."""
+    steps = (swapped, pp_list_swapped, inner_swapped, synonym_variant, cored, shortened)
+    forms = [phrase]
+    frontier = [phrase]
+    for _ in range(3):
+        found = []
+        for form in frontier:
+            for step in steps:
+                other = step(form)
+                if other and other not in forms and other not in found:
+                    found.append(other)
+        forms.extend(found)
+        frontier = found
+        if len(forms) >= limit:
+            break
+    return forms[:limit]
+
+
+def _kind_noun(kind: str) -> str:
+    """The noun a kind phrase is about: "node type" -> "node", "type of visualization" -> "visualization"."""
+    words = kind.lower().split()
+    if "of" in words[:-1]:
+        return singular(words[words.index("of") + 1])
+    if len(words) > 1 and words[-1] in ("type", "kind", "class", "sort", "category", "variety"):
+        return singular(words[-2])
+    return singular(words[-1])
+
+
+def _same_thing(a: Thing, b: Thing) -> bool:
+    """ "JDBC" and "JDBC / ODBC": one name is part of a list that is the other."""
+    ta, tb = set(a.key.split()), set(b.key.split())
+    if not (ta <= tb or tb <= ta):
+        return False
+    longer = a if len(ta) > len(tb) else b
+    return bool(re.search(r"/|&|\band\b|\bor\b", longer.name))
+
+
+def _same_kind_enough(key: Thing, other: Thing, structural: float) -> bool:
+    """A thing listed under a kind ("Node Types") takes only distractors of that kind; a vendor product
+    takes products; anything else at least another name."""
+    if key.kinds or key.groups:
+        return structural >= 1.5 or (key.vendor and other.vendor and not key.kinds)
+    if key.vendor:
+        return other.vendor or structural >= 1.5
+    return structural >= 0.5
+
+
+def _fronted_purpose(phrase: str) -> tuple[str, str] | None:
+    """ "integrate with X to import data into Y" -> ("to import data into Y", "integrate with X")."""
+    match = re.match(r"^(?P<main>.+?)\s+(?P<purpose>to\s+(?P<verb>\w+)\s+(?P<next>\S+).*)$", phrase)
+    if not match or len(match.group("main").split()) < 2:
         return None
-    subject = re.sub(r"^(?:the|a|an)\s+", "", match.group("subject").strip(), flags=re.IGNORECASE)
-    return match.group("predicate") if canonical_key(subject) == key else None
+    if not looks_like_verb(match.group("verb"), match.group("next")):
+        return None  # "send logs to cloud watch": a destination, not a purpose
+    return match.group("purpose"), match.group("main")
 
 
-def _labels_name(statement: Statement, key: str) -> bool:
-    """The line's label is the name itself, an expansion in brackets aside ("HDFS (Hadoop ...): ...")."""
-    return bool(statement.label) and canonical_key(_without_brackets(statement.label)) == key
+def _not_phrase(need: Need, missed: str) -> str:
+    if need.goal or need.action:
+        return f"what lets you {missed}"
+    if need.purpose:
+        return f"what your notes put forward for {missed}"
+    return f"{missed}"
 
 
-def _without_brackets(text: str) -> str:
-    return re.sub(r"\s*\([^)]*\)", "", text).strip()
+def _short(text: str) -> str:
+    words = text.split()
+    return " ".join(words[:12]) + ("..." if len(words) > 12 else "")
 
 
-def _round_robin_by_name(facts: list[_Fact], rng: random.Random) -> list[_Fact]:
-    """Facts in a seeded order that visits every name before any name's second fact."""
+def _top_section(section: str) -> str:
+    first = section.split(" > ")[0]
+    match = re.match(r"^(\d+)", first)
+    return match.group(1) if match else first
+
+
+def _similar(a: set[str], b: set[str], threshold: float) -> bool:
+    return bool(a and b) and len(a & b) / len(a | b) >= threshold
+
+
+def _near_duplicate(a: str, b: str, threshold: float = 0.75) -> bool:
+    return _similar(set(tokenize(a)), set(tokenize(b)), threshold)
+
+
+def _round_robin(facts: list[_Fact], rng: random.Random) -> list[_Fact]:
+    """Facts in a seeded order that visits every answer before any answer's second fact."""
     by_key: dict[str, list[_Fact]] = {}
     for fact in facts:
-        by_key.setdefault(fact.key, []).append(fact)
+        by_key.setdefault("+".join(t.key for t in fact.things), []).append(fact)
     queues = list(by_key.values())
     rng.shuffle(queues)
     for queue in queues:
@@ -461,31 +1404,9 @@ def _round_robin_by_name(facts: list[_Fact], rng: random.Random) -> list[_Fact]:
     return ordered
 
 
-def _balanced(text: str) -> bool:
-    return text.count("(") == text.count(")")
-
-
-def _mentions(text: str, name: str) -> bool:
-    return bool(name) and name.lower() in text.lower()
-
-
-def _top_section(section: str) -> str:
-    first = section.split(" > ")[0]
-    match = re.match(r"^(\d+)", first)
-    return match.group(1) if match else first
-
-
-def _near_duplicate(a: str, b: str) -> bool:
-    return _similar_terms(set(tokenize(a)), set(tokenize(b)))
-
-
-def _similar_terms(ta: set[str], tb: set[str]) -> bool:
-    return bool(ta and tb) and len(ta & tb) / len(ta | tb) >= 0.8
-
-
 def _spread(questions: list[Question], n: int, rng: random.Random) -> list[Question]:
-    """Up to n questions, spread over topics and answers: first every answer once, then the rest;
-    each pass takes at most one question per section, so every topic and service gets its turn."""
+    """Up to n questions, spread over topics and answers: first every answer once, then the rest; each
+    pass takes at most one question per section, so every topic and answer gets its turn."""
     pool = list(questions)
     rng.shuffle(pool)
     chosen: list[Question] = []
@@ -497,7 +1418,7 @@ def _spread(questions: list[Question], n: int, rng: random.Random) -> list[Quest
             used_sections: set[str] = set()
             taken = []
             for question in pool:
-                right = question.options[question.answer]
+                right = "+".join(sorted(question.options[i] for i in question.answers))
                 if len(chosen) + len(taken) >= n:
                     break
                 if question.section in used_sections or (fresh_answers_only and right in used_answers):
@@ -515,8 +1436,11 @@ def _spread(questions: list[Question], n: int, rng: random.Random) -> list[Quest
     return chosen
 
 
+# --- export and optional model wording -----------------------------------------------------------------
+
+
 def export_anki(questions: list[Question], path, deck_name: str = "Study assistant") -> int:
-    """Write an Anki deck (.apkg): the stem and options on the front, the answer, the explanation and
+    """Write an Anki deck (.apkg): the stem and options on the front, the answer(s), the explanation and
     the cited passage's text on the back. Returns the number of notes."""
     import html
 
@@ -539,8 +1463,9 @@ def export_anki(questions: list[Question], path, deck_name: str = "Study assista
             f"<li>{html.escape(option)}</li>" for option in question.options
         ) + "</ol>"
         cited = question.citations[0] if question.citations else {"section": "", "text": ""}
+        right = " and ".join(question.options[i] for i in question.keys)
         back = (
-            f"<b>{html.escape(question.options[question.answer])}</b><br>{html.escape(question.explanation)}"
+            f"<b>{html.escape(right)}</b><br>{html.escape(question.explanation)}"
             f"<br><br><i>{html.escape(cited['section'])}</i><pre>{html.escape(cited['text'])}</pre>"
         )
         deck.add_note(genanki.Note(model=model, fields=[front, back], guid=question.id))
@@ -549,7 +1474,8 @@ def export_anki(questions: list[Question], path, deck_name: str = "Study assista
 
 
 REWORD_PROMPT = """Rewrite this multiple-choice exam question so it reads like a real certification scenario.
-Keep its meaning; do not name or hint at any of the options in the stem. Keep the explanation's [n] markers.
+Keep its meaning; do not name or hint at any of the options in the stem; no remarks in brackets.
+Keep the explanation's quotations and [n] markers exactly.
 Reply with JSON only: {{"stem": "...", "explanation": "..."}}
 
 Stem: {stem}
@@ -576,34 +1502,36 @@ def parse_json_reply(reply: str) -> dict | None:
     return None
 
 
-def reword_with_llm(questions: list[Question], complete, report: GenerationReport | None = None) -> list[Question]:
-    """Let a model word stems and explanations; keep a rewording only if it passes the same checks
-    (no option named in the stem, the meaning's key terms kept, citations kept, no near-duplicates).
-    `complete(prompt) -> str` calls the model; any failure keeps the generator's own wording."""
+def reword_with_llm(questions: list[Question], complete, report: GenerationReport | None = None,
+                    max_copied_run: int = 5) -> list[Question]:
+    """Let a model word stems and explanations; keep a rewording only if it passes the same rules
+    (`check_question`), keeps the stem's key terms and is no near-duplicate. `complete(prompt) -> str` calls
+    the model; any failure keeps the generator's own wording."""
     report = report or GenerationReport()
     out: list[Question] = []
     for question in questions:
-        right = question.options[question.answer]
+        right = " and ".join(question.options[i] for i in question.keys)
         prompt = REWORD_PROMPT.format(stem=question.stem, options=", ".join(question.options), answer=right,
                                       explanation=question.explanation)
         try:
             data = parse_json_reply(complete(prompt)) or {}
-        except Exception:  # the model is optional: keep the original wording
+        except Exception as error:  # the model is optional: keep the original wording
+            logger.info("model rewording failed: %s", error)
             data = {}
         stem, explanation = str(data.get("stem", "")).strip(), str(data.get("explanation", "")).strip()
         original_terms = set(tokenize(question.stem))
-        kept = original_terms and len(set(tokenize(stem)) & original_terms) / len(original_terms) >= 0.4
+        kept_terms = original_terms and len(set(tokenize(stem)) & original_terms) / len(original_terms) >= 0.4
+        candidate = Question(**{**question.to_dict(), "stem": stem, "explanation": explanation}) if stem else None
         valid = (
-            stem and explanation and kept
-            and not any(_mentions(stem, option) for option in question.options if question.kind != "comparison")
-            and "[1]" in explanation
+            candidate is not None and explanation and kept_terms
+            and not check_question(candidate, max_copied_run)
             and not any(_near_duplicate(stem, other.stem) for other in out)
         )
         if not valid:
-            report.dropped["model wording rejected (kept the generated wording)"] += 1 if data else 0
+            if data:
+                report.dropped["model wording rejected (kept the generated wording)"] += 1
             out.append(question)
             continue
-        reworded = Question(**{**question.to_dict(), "stem": stem, "explanation": explanation})
-        reworded.id = _stable_id(question.kind, stem, *sorted(question.options), right)
-        out.append(reworded)
+        candidate.id = _stable_id(question.kind, stem, *sorted(question.options), right)
+        out.append(candidate)
     return out

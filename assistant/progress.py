@@ -180,13 +180,14 @@ class ProgressStore:
 
     # --- attempts and reviews -------------------------------------------------------------------
 
-    def record_attempt(self, question: Question, chosen: int, seconds: float, when: datetime | None = None,
-                       rating: str | None = None) -> bool:
-        """Record an answer and reschedule the question's review; returns whether it was right.
-        Without a `rating` the schedule uses Again for a miss, Good (Easy under 10 s) for a hit;
-        `self_grade` can replace that rating afterwards."""
+    def record_attempt(self, question: Question, chosen: int | list[int], seconds: float,
+                       when: datetime | None = None, rating: str | None = None) -> bool:
+        """Record an answer (an option's index, or the indexes picked for a choose-two item) and reschedule
+        the question's review; returns whether it was right. Without a `rating` the schedule uses Again
+        for a miss, Good (Easy under 10 s) for a hit; `self_grade` can replace that rating afterwards."""
         when = when or _now()
-        correct = chosen == question.answer
+        correct = question.is_correct(chosen)
+        stored = chosen if isinstance(chosen, int) else json.dumps(sorted(chosen))
         with self._lock, self._connect() as db:
             row = db.execute("SELECT card FROM reviews WHERE question_id = ?", (question.id,)).fetchone()
             before = row[0] if row else None
@@ -194,7 +195,7 @@ class ProgressStore:
             db.execute(
                 "INSERT INTO attempts (question_id, chosen, correct, seconds, answered_at, card_before, rating) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (question.id, chosen, int(correct), float(seconds), when.isoformat(), before,
+                (question.id, stored, int(correct), float(seconds), when.isoformat(), before,
                  grade if rating else None),
             )
             self._schedule(db, question.id, before, grade, when)

@@ -66,7 +66,7 @@ class LexicalIndex:
         self.by_id = {c.id: i for i, c in enumerate(chunks)}
         self.document_frequency: dict[str, int] = {}
         # Words the notes write in lower case at least as often as capitalised: common words, not
-        # names (see statements.py). Counting both keeps a stray "athena" from demoting Athena.
+        # names (see reading.py). Counting both keeps a stray "athena" from demoting Athena.
         lower_counts: Counter[str] = Counter()
         capital_counts: Counter[str] = Counter()
         corpus_tokens = []

@@ -53,6 +53,11 @@ def test_load_plain_text_notes_become_markdown():
     assert "- Public: route out." in markdown and "   - Nested detail." in markdown
 
 
+def test_a_short_card_answer_in_plain_text_is_not_a_heading():
+    markdown = text_to_markdown("Deck\n\nQ: Follow a job's log live?\nA: ztail -f jobname\n\nQ: Next card?\nA: Yes.\n")
+    assert "# A:" not in markdown and "A: ztail -f jobname" in markdown
+
+
 @pytest.mark.skipif(not SOURCE_NOTES.exists(), reason="shared notes not present")
 def test_load_the_course_text_notes_keeps_their_sections():
     markdown = text_to_markdown(SOURCE_NOTES.read_text(encoding="utf-8"))

@@ -1,160 +1,403 @@
-"""Practice questions generated from the notes: validated, grounded, deterministic, general."""
+"""Practice questions from made-up notes: the question contract, the rules every question meets, what the
+generator builds from each shape of notes, distractors and why-nots, the set, progress and the CLI."""
 
 import json
 import random
-import shutil
+import re
 import sqlite3
 import zipfile
-from collections import Counter
 
 import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
-from assistant.practice import Question, QuestionGenerator, _near_duplicate, _spread
-from assistant.statements import canonical_key
-from conftest import DATA
+from assistant.practice import RULES, Question, _near_duplicate, _spread, check_question, reword_with_llm
+from assistant.understanding import pasted_options
 
-FIELDS = {"id", "kind", "stem", "options", "answer", "explanation", "why_not", "citations", "section"}
+BULLETS = """# 7.1 Message Services
+
+## Queue Types
+
+- Zorblat Queue: Buffers bursts of incoming orders between producers and consumers.
+- Plimsoll Streams: Replays ordered event streams to many independent readers.
+- Quandry Relay: Forwards urgent alerts to on-call pagers within seconds.
+- Tessel Mailbox: Holds undelivered messages for a week before deleting them.
+
+## Analysis Tools
+
+- Murmur Lens: Runs SQL queries over archived message files.
+- Vexil Boards: Draws interactive dashboards from query results.
+- Kelda Vault: Encrypts archived messages with customer-managed keys.
+- Oskar Tally: Counts messages per sender for monthly billing.
+- Reports: Use Murmur Lens and Vexil Boards for querying and charting archived messages.
+
+Fennel Gate appears here only in passing.
+"""
+
+PROSE = """# 9.1 Stores
+
+## Choosing a store
+
+Zorblat DB is a fully managed key-value database that answers lookups in single-digit milliseconds.
+
+Plimsoll SQL runs relational engines for transactional workloads that need joins across many tables.
+
+Tessel Warehouse is a columnar data warehouse for analytical queries over years of sales history.
+
+Murmur Cache keeps repeated reads in memory in front of a slower database.
+
+Quandry Archive stores rarely read backups on cheap tape-like media for many years.
+"""
+
+TABLE = """# Storage tiers
+
+| Tier | Retrieval | Minimum days | Best for |
+| --- | --- | --- | --- |
+| Zorblat Hot | Milliseconds | None | Dashboards reading the same records many times a day |
+| Zorblat Warm | Milliseconds | 30 | Monthly reports over last quarter's invoices |
+| Zorblat Cold | Hours | 90 | Audit backups restored once or twice a year |
+| Zorblat Frozen | Days | 180 | Legal records kept for a decade and almost never opened |
+"""
+
+CARDS = """ZORBLAT SHELL FLASHCARDS
+
+Q: Show the free space on every mounted volume?
+A: zfree -h (add -i for inodes).
+
+Q: Follow the log of one background job as new lines arrive?
+A: ztail -f jobname
+
+Q: Stop a job from ever starting again, even at boot?
+A: zctl mask jobname
+
+Q: Edit the schedule of your own repeating jobs?
+A: zcron -e (zcron -l lists them).
+
+Q: Give a colleague read access to one file without changing its group?
+A: zacl -m u:name:r file
+"""
+
+SCENARIO = """# 3.2 Exam Tips
+
+## Queue Types
+
+- Zorblat Queue: Buffers bursts of incoming orders between producers and consumers.
+- Plimsoll Streams: Replays ordered event streams to many independent readers.
+- Quandry Relay: Forwards urgent alerts to on-call pagers within seconds.
+- Tessel Mailbox: Holds undelivered messages for a week before deleting them.
+
+## Tips
+
+1. Absorbing traffic spikes
+
+   - Scenario: An online shop must absorb sudden spikes of checkout orders without losing any of them.
+   - Solution: Use Zorblat Queue.
+"""
+
+
+def _assistant(make_assistant, tmp_path, name: str, notes: str, suffix: str = ".md"):
+    """An assistant over one made-up unit of notes, ingested."""
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / f"notes{suffix}").write_text(notes)
+    assistant = make_assistant(folder, data_dir=tmp_path / f"{name}-data")
+    assistant.ingest()
+    return assistant
 
 
 @pytest.fixture(scope="module")
-def fifty(course):
-    return course.generate_questions(n=50, seed=7)
+def units(embeddings, tmp_path_factory):
+    """Assistants over each made-up unit (bullets, prose, table, cards, scenario), built once."""
+    from assistant.config import Settings
+    from assistant.core import Assistant
+
+    root = tmp_path_factory.mktemp("units")
+    built = {}
+    for name, notes, suffix in (("bullets", BULLETS, ".md"), ("prose", PROSE, ".md"), ("table", TABLE, ".md"),
+                                ("cards", CARDS, ".txt"), ("scenario", SCENARIO, ".md")):
+        folder = root / name
+        folder.mkdir()
+        (folder / f"notes{suffix}").write_text(notes)
+        assistant = Assistant(Settings(data_dir=root / f"{name}-data", corpus_dir=folder), embeddings=embeddings)
+        assistant.ingest()
+        built[name] = assistant
+    return built
 
 
-def test_generate_fifty_meets_the_quality_bar(fifty):
-    questions, report = fifty
-    assert len(questions) == 50 and report.kept == 50
-    assert report.generated == report.valid + sum(report.dropped.values()) and report.valid >= 50
-    assert len({q.section for q in questions}) >= 10
-    assert len({q.options[q.answer] for q in questions}) >= 30
-    assert {q.kind for q in questions} == {"scenario", "cloze", "comparison"}
+def _question(**overrides) -> Question:
+    base = dict(id="q1", kind="scenario", stem="A team needs something that can buffer orders. Which queue fits?",
+                options=["Zorblat Queue", "Plimsoll Streams", "Quandry Relay", "Tessel Mailbox"], answer=0,
+                explanation="Zorblat Queue: your notes say “Zorblat Queue: Buffers bursts of incoming orders” [1].",
+                why_not={"Plimsoll Streams": "Plimsoll Streams is for something else: your notes say “Plimsoll Streams: "
+                                             "Replays ordered event streams” [1] - not this.",
+                         "Quandry Relay": "Quandry Relay is for something else: your notes say “Quandry Relay: Forwards "
+                                          "urgent alerts to pagers” [1] - not this.",
+                         "Tessel Mailbox": "Tessel Mailbox is for something else: your notes say “Tessel Mailbox: Holds "
+                                           "undelivered messages for a week” [1] - not this."},
+                citations=[{"n": 1, "source": "notes.md", "section": "Queue Types", "text": "...", "score": 1.0,
+                            "chunk_id": "c1", "lines": []}],
+                section="Queue Types", chunk_ids=["c1"])
+    base.update(overrides)
+    return Question(**base)
 
 
-def test_generated_questions_pass_validation(fifty, course):
-    questions, _ = fifty
-    for q in questions:
-        assert len(q.options) == 4 and len({canonical_key(o) for o in q.options}) == 4
-        assert 0 <= q.answer < 4
-        right = q.options[q.answer]
-        assert right.lower() not in q.stem.lower() or q.kind == "comparison"
-        cited = q.citations[0]
-        assert q.explanation.startswith(right) and "[1]" in q.explanation
-        quoted = q.explanation.split("“", 1)[1].split("”", 1)[0]
-        assert quoted in " ".join(cited["text"].split()) or quoted.split(":")[-1].strip() in cited["text"]
-        assert set(q.why_not) == set(q.options) - {right}
-        for reason in q.why_not.values():
-            for n in [int(x) for x in __import__("re").findall(r"\[(\d+)\]", reason)]:
-                assert any(c["n"] == n for c in q.citations)
-    stems = [q.stem for q in questions]
-    assert not any(_near_duplicate(a, b) for i, a in enumerate(stems) for b in stems[i + 1:])
+# --- the question contract -----------------------------------------------------------------------
 
 
-def test_generation_is_deterministic_for_a_seed(course, fifty):
-    again, _ = course.generate_questions(n=50, seed=7)
-    assert [q.to_dict() for q in again] == [q.to_dict() for q in fifty[0]]
-    other, _ = course.generate_questions(n=50, seed=8)
-    assert [q.id for q in other] != [q.id for q in fifty[0]]
+def test_a_question_stored_before_choose_two_loads_with_its_one_key():
+    stored = _question().to_dict()
+    del stored["answers"]
+    loaded = Question.from_dict(stored)
+    assert loaded.answers == [0] and loaded.picks == 1 and loaded.is_correct(0) and not loaded.is_correct(1)
 
 
-def test_json_output_has_exact_fields(course):
-    result = CliRunner().invoke(app, ["quiz", "generate", "--n", "5", "--json"],
-                                env={"STUDY_DATA_DIR": str(course.settings.data_dir),
-                                     "STUDY_CORPUS_DIR": str(course.settings.corpus_dir)})
-    assert result.exit_code == 0, result.output
-    payload = json.loads(result.stdout[result.stdout.index("["):])
-    assert len(payload) == 5
-    for item in payload:
-        assert FIELDS <= set(item)
-        assert set(item["citations"][0]) == {"n", "source", "section", "text", "score", "chunk_id", "lines"}
+def test_a_choose_two_question_needs_both_keys():
+    question = _question(kind="choose_two", answers=[0, 2])
+    assert question.is_correct([2, 0]) and not question.is_correct([0]) and not question.is_correct(0)
+    assert Question.from_dict(json.loads(json.dumps(question.to_dict()))).answers == [0, 2]
 
 
-def test_self_consistency_on_scenario_stems(course, fifty):
-    matched, total = course.self_consistency(fifty[0])
-    assert total >= 5 and matched / total >= 0.9
+def test_pasted_question_reads_back_as_the_same_options():
+    question = _question()
+    stem, options = pasted_options(question.pasted())
+    assert stem == question.stem and [o.text for o in options] == question.options
+    assert [o.letter for o in options] == ["A", "B", "C", "D"]
 
 
-def test_section_filter(course):
-    questions, _ = course.generate_questions(n=10, seed=7, section="Athena")
-    assert questions and all("Athena" in q.section for q in questions)
+# --- the rules ---------------------------------------------------------------------------------
 
 
-def test_generator_works_on_another_unit(make_assistant, tmp_path):
-    folder = tmp_path / "u4"
-    folder.mkdir()
-    shutil.copy(DATA / "u4-data-security-and-governance.txt", folder)
-    assistant = make_assistant(folder)
-    assistant.ingest()
-    questions, report = assistant.generate_questions(n=10, seed=1)
-    assert len(questions) >= 4, report.summary()
-    answers = {q.options[q.answer] for q in questions}
-    assert answers & {"AWS Lake Formation", "AWS Secrets Manager", "AWS CloudTrail", "AWS Config", "S3 Object Lock"}
+def test_a_question_meeting_every_rule_passes():
+    assert check_question(_question()) == []
 
 
-def test_progress_records_attempts_in_wal_sqlite_and_schedules_reviews(course, tmp_path, fifty):
-    from datetime import datetime, timedelta, timezone
-
-    from assistant.progress import ProgressStore
-
-    store = ProgressStore(tmp_path / "progress.sqlite3")
-    questions = fifty[0][:4]
-    assert store.add_questions(questions) == 4 and store.add_questions(questions) == 0
-    now = datetime.now(timezone.utc)
-    assert store.record_attempt(questions[0], questions[0].answer, 4.0, when=now)
-    assert not store.record_attempt(questions[1], (questions[1].answer + 1) % 4, 12.0, when=now)
-    assert store.due(now) == []
-    due_later = store.due(now + timedelta(days=400))
-    assert {q.id for q in due_later} == {questions[0].id, questions[1].id}
-    db = sqlite3.connect(tmp_path / "progress.sqlite3")
-    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 2  # committed, visible to another reader
-    sections = {s.section: s for s in store.by_section()}
-    assert sections[questions[1].section].correct == (1 if questions[1].section == questions[0].section else 0)
-    assert store.weakest()[0].accuracy < 1.0
+@pytest.mark.parametrize("change, rule", [
+    ({"options": ["Zorblat Queue", "zorblat queue", "Quandry Relay", "Tessel Mailbox"]}, "four_options"),
+    ({"stem": "A team needs Zorblat Queue to buffer orders. Which one?"}, "names_answer"),
+    ({"stem": "Unlike Quandry Relay, what buffers orders?"}, "names_option"),
+    ({"stem": "A team needs something (not a relay) to buffer orders. Which one?"}, "aside"),
+    ({"explanation": "Zorblat Queue: it buffers orders."}, "cited"),
+    ({"stem": "It buffers bursts of incoming orders between producers and consumers. Which one?",
+      "explanation": "Zorblat Queue: your notes say “Buffers bursts of incoming orders between producers and "
+                     "consumers” [1]."}, "copies_line"),
+])
+def test_each_rule_catches_what_it_states(change, rule):
+    assert rule in check_question(_question(**change))
 
 
-def test_stale_questions_are_retired_when_their_passages_go(make_assistant, notes_dir):
-    assistant = make_assistant(notes_dir)
-    assistant.ingest()
-    questions = assistant.practice_set(n=20, seed=3)
-    athena = [q for q in questions if q.section.startswith("3.1 Intro to Amazon Athena")]
-    assert athena
-    note = notes_dir / "u3-data-operations-and-support.md"
-    text = note.read_text()
-    start = text.index("## 3.1 Intro to Amazon Athena")
-    end = text.index("## 3.2 Creating a Glue Crawler")
-    note.write_text(text[:start] + text[end:])
-    assistant.ingest()
-    active = {q.id for q in assistant.progress.questions()}
-    everything = {q.id for q in assistant.progress.questions(include_retired=True)}
-    assert not {q.id for q in athena} & active
-    assert {q.id for q in athena} <= everything  # kept in history
-    fresh = assistant.practice_set(n=20, seed=3)  # generated from the new index, not a cached reading
-    assert fresh and not any(q.section.startswith("3.1 Intro to Amazon Athena") for q in fresh)
+def test_a_bare_recommendation_is_no_why_not_and_a_line_is_quoted_once():
+    bare = _question().why_not | {"Quandry Relay": "Not it: your notes say “Solution: Use Quandry Relay” [1]."}
+    assert "why_not" in check_question(_question(why_not=bare))
+    repeated = _question().why_not | {"Tessel Mailbox": _question().why_not["Plimsoll Streams"]}
+    assert "why_not_repeats" in check_question(_question(why_not=repeated))
 
 
-def test_anki_export_writes_a_deck(course, tmp_path):
-    result = CliRunner().invoke(app, ["quiz", "export", "--anki", str(tmp_path / "deck.apkg"), "--n", "5"],
-                                env={"STUDY_DATA_DIR": str(course.settings.data_dir),
-                                     "STUDY_CORPUS_DIR": str(course.settings.corpus_dir)})
-    assert result.exit_code == 0, result.output
-    with zipfile.ZipFile(tmp_path / "deck.apkg") as deck:
-        assert "collection.anki2" in deck.namelist()
+# --- what each shape of notes gives ------------------------------------------------------------
 
 
-def test_interactive_quiz_records_and_reports(course):
-    env = {"STUDY_DATA_DIR": str(course.settings.data_dir), "STUDY_CORPUS_DIR": str(course.settings.corpus_dir)}
-    result = CliRunner().invoke(app, ["quiz", "--n", "2"], input="A\nx\nB\n", env=env)
-    assert result.exit_code == 0, result.output
-    assert "Type A, B, C or D" in result.output and "Score:" in result.output
-    report = CliRunner().invoke(app, ["progress"], env=env)
-    assert report.exit_code == 0 and "Progress by section" in report.output
+def _check_all(questions):
+    for question in questions:
+        assert check_question(question) == [], (question.stem, check_question(question))
+        assert len(set(question.options)) == 4 and not re.search(r"[()]", question.stem)
+        assert set(question.why_not) == {o for i, o in enumerate(question.options) if i not in question.answers}
+
+
+def test_a_list_under_a_kind_heading_gives_questions_asking_for_that_kind(units):
+    questions, report = units["bullets"].generate_questions(n=20, seed=3)
+    _check_all(questions)
+    singles = [q for q in questions if q.kind == "scenario"]
+    assert len(singles) >= 6, report.summary()
+    queue = next(q for q in singles if q.options[q.answer] == "Tessel Mailbox")
+    assert "Which queue type" in queue.stem
+    assert set(queue.options) == {"Zorblat Queue", "Plimsoll Streams", "Quandry Relay", "Tessel Mailbox"}
+    # Each why-not says what that option IS for, quoting its own line, cited.
+    assert "Replays ordered event streams" in queue.why_not["Plimsoll Streams"]
+    assert re.search(r"\[\d\]", queue.why_not["Quandry Relay"])
+
+
+def test_a_line_naming_two_things_for_one_need_is_a_choose_two_item(units):
+    questions, _ = units["bullets"].generate_questions(n=20, seed=3)
+    pair = next(q for q in questions if q.kind == "choose_two")
+    assert sorted(pair.options[i] for i in pair.answers) == ["Murmur Lens", "Vexil Boards"]
+    assert "Choose two" in pair.stem and len(pair.why_not) == 2
+
+
+def test_a_name_the_notes_say_nothing_about_is_never_a_distractor(units):
+    questions, _ = units["bullets"].generate_questions(n=20, seed=3)
+    assert questions and not any("Fennel Gate" in q.options for q in questions)
+
+
+def test_prose_tables_and_cards_give_questions_too(units):
+    prose, _ = units["prose"].generate_questions(n=10, seed=2)
+    table, _ = units["table"].generate_questions(n=10, seed=2)
+    cards, report = units["cards"].generate_questions(n=10, seed=2)
+    for questions in (prose, table, cards):
+        _check_all(questions)
+    assert {"Zorblat DB", "Murmur Cache"} <= {q.options[q.answer] for q in prose}
+    assert {q.options[q.answer] for q in table} & {"Zorblat Hot", "Zorblat Warm", "Zorblat Cold", "Zorblat Frozen"}
+    assert len(cards) >= 4, report.summary()
+    # A card's answer is a command: its question becomes the need, its options other cards' commands.
+    mask = next(q for q in cards if q.options[q.answer] == "zctl mask jobname")
+    assert "stop a job from ever starting again" in mask.stem.lower() and "Which command" in mask.stem
+    assert all(option.startswith("z") for option in mask.options)
+
+
+def test_the_notes_own_scenario_is_asked_for_its_solution(units):
+    questions, _ = units["scenario"].generate_questions(n=10, seed=1)
+    shop = next(q for q in questions if "checkout orders" in q.stem)
+    assert shop.options[shop.answer] == "Zorblat Queue" and "Solution: Use Zorblat Queue" in shop.explanation
+
+
+def test_stems_do_not_copy_the_answers_line(units):
+    questions, _ = units["prose"].generate_questions(n=10, seed=2)
+    zorblat = next(q for q in questions if q.options[q.answer] == "Zorblat DB")
+    assert "answers lookups in single-digit milliseconds" not in zorblat.stem  # reworded, key words kept
+    assert "single-digit milliseconds" in zorblat.stem
+
+
+def test_the_answering_pipeline_picks_the_key_when_a_question_is_pasted(units):
+    questions, _ = units["bullets"].generate_questions(n=20, seed=3)
+    matched, total = units["bullets"].self_consistency(questions)
+    assert total == len(questions) and matched >= total - 1
+
+
+# --- the set -----------------------------------------------------------------------------------
+
+
+def test_generation_is_deterministic_for_a_seed(units):
+    first, _ = units["bullets"].generate_questions(n=20, seed=3)
+    again, _ = units["bullets"].generate_questions(n=20, seed=3)
+    other, _ = units["bullets"].generate_questions(n=20, seed=4)
+    assert [q.to_dict() for q in again] == [q.to_dict() for q in first]
+    assert [q.to_dict() for q in other] != [q.to_dict() for q in first]
+
+
+def test_the_report_counts_every_candidate_once(units):
+    _, report = units["bullets"].generate_questions(n=20, seed=3)
+    assert report.generated == report.valid + sum(report.dropped.values())
+    assert set(report.dropped) <= set(RULES) | {"near_duplicate"}
+
+
+def test_a_large_library_stops_once_it_has_enough_valid_questions(units):
+    generator = units["bullets"].question_generator()
+    questions, report = generator.generate(n=2, seed=3, budget=3)
+    assert report.valid == 3 and report.generated < len(generator.facts) and len(questions) == 2
+    assert len({q.options[q.answer] for q in questions}) == 2  # every answer before any answer twice
+
+
+def test_section_filter(units):
+    questions, _ = units["bullets"].generate_questions(n=10, seed=3, section="Analysis")
+    assert questions and all("Analysis" in q.section for q in questions)
+
+
+def test_spread_asks_every_answer_once_before_repeating_one():
+    def question(answer: str, section: str) -> Question:
+        return Question(id=f"{answer}-{section}", kind="scenario", stem=f"{answer} {section}",
+                        options=[answer, "b", "c", "d"], answer=0, explanation="", why_not={}, citations=[],
+                        section=section)
+
+    pool = [question("A", f"s{i}") for i in range(6)] + [question(x, "s0") for x in "BCDE"]
+    chosen = _spread(pool, 5, random.Random(1))
+    assert sorted(q.options[q.answer] for q in chosen) == ["A", "B", "C", "D", "E"]
+    assert len(_spread(pool, 50, random.Random(1))) == len(pool)
 
 
 def test_near_duplicate_detection():
     assert _near_duplicate("Which option is ideal for querying data in S3?", "Which option is ideal for querying data in S3")
     assert not _near_duplicate("Which option scans buckets for PII?", "Which option streams logs in real time?")
+
+
+# --- practice, progress and the CLI -------------------------------------------------------------
+
+
+def test_practice_sets_hold_choose_two_items_only_for_callers_that_take_two_picks(units):
+    single = units["bullets"].practice_set(n=20, seed=3)
+    both = units["bullets"].practice_set(n=20, seed=3, choose_two=True)
+    assert single and all(q.kind != "choose_two" for q in single)
+    assert any(q.kind == "choose_two" for q in both)
+
+
+def test_progress_records_attempts_in_wal_sqlite_and_schedules_reviews(units, tmp_path):
+    from datetime import datetime, timedelta, timezone
+
+    from assistant.progress import ProgressStore
+
+    questions, _ = units["bullets"].generate_questions(n=20, seed=3)
+    pair = next(q for q in questions if q.kind == "choose_two")
+    singles = [q for q in questions if q.kind == "scenario"][:2]
+    store = ProgressStore(tmp_path / "progress.sqlite3")
+    assert store.add_questions(singles + [pair]) == 3 and store.add_questions(singles) == 0
+    now = datetime.now(timezone.utc)
+    assert store.record_attempt(singles[0], singles[0].answer, 4.0, when=now)
+    assert not store.record_attempt(singles[1], (singles[1].answer + 1) % 4, 12.0, when=now)
+    assert store.record_attempt(pair, list(pair.answers), 9.0, when=now)
+    assert not store.record_attempt(pair, [pair.answers[0]], 9.0, when=now)
+    assert store.due(now) == []
+    assert {q.id for q in store.due(now + timedelta(days=400))} == {singles[0].id, singles[1].id, pair.id}
+    db = sqlite3.connect(tmp_path / "progress.sqlite3")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 4  # committed, visible to another reader
+    assert store.weakest()[0].accuracy < 1.0
+
+
+def test_stale_questions_are_retired_when_their_passages_go(make_assistant, tmp_path):
+    assistant = _assistant(make_assistant, tmp_path, "stale", BULLETS)
+    questions = assistant.practice_set(n=20, seed=3)
+    analysis = [q for q in questions if q.section.startswith("Analysis Tools")]
+    assert analysis
+    note = tmp_path / "stale" / "notes.md"
+    note.write_text(BULLETS[: BULLETS.index("## Analysis Tools")])
+    assistant.ingest()
+    active = {q.id for q in assistant.progress.questions()}
+    everything = {q.id for q in assistant.progress.questions(include_retired=True)}
+    assert not {q.id for q in analysis} & active and {q.id for q in analysis} <= everything  # kept in history
+    fresh = assistant.practice_set(n=20, seed=3)  # from the new index, not a cached reading
+    assert fresh and not any(q.section.startswith("Analysis Tools") for q in fresh)
+
+
+def _env(assistant) -> dict:
+    return {"STUDY_DATA_DIR": str(assistant.settings.data_dir), "STUDY_CORPUS_DIR": str(assistant.settings.corpus_dir)}
+
+
+def test_json_output_has_the_question_contract(units):
+    result = CliRunner().invoke(app, ["quiz", "generate", "--n", "5", "--json"], env=_env(units["bullets"]))
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout[result.stdout.index("["):])
+    assert len(payload) == 5
+    for item in payload:
+        assert {"id", "kind", "stem", "options", "answer", "answers", "explanation", "why_not", "citations",
+                "section", "chunk_ids"} == set(item)
+        assert set(item["citations"][0]) == {"n", "source", "section", "text", "score", "chunk_id", "lines"}
+
+
+def test_quiz_check_reports_every_rule_and_self_consistency(units):
+    result = CliRunner().invoke(app, ["quiz", "check", "--n", "10", "--seed", "3"], env=_env(units["bullets"]))
+    assert result.exit_code == 0, result.output
+    for meaning in RULES.values():
+        assert meaning in " ".join(result.output.split())
+    assert re.search(r"Self-consistency: .* \d+/\d+ questions", " ".join(result.output.split()))
+
+
+def test_interactive_quiz_takes_two_letters_for_a_choose_two_item(units):
+    env = _env(units["bullets"])
+    first = units["bullets"].practice_set(n=3, seed=3, choose_two=True)[0]
+    assert first.kind == "choose_two"  # the set for this seed opens with the choose-two item
+    keys = "".join("ABCD"[i] for i in first.answers)
+    result = CliRunner().invoke(app, ["quiz", "--n", "3", "--seed", "3"], input=f"A\n{keys}\nx\nB\nq\n", env=env)
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())
+    assert "Type 2 letters (like AC)" in output and "Right." in output  # one letter is not enough; both keys are
+    assert "Type A, B, C or D" in output and "Score:" in output
+    report = CliRunner().invoke(app, ["progress"], env=env)
+    assert report.exit_code == 0 and "Progress by section" in report.output
+
+
+def test_anki_export_writes_a_deck(units, tmp_path):
+    result = CliRunner().invoke(app, ["quiz", "export", "--anki", str(tmp_path / "deck.apkg"), "--n", "5"],
+                                env=_env(units["bullets"]))
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(tmp_path / "deck.apkg") as deck:
+        assert "collection.anki2" in deck.namelist()
 
 
 def test_parse_json_reply_is_tolerant():
@@ -166,147 +409,15 @@ def test_parse_json_reply_is_tolerant():
     assert parse_json_reply("{broken") is None
 
 
-def test_llm_rewording_is_validated_and_falls_back(course, fifty):
-    from assistant.practice import reword_with_llm
-
-    questions = [q for q in fifty[0] if q.kind == "scenario"][:3]
-    right = questions[1].options[questions[1].answer]
+def test_llm_rewording_is_checked_by_the_same_rules_and_falls_back():
+    questions = [_question(id=f"q{i}", stem=f"A team needs something that can buffer orders, case {i}. Which queue fits?")
+                 for i in range(3)]
     replies = iter([
-        '{"stem": "' + questions[0].stem.replace('"', "'") + ' (reworded)", "explanation": "Because the notes say so [1]."}',
-        '{"stem": "Pick ' + right + ' for this", "explanation": "Obvious [1]."}',  # names the answer: rejected
-        "I cannot help with that.",  # malformed: rejected
+        json.dumps({"stem": "Orders arrive in bursts, case 0, and must be buffered. Which queue fits?",
+                    "explanation": questions[0].explanation}),
+        json.dumps({"stem": "Pick Zorblat Queue to buffer orders, case 1", "explanation": questions[1].explanation}),
+        "I cannot help with that.",
     ])
     out = reword_with_llm(questions, lambda prompt: next(replies))
-    assert out[0].stem.endswith("(reworded)") and out[0].id != questions[0].id
-    assert out[1].stem == questions[1].stem and out[2].stem == questions[2].stem
-
-
-MADE_UP_UNIT = """# 7.1 Message Services
-
-## Choosing a queue
-
-1. Zorblat Queue:
-   - Buffers bursts of incoming orders between producers and consumers.
-   - Keeps each message until a consumer deletes it.
-2. Plimsoll Streams:
-   - Replays ordered event streams to many independent readers.
-
-## Storage engines
-
-- KVX (Key Value Exchange): Keeps hot session items in memory for fast lookups.
-- Tessel Lake: Stores curated analytics tables for business reporting teams.
-- Murmur Exchange is a marketplace for licensed third-party weather datasets.
-- Use Quandry Vault for rotating database credentials automatically.
-"""
-
-
-def _ingested(make_assistant, folder, notes: str):
-    """An assistant over one made-up unit of notes, ingested."""
-    folder.mkdir()
-    (folder / f"{folder.name}-notes.md").write_text(notes)
-    assistant = make_assistant(folder)
-    assistant.ingest()
-    return assistant
-
-
-def test_generator_builds_on_every_shape_of_line(make_assistant, tmp_path):
-    assistant = _ingested(make_assistant, tmp_path / "u7", MADE_UP_UNIT)
-    generator = assistant.question_generator()
-    shapes = {(f.key, f.shape) for f in generator.facts}
-    assert (canonical_key("Zorblat Queue"), "child") in shapes  # a line under "1. Zorblat Queue:"
-    assert (canonical_key("KVX"), "label") in shapes  # the bracketed expansion aside
-    assert (canonical_key("Murmur Exchange"), "definition") in shapes  # "X is a ..."
-    assert (canonical_key("Quandry Vault"), "fit") in shapes
-    questions, report = generator.generate(n=20, seed=3, kinds=("scenario",))
-    stems = " | ".join(f"{q.options[q.answer]}: {q.stem}" for q in questions)
-    assert "Zorblat Queue: Which option matches this description: “Buffers bursts of incoming orders" in stems, stems
-    assert "Murmur Exchange: Which option is a marketplace for licensed" in stems
-    # The expansion in brackets would give the answer away, so a cloze blanks the whole label.
-    clozes, _ = generator.generate(n=20, seed=3, kinds=("cloze",))
-    kvx = next(q for q in clozes if q.options[q.answer] == "KVX")
-    assert "Key Value Exchange" not in kvx.stem and kvx.stem.startswith("Fill in the blank: _____: Keeps hot")
-    for question in questions:
-        matched, total = assistant.self_consistency([question])
-        assert matched == total == 1, question.stem
-
-
-def test_a_line_gives_one_scenario_or_cloze_not_both(fifty):
-    questions, report = fifty
-    by_line = Counter((q.citations[0]["text"], q.explanation, q.options[q.answer]) for q in questions
-                      if q.kind in ("scenario", "cloze"))
-    assert max(by_line.values()) == 1
-    assert report.dropped["same line asked another way"] > 0
-
-
-def test_spread_asks_every_answer_once_before_repeating_one():
-    def question(answer: str, section: str) -> Question:
-        return Question(id=f"{answer}-{section}", kind="cloze", stem=f"{answer} {section}", options=[answer, "b", "c", "d"],
-                        answer=0, explanation="", why_not={}, citations=[], section=section)
-
-    pool = [question("A", f"s{i}") for i in range(6)] + [question(x, "s0") for x in "BCDE"]
-    chosen = _spread(pool, 5, random.Random(1))
-    assert sorted(q.options[q.answer] for q in chosen) == ["A", "B", "C", "D", "E"]
-    assert len(_spread(pool, 50, random.Random(1))) == len(pool)
-
-
-def test_distractors_are_names_of_the_same_kind(course, fifty):
-    generator = course.question_generator()
-    keys = list(generator.names)
-    everywhere = [generator._kin(a, b) for a in keys for b in keys if a != b]
-    chosen = [generator._kin(canonical_key(q.options[q.answer]), canonical_key(o))
-              for q in fifty[0] for o in q.options if o != q.options[q.answer]]
-    assert sum(chosen) / len(chosen) > sum(everywhere) / len(everywhere) + 0.1
-    funnel = next(q for q in fifty[0] if q.options[q.answer] == "Funnel Charts")
-    assert "Scatter Plots" in funnel.options  # the other chart the notes name
-
-
-PROSE_UNIT = """# 9.1 Stores
-
-## Choosing a store
-
-Zorblat DB is a fully managed key-value database that answers lookups in single-digit milliseconds. Choose Zorblat DB when the access patterns are known in advance.
-
-Plimsoll SQL runs relational engines for transactional workloads that need joins. Prefer Quandry Engine when a Plimsoll SQL workload outgrows a single instance.
-
-## Warehousing
-
-Tessel Warehouse is a columnar data warehouse for analytical SQL over petabytes of history.
-
-## Caching
-
-Murmur Cache is an in-memory cache that serves repeated reads in microseconds, in front of a database.
-"""
-
-
-def test_prose_notes_give_questions_too(make_assistant, tmp_path):
-    assistant = _ingested(make_assistant, tmp_path / "u9", PROSE_UNIT)
-    questions, report = assistant.generate_questions(n=10, seed=2)
-    answers = {q.options[q.answer] for q in questions}
-    assert {"Zorblat DB", "Tessel Warehouse"} <= answers, report.summary()
-    for question in questions:
-        assert len(set(question.options)) == 4
-        if question.kind == "cloze":  # a blank or a capital letter starts the sentence
-            first = question.stem.removeprefix("Fill in the blank: ")[0]
-            assert first == "_" or first.isupper(), question.stem
-
-
-def test_large_library_stops_at_enough_valid_questions(tmp_path):
-    """Dozens of units: the generator validates enough questions to spread, not one per line."""
-    from assistant.answering import DefaultAnswerer, StatementVectors
-    from assistant.chunking import chunk_markdown
-    from assistant.loading import load_file
-    from assistant.retrieval import LexicalIndex
-    from assistant.statements import Vocabulary
-    from assistant.synthetic import make_synthetic_corpus
-    from conftest import CORPUS
-
-    chunks = []
-    for path in make_synthetic_corpus(CORPUS, tmp_path / "units", copies=6):
-        chunks += chunk_markdown(load_file(path, path.name, 10**8).markdown, path.name)
-    lexical = LexicalIndex(chunks)
-    answerer = DefaultAnswerer(lexical, Vocabulary(lexical.lowercase_words), 0.435, StatementVectors(lambda texts: None))
-    generator = QuestionGenerator(answerer, chunks)
-    questions, report = generator.generate(n=10, seed=7)
-    assert len(questions) == 10 and report.valid == 100  # max(4 * n, 100), then it stopped
-    assert report.generated < len(generator.facts)
-    assert len({q.options[q.answer] for q in questions}) == 10  # every name visited before any repeats
+    assert out[0].stem.startswith("Orders arrive") and out[0].id != questions[0].id
+    assert out[1].stem == questions[1].stem and out[2].stem == questions[2].stem  # names the answer; malformed
