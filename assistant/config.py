@@ -100,7 +100,28 @@ class Settings(BaseSettings):
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = Field(None, repr=False)
-    llm_timeout: float = Field(30.0, gt=0)
+    # Timeouts are two limits, because a small model on a CPU spends most of an answer reading the prompt
+    # before its first token, then writes steadily. Measured with a 1.5B Q4 model on 2 shared cores: first
+    # token after 5-40 s (prompt processing at 15-75 tokens/s), then 1-25 tokens/s. A single limit from the
+    # start either cut off answers that were arriving or waited long on a server that was not answering.
+    llm_first_token_timeout: float = Field(
+        60.0, gt=0, description="Seconds from sending the request until the first token (connecting and reading "
+        "the prompt); beyond it the default answer is shown. 60 s covers a 1.5B model on 2 busy cores.")
+    llm_timeout: float = Field(
+        90.0, gt=0, description="Seconds the reply may take after its first token (without streaming: after the "
+        "first-token limit). Generous, since a reply that is arriving is usually worth waiting for; "
+        "llm_max_tokens bounds it too.")
+    llm_max_tokens: int = Field(
+        320, ge=16, le=8192, description="Longest reply asked of the model: an answer is 1-4 short sentences "
+        "(~60-150 tokens); the cap stops a small model that rambles from using the whole timeout.")
+    llm_prompt_budget: int = Field(
+        900, ge=0, description="Approximate prompt size in tokens (rules, the one-shot example, passages, question). "
+        "Passages that do not fit are trimmed to their lines most relevant to the question. Prompt reading is "
+        "most of a CPU model's time (~8-30 s for 500 tokens on 2 cores). 0: send passages whole.")
+    llm_cite_threshold: float = Field(
+        0.45, ge=0.0, le=1.0, description="A reply without [n] markers gets a citation on each sentence whose best "
+        "matching passage line scores at least this (0.7 x meaning + 0.3 x shared words). Set on the dev sets: "
+        "the model's restatements of a line score 0.55-0.9, unrelated passages below 0.4.")
     llm_stream: bool = Field(True, description="Stream tokens from the model (off: one plain request).")
 
     @field_validator("chroma_host")
