@@ -112,10 +112,11 @@ class Settings(BaseSettings):
         "first-token limit). Generous, since a reply that is arriving is usually worth waiting for; "
         "llm_max_tokens bounds it too.")
     llm_max_tokens: int = Field(
-        320, ge=16, le=8192, description="Longest reply asked of the model: an answer is 1-4 short sentences "
-        "(~60-150 tokens); the cap stops a small model that rambles from using the whole timeout.")
+        160, ge=16, le=8192, description="Longest reply asked of the model: an answer is a lead sentence and one or "
+        "two points (~20-120 tokens), and a 1.5B model on 2 busy cores writes 1-5 tokens/s, so a rambling reply "
+        "costs minutes; a reply the cap cuts loses only its unfinished last sentence.")
     llm_prompt_budget: int = Field(
-        900, ge=0, description="Approximate prompt size in tokens (rules, the one-shot example, passages, question). "
+        700, ge=0, description="Approximate prompt size in tokens (rules, the one-shot example, passages, question). "
         "Passages that do not fit are trimmed to their lines most relevant to the question. Prompt reading is "
         "most of a CPU model's time (~8-30 s for 500 tokens on 2 cores). 0: send passages whole.")
     llm_cite_threshold: float = Field(

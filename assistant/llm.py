@@ -568,6 +568,8 @@ class LLMAnswerer:
             reply = rest
         if not has_words(reply):
             raise LLMFallback(f"sent only citation markers, no words ({reply[:20]!r})")
+        if estimate_tokens(reply) >= 0.9 * self.settings.llm_max_tokens:
+            reply = _complete_sentences(reply)  # the reply cap cut it: drop the unfinished sentence
         notices: list[str] = []
         count = len(passages)
         invalid = sorted({int(n) for n in _MARKER.findall(reply) if not 1 <= int(n) <= count})
@@ -579,11 +581,14 @@ class LLMAnswerer:
         if query.kind == "multiple_choice" and query.options:
             self._multiple_choice(query, passages, reply, draft)
         else:
-            reply = _LEAD_LABEL.sub("", reply, count=1).strip()
+            reply = _LEAD_LABEL.sub("", _without_echo(reply), count=1).strip()
             if not has_words(reply):
                 raise LLMFallback("sent only citation markers, no words")
+            entity = self.lead_entity(query, reply)
+            if entity is not None and not self._mentioned(entity.key, passages):
+                raise LLMFallback(f"named {entity.name}, which none of the passages it was given mentions")
             draft.text = self._cite(reply, passages, draft)
-            draft.recommendation = self.recommendation(query, reply)
+            draft.recommendation = entity.name if entity is not None else None
         if self.premises is not None and query.claims:
             premise = self.premises.check(query, retrieval, draft)
             if premise is not None:
@@ -704,10 +709,11 @@ class LLMAnswerer:
 
     # --- the recommendation ---
 
-    def recommendation(self, query: Query, reply: str) -> str | None:
-        """The name the model's answer leads with, as the notes spell it, or None. Only for a choice; a name
-        the question itself uses in full is context (unless it asks to choose between names), as for the
-        default answerer: "our Flink jobs" does not name Amazon Managed Service for Apache Flink."""
+    def lead_entity(self, query: Query, reply: str):
+        """The name the model's answer leads with, as one of the notes' names (its entity), or None: the
+        recommendation. Only for a choice; a name the question itself uses in full is context (unless it asks
+        to choose between names), as for the default answerer: "our Flink jobs" does not name Amazon Managed
+        Service for Apache Flink."""
         if query.kind != "choice":
             return None
         from .reader import asked
@@ -716,8 +722,12 @@ class LLMAnswerer:
         for key, _, _ in self.names.in_text(lead_sentence(reply)):
             entity = self.reading.names.entity(key)
             if entity is not None and (key in choosing or not asked(entity, query)):
-                return entity.name
+                return entity
         return None
+
+    def _mentioned(self, key: str, passages: list[PromptPassage]) -> bool:
+        """Whether a passage as the model saw it (its section title included) names this name."""
+        return any(found == key for passage in passages for found, _, _ in self.names.in_text(passage.render()))
 
 
 # --- sentence helpers ---------------------------------------------------------------------------------
@@ -753,6 +763,29 @@ def _append_reference(piece: str, reference: str) -> str:
     if match:
         return f"{stripped[: match.start()]} {reference}{match.group(0)}{trailing}"
     return f"{stripped} {reference}{trailing}"
+
+
+def _complete_sentences(reply: str) -> str:
+    """A reply cut off by the token cap without its unfinished last sentence (kept whole when it is all there is)."""
+    lines = reply.rstrip().split("\n")
+    last = lines[-1].rstrip()
+    if re.search(r"[.!?)\]`]$", last):
+        return reply
+    ends = list(re.finditer(r"[.!?](?:\s*\[\d+\])*(?=\s)", last))
+    if ends:
+        lines[-1] = last[: ends[-1].end()]
+    elif len(lines) > 1 and has_words("\n".join(lines[:-1])):
+        lines = lines[:-1]
+    return "\n".join(lines).rstrip()
+
+
+def _without_echo(reply: str) -> str:
+    """The reply without a copy of the prompt's hint in front ("State the answer first: Keep the cluster ...")."""
+    for hint in KIND_HINTS.values():
+        stem_of_hint = hint.rstrip(".")
+        if reply.lower().startswith(stem_of_hint.lower()):
+            return reply[len(stem_of_hint):].lstrip(" .:-\n")
+    return reply
 
 
 def _describe(error: Exception) -> str:

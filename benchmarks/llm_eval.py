@@ -593,6 +593,7 @@ NOTICE_CAUSES = [
     ("model said NOT_IN_PASSAGES", re.compile(r"found no answer|not_in_passages|not in (?:the )?passages", re.I)),
     ("invalid citation removed", re.compile(r"removed citation", re.I)),
     ("multiple choice: no option letter", re.compile(r"no option letter", re.I)),
+    ("named what its passages do not", re.compile(r"none of the passages it was given mentions", re.I)),
 ]
 
 

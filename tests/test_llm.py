@@ -59,7 +59,7 @@ def test_llm_prompt_marks_passages_as_data_and_shows_the_cited_format(llm_assist
     assert "<passages>" in user and "</passages>" in user and user.index("<passages>") < user.index("Question:")
     assert "[1] (" in user
     # the reply length is capped (llama.cpp and Ollama read different fields)
-    assert body.get("max_tokens") == 320 or body.get("options", {}).get("num_predict") == 320
+    assert body.get("max_tokens") == 160 or body.get("options", {}).get("num_predict") == 160
 
 
 def test_llm_prompt_budget_trims_passages_to_their_most_relevant_lines(server, course, embeddings):
@@ -133,15 +133,38 @@ def test_llm_recommendation_is_the_name_the_model_leads_with_as_the_notes_spell_
     assert answer.backend == "openai" and answer.recommendation == expected
 
 
-def test_llm_recommendation_is_the_models_not_the_default_answerers(llm_assistant, server):
-    # The model leads with a name the notes use that the default answerer would not pick ...
-    server.replies.append(Reply(text="Amazon QuickSight [1] builds dashboards."))
-    answer = llm_assistant.ask(QUESTION)
-    assert answer.backend == llm_assistant.settings.llm and answer.recommendation == "Amazon QuickSight"
-    # ... or with no name of the notes at all: then there is no recommendation.
+def test_llm_recommendation_is_the_models_not_the_default_answerers(server, course, embeddings):
+    settings = Settings(data_dir=course.settings.data_dir, corpus_dir=CORPUS, llm="openai", llm_model="m",
+                        llm_base_url=f"{server.url}/v1", llm_first_token_timeout=2, llm_prompt_budget=0)
+    assistant = Assistant(settings, embeddings=embeddings)
+    # The model leads with a name of its passages that the default answerer does not pick ...
+    server.replies.append(Reply(text="Use AWS Glue DataBrew [1] to clean the data."))
+    answer = assistant.ask(QUESTION)
+    assert answer.backend == "openai" and answer.recommendation == "AWS Glue DataBrew"
+    # ... or with no name of the notes at all: then there is no recommendation ...
     server.replies.append(Reply(text="Use a home-grown scanner script [1]."))
+    answer = assistant.ask(QUESTION)
+    assert answer.backend == "openai" and answer.recommendation is None
+    # ... and a name of the notes that none of its passages mentions is not an answer from the passages.
+    server.replies.append(Reply(text="Use Redshift [1]."))
+    answer = assistant.ask(QUESTION)
+    assert answer.backend == "default (fallback)" and "Macie" in answer.recommendation
+    assert any("named Redshift, which none of the passages it was given mentions" in n for n in answer.notices)
+
+
+def test_llm_reply_cut_by_the_token_cap_loses_its_unfinished_sentence(server, course, embeddings):
+    settings = Settings(data_dir=course.settings.data_dir, corpus_dir=CORPUS, llm="openai", llm_model="m",
+                        llm_base_url=f"{server.url}/v1", llm_first_token_timeout=2, llm_max_tokens=30)
+    server.replies.append(Reply(text="Use Amazon Macie [1].\n- It scans S3 buckets for PII [1].\n- It also raises "
+                                     "alerts and triggers"))
+    answer = Assistant(settings, embeddings=embeddings).ask(QUESTION)
+    assert answer.answer == "Use Amazon Macie [1].\n- It scans S3 buckets for PII [1]."
+
+
+def test_llm_reply_that_repeats_the_prompts_hint_is_read_without_it(llm_assistant, server):
+    server.replies.append(Reply(text="Name the service or feature to use first: Amazon Macie [1]."))
     answer = llm_assistant.ask(QUESTION)
-    assert answer.backend == llm_assistant.settings.llm and answer.recommendation is None
+    assert answer.answer.startswith("Amazon Macie [1].") and answer.recommendation == "Amazon Macie"
 
 
 MC_QUESTION = """Which service scans S3 buckets for PII?
