@@ -88,16 +88,6 @@ Reply:
 Answer: B
 - Cold archive is the cheapest tier [2]."""
 
-#: One line of guidance per kind of question, after the question (small models follow short hints).
-KIND_HINTS = {
-    "choice": "Name the service or feature to use first.",
-    "comparison": "Say how they differ: one point for each, in the passages' words.",
-    "explanation": "Explain it in the passages' words.",
-    "howto": "Give the steps in order.",
-    "fact": "State the answer first.",
-}
-
-
 class LLMError(RuntimeError):
     pass
 
@@ -306,7 +296,8 @@ def build_messages(query: Query, passages: list[PromptPassage]) -> list[tuple[st
         ask = f"Question: {query.stem}\n{options}\n" + (f"Choose {count} letters." if count else "Choose one letter.")
         system = CHOICE_PROMPT
     else:
-        ask = f"Question: {query.text}\n{KIND_HINTS.get(query.kind, KIND_HINTS['fact'])}"
+        # No per-kind hint after the question: a 1.5B model copied such hints into its reply (dev sets).
+        ask = f"Question: {query.text}"
         system = SYSTEM_PROMPT
     blocks = "\n\n".join(p.render() for p in passages)
     return [("system", system), ("human", f"<passages>\n{blocks}\n</passages>\n\n{earlier}{ask}")]
@@ -581,7 +572,7 @@ class LLMAnswerer:
         if query.kind == "multiple_choice" and query.options:
             self._multiple_choice(query, passages, reply, draft)
         else:
-            reply = _LEAD_LABEL.sub("", _without_echo(reply), count=1).strip()
+            reply = _LEAD_LABEL.sub("", _without_echo(reply, query), count=1).strip()
             if not has_words(reply):
                 raise LLMFallback("sent only citation markers, no words")
             entity = self.lead_entity(query, reply)
@@ -779,12 +770,15 @@ def _complete_sentences(reply: str) -> str:
     return "\n".join(lines).rstrip()
 
 
-def _without_echo(reply: str) -> str:
-    """The reply without a copy of the prompt's hint in front ("State the answer first: Keep the cluster ...")."""
-    for hint in KIND_HINTS.values():
-        stem_of_hint = hint.rstrip(".")
-        if reply.lower().startswith(stem_of_hint.lower()):
-            return reply[len(stem_of_hint):].lstrip(" .:-\n")
+def _without_echo(reply: str, query: Query) -> str:
+    """The reply without a first line that only repeats the question ("MSK or Kinesis? What's the deciding
+    factor?"): small models often start so, and the first line is where an answer names its answer."""
+    lines = reply.strip().split("\n", 1)
+    if len(lines) < 2:
+        return reply
+    said, asked = set(re.findall(r"[a-z0-9]+", lines[0].lower())), set(re.findall(r"[a-z0-9]+", query.text.lower()))
+    if said and len(said & asked) >= 0.8 * len(said) and (lines[0].rstrip().endswith("?") or len(said) >= 6):
+        return lines[1].lstrip()
     return reply
 
 

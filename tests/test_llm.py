@@ -161,10 +161,11 @@ def test_llm_reply_cut_by_the_token_cap_loses_its_unfinished_sentence(server, co
     assert answer.answer == "Use Amazon Macie [1].\n- It scans S3 buckets for PII [1]."
 
 
-def test_llm_reply_that_repeats_the_prompts_hint_is_read_without_it(llm_assistant, server):
-    server.replies.append(Reply(text="Name the service or feature to use first: Amazon Macie [1]."))
+def test_llm_reply_that_first_repeats_the_question_is_read_without_it(llm_assistant, server):
+    server.replies.append(Reply(text="Which service scans S3 buckets for PII across the organization?\n"
+                                     "Amazon Macie [1] scans them."))
     answer = llm_assistant.ask(QUESTION)
-    assert answer.answer.startswith("Amazon Macie [1].") and answer.recommendation == "Amazon Macie"
+    assert answer.answer.startswith("Amazon Macie [1] scans them.") and answer.recommendation == "Amazon Macie"
 
 
 MC_QUESTION = """Which service scans S3 buckets for PII?
