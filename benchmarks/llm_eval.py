@@ -657,7 +657,7 @@ def names_agree(name: str, lead: str) -> bool:
     if f" {key} " in said:
         return True
     words = [w for w in key.split() if w != "apache"]
-    for size in range(len(words) - 1, 0, -1):
+    for size in range(len(words), 0, -1):
         tail = " ".join(words[-size:])
         if f" {tail} " not in said:
             continue

@@ -117,6 +117,7 @@ def test_a_recommendation_missing_from_its_own_text_is_a_contradiction():
     ("AWS Glue DataBrew", "Use DataBrew [1]."),
     ("Amazon Managed Streaming Service for Apache Kafka", "Use Amazon MSK [1]."),
     ("AWS Step Functions", "Step Functions [1] orchestrates it."),
+    ("Apache Parquet", "Move to Parquet [2]."),
     ("Amazon Kinesis and AWS Lambda", "Answers: A) Amazon Kinesis and C) AWS Lambda."),
     ("Amazon Macie", "Actually, Glue does not scan for PII [2].\n\nUse Amazon Macie [1]."),
 ])
