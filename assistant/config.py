@@ -118,11 +118,14 @@ class Settings(BaseSettings):
     llm_prompt_budget: int = Field(
         700, ge=0, description="Approximate prompt size in tokens (rules, the one-shot example, passages, question). "
         "Passages that do not fit are trimmed to their lines most relevant to the question. Prompt reading is "
-        "most of a CPU model's time (~8-30 s for 500 tokens on 2 cores). 0: send passages whole.")
+        "most of a CPU model's time (10-75 tokens/s on 2 shared cores). 700 = the rules and one-shot example "
+        "(~320 tokens, which llama.cpp reuses from one question to the next) plus ~400 tokens of passages (the "
+        "course notes' five passages whole are ~450). 0: send passages whole.")
     llm_cite_threshold: float = Field(
         0.45, ge=0.0, le=1.0, description="A reply without [n] markers gets a citation on each sentence whose best "
-        "matching passage line scores at least this (0.7 x meaning + 0.3 x shared words). Set on the dev sets: "
-        "the model's restatements of a line score 0.55-0.9, unrelated passages below 0.4.")
+        "matching passage line scores at least this (0.7 x meaning + 0.3 x shared words). Measured on the dev sets "
+        "(63 sentences of uncited replies): restatements of a line scored 0.5-0.9, the model's own elaborations "
+        "0.3-0.5; at 0.45 an elaboration on the same topic is sometimes cited, a sentence off the passages is not.")
     llm_stream: bool = Field(True, description="Stream tokens from the model (off: one plain request).")
 
     @field_validator("chroma_host")
