@@ -147,7 +147,32 @@ class Settings(BaseSettings):
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = Field(None, repr=False)
-    llm_timeout: float = Field(30.0, gt=0)
+    # Timeouts are two limits, because a small model on a CPU spends most of an answer reading the prompt
+    # before its first token, then writes steadily. Measured with a 1.5B Q4 model on 2 shared cores: first
+    # token after 5-40 s (prompt processing at 15-75 tokens/s), then 1-25 tokens/s. A single limit from the
+    # start either cut off answers that were arriving or waited long on a server that was not answering.
+    llm_first_token_timeout: float = Field(
+        60.0, gt=0, description="Seconds from sending the request until the first token (connecting and reading "
+        "the prompt); beyond it the default answer is shown. 60 s covers a 1.5B model on 2 busy cores.")
+    llm_timeout: float = Field(
+        90.0, gt=0, description="Seconds the reply may take after its first token (without streaming: after the "
+        "first-token limit). Generous, since a reply that is arriving is usually worth waiting for; "
+        "llm_max_tokens bounds it too.")
+    llm_max_tokens: int = Field(
+        160, ge=16, le=8192, description="Longest reply asked of the model: an answer is a lead sentence and one or "
+        "two points (~20-120 tokens), and a 1.5B model on 2 busy cores writes 1-5 tokens/s, so a rambling reply "
+        "costs minutes; a reply the cap cuts loses only its unfinished last sentence.")
+    llm_prompt_budget: int = Field(
+        700, ge=0, description="Approximate prompt size in tokens (rules, the one-shot example, passages, question). "
+        "Passages that do not fit are trimmed to their lines most relevant to the question. Prompt reading is "
+        "most of a CPU model's time (10-75 tokens/s on 2 shared cores). 700 = the rules and one-shot example "
+        "(~320 tokens, which llama.cpp reuses from one question to the next) plus ~400 tokens of passages (the "
+        "course notes' five passages whole are ~450). 0: send passages whole.")
+    llm_cite_threshold: float = Field(
+        0.45, ge=0.0, le=1.0, description="A reply without [n] markers gets a citation on each sentence whose best "
+        "matching passage line scores at least this (0.7 x meaning + 0.3 x shared words). Measured on the dev sets "
+        "(63 sentences of uncited replies): restatements of a line scored 0.5-0.9, the model's own elaborations "
+        "0.3-0.5; at 0.45 an elaboration on the same topic is sometimes cited, a sentence off the passages is not.")
     llm_stream: bool = Field(True, description="Stream tokens from the model (off: one plain request).")
 
     @field_validator("chroma_host")

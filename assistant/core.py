@@ -240,7 +240,8 @@ class Assistant:
         index = self.index
         cached = getattr(self, "_llm", None)
         if cached is None or cached[0] is not index:
-            answerer = LLMAnswerer(make_backend(self.settings), index.reading.names, self.settings.llm_timeout,
+            answerer = LLMAnswerer(make_backend(self.settings), index.reading, index.lexical, self.settings,
+                                   self.embeddings.encode_queries, premises=index.reader.premises,
                                    model=self.settings.llm_model)
             cached = self._llm = (index, answerer)
         return cached[1]
@@ -309,7 +310,7 @@ class Assistant:
 
     def _llm_draft(self, query: Query, retrieval: Retrieval, gate: GateDecision, on_token, index: _Index) -> Draft:
         """The LLM answerer's draft, or the default reader's with a notice naming why the model's
-        reply could not be used."""
+        reply could not be used (backend "default (fallback)", the LLM's model name kept)."""
         from .llm import LLMError, LLMFallback
 
         try:
@@ -317,7 +318,8 @@ class Assistant:
         except LLMError as error:
             draft = index.reader.run(query, retrieval, gate)
             draft.notices.append(f"LLM backend unavailable ({error}); showing the default answer.")
-            draft.backend = "default (fallback)"
+            draft.backend, draft.model = "default (fallback)", self.settings.llm_model
+            draft.trace["fallback"] = f"unavailable: {error}"
             return draft
         try:
             return answerer.run(query, retrieval, gate, on_token)
@@ -326,8 +328,10 @@ class Assistant:
             draft = index.reader.run(query, retrieval, gate)
             cause = f"failed ({error})" if failed else str(error)
             draft.notices.append(f"The {answerer.name} model {cause}; showing the default answer from your notes.")
-            draft.backend = "default (fallback)"
+            draft.backend, draft.model = "default (fallback)", answerer.model
+            draft.trace.update(getattr(error, "trace", {}))  # prompt size and timings of the attempt
             draft.trace["fallback"] = str(error)
+            logger.info("LLM answer not used: %s", "error" if failed else "fallback")
             return draft
 
     # --- practice -----------------------------------------------------------------------------

