@@ -105,7 +105,7 @@ class Answer:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Answer":
+    def from_dict(cls, data: dict[str, Any]) -> Answer:
         """An answer read back from its JSON (saved conversations)."""
         table = data.get("table")
         premise = data.get("premise")

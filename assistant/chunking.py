@@ -36,10 +36,10 @@ class Chunk:
         return f"{self.section}\n{self.text}" if self.section else self.text
 
     @classmethod
-    def from_stored(cls, chunk_id: str, document: str, metadata: dict) -> "Chunk":
+    def from_stored(cls, chunk_id: str, document: str, metadata: dict) -> Chunk:
         section = str(metadata.get("section", ""))
         prefix = f"{section}\n"
-        text = document[len(prefix):] if section and document.startswith(prefix) else document
+        text = document[len(prefix) :] if section and document.startswith(prefix) else document
         return cls(chunk_id, str(metadata.get("source", "")), section, text, int(metadata.get("position", 0)))
 
     def metadata(self) -> dict:
@@ -47,7 +47,7 @@ class Chunk:
 
 
 def chunk_id(source: str, section: str, text: str) -> str:
-    return hashlib.sha256(f"{source}\x1f{section}\x1f{text}".encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(f"{source}\x1f{section}\x1f{text}".encode()).hexdigest()[:32]
 
 
 @dataclass
@@ -88,7 +88,9 @@ def _split_units(lines: list[str]) -> list[_Unit]:
         item = _ITEM.match(line)
         fence = _FENCE.match(line)
         table = line.lstrip().startswith("|")
-        continues_item = current is not None and current.kind == "list" and item_indent is not None and indent > item_indent
+        continues_item = (
+            current is not None and current.kind == "list" and item_indent is not None and indent > item_indent
+        )
         if continues_item:
             if pending_blank and fence:
                 current.lines.append("")

@@ -53,8 +53,13 @@ def resolve_model_path(name: str) -> str:
 class SentenceTransformerEmbeddings(Embeddings):
     """Normalised sentence embeddings (cosine = dot product), computed on the CPU."""
 
-    def __init__(self, model_name: str = BUNDLED_MODEL, batch_size: int = 32, fast_queries: bool = True,
-                 onnx_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        model_name: str = BUNDLED_MODEL,
+        batch_size: int = 32,
+        fast_queries: bool = True,
+        onnx_dir: Path | None = None,
+    ) -> None:
         self.name = model_name
         self.onnx_dir = onnx_dir
         self.batch_size = batch_size
@@ -167,7 +172,7 @@ class SentenceTransformerEmbeddings(Embeddings):
         and keep the vectors for the `embed_documents` calls that the store makes next."""
         vectors = self.encode(list(texts))
         with self._lock:
-            self._prepared.update(zip(texts, vectors))
+            self._prepared.update(zip(texts, vectors, strict=True))
 
     def discard_prepared(self) -> None:
         with self._lock:
@@ -176,7 +181,7 @@ class SentenceTransformerEmbeddings(Embeddings):
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         with self._lock:
             ready = [self._prepared.pop(text, None) for text in texts]
-        missing = [text for text, vector in zip(texts, ready) if vector is None]
+        missing = [text for text, vector in zip(texts, ready, strict=True) if vector is None]
         computed = iter(self.encode(missing)) if missing else iter(())
         return [(vector if vector is not None else next(computed)).tolist() for vector in ready]
 

@@ -48,7 +48,7 @@ class LineVectors:
         except (OSError, KeyError, ValueError):
             return  # missing or unreadable: recomputed on need
         offset = 0
-        for chunk_id, digest, count in zip(ids.tolist(), digests.tolist(), counts.tolist()):
+        for chunk_id, digest, count in zip(ids.tolist(), digests.tolist(), counts.tolist(), strict=True):
             self._vectors[chunk_id] = (digest, matrix[offset : offset + count])
             offset += count
 
@@ -71,11 +71,14 @@ class LineVectors:
 
     def missing(self, items: list[tuple[object, list[str]]]) -> list[tuple[object, list[str]]]:
         return [
-            (chunk, texts) for chunk, texts in items
+            (chunk, texts)
+            for chunk, texts in items
             if texts and (chunk.id not in self._vectors or self._vectors[chunk.id][0] != self._digest(texts))
         ]
 
-    def precompute(self, items: list[tuple[object, list[str]]], encode_bulk=None, progress=None, batch: int = 512) -> int:
+    def precompute(
+        self, items: list[tuple[object, list[str]]], encode_bulk=None, progress=None, batch: int = 512
+    ) -> int:
         """Embed the lines of every chunk not yet covered, in large batches; returns how many chunks."""
         todo = self.missing(items)
         encode_bulk = encode_bulk or self._encode

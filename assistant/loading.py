@@ -154,9 +154,15 @@ def reflow_pdf_text(text: str) -> str:
     for line in lines:
         stripped = line.strip()
         previous = out[-1].rstrip() if out else ""
-        wrapped = previous and stripped and not previous.endswith((".", "?", "!", ":")) and (
-            stripped[0].islower() or previous.endswith((",", ";", "-", "(")) or len(previous) >= 0.75 * width
-        ) and not _BULLET.match(line) and not _NUMBERED.match(line) and not _CARD_START.match(stripped)
+        wrapped = (
+            previous
+            and stripped
+            and not previous.endswith((".", "?", "!", ":"))
+            and (stripped[0].islower() or previous.endswith((",", ";", "-", "(")) or len(previous) >= 0.75 * width)
+            and not _BULLET.match(line)
+            and not _NUMBERED.match(line)
+            and not _CARD_START.match(stripped)
+        )
         if wrapped:
             out[-1] = previous + " " + stripped
         else:
@@ -209,7 +215,9 @@ def text_to_markdown(text: str) -> str:
                 out.append("   " * len(indent_stack[:1]) + "```")
                 in_code = False
             else:
-                out.append("   " * len(indent_stack[:1]) + line[min(indent, indent_stack[-1] + 2 if indent_stack else 0):])
+                out.append(
+                    "   " * len(indent_stack[:1]) + line[min(indent, indent_stack[-1] + 2 if indent_stack else 0) :]
+                )
                 continue
         bullet = _BULLET.match(line)
         numbered = _NUMBERED.match(line) if indent > 0 else None
@@ -219,13 +227,14 @@ def text_to_markdown(text: str) -> str:
             if level is not None:
                 seen_heading = True
                 out.extend(["", "#" * level + " " + stripped, ""])
-            elif stripped.endswith((".", "!", "?")) and not re.match(r"^(?:Q|Question)\s*[:.]\s", stripped, re.IGNORECASE):
+            elif stripped.endswith((".", "!", "?")) and not re.match(
+                r"^(?:Q|Question)\s*[:.]\s", stripped, re.IGNORECASE
+            ):
                 out.extend([stripped, ""])  # one statement per line in plain-text notes; a card's Q joins its A
             else:
                 out.append(stripped)
             continue
         if bullet or numbered:
-            match = bullet or numbered
             while indent_stack and indent_stack[-1] >= indent:
                 indent_stack.pop()
             depth = len(indent_stack)

@@ -89,7 +89,7 @@ def index_collections(client, settings: Settings) -> list[str]:
     """The collections that hold (or held) this index: the configured one and every rebuild's."""
     names = [c if isinstance(c, str) else c.name for c in client.list_collections()]
     prefix = settings.collection[:40] + REBUILD_MARK
-    return [n for n in names if n == settings.collection or (n.startswith(prefix) and n[len(prefix):].isdigit())]
+    return [n for n in names if n == settings.collection or (n.startswith(prefix) and n[len(prefix) :].isdigit())]
 
 
 def drop_collections(client, settings: Settings, keep: str) -> list[str]:
@@ -164,7 +164,7 @@ class NoteStore:
         try:
             while True:
                 got = self.vectorstore.get(include=["documents", "metadatas"], limit=page, offset=offset)
-                for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+                for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
                     chunks.append(Chunk.from_stored(cid, doc or "", meta or {}))
                 if len(got["ids"]) < page:
                     break
@@ -224,7 +224,7 @@ class Manifest:
     files: dict[str, FileRecord] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path) -> "Manifest":
+    def load(cls, path: Path) -> Manifest:
         if not path.exists():
             return cls()
         try:
