@@ -96,7 +96,9 @@ def test_cli_ask_explain_shows_why_and_json_carries_kind_and_choice(cli_env):
 
 def test_cli_eval_writes_per_item_summary_and_report(cli_env, tmp_path):
     dataset = tmp_path / "mini.jsonl"
-    lines = [json.loads(row) for row in (REPO / "evals" / "dev" / "course-scenarios.jsonl").read_text().splitlines()[:3]]
+    lines = [
+        json.loads(row) for row in (REPO / "evals" / "dev" / "course-scenarios.jsonl").read_text().splitlines()[:3]
+    ]
     lines.append(
         {"id": "oos", "kind": "out_of_scope", "question": "Best banana bread recipe?", "expect": [], "evidence": []}
     )

@@ -137,7 +137,9 @@ def test_shipped_dataset_meets_the_brief():
     assert sum(1 for i in items if i.kind == "out_of_scope") >= 8
     assert all(i.evidence for i in in_scope)
     raw = [
-        json.loads(row) for row in (REPO / "evals" / "dev" / "course-scenarios.jsonl").read_text().splitlines() if row.strip()
+        json.loads(row)
+        for row in (REPO / "evals" / "dev" / "course-scenarios.jsonl").read_text().splitlines()
+        if row.strip()
     ]
     assert all(set(r) <= {"id", "kind", "question", "expect", "evidence", "forbid"} for r in raw)
 
