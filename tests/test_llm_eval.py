@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # starts stand-in llama.cpp server processes
+
 SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "llm_eval.py"
 spec = importlib.util.spec_from_file_location("llm_eval", SCRIPT)
 llm_eval = importlib.util.module_from_spec(spec)

@@ -10,12 +10,15 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from conftest import CORPUS, DATA, REPO
 
 from assistant.answer import Answer
 from assistant.chunking import chunk_markdown
 from assistant.loading import load_file
 from assistant.synthetic import make_synthetic_corpus
+
+pytestmark = pytest.mark.slow  # kills a real ingest process mid-write
 
 
 def _expected_ids(folder: Path) -> set[str]:

@@ -10,6 +10,8 @@ from assistant.config import Settings
 from assistant.core import Assistant
 from assistant.store import StoreError
 
+pytestmark = pytest.mark.slow  # starts a real `chroma run` server
+
 
 @pytest.fixture
 def chroma_server(tmp_path):
