@@ -11,10 +11,13 @@ sentence-transformers. Models it does not understand are left to sentence-transf
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from pathlib import Path
 
 import numpy as np
+
+logger = logging.getLogger(__name__)
 
 _INV_SQRT2 = float(1.0 / np.sqrt(2.0))
 
@@ -56,6 +59,9 @@ class NumpyBertEncoder:
             or not (model_dir / "tokenizer.json").exists()
         ):
             raise UnsupportedModel("only BERT models with mean pooling are computed with NumPy")
+        from .embeddings import offline_environment
+
+        offline_environment()
         from tokenizers import Tokenizer
 
         self.normalize = kinds[-1] == "Normalize"
@@ -178,6 +184,10 @@ def export_onnx(model_dir: str | Path, target: Path) -> bool:
     try:
         NumpyBertEncoder(model_dir, load_weights=False)  # only models the pooling code understands
         import torch
+
+        from .embeddings import offline_environment
+
+        offline_environment()
         from transformers import AutoModel
 
         model = AutoModel.from_pretrained(str(model_dir)).eval()
@@ -213,5 +223,10 @@ def export_onnx(model_dir: str | Path, target: Path) -> bool:
             )
         partial.replace(target)
         return True
-    except Exception:  # optional speed-up: any failure leaves the NumPy encoder in charge
+    except Exception as error:  # optional speed-up: any failure leaves the NumPy encoder in charge
+        logger.warning(
+            "ONNX export of the query encoder failed (%s: %s); questions use the NumPy encoder",
+            type(error).__name__,
+            error,
+        )
         return False

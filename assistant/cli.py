@@ -24,6 +24,21 @@ EXIT_USAGE = 2
 EXIT_FAILURE = 1
 
 
+@app.callback()
+def main(
+    verbose: bool = typer.Option(
+        False, "--verbose", "-v", help="Log what the assistant does (INFO) to stderr; or set STUDY_LOG_LEVEL."
+    ),
+) -> None:
+    """Study assistant: grounded, cited answers from your course notes. Offline by default."""
+    from .logs import configure_logging
+
+    try:
+        configure_logging(verbose)
+    except ValueError as error:
+        fail(str(error), EXIT_USAGE)
+
+
 def fail(message: str, code: int = EXIT_FAILURE) -> None:
     errors.print(f"[bold red]error:[/] {escape(message)}")
     raise typer.Exit(code)
@@ -570,7 +585,14 @@ def ui(
         "type",
     ]
     console.print(f"Study assistant UI on http://{address}:{port}")
-    raise typer.Exit(subprocess.call(command))
+    import logging
+    import os
+
+    from .logs import LEVEL_VARIABLE
+
+    # The UI runs in its own process: it logs at the level chosen here (--verbose or STUDY_LOG_LEVEL).
+    level = logging.getLevelName(logging.getLogger("assistant").getEffectiveLevel())
+    raise typer.Exit(subprocess.call(command, env={**os.environ, LEVEL_VARIABLE: level}))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -138,7 +138,8 @@ class Assistant:
                 self._drop_derived_files()
                 try:
                     self.store.count()
-                except StoreError:
+                except StoreError as error:
+                    logger.warning("the index cannot be opened (%s); rebuilding it from an empty folder", error)
                     # A corrupted embedded store cannot even be opened: start from an empty folder.
                     with self._lock:
                         self._store = None

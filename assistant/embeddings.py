@@ -7,6 +7,7 @@ re-ingest or a store check never pays for it.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from pathlib import Path
@@ -16,11 +17,22 @@ from langchain_core.embeddings import Embeddings
 
 from .config import BUNDLED_MODEL
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+logger = logging.getLogger(__name__)
+
+_OFFLINE_ENVIRONMENT = {
+    "HF_HUB_OFFLINE": "1",  # the model is on disk: never ask the hub
+    "TRANSFORMERS_OFFLINE": "1",
+    "TOKENIZERS_PARALLELISM": "false",  # no fork warnings from the UI's threads
+    "TRANSFORMERS_VERBOSITY": "error",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+}
+
+
+def offline_environment() -> None:
+    """Set before transformers or sentence-transformers is imported (they read these at import), and only
+    then: importing this module changes nothing. A value the user has set is kept."""
+    for name, value in _OFFLINE_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
 
 
 @runtime_checkable
@@ -86,10 +98,12 @@ class SentenceTransformerEmbeddings(Embeddings):
                                 self._query_encoder = OnnxBertEncoder(path, onnx)
                             else:
                                 self._query_encoder = NumpyBertEncoder(path)
-                        except (UnsupportedModel, OSError, ImportError, RuntimeError):
+                        except (UnsupportedModel, OSError, ImportError, RuntimeError) as error:
+                            logger.warning("the ONNX query encoder cannot load (%s); using the NumPy one", error)
                             try:
                                 self._query_encoder = NumpyBertEncoder(path)
-                            except (UnsupportedModel, OSError):
+                            except (UnsupportedModel, OSError) as error:
+                                logger.warning("no fast query encoder (%s); questions use sentence-transformers", error)
                                 self._query_encoder = False
         return self._query_encoder or None
 
@@ -135,6 +149,7 @@ class SentenceTransformerEmbeddings(Embeddings):
         return self._model
 
     def _load(self):
+        offline_environment()
         from sentence_transformers import SentenceTransformer
 
         try:
