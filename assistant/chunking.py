@@ -11,6 +11,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from .text import sentences
+
 TARGET_CHARS = 450  # pack small ideas together up to about this size
 MAX_CHARS = 900  # split one idea only when it is larger than this
 MIN_TAIL_CHARS = 160  # a smaller last piece joins the previous chunk of its section
@@ -153,9 +155,9 @@ _CARD_BREAK = re.compile(r"\s+(?=(?:Q|Question)\s*[:.]\s)")
 
 def _split_long_text(text: str) -> list[str]:
     # Q&A cards are kept whole (a question apart from its answer means nothing); prose by sentence.
-    sentences = _CARD_BREAK.split(text) if _CARD_BREAK.search(text) else re.split(r"(?<=[.!?])\s+", text)
+    parts = _CARD_BREAK.split(text) if _CARD_BREAK.search(text) else sentences(text)
     pieces, current = [], ""
-    for sentence in sentences:
+    for sentence in parts:
         while len(sentence) > MAX_CHARS:
             if current:
                 pieces.append(current)

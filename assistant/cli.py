@@ -57,10 +57,12 @@ def _settings():
 
 
 def _check_mode(mode: str | None) -> None:
-    from .config import RETRIEVAL_MODES
+    from .config import check_mode
 
-    if mode is not None and mode not in RETRIEVAL_MODES:
-        fail(f"unknown mode {mode!r}: choose one of {', '.join(RETRIEVAL_MODES)}", EXIT_USAGE)
+    try:
+        check_mode(mode)
+    except ValueError as error:
+        fail(str(error), EXIT_USAGE)
 
 
 @contextmanager

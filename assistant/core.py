@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from .answer import NOT_COVERED, Answer
 from .answerers import Draft
 from .citations import build_answer
-from .config import RETRIEVAL_MODES, Settings
+from .config import Settings, check_mode
 from .embeddings import SentenceTransformerEmbeddings
 from .gate import CoverageGate, GateDecision
 from .ingest import Ingestor, IngestReport, ProgressCallback
@@ -23,6 +23,7 @@ from .reader import NotesReader
 from .reading import Reading
 from .retrieval import HybridRetriever, LexicalIndex, Passage, Retrieval
 from .store import NoteStore, StoreError, drop_collections, wipe_embedded_store
+from .text import strip_control
 from .understanding import Query, understand
 
 if TYPE_CHECKING:  # imported when used: the CLI's `ask` must not pay for them
@@ -31,8 +32,6 @@ if TYPE_CHECKING:  # imported when used: the CLI's `ask` must not pay for them
     from .library import Library, NoteStatus, OnConflict, SavedNote
 
 logger = logging.getLogger(__name__)
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -63,7 +62,7 @@ def clean_question(text: object, limit: int) -> tuple[str, list[str]]:
     if cleaned != text:
         notices.append("Some characters could not be read and were replaced.")
     cleaned = unicodedata.normalize("NFKC", cleaned)
-    stripped = _CONTROL.sub(" ", cleaned)
+    stripped = strip_control(cleaned, " ")
     if stripped != cleaned:
         notices.append("Control characters were removed from the question.")
     stripped = re.sub(r"\s+", " ", stripped).strip()
@@ -286,8 +285,7 @@ class Assistant:
         The stages: understand -> retrieve -> coverage gate -> answerer -> citations."""
         started = time.perf_counter()
         text, notices = clean_question(question, self.settings.max_question_chars)
-        if mode is not None and mode not in RETRIEVAL_MODES:
-            raise ValueError(f"unknown retrieval mode {mode!r}: choose one of {', '.join(RETRIEVAL_MODES)}")
+        check_mode(mode)
         passages: list[Passage] = []
         if not re.search(r"\w", text):
             answer = Answer(

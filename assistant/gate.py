@@ -18,7 +18,7 @@ import numpy as np
 from .config import ReaderSettings
 from .reading import ROLE_HEADING, Reading
 from .retrieval import LexicalIndex, Retrieval
-from .text import stem, tokenize, words
+from .text import sentences, stem, tokenize, words
 from .understanding import Query
 from .vocabulary import FUNCTION_WORDS, QUESTION_WORDS, UNITS, VENDOR_WORDS, english_frequency
 
@@ -113,7 +113,7 @@ class CoverageGate:
         """Names in the question that the notes never use: a sign it is about something else. Units
         ("TB", "Gbps") and words capitalised only because they start a sentence do not count."""
         found = []
-        for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
+        for sentence in (s for line in text.splitlines() for s in sentences(line)):
             for position, token in enumerate(re.findall(r"[A-Za-z][A-Za-z0-9]*(?:'[a-z]+)?|\d+[A-Za-z]+\w*", sentence)):
                 low = token.lower().split("'")[0]
                 if low in FUNCTION_WORDS or low in QUESTION_WORDS or low in VENDOR_WORDS or low in UNITS:

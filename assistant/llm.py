@@ -36,9 +36,9 @@ import numpy as np
 
 from .answer import OptionVerdict
 from .answerers import Draft, ref
-from .reading import Line, NameIndex, Reading, find_names, name_key, sentences
+from .reading import Line, NameIndex, Reading, find_names, name_key
 from .retrieval import LexicalIndex, Retrieval
-from .text import stem, tokenize
+from .text import first_sentence, stem, tokenize
 from .understanding import Query
 from .vocabulary import FUNCTION_WORDS, VENDOR_WORDS
 
@@ -332,10 +332,7 @@ def has_words(text: str) -> bool:
 
 def lead_sentence(text: str) -> str:
     """The first sentence of the first line (where an answer names its answer), without markdown."""
-    first = text.strip().split("\n", 1)[0]
-    first = re.sub(r"[*_`#]+", "", first).strip()
-    parts = sentences(first)
-    return parts[0] if parts else first
+    return first_sentence(re.sub(r"[*_`#]+", "", text.strip().split("\n", 1)[0]))
 
 
 def _fuzzy_tokens(key: str) -> set[str]:
@@ -415,7 +412,7 @@ def parse_choice(reply: str, options, picks: int = 1) -> list[str]:
     if lines:
         regions.append((lines[0], False))
     for region, labelled in regions:
-        region = re.split(r"(?<=[.!?])\s+(?=[A-Z][a-z])", region, maxsplit=1)[0]  # the answer's own sentence
+        region = first_sentence(region)  # the answer's own sentence
         letters: list[str] = []
         for match in _LETTER.finditer(region):
             opened, letter, closed = match.groups()

@@ -490,7 +490,7 @@ class QuestionGenerator:
         rest = bare
         for _, start, end in sorted(spans, key=lambda span: -span[1]):
             rest = rest[:start] + " " + rest[end:]
-        return not [w for w in plain_words(rest) if w not in ("and", "or", "amazon", "aws")]
+        return not [w for w in plain_words(rest) if w not in ("and", "or") and w not in VENDOR_WORDS]
 
     def _group_and_kind(self, line: Line, entity: Entity) -> tuple[tuple[str, str] | None, str | None]:
         """The list a thing is an item of (its siblings), and the kind that list's heading names."""

@@ -43,7 +43,7 @@ from .reading import (
     name_key,
 )
 from .retrieval import LexicalIndex, Retrieval
-from .text import normalise_space, stem, tokenize
+from .text import normalise_space, sentences, stem, tokenize
 from .understanding import Query
 from .vocabulary import CATEGORY_HEADS, GENERIC_ANSWER_TYPES, PRODUCT_ANSWER_TYPES, english_frequency
 
@@ -520,7 +520,7 @@ class NotesReader:
 
     def _best_sentence(self, line: Line, query: Query) -> str:
         """Of a long line, the sentence that shares the question's most specific words."""
-        parts = [p for p in re.split(r"(?<=[.!?])\s+(?=[A-Z])", line.shown) if p.strip()]
+        parts = [p for p in sentences(line.shown) if p.strip()]
         if len(parts) <= 1:
             return line.shown
         idf = self.lexical.idf

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .chunking import SECTION_SEPARATOR, Chunk
-from .text import stem, tokenize
+from .text import sentences, stem, tokenize
 from .vocabulary import (
     ANSWER_LABELS,
     CATEGORY_HEADS,
@@ -59,8 +59,6 @@ _DASH_LABEL = re.compile(r"^(?P<label>[^-–—:.]{1,60}?)\s+[-–—]{1,2}\s+(?
 _CARD = re.compile(r"(?:^|\s)(?:Q|Question)\s*[:.]\s+", re.IGNORECASE)
 _CARD_ANSWER = re.compile(r"\s(?:A|Answer)\s*[:.]\s+")
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9&+.'’\-]*[A-Za-z0-9+]|[A-Za-z0-9]")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(`])")
-_ABBREVIATION_END = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|approx|incl|no|fig|cf)\.|\b[A-Z]\.)$", re.IGNORECASE)
 _CODE_SPAN = re.compile(r"`([^`\n]{2,80})`")
 _BRACKETED = re.compile(r"\s*\(([^()]{1,80})\)")
 _CONNECTORS = frozenset({"for", "of", "on", "and", "&", "the", "to", "in"})
@@ -89,17 +87,6 @@ _TERM_GERUNDS = frozenset(
 
 
 # --- words --------------------------------------------------------------------------------------
-
-
-def sentences(paragraph: str) -> list[str]:
-    """A paragraph's sentences; "e.g. Redis" and initials do not end one."""
-    found: list[str] = []
-    for piece in _SENTENCE_END.split(paragraph.strip()):
-        if found and _ABBREVIATION_END.search(found[-1]):
-            found[-1] = f"{found[-1]} {piece}"
-        elif piece:
-            found.append(piece)
-    return found
 
 
 def _is_acronym(token: str) -> bool:

@@ -245,3 +245,39 @@ def content_terms(text: str) -> set[str]:
 
 def normalise_space(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
+
+
+# --- sentences -------------------------------------------------------------------------------------
+# A sentence ends at . ! or ? before a capital, a digit, a quote, a bracket or code; "e.g. Redis",
+# "vs. Glue" and initials do not end one. The one splitter for notes, answers and questions.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(`])")
+_ABBREVIATION_END = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|approx|incl|no|fig|cf)\.|\b[A-Z]\.)$", re.IGNORECASE)
+
+
+def sentences(paragraph: str) -> list[str]:
+    """A paragraph's sentences; "e.g. Redis" and initials do not end one."""
+    found: list[str] = []
+    for piece in _SENTENCE_END.split(paragraph.strip()):
+        if found and _ABBREVIATION_END.search(found[-1]):
+            found[-1] = f"{found[-1]} {piece}"
+        elif piece:
+            found.append(piece)
+    return found
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of the first line: where an answer names its answer."""
+    first = (text or "").strip().split("\n", 1)[0]
+    parts = sentences(first)
+    return parts[0] if parts else first
+
+
+# --- control characters ----------------------------------------------------------------------------
+# C0 and C1 controls and Unicode non-characters, but not tab, newline or carriage return: text pasted or
+# loaded with them renders as garbage or breaks a terminal, and they carry no meaning in notes.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def strip_control(text: str, replacement: str = "") -> str:
+    """`text` without control characters (tab, newline and carriage return are kept)."""
+    return _CONTROL_CHARACTERS.sub(replacement, text)

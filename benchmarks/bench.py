@@ -28,15 +28,12 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from assistant.evaluation import percentile  # noqa: E402 - after the path is set
+
 QUESTIONS = [
     json.loads(line)["question"]
     for line in (REPO / "evals" / "dev" / "course-scenarios.jsonl").read_text().splitlines()
 ]
-
-
-def percentile(values, q):
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))]
 
 
 def peak_rss_kib() -> int:

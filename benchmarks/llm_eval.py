@@ -32,7 +32,6 @@ import hashlib
 import http.client
 import http.server
 import json
-import math
 import os
 import platform
 import re
@@ -51,6 +50,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from assistant.evaluation import percentile
+from assistant.text import first_sentence as lead_sentence
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -709,25 +711,11 @@ def model_called(row: dict) -> bool:
     return outcome(row) != "abstained before any model call (coverage gate)"
 
 
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile, as the project's own eval report computes it."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return float(ordered[max(0, min(len(ordered) - 1, math.ceil(q / 100 * len(ordered)) - 1))])
-
-
 def _name_key(text: str) -> str:
     """Lower case, vendor prefixes and punctuation dropped: "AWS Managed Service for Apache Flink" and
     "Amazon Managed Service for Apache Flink" are the same name."""
     text = re.sub(r"\b(?:amazon|aws)\b", " ", (text or "").lower())
     return " ".join(re.findall(r"[a-z0-9]+", text))
-
-
-def lead_sentence(text: str) -> str:
-    """The first sentence of the first line: where an answer names its answer (as the eval reads it)."""
-    first = (text or "").strip().split("\n", 1)[0]
-    return re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0]
 
 
 _EVERYDAY = frozenset(

@@ -27,6 +27,8 @@ sys.path.insert(0, str(REPO / "tests"))
 from browser import CHROMIUM, VIEWPORTS, ask, environment, launch, server_command, wait_for_chat  # noqa: E402
 from servers import free_port  # noqa: E402
 
+from assistant.evaluation import percentile  # noqa: E402
+
 QUESTIONS = [
     json.loads(line)["question"]
     for line in (REPO / "evals" / "dev" / "course-scenarios.jsonl").read_text().splitlines()
@@ -100,11 +102,6 @@ def answer_latencies(browser, url: str, count: int = 30) -> list[dict]:
     return timings
 
 
-def _p(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))]
-
-
 def bench_ui(work: Path) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -131,7 +128,7 @@ def bench_ui(work: Path) -> dict:
         "startup_restart_s": restart,
         "question_p50_ms": statistics.median(t["question_ms"] for t in timings),
         "answer_p50_ms": statistics.median(t["answer_ms"] for t in timings),
-        "answer_p95_ms": _p([t["answer_ms"] for t in timings], 95),
+        "answer_p95_ms": percentile([t["answer_ms"] for t in timings], 95),
         "answer_p50_turns_1_10_ms": statistics.median(early),
         "answer_p50_turns_21_30_ms": statistics.median(late),
         "load_average": (load_before, load_after),
