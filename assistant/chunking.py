@@ -79,6 +79,7 @@ def _split_units(lines: list[str]) -> list[_Unit]:
     pending_blank = False
     for line in lines:
         if in_fence:
+            assert current is not None  # a fence is only open inside a unit
             current.lines.append(line)
             if _FENCE.match(line):
                 in_fence = False
@@ -94,6 +95,7 @@ def _split_units(lines: list[str]) -> list[_Unit]:
             current is not None and current.kind == "list" and item_indent is not None and indent > item_indent
         )
         if continues_item:
+            assert current is not None  # continues_item checked it
             if pending_blank and fence:
                 current.lines.append("")
             current.lines.append(line)

@@ -84,7 +84,7 @@ def _handled():
 @contextmanager
 def _progress():
     """A rich progress bar fed by the pipeline's progress(description, done, total) callbacks."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
     with Progress(
         TextColumn("{task.description}"),
@@ -94,7 +94,7 @@ def _progress():
         console=errors,
         transient=True,
     ) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def update(description: str, done: int, total: int) -> None:
             if description not in tasks:

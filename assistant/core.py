@@ -255,13 +255,16 @@ class Assistant:
 
     def llm_answerer(self):
         """The LLM answerer for the configured backend (built once per index)."""
-        from .llm import LLMAnswerer, make_backend
+        from .llm import LLMAnswerer, LLMError, make_backend
 
         index = self.index
         cached = getattr(self, "_llm", None)
         if cached is None or cached[0] is not index:
+            backend = make_backend(self.settings)
+            if backend is None:
+                raise LLMError("STUDY_LLM=none: no LLM backend is configured")
             answerer = LLMAnswerer(
-                make_backend(self.settings),
+                backend,
                 index.reading,
                 index.lexical,
                 self.settings,
@@ -429,10 +432,12 @@ class Assistant:
 
     def reword_questions(self, questions, report=None):
         """Practice questions worded by the LLM backend, each checked like the generator's own."""
-        from .llm import make_backend
+        from .llm import LLMError, make_backend
         from .practice import reword_with_llm
 
         backend = make_backend(self.settings)
+        if backend is None:
+            raise LLMError("STUDY_LLM=none: no LLM backend is configured")
 
         def complete(prompt: str) -> str:
             return "".join(backend.stream([("human", prompt)]))

@@ -11,13 +11,16 @@ import logging
 import os
 import threading
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 from langchain_core.embeddings import Embeddings
 
 from .config import BUNDLED_MODEL
 
 logger = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    from .bert_numpy import NumpyBertEncoder
 
 _OFFLINE_ENVIRONMENT = {
     "HF_HUB_OFFLINE": "1",  # the model is on disk: never ask the hub
@@ -77,12 +80,12 @@ class SentenceTransformerEmbeddings(Embeddings):
         self.batch_size = batch_size
         self.fast_queries = fast_queries
         self._model = None
-        self._query_encoder = None  # NumpyBertEncoder, or False when the model needs torch
+        self._query_encoder: NumpyBertEncoder | Literal[False] | None = None  # False when the model needs torch
         self._prepared: dict = {}  # text -> vector, embedded ahead of a store write
         self._lock = threading.Lock()
 
     @property
-    def query_encoder(self):
+    def query_encoder(self) -> NumpyBertEncoder | None:
         """The NumPy encoder when the model allows it (fast to load), else None."""
         if self._query_encoder is None:
             with self._lock:

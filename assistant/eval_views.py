@@ -116,7 +116,7 @@ def latency_histogram(rows: list[dict], bins: int = 10) -> list[dict]:
 def shown_value(key: str, values: dict) -> str:
     """A metric as the Evals page shows it: shares as percentages, "-" where it does not apply."""
     value = values.get(key)
-    if not applies(key, values) or (isinstance(value, float) and math.isnan(value)):
+    if value is None or not applies(key, values) or (isinstance(value, float) and math.isnan(value)):
         return "-"
     if key in SHARE_METRICS:
         return f"{float(value):.1%}"

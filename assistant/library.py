@@ -238,7 +238,7 @@ class Library:
                 statuses.append(NoteStatus(source, path, size, passages, sections, "indexed", "", inside))
                 continue
             reason = self._why_skipped(path, source)
-            state = "skipped" if reason else "not indexed yet"
+            state: Literal["skipped", "not indexed yet"] = "skipped" if reason else "not indexed yet"
             statuses.append(NoteStatus(source, path, size, 0, 0, state, reason, inside))
         return statuses
 

@@ -30,7 +30,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -41,6 +41,10 @@ from .retrieval import LexicalIndex, Retrieval
 from .text import first_sentence, stem, tokenize
 from .understanding import Query
 from .vocabulary import FUNCTION_WORDS, VENDOR_WORDS
+
+if TYPE_CHECKING:
+    from .config import Settings
+    from .premise import PremiseChecker
 
 logger = logging.getLogger(__name__)
 
@@ -92,11 +96,13 @@ Answer: B
 
 
 class LLMError(RuntimeError):
-    pass
+    trace: dict  # the answerer's trace so far, set when it gives up
 
 
 class LLMFallback(RuntimeError):
     """The model's reply cannot be used; the message names why (shown in the fallback notice)."""
+
+    trace: dict  # the answerer's trace so far, set when it gives up
 
 
 class ChatBackend(Protocol):
@@ -183,7 +189,7 @@ def make_backend(settings) -> ChatBackend | None:
             from langchain_ollama import ChatOllama
         except ImportError as error:
             raise LLMError("STUDY_LLM=ollama needs the extra: pip install 'study-assistant[llm]'") from error
-        model = ChatOllama(
+        ollama_model = ChatOllama(
             model=settings.llm_model,
             base_url=settings.llm_base_url or "http://127.0.0.1:11434",
             temperature=0,
@@ -192,7 +198,7 @@ def make_backend(settings) -> ChatBackend | None:
             sync_client_kwargs={"event_hooks": {"response": [hook]}},
             disable_streaming=not settings.llm_stream,
         )
-        return LangChainBackend("ollama", model, hook)
+        return LangChainBackend("ollama", ollama_model, hook)
     raise LLMError(f"unknown STUDY_LLM={kind!r}: choose none, openai or ollama")
 
 
@@ -375,8 +381,8 @@ class NameMatcher:
     def in_text(self, text: str) -> list[tuple[str, int, int]]:
         """(entity key, start, end) of each name in the text, left to right."""
         names = self.names
-        found = [(names.resolve(k), s, e) for k, s, e in find_names(text, names.all_keys, plain=names.plain_keys)]
-        found = [(k, s, e) for k, s, e in found if k]
+        resolved = [(names.resolve(k), s, e) for k, s, e in find_names(text, names.all_keys, plain=names.plain_keys)]
+        found = [(k, s, e) for k, s, e in resolved if k]
         for match in _CAPITALISED_RUN.finditer(text):
             start, end = match.span()
             inside = [f for f in found if start <= f[1] and f[2] <= end]
@@ -456,9 +462,9 @@ class LLMAnswerer:
     backend: ChatBackend
     reading: Reading
     lexical: LexicalIndex
-    settings: object  # config.Settings: the llm_* limits and the reader's line-matching weights
+    settings: Settings  # the llm_* limits and the reader's line-matching weights
     encode: Callable[[list[str]], np.ndarray]
-    premises: object | None = None  # premise.PremiseChecker: claims the question takes for granted
+    premises: PremiseChecker | None = None  # claims the question takes for granted
     model: str | None = None
     names: NameMatcher = field(init=False)
 
@@ -547,7 +553,7 @@ class LLMAnswerer:
             trace["reply_chars"] = len(reply)
             draft = self._draft(query, retrieval, passages, reply)
         except (LLMFallback, LLMError) as error:
-            error.trace = trace  # type: ignore[attr-defined]
+            error.trace = trace
             raise
         draft.trace.update(trace)
         return draft

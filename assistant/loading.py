@@ -241,7 +241,7 @@ def text_to_markdown(text: str) -> str:
             pad = "   " * depth
             if numbered:
                 out.append(f"{pad}{numbered.group('num')}. {numbered.group('text').strip()}")
-            else:
+            elif bullet:
                 out.append(f"{pad}- {bullet.group('text').strip()}")
             continue
         if _CODE_START.match(stripped) and indent_stack:
@@ -298,7 +298,7 @@ class _HtmlToMarkdown(HTMLParser):
         elif tag == "li":
             self._flush()
             depth = max(len(self.list_stack) - 1, 0)
-            kind = self.list_stack[-1] if self.list_stack else ["ul", 0]
+            kind: list = self.list_stack[-1] if self.list_stack else ["ul", 0]
             kind[1] += 1
             marker = f"{kind[1]}." if kind[0] == "ol" else "-"
             self.prefix = "   " * depth + marker + " "

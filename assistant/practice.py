@@ -394,7 +394,7 @@ class QuestionGenerator:
         """What a line says of this thing, without its name, or None when it says nothing of its own."""
         names = self.reading.names
         others = [s for s in line.subjects if names.resolve(s.key) not in keys and s.role >= ROLE_SUBJECT]
-        own_label = bool(line.label) and self._labels(line.label, entity)
+        own_label = bool(line.label and self._labels(line.label, entity))
         body = line.body if line.body and line.body != line.text else ""
         if line.label and re.search(r"(?i)\b(?:is|are|was|were|has|have)\b", line.label):
             line_label, body = None, ""  # a sentence read as a label
@@ -505,7 +505,7 @@ class QuestionGenerator:
             return (line.section.split(" > ")[0], header), kind
         if line.kind == "card":
             return None, None
-        own_label = bool(line.label) and self._labels(line.label, entity)
+        own_label = bool(line.label and self._labels(line.label, entity))
         if not own_label and not (line.kind == "item" and len(line.text.split()) <= 6):
             return None, None
         parent = line.context if line.depth > 0 else leaf
@@ -635,6 +635,7 @@ class QuestionGenerator:
         described = " ".join(t.description for t in thing.teaching if t.line is line)
         if (
             other is not None
+            and ancestor is not None  # other is only looked up for an ancestor
             and not _names_any(ancestor, thing.spellings)
             and self._kinship(thing, other)[0] < 0.5
             and not _names_any(described, other.spellings)
@@ -686,8 +687,8 @@ class QuestionGenerator:
                     if other.group != line.group or other is line:
                         continue
                     forward = [s for s in other.subjects if s.cue > 0 and s.role >= ROLE_PUT_FORWARD]
-                    keys = {self.reading.names.resolve(s.key) for s in forward}
-                    keys.discard(None)
+                    resolved = (self.reading.names.resolve(s.key) for s in forward)
+                    keys = {k for k in resolved if k is not None}
                     if len(keys) != 1:
                         continue
                     thing = self.things.get(next(iter(keys)))
@@ -716,8 +717,8 @@ class QuestionGenerator:
                 if pair is None and re.match(r"(?i)both\b", text):
                     heading = line.section.split(" > ")[-1]
                     if re.search(r"\bvs\.?\b|\bversus\b", heading, re.IGNORECASE):
-                        found = [names.resolve(k) for k, _, _ in find_names(heading, names.all_keys)]
-                        found = [k for k in dict.fromkeys(found) if k in self.things]
+                        resolved = [names.resolve(k) for k, _, _ in find_names(heading, names.all_keys)]
+                        found = [k for k in dict.fromkeys(resolved) if k is not None and k in self.things]
                         if len(found) == 2:
                             pair = (found[0], found[1], re.sub(r"(?i)^both\s+", "", text))
                 if pair is None:
@@ -735,8 +736,8 @@ class QuestionGenerator:
     def _named_pair(self, text: str) -> tuple[str, str, str] | None:
         """Two things named side by side ("X and Y", "X or Y") followed by what they do."""
         names = self.reading.names
-        found = [(names.resolve(k), s, e) for k, s, e in find_names(text, names.all_keys)]
-        found = [(k, s, e) for k, s, e in found if k in self.things]
+        resolved = [(names.resolve(k), s, e) for k, s, e in find_names(text, names.all_keys)]
+        found = [(k, s, e) for k, s, e in resolved if k is not None and k in self.things]
         if len(found) != 2 or found[0][0] == found[1][0]:
             return None
         (a, _, a_end), (b, b_start, b_end) = found
@@ -840,15 +841,17 @@ class QuestionGenerator:
                 for moved in (_fronted_purpose(form), last_phrase_fronted(form)):
                     if moved:
                         found.append(say(core(moved[1]), fronted=moved[0]))
-                        if split_second_action(moved[1]):
-                            first, second = split_second_action(moved[1])
+                        moved_split = split_second_action(moved[1])
+                        if moved_split:
+                            first, second = moved_split
                             found.append(say(core(first), fronted=moved[0], after=f"It must also {second}."))
             return found
 
         variants: list[str] = []
         if need.goal:
             if need.thing:
-                variants += verb_phrases(need.goal, lambda g: f"needs {with_article(need.thing)} to {g}")
+                thing_phrase = with_article(need.thing)
+                variants += verb_phrases(need.goal, lambda g: f"needs {thing_phrase} to {g}")
             variants += verb_phrases(need.goal, lambda g: f"needs to {g}")
         if need.action:
             variants += verb_phrases(need.action, lambda a: f"needs something that can {a}")
@@ -1501,7 +1504,7 @@ def _subject_predicate(text: str, entity: Entity) -> str | None:
 
 def _is_to_label(label: str, entity: Entity) -> bool:
     match = re.match(r"(?i)^(?:to|into|from|via|with)\s+(.+)$", label.strip())
-    return bool(match) and name_key(match.group(1)) in ({entity.key} | set(entity.aliases))
+    return match is not None and name_key(match.group(1)) in ({entity.key} | set(entity.aliases))
 
 
 def _is_discourse_label(label: str) -> bool:
@@ -1662,7 +1665,7 @@ def _spread(questions: list[Question], n: int, rng: random.Random) -> list[Quest
         nonlocal pool
         while pool and len(chosen) < n:
             used_sections: set[str] = set()
-            taken = []
+            taken: list[Question] = []
             for question in pool:
                 right = "+".join(sorted(question.options[i] for i in question.answers))
                 if len(chosen) + len(taken) >= n:
@@ -1782,7 +1785,7 @@ def reword_with_llm(
             and not check_question(candidate, max_copied_run)
             and not any(_near_duplicate(stem, other.stem) for other in out)
         )
-        if not valid:
+        if not valid or candidate is None:
             if data:
                 report.dropped["model wording rejected (kept the generated wording)"] += 1
             out.append(question)

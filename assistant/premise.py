@@ -251,11 +251,11 @@ class PremiseChecker:
 
     def _check_claim(self, claim: str, retrieval: Retrieval) -> PremiseResult | None:
         names = self.reading.names
-        found = [
+        resolved = [
             (names.resolve(k), s, e)
             for k, s, e in find_names(claim, names.all_keys, plain=names.plain_keys, shouted=names.shouted_keys)
         ]
-        found = [(k, s, e) for k, s, e in found if k]
+        found = [(k, s, e) for k, s, e in resolved if k]
         if not found:
             return None
         # The claim's subject is the first name that is its grammatical subject, the most specific one where
@@ -316,7 +316,8 @@ class PremiseChecker:
             key=lambda item: (item.role, self._similarity(item.line, claim_vector)),
             default=None,
         )
-        best_other, other_line, other_key = 0.0, None, None
+        best_other, other_line = 0.0, None
+        other_key: str | None = None
         for line in ranked[:40]:
             main = line.main_subject
             key = names.resolve(main.key) if main else None
@@ -337,6 +338,7 @@ class PremiseChecker:
         if (
             own_line is not None
             and other_line is not None
+            and other_key is not None  # set with other_line
             and gap >= s.premise_margin
             and (best_own < s.premise_same_topic or gap >= 2 * s.premise_margin)
         ):
@@ -353,7 +355,7 @@ class PremiseChecker:
                     for x in line.subjects
                     if names.resolve(x.key) not in {subject, None} | others_named
                     and x.role >= 0.9
-                    and (names.entity(x.key) is not None and names.entity(x.key).proper)
+                    and ((entity := names.entity(x.key)) is not None and entity.proper)
                 ]
                 if rivals and not (others_named & line_keys):
                     trace["reason"] = "another name in its place"

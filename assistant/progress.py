@@ -275,12 +275,12 @@ class ProgressStore:
 
     def due(self, now: datetime | None = None) -> list[Question]:
         """Questions whose review is due, soonest first (never-answered questions are not due)."""
-        now = (now or _now()).astimezone(UTC).isoformat()
+        now_text = (now or _now()).astimezone(UTC).isoformat()
         with self._connect() as db:
             rows = db.execute(
                 "SELECT q.body FROM reviews r JOIN questions q ON q.id = r.question_id "
                 "WHERE q.retired = 0 AND r.due <= ? ORDER BY r.due",
-                (now,),
+                (now_text,),
             ).fetchall()
         return [Question.from_dict(json.loads(body)) for (body,) in rows]
 

@@ -272,8 +272,8 @@ class NotesReader:
                         resolved = self.reading.names.resolve(subject.key)
                         if resolved:
                             keys.add(resolved)
-        scored = [self.score(key, query, matcher, use_context=restrict is None) for key in keys]
-        scored = [c for c in scored if c is not None]
+        maybe_scored = [self.score(key, query, matcher, use_context=restrict is None) for key in keys]
+        scored = [c for c in maybe_scored if c is not None]
         kind_words = set((query.answer_type or "").split()) - {"type", "types", "kind"}
         if (
             kind_words
@@ -507,7 +507,7 @@ class NotesReader:
             return draft
         top_score, top = best[0]
         lead = _cited(self._best_sentence(top, query), draft.rely_on(top.chunk_id, top.text))
-        points = []
+        points: list[str] = []
         for score, line in best[1:]:
             if len(points) >= MAX_POINTS - 1 or score < 0.6 * top_score:
                 break
@@ -802,9 +802,9 @@ class NotesReader:
         draft = Draft(kind="multiple_choice", text="")
         draft.choice = sorted(picked) if query.picks > 1 else next(iter(picked))
         lead_parts, reasons = [], []
-        for (score, letter, line), option in zip(verdicts, query.options, strict=True):
-            if line is not None:
-                what = _cited(_strip_label(line, None), draft.rely_on(line.chunk_id, line.text))
+        for (score, letter, option_line), option in zip(verdicts, query.options, strict=True):
+            if option_line is not None:
+                what = _cited(_strip_label(option_line, None), draft.rely_on(option_line.chunk_id, option_line.text))
             else:
                 what = "Your notes say nothing about this option."
             verdict = OptionVerdict(letter, option.text, letter in picked, what, round(score, 4))
@@ -944,7 +944,7 @@ def _is_heading_line(line: Line) -> bool:
     """A line that only introduces what is under it ("Node Types", "AWS Data Exchange:")."""
     if line.kind != "item" or line.text.rstrip().endswith("."):
         return False
-    bare_label = bool(line.label) and (not line.body or line.body.strip(" :") == line.label.strip(" :"))
+    bare_label = bool(line.label and (not line.body or line.body.strip(" :") == line.label.strip(" :")))
     return len(line.text.split()) <= 6 and (not line.label or bare_label)
 
 

@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from .chunking import SECTION_SEPARATOR, Chunk
 from .text import sentences, stem, tokenize
@@ -40,6 +41,9 @@ from .vocabulary import (
     english_frequency,
     rare_english_frequencies,
 )
+
+if TYPE_CHECKING:
+    import numpy as np
 
 logger = logging.getLogger(__name__)
 
@@ -814,12 +818,12 @@ def _put_forward(text: str, vocabulary: NotesVocabulary) -> list[tuple[str, int]
             found.extend((name, 1) for name in name_spans(example, vocabulary))
     fits = "|".join(re.escape(w) for w in FIT_WORDS)
     for sentence in sentences(text):
-        match = re.match(
+        fit_match = re.match(
             rf"^(?P<span>.{{2,80}}?)\s+(?:is|are)\s+(?:\w+\s+){{0,2}}?(?:{fits})\b", sentence, re.IGNORECASE
         )
-        match = match or re.match(rf"^(?P<span>.{{2,60}}?)\s+(?:{fits})\b", sentence, re.IGNORECASE)
-        if match:
-            span = re.split(r"[,;:]", match.group("span"))[-1].strip()
+        fit_match = fit_match or re.match(rf"^(?P<span>.{{2,60}}?)\s+(?:{fits})\b", sentence, re.IGNORECASE)
+        if fit_match:
+            span = re.split(r"[,;:]", fit_match.group("span"))[-1].strip()
             names = name_spans(span, vocabulary)
             if names:
                 found.append((names[-1], 1))
@@ -1363,7 +1367,7 @@ class Reading:
         ordered = sorted(chunks, key=lambda c: (c.source, c.position))
         self._ordered = ordered
         self._eager_limit = eager_limit
-        self._terms = None
+        self._terms: tuple[list[str], np.ndarray] | None = None
         self._word_cache: dict = {}
         self.vocabulary = NotesVocabulary(c.embedding_text for c in ordered[:eager_limit])
         self._lines: dict[str, list[Line]] = {}
@@ -1382,7 +1386,7 @@ class Reading:
         for chunk in ordered[:eager_limit]:
             self._word_forms.update(w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9]*", chunk.embedding_text))
 
-    def _term_table(self):
+    def _term_table(self) -> tuple[list[str], np.ndarray]:
         """The notes' content words (one surface form per stem) and their vectors, built on first need."""
         import numpy as np
 

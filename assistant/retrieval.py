@@ -189,7 +189,7 @@ class HybridRetriever:
             order = dict(bm25_score)
         else:
             order = reciprocal_rank_fusion(
-                [sorted(dense_rank, key=dense_rank.get), sorted(bm25_rank, key=bm25_rank.get)]
+                [sorted(dense_rank, key=dense_rank.__getitem__), sorted(bm25_rank, key=bm25_rank.__getitem__)]
             )
         top = sorted(order, key=lambda cid: (-order[cid], cid))[:k]
         if mode == "hybrid" and k >= 3:
@@ -197,8 +197,8 @@ class HybridRetriever:
             # (an exact rare phrase for BM25) must not be outvoted by two lukewarm lists.
             slot = len(top) - 1
             for best in (
-                min(dense_rank, key=dense_rank.get, default=None),
-                min(bm25_rank, key=bm25_rank.get, default=None),
+                min(dense_rank, key=dense_rank.__getitem__, default=None),
+                min(bm25_rank, key=bm25_rank.__getitem__, default=None),
             ):
                 if best is not None and best not in top:
                     top[slot] = best

@@ -37,7 +37,7 @@ def make_client(settings: Settings):
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    if settings.uses_chroma_server:
+    if settings.chroma_host is not None and settings.chroma_port is not None:  # set together (validated)
         try:
             return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
         except Exception as error:
@@ -185,6 +185,7 @@ class NoteStore:
         return [
             ScoredChunk(Chunk.from_stored(doc.id, doc.page_content, doc.metadata), 1.0 - float(distance))
             for doc, distance in results
+            if doc.id is not None  # always set for Chroma results; optional on a Document in general
         ]
 
     def reset(self) -> None:

@@ -73,7 +73,7 @@ def _in_sequence(pieces: list[tuple[str, str]]) -> list[Option]:
     if len(pieces) < 2:
         return []
     numbered = pieces[0][0].isdigit()
-    options = []
+    options: list[Option] = []
     for index, (token, body) in enumerate(pieces):
         if token.isdigit() != numbered or _letter(token, numbered) != "ABCDEFGH"[index] or not body:
             return options if len(options) >= 2 else []
@@ -581,10 +581,10 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
     if names is not None:
         # "MWAA", "MSK": an acronym the notes never write, for a name they do.
         for token in re.findall(r"\b[A-Z]{2,6}s?\b", stem_text):
-            key = names.acronym(token) if name_key(token) not in name_keys else None
-            if key and key not in acronyms:
-                acronyms.append(key)
-                expansions.append(names.display(key))
+            expanded = names.acronym(token) if name_key(token) not in name_keys else None
+            if expanded and expanded not in acronyms:
+                acronyms.append(expanded)
+                expansions.append(names.display(expanded))
     subjects += [k for k in acronyms if k not in subjects]
     alternatives = _alternatives(stem_text, name_keys, plain_keys, shouted)
     named = len(

@@ -1294,10 +1294,11 @@ def read_need(description: str) -> Need:  # noqa: C901 - one clause shape per br
     said = " ".join(x for x in (need.goal, need.action, need.thing, need.purpose, need.quality) if x)
     if re.search(r"\b(?:this|that|these|those)\b(?=\s+(?:by|to|from|with|in|on|for|when|if)\b|\s*[,.]|$)", said):
         return Need()  # "prevent this by ...": what "this" is lies in another line
-    if re.search(r"\b(?:it|them)\s+(?P<verb>[a-z]+)\b", said) and not re.search(
+    it_verb = re.search(r"\b(?:it|them)\s+(?P<verb>[a-z]+)\b", said)
+    if it_verb and not re.search(
         r"\b(?:let|lets|make|makes|help|helps|have|has|see|watch|keep|keeps)\s+(?:it|them)\b", said
     ):
-        verb = re.search(r"\b(?:it|them)\s+(?P<verb>[a-z]+)\b", said).group("verb")
+        verb = it_verb.group("verb")
         if verb not in FUNCTION_WORDS and looks_like_verb(verb) and not verb.endswith("s"):
             return Need()  # "use it send logs": not grammatical enough to reword
     if _UNREADABLE.search(said.split(" ", 1)[1] if " " in said else "") or re.match(

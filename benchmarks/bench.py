@@ -23,6 +23,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from chromadb.api.types import Metadata
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -210,7 +214,8 @@ def scale_worker(size: int, mode: str, port: int | None, work: Path) -> dict:
     started = time.perf_counter()
     batch = 2000
     for start in range(0, size, batch):
-        ids, docs, metas, embs = [], [], [], []
+        ids, docs, embs = [], [], []
+        metas: list[Metadata] = []
         for i in range(start, min(size, start + batch)):
             chunk = base[i % len(base)]
             variant = i // len(base)

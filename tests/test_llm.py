@@ -403,6 +403,13 @@ def test_llm_misconfigured_backend_still_answers(course, embeddings):
     assert answer.backend == "default (fallback)"
 
 
+def test_llm_asked_for_without_a_backend_still_answers(course, embeddings):
+    settings = Settings(data_dir=course.settings.data_dir, corpus_dir=CORPUS)  # STUDY_LLM=none
+    answer = Assistant(settings, embeddings=embeddings).ask(QUESTION, backend="llm")
+    assert "Macie" in (answer.recommendation or "") and any("unavailable" in n for n in answer.notices)
+    assert answer.backend == "default (fallback)"
+
+
 def test_cli_ask_explain_shows_backend_prompt_size_and_timings(server, course, monkeypatch):
     from typer.testing import CliRunner
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from assistant.display import escape_markdown
-from assistant.library import NameTaken, UploadRefused
+from assistant.library import NameTaken, OnConflict, UploadRefused
 from ui.common import get_assistant, progress_callback
 from ui.viewer import open_viewer
 
@@ -28,7 +28,7 @@ def reindex(message_prefix: str = "") -> None:
     state.library_messages.append(("success", message_prefix + report.summary()))
 
 
-def save_uploads(files: list[tuple[str, bytes]], on_conflict: str = "refuse") -> None:
+def save_uploads(files: list[tuple[str, bytes]], on_conflict: OnConflict = "refuse") -> None:
     """Save each checked upload; refusals are reported, same-name files wait for the user's choice."""
     saved, conflicts = [], []
     for name, data in files:
@@ -69,9 +69,10 @@ if conflicts:
         st.warning(
             f"A note named {names} is already in your notes. Nothing was changed yet.", icon=":material/warning:"
         )
+        resolutions: list[OnConflict] = ["replace", "keep_both"]
         choice = st.radio(
             "What should happen?",
-            ["replace", "keep_both"],
+            resolutions,
             key="conflict-choice",
             format_func=lambda c: (
                 "Replace it (the old file is kept as a backup)"
@@ -118,8 +119,8 @@ else:
             "why skipped": st.column_config.TextColumn(width="large"),
         },
     )
-    names = [s.source for s in statuses]
-    chosen = st.selectbox("Note", names, key="library-note")
+    note_names = [s.source for s in statuses]
+    chosen = st.selectbox("Note", note_names, key="library-note")
     status = next(s for s in statuses if s.source == chosen)
     actions = st.container(horizontal=True)
     if actions.button("View", icon=":material/visibility:", key="view-note", disabled=status.state != "indexed"):
