@@ -390,21 +390,31 @@ class NotesReader:
             return misfit
         if any(w in FEATURE_ANSWER_TYPES for w in words) and _is_product(entity):
             return misfit  # "which CloudWatch feature": not another product
-        wanted = {stem(w) for w in words if w not in GENERIC_ANSWER_TYPES} - self._subject_terms(query)
+        asked_for = {stem(w) for w in words if w not in GENERIC_ANSWER_TYPES}
+        # A name the question uses only to place the kind ("which CloudWatch feature") is not the kind; a
+        # name that is the kind itself ("which storage class", where the notes define storage classes) is.
+        placing = {t for key in query.subjects if set(key.split()) != asked_for for t in key.split()}
+        wanted = asked_for - placing
         if not wanted:
             return 1.0
         own = set(tokenize(entity.name)) | {t for k in entity.aliases for t in k.split()}
+        spellings = [s.lower() for s in entity.spellings if s]
         context: set[str] = set()
         for item in self.reading.profile(entity.key)[:12]:
             if item.role >= ROLE_SUBJECT:
                 # Where the notes file it and what its own lines call it ("Trino (open-source) is underlying engine").
-                context |= set(tokenize(item.line.context or "")) | set(tokenize(item.line.section.split(" > ")[-1]))
+                # A heading that names the thing itself ("Amazon S3 storage classes") files things OF it there.
+                for where in (item.line.context or "", item.line.section.split(" > ")[-1]):
+                    if not any(re.search(rf"\b{re.escape(spelling)}\b", where.lower()) for spelling in spellings):
+                        context |= set(tokenize(where))
                 if (
                     item.line.main_subject is not None
                     and self.reading.names.resolve(item.line.main_subject.key) == entity.key
                 ):
                     context |= item.line.terms
-        if wanted & (own | context):
+        # The kind's head noun decides ("storage CLASS"): a modifier alone ("storage") is said of many things.
+        head = stem(words[-1]) if words and words[-1] not in GENERIC_ANSWER_TYPES else None
+        if (head in (own | context)) if head in wanted else bool(wanted & (own | context)):
             return 1.0
         # "the MSCK REPAIR TABLE command": the notes call it a thing of the asked kind right beside its name.
         for item in self.reading.profile(entity.key)[:20]:

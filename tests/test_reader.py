@@ -252,3 +252,23 @@ def test_explanation_is_about_the_narrowest_thing_the_question_names(make_assist
     assert answer.kind == "explanation"
     assert answer.answer.startswith("Driftwatch"), answer.answer
     assert "baseline" in answer.answer
+
+
+def test_which_kind_asks_for_a_thing_of_that_kind_not_the_product_it_belongs_to(make_assistant, tmp_path):
+    """"Which storage tier?": a tier, not the product whose tiers the heading lists ("Zorblat Store storage
+    tiers" files tiers OF the store there, it does not call the store a tier)."""
+    folder = tmp_path / "u12"
+    folder.mkdir()
+    (folder / "u12.md").write_text(
+        "# 1. Zorblat Store storage tiers\n\n- Zorblat Store keeps objects durably in three zones.\n\n"
+        "| Tier | Typical use |\n| --- | --- |\n| Zorblat Hot | Objects read every day |\n"
+        "| Zorblat Frost | Objects read about once a year, kept for compliance |\n\n"
+        "# 2. Picking a store\n\n| Workload | Best fit |\n| --- | --- |\n"
+        "| Raw files kept for years, cheap durable storage | Zorblat Store |\n"
+    )
+    assistant = make_assistant(folder)
+    assistant.ingest()
+    answer = assistant.ask(
+        "We keep compliance records that are read about once a year and must stay cheap. Which storage tier?"
+    )
+    assert answer.recommendation == "Zorblat Frost", answer.answer
