@@ -255,7 +255,7 @@ def test_explanation_is_about_the_narrowest_thing_the_question_names(make_assist
 
 
 def test_which_kind_asks_for_a_thing_of_that_kind_not_the_product_it_belongs_to(make_assistant, tmp_path):
-    """"Which storage tier?": a tier, not the product whose tiers the heading lists ("Zorblat Store storage
+    """ "Which storage tier?": a tier, not the product whose tiers the heading lists ("Zorblat Store storage
     tiers" files tiers OF the store there, it does not call the store a tier)."""
     folder = tmp_path / "u12"
     folder.mkdir()
