@@ -1,15 +1,18 @@
 """Chat: ask, read the cited answer, open the passages it came from. Conversations are saved as they
 happen (SQLite), so a reload or a restart brings the current chat back.
 
-Speed: the chat is two fragments. The transcript (the turns there when the page was drawn) is not
-redrawn when a question is asked; the other fragment holds the few recent turns and the input, and on
-Enter draws the question and a "Thinking" placeholder first, then the recent turns, then the answer in
-place of the placeholder. Every five questions the recent turns move into the transcript (one full
-redraw, after the answer is on screen). Turns come from session state, not from the database.
-Known limit: that one redraw (after the first answer of a new chat, and every fifth question) takes
-from 0.3 s to a few seconds on a loaded machine; a click or a question sent while it runs can be lost
-(Streamlit drops a fragment's event while a full run re-registers the fragment). A fix would avoid the
-full redraw: the chat list as its own fragment, and folding only on a natural full run.
+Speed: the page is three fragments. The transcript (the turns there when the page was drawn) is
+not redrawn when a question is asked; the chat fragment holds the few recent turns and the input, and
+on Enter draws the question and a "Thinking" placeholder first, then the recent turns, then the answer
+in place of the placeholder. Turns come from session state, not from the database.
+
+Nothing is lost: asking never redraws the whole page. A question or click sent while a fragment runs
+waits for that run and is then handled; a full run would make Streamlit re-register the fragments, and
+one sent to a fragment being re-registered can be dropped. So the parts a question changes besides the
+chat are redrawn as fragments of their own, in the same run as the answer and after it: the chat list
+(its own fragment) when the question starts a new chat, and the transcript every five questions, when
+the recent turns move into it so the chat fragment stays small. A full run of the page (opening the
+page, switching chats, the sidebar's buttons) moves every turn into the transcript.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from assistant.display import (
     options_markdown,
     table_markdown,
 )
-from ui.common import advanced_knobs, citation_clicks, get_assistant
+from ui.common import advanced_knobs, citation_clicks, get_assistant, in_fragment_run
 from ui.viewer import open_viewer
 
 logger = logging.getLogger(__name__)
@@ -73,14 +76,16 @@ def rename_chat(chat_id: str) -> None:
         state.chat_notice = str(error)
 
 
+def open_chat(chat_id: str | None) -> None:
+    """From the chat list (a fragment of its own): showing another chat redraws the page."""
+    select_chat(chat_id)
+    st.rerun()
+
+
 def delete_chat(chat_id: str) -> None:
     store.delete(chat_id)
     remaining = store.conversations()
-    select_chat(remaining[0].id if remaining else None)
-
-
-def ask_example(question: str) -> None:
-    state.pending = question
+    open_chat(remaining[0].id if remaining else None)
 
 
 #: Questions kept in the fast-redrawn part of the chat before they move into the transcript.
@@ -94,8 +99,27 @@ STICKY_INPUT_CSS = """<style>
 </style>"""
 
 
+def queue_question(question: str | None) -> None:
+    """A question from the input or an example button. Queued, not replacing one already waiting
+    (two sent in one interaction are both asked); the parts of the page it changes besides the chat
+    are redrawn with it as fragments (see the notes at the top)."""
+    if not question or not question.strip():
+        return
+    state.pending = [*state.get("pending", []), question]
+    if not in_fragment_run():
+        return  # a full run of the page redraws all of it anyway
+    also = []
+    if state.chat_id is None:
+        also.append("chat-list")  # the question starts a chat: list it
+    if len(state.turns) - state.settled >= 2 * RECENT_TURNS:
+        state.settled = len(state.turns)
+        also.append("transcript")
+    if also:
+        st.rerun(["chat", *also])  # the chat first, so the answer shows as soon as it is ready
+
+
 def submit_question() -> None:
-    state.pending = state.get("question")
+    queue_question(state.get("question"))
 
 
 def request_open(request) -> None:
@@ -110,18 +134,20 @@ with st.sidebar:
     chat_list = st.container()
     with st.expander("Try an exam scenario", icon=":material/lightbulb:"):
         for number, example in enumerate(assistant.example_questions()):
-            st.button(example, key=f"example-{number}", width="stretch", on_click=ask_example, args=(example,))
+            st.button(example, key=f"example-{number}", width="stretch", on_click=queue_question, args=(example,))
     advanced_knobs(assistant)
 
 
+@st.fragment(key="chat-list")
 def show_chat_list() -> None:
+    """The sidebar's chats: redrawn on its own when a question starts a chat or one is renamed."""
     chats = store.conversations()
     if chats:
         st.caption("Chats")
         for chat in chats[:30]:
             st.button(chat.title, key=f"chat-{chat.id}", width="stretch",
                       type="primary" if chat.id == state.chat_id else "tertiary",
-                      on_click=select_chat, args=(chat.id,))
+                      on_click=open_chat, args=(chat.id,))
     if state.chat_id:
         try:
             current = store.get(state.chat_id)
@@ -249,51 +275,47 @@ def take_open_request() -> None:
         open_request(request)
 
 
-@st.fragment
+@st.fragment(key="transcript")
 def transcript() -> None:
     """The turns that were there when the page (or the chat) was drawn. A new question does not
-    rerun this fragment, so however long the chat, Enter redraws only the recent turns."""
+    rerun this fragment, so however long the chat, Enter redraws only the recent turns (and this,
+    every five questions, after the answer)."""
     for message in state.turns[: state.settled]:
         render_message(message)
     take_open_request()  # a citation button of an older turn was clicked
 
 
-@st.fragment
+@st.fragment(key="chat")
 def recent_turns_and_input() -> None:
     clicked = citation_clicks(key="cite-links")
     if clicked:
         state.open_request = clicked
     recent = st.container()
     live = st.container()
-    question = state.pop("pending", None)
-    placeholder = None
-    if question:
+    questions = state.pop("pending", [])
+    placeholders = []
+    for number, question in enumerate(questions):
         # Drawn before the recent turns, so the question shows at once.
         with live:
             with st.chat_message("user"):
-                st.container(key="live-question").text(question)
+                st.container(key=f"live-question-{number}").text(question)
             with st.chat_message("assistant"):
                 placeholder = st.empty()
                 placeholder.markdown(":material/hourglass_top: _Thinking…_")
+                placeholders.append(placeholder)
     with recent:
-        if not state.turns and not question:
+        if not state.turns and not questions:
             st.caption("Try an exam scenario from your notes:")
             for number, example in enumerate(assistant.example_questions()):
                 st.button(example, key=f"start-example-{number}", icon=":material/lightbulb:",
-                          on_click=ask_example, args=(example,))
+                          on_click=queue_question, args=(example,))
         for message in state.turns[state.settled:]:
             render_message(message)
-    new_chat = state.chat_id is None
-    if question and placeholder is not None:
+    for question, placeholder in zip(questions, placeholders):
         ask(question, placeholder)
     with st.container(key="chat-input-box"):
         st.chat_input("Ask about your notes, e.g. an exam scenario", key="question", on_submit=submit_question)
     take_open_request()
-    if question and (new_chat or len(state.turns) - state.settled >= 2 * RECENT_TURNS):
-        # A new chat must appear in the sidebar list; and every few questions the recent turns move
-        # into the transcript (one full redraw, after the answer is on screen) so this stays small.
-        state.settled = len(state.turns)
-        st.rerun(scope="app")
 
 
 # Each full run of the page settles every turn into the transcript.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 import streamlit.components.v2 as components
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from assistant.config import RETRIEVAL_MODES, Settings
 from assistant.core import Assistant
@@ -39,18 +40,31 @@ def get_assistant() -> Assistant:
     key = _settings_key()
     assistant = _assistant(key)
     flags = _ready_flags(key)
+    # One slot on every run, loading or not. A fragment's id comes from its position on the page, so
+    # if the first run of the process drew the bar and later runs did not, the chat's fragments would
+    # change ids at the next full run and Streamlit would drop a question or click sent to the old ones.
+    slot = st.empty()
     if not flags["ready"]:
-        bar = st.progress(0.0, text="Opening your notes index...")
-        # Incremental: notes added or changed while the app was closed are indexed now (unchanged
-        # files cost a stat each); the first run indexes everything.
-        report = assistant.ingest(progress=progress_callback(bar))
-        for warning in report.warnings + report.errors:
-            st.warning(warning)
-        bar.progress(0.9, text="Loading the embedding model...")
-        assistant.warm_up()
-        bar.empty()
+        with slot.container():
+            bar = st.progress(0.0, text="Opening your notes index...")
+            # Incremental: notes added or changed while the app was closed are indexed now (unchanged
+            # files cost a stat each); the first run indexes everything.
+            report = assistant.ingest(progress=progress_callback(bar))
+            for warning in report.warnings + report.errors:
+                st.warning(warning)
+            bar.progress(0.9, text="Loading the embedding model...")
+            assistant.warm_up()
+            bar.empty()
         flags["ready"] = True
     return assistant
+
+
+def in_fragment_run() -> bool:
+    """Whether this run (or the widget callback before it) reruns fragments only, not the page: what
+    Streamlit itself checks to decide an interaction's default rerun (the list is set before the
+    callbacks run, and is empty on a full run)."""
+    ctx = get_script_run_ctx()
+    return bool(ctx and ctx.fragment_ids_this_run)
 
 
 def advanced_knobs(assistant: Assistant) -> dict:
