@@ -1,18 +1,21 @@
 """Chat: ask, read the cited answer, open the passages it came from. Conversations are saved as they
 happen (SQLite), so a reload or a restart brings the current chat back.
 
-Speed: the page is three fragments. The transcript (the turns there when the page was drawn) is
-not redrawn when a question is asked; the chat fragment holds the few recent turns and the input, and
-on Enter draws the question and a "Thinking" placeholder first, then the recent turns, then the answer
-in place of the placeholder. Turns come from session state, not from the database.
+Speed: the chat is a fragment holding the few recent turns and the input; on Enter it draws the
+question and a "Thinking" placeholder first, then the recent turns, then the answer in place of the
+placeholder. The transcript (the turns there when the page was drawn) is a fragment of its own and is
+not redrawn when a question is asked. Turns come from session state, not from the database.
 
-Nothing is lost: asking never redraws the whole page. A question or click sent while a fragment runs
-waits for that run and is then handled; a full run would make Streamlit re-register the fragments, and
-one sent to a fragment being re-registered can be dropped. So the parts a question changes besides the
-chat are redrawn as fragments of their own, in the same run as the answer and after it: the chat list
-(its own fragment) when the question starts a new chat, and the transcript every five questions, when
-the recent turns move into it so the chat fragment stays small. A full run of the page (opening the
-page, switching chats, the sidebar's buttons) moves every turn into the transcript.
+Nothing is lost (issue #11): asking never reruns the whole page. A question or click sent while a
+fragment runs waits for that run and is then handled, whereas a full run requested meanwhile stops the
+run (and the answer being written), and one sent while a full run re-registers the fragments can be
+dropped. So the parts a question changes besides the chat are fragments redrawn in the same run as the
+answer and after it: the chat list when the question starts a chat, and the transcript every five
+questions, when the recent turns move into it so the chat fragment stays small. The sidebar's examples,
+"New chat" and the chat list are fragments too; a full run of the page (opening it, switching chats)
+moves every turn into the transcript. Questions typed while an answer is being written come from the
+page's recorder (ui.common.sent_questions): Streamlit keeps only the newest of two chat-input values
+that wait for the same run.
 """
 
 from __future__ import annotations
@@ -32,7 +35,14 @@ from assistant.display import (
     options_markdown,
     table_markdown,
 )
-from ui.common import advanced_knobs, citation_clicks, get_assistant, in_fragment_run
+from ui.common import (
+    advanced_knobs,
+    citation_clicks,
+    get_assistant,
+    in_fragment_run,
+    sent_question_list,
+    sent_questions,
+)
 from ui.viewer import open_viewer
 
 logger = logging.getLogger(__name__)
@@ -99,13 +109,14 @@ STICKY_INPUT_CSS = """<style>
 </style>"""
 
 
-def queue_question(question: str | None) -> None:
-    """A question from the input or an example button. Queued, not replacing one already waiting
-    (two sent in one interaction are both asked); the parts of the page it changes besides the chat
+def queue_question(*questions: str) -> None:
+    """Questions from the input or an example button. Queued behind any already waiting (several sent
+    in one interaction are all asked, in order); the parts of the page they change besides the chat
     are redrawn with it as fragments (see the notes at the top)."""
-    if not question or not question.strip():
+    questions = [q for q in questions if q and q.strip()]
+    if not questions:
         return
-    state.pending = [*state.get("pending", []), question]
+    state.pending = [*state.get("pending", []), *questions]
     if not in_fragment_run():
         return  # a full run of the page redraws all of it anyway
     also = []
@@ -114,12 +125,41 @@ def queue_question(question: str | None) -> None:
     if len(state.turns) - state.settled >= 2 * RECENT_TURNS:
         state.settled = len(state.turns)
         also.append("transcript")
-    if also:
-        st.rerun(["chat", *also])  # the chat first, so the answer shows as soon as it is ready
+    # Named even when it is the chat alone: a button in another fragment (the sidebar's examples)
+    # would otherwise rerun only its own fragment. The chat first, so the answer shows without
+    # waiting for the others.
+    st.rerun(["chat", *also])
+
+
+#: Session-state key of the chat input's recorder (ui.common.sent_questions).
+SENT_KEY = "sent-questions"
 
 
 def submit_question() -> None:
-    queue_question(state.get("question"))
+    """The chat input's own value: used only where the recorder has not run (no browser: AppTest).
+    With the recorder, every question is taken from its list, which loses none (take_sent_questions)."""
+    question = state.get("question")
+    if sent_question_list(SENT_KEY):
+        return
+    if question and question.strip():
+        # Remembered, in case the recorder's first list arrives after this: it is not asked twice.
+        state.asked_from_input = [*state.get("asked_from_input", []), question]
+        queue_question(question)
+
+
+def take_sent_questions() -> None:
+    """The recorder's list grew: queue the questions not seen yet, in the order they were sent."""
+    seen = state.setdefault("sent-seen", set())
+    fresh = [item for item in sent_question_list(SENT_KEY) if item["id"] not in seen]
+    seen.update(item["id"] for item in fresh)
+    questions = []
+    for item in fresh:
+        early = state.get("asked_from_input", [])
+        if early and early[0] == item["text"]:
+            state.asked_from_input = early[1:]  # already asked from the chat input's value
+        else:
+            questions.append(str(item["text"]))
+    queue_question(*questions)
 
 
 def request_open(request) -> None:
@@ -128,19 +168,28 @@ def request_open(request) -> None:
 
 # --- sidebar: chats, examples, developer knobs ----------------------------------------------------
 
-with st.sidebar:
-    st.button("New chat", icon=":material/add:", key="new-chat", width="stretch", on_click=select_chat, args=(None,))
-    # Filled after the chat has run, so a chat created by this question is already listed.
-    chat_list = st.container()
+@st.fragment(key="examples")
+def sidebar_examples() -> None:
+    """A fragment, so a click does not rerun the page: that would stop an answer being written."""
     with st.expander("Try an exam scenario", icon=":material/lightbulb:"):
         for number, example in enumerate(assistant.example_questions()):
             st.button(example, key=f"example-{number}", width="stretch", on_click=queue_question, args=(example,))
+
+
+with st.sidebar:
+    # "New chat" and the chats: filled after the chat has run, so a chat created by a question
+    # asked in this run is already listed.
+    chat_list = st.container()
+    sidebar_examples()
     advanced_knobs(assistant)
 
 
 @st.fragment(key="chat-list")
 def show_chat_list() -> None:
-    """The sidebar's chats: redrawn on its own when a question starts a chat or one is renamed."""
+    """The sidebar's chats: redrawn on its own when a question starts a chat or one is renamed. In a
+    fragment, so "New chat" or another chat clicked while an answer is being written redraws the page
+    after it, not in its middle (a full run requested from outside a fragment would stop it)."""
+    st.button("New chat", icon=":material/add:", key="new-chat", width="stretch", on_click=open_chat, args=(None,))
     chats = store.conversations()
     if chats:
         st.caption("Chats")
@@ -290,6 +339,7 @@ def recent_turns_and_input() -> None:
     clicked = citation_clicks(key="cite-links")
     if clicked:
         state.open_request = clicked
+    sent_questions(key=SENT_KEY, on_change=take_sent_questions)
     recent = st.container()
     live = st.container()
     questions = state.pop("pending", [])

@@ -136,7 +136,43 @@ export default function(component) {
 }
 """
 
+# Every question the chat input sends, kept in the page as a list that only grows, sent to Python as
+# the component's state. Streamlit keeps only the newest of two chat-input submissions that arrive
+# while the script is busy (answering the one before), so typing fast would lose a question; a state
+# value is replaced as a whole, and the newest list still holds every question. Recorded in the
+# capture phase, before the chat input handles (and clears) the text; kept on window so a remount of
+# the component does not start the list again.
+_SENT_QUESTIONS_JS = """
+export default function(component) {
+    const { setStateValue } = component;
+    const AREA = '[data-testid="stChatInputTextArea"]';
+    const sent = window.__studySent = window.__studySent
+        || { page: Math.random().toString(36).slice(2, 10), items: [] };
+    const record = (area) => {
+        if (!area || area.disabled || !area.value.trim()) return;
+        sent.items.push({ id: sent.page + '-' + sent.items.length, text: area.value });
+        setStateValue('sent', sent.items.slice());
+    };
+    const onKey = (event) => {
+        if (event.key !== 'Enter' || event.shiftKey || event.ctrlKey || event.metaKey || event.isComposing) return;
+        if (event.target.matches && event.target.matches(AREA)) record(event.target);
+    };
+    const onClick = (event) => {
+        const button = event.target.closest && event.target.closest('[data-testid="stChatInputSubmitButton"]');
+        const input = button && button.closest('[data-testid="stChatInput"]');
+        if (input) record(input.querySelector(AREA));
+    };
+    document.addEventListener('keydown', onKey, true);
+    document.addEventListener('click', onClick, true);
+    return () => {
+        document.removeEventListener('keydown', onKey, true);
+        document.removeEventListener('click', onClick, true);
+    };
+}
+"""
+
 _cite_links = components.component("study_cite_links", js=_CITE_LINKS_JS)
+_sent_questions = components.component("study_sent_questions", js=_SENT_QUESTIONS_JS)
 _keys = components.component("study_keys", js=_KEYS_JS)
 _scroll = components.component("study_scroll_into_view", js=_SCROLL_JS)
 
@@ -145,6 +181,19 @@ def citation_clicks(key: str) -> str | None:
     """Mount the citation-link listener; returns "cite-<message>-<n>" on the run after a click."""
     result = _cite_links(key=key, on_clicked_change=lambda: None)
     return getattr(result, "clicked", None)
+
+
+def sent_questions(key: str, on_change) -> None:
+    """Mount the chat input's recorder: `on_change` runs when the page has sent more questions;
+    `sent_question_list(key)` reads them then."""
+    _sent_questions(key=key, on_sent_change=on_change)
+
+
+def sent_question_list(key: str) -> list[dict]:
+    """Every question the page has sent through the chat input, oldest first ({"id", "text"}); empty
+    when the recorder has not run (no browser: AppTest)."""
+    value = st.session_state.get(key) or {}
+    return [item for item in (value.get("sent") or []) if isinstance(item, dict) and "id" in item]
 
 
 def keyboard_keys(mapping: dict[str, str], key: str) -> None:
