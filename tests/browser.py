@@ -96,8 +96,8 @@ IDLE_JS = """() => !document.querySelector('[data-testid^="stStatusWidgetRunning
 
 def settle(page, timeout_ms: int = 30_000) -> None:
     """Wait until the page has finished drawing (no script running, nothing stale), twice 300 ms
-    apart: a first question in a new chat is followed by one redraw of the page, and a click that
-    lands during that redraw can be lost (a known limit, see the chat page's notes)."""
+    apart, as a reader would before the next step (a fragment run can follow another at once). Not
+    needed for a question or a click to be taken (issue #11: none is lost while the page draws)."""
     for _ in range(2):
         page.wait_for_function(IDLE_JS, timeout=timeout_ms)
         page.wait_for_timeout(300)
