@@ -8,15 +8,15 @@ STAMP  := $(VENV)/.installed
 TORCH_FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
 PORT   ?= 8501
 
-.PHONY: install run test bench bench-ui screenshots eval llm-eval ingest chat clean
+.PHONY: install run test test-fast lint format constraints bench bench-ui screenshots eval llm-eval ingest chat clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet $(TORCH_FIND_LINKS) torch==2.13.0
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
 
 run: $(STAMP)
@@ -31,6 +31,25 @@ ingest: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# Unit tests only (no browser, no server, no crash test, no whole eval): under 2 minutes here.
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not slow and not browser"
+
+# ruff (lint + format check) and mypy, as CI runs them before the tests.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Pin what the suite just passed with (run after make test is green on newer versions).
+constraints: $(STAMP)
+	{ sed -n '1,3p' constraints.txt; $(PY) -m pip freeze --exclude-editable | grep -v '@' | grep -v '^torch='; } \
+		> constraints.txt.new && mv constraints.txt.new constraints.txt
 
 eval: $(STAMP)
 	$(VENV)/bin/study eval
@@ -51,5 +70,7 @@ screenshots: $(STAMP)
 llm-eval: $(STAMP)
 	$(PY) benchmarks/llm_eval.py
 
+# Caches only. Tracked files stay, and so does the data dir (.study/: the index, your chats and practice
+# progress), which nothing but you should delete.
 clean:
-	rm -rf .study evals/results/per_item.jsonl .pytest_cache
+	rm -rf .pytest_cache .mypy_cache .ruff_cache .benchmarks build *.egg-info

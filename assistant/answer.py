@@ -6,11 +6,10 @@ and list only what the text cites (assistant/citations.py is the one place that 
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from .text import normalise_space
+from .text import first_sentence, normalise_space
 
 #: What a question asks for; each kind is answered in its own shape (assistant/understanding.py).
 QuestionKind = Literal["choice", "comparison", "explanation", "howto", "fact", "multiple_choice"]
@@ -105,7 +104,7 @@ class Answer:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Answer":
+    def from_dict(cls, data: dict[str, Any]) -> Answer:
         """An answer read back from its JSON (saved conversations)."""
         table = data.get("table")
         premise = data.get("premise")
@@ -131,8 +130,7 @@ class Answer:
     @property
     def lead(self) -> str:
         """The first sentence: where the answer is named."""
-        first = self.answer.strip().split("\n", 1)[0]
-        return re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0] if first else ""
+        return first_sentence(self.answer)
 
     @property
     def highlights(self) -> dict[int, list[str]]:

@@ -10,8 +10,9 @@ beside it. Any callable class with this shape can be registered.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 from .answer import ComparisonTable, OptionVerdict, Premise
 from .gate import GateDecision
@@ -59,8 +60,9 @@ class Answerer(Protocol):
 
     name: str
 
-    def run(self, query: Query, retrieval: Retrieval, gate: GateDecision,
-            on_token: Callable[[str], None] | None = None) -> Draft: ...
+    def run(
+        self, query: Query, retrieval: Retrieval, gate: GateDecision, on_token: Callable[[str], None] | None = None
+    ) -> Draft: ...
 
 
 #: Answerer names -> how to build one from the assistant's index and settings (see core.Assistant).

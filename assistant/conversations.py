@@ -14,11 +14,12 @@ import logging
 import sqlite3
 import threading
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator, Literal
+from typing import Literal
 
 from .answer import Answer
 from .text import normalise_space
@@ -76,7 +77,7 @@ class Message:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def _title_from(question: str) -> str:
@@ -186,8 +187,10 @@ class ConversationStore:
                 "SELECT id, role, content, answer, created_at FROM messages WHERE conversation_id = ? ORDER BY id",
                 (conversation_id,),
             ).fetchall()
-        return [Message(mid, conversation_id, role, content, self._read_answer(raw, mid), created)
-                for mid, role, content, raw, created in rows]
+        return [
+            Message(mid, conversation_id, role, content, self._read_answer(raw, mid), created)
+            for mid, role, content, raw, created in rows
+        ]
 
     def history(self, conversation_id: str) -> list[dict[str, str]]:
         """The conversation as `Assistant.ask` takes it: [{"role", "content"}, ...]."""

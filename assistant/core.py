@@ -14,15 +14,16 @@ from typing import TYPE_CHECKING
 from .answer import NOT_COVERED, Answer
 from .answerers import Draft
 from .citations import build_answer
-from .config import RETRIEVAL_MODES, Settings
+from .config import Settings, check_mode
 from .embeddings import SentenceTransformerEmbeddings
 from .gate import CoverageGate, GateDecision
-from .ingest import IngestReport, Ingestor, ProgressCallback
+from .ingest import Ingestor, IngestReport, ProgressCallback
 from .line_vectors import LineVectors
 from .reader import NotesReader
 from .reading import Reading
 from .retrieval import HybridRetriever, LexicalIndex, Passage, Retrieval
 from .store import NoteStore, StoreError, drop_collections, wipe_embedded_store
+from .text import strip_control
 from .understanding import Query, understand
 
 if TYPE_CHECKING:  # imported when used: the CLI's `ask` must not pay for them
@@ -31,8 +32,6 @@ if TYPE_CHECKING:  # imported when used: the CLI's `ask` must not pay for them
     from .library import Library, NoteStatus, OnConflict, SavedNote
 
 logger = logging.getLogger(__name__)
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -63,7 +62,7 @@ def clean_question(text: object, limit: int) -> tuple[str, list[str]]:
     if cleaned != text:
         notices.append("Some characters could not be read and were replaced.")
     cleaned = unicodedata.normalize("NFKC", cleaned)
-    stripped = _CONTROL.sub(" ", cleaned)
+    stripped = strip_control(cleaned, " ")
     if stripped != cleaned:
         notices.append("Control characters were removed from the question.")
     stripped = re.sub(r"\s+", " ", stripped).strip()
@@ -100,13 +99,20 @@ class Assistant:
         store = store or self.store
         chunks = store.all_chunks()
         lexical = LexicalIndex(chunks)
-        vectors = self._index.reading.vectors if self._index is not None else LineVectors(
-            self.embeddings.encode_queries, self.settings.data_dir / "line_vectors.npz"
+        vectors = (
+            self._index.reading.vectors
+            if self._index is not None
+            else LineVectors(self.embeddings.encode_queries, self.settings.data_dir / "line_vectors.npz")
         )
         reading = Reading(chunks, vectors, eager_limit=self.settings.statement_precompute_limit)
         reader = NotesReader(reading, lexical, self.settings.reader, self.embeddings.encode_queries)
-        return _Index(lexical=lexical, retriever=HybridRetriever(store, lexical), reading=reading,
-                      gate=CoverageGate(self.settings.reader, lexical, reading), reader=reader)
+        return _Index(
+            lexical=lexical,
+            retriever=HybridRetriever(store, lexical),
+            reading=reading,
+            gate=CoverageGate(self.settings.reader, lexical, reading),
+            reader=reader,
+        )
 
     @property
     def index(self) -> _Index:
@@ -131,7 +137,8 @@ class Assistant:
                 self._drop_derived_files()
                 try:
                     self.store.count()
-                except StoreError:
+                except StoreError as error:
+                    logger.warning("the index cannot be opened (%s); rebuilding it from an empty folder", error)
                     # A corrupted embedded store cannot even be opened: start from an empty folder.
                     with self._lock:
                         self._store = None
@@ -187,8 +194,11 @@ class Assistant:
         vectors.save()
 
     def _drop_derived_files(self) -> None:
-        for path in (self.settings.manifest_path, self.settings.data_dir / "line_vectors.npz",
-                     self.settings.data_dir / "statement_vectors.npz"):
+        for path in (
+            self.settings.manifest_path,
+            self.settings.data_dir / "line_vectors.npz",
+            self.settings.data_dir / "statement_vectors.npz",
+        ):
             if path.exists():
                 path.unlink()
         with self._lock:
@@ -210,24 +220,34 @@ class Assistant:
     def understand(self, question: str, history: list[dict] | None = None) -> Query:
         return understand(question, history, self.index.reading.names)
 
-    def retrieve(self, question: str, mode: str | None = None, top_k: int | None = None,
-                 history: list[dict] | None = None) -> Retrieval:
+    def retrieve(
+        self, question: str, mode: str | None = None, top_k: int | None = None, history: list[dict] | None = None
+    ) -> Retrieval:
         index = self.index
         return self._retrieve(understand(question, history, index.reading.names), mode, top_k, index)
 
     def _retrieve(self, query: Query, mode: str | None, top_k: int | None, index: _Index | None = None) -> Retrieval:
         focus = query.focus_text if query.focus_text != query.retrieval_text else None
-        return (index or self.index).retriever.retrieve(query.retrieval_text, top_k or self.settings.top_k,
-                                             mode=mode or self.settings.mode, turn_text=focus)
+        return (index or self.index).retriever.retrieve(
+            query.retrieval_text, top_k or self.settings.top_k, mode=mode or self.settings.mode, turn_text=focus
+        )
 
-    def ask(self, question: object, history: list[dict] | None = None, mode: str | None = None,
-            top_k: int | None = None, backend: str | None = None, on_token=None) -> Answer:
+    def ask(
+        self,
+        question: object,
+        history: list[dict] | None = None,
+        mode: str | None = None,
+        top_k: int | None = None,
+        backend: str | None = None,
+        on_token=None,
+    ) -> Answer:
         """A cited answer (or an abstention) for `question`, read in the context of `history`
         (a list of {"role": "user"|"assistant", "content": str}). Never raises for bad text.
         `backend` is "default" or "llm" (default: the LLM when STUDY_LLM is set); `on_token`
         receives the model's tokens as they stream."""
-        return self.ask_with_passages(question, history=history, mode=mode, top_k=top_k, backend=backend,
-                                      on_token=on_token)[0]
+        return self.ask_with_passages(
+            question, history=history, mode=mode, top_k=top_k, backend=backend, on_token=on_token
+        )[0]
 
     @property
     def llm_available(self) -> bool:
@@ -235,33 +255,55 @@ class Assistant:
 
     def llm_answerer(self):
         """The LLM answerer for the configured backend (built once per index)."""
-        from .llm import LLMAnswerer, make_backend
+        from .llm import LLMAnswerer, LLMError, make_backend
 
         index = self.index
         cached = getattr(self, "_llm", None)
         if cached is None or cached[0] is not index:
-            answerer = LLMAnswerer(make_backend(self.settings), index.reading, index.lexical, self.settings,
-                                   self.embeddings.encode_queries, premises=index.reader.premises,
-                                   model=self.settings.llm_model)
+            backend = make_backend(self.settings)
+            if backend is None:
+                raise LLMError("STUDY_LLM=none: no LLM backend is configured")
+            answerer = LLMAnswerer(
+                backend,
+                index.reading,
+                index.lexical,
+                self.settings,
+                self.embeddings.encode_queries,
+                premises=index.reader.premises,
+                model=self.settings.llm_model,
+            )
             cached = self._llm = (index, answerer)
         return cached[1]
 
-    def ask_with_passages(self, question: object, history: list[dict] | None = None, mode: str | None = None,
-                          top_k: int | None = None, backend: str | None = None,
-                          on_token=None) -> tuple[Answer, list[Passage]]:
+    def ask_with_passages(
+        self,
+        question: object,
+        history: list[dict] | None = None,
+        mode: str | None = None,
+        top_k: int | None = None,
+        backend: str | None = None,
+        on_token=None,
+    ) -> tuple[Answer, list[Passage]]:
         """`ask`, plus the passages retrieved for it in rank order (for evaluation and display).
         The stages: understand -> retrieve -> coverage gate -> answerer -> citations."""
         started = time.perf_counter()
         text, notices = clean_question(question, self.settings.max_question_chars)
-        if mode is not None and mode not in RETRIEVAL_MODES:
-            raise ValueError(f"unknown retrieval mode {mode!r}: choose one of {', '.join(RETRIEVAL_MODES)}")
+        check_mode(mode)
         passages: list[Passage] = []
         if not re.search(r"\w", text):
-            answer = Answer(text, "Please type a question about your notes.", abstained=True,
-                            notices=notices + ["The question was empty."])
+            answer = Answer(
+                text,
+                "Please type a question about your notes.",
+                abstained=True,
+                notices=notices + ["The question was empty."],
+            )
         elif len((index := self.index).lexical) == 0:
-            answer = Answer(text, "Your notes index is empty: add notes and run `study ingest` first.",
-                            abstained=True, notices=notices + ["No notes are indexed."])
+            answer = Answer(
+                text,
+                "Your notes index is empty: add notes and run `study ingest` first.",
+                abstained=True,
+                notices=notices + ["No notes are indexed."],
+            )
         else:
             query = understand(text, history, index.reading.names)
             # One index for the whole question: a rebuild that swaps it meanwhile must not mix the two.
@@ -272,15 +314,25 @@ class Assistant:
                 draft = self._abstain(query, retrieval)
             else:
                 use_llm = (backend or ("llm" if self.llm_available else "default")) == "llm"
-                draft = self._llm_draft(query, retrieval, gate, on_token, index) if use_llm else \
-                    index.reader.run(query, retrieval, gate)
+                draft = (
+                    self._llm_draft(query, retrieval, gate, on_token, index)
+                    if use_llm
+                    else index.reader.run(query, retrieval, gate)
+                )
             draft.trace["gate"] = gate.describe()
             draft.trace["retrieval"] = [
-                {"section": p.chunk.section, "source": p.chunk.source, "similarity": round(p.similarity, 4),
-                 "dense_rank": p.dense_rank, "bm25_rank": p.bm25_rank} for p in passages
+                {
+                    "section": p.chunk.section,
+                    "source": p.chunk.source,
+                    "similarity": round(p.similarity, 4),
+                    "dense_rank": p.dense_rank,
+                    "bm25_rank": p.bm25_rank,
+                }
+                for p in passages
             ]
-            answer = build_answer(text, draft, chunk=index.reading.chunks.get,
-                                  score=lambda cid: self._similarity(cid, retrieval, index))
+            answer = build_answer(
+                text, draft, chunk=index.reading.chunks.get, score=lambda cid: self._similarity(cid, retrieval, index)
+            )
             answer.notices = notices + answer.notices
         answer.latency_ms = (time.perf_counter() - started) * 1000
         answer.trace["latency_ms"] = round(answer.latency_ms, 3)
@@ -352,8 +404,12 @@ class Assistant:
         cached = getattr(self, "_generator", None)
         if cached is None or cached[0] is not index:
             # Built once per index: reading every name's lines and embedding the names is the slow part.
-            generator = QuestionGenerator(index.reading, encode=self.embeddings.encode_queries,
-                                          settings=self.settings.practice, idf=index.lexical.idf)
+            generator = QuestionGenerator(
+                index.reading,
+                encode=self.embeddings.encode_queries,
+                settings=self.settings.practice,
+                idf=index.lexical.idf,
+            )
             cached = self._generator = (index, generator)
         return cached[1]
 
@@ -376,10 +432,12 @@ class Assistant:
 
     def reword_questions(self, questions, report=None):
         """Practice questions worded by the LLM backend, each checked like the generator's own."""
-        from .llm import make_backend
+        from .llm import LLMError, make_backend
         from .practice import reword_with_llm
 
         backend = make_backend(self.settings)
+        if backend is None:
+            raise LLMError("STUDY_LLM=none: no LLM backend is configured")
 
         def complete(prompt: str) -> str:
             return "".join(backend.stream([("human", prompt)]))
@@ -397,14 +455,18 @@ class Assistant:
             matched += int(bool(letters) and question.is_correct(letters))
         return matched, len(questions)
 
-    def assistant_for_notes(self, notes_dir: Path, name: str) -> "Assistant":
+    def assistant_for_notes(self, notes_dir: Path, name: str) -> Assistant:
         """An Assistant over another folder of notes (a unit of an eval suite), sharing this one's model,
         indexed (incrementally) in its own embedded store under this data dir."""
         slug = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "notes"
-        settings = self.settings.model_copy(update={
-            "corpus_dir": Path(notes_dir), "data_dir": self.settings.data_dir / "eval-units" / slug,
-            "chroma_host": None, "chroma_port": None,
-        })
+        settings = self.settings.model_copy(
+            update={
+                "corpus_dir": Path(notes_dir),
+                "data_dir": self.settings.data_dir / "eval-units" / slug,
+                "chroma_host": None,
+                "chroma_port": None,
+            }
+        )
         other = Assistant(settings, embeddings=self.embeddings)
         report = other.ingest()
         if report.chunks_total == 0:
@@ -480,7 +542,6 @@ class Assistant:
     def source_of_section(self, section: str) -> str | None:
         """The note that holds a section (by its heading path), for "Open: <section>"."""
         return next((c.source for c in self.index.lexical.chunks if c.section == section), None)
-
 
     def sources(self) -> list[SourceInfo]:
         infos: dict[str, SourceInfo] = {}

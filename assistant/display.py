@@ -79,6 +79,7 @@ def citation_label(citation) -> str:
 
 def table_markdown(columns: list[str], rows: list[list[str]], anchor: str | None = None) -> str:
     """A comparison table as safe Markdown; [n] markers in cells become links."""
+
     def cell(text: str) -> str:
         safe = escape_markdown(re.sub(r"\s+", " ", str(text)).strip()) or " "
         return link_citations(safe, anchor) if anchor else safe

@@ -7,20 +7,35 @@ re-ingest or a store check never pays for it.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 from langchain_core.embeddings import Embeddings
 
 from .config import BUNDLED_MODEL
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+logger = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    from .bert_numpy import NumpyBertEncoder
+
+_OFFLINE_ENVIRONMENT = {
+    "HF_HUB_OFFLINE": "1",  # the model is on disk: never ask the hub
+    "TRANSFORMERS_OFFLINE": "1",
+    "TOKENIZERS_PARALLELISM": "false",  # no fork warnings from the UI's threads
+    "TRANSFORMERS_VERBOSITY": "error",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+}
+
+
+def offline_environment() -> None:
+    """Set before transformers or sentence-transformers is imported (they read these at import), and only
+    then: importing this module changes nothing. A value the user has set is kept."""
+    for name, value in _OFFLINE_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
 
 
 @runtime_checkable
@@ -53,19 +68,24 @@ def resolve_model_path(name: str) -> str:
 class SentenceTransformerEmbeddings(Embeddings):
     """Normalised sentence embeddings (cosine = dot product), computed on the CPU."""
 
-    def __init__(self, model_name: str = BUNDLED_MODEL, batch_size: int = 32, fast_queries: bool = True,
-                 onnx_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        model_name: str = BUNDLED_MODEL,
+        batch_size: int = 32,
+        fast_queries: bool = True,
+        onnx_dir: Path | None = None,
+    ) -> None:
         self.name = model_name
         self.onnx_dir = onnx_dir
         self.batch_size = batch_size
         self.fast_queries = fast_queries
         self._model = None
-        self._query_encoder = None  # NumpyBertEncoder, or False when the model needs torch
+        self._query_encoder: NumpyBertEncoder | Literal[False] | None = None  # False when the model needs torch
         self._prepared: dict = {}  # text -> vector, embedded ahead of a store write
         self._lock = threading.Lock()
 
     @property
-    def query_encoder(self):
+    def query_encoder(self) -> NumpyBertEncoder | None:
         """The NumPy encoder when the model allows it (fast to load), else None."""
         if self._query_encoder is None:
             with self._lock:
@@ -81,10 +101,12 @@ class SentenceTransformerEmbeddings(Embeddings):
                                 self._query_encoder = OnnxBertEncoder(path, onnx)
                             else:
                                 self._query_encoder = NumpyBertEncoder(path)
-                        except (UnsupportedModel, OSError, ImportError, RuntimeError):
+                        except (UnsupportedModel, OSError, ImportError, RuntimeError) as error:
+                            logger.warning("the ONNX query encoder cannot load (%s); using the NumPy one", error)
                             try:
                                 self._query_encoder = NumpyBertEncoder(path)
-                            except (UnsupportedModel, OSError):
+                            except (UnsupportedModel, OSError) as error:
+                                logger.warning("no fast query encoder (%s); questions use sentence-transformers", error)
                                 self._query_encoder = False
         return self._query_encoder or None
 
@@ -130,6 +152,7 @@ class SentenceTransformerEmbeddings(Embeddings):
         return self._model
 
     def _load(self):
+        offline_environment()
         from sentence_transformers import SentenceTransformer
 
         try:
@@ -167,7 +190,7 @@ class SentenceTransformerEmbeddings(Embeddings):
         and keep the vectors for the `embed_documents` calls that the store makes next."""
         vectors = self.encode(list(texts))
         with self._lock:
-            self._prepared.update(zip(texts, vectors))
+            self._prepared.update(zip(texts, vectors, strict=True))
 
     def discard_prepared(self) -> None:
         with self._lock:
@@ -176,7 +199,7 @@ class SentenceTransformerEmbeddings(Embeddings):
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         with self._lock:
             ready = [self._prepared.pop(text, None) for text in texts]
-        missing = [text for text, vector in zip(texts, ready) if vector is None]
+        missing = [text for text, vector in zip(texts, ready, strict=True) if vector is None]
         computed = iter(self.encode(missing)) if missing else iter(())
         return [(vector if vector is not None else next(computed)).tolist() for vector in ready]
 

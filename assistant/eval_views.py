@@ -17,8 +17,17 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 
 #: Share metrics (0..1) drawn side by side per retrieval mode.
-SHARE_METRICS = ("answer_accuracy", "multiple_choice_accuracy", "hit@1", "hit@3", "hit@5", "mrr",
-                 "citation_validity", "evidence_in_citations", "out_of_scope_abstention")
+SHARE_METRICS = (
+    "answer_accuracy",
+    "multiple_choice_accuracy",
+    "hit@1",
+    "hit@3",
+    "hit@5",
+    "mrr",
+    "citation_validity",
+    "evidence_in_citations",
+    "out_of_scope_abstention",
+)
 
 #: Metrics that mean nothing when the dataset has none of what they count (a 0% would mislead).
 _NEEDS = {"multiple_choice_accuracy": "multiple_choice_items", "out_of_scope_abstention": "out_of_scope"}
@@ -97,14 +106,17 @@ def latency_histogram(rows: list[dict], bins: int = 10) -> list[dict]:
         key = (str(row.get("mode", "")), index)
         counts[key] = counts.get(key, 0) + 1
     modes = sorted({mode for mode, _ in counts})
-    return [{"mode": mode, "bin": labels[i], "order": i, "questions": counts.get((mode, i), 0)}
-            for mode in modes for i in range(bins)]
+    return [
+        {"mode": mode, "bin": labels[i], "order": i, "questions": counts.get((mode, i), 0)}
+        for mode in modes
+        for i in range(bins)
+    ]
 
 
 def shown_value(key: str, values: dict) -> str:
     """A metric as the Evals page shows it: shares as percentages, "-" where it does not apply."""
     value = values.get(key)
-    if not applies(key, values) or (isinstance(value, float) and math.isnan(value)):
+    if value is None or not applies(key, values) or (isinstance(value, float) and math.isnan(value)):
         return "-"
     if key in SHARE_METRICS:
         return f"{float(value):.1%}"

@@ -21,9 +21,10 @@ import logging
 import math
 import re
 import statistics
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from .config import RETRIEVAL_MODES
 
@@ -153,18 +154,24 @@ def _parse_item(raw: Any, where: str) -> EvalItem:
     answer = raw.get("answer")
     if options or kind == "multiple_choice":
         letters = [answer] if isinstance(answer, str) else answer
-        if len(options) < 2 or not isinstance(letters, list) or not letters or any(
-            not isinstance(letter, str) or letter not in options for letter in letters
+        if (
+            len(options) < 2
+            or not isinstance(letters, list)
+            or not letters
+            or any(not isinstance(letter, str) or letter not in options for letter in letters)
         ):
-            raise DatasetError(f"{where}: a multiple-choice row needs options and an answer letter (or list) among them")
+            raise DatasetError(
+                f"{where}: a multiple-choice row needs options and an answer letter (or list) among them"
+            )
     elif kind == "premise" and not lists["expect"]:
         raise DatasetError(f"{where}: a premise row needs at least one expect alias (what the notes say instead)")
     elif kind in ("comparison", "explanation", "howto") and not (lists["expect_all"] or lists["expect"]):
         raise DatasetError(f"{where}: a {kind} row needs expect_all (or expect)")
     elif kind in ("scenario", "fact") and not lists["expect"]:
         raise DatasetError(f"{where}: an in-scope item needs at least one expect alias")
-    return EvalItem(id=str(raw["id"]), kind=kind, question=str(raw["question"]), options=dict(options),
-                    answer=answer, **lists)
+    return EvalItem(
+        id=str(raw["id"]), kind=kind, question=str(raw["question"]), options=dict(options), answer=answer, **lists
+    )
 
 
 def load_dataset(path: Path) -> list[EvalItem]:
@@ -257,7 +264,8 @@ def score_item(item: EvalItem, answer, retrieved_texts: list[str]) -> dict:
             "evidence_rank": rank,
             "evidence_cited": _contains_any("\n".join(cited_texts), item.evidence) if item.evidence else None,
             "citations_valid": citations_valid(answer.answer, [c.n for c in answer.citations])
-            or not answer.citations and not cited_numbers(answer.answer),
+            or not answer.citations
+            and not cited_numbers(answer.answer),
             "expect": item.expect or item.expect_all,
             "expected_choice": item.answer,
             "forbid": item.forbid,
@@ -358,8 +366,16 @@ def misses(rows: list[dict]) -> list[dict]:
             got = "no option picked" if choice is None else choice if isinstance(choice, str) else "+".join(choice)
         else:
             got = r["recommendation"] or r["answer"].split("\n", 1)[0]
-        found.append({"id": r["id"], "kind": r["kind"], "question": r["question"], "expected": expected, "got": got,
-                      "cited sections": "; ".join(r["cited_sections"]) or "none"})
+        found.append(
+            {
+                "id": r["id"],
+                "kind": r["kind"],
+                "question": r["question"],
+                "expected": expected,
+                "got": got,
+                "cited sections": "; ".join(r["cited_sections"]) or "none",
+            }
+        )
     return found
 
 
@@ -379,11 +395,18 @@ def render_report(summaries: dict[str, dict], rows_by_mode: dict[str, list[dict]
         lines.append(f"| {label} | " + " | ".join(format_metric(key, summaries[m][key]) for m in modes) + " |")
     kinds = sorted({k for m in modes for k in summaries[m]["accuracy_by_kind"]})
     if len(kinds) > 1:
-        lines += ["", "Accuracy by question kind:", "", "| Kind | " + " | ".join(modes) + " |",
-                  "| --- |" + " --- |" * len(modes)]
+        lines += [
+            "",
+            "Accuracy by question kind:",
+            "",
+            "| Kind | " + " | ".join(modes) + " |",
+            "| --- |" + " --- |" * len(modes),
+        ]
         for kind in kinds:
-            cells = [f"{summaries[m]['accuracy_by_kind'].get(kind, 0.0):.3f} ({summaries[m]['items_by_kind'].get(kind, 0)})"
-                     for m in modes]
+            cells = [
+                f"{summaries[m]['accuracy_by_kind'].get(kind, 0.0):.3f} ({summaries[m]['items_by_kind'].get(kind, 0)})"
+                for m in modes
+            ]
             lines.append(f"| {kind} | " + " | ".join(cells) + " |")
     for mode in modes:
         wrong = misses(rows_by_mode[mode])
@@ -392,8 +415,10 @@ def render_report(summaries: dict[str, dict], rows_by_mode: dict[str, list[dict]
             lines.append("None.")
         for m in wrong:
             question = m["question"].replace("\n", " / ")
-            lines.append(f"- **{m['id']}** ({m['kind']}): {question}  \n"
-                         f"  expected: {m['expected']}; got: {m['got']}; cited: {m['cited sections']}")
+            lines.append(
+                f"- **{m['id']}** ({m['kind']}): {question}  \n"
+                f"  expected: {m['expected']}; got: {m['got']}; cited: {m['cited sections']}"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -513,10 +538,7 @@ def run_suite(
         runs[entry.name] = run_eval(target, entry.dataset, out_dir / label, modes=modes, progress=progress, llm=llm)
     summary = {
         "suite": str(suite_dir),
-        "sets": {
-            name: {"dataset": str(run.out_dir), "modes": run.summaries}
-            for name, run in runs.items()
-        },
+        "sets": {name: {"dataset": str(run.out_dir), "modes": run.summaries} for name, run in runs.items()},
     }
     (out_dir / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
     (out_dir / "report.md").write_text(render_suite_report(str(suite_dir), runs), encoding="utf-8")
@@ -524,16 +546,25 @@ def run_suite(
 
 
 def render_suite_report(suite: str, runs: dict[str, EvalRun]) -> str:
-    lines = [f"# Evaluation of the suite `{suite}`", "",
-             "| Set | Mode | Right | Accuracy | Multiple choice | Out-of-scope declined | False abstentions | "
-             "Citations valid | p50 ms |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        f"# Evaluation of the suite `{suite}`",
+        "",
+        "| Set | Mode | Right | Accuracy | Multiple choice | Out-of-scope declined | False abstentions | "
+        "Citations valid | p50 ms |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for name, run in runs.items():
         for mode, s in run.summaries.items():
-            mc = f"{s['multiple_choice_accuracy']:.3f} ({s['multiple_choice_items']})" if s["multiple_choice_items"] else "-"
+            mc = (
+                f"{s['multiple_choice_accuracy']:.3f} ({s['multiple_choice_items']})"
+                if s["multiple_choice_items"]
+                else "-"
+            )
             oos = f"{s['out_of_scope_abstention']:.3f} ({s['out_of_scope']})" if s["out_of_scope"] else "-"
-            lines.append(f"| {name} | {mode} | {s['correct']}/{s['in_scope']} | {s['answer_accuracy']:.3f} | {mc} | "
-                         f"{oos} | {s['false_abstentions']} | {s['citation_validity']:.3f} | {s['latency_p50_ms']:.1f} |")
+            lines.append(
+                f"| {name} | {mode} | {s['correct']}/{s['in_scope']} | {s['answer_accuracy']:.3f} | {mc} | "
+                f"{oos} | {s['false_abstentions']} | {s['citation_validity']:.3f} | {s['latency_p50_ms']:.1f} |"
+            )
     lines += ["", "Each set's misses are in its own folder's report.md."]
     return "\n".join(lines) + "\n"
 

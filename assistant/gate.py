@@ -18,7 +18,7 @@ import numpy as np
 from .config import ReaderSettings
 from .reading import ROLE_HEADING, Reading
 from .retrieval import LexicalIndex, Retrieval
-from .text import stem, tokenize, words
+from .text import sentences, stem, tokenize, words
 from .understanding import Query
 from .vocabulary import FUNCTION_WORDS, QUESTION_WORDS, UNITS, VENDOR_WORDS, english_frequency
 
@@ -61,7 +61,7 @@ class CoverageGate:
                 similarity = self.reading.line_similarity(passage.chunk.id, retrieval.query_vector)
                 if len(similarity):
                     best_line = max(best_line, float(np.max(similarity)))
-                    for line, value in zip(self.reading.lines(passage.chunk.id), similarity):
+                    for line, value in zip(self.reading.lines(passage.chunk.id), similarity, strict=True):
                         if any(x.role >= ROLE_HEADING for x in line.subjects):
                             best_subject_line = max(best_subject_line, float(value))
         lexical = max(self._coverage(query, p.chunk.embedding_text) for p in retrieval.passages)
@@ -74,8 +74,18 @@ class CoverageGate:
             "unknown": unknown,
         }
         strength = s.gate_bias + sum(s.gate_weights.get(k, 0.0) * v for k, v in features.items())
-        return GateDecision(strength >= 0.0, strength, 0.0, best_passage, best_line, best_subject_line,
-                            lexical, unknown, foreign, len(query.subjects))
+        return GateDecision(
+            strength >= 0.0,
+            strength,
+            0.0,
+            best_passage,
+            best_line,
+            best_subject_line,
+            lexical,
+            unknown,
+            foreign,
+            len(query.subjects),
+        )
 
     def _coverage(self, query: Query, text: str) -> float:
         """IDF-weighted share of the question's terms that a text contains."""
@@ -103,7 +113,7 @@ class CoverageGate:
         """Names in the question that the notes never use: a sign it is about something else. Units
         ("TB", "Gbps") and words capitalised only because they start a sentence do not count."""
         found = []
-        for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
+        for sentence in (s for line in text.splitlines() for s in sentences(line)):
             for position, token in enumerate(re.findall(r"[A-Za-z][A-Za-z0-9]*(?:'[a-z]+)?|\d+[A-Za-z]+\w*", sentence)):
                 low = token.lower().split("'")[0]
                 if low in FUNCTION_WORDS or low in QUESTION_WORDS or low in VENDOR_WORDS or low in UNITS:
@@ -112,8 +122,11 @@ class CoverageGate:
                     continue
                 if token.isupper() and self.reading.names.acronym(token):
                     continue  # "MWAA": an acronym of a name the notes spell out
-                name_like = (token[:1].isupper() and position > 0) or (token.isupper() and len(token) > 1) \
+                name_like = (
+                    (token[:1].isupper() and position > 0)
+                    or (token.isupper() and len(token) > 1)
                     or any(ch.isdigit() for ch in token)
+                )
                 if name_like and not (token.isupper() and english_frequency(low) >= 3.0):  # "TWO", "NOT": emphasis
                     found.append(token)
         return found

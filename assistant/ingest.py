@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
-from .chunking import Chunk, chunk_markdown
+from .chunking import chunk_markdown
 from .config import Settings
 from .loading import UnreadableFile, discover, file_sha256, load_file
 from .store import FileRecord, Manifest, NoteStore

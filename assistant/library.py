@@ -14,7 +14,7 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -83,7 +83,7 @@ def safe_name(file_name: str) -> str:
 
 
 def _timestamp() -> str:
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
 class Library:
@@ -238,7 +238,7 @@ class Library:
                 statuses.append(NoteStatus(source, path, size, passages, sections, "indexed", "", inside))
                 continue
             reason = self._why_skipped(path, source)
-            state = "skipped" if reason else "not indexed yet"
+            state: Literal["skipped", "not indexed yet"] = "skipped" if reason else "not indexed yet"
             statuses.append(NoteStatus(source, path, size, 0, 0, state, reason, inside))
         return statuses
 

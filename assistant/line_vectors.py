@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .chunking import Chunk
+
 logger = logging.getLogger(__name__)
 
 
@@ -31,7 +33,7 @@ class LineVectors:
         self._lock = threading.Lock()
         self._dirty = False
         if path is not None:
-            self._load()
+            self._load(path)
 
     def encode_texts(self, texts: list[str]):
         """Embed texts now (not kept here): the question-time encoder."""
@@ -41,21 +43,21 @@ class LineVectors:
     def _digest(texts: list[str]) -> str:
         return hashlib.sha1("\x1e".join(texts).encode("utf-8")).hexdigest()[:16]
 
-    def _load(self) -> None:
+    def _load(self, path: Path) -> None:
         try:
-            with np.load(self.path, allow_pickle=False) as data:
+            with np.load(path, allow_pickle=False) as data:
                 ids, digests, counts, matrix = data["ids"], data["digests"], data["counts"], data["matrix"]
         except (OSError, KeyError, ValueError):
             return  # missing or unreadable: recomputed on need
         offset = 0
-        for chunk_id, digest, count in zip(ids.tolist(), digests.tolist(), counts.tolist()):
+        for chunk_id, digest, count in zip(ids.tolist(), digests.tolist(), counts.tolist(), strict=True):
             self._vectors[chunk_id] = (digest, matrix[offset : offset + count])
             offset += count
 
     def __contains__(self, chunk_id: str) -> bool:
         return chunk_id in self._vectors
 
-    def get(self, chunk, texts: list[str]) -> np.ndarray:
+    def get(self, chunk: Chunk, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 1), np.float32)
         digest = self._digest(texts)
@@ -69,13 +71,16 @@ class LineVectors:
             return stored.astype(np.float32)
         return cached[1].astype(np.float32)
 
-    def missing(self, items: list[tuple[object, list[str]]]) -> list[tuple[object, list[str]]]:
+    def missing(self, items: list[tuple[Chunk, list[str]]]) -> list[tuple[Chunk, list[str]]]:
         return [
-            (chunk, texts) for chunk, texts in items
+            (chunk, texts)
+            for chunk, texts in items
             if texts and (chunk.id not in self._vectors or self._vectors[chunk.id][0] != self._digest(texts))
         ]
 
-    def precompute(self, items: list[tuple[object, list[str]]], encode_bulk=None, progress=None, batch: int = 512) -> int:
+    def precompute(
+        self, items: list[tuple[Chunk, list[str]]], encode_bulk=None, progress=None, batch: int = 512
+    ) -> int:
         """Embed the lines of every chunk not yet covered, in large batches; returns how many chunks."""
         todo = self.missing(items)
         encode_bulk = encode_bulk or self._encode

@@ -28,18 +28,23 @@ import queue
 import re
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from .answer import OptionVerdict
 from .answerers import Draft, ref
-from .reading import Line, NameIndex, Reading, find_names, name_key, sentences
+from .reading import Line, NameIndex, Reading, find_names, name_key
 from .retrieval import LexicalIndex, Retrieval
-from .text import stem, tokenize
+from .text import first_sentence, stem, tokenize
 from .understanding import Query
 from .vocabulary import FUNCTION_WORDS, VENDOR_WORDS
+
+if TYPE_CHECKING:
+    from .config import Settings
+    from .premise import PremiseChecker
 
 logger = logging.getLogger(__name__)
 
@@ -89,12 +94,15 @@ Reply:
 Answer: B
 - Cold archive is the cheapest tier [2]."""
 
+
 class LLMError(RuntimeError):
-    pass
+    trace: dict  # the answerer's trace so far, set when it gives up
 
 
 class LLMFallback(RuntimeError):
     """The model's reply cannot be used; the message names why (shown in the fallback notice)."""
+
+    trace: dict  # the answerer's trace so far, set when it gives up
 
 
 class ChatBackend(Protocol):
@@ -103,7 +111,9 @@ class ChatBackend(Protocol):
 
     name: str
 
-    def stream(self, messages: list[tuple[str, str]], on_connect: Callable[[], None] | None = None) -> Iterator[str]: ...
+    def stream(
+        self, messages: list[tuple[str, str]], on_connect: Callable[[], None] | None = None
+    ) -> Iterator[str]: ...
 
 
 class _ResponseHook:
@@ -132,8 +142,10 @@ class LangChainBackend:
             self.hook.local.callback = on_connect
         try:
             for chunk in self.model.stream(messages):
-                text = chunk.content if isinstance(chunk.content, str) else "".join(
-                    part.get("text", "") for part in chunk.content if isinstance(part, dict)
+                text = (
+                    chunk.content
+                    if isinstance(chunk.content, str)
+                    else "".join(part.get("text", "") for part in chunk.content if isinstance(part, dict))
                 )
                 if text:
                     yield text
@@ -177,7 +189,7 @@ def make_backend(settings) -> ChatBackend | None:
             from langchain_ollama import ChatOllama
         except ImportError as error:
             raise LLMError("STUDY_LLM=ollama needs the extra: pip install 'study-assistant[llm]'") from error
-        model = ChatOllama(
+        ollama_model = ChatOllama(
             model=settings.llm_model,
             base_url=settings.llm_base_url or "http://127.0.0.1:11434",
             temperature=0,
@@ -186,7 +198,7 @@ def make_backend(settings) -> ChatBackend | None:
             sync_client_kwargs={"event_hooks": {"response": [hook]}},
             disable_streaming=not settings.llm_stream,
         )
-        return LangChainBackend("ollama", model, hook)
+        return LangChainBackend("ollama", ollama_model, hook)
     raise LLMError(f"unknown STUDY_LLM={kind!r}: choose none, openai or ollama")
 
 
@@ -237,8 +249,9 @@ def _ancestors(lines: list[Line], index: int) -> list[int]:
     return found
 
 
-def fit_passages(retrieval: Retrieval, reading: Reading, relevance: Callable[[str], np.ndarray],
-                 budget: int) -> list[PromptPassage]:
+def fit_passages(
+    retrieval: Retrieval, reading: Reading, relevance: Callable[[str], np.ndarray], budget: int
+) -> list[PromptPassage]:
     """The retrieved passages as they go into the prompt: whole when they fit `budget` tokens; otherwise
     each passage keeps only its lines most relevant to the question (best lines first, over all passages,
     with the parents they sit under), and a passage with no line kept is left out. Numbers run 1..n in
@@ -253,7 +266,7 @@ def fit_passages(retrieval: Retrieval, reading: Reading, relevance: Callable[[st
         lines = reading.lines(passage.chunk.id)
         line_sets.append(lines)
         scores = relevance(passage.chunk.id) if lines else np.zeros(0)
-        for index, line in enumerate(lines):
+        for index in range(len(lines)):
             score = float(scores[index]) if index < len(scores) else 0.0
             ranked.append((score * (1.0 - 0.04 * rank), rank, index))
     ranked.sort(key=lambda item: (-item[0], item[1], item[2]))
@@ -279,8 +292,9 @@ def fit_passages(retrieval: Retrieval, reading: Reading, relevance: Callable[[st
         lines = line_sets[rank]
         kept = sorted(chosen[rank])
         text = "\n".join(_render_line(lines[i]) for i in kept)
-        shown.append(PromptPassage(len(shown) + 1, passage.chunk.id, passage.chunk.section, text,
-                                   trimmed=len(kept) < len(lines)))
+        shown.append(
+            PromptPassage(len(shown) + 1, passage.chunk.id, passage.chunk.section, text, trimmed=len(kept) < len(lines))
+        )
     return shown or whole[:1]
 
 
@@ -307,8 +321,11 @@ def build_messages(query: Query, passages: list[PromptPassage]) -> list[tuple[st
 # --- reading the reply ----------------------------------------------------------------------------
 
 _MARKER = re.compile(r"\[(\d+)\]")
-_LEAD_LABEL = re.compile(r"^\s*(?:#+\s*)?(?:\*\*)?\s*(?:reply|answer|recommendation|recommended solution|solution)"
-                         r"\s*(?:\*\*)?\s*:\s*(?:\*\*)?\s*", re.IGNORECASE)
+_LEAD_LABEL = re.compile(
+    r"^\s*(?:#+\s*)?(?:\*\*)?\s*(?:reply|answer|recommendation|recommended solution|solution)"
+    r"\s*(?:\*\*)?\s*:\s*(?:\*\*)?\s*",
+    re.IGNORECASE,
+)
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w\-]*(?:\s+(?:(?:for|of|on|and)\s+)?[A-Z][\w\-]*)+")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,5}s?\b")
 _VENDOR_STEMS = frozenset(stem(w) for w in VENDOR_WORDS) | {"servic"}
@@ -321,10 +338,7 @@ def has_words(text: str) -> bool:
 
 def lead_sentence(text: str) -> str:
     """The first sentence of the first line (where an answer names its answer), without markdown."""
-    first = text.strip().split("\n", 1)[0]
-    first = re.sub(r"[*_`#]+", "", first).strip()
-    parts = sentences(first)
-    return parts[0] if parts else first
+    return first_sentence(re.sub(r"[*_`#]+", "", text.strip().split("\n", 1)[0]))
 
 
 def _fuzzy_tokens(key: str) -> set[str]:
@@ -345,8 +359,11 @@ class NameMatcher:
 
     def _fuzzy_table(self) -> list[tuple[str, set[str]]]:
         if self._fuzzy is None:
-            self._fuzzy = [(key, tokens) for key, entity in list(self.names.entities.items())
-                           if entity.proper and len(tokens := _fuzzy_tokens(key)) >= 2]
+            self._fuzzy = [
+                (key, tokens)
+                for key, entity in list(self.names.entities.items())
+                if entity.proper and len(tokens := _fuzzy_tokens(key)) >= 2
+            ]
         return self._fuzzy
 
     def near(self, span: str) -> str | None:
@@ -354,8 +371,9 @@ class NameMatcher:
         tokens = _fuzzy_tokens(name_key(span))
         if len(tokens) < 2:
             return None
-        scored = sorted(((len(tokens & other) / len(tokens | other), key) for key, other in self._fuzzy_table()),
-                        reverse=True)
+        scored = sorted(
+            ((len(tokens & other) / len(tokens | other), key) for key, other in self._fuzzy_table()), reverse=True
+        )
         if not scored or scored[0][0] < self.min_overlap or (len(scored) > 1 and scored[1][0] == scored[0][0]):
             return None
         return scored[0][1]
@@ -363,8 +381,8 @@ class NameMatcher:
     def in_text(self, text: str) -> list[tuple[str, int, int]]:
         """(entity key, start, end) of each name in the text, left to right."""
         names = self.names
-        found = [(names.resolve(k), s, e) for k, s, e in find_names(text, names.all_keys, plain=names.plain_keys)]
-        found = [(k, s, e) for k, s, e in found if k]
+        resolved = [(names.resolve(k), s, e) for k, s, e in find_names(text, names.all_keys, plain=names.plain_keys)]
+        found = [(k, s, e) for k, s, e in resolved if k]
         for match in _CAPITALISED_RUN.finditer(text):
             start, end = match.span()
             inside = [f for f in found if start <= f[1] and f[2] <= end]
@@ -396,22 +414,21 @@ def parse_choice(reply: str, options, picks: int = 1) -> list[str]:
     for line in lines:
         match = _ANSWER_LEAD.search(line)
         if match:
-            regions.append((line[match.end():], True))
+            regions.append((line[match.end() :], True))
     if lines:
         regions.append((lines[0], False))
     for region, labelled in regions:
-        region = re.split(r"(?<=[.!?])\s+(?=[A-Z][a-z])", region, maxsplit=1)[0]  # the answer's own sentence
+        region = first_sentence(region)  # the answer's own sentence
         letters: list[str] = []
-        for position, match in enumerate(_LETTER.finditer(region)):
+        for match in _LETTER.finditer(region):
             opened, letter, closed = match.groups()
-            after = region[match.end():]
+            after = region[match.end() :]
             if letter not in valid:
                 continue
             first = region[: match.start()].strip(" :-") == ""
             marked = bool(opened or closed) or bool(re.match(r"\s*(?:[.:,;/&]|and\b|or\b|$)", after))
-            if marked or (labelled and first) or letter != "A" and first:
-                if letter not in letters:
-                    letters.append(letter)
+            if (marked or (labelled and first) or letter != "A" and first) and letter not in letters:
+                letters.append(letter)
         if letters:
             return letters[: max(1, picks)]
     lead = " ".join(lines[:1]).lower()
@@ -445,9 +462,9 @@ class LLMAnswerer:
     backend: ChatBackend
     reading: Reading
     lexical: LexicalIndex
-    settings: object  # config.Settings: the llm_* limits and the reader's line-matching weights
+    settings: Settings  # the llm_* limits and the reader's line-matching weights
     encode: Callable[[list[str]], np.ndarray]
-    premises: object | None = None  # premise.PremiseChecker: claims the question takes for granted
+    premises: PremiseChecker | None = None  # claims the question takes for granted
     model: str | None = None
     names: NameMatcher = field(init=False)
 
@@ -536,7 +553,7 @@ class LLMAnswerer:
             trace["reply_chars"] = len(reply)
             draft = self._draft(query, retrieval, passages, reply)
         except (LLMFallback, LLMError) as error:
-            error.trace = trace  # type: ignore[attr-defined]
+            error.trace = trace
             raise
         draft.trace.update(trace)
         return draft
@@ -555,8 +572,10 @@ class LLMAnswerer:
         if NOT_IN_PASSAGES in reply.upper().replace(" ", "_"):
             rest = re.sub(r"NOT[_ ]IN[_ ]PASSAGES\.?", "", reply, flags=re.IGNORECASE).strip()
             if len(re.findall(r"[A-Za-z]{2,}", _MARKER.sub(" ", rest))) < 4:
-                raise LLMFallback("found no answer in the passages (it replied NOT_IN_PASSAGES), although the "
-                                  "coverage gate found the notes cover the question")
+                raise LLMFallback(
+                    "found no answer in the passages (it replied NOT_IN_PASSAGES), although the "
+                    "coverage gate found the notes cover the question"
+                )
             reply = rest
         if not has_words(reply):
             raise LLMFallback(f"sent only citation markers, no words ({reply[:20]!r})")
@@ -567,8 +586,10 @@ class LLMAnswerer:
         invalid = sorted({int(n) for n in _MARKER.findall(reply) if not 1 <= int(n) <= count})
         if invalid:
             reply = re.sub(r"\s?\[(\d+)\]", lambda m: m.group(0) if 1 <= int(m.group(1)) <= count else "", reply)
-            notices.append(f"Removed citation(s) {', '.join(f'[{n}]' for n in invalid)}: "
-                           f"only {count} passages were given to the model.")
+            notices.append(
+                f"Removed citation(s) {', '.join(f'[{n}]' for n in invalid)}: "
+                f"only {count} passages were given to the model."
+            )
         draft = Draft(kind=query.kind, text="", notices=notices, backend=self.name, model=self.model)
         if query.kind == "multiple_choice" and query.options:
             self._multiple_choice(query, passages, reply, draft)
@@ -602,7 +623,7 @@ class LLMAnswerer:
         cited = bool(_MARKER.search(reply))
         pieces = _sentence_pieces(reply)
         claims = [_plain(p) for p in pieces if _is_claim(p)]
-        matched = dict(zip(claims, self._match(claims, passages)))
+        matched = dict(zip(claims, self._match(claims, passages), strict=True))
         attached = 0
         out: list[str] = []
         for piece in pieces:
@@ -623,9 +644,11 @@ class LLMAnswerer:
         if not cited:
             if not attached:
                 raise LLMFallback("cited no passage, and none of its sentences matches a passage it was given")
-            draft.notices.append(f"The model cited no passage; citations were attached by matching its sentences to "
-                                 f"the passages it was given (meaning and shared words): {attached} of "
-                                 f"{len(claims)} sentence(s).")
+            draft.notices.append(
+                f"The model cited no passage; citations were attached by matching its sentences to "
+                f"the passages it was given (meaning and shared words): {attached} of "
+                f"{len(claims)} sentence(s)."
+            )
         draft.trace["citations"] = "by the model" if cited else f"attached to {attached} of {len(claims)} sentence(s)"
         return "".join(out).strip()
 
@@ -636,7 +659,7 @@ class LLMAnswerer:
             return []
         vectors = np.asarray(self.encode(texts), np.float32)
         found: list[list[_Match]] = []
-        for text, vector in zip(texts, vectors):
+        for text, vector in zip(texts, vectors, strict=True):
             terms = set(tokenize(text))
             total = sum(self.lexical.idf(t) for t in terms) or 1.0
             row: list[_Match] = []
@@ -684,18 +707,27 @@ class LLMAnswerer:
                 if best is None or best.line is None or best.score < self.settings.llm_cite_threshold:
                     raise LLMFallback("cited no passage, and its pick matches none of the passages it was given")
                 chosen = [best]
-                draft.notices.append("The model gave only a letter; the citation was attached by matching the picked "
-                                     "option to the passages it was given (meaning and shared words).")
-            references = [draft.rely_on(hit.line.chunk_id, hit.line.text) if hit.line is not None
-                          else ref(passages[hit.number - 1].chunk_id) for hit in chosen]
+                draft.notices.append(
+                    "The model gave only a letter; the citation was attached by matching the picked "
+                    "option to the passages it was given (meaning and shared words)."
+                )
+            references = [
+                draft.rely_on(hit.line.chunk_id, hit.line.text)
+                if hit.line is not None
+                else ref(passages[hit.number - 1].chunk_id)
+                for hit in chosen
+            ]
             reasons = " ".join(references)
             draft.text = f"{word}: {head} {reasons}."
             draft.trace["citations"] = "by the model" if numbers else "attached to the picked option"
         draft.choice = sorted(letters) if query.picks > 1 else letters[0]
         for option in query.options:
             chosen_option = option.letter in letters
-            draft.options.append(OptionVerdict(option.letter, option.text, chosen_option,
-                                               reasons if chosen_option else "Not the model's pick."))
+            draft.options.append(
+                OptionVerdict(
+                    option.letter, option.text, chosen_option, reasons if chosen_option else "Not the model's pick."
+                )
+            )
         draft.recommendation = " and ".join(o.text for o in picked)
         draft.trace["choice_reply"] = first.strip()[:120]
 
@@ -731,7 +763,7 @@ def _sentence_pieces(text: str) -> list[str]:
     for line in re.split(r"(?<=\n)", text):
         start = 0
         for match in re.finditer(r"(?<=[.!?])(?:\s*\[\d+\])*\s+(?=[A-Z0-9\"(])|(?<=\])\s+(?=[A-Z0-9\"(])", line):
-            pieces.append(line[start: match.end()])
+            pieces.append(line[start : match.end()])
             start = match.end()
         if start < len(line):
             pieces.append(line[start:])
@@ -750,7 +782,7 @@ def _is_claim(piece: str) -> bool:
 def _append_reference(piece: str, reference: str) -> str:
     """ "Use X." -> "Use X ⟦id⟧." (before the closing mark, trailing space kept)."""
     stripped = piece.rstrip()
-    trailing = piece[len(stripped):]
+    trailing = piece[len(stripped) :]
     match = re.search(r"[.!?:;]+$", stripped)
     if match:
         return f"{stripped[: match.start()]} {reference}{match.group(0)}{trailing}"

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from .text import strip_control
+
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
 
 
@@ -121,12 +123,9 @@ def _decode(raw: bytes) -> tuple[str, str]:
         return raw.decode("latin-1"), "latin-1"
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-
-
 def _clean(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    return _CONTROL.sub("", text)
+    return strip_control(text)
 
 
 def _pdf_to_markdown(path: Path, raw: bytes) -> str:
@@ -154,9 +153,15 @@ def reflow_pdf_text(text: str) -> str:
     for line in lines:
         stripped = line.strip()
         previous = out[-1].rstrip() if out else ""
-        wrapped = previous and stripped and not previous.endswith((".", "?", "!", ":")) and (
-            stripped[0].islower() or previous.endswith((",", ";", "-", "(")) or len(previous) >= 0.75 * width
-        ) and not _BULLET.match(line) and not _NUMBERED.match(line) and not _CARD_START.match(stripped)
+        wrapped = (
+            previous
+            and stripped
+            and not previous.endswith((".", "?", "!", ":"))
+            and (stripped[0].islower() or previous.endswith((",", ";", "-", "(")) or len(previous) >= 0.75 * width)
+            and not _BULLET.match(line)
+            and not _NUMBERED.match(line)
+            and not _CARD_START.match(stripped)
+        )
         if wrapped:
             out[-1] = previous + " " + stripped
         else:
@@ -209,7 +214,9 @@ def text_to_markdown(text: str) -> str:
                 out.append("   " * len(indent_stack[:1]) + "```")
                 in_code = False
             else:
-                out.append("   " * len(indent_stack[:1]) + line[min(indent, indent_stack[-1] + 2 if indent_stack else 0):])
+                out.append(
+                    "   " * len(indent_stack[:1]) + line[min(indent, indent_stack[-1] + 2 if indent_stack else 0) :]
+                )
                 continue
         bullet = _BULLET.match(line)
         numbered = _NUMBERED.match(line) if indent > 0 else None
@@ -219,13 +226,14 @@ def text_to_markdown(text: str) -> str:
             if level is not None:
                 seen_heading = True
                 out.extend(["", "#" * level + " " + stripped, ""])
-            elif stripped.endswith((".", "!", "?")) and not re.match(r"^(?:Q|Question)\s*[:.]\s", stripped, re.IGNORECASE):
+            elif stripped.endswith((".", "!", "?")) and not re.match(
+                r"^(?:Q|Question)\s*[:.]\s", stripped, re.IGNORECASE
+            ):
                 out.extend([stripped, ""])  # one statement per line in plain-text notes; a card's Q joins its A
             else:
                 out.append(stripped)
             continue
         if bullet or numbered:
-            match = bullet or numbered
             while indent_stack and indent_stack[-1] >= indent:
                 indent_stack.pop()
             depth = len(indent_stack)
@@ -233,7 +241,7 @@ def text_to_markdown(text: str) -> str:
             pad = "   " * depth
             if numbered:
                 out.append(f"{pad}{numbered.group('num')}. {numbered.group('text').strip()}")
-            else:
+            elif bullet:
                 out.append(f"{pad}- {bullet.group('text').strip()}")
             continue
         if _CODE_START.match(stripped) and indent_stack:
@@ -290,7 +298,7 @@ class _HtmlToMarkdown(HTMLParser):
         elif tag == "li":
             self._flush()
             depth = max(len(self.list_stack) - 1, 0)
-            kind = self.list_stack[-1] if self.list_stack else ["ul", 0]
+            kind: list = self.list_stack[-1] if self.list_stack else ["ul", 0]
             kind[1] += 1
             marker = f"{kind[1]}." if kind[0] == "ol" else "-"
             self.prefix = "   " * depth + marker + " "

@@ -26,22 +26,60 @@ import logging
 import random
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Callable, Iterable
 
 import numpy as np
 
 from .answer import Citation
 from .config import PracticeSettings
-from .reading import (ROLE_HEADING, ROLE_LABEL, ROLE_PARENT, ROLE_PUT_FORWARD, ROLE_SUBJECT, Entity, Line, Reading,
-                      find_names, name_key)
+from .reading import (
+    ROLE_HEADING,
+    ROLE_LABEL,
+    ROLE_PARENT,
+    ROLE_PUT_FORWARD,
+    ROLE_SUBJECT,
+    Entity,
+    Line,
+    Reading,
+    find_names,
+    name_key,
+)
 from .text import tokenize
-from .vocabulary import (ANSWER_LABELS, CATEGORY_HEADS, DISCOURSE_LABELS, FUNCTION_WORDS, GENERIC_ANSWER_TYPES,
-                         RECOMMEND_VERBS, VENDOR_WORDS)
-from .wording import (Need, cored, inner_swapped, inverted_compound, known, last_phrase_fronted, shortened, longest_shared_run, looks_like_verb,
-                      lower_first, lower_words, passive_variant, plain_words, pp_list_swapped, read_need,
-                      reordered_adjectives, sentence_case, singular, split_second_action, strip_asides, swapped,
-                      synonym_variant, with_article)
+from .vocabulary import (
+    ANSWER_LABELS,
+    CATEGORY_HEADS,
+    DISCOURSE_LABELS,
+    FUNCTION_WORDS,
+    GENERIC_ANSWER_TYPES,
+    RECOMMEND_VERBS,
+    VENDOR_WORDS,
+)
+from .wording import (
+    Need,
+    cored,
+    inner_swapped,
+    inverted_compound,
+    known,
+    last_phrase_fronted,
+    longest_shared_run,
+    looks_like_verb,
+    lower_first,
+    lower_words,
+    passive_variant,
+    plain_words,
+    pp_list_swapped,
+    read_need,
+    reordered_adjectives,
+    sentence_case,
+    shortened,
+    singular,
+    split_second_action,
+    strip_asides,
+    swapped,
+    synonym_variant,
+    with_article,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -68,21 +106,70 @@ _META = re.compile(r"\b(?:exams?|distractors?|test questions?|not likely)\b", re
 _QUOTE = re.compile(r"“([^”]+)”\s*\[(\d+)\]")
 _SCENARIO_LABELS = frozenset({"scenario", "situation", "problem", "requirement", "requirements", "challenge", "case"})
 #: Header words of a table's first column that name no kind ("| Topic | Detail |").
-_GENERIC_HEADERS = frozenset({"topic", "topics", "item", "items", "name", "names", "term", "terms", "concept", "concepts",
-                              "aspect", "aspects", "property", "detail", "details", "thing", "entry", "key", "what",
-                              "setting", "keyword", "keywords", "question", "questions"})
+_GENERIC_HEADERS = frozenset(
+    {
+        "topic",
+        "topics",
+        "item",
+        "items",
+        "name",
+        "names",
+        "term",
+        "terms",
+        "concept",
+        "concepts",
+        "aspect",
+        "aspects",
+        "property",
+        "detail",
+        "details",
+        "thing",
+        "entry",
+        "key",
+        "what",
+        "setting",
+        "keyword",
+        "keywords",
+        "question",
+        "questions",
+    }
+)
 #: Category heads that group reasons rather than things ("Benefits", "Best Practices").
-_NOT_KINDS = frozenset({"benefits", "advantages", "disadvantages", "tips", "practices", "considerations", "takeaways",
-                        "steps", "notes", "basics", "fundamentals", "patterns", "examples", "strategies",
-                        "approaches", "concepts", "terms", "definitions", "cases"})
+_NOT_KINDS = frozenset(
+    {
+        "benefits",
+        "advantages",
+        "disadvantages",
+        "tips",
+        "practices",
+        "considerations",
+        "takeaways",
+        "steps",
+        "notes",
+        "basics",
+        "fundamentals",
+        "patterns",
+        "examples",
+        "strategies",
+        "approaches",
+        "concepts",
+        "terms",
+        "definitions",
+        "cases",
+    }
+)
 _ACTORS = ("A team", "A company", "An organization")
 #: Vendor words that make a name a vendor's product or service ("AWS Glue"); "Apache" names projects.
 _PRODUCT_VENDORS = VENDOR_WORDS - {"apache"}
 #: Labels that say what a thing is for ("Use Case: ...", "Good for: ...").
-_PURPOSE_LABEL = re.compile(r"(?i)(?:typical\s+|main\s+|common\s+)?(?:use\s+cases?|uses?|purpose|good\s+for|best\s+for|"
-                            r"used\s+for|ideal\s+for|use\s+for|great\s+for|best\s+fit)")
+_PURPOSE_LABEL = re.compile(
+    r"(?i)(?:typical\s+|main\s+|common\s+)?(?:use\s+cases?|uses?|purpose|good\s+for|best\s+for|"
+    r"used\s+for|ideal\s+for|use\s+for|great\s+for|best\s+fit)"
+)
 #: Words that open a clause about circumstances, not a description of a thing ("When integrating with ...").
-_SUBORDINATE = re.compile(r"(?i)^(?:when|if|while|although|though|because|since|unless|once|before|after|ensure|make sure)\b")
+_SUBORDINATE = re.compile(
+    r"(?i)^(?:when|if|while|although|though|because|since|unless|once|before|after|ensure|make sure)\b"
+)
 
 
 # --- the question contract --------------------------------------------------------------------------
@@ -130,7 +217,7 @@ class Question:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Question":
+    def from_dict(cls, data: dict) -> Question:
         return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
 
 
@@ -147,8 +234,10 @@ class GenerationReport:
 
     def summary(self) -> str:
         reasons = ", ".join(f"{n} {RULES.get(rule, rule)}" for rule, n in self.dropped.most_common()) or "none"
-        return (f"{self.generated} candidate questions, {self.valid} passed validation, {self.kept} chosen; "
-                f"dropped: {reasons}.")
+        return (
+            f"{self.generated} candidate questions, {self.valid} passed validation, {self.kept} chosen; "
+            f"dropped: {reasons}."
+        )
 
     def rule_lines(self) -> list[str]:
         """One line per rule: how many candidates it dropped."""
@@ -215,8 +304,13 @@ class _Fact:
 class QuestionGenerator:
     """Builds validated practice questions from a reading of the notes."""
 
-    def __init__(self, reading: Reading, encode: Callable[[list[str]], np.ndarray] | None = None,
-                 settings: PracticeSettings | None = None, idf: Callable[[str], float] | None = None) -> None:
+    def __init__(
+        self,
+        reading: Reading,
+        encode: Callable[[list[str]], np.ndarray] | None = None,
+        settings: PracticeSettings | None = None,
+        idf: Callable[[str], float] | None = None,
+    ) -> None:
         self.reading = reading
         self.settings = settings or PracticeSettings()
         self._encode = encode
@@ -257,8 +351,12 @@ class QuestionGenerator:
                 if head:
                     thing.heads.add(head)
         last = entity.name.split()[-1]
-        if len(entity.name.split()) > 1 and known(last.lower()) >= 3.0 and not last.isupper() and \
-                not looks_like_verb(last.lower()):
+        if (
+            len(entity.name.split()) > 1
+            and known(last.lower()) >= 3.0
+            and not last.isupper()
+            and not looks_like_verb(last.lower())
+        ):
             thing.heads.add(singular(last.lower()))  # "Line Charts" is a chart, "Task Nodes" a node
         for kind in thing.kinds:
             ancestor = self._ancestor_name(thing.teaching[0].line, entity)
@@ -280,8 +378,11 @@ class QuestionGenerator:
             if described is None:
                 continue
             description, selfness = described
-            words = [w for w in plain_words(description) if w not in FUNCTION_WORDS
-                     and not any(w in s.lower().split() for s in entity.spellings)]
+            words = [
+                w
+                for w in plain_words(description)
+                if w not in FUNCTION_WORDS and not any(w in s.lower().split() for s in entity.spellings)
+            ]
             if len(words) < self.settings.min_description_words or "?" in description:
                 continue
             text = _normal(line.text)
@@ -293,7 +394,7 @@ class QuestionGenerator:
         """What a line says of this thing, without its name, or None when it says nothing of its own."""
         names = self.reading.names
         others = [s for s in line.subjects if names.resolve(s.key) not in keys and s.role >= ROLE_SUBJECT]
-        own_label = bool(line.label) and self._labels(line.label, entity)
+        own_label = bool(line.label and self._labels(line.label, entity))
         body = line.body if line.body and line.body != line.text else ""
         if line.label and re.search(r"(?i)\b(?:is|are|was|were|has|have)\b", line.label):
             line_label, body = None, ""  # a sentence read as a label
@@ -305,8 +406,10 @@ class QuestionGenerator:
             return None  # "When integrating with X, ensure ...": advice about a situation, not what it is
         if line.kind == "card":
             # A card says what a thing is when it asks that ("What is a Pod?", "What does X do?", "X?").
-            asks = re.match(r"(?i)^(?:what|who)\s+(?:is|are|does|do)\b|^(?:why|when)\b.*\buse\b", line.label or "") or \
-                len((line.label or "").split()) <= 4
+            asks = (
+                re.match(r"(?i)^(?:what|who)\s+(?:is|are|does|do)\b|^(?:why|when)\b.*\buse\b", line.label or "")
+                or len((line.label or "").split()) <= 4
+            )
             return (line.body, 1.0) if role >= ROLE_LABEL and line.body and asks else None
         if line.kind == "row":
             if role < ROLE_LABEL or not line.body:
@@ -330,19 +433,29 @@ class QuestionGenerator:
             subject = _subject_predicate(line.text, entity)
             if subject and not others:
                 return subject, 0.95
-            if re.match(r"(?i)(?:it|this service|this tool)\s+(?!is\s+(?:also\s+)?(?:not|why|what|how))", line.text) \
-                    and role >= ROLE_PARENT and not others:
+            if (
+                re.match(r"(?i)(?:it|this service|this tool)\s+(?!is\s+(?:also\s+)?(?:not|why|what|how))", line.text)
+                and role >= ROLE_PARENT
+                and not others
+            ):
                 return re.sub(r"(?i)^(?:it|this service|this tool)\s+", "", line.text), 0.8
             return None
         if role >= ROLE_PARENT and not others and line.depth > 0:
             if line_label and not _is_discourse_label(line_label):
                 return None  # "Allows data processing: ..." is an aspect with its own label
             return (body or line.text), 0.85
-        if role >= ROLE_HEADING and not others and (not line_label and line.depth == 0 or
-                                                     line_label and _is_discourse_label(line_label)):
-            if line_label and _PURPOSE_LABEL.fullmatch(line_label.strip()) and body and \
-                    not re.match(r"(?i)(?:for|ideal|best|great|used|useful|suited)\b", body) and \
-                    not looks_like_verb(*(body.split() + ["", ""])[:3]):
+        if (
+            role >= ROLE_HEADING
+            and not others
+            and (not line_label and line.depth == 0 or line_label and _is_discourse_label(line_label))
+        ):
+            if (
+                line_label
+                and _PURPOSE_LABEL.fullmatch(line_label.strip())
+                and body
+                and not re.match(r"(?i)(?:for|ideal|best|great|used|useful|suited)\b", body)
+                and not looks_like_verb(*(body.split() + ["", ""])[:3])
+            ):
                 body = f"For {lower_first(body, self._is_name)}"  # "Use Case: Ad-hoc visualizations" is what it is for
             leaf = line.section.split(" > ")[-1]
             if re.search(r"\bvs\.?\b|\bversus\b", leaf, re.IGNORECASE):
@@ -350,8 +463,9 @@ class QuestionGenerator:
             # The heading names the thing itself, not a shorter name merged into it ("Apache Kafka" is not
             # the managed service named after it).
             mentioned = {names.resolve(k) for k, _, _ in find_names(body or line.text, names.all_keys)}
-            if entity.key in {k for k, _, _ in find_names(leaf, names.all_keys)} and \
-                    not any(k in self.things or (k and names.entities[k].proper) for k in mentioned - {entity.key, None}):
+            if entity.key in {k for k, _, _ in find_names(leaf, names.all_keys)} and not any(
+                k in self.things or (k and names.entities[k].proper) for k in mentioned - {entity.key, None}
+            ):
                 text = body or line.text
                 text = re.sub(r"^(?:it|they)\s+", "", text, flags=re.IGNORECASE)
                 return text, 0.7
@@ -376,27 +490,31 @@ class QuestionGenerator:
         rest = bare
         for _, start, end in sorted(spans, key=lambda span: -span[1]):
             rest = rest[:start] + " " + rest[end:]
-        return not [w for w in plain_words(rest) if w not in ("and", "or", "amazon", "aws")]
+        return not [w for w in plain_words(rest) if w not in ("and", "or") and w not in VENDOR_WORDS]
 
     def _group_and_kind(self, line: Line, entity: Entity) -> tuple[tuple[str, str] | None, str | None]:
         """The list a thing is an item of (its siblings), and the kind that list's heading names."""
         leaf = line.section.split(" > ")[-1]
         if line.kind == "row":
             header = (line.context or "").strip()
-            kind = None if not header or header.lower() in _GENERIC_HEADERS else \
-                _kind_phrase(header, None, singular_ok=True, is_name=self._is_name)
+            kind = (
+                None
+                if not header or header.lower() in _GENERIC_HEADERS
+                else _kind_phrase(header, None, singular_ok=True, is_name=self._is_name)
+            )
             return (line.section.split(" > ")[0], header), kind
         if line.kind == "card":
             return None, None
-        own_label = bool(line.label) and self._labels(line.label, entity)
+        own_label = bool(line.label and self._labels(line.label, entity))
         if not own_label and not (line.kind == "item" and len(line.text.split()) <= 6):
             return None, None
         parent = line.context if line.depth > 0 else leaf
         if not parent:
             return None, None
         ancestor = self._ancestor_name(line, entity)
-        return (line.section, parent), _kind_phrase(re.sub(r"^\d+(?:\.\d+)*\.?\s*", "", parent), ancestor,
-                                                    is_name=self._is_name)
+        return (line.section, parent), _kind_phrase(
+            re.sub(r"^\d+(?:\.\d+)*\.?\s*", "", parent), ancestor, is_name=self._is_name
+        )
 
     def _ancestor_name(self, line: Line, entity: Entity) -> str | None:
         """The nearest heading (or parent) name above a line that is not the thing itself ("Amazon EMR")."""
@@ -415,7 +533,7 @@ class QuestionGenerator:
         keys = list(self.things)
         vectors = np.asarray(self._encode([self.things[k].name for k in keys]), np.float32)
         if vectors.ndim == 2 and len(vectors) == len(keys):
-            self._name_vectors = dict(zip(keys, vectors))
+            self._name_vectors = dict(zip(keys, vectors, strict=True))
 
     def kinship(self, a: Thing, b: Thing) -> float:
         """How alike two things are in kind (see PracticeSettings.min_kinship)."""
@@ -470,15 +588,25 @@ class QuestionGenerator:
                 if line.kind != "card" or not line.body or not line.label:
                     continue
                 term = _leading_term(line.body)
-                if term is None or _names_any(line.label, {term.lower()}) or \
-                        re.search(r"(?i)\bvs\.?\b|\bversus\b|\bdifference\b", line.label):
+                if (
+                    term is None
+                    or _names_any(line.label, {term.lower()})
+                    or re.search(r"(?i)\bvs\.?\b|\bversus\b|\bdifference\b", line.label)
+                ):
                     continue  # "X vs Y?" asks for a comparison, not for one term
                 key = f"card:{term.lower()}"
                 if key in self.things or self.reading.names.resolve(name_key(term)):
                     continue
                 kind = _card_kind(line.label, term)
-                thing = Thing(key, term, False, False, [_Teaching(line, line.label, 1.0)],
-                              spellings={term.lower(), term.split()[0].lower()}, own_lines=[line])
+                thing = Thing(
+                    key,
+                    term,
+                    False,
+                    False,
+                    [_Teaching(line, line.label, 1.0)],
+                    spellings={term.lower(), term.split()[0].lower()},
+                    own_lines=[line],
+                )
                 thing.kinds[kind] += 1
                 thing.heads.add(_kind_noun(kind))
                 thing.groups.add((_top_section(line.section), f"cards:{kind}"))
@@ -494,15 +622,24 @@ class QuestionGenerator:
         if topic:
             return topic
         context = _without_brackets(line.context or "")
-        if context and re.fullmatch(r"[A-Z][a-z]+ing(?:\s+\S+){1,4}", context) and not line.label == context \
-                and not _names_any(context, thing.spellings):
+        if (
+            context
+            and re.fullmatch(r"[A-Z][a-z]+ing(?:\s+\S+){1,4}", context)
+            and line.label != context
+            and not _names_any(context, thing.spellings)
+        ):
             return f"is {lower_words(context, self._is_name)}"
         entity = self.reading.names.entity(thing.key)
         ancestor = self._ancestor_name(line, entity) if entity else None
         other = self.things.get(self.reading.names.resolve(name_key(ancestor)) or "") if ancestor else None
         described = " ".join(t.description for t in thing.teaching if t.line is line)
-        if other is not None and not _names_any(ancestor, thing.spellings) and self._kinship(thing, other)[0] < 0.5 \
-                and not _names_any(described, other.spellings):
+        if (
+            other is not None
+            and ancestor is not None  # other is only looked up for an ancestor
+            and not _names_any(ancestor, thing.spellings)
+            and self._kinship(thing, other)[0] < 0.5
+            and not _names_any(described, other.spellings)
+        ):
             return f"works with {other.name}"
         return None
 
@@ -513,11 +650,19 @@ class QuestionGenerator:
         leaf = line.section.split(" > ")[-1]
         if _names_any(leaf, thing.spellings):
             return None
-        for chunk_id in self.reading.section_chunks({(self.reading.chunks[line.chunk_id].source, line.section)}, limit=1):
+        for chunk_id in self.reading.section_chunks(
+            {(self.reading.chunks[line.chunk_id].source, line.section)}, limit=1
+        ):
             for first in self.reading.lines(chunk_id)[:1]:
                 words = plain_words(first.text)
-                if first is line or first.label or first.depth or first.kind not in ("item", "sentence") or \
-                        not 2 <= len(words) <= 10 or any(s.role > ROLE_HEADING for s in first.subjects):
+                if (
+                    first is line
+                    or first.label
+                    or first.depth
+                    or first.kind not in ("item", "sentence")
+                    or not 2 <= len(words) <= 10
+                    or any(s.role > ROLE_HEADING for s in first.subjects)
+                ):
                     continue
                 if any(names.resolve(s.key) in self.things for s in first.subjects if s.role > ROLE_HEADING):
                     continue
@@ -542,15 +687,18 @@ class QuestionGenerator:
                     if other.group != line.group or other is line:
                         continue
                     forward = [s for s in other.subjects if s.cue > 0 and s.role >= ROLE_PUT_FORWARD]
-                    keys = {self.reading.names.resolve(s.key) for s in forward}
-                    keys.discard(None)
+                    resolved = (self.reading.names.resolve(s.key) for s in forward)
+                    keys = {k for k in resolved if k is not None}
                     if len(keys) != 1:
                         continue
                     thing = self.things.get(next(iter(keys)))
                     if thing is None:
                         continue
-                    explained = [other] + [t.line for t in thing.teaching if t.line.chunk_id == other.chunk_id
-                                           and t.line.group == other.group][:1]
+                    explained = [other] + [
+                        t.line
+                        for t in thing.teaching
+                        if t.line.chunk_id == other.chunk_id and t.line.group == other.group
+                    ][:1]
                     facts.append(_Fact([thing], explained, read_need(line.body), scenario=line.body, backing=[line]))
                     break
         return facts
@@ -569,8 +717,8 @@ class QuestionGenerator:
                 if pair is None and re.match(r"(?i)both\b", text):
                     heading = line.section.split(" > ")[-1]
                     if re.search(r"\bvs\.?\b|\bversus\b", heading, re.IGNORECASE):
-                        found = [names.resolve(k) for k, _, _ in find_names(heading, names.all_keys)]
-                        found = [k for k in dict.fromkeys(found) if k in self.things]
+                        resolved = [names.resolve(k) for k, _, _ in find_names(heading, names.all_keys)]
+                        found = [k for k in dict.fromkeys(resolved) if k is not None and k in self.things]
                         if len(found) == 2:
                             pair = (found[0], found[1], re.sub(r"(?i)^both\s+", "", text))
                 if pair is None:
@@ -588,8 +736,8 @@ class QuestionGenerator:
     def _named_pair(self, text: str) -> tuple[str, str, str] | None:
         """Two things named side by side ("X and Y", "X or Y") followed by what they do."""
         names = self.reading.names
-        found = [(names.resolve(k), s, e) for k, s, e in find_names(text, names.all_keys)]
-        found = [(k, s, e) for k, s, e in found if k in self.things]
+        resolved = [(names.resolve(k), s, e) for k, s, e in find_names(text, names.all_keys)]
+        found = [(k, s, e) for k, s, e in resolved if k is not None and k in self.things]
         if len(found) != 2 or found[0][0] == found[1][0]:
             return None
         (a, _, a_end), (b, b_start, b_end) = found
@@ -597,8 +745,9 @@ class QuestionGenerator:
         if between not in ("and", "or", "&", "and the", "or the", "plus"):
             return None
         before = text[: found[0][1]].strip().lower()
-        if before and not re.fullmatch(r"(?:(?:you can |then |we |to )?(?:use|choose|pick|combine|pair|enable|prefer))",
-                                      before):
+        if before and not re.fullmatch(
+            r"(?:(?:you can |then |we |to )?(?:use|choose|pick|combine|pair|enable|prefer))", before
+        ):
             return None
         rest = text[b_end:].strip(" ,.")
         return (a, b, rest) if len(plain_words(rest)) >= 2 else None
@@ -618,8 +767,9 @@ class QuestionGenerator:
         best, best_line = 0.0, None
         s = self.settings
         seen: set[tuple[str, int]] = set()
-        items = [(item.line, item.role, item.cue) for item in self.reading.profile(thing.key)] + \
-            [(line, 1.0, 0) for line in thing.own_lines]
+        items = [(item.line, item.role, item.cue) for item in self.reading.profile(thing.key)] + [
+            (line, 1.0, 0) for line in thing.own_lines
+        ]
         for line, role, cue in items:
             where = (line.chunk_id, line.index)
             if where in seen or cue < 0 or line.kind == "code" or role < ROLE_HEADING:
@@ -653,7 +803,7 @@ class QuestionGenerator:
 
     # --- stems ---
 
-    def _stem_body(self, fact: _Fact, who: str) -> list[str] | None:
+    def _stem_body(self, fact: _Fact, who: str) -> list[str] | None:  # noqa: C901 - one case per shape of fact, in the order they are tried
         """Ways to put the fact's requirement as a situation, least reworded first: the first that does not
         copy the answer's line is used. None when the requirement cannot be read."""
         lower = lambda text: lower_first(text, self._is_name)  # noqa: E731
@@ -663,8 +813,11 @@ class QuestionGenerator:
             scenario = strip_asides(fact.scenario).rstrip(".")
             scenario = re.sub(r"\byour\b", "its", scenario, flags=re.IGNORECASE)
             words = scenario.split()
-            verb = looks_like_verb(words[0], words[1] if len(words) > 1 else "", words[2] if len(words) > 2 else "") \
-                if words else None
+            verb = (
+                looks_like_verb(words[0], words[1] if len(words) > 1 else "", words[2] if len(words) > 2 else "")
+                if words
+                else None
+            )
             if verb:
                 return [f"{who} needs to {verb} {' '.join(words[1:])}."]
             return [f"{who} faces this: {lower(scenario)}."]
@@ -688,15 +841,17 @@ class QuestionGenerator:
                 for moved in (_fronted_purpose(form), last_phrase_fronted(form)):
                     if moved:
                         found.append(say(core(moved[1]), fronted=moved[0]))
-                        if split_second_action(moved[1]):
-                            first, second = split_second_action(moved[1])
+                        moved_split = split_second_action(moved[1])
+                        if moved_split:
+                            first, second = moved_split
                             found.append(say(core(first), fronted=moved[0], after=f"It must also {second}."))
             return found
 
         variants: list[str] = []
         if need.goal:
             if need.thing:
-                variants += verb_phrases(need.goal, lambda g: f"needs {with_article(need.thing)} to {g}")
+                thing_phrase = with_article(need.thing)
+                variants += verb_phrases(need.goal, lambda g: f"needs {thing_phrase} to {g}")
             variants += verb_phrases(need.goal, lambda g: f"needs to {g}")
         if need.action:
             variants += verb_phrases(need.action, lambda a: f"needs something that can {a}")
@@ -717,8 +872,11 @@ class QuestionGenerator:
                 if moved:
                     variants.append(say(f"needs something {moved[1]}", fronted=moved[0]))
         if need.thing and not need.action and not need.goal:
-            things = [need.thing] + [f for f in (reordered_adjectives(need.thing), inverted_compound(need.thing),
-                                                  synonym_variant(need.thing)) if f]
+            things = [need.thing] + [
+                f
+                for f in (reordered_adjectives(need.thing), inverted_compound(need.thing), synonym_variant(need.thing))
+                if f
+            ]
             for thing in dict.fromkeys(things):
                 thing = with_article(thing)
                 if need.users:
@@ -752,8 +910,16 @@ class QuestionGenerator:
 
     # --- distractors and why-nots ---
 
-    def _distractors(self, fact: _Fact, stem: str, requirement: str, vector, key_support: float,
-                     rng: random.Random, report: GenerationReport) -> list[tuple[Thing, _Teaching]] | None:
+    def _distractors(
+        self,
+        fact: _Fact,
+        stem: str,
+        requirement: str,
+        vector,
+        key_support: float,
+        rng: random.Random,
+        report: GenerationReport,
+    ) -> list[tuple[Thing, _Teaching]] | None:
         s = self.settings
         needed = 4 - len(fact.things)
         used_lines = {_normal(line.text) for line in fact.lines}
@@ -762,13 +928,21 @@ class QuestionGenerator:
         contrasted = self._contrasted(fact)
         # Names the requirement itself uses ("... with Spark"): a wrong option whose own lines are about the
         # same named thing could be argued right ("Uses Spark for ETL jobs"), so it is no distractor.
-        named = {k for k in (self.reading.names.resolve(k) for k, _, _ in find_names(requirement, self.reading.names.all_keys,
-                                                                                        plain=self.reading.names.plain_keys))
-                 if k and k not in keys}
+        named = {
+            k
+            for k in (
+                self.reading.names.resolve(k)
+                for k, _, _ in find_names(requirement, self.reading.names.all_keys, plain=self.reading.names.plain_keys)
+            )
+            if k and k not in keys
+        }
         scored = []
         for thing in self.things.values():
-            if thing.key in keys or thing.spellings & spellings or any(_same_thing(key, thing) or
-                                                                       self._abbreviates(key, thing) for key in fact.things):
+            if (
+                thing.key in keys
+                or thing.spellings & spellings
+                or any(_same_thing(key, thing) or self._abbreviates(key, thing) for key in fact.things)
+            ):
                 continue
             pairs = [self._kinship(key, thing) for key in fact.things]
             structural, kin = min(p[0] for p in pairs), min(p[1] for p in pairs)
@@ -787,8 +961,12 @@ class QuestionGenerator:
             if _names_any(stem, thing.spellings):
                 report.set_aside["named in the stem"] += 1
                 continue
-            if named and any(self.reading.names.resolve(s.key) in named for t in thing.teaching[:3]
-                             for s in t.line.subjects if s.role >= 0.3):
+            if named and any(
+                self.reading.names.resolve(s.key) in named
+                for t in thing.teaching[:3]
+                for s in t.line.subjects
+                if s.role >= 0.3
+            ):
                 report.set_aside["its lines are about a name the stem asks about"] += 1
                 continue
             support, _ = self.support(thing, requirement, vector)
@@ -808,7 +986,9 @@ class QuestionGenerator:
         names = self.reading.names
         for short, long in ((a, b), (b, a)):
             if re.fullmatch(r"[A-Z][A-Z0-9]{1,6}s?", short.name):
-                initials = "".join(w[0] for w in re.findall(r"[A-Za-z0-9]+", long.name) if w.lower() not in FUNCTION_WORDS)
+                initials = "".join(
+                    w[0] for w in re.findall(r"[A-Za-z0-9]+", long.name) if w.lower() not in FUNCTION_WORDS
+                )
                 if initials.upper().endswith(short.name.rstrip("s").upper()) or names.acronym(short.name) == long.key:
                     return True
         return False
@@ -864,8 +1044,13 @@ class QuestionGenerator:
             return None
         requirement = _requirement_of(body, fact)
         vector = self._requirement_vector(requirement)
-        key_supports = [max(self.support(thing, requirement, vector)[0],
-                            self._line_support(fact.lines + fact.backing, requirement, vector)) for thing in fact.things]
+        key_supports = [
+            max(
+                self.support(thing, requirement, vector)[0],
+                self._line_support(fact.lines + fact.backing, requirement, vector),
+            )
+            for thing in fact.things
+        ]
         if min(key_supports) < s.min_key_support:
             report.dropped["key_supported"] += 1
             return None
@@ -895,8 +1080,10 @@ class QuestionGenerator:
         if len(stem.split()) > self.settings.max_stem_words:
             return "length"
         # A card's question may be asked (it is the notes' own question); its answer may not be copied.
-        if any(longest_shared_run(stem, line.body if fact.asked else line.text) > self.settings.max_copied_run
-               for line in fact.lines):
+        if any(
+            longest_shared_run(stem, line.body if fact.asked else line.text) > self.settings.max_copied_run
+            for line in fact.lines
+        ):
             return "copies_line"
         return None
 
@@ -917,8 +1104,9 @@ class QuestionGenerator:
             return "service"
         return None
 
-    def _assemble(self, fact: _Fact, stem: str, distractors: list[tuple[Thing, _Teaching]], rng: random.Random,
-                  requirement: str) -> Question:
+    def _assemble(
+        self, fact: _Fact, stem: str, distractors: list[tuple[Thing, _Teaching]], rng: random.Random, requirement: str
+    ) -> Question:
         keys = [t.name for t in fact.things]
         options = keys + [t.name for t, _ in distractors]
         rng.shuffle(options)
@@ -931,18 +1119,31 @@ class QuestionGenerator:
                         citation.lines.append(line.text)
                     return citation.n
             chunk = self.reading.chunks[line.chunk_id]
-            citations.append(Citation(len(citations) + 1, chunk.source, chunk.section, chunk.text, 1.0,
-                                      chunk_id=chunk.id, lines=[line.text]))
+            citations.append(
+                Citation(
+                    len(citations) + 1,
+                    chunk.source,
+                    chunk.section,
+                    chunk.text,
+                    1.0,
+                    chunk_id=chunk.id,
+                    lines=[line.text],
+                )
+            )
             return len(citations)
 
-        quoted = " and ".join(f"“{_quotable(line, answer_only=bool(fact.asked))}” [{cite(line)}]" for line in fact.lines)
+        quoted = " and ".join(
+            f"“{_quotable(line, answer_only=bool(fact.asked))}” [{cite(line)}]" for line in fact.lines
+        )
         explanation = f"{' and '.join(keys)}: your notes say {quoted}."
         missed = fact.need.phrase() if not fact.need.empty else _short(requirement)
         why_not = {}
         for thing, teaching in distractors:
             number = cite(teaching.line)
-            why_not[thing.name] = (f"{thing.name} is for something else: your notes say “{_quotable(teaching.line)}” "
-                                   f"[{number}] - not {_not_phrase(fact.need, missed)}.")
+            why_not[thing.name] = (
+                f"{thing.name} is for something else: your notes say “{_quotable(teaching.line)}” "
+                f"[{number}] - not {_not_phrase(fact.need, missed)}."
+            )
         answers = sorted(options.index(k) for k in keys)
         return Question(
             id=_stable_id("scenario" if len(keys) == 1 else "choose_two", stem, *sorted(options), *sorted(keys)),
@@ -960,8 +1161,14 @@ class QuestionGenerator:
 
     # --- the set ---
 
-    def generate(self, n: int = 20, seed: int = 7, section: str | None = None, kinds: tuple[str, ...] = KINDS,
-                 budget: int | None = None) -> tuple[list[Question], GenerationReport]:
+    def generate(
+        self,
+        n: int = 20,
+        seed: int = 7,
+        section: str | None = None,
+        kinds: tuple[str, ...] = KINDS,
+        budget: int | None = None,
+    ) -> tuple[list[Question], GenerationReport]:
         """Up to n questions spread over topics and answers, and what generation did. A large library stops
         once `budget` (default max(4n, 100)) questions have passed every rule, visiting every answer before
         any answer twice."""
@@ -1001,8 +1208,17 @@ class QuestionGenerator:
 
 #: The rules `check_question` judges from a question alone; the others need the notes and are applied while
 #: generating (a stored question cannot be re-read against notes that may have changed).
-CHECKED_ON_THE_QUESTION = ("four_options", "names_answer", "names_option", "aside", "length", "cited", "copies_line",
-                           "why_not", "why_not_repeats")
+CHECKED_ON_THE_QUESTION = (
+    "four_options",
+    "names_answer",
+    "names_option",
+    "aside",
+    "length",
+    "cited",
+    "copies_line",
+    "why_not",
+    "why_not_repeats",
+)
 
 
 def check_question(question: Question, max_copied_run: int = 5, max_stem_words: int = 60) -> list[str]:
@@ -1055,20 +1271,27 @@ def _choosable(entity: Entity) -> bool:
     if not words or len(words) > 7 or len(name) > 60 or re.search(r"[,:;?!\"“”]", name):
         return False
     first = words[0]
-    rest_is_name = len(words) > 1 and (words[1].isupper() or re.search(r"\d|[a-z][A-Z]", words[1]) or
-                                        known(words[1].lower()) < 3.0)
-    if first.lower() not in VENDOR_WORDS and rest_is_name and first[:1].isupper() and not first.isupper() and \
-            (looks_like_verb(first, words[1]) or first.lower().endswith("ing") and known(first.lower()) >= 2.5):
+    rest_is_name = len(words) > 1 and (
+        words[1].isupper() or re.search(r"\d|[a-z][A-Z]", words[1]) or known(words[1].lower()) < 3.0
+    )
+    if (
+        first.lower() not in VENDOR_WORDS
+        and rest_is_name
+        and first[:1].isupper()
+        and not first.isupper()
+        and (looks_like_verb(first, words[1]) or first.lower().endswith("ing") and known(first.lower()) >= 2.5)
+    ):
         return False  # "Optimize Athena", "Scanning S3 Buckets": a sentence's verb caught before a name
-    if len(words) == 1 and not re.search(r"[A-Z].*[A-Z]|\d", first[1:] if first[:1].isupper() else first) \
-            and known(first.lower()) >= 4.0:
+    if (
+        len(words) == 1
+        and not re.search(r"[A-Z].*[A-Z]|\d", first[1:] if first[:1].isupper() else first)
+        and known(first.lower()) >= 4.0
+    ):
         return False
     if re.search(r"\s(?:for|of)\s", name) and first.lower() not in VENDOR_WORDS:
         return False  # "APIs for External Data": a heading, not a name ("Amazon Managed Workflows for ..." is)
     significant = [w.lower() for w in words if w.lower() not in FUNCTION_WORDS and w.lower() not in VENDOR_WORDS]
-    if not significant or all(w in DISCOURSE_LABELS or w in CATEGORY_HEADS for w in significant):
-        return False
-    return True
+    return not (not significant or all(w in DISCOURSE_LABELS or w in CATEGORY_HEADS for w in significant))
 
 
 def _kind_phrase(heading: str, ancestor: str | None, singular_ok: bool = False, is_name=None) -> str | None:
@@ -1097,8 +1320,9 @@ def _kind_phrase(heading: str, ancestor: str | None, singular_ok: bool = False, 
         return None
     if any(w in ("use", "uses", "exam", "summary", "overview", "takeaways", "tips") for w in lowered):
         return None
-    phrase_words = [w if (w.isupper() or re.search(r"[a-z][A-Z]", w) or _is_proper_word(w, is_name)) else w.lower()
-                    for w in words]
+    phrase_words = [
+        w if (w.isupper() or re.search(r"[a-z][A-Z]", w) or _is_proper_word(w, is_name)) else w.lower() for w in words
+    ]
     phrase_words[-1] = singular(phrase_words[-1])
     modifiers = [w for w in lowered[:-1] if w not in FUNCTION_WORDS]
     if all(w in DISCOURSE_LABELS or w in ("main", "core", "supported") for w in modifiers):
@@ -1150,8 +1374,10 @@ def _row_description(line: Line) -> str:
         cells.append((header.lower(), value or header))
     for header, value in cells:
         words = set(re.findall(r"[a-z]+", header))
-        if words & {"use", "good", "best", "when", "typical", "purpose", "cue", "for", "why", "fit"} and \
-                len(value.split()) >= 3:
+        if (
+            words & {"use", "good", "best", "when", "typical", "purpose", "cue", "for", "why", "fit"}
+            and len(value.split()) >= 3
+        ):
             if _PURPOSE_LABEL.fullmatch(header.strip()) and not re.match(r"(?i)(?:for|to|when|if)\b", value):
                 return f"For {value[:1].lower() + value[1:]}"  # "Best for: Audit backups ...": what it is for
             return value
@@ -1179,8 +1405,13 @@ def _after_name(text: str, entity: Entity) -> str | None:
         return None  # "Prefer Parquet or ORC ...": about both (a choose-two item, not this one's line)
     rest = after.strip(" ,.:")
     words = rest.split()
-    if len(words) > 2 and not looks_like_verb(words[0], words[1]) and words[1].lower().endswith("s") and \
-            looks_like_verb(words[1], words[2]) and words[0].lower() not in ("is", "are"):
+    if (
+        len(words) > 2
+        and not looks_like_verb(words[0], words[1])
+        and words[1].lower().endswith("s")
+        and looks_like_verb(words[1], words[2])
+        and words[0].lower() not in ("is", "are")
+    ):
         rest = " ".join(words[1:])  # "SNMP polling uses UDP 161": the subject is "SNMP polling"
     if before and not re.fullmatch(r"(?i)(?:.*\b)?(?:use|using|choose|pick|enable|consider|prefer|the|an?)", before):
         return None  # the name is not the sentence's subject or object of its advice
@@ -1196,8 +1427,12 @@ def _leading_term(answer: str) -> str | None:
     first = text.split()[0] if text.split() else ""
     if not first or not (first[0].islower() or first[0] in "/~") or first.lower() in FUNCTION_WORDS:
         return None
-    segment = re.split(r"\s\(|\s[-–—]\s|;\s|\.\s|\s{2,}|,\s|:\s|\.$|\s(?=(?:on|to|for|with|and|or|then|in|at|from|"
-                       r"after|before|if|when|so|as|is|are|means)\s)", text, maxsplit=1)[0].strip()
+    segment = re.split(
+        r"\s\(|\s[-–—]\s|;\s|\.\s|\s{2,}|,\s|:\s|\.$|\s(?=(?:on|to|for|with|and|or|then|in|at|from|"
+        r"after|before|if|when|so|as|is|are|means)\s)",
+        text,
+        maxsplit=1,
+    )[0].strip()
     tokens = segment.split()
     if not 1 <= len(tokens) <= 6 or len(segment) > 50:
         return None
@@ -1210,8 +1445,11 @@ def _leading_term(answer: str) -> str | None:
 
 def _card_kind(question: str, term: str) -> str:
     """What a card asks for: its own words ("Which command ...", "Which file ...") or the shape of the term."""
-    match = re.match(r"(?i)^(?:which|what)\s+(?P<kind>[a-z][\w\-]*(?:\s+[a-z][\w\-]*)?)\s+(?:\w+s|is|are|do|does|can|"
-                     r"should|will|makes?|owns?)\b", question.strip())
+    match = re.match(
+        r"(?i)^(?:which|what)\s+(?P<kind>[a-z][\w\-]*(?:\s+[a-z][\w\-]*)?)\s+(?:\w+s|is|are|do|does|can|"
+        r"should|will|makes?|owns?)\b",
+        question.strip(),
+    )
     if match and not set(match.group("kind").lower().split()) & FUNCTION_WORDS:
         return singular(match.group("kind").lower())
     if term.startswith("/"):
@@ -1227,8 +1465,11 @@ def _card_stems(question: str, who: str, lower) -> list[str]:
     if re.match(r"(?i)^(?:which|what|where|how|when|who)\b", text):
         return [f"{text}?"]
     words = text.split()
-    verb = looks_like_verb(words[0], words[1] if len(words) > 1 else "", words[2] if len(words) > 2 else "") \
-        if words else None
+    verb = (
+        looks_like_verb(words[0], words[1] if len(words) > 1 else "", words[2] if len(words) > 2 else "")
+        if words
+        else None
+    )
     if verb:
         return [f"{who} needs to {verb} {' '.join(words[1:])}."]
     if len(words) >= 2:
@@ -1244,14 +1485,18 @@ def _subject_predicate(text: str, entity: Entity) -> str | None:
         match = re.match(rf"(?i)^(?:the|an?|each|every)?\s*(?:[a-z][\w\-]*\s+)?{re.escape(spelling)}(?![\w-])", text)
         if not match:
             continue
-        if match.group(0).lower().split()[0] not in ("the", "a", "an", "each", "every") and \
-                not match.group(0).lower().startswith(spelling.lower()):
+        if match.group(0).lower().split()[0] not in ("the", "a", "an", "each", "every") and not match.group(
+            0
+        ).lower().startswith(spelling.lower()):
             continue  # "Static NAT maps ...": a word before the name makes it another thing
-        rest = text[match.end():]
+        rest = text[match.end() :]
         rest = re.sub(r"^\s*,\s*[^,]{1,60},\s*(?=(?:is|are|was|has|have|\w+s)\b)", " ", rest).strip()
         words = rest.split()
-        if len(words) >= 3 and (words[0].lower() in ("is", "are") or looks_like_verb(words[0], words[1], words[2])
-                                and words[0].lower().endswith("s")):
+        if len(words) >= 3 and (
+            words[0].lower() in ("is", "are")
+            or looks_like_verb(words[0], words[1], words[2])
+            and words[0].lower().endswith("s")
+        ):
             rest = re.sub(r"^(?:is|are)\s+(?=(?:an?|the)\s+)", "", rest, flags=re.IGNORECASE)
             return re.sub(r"^(?:is|are)\s+(?!not\b)", "", rest, flags=re.IGNORECASE).rstrip(".")
     return None
@@ -1259,7 +1504,7 @@ def _subject_predicate(text: str, entity: Entity) -> str | None:
 
 def _is_to_label(label: str, entity: Entity) -> bool:
     match = re.match(r"(?i)^(?:to|into|from|via|with)\s+(.+)$", label.strip())
-    return bool(match) and name_key(match.group(1)) in ({entity.key} | set(entity.aliases))
+    return match is not None and name_key(match.group(1)) in ({entity.key} | set(entity.aliases))
 
 
 def _is_discourse_label(label: str) -> bool:
@@ -1268,8 +1513,9 @@ def _is_discourse_label(label: str) -> bool:
 
 
 def _is_heading_line(line: Line) -> bool:
-    return line.kind == "item" and len(line.text.split()) <= 6 and not line.text.rstrip().endswith(".") \
-        and not line.label
+    return (
+        line.kind == "item" and len(line.text.split()) <= 6 and not line.text.rstrip().endswith(".") and not line.label
+    )
 
 
 def _without_brackets(text: str | None) -> str:
@@ -1291,8 +1537,11 @@ def _names_any(text: str, spellings: set[str]) -> bool:
     return any(re.search(rf"(?<![\w-]){re.escape(s)}(?![\w-])", low) for s in spellings if len(s) >= 2)
 
 
-_TEMPLATE = re.compile(r"(?:^|(?<=\. )|(?<=, ))(?:a team|a company|an organization|it)\s+(?:needs something that can|"
-                       r"needs something|needs to|needs|is choosing something for|faces this:)\s+", re.IGNORECASE)
+_TEMPLATE = re.compile(
+    r"(?:^|(?<=\. )|(?<=, ))(?:a team|a company|an organization|it)\s+(?:needs something that can|"
+    r"needs something|needs to|needs|is choosing something for|faces this:)\s+",
+    re.IGNORECASE,
+)
 
 
 def _requirement_of(body: str, fact: _Fact) -> str:
@@ -1416,7 +1665,7 @@ def _spread(questions: list[Question], n: int, rng: random.Random) -> list[Quest
         nonlocal pool
         while pool and len(chosen) < n:
             used_sections: set[str] = set()
-            taken = []
+            taken: list[Question] = []
             for question in pool:
                 right = "+".join(sorted(question.options[i] for i in question.answers))
                 if len(chosen) + len(taken) >= n:
@@ -1450,18 +1699,23 @@ def export_anki(questions: list[Question], path, deck_name: str = "Study assista
         1607392319,
         "Study assistant question",
         fields=[{"name": "Question"}, {"name": "Answer"}],
-        templates=[{
-            "name": "Card",
-            "qfmt": "{{Question}}",
-            "afmt": "{{FrontSide}}<hr id=answer>{{Answer}}",
-        }],
+        templates=[
+            {
+                "name": "Card",
+                "qfmt": "{{Question}}",
+                "afmt": "{{FrontSide}}<hr id=answer>{{Answer}}",
+            }
+        ],
     )
     deck_id = int(hashlib.sha256(deck_name.encode()).hexdigest()[:8], 16)
     deck = genanki.Deck(deck_id, deck_name)
     for question in questions:
-        front = html.escape(question.stem) + "<ol type=A>" + "".join(
-            f"<li>{html.escape(option)}</li>" for option in question.options
-        ) + "</ol>"
+        front = (
+            html.escape(question.stem)
+            + "<ol type=A>"
+            + "".join(f"<li>{html.escape(option)}</li>" for option in question.options)
+            + "</ol>"
+        )
         cited = question.citations[0] if question.citations else {"section": "", "text": ""}
         right = " and ".join(question.options[i] for i in question.keys)
         back = (
@@ -1502,8 +1756,9 @@ def parse_json_reply(reply: str) -> dict | None:
     return None
 
 
-def reword_with_llm(questions: list[Question], complete, report: GenerationReport | None = None,
-                    max_copied_run: int = 5) -> list[Question]:
+def reword_with_llm(
+    questions: list[Question], complete, report: GenerationReport | None = None, max_copied_run: int = 5
+) -> list[Question]:
     """Let a model word stems and explanations; keep a rewording only if it passes the same rules
     (`check_question`), keeps the stem's key terms and is no near-duplicate. `complete(prompt) -> str` calls
     the model; any failure keeps the generator's own wording."""
@@ -1511,8 +1766,9 @@ def reword_with_llm(questions: list[Question], complete, report: GenerationRepor
     out: list[Question] = []
     for question in questions:
         right = " and ".join(question.options[i] for i in question.keys)
-        prompt = REWORD_PROMPT.format(stem=question.stem, options=", ".join(question.options), answer=right,
-                                      explanation=question.explanation)
+        prompt = REWORD_PROMPT.format(
+            stem=question.stem, options=", ".join(question.options), answer=right, explanation=question.explanation
+        )
         try:
             data = parse_json_reply(complete(prompt)) or {}
         except Exception as error:  # the model is optional: keep the original wording
@@ -1523,11 +1779,13 @@ def reword_with_llm(questions: list[Question], complete, report: GenerationRepor
         kept_terms = original_terms and len(set(tokenize(stem)) & original_terms) / len(original_terms) >= 0.4
         candidate = Question(**{**question.to_dict(), "stem": stem, "explanation": explanation}) if stem else None
         valid = (
-            candidate is not None and explanation and kept_terms
+            candidate is not None
+            and explanation
+            and kept_terms
             and not check_question(candidate, max_copied_run)
             and not any(_near_duplicate(stem, other.stem) for other in out)
         )
-        if not valid:
+        if not valid or candidate is None:
             if data:
                 report.dropped["model wording rejected (kept the generated wording)"] += 1
             out.append(question)

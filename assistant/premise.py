@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
@@ -29,25 +29,126 @@ from .understanding import Query
 logger = logging.getLogger(__name__)
 
 # A negation word on its own ("cannot be split"), not a compound ("no-code", "non-technical").
-_NEGATION = re.compile(r"(?<![\w-])(?:not|no|never|cannot|can't|don't|doesn't|isn't|aren't|won't|without|neither|nor)(?![\w-])",
-                       re.IGNORECASE)
-_AUXILIARIES = frozenset("""is are was were be can cannot could does do did has have had will would should must may might
-    only always never also automatically just already""".split())
-_FUNCTION_WORDS = frozenset("""and or but so if as of in on at to for from by with into onto than that this these
-    those it its our my your their we i you they he she which what who when where why how""".split())
+_NEGATION = re.compile(
+    r"(?<![\w-])(?:not|no|never|cannot|can't|don't|doesn't|isn't|aren't|won't|without|neither|nor)(?![\w-])",
+    re.IGNORECASE,
+)
+_AUXILIARIES = frozenset(
+    [
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "can",
+        "cannot",
+        "could",
+        "does",
+        "do",
+        "did",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "should",
+        "must",
+        "may",
+        "might",
+        "only",
+        "always",
+        "never",
+        "also",
+        "automatically",
+        "just",
+        "already",
+    ]
+)
+_FUNCTION_WORDS = frozenset(
+    [
+        "and",
+        "or",
+        "but",
+        "so",
+        "if",
+        "as",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "from",
+        "by",
+        "with",
+        "into",
+        "onto",
+        "than",
+        "that",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "our",
+        "my",
+        "your",
+        "their",
+        "we",
+        "i",
+        "you",
+        "they",
+        "he",
+        "she",
+        "which",
+        "what",
+        "who",
+        "when",
+        "where",
+        "why",
+        "how",
+    ]
+)
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
 
 #: Pairs of words that give opposite values to the same thing (general English).
 OPPOSITES = [
-    ("single", "several"), ("single", "multiple"), ("one", "several"), ("one", "multiple"), ("single", "many"),
-    ("automatic", "manual"), ("automatically", "manually"), ("automatically", "manual"), ("automatic", "manually"),
-    ("stateless", "stateful"), ("synchronous", "asynchronous"), ("always", "never"), ("all", "none"),
-    ("indefinitely", "days"), ("indefinitely", "expire"), ("indefinitely", "delete"), ("indefinitely", "deletes"),
-    ("persistent", "temporary"), ("persistent", "ephemeral"), ("permanent", "temporary"), ("public", "private"),
-    ("same", "separate"), ("same", "different"), ("shared", "separate"), ("cheaper", "expensive"),
-    ("faster", "slower"), ("encrypted", "unencrypted"), ("splittable", "split"), ("free", "paid"),
-    ("increase", "decrease"), ("before", "after"), ("inside", "outside"), ("internal", "external"),
-    ("read-only", "read-write"), ("optional", "required"), ("default", "custom"),
+    ("single", "several"),
+    ("single", "multiple"),
+    ("one", "several"),
+    ("one", "multiple"),
+    ("single", "many"),
+    ("automatic", "manual"),
+    ("automatically", "manually"),
+    ("automatically", "manual"),
+    ("automatic", "manually"),
+    ("stateless", "stateful"),
+    ("synchronous", "asynchronous"),
+    ("always", "never"),
+    ("all", "none"),
+    ("indefinitely", "days"),
+    ("indefinitely", "expire"),
+    ("indefinitely", "delete"),
+    ("indefinitely", "deletes"),
+    ("persistent", "temporary"),
+    ("persistent", "ephemeral"),
+    ("permanent", "temporary"),
+    ("public", "private"),
+    ("same", "separate"),
+    ("same", "different"),
+    ("shared", "separate"),
+    ("cheaper", "expensive"),
+    ("faster", "slower"),
+    ("encrypted", "unencrypted"),
+    ("splittable", "split"),
+    ("free", "paid"),
+    ("increase", "decrease"),
+    ("before", "after"),
+    ("inside", "outside"),
+    ("internal", "external"),
+    ("read-only", "read-write"),
+    ("optional", "required"),
+    ("default", "custom"),
 ]
 _OPPOSITE_OF: dict[str, set[str]] = {}
 for _a, _b in OPPOSITES:
@@ -66,10 +167,13 @@ def _words(text: str) -> set[str]:
     return {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z\-']*", text)}
 
 
-_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve".split())}
-_COUNTED = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\s+(?!of\b|or\b|and\b|another\b|by\b)[a-z]",
-                      re.IGNORECASE)
+_NUMBER_WORDS = {
+    w: str(i)
+    for i, w in enumerate(
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+    )
+}
+_COUNTED = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\s+(?!of\b|or\b|and\b|another\b|by\b)[a-z]", re.IGNORECASE)
 
 
 def _numbers(text: str) -> set[str]:
@@ -99,8 +203,9 @@ def _is_grammatical_subject(claim: str, start: int, end: int) -> bool:
     before = [w.lower() for w in claim[:start].split()]
     if before and before[0] in ("the", "a", "an", "all"):
         before = before[1:]
-    if len(before) > 2 or any(w in _FUNCTION_WORDS or w in _AUXILIARIES or not re.fullmatch(r"[a-z0-9][\w-]*", w)
-                              for w in before):
+    if len(before) > 2 or any(
+        w in _FUNCTION_WORDS or w in _AUXILIARIES or not re.fullmatch(r"[a-z0-9][\w-]*", w) for w in before
+    ):
         return False
     following = re.findall(r"[A-Za-z']+", claim[end:])
     if not following:
@@ -109,8 +214,11 @@ def _is_grammatical_subject(claim: str, start: int, end: int) -> bool:
     name = claim[start:end]
     if word in ("versus", "vs", "plus", "minus"):
         return False
-    if word in _AUXILIARIES or bool(re.fullmatch(r"[a-z]+(?:s|ed)", word) and not word.endswith("ss")) or \
-            (name.lower().endswith("s") and word.isalpha() and word not in ("and", "or", "vs", "versus")):
+    if (
+        word in _AUXILIARIES
+        or bool(re.fullmatch(r"[a-z]+(?:s|ed)", word) and not word.endswith("ss"))
+        or (name.lower().endswith("s") and word.isalpha() and word not in ("and", "or", "vs", "versus"))
+    ):
         return True
     # "CSV files are ...": the name qualifies a noun that is the subject of an auxiliary.
     return len(following) > 1 and following[1].lower() in _AUXILIARIES and word not in _FUNCTION_WORDS
@@ -122,8 +230,13 @@ def _is_bare(line: Line) -> bool:
 
 
 class PremiseChecker:
-    def __init__(self, reading: Reading, lexical: LexicalIndex, settings: ReaderSettings,
-                 encode: Callable[[list[str]], np.ndarray]) -> None:
+    def __init__(
+        self,
+        reading: Reading,
+        lexical: LexicalIndex,
+        settings: ReaderSettings,
+        encode: Callable[[list[str]], np.ndarray],
+    ) -> None:
         self.reading = reading
         self.lexical = lexical
         self.settings = settings
@@ -138,13 +251,18 @@ class PremiseChecker:
 
     def _check_claim(self, claim: str, retrieval: Retrieval) -> PremiseResult | None:
         names = self.reading.names
-        found = [(names.resolve(k), s, e) for k, s, e in find_names(claim, names.all_keys, plain=names.plain_keys, shouted=names.shouted_keys)]
-        found = [(k, s, e) for k, s, e in found if k]
+        resolved = [
+            (names.resolve(k), s, e)
+            for k, s, e in find_names(claim, names.all_keys, plain=names.plain_keys, shouted=names.shouted_keys)
+        ]
+        found = [(k, s, e) for k, s, e in resolved if k]
         if not found:
             return None
         # The claim's subject is the first name that is its grammatical subject, the most specific one where
         # names overlap ("CloudWatch log groups delete ...", "Athena runs on Apache Flink", "gzip CSV files are").
-        subjects = [f for f in found if _is_grammatical_subject(claim, f[1], f[2]) and self._spelled(f[0], claim[f[1]:f[2]])]
+        subjects = [
+            f for f in found if _is_grammatical_subject(claim, f[1], f[2]) and self._spelled(f[0], claim[f[1] : f[2]])
+        ]
         if not subjects:
             return None  # a situation ("An EMR team needs ...", "Our clusters use ..."), not a claim about a thing
         subject, start, end = min(subjects, key=lambda f: (f[1], -(f[2] - f[1])))
@@ -152,7 +270,9 @@ class PremiseChecker:
         predicate = (claim[:start] + claim[end:]).strip(" ,.") or claim
         claim_vector, predicate_vector = (np.asarray(v, np.float32) for v in self.encode([claim, predicate]))
         s = self.settings
-        own = [item.line for item in self.reading.profile(subject) if not _is_bare(item.line) and item.line.kind != "code"]
+        own = [
+            item.line for item in self.reading.profile(subject) if not _is_bare(item.line) and item.line.kind != "code"
+        ]
         pool = {(line.chunk_id, line.index): line for line in own}
         for passage in retrieval.passages:
             for line in self.reading.lines(passage.chunk.id):
@@ -167,8 +287,14 @@ class PremiseChecker:
             similarity = self._similarity(line, claim_vector)
             reason = opposed(claim, line.text)
             overlap = self._overlap(claim_terms, line)
-            trace.setdefault("checked", []).append({"line": line.text[:120], "similarity": round(similarity, 3),
-                                                    "overlap": round(overlap, 3), "opposed": reason})
+            trace.setdefault("checked", []).append(
+                {
+                    "line": line.text[:120],
+                    "similarity": round(similarity, 3),
+                    "overlap": round(overlap, 3),
+                    "opposed": reason,
+                }
+            )
             main = line.main_subject
             own_topic = main is not None and names.resolve(main.key) == subject
             # A line about the claim's own subject needs less closeness in meaning when it shares the words.
@@ -176,6 +302,7 @@ class PremiseChecker:
             if reason and close and (overlap >= s.premise_overlap or similarity >= 0.6):
                 trace["reason"] = reason
                 return self._result(claim, line, None, trace)
+
         # 2. What the claim says of its subject, the notes say of something else.
         def fit(line: Line) -> float:
             # Meaning and the claim's rarer words: "importing Salesforce and Slack data" is AppFlow's line
@@ -184,9 +311,13 @@ class PremiseChecker:
 
         best_own, own_line = max(((fit(line), line) for line in own), key=lambda pair: pair[0], default=(0.0, None))
         # What the notes say the subject IS: its most direct line (its label, a line that puts it forward).
-        defining = max((item for item in self.reading.profile(subject) if not _is_bare(item.line) and item.cue >= 0),
-                       key=lambda item: (item.role, self._similarity(item.line, claim_vector)), default=None)
-        best_other, other_line, other_key = 0.0, None, None
+        defining = max(
+            (item for item in self.reading.profile(subject) if not _is_bare(item.line) and item.cue >= 0),
+            key=lambda item: (item.role, self._similarity(item.line, claim_vector)),
+            default=None,
+        )
+        best_other, other_line = 0.0, None
+        other_key: str | None = None
         for line in ranked[:40]:
             main = line.main_subject
             key = names.resolve(main.key) if main else None
@@ -195,11 +326,22 @@ class PremiseChecker:
             similarity = fit(line)
             if similarity > best_other:
                 best_other, other_line, other_key = similarity, line, key
-        trace.update({"own_line": own_line.text[:120] if own_line else None, "own_similarity": round(best_own, 3),
-                      "other_line": other_line.text[:120] if other_line else None, "other_similarity": round(best_other, 3)})
+        trace.update(
+            {
+                "own_line": own_line.text[:120] if own_line else None,
+                "own_similarity": round(best_own, 3),
+                "other_line": other_line.text[:120] if other_line else None,
+                "other_similarity": round(best_other, 3),
+            }
+        )
         gap = best_other - best_own
-        if own_line is not None and other_line is not None and gap >= s.premise_margin \
-                and (best_own < s.premise_same_topic or gap >= 2 * s.premise_margin):
+        if (
+            own_line is not None
+            and other_line is not None
+            and other_key is not None  # set with other_line
+            and gap >= s.premise_margin
+            and (best_own < s.premise_same_topic or gap >= 2 * s.premise_margin)
+        ):
             trace["reason"] = "said of another name"
             shown = defining.line if defining is not None else own_line
             return self._result(claim, shown, (names.display(other_key), other_line), trace)
@@ -208,8 +350,13 @@ class PremiseChecker:
             line = ranked[0]
             if self._similarity(line, claim_vector) >= s.premise_same_topic:
                 line_keys = {names.resolve(x.key) for x in line.subjects}
-                rivals = [x for x in line.subjects if names.resolve(x.key) not in {subject, None} | others_named
-                          and x.role >= 0.9 and (names.entity(x.key) is not None and names.entity(x.key).proper)]
+                rivals = [
+                    x
+                    for x in line.subjects
+                    if names.resolve(x.key) not in {subject, None} | others_named
+                    and x.role >= 0.9
+                    and ((entity := names.entity(x.key)) is not None and entity.proper)
+                ]
                 if rivals and not (others_named & line_keys):
                     trace["reason"] = "another name in its place"
                     return self._result(claim, line, None, trace)
@@ -240,10 +387,12 @@ class PremiseChecker:
         from .answerers import ref
 
         relied = {own_line.chunk_id: [own_line.text]}
-        correction = (f"Your notes do not support the premise \"{normalise_space(claim)}\": they say "
-                      f"\"{normalise_space(own_line.shown)}\" {ref(own_line.chunk_id)}")
+        correction = (
+            f'Your notes do not support the premise "{normalise_space(claim)}": they say '
+            f'"{normalise_space(own_line.shown)}" {ref(own_line.chunk_id)}'
+        )
         if other is not None:
             name, line = other
             relied.setdefault(line.chunk_id, []).append(line.text)
-            correction += f"; that is what {name} is for: \"{normalise_space(line.shown)}\" {ref(line.chunk_id)}"
+            correction += f'; that is what {name} is for: "{normalise_space(line.shown)}" {ref(line.chunk_id)}'
         return PremiseResult(Premise(claim=claim, correction=correction + "."), relied, trace)

@@ -13,7 +13,7 @@ import sqlite3
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .practice import Question
@@ -67,7 +67,7 @@ class SectionProgress:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class ProgressStore:
@@ -105,8 +105,13 @@ class ProgressStore:
             for question in questions:
                 cursor = db.execute(
                     "INSERT OR IGNORE INTO questions (id, body, section, chunk_ids, created_at) VALUES (?, ?, ?, ?, ?)",
-                    (question.id, json.dumps(question.to_dict()), question.section, json.dumps(question.chunk_ids),
-                     _now().isoformat()),
+                    (
+                        question.id,
+                        json.dumps(question.to_dict()),
+                        question.section,
+                        json.dumps(question.chunk_ids),
+                        _now().isoformat(),
+                    ),
                 )
                 added += cursor.rowcount
         return added
@@ -114,7 +119,9 @@ class ProgressStore:
     def questions(self, include_retired: bool = False) -> list[Question]:
         with self._connect() as db:
             rows = db.execute(
-                "SELECT body FROM questions" + ("" if include_retired else " WHERE retired = 0") + " ORDER BY created_at, id"
+                "SELECT body FROM questions"
+                + ("" if include_retired else " WHERE retired = 0")
+                + " ORDER BY created_at, id"
             ).fetchall()
         return [Question.from_dict(json.loads(body)) for (body,) in rows]
 
@@ -122,7 +129,9 @@ class ProgressStore:
         """Retire questions whose source chunks are gone from the index; returns how many."""
         retired = 0
         with self._lock, self._connect() as db:
-            for question_id, chunk_ids in db.execute("SELECT id, chunk_ids FROM questions WHERE retired = 0").fetchall():
+            for question_id, chunk_ids in db.execute(
+                "SELECT id, chunk_ids FROM questions WHERE retired = 0"
+            ).fetchall():
                 if not set(json.loads(chunk_ids)) <= live_chunk_ids:
                     db.execute("UPDATE questions SET retired = 1 WHERE id = ?", (question_id,))
                     retired += 1
@@ -141,13 +150,19 @@ class ProgressStore:
 
     # --- the practice set in progress -------------------------------------------------------------
 
-    def save_session(self, question_ids: list[str], index: int, answers: dict[int, int],
-                     grades: dict[int, str]) -> None:
+    def save_session(
+        self, question_ids: list[str], index: int, answers: dict[int, int], grades: dict[int, str]
+    ) -> None:
         """Keep the set being practised (which questions, where, what was answered and graded), so a
         reload or a restart carries on where it was."""
-        body = json.dumps({"question_ids": list(question_ids), "index": int(index),
-                           "answers": {str(k): int(v) for k, v in answers.items()},
-                           "grades": {str(k): str(v) for k, v in grades.items()}})
+        body = json.dumps(
+            {
+                "question_ids": list(question_ids),
+                "index": int(index),
+                "answers": {str(k): int(v) for k, v in answers.items()},
+                "grades": {str(k): str(v) for k, v in grades.items()},
+            }
+        )
         with self._lock, self._connect() as db:
             db.execute(
                 "INSERT INTO practice_session (id, body, updated_at) VALUES (1, ?, ?) "
@@ -180,8 +195,14 @@ class ProgressStore:
 
     # --- attempts and reviews -------------------------------------------------------------------
 
-    def record_attempt(self, question: Question, chosen: int | list[int], seconds: float,
-                       when: datetime | None = None, rating: str | None = None) -> bool:
+    def record_attempt(
+        self,
+        question: Question,
+        chosen: int | list[int],
+        seconds: float,
+        when: datetime | None = None,
+        rating: str | None = None,
+    ) -> bool:
         """Record an answer (an option's index, or the indexes picked for a choose-two item) and reschedule
         the question's review; returns whether it was right. Without a `rating` the schedule uses Again
         for a miss, Good (Easy under 10 s) for a hit; `self_grade` can replace that rating afterwards."""
@@ -195,8 +216,15 @@ class ProgressStore:
             db.execute(
                 "INSERT INTO attempts (question_id, chosen, correct, seconds, answered_at, card_before, rating) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (question.id, stored, int(correct), float(seconds), when.isoformat(), before,
-                 grade if rating else None),
+                (
+                    question.id,
+                    stored,
+                    int(correct),
+                    float(seconds),
+                    when.isoformat(),
+                    before,
+                    grade if rating else None,
+                ),
             )
             self._schedule(db, question.id, before, grade, when)
         return correct
@@ -218,14 +246,15 @@ class ProgressStore:
             return self._schedule(db, question_id, before, grade, datetime.fromisoformat(answered_at))
 
     @staticmethod
-    def _schedule(db: sqlite3.Connection, question_id: str, card_json: str | None, grade: str,
-                  when: datetime) -> datetime:
+    def _schedule(
+        db: sqlite3.Connection, question_id: str, card_json: str | None, grade: str, when: datetime
+    ) -> datetime:
         from fsrs import Card, Rating, Scheduler
 
         card = Card.from_json(card_json) if card_json else Card()
         rating = {"again": Rating.Again, "hard": Rating.Hard, "good": Rating.Good, "easy": Rating.Easy}[grade]
         card, _ = Scheduler().review_card(card, rating, review_datetime=when)
-        due = card.due.astimezone(timezone.utc)
+        due = card.due.astimezone(UTC)
         db.execute(
             "INSERT INTO reviews (question_id, card, due) VALUES (?, ?, ?) "
             "ON CONFLICT(question_id) DO UPDATE SET card = excluded.card, due = excluded.due",
@@ -235,7 +264,7 @@ class ProgressStore:
 
     def due_count(self, now: datetime | None = None) -> int:
         """How many reviews are due now (the Practice page's badge)."""
-        now_text = (now or _now()).astimezone(timezone.utc).isoformat()
+        now_text = (now or _now()).astimezone(UTC).isoformat()
         with self._connect() as db:
             (count,) = db.execute(
                 "SELECT COUNT(*) FROM reviews r JOIN questions q ON q.id = r.question_id "
@@ -246,12 +275,12 @@ class ProgressStore:
 
     def due(self, now: datetime | None = None) -> list[Question]:
         """Questions whose review is due, soonest first (never-answered questions are not due)."""
-        now = (now or _now()).astimezone(timezone.utc).isoformat()
+        now_text = (now or _now()).astimezone(UTC).isoformat()
         with self._connect() as db:
             rows = db.execute(
                 "SELECT q.body FROM reviews r JOIN questions q ON q.id = r.question_id "
                 "WHERE q.retired = 0 AND r.due <= ? ORDER BY r.due",
-                (now,),
+                (now_text,),
             ).fetchall()
         return [Question.from_dict(json.loads(body)) for (body,) in rows]
 
@@ -260,7 +289,10 @@ class ProgressStore:
             rows = db.execute(
                 "SELECT question_id, chosen, correct, seconds, answered_at, rating FROM attempts ORDER BY id"
             ).fetchall()
-        return [dict(zip(("question_id", "chosen", "correct", "seconds", "answered_at", "rating"), r)) for r in rows]
+        return [
+            dict(zip(("question_id", "chosen", "correct", "seconds", "answered_at", "rating"), r, strict=True))
+            for r in rows
+        ]
 
     def by_section(self) -> list[SectionProgress]:
         with self._connect() as db:

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
+from itertools import pairwise
 
 import numpy as np
 
@@ -29,9 +30,20 @@ from .answerers import Draft, register
 from .config import ReaderSettings
 from .gate import GateDecision
 from .premise import PremiseChecker
-from .reading import ROLE_HEADING, ROLE_PARENT, ROLE_SUBJECT, Entity, Line, ProfileLine, Reading, find_names, is_shouted, name_key
+from .reading import (
+    ROLE_HEADING,
+    ROLE_PARENT,
+    ROLE_SUBJECT,
+    Entity,
+    Line,
+    ProfileLine,
+    Reading,
+    find_names,
+    is_shouted,
+    name_key,
+)
 from .retrieval import LexicalIndex, Retrieval
-from .text import normalise_space, stem, tokenize
+from .text import normalise_space, sentences, stem, tokenize
 from .understanding import Query
 from .vocabulary import CATEGORY_HEADS, GENERIC_ANSWER_TYPES, PRODUCT_ANSWER_TYPES, english_frequency
 
@@ -40,8 +52,22 @@ logger = logging.getLogger(__name__)
 MAX_POINTS = 3
 
 #: What a candidate answer's score is made of (weights: ReaderSettings.candidate_weights).
-CANDIDATE_FEATURES = ("strength", "second", "dense", "lexical", "put_forward", "set_aside", "role",
-                      "proper", "lines", "retrieved", "type_mismatch", "asked", "previous", "negated")
+CANDIDATE_FEATURES = (
+    "strength",
+    "second",
+    "dense",
+    "lexical",
+    "put_forward",
+    "set_aside",
+    "role",
+    "proper",
+    "lines",
+    "retrieved",
+    "type_mismatch",
+    "asked",
+    "previous",
+    "negated",
+)
 
 
 # --- matching lines to the question ------------------------------------------------------------
@@ -50,8 +76,16 @@ CANDIDATE_FEATURES = ("strength", "second", "dense", "lexical", "put_forward", "
 class Matcher:
     """How well each line of the notes matches one question (cached per passage)."""
 
-    def __init__(self, query: Query, retrieval: Retrieval, reading: Reading, lexical: LexicalIndex,
-                 settings: ReaderSettings, vector: np.ndarray | None = None, weights: dict[str, float] | None = None) -> None:
+    def __init__(
+        self,
+        query: Query,
+        retrieval: Retrieval,
+        reading: Reading,
+        lexical: LexicalIndex,
+        settings: ReaderSettings,
+        vector: np.ndarray | None = None,
+        weights: dict[str, float] | None = None,
+    ) -> None:
         self.query = query
         self.reading = reading
         self.lexical = lexical
@@ -67,11 +101,16 @@ class Matcher:
         self._total = sum(self._idf.values())
         self.related: dict[str, list[tuple[str, float]]] = {}
         if settings.related_word_threshold < 1.0:
-            words = [w for w in dict.fromkeys(re.findall(r"[a-z][a-z\-]{2,}", query.focus_text.lower()))
-                     if stem(w) in self._idf]
+            words = [
+                w
+                for w in dict.fromkeys(re.findall(r"[a-z][a-z\-]{2,}", query.focus_text.lower()))
+                if stem(w) in self._idf
+            ]
             floor = settings.related_word_threshold
-            self.related = {t: [(u, settings.related_word_credit * (sim - floor) / (1 - floor)) for u, sim in pairs]
-                            for t, pairs in reading.related_terms(words, floor).items()}
+            self.related = {
+                t: [(u, settings.related_word_credit * (sim - floor) / (1 - floor)) for u, sim in pairs]
+                for t, pairs in reading.related_terms(words, floor).items()
+            }
 
     def coverage(self, terms: frozenset[str] | set[str]) -> float:
         """Rarity-weighted share of the question's words that a set of terms holds; a word of the notes
@@ -99,16 +138,20 @@ class Matcher:
         else:
             dense = self.reading.line_similarity(chunk_id, self.vector)
             if self.focus is not None:
-                dense = (1 - s.follow_up_turn_weight) * dense + \
-                    s.follow_up_turn_weight * self.reading.line_similarity(chunk_id, self.focus)
+                dense = (1 - s.follow_up_turn_weight) * dense + s.follow_up_turn_weight * self.reading.line_similarity(
+                    chunk_id, self.focus
+                )
             section_terms = frozenset(tokenize(lines[0].section.split(" > ")[-1])) if lines else frozenset()
-            lexical = np.array([0.5 * self.coverage(line.terms) + 0.5 * self.coverage(line.terms | section_terms)
-                                for line in lines])
+            lexical = np.array(
+                [0.5 * self.coverage(line.terms) + 0.5 * self.coverage(line.terms | section_terms) for line in lines]
+            )
             self._parts[chunk_id] = (dense, lexical)
             scores = s.dense_weight * np.maximum(dense, 0.0) + s.lexical_line_weight * lexical
             if self.query.negated:
                 # A line about what the question rules out, unless it too says "without" it.
-                hits = np.array([bool(line.terms & self.query.negated) and not _NEGATES.search(line.text) for line in lines])
+                hits = np.array(
+                    [bool(line.terms & self.query.negated) and not _NEGATES.search(line.text) for line in lines]
+                )
                 scores = np.where(hits, scores * s.negated_line_factor, scores)
             # A line is read with the lines of its idea: "Solution: Use X" means what its "Scenario:" says.
             groups = np.array([line.group for line in lines])
@@ -150,11 +193,16 @@ class Candidate:
 
     def describe(self, lines: int = 1) -> dict:
         best = self.support[0] if self.support else None
-        return {"name": self.name, "score": round(self.score, 4),
-                "factors": {k: round(v, 3) for k, v in self.factors.items() if v},
-                "best_line": best[1].line.text[:160] if best else None,
-                "support": [{"strength": round(st, 4), "role": item.role, "cue": item.cue, "line": item.line.text[:120]}
-                            for st, item in self.support[:lines]]}
+        return {
+            "name": self.name,
+            "score": round(self.score, 4),
+            "factors": {k: round(v, 3) for k, v in self.factors.items() if v},
+            "best_line": best[1].line.text[:160] if best else None,
+            "support": [
+                {"strength": round(st, 4), "role": item.role, "cue": item.cue, "line": item.line.text[:120]}
+                for st, item in self.support[:lines]
+            ],
+        }
 
 
 def asked(entity: Entity, query: Query) -> bool:
@@ -172,8 +220,13 @@ class NotesReader:
 
     name = "default"
 
-    def __init__(self, reading: Reading, lexical: LexicalIndex, settings: ReaderSettings,
-                 encode: Callable[[list[str]], np.ndarray]) -> None:
+    def __init__(
+        self,
+        reading: Reading,
+        lexical: LexicalIndex,
+        settings: ReaderSettings,
+        encode: Callable[[list[str]], np.ndarray],
+    ) -> None:
         self.reading = reading
         self.lexical = lexical
         self.settings = settings
@@ -205,8 +258,9 @@ class NotesReader:
 
     # --- scoring candidates ---
 
-    def candidates(self, query: Query, matcher: Matcher, retrieval: Retrieval,
-                   restrict: set[str] | None = None) -> list[Candidate]:
+    def candidates(
+        self, query: Query, matcher: Matcher, retrieval: Retrieval, restrict: set[str] | None = None
+    ) -> list[Candidate]:
         """Every name the retrieved passages are about (or only `restrict`), scored through its profile."""
         keys: set[str] = set()
         if restrict is not None:
@@ -218,11 +272,15 @@ class NotesReader:
                         resolved = self.reading.names.resolve(subject.key)
                         if resolved:
                             keys.add(resolved)
-        scored = [self.score(key, query, matcher, use_context=restrict is None) for key in keys]
-        scored = [c for c in scored if c is not None]
+        maybe_scored = [self.score(key, query, matcher, use_context=restrict is None) for key in keys]
+        scored = [c for c in maybe_scored if c is not None]
         kind_words = set((query.answer_type or "").split()) - {"type", "types", "kind"}
-        if kind_words and not kind_words & PRODUCT_ANSWER_TYPES and scored and \
-                all(c.factors.get("type_mismatch", 0.0) for c in scored):
+        if (
+            kind_words
+            and not kind_words & PRODUCT_ANSWER_TYPES
+            and scored
+            and all(c.factors.get("type_mismatch", 0.0) for c in scored)
+        ):
             # No candidate is called a thing of the asked kind ("workload type"): the notes do not use the
             # question's word for it, so it tells nothing apart.
             weight = self.settings.candidate_weights.get("type_mismatch", 0.0)
@@ -280,14 +338,21 @@ class NotesReader:
         features["lines"] = float(np.log1p(len(support)))
         best_chunk = support[0][1].line.chunk_id
         features["retrieved"] = 1.0 / (1 + matcher.retrieved[best_chunk]) if best_chunk in matcher.retrieved else 0.0
-        features["negated"] = float(bool(query.negated) and any(set(k.split()) <= query.negated
-                                                                for k in {entity.key} | entity.aliases)
-                                    and (not is_shouted(entity) or asked(entity, query)))
+        features["negated"] = float(
+            bool(query.negated)
+            and any(set(k.split()) <= query.negated for k in {entity.key} | entity.aliases)
+            and (not is_shouted(entity) or asked(entity, query))
+        )
         if use_context:
             features["type_mismatch"] = float(self._type_fit(entity, query) < 1.0)
             features["asked"] = float(asked(entity, query) and entity.key not in query.alternatives)
-            features["previous"] = float(bool(query.setting_aside_previous and query.previous_answer and
-                                              self.reading.names.resolve(name_key(query.previous_answer)) == entity.key))
+            features["previous"] = float(
+                bool(
+                    query.setting_aside_previous
+                    and query.previous_answer
+                    and self.reading.names.resolve(name_key(query.previous_answer)) == entity.key
+                )
+            )
         candidate = Candidate(entity, support=support, factors=features)
         weights = s.candidate_weights
         candidate.score = sum(weights.get(name, 0.0) * value for name, value in features.items())
@@ -325,18 +390,31 @@ class NotesReader:
             return misfit
         if any(w in FEATURE_ANSWER_TYPES for w in words) and _is_product(entity):
             return misfit  # "which CloudWatch feature": not another product
-        wanted = {stem(w) for w in words if w not in GENERIC_ANSWER_TYPES} - self._subject_terms(query)
+        asked_for = {stem(w) for w in words if w not in GENERIC_ANSWER_TYPES}
+        # A name the question uses only to place the kind ("which CloudWatch feature") is not the kind; a
+        # name that is the kind itself ("which storage class", where the notes define storage classes) is.
+        placing = {t for key in query.subjects if set(key.split()) != asked_for for t in key.split()}
+        wanted = asked_for - placing
         if not wanted:
             return 1.0
         own = set(tokenize(entity.name)) | {t for k in entity.aliases for t in k.split()}
+        spellings = [s.lower() for s in entity.spellings if s]
         context: set[str] = set()
         for item in self.reading.profile(entity.key)[:12]:
             if item.role >= ROLE_SUBJECT:
                 # Where the notes file it and what its own lines call it ("Trino (open-source) is underlying engine").
-                context |= set(tokenize(item.line.context or "")) | set(tokenize(item.line.section.split(" > ")[-1]))
-                if item.line.main_subject is not None and self.reading.names.resolve(item.line.main_subject.key) == entity.key:
+                # A heading that names the thing itself ("Amazon S3 storage classes") files things OF it there.
+                for where in (item.line.context or "", item.line.section.split(" > ")[-1]):
+                    if not any(re.search(rf"\b{re.escape(spelling)}\b", where.lower()) for spelling in spellings):
+                        context |= set(tokenize(where))
+                if (
+                    item.line.main_subject is not None
+                    and self.reading.names.resolve(item.line.main_subject.key) == entity.key
+                ):
                     context |= item.line.terms
-        if wanted & (own | context):
+        # The kind's head noun decides ("storage CLASS"): a modifier alone ("storage") is said of many things.
+        head = stem(words[-1]) if words and words[-1] not in GENERIC_ANSWER_TYPES else None
+        if (head in (own | context)) if head in wanted else bool(wanted & (own | context)):
             return 1.0
         # "the MSCK REPAIR TABLE command": the notes call it a thing of the asked kind right beside its name.
         for item in self.reading.profile(entity.key)[:20]:
@@ -380,8 +458,11 @@ class NotesReader:
             if len(points) >= 2 or strength < 0.5 * best.support[0][0]:
                 break
             line = item.line
-            if (line.chunk_id, line.index) in used or any(_same_text(line, other) for other in shown) \
-                    or not _says_more_than(line, best.entity):
+            if (
+                (line.chunk_id, line.index) in used
+                or any(_same_text(line, other) for other in shown)
+                or not _says_more_than(line, best.entity)
+            ):
                 continue
             used.add((line.chunk_id, line.index))
             shown.append(line)
@@ -390,15 +471,18 @@ class NotesReader:
         if runner is not None and runner.score >= self.settings.runner_up_share * best.score and runner.support:
             line = runner.support[0][1].line
             if (line.chunk_id, line.index) not in used:
-                points.append(f"- Rather than {runner.name}: {_cited(line.shown, draft.rely_on(line.chunk_id, line.text))}")
+                points.append(
+                    f"- Rather than {runner.name}: {_cited(line.shown, draft.rely_on(line.chunk_id, line.text))}"
+                )
         draft.text = "\n".join([lead, ""] + points)
         draft.trace["candidates"] = [c.describe() for c in ranked[:6]]
         return draft
 
     # --- fact ---
 
-    def _best_lines(self, query: Query, retrieval: Retrieval, matcher: Matcher, extra_keys: list[str] | None = None,
-                    limit: int = 8) -> list[tuple[float, Line]]:
+    def _best_lines(
+        self, query: Query, retrieval: Retrieval, matcher: Matcher, extra_keys: list[str] | None = None, limit: int = 8
+    ) -> list[tuple[float, Line]]:
         """The lines that best answer the question, from the retrieved passages (and the profiles of the
         names it asks about): what they say, and a little for what they add beyond the question's words."""
         pool: dict[tuple[str, int], Line] = {}
@@ -433,7 +517,7 @@ class NotesReader:
             return draft
         top_score, top = best[0]
         lead = _cited(self._best_sentence(top, query), draft.rely_on(top.chunk_id, top.text))
-        points = []
+        points: list[str] = []
         for score, line in best[1:]:
             if len(points) >= MAX_POINTS - 1 or score < 0.6 * top_score:
                 break
@@ -446,14 +530,16 @@ class NotesReader:
 
     def _best_sentence(self, line: Line, query: Query) -> str:
         """Of a long line, the sentence that shares the question's most specific words."""
-        parts = [p for p in re.split(r"(?<=[.!?])\s+(?=[A-Z])", line.shown) if p.strip()]
+        parts = [p for p in sentences(line.shown) if p.strip()]
         if len(parts) <= 1:
             return line.shown
         idf = self.lexical.idf
 
         def shared(sentence: str) -> float:
-            return sum(idf(t) * max(0.5, 6.0 - english_frequency(t)) * query.weights.get(t, 0.0)
-                       for t in set(tokenize(sentence)))
+            return sum(
+                idf(t) * max(0.5, 6.0 - english_frequency(t)) * query.weights.get(t, 0.0)
+                for t in set(tokenize(sentence))
+            )
 
         return max((shared(p), -i, p) for i, p in enumerate(parts))[2]
 
@@ -485,12 +571,20 @@ class NotesReader:
                 scored.append((0.5 * (0.4 + matcher.line(line)), line))
         scored.sort(key=lambda pair: -pair[0])
         scored = [(score, line) for score, line in scored if not _is_heading_line(line)] or scored
-        own = {(item.line.chunk_id, item.line.index) for item in self.reading.profile(entity.key) if item.role >= ROLE_PARENT}
+        own = {
+            (item.line.chunk_id, item.line.index)
+            for item in self.reading.profile(entity.key)
+            if item.role >= ROLE_PARENT
+        }
         # The lead is the best line about the subject itself; the rest follow in the notes' order.
-        lead_line = next((line for _, line in scored if (line.chunk_id, line.index) in own), scored[0][1] if scored else None)
+        lead_line = next(
+            (line for _, line in scored if (line.chunk_id, line.index) in own), scored[0][1] if scored else None
+        )
         order = {cid: i for i, cid in enumerate(self.reading.chunks)}
-        chosen = sorted((line for _, line in scored[:5] if line is not lead_line),
-                        key=lambda line: (order.get(line.chunk_id, 0), line.index))[:4]
+        chosen = sorted(
+            (line for _, line in scored[:5] if line is not lead_line),
+            key=lambda line: (order.get(line.chunk_id, 0), line.index),
+        )[:4]
         chosen = [lead_line] + chosen if lead_line is not None else chosen
         if lead_line is None:
             return self._fact(query, retrieval, matcher)
@@ -516,7 +610,9 @@ class NotesReader:
                 entity = self.reading.names.entity(key)
                 return entity is None or (not entity.proper and len(key.split()) == 1)
 
-            return min(enumerate(keys), key=lambda pair: (plain(pair[1]), len(self.reading.profile(pair[1])), pair[0]))[1]
+            return min(enumerate(keys), key=lambda pair: (plain(pair[1]), len(self.reading.profile(pair[1])), pair[0]))[
+                1
+            ]
         ranked = self.candidates(query, matcher, retrieval)
         return ranked[0].entity.key if ranked else None
 
@@ -534,8 +630,10 @@ class NotesReader:
         lead_line = best[0][1]
         lead = _cited(self._best_sentence(lead_line, query), draft.rely_on(lead_line.chunk_id, lead_line.text))
         others = [line for line in steps if line is not lead_line]
-        points = [f"{number}. {_cited(line.shown, draft.rely_on(line.chunk_id, line.text))}"
-                  for number, line in enumerate(others, start=1)]
+        points = [
+            f"{number}. {_cited(line.shown, draft.rely_on(line.chunk_id, line.text))}"
+            for number, line in enumerate(others, start=1)
+        ]
         draft.text = "\n".join([lead] + ([""] + points if points else []))
         draft.trace["lines"] = [{"score": round(s, 4), "line": line.text[:160]} for s, line in best[:6]]
         return draft
@@ -567,30 +665,45 @@ class NotesReader:
                 seen.add(text)
                 # "Use X for A" lines say when to pick it, and a section about both ("EMR vs AWS Glue") is the
                 # notes' own comparison: what a comparison answer is for.
-                named = self._section_names(item.line.section) | {self.reading.names.resolve(x.key) for x in item.line.subjects}
+                named = self._section_names(item.line.section) | {
+                    self.reading.names.resolve(x.key) for x in item.line.subjects
+                }
                 both = sum(1 for k in keys if k in named) >= 2
-                scored.append((item.role * (0.3 + matcher.line(item.line)) + (0.15 if item.cue > 0 else 0.0)
-                               + (0.3 if both else 0.0), item.line))
+                scored.append(
+                    (
+                        item.role * (0.3 + matcher.line(item.line))
+                        + (0.15 if item.cue > 0 else 0.0)
+                        + (0.3 if both else 0.0),
+                        item.line,
+                    )
+                )
             scored.sort(key=lambda pair: -pair[0])
             per_subject.append([line for _, line in scored[:3]])
         rows: list[list[str]] = []
         lines_text: list[str] = []
         for position in range(max(len(lines) for lines in per_subject)):
             row = [_aspect(per_subject, position)]
-            for key, lines in zip(keys, per_subject):
+            for key, lines in zip(keys, per_subject, strict=False):
                 if position < len(lines):
                     line = lines[position]
-                    cell = _cited(_strip_label(line, self.reading.names.entity(key)), draft.rely_on(line.chunk_id, line.text))
+                    cell = _cited(
+                        _strip_label(line, self.reading.names.entity(key)), draft.rely_on(line.chunk_id, line.text)
+                    )
                 else:
                     cell = "-"
                 row.append(cell)
             rows.append(row)
         # The answer first: each thing with its strongest point, side by side; the other points below.
-        firsts = [f"{column}: {_strip_label(lines[0], None).rstrip('.')} {draft.rely_on(lines[0].chunk_id, lines[0].text)}"
-                  for column, lines in zip(columns[1:], per_subject) if lines]
-        for column, lines in zip(columns[1:], per_subject):
+        firsts = [
+            f"{column}: {_strip_label(lines[0], None).rstrip('.')} {draft.rely_on(lines[0].chunk_id, lines[0].text)}"
+            for column, lines in zip(columns[1:], per_subject, strict=False)
+            if lines
+        ]
+        for column, lines in zip(columns[1:], per_subject, strict=False):
             for line in lines[1:]:
-                lines_text.append(f"- {column}: {_cited(_strip_label(line, None), draft.rely_on(line.chunk_id, line.text))}")
+                lines_text.append(
+                    f"- {column}: {_cited(_strip_label(line, None), draft.rely_on(line.chunk_id, line.text))}"
+                )
         draft.text = "\n".join(["; ".join(firsts) + "."] + ([""] + lines_text if lines_text else []))
         draft.table = ComparisonTable(columns, rows)
         draft.trace["compared"] = columns[1:]
@@ -610,10 +723,13 @@ class NotesReader:
         if query.alternatives:
             return query.alternatives
         found = find_names(query.stem, self.reading.names.all_keys, shouted=self.reading.names.shouted_keys)
-        for first, second in zip(found, found[1:]):
-            between = query.stem[first[2]: second[1]].strip().lower()
-            if first[0] != second[0] and re.fullmatch(r"(?:and|or|vs\.?|versus|&|,|with|from|over|compared to|and the|"
-                                                      r"or the|vs the)", between):
+        for first, second in pairwise(found):
+            between = query.stem[first[2] : second[1]].strip().lower()
+            if first[0] != second[0] and re.fullmatch(
+                r"(?:and|or|vs\.?|versus|&|,|with|from|over|compared to|and the|"
+                r"or the|vs the)",
+                between,
+            ):
                 return [first[0], second[0]]
         return list(dict.fromkeys(query.subjects))[:2]
 
@@ -626,22 +742,50 @@ class NotesReader:
         the option counts against it."""
         stem_vector = retrieval.turn_vector if retrieval.turn_vector is not None else self.encode([query.stem])[0]
         option_vectors = np.asarray(self.encode([o.text for o in query.options]), np.float32)
-        stem_matcher = Matcher(query, retrieval, self.reading, self.lexical, self.settings,
-                               vector=np.asarray(stem_vector, np.float32),
-                               weights={t: 1.0 for t in tokenize(query.stem) if t not in query.negated})
+        stem_matcher = Matcher(
+            query,
+            retrieval,
+            self.reading,
+            self.lexical,
+            self.settings,
+            vector=np.asarray(stem_vector, np.float32),
+            weights={t: 1.0 for t in tokenize(query.stem) if t not in query.negated},
+        )
         names = self.reading.names
         option_terms = [set(tokenize(o.text)) for o in query.options]
-        shared = {t for t in set().union(*option_terms) if sum(t in terms for terms in option_terms) > len(option_terms) / 2}
+        shared = {
+            t for t in set().union(*option_terms) if sum(t in terms for terms in option_terms) > len(option_terms) / 2
+        }
         stem_terms = set(tokenize(query.stem))
         verdicts: list[tuple[float, str, Line | None]] = []
-        option_keys = [[k for k in (names.resolve(key) for key, _, _ in find_names(o.text, names.all_keys, shouted=names.shouted_keys,
-                                                                                    plain=names.plain_keys)) if k]
-                       for o in query.options]
-        common = {k for keys in option_keys for k in keys if sum(k in other for other in option_keys) > len(option_keys) / 2}
+        option_keys = [
+            [
+                k
+                for k in (
+                    names.resolve(key)
+                    for key, _, _ in find_names(
+                        o.text, names.all_keys, shouted=names.shouted_keys, plain=names.plain_keys
+                    )
+                )
+                if k
+            ]
+            for o in query.options
+        ]
+        common = {
+            k for keys in option_keys for k in keys if sum(k in other for other in option_keys) > len(option_keys) / 2
+        }
         # Names the stem already uses ("... for an existing Athena table") are context, not what an option adds.
-        common |= {k for k in (names.resolve(key) for key, _, _ in find_names(query.stem, names.all_keys, shouted=names.shouted_keys,
-                                                                              plain=names.plain_keys)) if k}
-        for option, vector, terms, named in zip(query.options, option_vectors, option_terms, option_keys):
+        common |= {
+            k
+            for k in (
+                names.resolve(key)
+                for key, _, _ in find_names(
+                    query.stem, names.all_keys, shouted=names.shouted_keys, plain=names.plain_keys
+                )
+            )
+            if k
+        }
+        for option, vector, terms, named in zip(query.options, option_vectors, option_terms, option_keys, strict=True):
             # Names every option shares ("kubectl ... deployment") tell none of them apart.
             keys = [k for k in named if k not in common]
             # What tells an option apart: its words that the other options and the stem do not share.
@@ -657,8 +801,9 @@ class NotesReader:
                     # ("Expedited: 1-5 minutes", not "Standard: 3-5 hours").
                     cells = [c for c in line.body.split("; ") if distinctive & set(tokenize(c))]
                     if cells:
-                        says *= 0.5 + 0.5 * max(stem_matcher.coverage(frozenset(tokenize(c))) for c in cells) / \
-                            max(stem_matcher.coverage(line.terms), 1e-6)
+                        says *= 0.5 + 0.5 * max(stem_matcher.coverage(frozenset(tokenize(c))) for c in cells) / max(
+                            stem_matcher.coverage(line.terms), 1e-6
+                        )
                 if says > 0 and fits * says > best_score:
                     best_score, best_line = fits * says, line
             verdicts.append((best_score, option.letter, best_line))
@@ -667,9 +812,9 @@ class NotesReader:
         draft = Draft(kind="multiple_choice", text="")
         draft.choice = sorted(picked) if query.picks > 1 else next(iter(picked))
         lead_parts, reasons = [], []
-        for (score, letter, line), option in zip(verdicts, query.options):
-            if line is not None:
-                what = _cited(_strip_label(line, None), draft.rely_on(line.chunk_id, line.text))
+        for (score, letter, option_line), option in zip(verdicts, query.options, strict=True):
+            if option_line is not None:
+                what = _cited(_strip_label(option_line, None), draft.rely_on(option_line.chunk_id, option_line.text))
             else:
                 what = "Your notes say nothing about this option."
             verdict = OptionVerdict(letter, option.text, letter in picked, what, round(score, 4))
@@ -681,8 +826,10 @@ class NotesReader:
         answer_word = "Answers" if len(lead_parts) > 1 else "Answer"
         draft.text = "\n".join([f"{answer_word}: {' and '.join(lead_parts)}.", ""] + reasons + others)
         draft.recommendation = " and ".join(o.text for o in draft.options if o.picked)
-        draft.trace["options"] = [{"letter": letter, "score": round(score, 4), "line": line.text[:120] if line else None}
-                                  for score, letter, line in verdicts]
+        draft.trace["options"] = [
+            {"letter": letter, "score": round(score, 4), "line": line.text[:120] if line else None}
+            for score, letter, line in verdicts
+        ]
         return draft
 
     def _option_evidence(self, text: str, keys: list[str], retrieval: Retrieval) -> list[Line]:
@@ -708,8 +855,10 @@ class NotesReader:
         if len(stem_terms & line.terms) < 2:
             return False
         clauses = [c for c in re.split(r"(?<=[.;!?])\s+", line.text) if option_terms & set(tokenize(c))]
-        return any(opposed(stem_text, clause) == "negation" and _negation_reaches(clause, stem_terms, option_terms)
-                   for clause in clauses)
+        return any(
+            opposed(stem_text, clause) == "negation" and _negation_reaches(clause, stem_terms, option_terms)
+            for clause in clauses
+        )
 
     def _says(self, line: Line, text: str, vector: np.ndarray, distinctive: set[str], keys: list[str]) -> float:
         """How well a line says an option (0..1): as its subject, or by meaning and distinctive words."""
@@ -741,8 +890,8 @@ def _negation_reaches(clause: str, stem_terms: set[str], option_terms: set[str])
     for i, word in enumerate(words):
         if not _NEGATES.fullmatch(word):
             continue
-        after = set(tokenize(" ".join(words[i + 1: i + 5])))
-        before = set(tokenize(" ".join(words[max(0, i - 6): i])))
+        after = set(tokenize(" ".join(words[i + 1 : i + 5])))
+        before = set(tokenize(" ".join(words[max(0, i - 6) : i])))
         if after & (stem_terms | option_terms) or before & option_terms:
             return True
     return False
@@ -751,19 +900,37 @@ def _negation_reaches(clause: str, stem_terms: set[str], option_terms: set[str])
 _NEGATES = re.compile(r"\b(?:no|not|non|without|never|cannot|can't|don't|doesn't|avoid|instead of)\b", re.IGNORECASE)
 
 #: Answer kinds that are parts of a product, not products ("which CloudWatch feature ...").
-FEATURE_ANSWER_TYPES = frozenset({"feature", "features", "capability", "capabilities", "setting", "settings",
-                                  "option", "options", "parameter", "field", "flag", "property", "component"})
+FEATURE_ANSWER_TYPES = frozenset(
+    {
+        "feature",
+        "features",
+        "capability",
+        "capabilities",
+        "setting",
+        "settings",
+        "option",
+        "options",
+        "parameter",
+        "field",
+        "flag",
+        "property",
+        "component",
+    }
+)
 
 
 def _is_product(entity: Entity) -> bool:
     """A vendor's product ("Amazon OpenSearch Service", "AWS Lambda"), by how the notes spell it."""
-    return entity.proper and any(s.split()[0].lower() in ("aws", "amazon", "google", "azure", "microsoft")
-                                 for s in entity.spellings)
+    return entity.proper and any(
+        s.split()[0].lower() in ("aws", "amazon", "google", "azure", "microsoft") for s in entity.spellings
+    )
 
 
 def _names_destination(text: str, entity: Entity) -> bool:
-    return any(re.search(rf"\b(?:to|into|in)\s+(?:the\s+)?{re.escape(spelling)}", text, re.IGNORECASE)
-               for spelling in entity.spellings)
+    return any(
+        re.search(rf"\b(?:to|into|in)\s+(?:the\s+)?{re.escape(spelling)}", text, re.IGNORECASE)
+        for spelling in entity.spellings
+    )
 
 
 def _says_more_than(line: Line, entity: Entity) -> bool:
@@ -775,15 +942,19 @@ def _says_more_than(line: Line, entity: Entity) -> bool:
     return len(content) >= 3
 
 
-_ANSWER_WORDS = frozenset(tokenize("solution answer use enable choose consider prefer select pick service tool aws "
-                                   "amazon exam tip focus note general"))
+_ANSWER_WORDS = frozenset(
+    tokenize(
+        "solution answer use enable choose consider prefer select pick service tool aws "
+        "amazon exam tip focus note general"
+    )
+)
 
 
 def _is_heading_line(line: Line) -> bool:
     """A line that only introduces what is under it ("Node Types", "AWS Data Exchange:")."""
     if line.kind != "item" or line.text.rstrip().endswith("."):
         return False
-    bare_label = bool(line.label) and (not line.body or line.body.strip(" :") == line.label.strip(" :"))
+    bare_label = bool(line.label and (not line.body or line.body.strip(" :") == line.label.strip(" :")))
     return len(line.text.split()) <= 6 and (not line.label or bare_label)
 
 
@@ -814,8 +985,13 @@ def _strip_label(line: Line, entity: Entity | None) -> str:
 
 
 def _aspect(per_subject: list[list[Line]], position: int) -> str:
-    labels = {line.label for lines in per_subject if position < len(lines) for line in [lines[position]]
-              if line.label and line.kind == "cell"}
+    labels = {
+        line.label
+        for lines in per_subject
+        if position < len(lines)
+        for line in [lines[position]]
+        if line.label and line.kind == "cell"
+    }
     return labels.pop() if len(labels) == 1 else f"Point {position + 1}"
 
 

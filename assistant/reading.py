@@ -19,15 +19,17 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from .chunking import SECTION_SEPARATOR, Chunk
-from .text import stem, tokenize
+from .text import sentences, stem, tokenize
 from .vocabulary import (
-    CATEGORY_HEADS,
     ANSWER_LABELS,
+    CATEGORY_HEADS,
+    COMMON_ZIPF,
     CONTRAST_WORDS,
     DISCOURSE_LABELS,
     FIT_WORDS,
@@ -36,10 +38,12 @@ from .vocabulary import (
     NAME_TAILS,
     RECOMMEND_VERBS,
     VENDOR_WORDS,
-    COMMON_ZIPF,
     english_frequency,
     rare_english_frequencies,
 )
+
+if TYPE_CHECKING:
+    import numpy as np
 
 logger = logging.getLogger(__name__)
 
@@ -59,8 +63,6 @@ _DASH_LABEL = re.compile(r"^(?P<label>[^-–—:.]{1,60}?)\s+[-–—]{1,2}\s+(?
 _CARD = re.compile(r"(?:^|\s)(?:Q|Question)\s*[:.]\s+", re.IGNORECASE)
 _CARD_ANSWER = re.compile(r"\s(?:A|Answer)\s*[:.]\s+")
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9&+.'’\-]*[A-Za-z0-9+]|[A-Za-z0-9]")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(`])")
-_ABBREVIATION_END = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|approx|incl|no|fig|cf)\.|\b[A-Z]\.)$", re.IGNORECASE)
 _CODE_SPAN = re.compile(r"`([^`\n]{2,80})`")
 _BRACKETED = re.compile(r"\s*\(([^()]{1,80})\)")
 _CONNECTORS = frozenset({"for", "of", "on", "and", "&", "the", "to", "in"})
@@ -68,22 +70,27 @@ _NAME_JOINERS = frozenset({"for", "of"})  # "Amazon Managed Workflows for Apache
 _PRONOUNS = frozenset({"it", "them", "this", "that", "these", "those", "one", "they"})
 _TERM_JOINERS = frozenset({"of", "for", "&", "/"})
 _PICK_WORDS = frozenset({"best", "fit", "use", "recommended", "choose", "pick", "go", "right", "correct", "suggested"})
-_TERM_GERUNDS = frozenset({"streaming", "logging", "tracing", "monitoring", "caching", "sharding", "routing",
-                           "scheduling", "mapping", "reducing", "partitioning", "indexing", "tagging", "versioning"})
+_TERM_GERUNDS = frozenset(
+    {
+        "streaming",
+        "logging",
+        "tracing",
+        "monitoring",
+        "caching",
+        "sharding",
+        "routing",
+        "scheduling",
+        "mapping",
+        "reducing",
+        "partitioning",
+        "indexing",
+        "tagging",
+        "versioning",
+    }
+)
 
 
 # --- words --------------------------------------------------------------------------------------
-
-
-def sentences(paragraph: str) -> list[str]:
-    """A paragraph's sentences; "e.g. Redis" and initials do not end one."""
-    found: list[str] = []
-    for piece in _SENTENCE_END.split(paragraph.strip()):
-        if found and _ABBREVIATION_END.search(found[-1]):
-            found[-1] = f"{found[-1]} {piece}"
-        elif piece:
-            found.append(piece)
-    return found
 
 
 def _is_acronym(token: str) -> bool:
@@ -96,8 +103,10 @@ def _is_acronym(token: str) -> bool:
 
 def _is_shaped_name(token: str) -> bool:
     """Acronyms (EMR), CamelCase (DataBrew, maxSurge) and codes with digits (S3, EC2) are names by their shape."""
-    return _is_acronym(token) or bool(re.search(r"[a-z][A-Z]", token)) or (
-        bool(re.search(r"\d", token)) and bool(re.search(r"[A-Za-z]", token))
+    return (
+        _is_acronym(token)
+        or bool(re.search(r"[a-z][A-Z]", token))
+        or (bool(re.search(r"\d", token)) and bool(re.search(r"[A-Za-z]", token)))
     )
 
 
@@ -138,8 +147,14 @@ class NotesVocabulary:
                             self.upper_inside[word.lower()] += 1
         # Words only ever seen capitalised where style capitalises (headings, sentence starts): a name
         # when English barely knows them ("Flink", "Trino"), a word when it does ("Ingest", "Visualizing").
-        unseen = {w for w in capitalised_anywhere if not self.capitalised_inside[w] and not self.lowercase[w]
-                  and not self.lowercase_stems[stem(w)] and english_frequency(w) == 0.0}
+        unseen = {
+            w
+            for w in capitalised_anywhere
+            if not self.capitalised_inside[w]
+            and not self.lowercase[w]
+            and not self.lowercase_stems[stem(w)]
+            and english_frequency(w) == 0.0
+        }
         known = rare_english_frequencies(unseen)
         self._unseen_names = {w for w in unseen if known.get(w, 0.0) < UNSEEN_NAME_ZIPF}
 
@@ -194,8 +209,7 @@ def _evidence_clauses(text: str) -> Iterator[str]:
         if _is_title_like(line) or len(line.split()) <= 3:
             continue  # headings, labels and short lines capitalise by style
         for sentence in sentences(line):
-            for clause in re.split(r"[:;(]\s*|\s[-–—]\s|,\s*(?:e\.g\.|i\.e\.),?\s*", sentence):
-                yield clause
+            yield from re.split(r"[:;(]\s*|\s[-–—]\s|,\s*(?:e\.g\.|i\.e\.),?\s*", sentence)
 
 
 # --- names ---------------------------------------------------------------------------------------
@@ -230,20 +244,38 @@ def name_spans(text: str, vocabulary: NotesVocabulary) -> list[str]:
         if run_at_start or styled:
             # Shed words capitalised only by position: sentence words ("Use", "For", "Solution"), very common
             # words, and a word before a vendor name; "Murmur Exchange is ..." keeps "Murmur".
-            while run and run[0].lower() not in VENDOR_WORDS and not vocabulary.is_proper(run[0]) and (
-                len(run) == 1 or _stylistic_start(run[0]) or run[1].lower() in VENDOR_WORDS
-                or not any(vocabulary.is_proper(t) for t in run[1:])
+            while (
+                run
+                and run[0].lower() not in VENDOR_WORDS
+                and not vocabulary.is_proper(run[0])
+                and (
+                    len(run) == 1
+                    or _stylistic_start(run[0])
+                    or run[1].lower() in VENDOR_WORDS
+                    or not any(vocabulary.is_proper(t) for t in run[1:])
+                )
             ):
                 run.pop(0)
         else:
             while run and (run[0].lower() in FUNCTION_WORDS or run[0].lower() in DISCOURSE_LABELS):
                 run.pop(0)
-        while len(run) > 1 and not run[-1].isupper() and run[-1].lower() not in NAME_SUFFIXES and (
-                run[-1].lower() in DISCOURSE_LABELS or run[-1].lower() in CATEGORY_HEADS or run[-1].lower() in NAME_TAILS):
+        while (
+            len(run) > 1
+            and not run[-1].isupper()
+            and run[-1].lower() not in NAME_SUFFIXES
+            and (
+                run[-1].lower() in DISCOURSE_LABELS
+                or run[-1].lower() in CATEGORY_HEADS
+                or run[-1].lower() in NAME_TAILS
+            )
+        ):
             run.pop()  # "AWS Glue Advantages", "Athena Overview"
         vendor_led = len(run) > 1 and run[0].lower() in VENDOR_WORDS  # "Amazon Managed Streaming ... Kafka"
-        if run and (vendor_led or any(vocabulary.is_proper(t) for t in run)) \
-                and not (len(run) == 1 and run[0].lower() in VENDOR_WORDS):
+        if (
+            run
+            and (vendor_led or any(vocabulary.is_proper(t) for t in run))
+            and not (len(run) == 1 and run[0].lower() in VENDOR_WORDS)
+        ):
             spans.append(" ".join(run))
         run.clear()
 
@@ -254,7 +286,7 @@ def name_spans(text: str, vocabulary: NotesVocabulary) -> list[str]:
         word = re.sub(r"['’]s$", "", piece.strip(".'’"))
         if not word or not _TOKEN.fullmatch(word):
             close()
-            at_start = at_start or piece.strip() in (":", "(", "!", "?", "\"", "-", "–", "—")
+            at_start = at_start or piece.strip() in (":", "(", "!", "?", '"', "-", "–", "—")
             continue
         if word[0].isupper() or (word[0].isdigit() and _is_shaped_name(word)) or re.fullmatch(r"[a-z]+[A-Z]\w*", word):
             if word.lower() in VENDOR_WORDS and run and run[-1].lower() not in _NAME_JOINERS:
@@ -276,8 +308,13 @@ def name_spans(text: str, vocabulary: NotesVocabulary) -> list[str]:
 
 def _stylistic_start(word: str) -> bool:
     low = word.lower()
-    return low in FUNCTION_WORDS or low in DISCOURSE_LABELS or low in _PRONOUNS or english_frequency(low) >= COMMON_ZIPF \
+    return (
+        low in FUNCTION_WORDS
+        or low in DISCOURSE_LABELS
+        or low in _PRONOUNS
+        or english_frequency(low) >= COMMON_ZIPF
         or any(low == v.split()[0] for v in RECOMMEND_VERBS)
+    )
 
 
 def _is_discourse(label: str) -> bool:
@@ -305,8 +342,12 @@ def term_of(label: str, vocabulary: NotesVocabulary) -> str | None:
     lowered = [w.lower() for w in words]
     if len(words) > 1 and lowered[-1] in DISCOURSE_LABELS and not vocabulary.is_proper(words[-1]):
         return None  # "Simplest Solution", "General Tip", "Special Note"
-    if len(words) > 1 and re.fullmatch(r"[a-z]+ing", lowered[0]) and lowered[0] not in _TERM_GERUNDS \
-            and not vocabulary.is_proper(words[0]):
+    if (
+        len(words) > 1
+        and re.fullmatch(r"[a-z]+ing", lowered[0])
+        and lowered[0] not in _TERM_GERUNDS
+        and not vocabulary.is_proper(words[0])
+    ):
         return None  # "Scanning S3 Buckets for PII", "Visualizing Data": what a section does, not a thing
     if any(w in ("vs", "vs.", "versus") for w in lowered):
         return None  # a comparison heading names two things, not one
@@ -315,8 +356,10 @@ def term_of(label: str, vocabulary: NotesVocabulary) -> str | None:
         return names[0]
     if lowered[0] in FUNCTION_WORDS or lowered[0] in _PRONOUNS or lowered[0] in DISCOURSE_LABELS and len(words) > 1:
         return None
-    if len(words) > 4 or any(w in FUNCTION_WORDS and w not in _TERM_JOINERS and original.islower()
-                             for w, original in zip(lowered, words)):
+    if len(words) > 4 or any(
+        w in FUNCTION_WORDS and w not in _TERM_JOINERS and original.islower()
+        for w, original in zip(lowered, words, strict=True)
+    ):
         return None  # a phrase about a topic ("Monitoring and alerting of the pipeline"), not a term
     return cleaned
 
@@ -371,8 +414,13 @@ class Line:
         is quoted by its answer."""
         if self.kind == "card" and self.body:
             return self.body
-        if self.context and self.kind in ("item", "sentence") and self.depth > 0 and not self.label \
-                and self.context.lower() not in self.text.lower():
+        if (
+            self.context
+            and self.kind in ("item", "sentence")
+            and self.depth > 0
+            and not self.label
+            and self.context.lower() not in self.text.lower()
+        ):
             return f"{self.context.rstrip(':')}: {self.text}"
         return self.text
 
@@ -393,7 +441,9 @@ class Line:
         if self.kind != "row":
             return []
         cells = [c.split(": ", 1)[-1] for c in self.body.split("; ")] + ([self.label] if self.label else [])
-        long_cells = [c for c in cells if len(c.split()) >= 3 and c != self.label or c == self.label and len(c.split()) >= 4]
+        long_cells = [
+            c for c in cells if len(c.split()) >= 3 and c != self.label or c == self.label and len(c.split()) >= 4
+        ]
         named = self.label if self.label and len(self.label.split()) <= 6 and self.main_subject else None
         return [f"{named}: {c}" if named and c != named else c for c in dict.fromkeys(long_cells)]
 
@@ -428,7 +478,7 @@ def _clean(text: str) -> str:
     return text.replace("**", "").replace("__", "").strip()
 
 
-def _raw_lines(chunk: Chunk, vocabulary: NotesVocabulary) -> list[_Raw]:
+def _raw_lines(chunk: Chunk, vocabulary: NotesVocabulary) -> list[_Raw]:  # noqa: C901 - one branch per kind of line, in reading order
     """Split a passage into raw lines: items with their nesting, prose sentences (a paragraph's lines
     joined, as Markdown joins them), table rows, Q&A cards, code blocks."""
     raws: list[_Raw] = []
@@ -521,14 +571,39 @@ def _raw_lines(chunk: Chunk, vocabulary: NotesVocabulary) -> list[_Raw]:
             # "Use X for A; use Y for B": each clause is a claim of its own, matched to questions on its own.
             for number, clause in enumerate(clauses):
                 shown = f"{label}: {clause}" if label and number == 0 else clause
-                raws.append(_Raw(shown, "item", depth, group, context=context if number == 0 else (label or context),
-                                 parent_name=parent_name, label=label if number == 0 else None, body=clause))
+                raws.append(
+                    _Raw(
+                        shown,
+                        "item",
+                        depth,
+                        group,
+                        context=context if number == 0 else (label or context),
+                        parent_name=parent_name,
+                        label=label if number == 0 else None,
+                        body=clause,
+                    )
+                )
         else:
-            raws.append(_Raw(text, "item", depth, group, context=context, parent_name=parent_name, label=label,
-                             body=body if label else text))
+            raws.append(
+                _Raw(
+                    text,
+                    "item",
+                    depth,
+                    group,
+                    context=context,
+                    parent_name=parent_name,
+                    label=label,
+                    body=body if label else text,
+                )
+            )
         heading_like = short and (label is None or not body)
-        parents.append((indent, text.rstrip(":") if heading_like else (label or "") if label and len(label.split()) <= 6 else "",
-                        introduces))
+        parents.append(
+            (
+                indent,
+                text.rstrip(":") if heading_like else (label or "") if label and len(label.split()) <= 6 else "",
+                introduces,
+            )
+        )
     if code:
         raws.append(_Raw("\n".join(code), "code", 0, group, context=code_context))
     flush_paragraph()
@@ -539,7 +614,9 @@ def _recommending_clauses(text: str) -> list[str]:
     """The clauses of "use X for A; use Y for B" (each recommends something), else [text]."""
     clauses = [c.strip() for c in re.split(r";\s+|,\s+(?:while|whereas)\s+", text) if c.strip()]
     verbs = "|".join(re.escape(v) for v in RECOMMEND_VERBS)
-    if len(clauses) > 1 and all(len(c.split()) >= 3 and re.search(rf"\b(?:{verbs})\b", c, re.IGNORECASE) for c in clauses):
+    if len(clauses) > 1 and all(
+        len(c.split()) >= 3 and re.search(rf"\b(?:{verbs})\b", c, re.IGNORECASE) for c in clauses
+    ):
         return clauses
     return [text]
 
@@ -582,10 +659,10 @@ def _cards(paragraph: str) -> list[_Raw]:
         found.extend(_prose(before))
     for number, match in enumerate(starts):
         end = starts[number + 1].start() if number + 1 < len(starts) else len(paragraph)
-        card = paragraph[match.end(): end].strip()
+        card = paragraph[match.end() : end].strip()
         answer = _CARD_ANSWER.search(card)
         if answer:
-            question, reply = card[: answer.start()].strip(), card[answer.end():].strip()
+            question, reply = card[: answer.start()].strip(), card[answer.end() :].strip()
         else:
             question, reply = card, ""
         found.append(_Raw(f"{question} {reply}".strip(), "card", 0, 0, label=question, body=reply))
@@ -595,24 +672,32 @@ def _cards(paragraph: str) -> list[_Raw]:
 def _table_row(header: list[str], cells: list[str], group: int, vocabulary: NotesVocabulary) -> list[_Raw]:
     """A table row. When the columns are the things compared ("| | QuickSight | CloudWatch |"), each
     cell is a line about its column; otherwise the row is a line about its first cell."""
-    columns_are_names = len(header) >= 3 and not header[0] and all(name_spans(h, vocabulary) or term_of(h, vocabulary)
-                                                                     for h in header[1:] if h)
+    columns_are_names = (
+        len(header) >= 3
+        and not header[0]
+        and all(name_spans(h, vocabulary) or term_of(h, vocabulary) for h in header[1:] if h)
+    )
     if columns_are_names:
         aspect = cells[0] if cells else ""
         return [
             _Raw(f"{column} - {aspect}: {cell}", "cell", 0, group, label=aspect, body=cell, row_subject=column)
-            for column, cell in zip(header[1:], cells[1:]) if column and cell
+            for column, cell in zip(header[1:], cells[1:], strict=False)
+            if column and cell
         ]
     subject = cells[0] if cells else ""
-    parts = [f"{h}: {c}" for h, c in zip(header[1:], cells[1:]) if c]
+    parts = [f"{h}: {c}" for h, c in zip(header[1:], cells[1:], strict=False) if c]
     text = f"{subject} - " + "; ".join(parts) if parts else subject
     short = subject if 0 < len(_BRACKETED.sub("", subject).split()) <= 6 and not _is_discourse(subject) else None
-    row = _Raw(text, "row", 0, group, label=subject, body="; ".join(parts), row_subject=short, context=header[0] or None)
+    row = _Raw(
+        text, "row", 0, group, label=subject, body="; ".join(parts), row_subject=short, context=header[0] or None
+    )
     # "| Workload | Best fit | Why not the others |": a column headed as the answer puts its names forward.
-    for column, cell in zip(header[1:], cells[1:]):
+    for column, cell in zip(header[1:], cells[1:], strict=False):
         words = set(re.findall(r"[a-z]+", column.lower())) - FUNCTION_WORDS
         if words and words <= ANSWER_LABELS | _PICK_WORDS:
-            row.put_forward.extend(name_spans(cell, vocabulary) or [cell] if len(cell.split()) <= 4 else name_spans(cell, vocabulary))
+            row.put_forward.extend(
+                name_spans(cell, vocabulary) or [cell] if len(cell.split()) <= 4 else name_spans(cell, vocabulary)
+            )
         elif words & {"not", "avoid", "instead", "alternatives", "alternative"}:
             row.set_aside.extend(name_spans(cell, vocabulary))
     return [row]
@@ -631,16 +716,30 @@ def parse_chunk(chunk: Chunk, vocabulary: NotesVocabulary, carried_topic: str | 
             raw.topic = topics.get(raw.group) or (carried_topic if raw.group == opening_group else None)
         subjects = _subjects(raw, heading_names, vocabulary, chunk.section)
         if raw.kind == "sentence" and raw.group not in topics:
-            main = max((x for x in subjects if x.role >= ROLE_SUBJECT and x.cue >= 0), key=lambda x: x.role, default=None)
+            main = max(
+                (x for x in subjects if x.role >= ROLE_SUBJECT and x.cue >= 0), key=lambda x: x.role, default=None
+            )
             if main is not None:
                 topics[raw.group] = main.name
         text_terms = tokenize(" ".join(x for x in (raw.context, raw.text) if x))
-        lines.append(Line(
-            chunk_id=chunk.id, index=number, text=raw.text, label=raw.label, body=raw.body or raw.text,
-            context=raw.context, section=chunk.section, group=raw.group, depth=raw.depth, kind=raw.kind,
-            subjects=subjects, terms=frozenset(text_terms), topic=raw.topic or topics.get(raw.group),
-            aliases=_bracket_aliases(raw, vocabulary),
-        ))
+        lines.append(
+            Line(
+                chunk_id=chunk.id,
+                index=number,
+                text=raw.text,
+                label=raw.label,
+                body=raw.body or raw.text,
+                context=raw.context,
+                section=chunk.section,
+                group=raw.group,
+                depth=raw.depth,
+                kind=raw.kind,
+                subjects=subjects,
+                terms=frozenset(text_terms),
+                topic=raw.topic or topics.get(raw.group),
+                aliases=_bracket_aliases(raw, vocabulary),
+            )
+        )
     return lines
 
 
@@ -655,14 +754,22 @@ def _bracket_aliases(raw: _Raw, vocabulary: NotesVocabulary) -> tuple[tuple[str,
     for match in re.finditer(r"([A-Z][\w\-]*(?:\s+(?:for\s+|of\s+)?[A-Z][\w\-]*){0,7})\s+\(([^()]{2,60})\)", raw.text):
         names = name_spans(match.group(1), vocabulary)
         if names and match.group(1).endswith(names[-1]):
-            pairs += [(name_key(alias), name_key(names[-1])) for alias in aliases_in(f"x ({match.group(2)})", vocabulary)]
+            pairs += [
+                (name_key(alias), name_key(names[-1])) for alias in aliases_in(f"x ({match.group(2)})", vocabulary)
+            ]
     # "Amazon Managed Streaming for Apache Kafka, usually shortened to Amazon MSK": another spelling, said so.
-    for match in re.finditer(r"(?P<first>[^,.;]{2,80}?),?\s+(?:usually |also |often |sometimes )?(?:shortened to|abbreviated "
-                             r"(?:as|to)|also called|called|known as|formerly(?: called| known as)?)\s+(?P<second>[^,.;()]{2,60})",
-                             raw.text):
+    for match in re.finditer(
+        r"(?P<first>[^,.;]{2,80}?),?\s+(?:usually |also |often |sometimes )?(?:shortened to|abbreviated "
+        r"(?:as|to)|also called|called|known as|formerly(?: called| known as)?)\s+(?P<second>[^,.;()]{2,60})",
+        raw.text,
+    ):
         first, second = name_spans(match.group("first"), vocabulary), name_spans(match.group("second"), vocabulary)
-        if first and second and match.group("first").rstrip().endswith(first[-1]) \
-                and match.group("second").lstrip().startswith(second[0]):
+        if (
+            first
+            and second
+            and match.group("first").rstrip().endswith(first[-1])
+            and match.group("second").lstrip().startswith(second[0])
+        ):
             pairs.append((name_key(second[0]), name_key(first[-1])))
     return tuple(dict.fromkeys((a, m) for a, m in pairs if a and m and a != m))
 
@@ -694,13 +801,14 @@ def _put_forward(text: str, vocabulary: NotesVocabulary) -> list[tuple[str, int]
     as an instruction rather than advice (0), the command after "run"/"perform"."""
     found: list[tuple[str, int]] = []
     verbs = "|".join(re.escape(v) for v in RECOMMEND_VERBS)
-    for match in re.finditer(rf"(?:^|[,;:(.]\s*|\b(?:{_VERB_LEADS})\s+)(?:{verbs})\s+(?P<span>[^.;:()]+)", text, re.IGNORECASE):
+    for match in re.finditer(
+        rf"(?:^|[,;:(.]\s*|\b(?:{_VERB_LEADS})\s+)(?:{verbs})\s+(?P<span>[^.;:()]+)", text, re.IGNORECASE
+    ):
         if re.match(r"cases?\b", match.group("span"), re.IGNORECASE):
             continue  # "use case" is a noun
         found.extend((phrase, 1) for phrase in _object_phrase(match.group("span"), vocabulary))
     # "perform the MSCK REPAIR TABLE command", "run kubectl rollout undo": the named thing to do.
-    for match in re.finditer(r"\b(?:run|perform|execute)\s+(?:the\s+|a\s+)?(?P<span>[^.;:()]+)",
-                             text, re.IGNORECASE):
+    for match in re.finditer(r"\b(?:run|perform|execute)\s+(?:the\s+|a\s+)?(?P<span>[^.;:()]+)", text, re.IGNORECASE):
         names = name_spans(match.group("span"), vocabulary)
         if names and match.group("span").strip().startswith(names[0].split()[0]):
             found.append((names[0], 0))
@@ -710,10 +818,12 @@ def _put_forward(text: str, vocabulary: NotesVocabulary) -> list[tuple[str, int]
             found.extend((name, 1) for name in name_spans(example, vocabulary))
     fits = "|".join(re.escape(w) for w in FIT_WORDS)
     for sentence in sentences(text):
-        match = re.match(rf"^(?P<span>.{{2,80}}?)\s+(?:is|are)\s+(?:\w+\s+){{0,2}}?(?:{fits})\b", sentence, re.IGNORECASE)
-        match = match or re.match(rf"^(?P<span>.{{2,60}}?)\s+(?:{fits})\b", sentence, re.IGNORECASE)
-        if match:
-            span = re.split(r"[,;:]", match.group("span"))[-1].strip()
+        fit_match = re.match(
+            rf"^(?P<span>.{{2,80}}?)\s+(?:is|are)\s+(?:\w+\s+){{0,2}}?(?:{fits})\b", sentence, re.IGNORECASE
+        )
+        fit_match = fit_match or re.match(rf"^(?P<span>.{{2,60}}?)\s+(?:{fits})\b", sentence, re.IGNORECASE)
+        if fit_match:
+            span = re.split(r"[,;:]", fit_match.group("span"))[-1].strip()
             names = name_spans(span, vocabulary)
             if names:
                 found.append((names[-1], 1))
@@ -721,8 +831,10 @@ def _put_forward(text: str, vocabulary: NotesVocabulary) -> list[tuple[str, int]
 
 
 # Words before "use", "choose"... that make them verbs ("you can use X"), not nouns ("typical use").
-_VERB_LEADS = ("then|to|should|must|can|could|would|will|we|you|i|they|always|also|just|simply|instead|"
-               "rather|so|please|better|best|generally|usually|typically|often")
+_VERB_LEADS = (
+    "then|to|should|must|can|could|would|will|we|you|i|they|always|also|just|simply|instead|"
+    "rather|so|please|better|best|generally|usually|typically|often"
+)
 
 _STOP_AT = re.compile(
     r"\s+(?:to|for|when|if|with|in|on|as|instead|because|so|since|that|which|where|by|from|before|after|"
@@ -778,8 +890,21 @@ def _contrasted(text: str, vocabulary: NotesVocabulary) -> set[str]:
     return keys
 
 
-_SITUATION_WORDS = frozenset({"use", "case", "cases", "scenario", "scenarios", "example", "examples", "situation",
-                              "situations", "when", "typical"})
+_SITUATION_WORDS = frozenset(
+    {
+        "use",
+        "case",
+        "cases",
+        "scenario",
+        "scenarios",
+        "example",
+        "examples",
+        "situation",
+        "situations",
+        "when",
+        "typical",
+    }
+)
 
 
 def _lists_situations(context: str | None, section: str) -> bool:
@@ -787,14 +912,18 @@ def _lists_situations(context: str | None, section: str) -> bool:
     leaf = section.split(SECTION_SEPARATOR)[-1] if section else ""
     for heading in (context or "", leaf):
         words = set(re.findall(r"[a-z]+", heading.lower())) - FUNCTION_WORDS
-        if words and words <= _SITUATION_WORDS and words & {"case", "cases", "scenario", "scenarios", "situation",
-                                                              "situations", "example", "examples"}:
+        if (
+            words
+            and words <= _SITUATION_WORDS
+            and words & {"case", "cases", "scenario", "scenarios", "situation", "situations", "example", "examples"}
+        ):
             return True
     return False
 
 
-def _subjects(raw: _Raw, heading_names: list[tuple[str, float]], vocabulary: NotesVocabulary,
-              section: str = "") -> tuple[Subject, ...]:
+def _subjects(  # noqa: C901 - the order of these checks is the rule
+    raw: _Raw, heading_names: list[tuple[str, float]], vocabulary: NotesVocabulary, section: str = ""
+) -> tuple[Subject, ...]:
     found: dict[str, Subject] = {}
 
     def put(name: str | None, role: float, cue: int = 0) -> None:
@@ -827,8 +956,8 @@ def _subjects(raw: _Raw, heading_names: list[tuple[str, float]], vocabulary: Not
         # answer that opens with a name and a verb is about that name.
         for sentence in sentences(raw.body or ""):
             opening = name_spans(sentence, vocabulary)
-            if opening and sentence.lstrip(' "\'(`').startswith(opening[0].split()[0]):
-                rest = sentence.lstrip(' "\'(`')[len(opening[0]):].split()
+            if opening and sentence.lstrip(" \"'(`").startswith(opening[0].split()[0]):
+                rest = sentence.lstrip(" \"'(`")[len(opening[0]) :].split()
                 if rest and (rest[0].lower() in _VERBISH or re.fullmatch(r"[a-z]+(?:s|ed)", rest[0])):
                     put(opening[0], ROLE_SUBJECT)
     elif label_term and _lists_situations(raw.context, section):
@@ -846,9 +975,16 @@ def _subjects(raw: _Raw, heading_names: list[tuple[str, float]], vocabulary: Not
             continue
         put(phrase, ROLE_PUT_FORWARD, cue)
         own_role = max(own_role, ROLE_PUT_FORWARD)
-    label_words = {w for w in re.findall(r"[a-z]+", (raw.label or "").lower()) if w not in FUNCTION_WORDS and w not in VENDOR_WORDS}
-    if raw.label and not label_term and raw.body and label_words & ANSWER_LABELS \
-            and label_words <= ANSWER_LABELS | DISCOURSE_LABELS:
+    label_words = {
+        w for w in re.findall(r"[a-z]+", (raw.label or "").lower()) if w not in FUNCTION_WORDS and w not in VENDOR_WORDS
+    }
+    if (
+        raw.label
+        and not label_term
+        and raw.body
+        and label_words & ANSWER_LABELS
+        and label_words <= ANSWER_LABELS | DISCOURSE_LABELS
+    ):
         # "Solution: Enable Amazon Macie.", "AWS Service: Amazon EMR": a structuring label introduces its answer.
         described = name_spans(raw.body, vocabulary)
         if described and len(raw.body.split()) <= 10:
@@ -867,7 +1003,7 @@ def _subjects(raw: _Raw, heading_names: list[tuple[str, float]], vocabulary: Not
     mentioned = name_spans(raw.text, vocabulary)
     if mentioned and raw.kind in ("item", "sentence") and not raw.label:
         first = mentioned[0]
-        if raw.text.lstrip(' "\'(').startswith(first.split()[0]):
+        if raw.text.lstrip(" \"'(").startswith(first.split()[0]):
             put(first, ROLE_SUBJECT)
             own_role = max(own_role, ROLE_SUBJECT)
     if raw.parent_name:
@@ -892,11 +1028,78 @@ def _subjects(raw: _Raw, heading_names: list[tuple[str, float]], vocabulary: Not
     return tuple(found.values())
 
 
-_VERBISH = frozenset("""is are was were can cannot will would should must may might has have does do lets allows gives
-    keeps makes means needs runs adds moves uses works changes sends stores reads writes holds provides offers supports
-    enables delivers buffers replicates copies transfers scales charges costs handles creates deletes removes manages
-    monitors captures converts loads queries splits protects encrypts rotates retains takes requires defines routes
-    triggers invokes processes""".split())
+_VERBISH = frozenset(
+    [
+        "is",
+        "are",
+        "was",
+        "were",
+        "can",
+        "cannot",
+        "will",
+        "would",
+        "should",
+        "must",
+        "may",
+        "might",
+        "has",
+        "have",
+        "does",
+        "do",
+        "lets",
+        "allows",
+        "gives",
+        "keeps",
+        "makes",
+        "means",
+        "needs",
+        "runs",
+        "adds",
+        "moves",
+        "uses",
+        "works",
+        "changes",
+        "sends",
+        "stores",
+        "reads",
+        "writes",
+        "holds",
+        "provides",
+        "offers",
+        "supports",
+        "enables",
+        "delivers",
+        "buffers",
+        "replicates",
+        "copies",
+        "transfers",
+        "scales",
+        "charges",
+        "costs",
+        "handles",
+        "creates",
+        "deletes",
+        "removes",
+        "manages",
+        "monitors",
+        "captures",
+        "converts",
+        "loads",
+        "queries",
+        "splits",
+        "protects",
+        "encrypts",
+        "rotates",
+        "retains",
+        "takes",
+        "requires",
+        "defines",
+        "routes",
+        "triggers",
+        "invokes",
+        "processes",
+    ]
+)
 
 
 def _sentence_term(sentence: str) -> str | None:
@@ -922,8 +1125,11 @@ def _sentence_term(sentence: str) -> str | None:
 
 def _card_topic(question: str, vocabulary: NotesVocabulary) -> str | None:
     """The thing a card's question asks about when it names no proper name ("What is a liveness probe?")."""
-    match = re.match(r"^(?:what|who)\s+(?:is|are|does|do)\s+(?:an?\s+|the\s+)?(?P<topic>[^?]{2,50}?)(?:\s+(?:do|does|for|used|mean))?\s*\?",
-                     question.strip(), re.IGNORECASE)
+    match = re.match(
+        r"^(?:what|who)\s+(?:is|are|does|do)\s+(?:an?\s+|the\s+)?(?P<topic>[^?]{2,50}?)(?:\s+(?:do|does|for|used|mean))?\s*\?",
+        question.strip(),
+        re.IGNORECASE,
+    )
     if match:
         topic = match.group("topic").strip()
         if 0 < len(topic.split()) <= 3:
@@ -992,16 +1198,22 @@ class NameIndex:
         self.alias_of[alias] = main
 
     def _merge_short_forms(self) -> None:
-        """"DataBrew" is "AWS Glue DataBrew" when only one longer name ends with it."""
+        """ "DataBrew" is "AWS Glue DataBrew" when only one longer name ends with it."""
         keys = sorted(self.entities, key=lambda k: -len(k.split()))
         for key in keys:
             entity = self.entities.get(key)
             if entity is None or not entity.proper:
                 continue
             tokens = key.split()
-            longer = [k for k in self.entities if k != key and len(k.split()) > len(tokens)
-                      and k.split()[-len(tokens):] == tokens and self.entities[k].proper
-                      and self.entities[k].name.split()[0].lower() in VENDOR_WORDS]
+            longer = [
+                k
+                for k in self.entities
+                if k != key
+                and len(k.split()) > len(tokens)
+                and k.split()[-len(tokens) :] == tokens
+                and self.entities[k].proper
+                and self.entities[k].name.split()[0].lower() in VENDOR_WORDS
+            ]
             if len(longer) == 1:
                 target = self.entities[longer[0]]
                 target.profile.extend(entity.profile)
@@ -1070,20 +1282,31 @@ def _is_subsequence(short: str, long: str) -> bool:
 def _display_name(spellings: Counter[str]) -> str:
     """The fullest spelling with its vendor ("Amazon Macie" over "Macie", "Amazon Managed Streaming Service for
     Apache Kafka" over "Apache Kafka"), then the most frequent."""
-    return max(spellings, key=lambda s: (bool(re.match(r"(?i)(aws|amazon|apache|google|azure|microsoft)\b", s)),
-                                         len(s.split()), spellings[s], s))
+    return max(
+        spellings,
+        key=lambda s: (
+            bool(re.match(r"(?i)(aws|amazon|apache|google|azure|microsoft)\b", s)),
+            len(s.split()),
+            spellings[s],
+            s,
+        ),
+    )
 
 
 def is_shouted(entity: Entity) -> bool:
     """An everyday English word the notes only ever write in capitals: a command or an instruction ("ADD",
     "RUN", "COPY"), not the word. Acronyms ("EMR", "HDFS") are not everyday words."""
-    return " " not in entity.key and bool(entity.spellings) and \
-        all(sp.isupper() and sp.isalpha() for sp in entity.spellings) and \
-        english_frequency(next(iter(entity.spellings)).lower()) >= 3.0  # an English word, however everyday ("expose": 3.98)
+    return (
+        " " not in entity.key
+        and bool(entity.spellings)
+        and all(sp.isupper() and sp.isalpha() for sp in entity.spellings)
+        and english_frequency(next(iter(entity.spellings)).lower()) >= 3.0
+    )  # an English word, however everyday ("expose": 3.98)
 
 
-def find_names(text: str, keys: set[str], max_words: int = 7, plain: set[str] | None = None,
-               shouted: set[str] | None = None) -> list[tuple[str, int, int]]:
+def find_names(
+    text: str, keys: set[str], max_words: int = 7, plain: set[str] | None = None, shouted: set[str] | None = None
+) -> list[tuple[str, int, int]]:
     """Names of the notes a text mentions, in any case ("quicksight", "glue databrew"): (key, start,
     end) of the longest matches, left to right. Keys in `plain` (one common word, "configuration")
     count only when the text capitalises them, so "configure" in a question does not name them; keys in
@@ -1095,7 +1318,7 @@ def find_names(text: str, keys: set[str], max_words: int = 7, plain: set[str] | 
     while position < len(tokens):
         match = None
         for width in range(min(max_words, len(tokens) - position), 0, -1):
-            words = tokens[position: position + width]
+            words = tokens[position : position + width]
             if words[0][0].lower() in FUNCTION_WORDS and width > 1:
                 continue
             key = name_key(" ".join(w for w, _, _ in words))
@@ -1144,7 +1367,7 @@ class Reading:
         ordered = sorted(chunks, key=lambda c: (c.source, c.position))
         self._ordered = ordered
         self._eager_limit = eager_limit
-        self._terms = None
+        self._terms: tuple[list[str], np.ndarray] | None = None
         self._word_cache: dict = {}
         self.vocabulary = NotesVocabulary(c.embedding_text for c in ordered[:eager_limit])
         self._lines: dict[str, list[Line]] = {}
@@ -1152,7 +1375,9 @@ class Reading:
             carried: str | None = None
             previous: Chunk | None = None
             for chunk in ordered:
-                same_paragraph = previous is not None and previous.source == chunk.source and previous.section == chunk.section
+                same_paragraph = (
+                    previous is not None and previous.source == chunk.source and previous.section == chunk.section
+                )
                 lines = parse_chunk(chunk, self.vocabulary, carried if same_paragraph else None)
                 self._lines[chunk.id] = lines
                 carried, previous = trailing_topic(lines), chunk
@@ -1161,7 +1386,7 @@ class Reading:
         for chunk in ordered[:eager_limit]:
             self._word_forms.update(w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9]*", chunk.embedding_text))
 
-    def _term_table(self):
+    def _term_table(self) -> tuple[list[str], np.ndarray]:
         """The notes' content words (one surface form per stem) and their vectors, built on first need."""
         import numpy as np
 
@@ -1175,7 +1400,9 @@ class Reading:
                                 forms.setdefault(stem(word), Counter())[word] += 1
                     stems = sorted(forms)
                     words = [forms[t].most_common(1)[0][0] for t in stems]
-                    vectors = np.asarray(self.word_vectors(words), np.float32) if words else np.zeros((0, 1), np.float32)
+                    vectors = (
+                        np.asarray(self.word_vectors(words), np.float32) if words else np.zeros((0, 1), np.float32)
+                    )
                     self._terms = (stems, vectors)
         return self._terms
 
@@ -1188,7 +1415,7 @@ class Reading:
             encoded = np.asarray(self.vectors.encode_texts(missing), np.float32)
             if len(self._word_cache) > 50_000:
                 self._word_cache = {}
-            for word, vector in zip(missing, encoded):
+            for word, vector in zip(missing, encoded, strict=True):
                 self._word_cache[word] = vector
         return [self._word_cache[w] for w in words]
 
@@ -1203,7 +1430,7 @@ class Reading:
         query = np.asarray(self.word_vectors(words), np.float32)
         similarity = query @ vectors.T
         found: dict[str, list[tuple[str, float]]] = {}
-        for word, row in zip(words, similarity):
+        for word, row in zip(words, similarity, strict=True):
             own = stem(word)
             picks = np.nonzero(row >= threshold)[0]
             found[own] = [(stems[i], float(row[i])) for i in picks if stems[i] != own]
@@ -1267,7 +1494,7 @@ class Reading:
         for index, line in enumerate(lines):
             extra = len(line.extra_texts)
             if extra:
-                best[index] = max(best[index], float(scores[offset: offset + extra].max()))
+                best[index] = max(best[index], float(scores[offset : offset + extra].max()))
                 offset += extra
         return best
 

@@ -74,8 +74,12 @@ class LexicalIndex:
         for chunk in chunks:
             self.midsentence_names.update(m[1] for m in _MID_SENTENCE_CAPITAL.findall(chunk.text))
             lower_counts.update(_LOWER_WORD.findall(chunk.text))
-            capital_counts.update(w.lower() for line in chunk.text.split("\n") if not _is_title_line(line)
-                                  for w in _CAPITAL_WORD.findall(line))
+            capital_counts.update(
+                w.lower()
+                for line in chunk.text.split("\n")
+                if not _is_title_line(line)
+                for w in _CAPITAL_WORD.findall(line)
+            )
             tokens = tokenize(chunk.embedding_text)
             corpus_tokens.append(tokens or ["\x00empty"])
             for token in set(tokens):
@@ -104,7 +108,7 @@ class LexicalIndex:
             return []
         k = min(k, len(self.chunks))
         docs, scores = self._bm25.retrieve([tokens], k=k, show_progress=False, n_threads=1)
-        return [(int(d), float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
+        return [(int(d), float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
 
 
 def reciprocal_rank_fusion(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
@@ -138,8 +142,14 @@ class HybridRetriever:
         self._lock = threading.Lock()
         self._vectors: dict[str, np.ndarray] = {}
 
-    def retrieve(self, query: str, k: int, mode: str = "hybrid", query_vector: np.ndarray | None = None,
-                 turn_text: str | None = None) -> Retrieval:
+    def retrieve(
+        self,
+        query: str,
+        k: int,
+        mode: str = "hybrid",
+        query_vector: np.ndarray | None = None,
+        turn_text: str | None = None,
+    ) -> Retrieval:
         """The top k passages for `query`. Without `query_vector` the query is embedded here (with
         `turn_text`, the latest turn of a follow-up, for Retrieval.turn_vector)."""
         if mode not in RETRIEVAL_MODES:
@@ -153,7 +163,9 @@ class HybridRetriever:
             texts = [query] + ([turn_text] if turn_text else [])
             vectors = np.asarray(self.store.embeddings.encode_queries(texts), dtype=np.float32)
             query_vector, turn_vector = vectors[0], (vectors[1] if turn_text else None)
-        dense_hits = self.store.search(query_vector.tolist(), min(depth, len(self.lexical))) if len(self.lexical) else []
+        dense_hits = (
+            self.store.search(query_vector.tolist(), min(depth, len(self.lexical))) if len(self.lexical) else []
+        )
         bm25_hits = bm25_job.result()
 
         chunks: dict[str, Chunk] = {}
@@ -177,14 +189,17 @@ class HybridRetriever:
             order = dict(bm25_score)
         else:
             order = reciprocal_rank_fusion(
-                [sorted(dense_rank, key=dense_rank.get), sorted(bm25_rank, key=bm25_rank.get)]
+                [sorted(dense_rank, key=dense_rank.__getitem__), sorted(bm25_rank, key=bm25_rank.__getitem__)]
             )
         top = sorted(order, key=lambda cid: (-order[cid], cid))[:k]
         if mode == "hybrid" and k >= 3:
             # Each ranking's best hit always makes the cut: a passage one retriever is sure of
             # (an exact rare phrase for BM25) must not be outvoted by two lukewarm lists.
             slot = len(top) - 1
-            for best in (min(dense_rank, key=dense_rank.get, default=None), min(bm25_rank, key=bm25_rank.get, default=None)):
+            for best in (
+                min(dense_rank, key=dense_rank.__getitem__, default=None),
+                min(bm25_rank, key=bm25_rank.__getitem__, default=None),
+            ):
                 if best is not None and best not in top:
                     top[slot] = best
                     slot -= 1
@@ -214,6 +229,6 @@ class HybridRetriever:
             with self._lock:
                 if len(self._vectors) > VECTOR_CACHE:
                     self._vectors.clear()
-                for cid, vector in zip(got["ids"], got["embeddings"]):
+                for cid, vector in zip(got["ids"], got["embeddings"], strict=True):
                     self._vectors[cid] = np.asarray(vector, dtype=np.float32)
         return {cid: float(self._vectors[cid] @ query_vector) for cid in ids if cid in self._vectors}

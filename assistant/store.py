@@ -37,7 +37,7 @@ def make_client(settings: Settings):
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    if settings.uses_chroma_server:
+    if settings.chroma_host is not None and settings.chroma_port is not None:  # set together (validated)
         try:
             return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
         except Exception as error:
@@ -89,7 +89,7 @@ def index_collections(client, settings: Settings) -> list[str]:
     """The collections that hold (or held) this index: the configured one and every rebuild's."""
     names = [c if isinstance(c, str) else c.name for c in client.list_collections()]
     prefix = settings.collection[:40] + REBUILD_MARK
-    return [n for n in names if n == settings.collection or (n.startswith(prefix) and n[len(prefix):].isdigit())]
+    return [n for n in names if n == settings.collection or (n.startswith(prefix) and n[len(prefix) :].isdigit())]
 
 
 def drop_collections(client, settings: Settings, keep: str) -> list[str]:
@@ -164,7 +164,7 @@ class NoteStore:
         try:
             while True:
                 got = self.vectorstore.get(include=["documents", "metadatas"], limit=page, offset=offset)
-                for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+                for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
                     chunks.append(Chunk.from_stored(cid, doc or "", meta or {}))
                 if len(got["ids"]) < page:
                     break
@@ -185,6 +185,7 @@ class NoteStore:
         return [
             ScoredChunk(Chunk.from_stored(doc.id, doc.page_content, doc.metadata), 1.0 - float(distance))
             for doc, distance in results
+            if doc.id is not None  # always set for Chroma results; optional on a Document in general
         ]
 
     def reset(self) -> None:
@@ -224,7 +225,7 @@ class Manifest:
     files: dict[str, FileRecord] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path) -> "Manifest":
+    def load(cls, path: Path) -> Manifest:
         if not path.exists():
             return cls()
         try:

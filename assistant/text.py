@@ -12,18 +12,204 @@ _stemmer = Stemmer.Stemmer("english")
 
 # English function words plus question scaffolding that carries no topic.
 STOPWORDS = frozenset(
-    """
-    a about above after again against all also am an and any are aren't as at be because been before being
-    below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during
-    each etc e.g eg i.e ie few for from further had hadn't has hasn't have haven't having he her here hers herself
-    him himself his how i if in into is isn't it it's its itself just let's like may me might more most must
-    mustn't my myself no nor not now of off on once only or other ought our ours ourselves out over own same
-    shall shan't she should shouldn't so some such than that that's the their theirs them themselves then there
-    these they this those through to too under until up upon us very via was wasn't we were weren't what when
-    where which while who whom why will with won't would wouldn't you your yours yourself yourselves
-    need needs needed want wants wanted use uses used using should best way ways one ones something thing things
-    which what whats what's how team company teams companies organization organisation organizations we our us
-    """.split()
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "aren't",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "can't",
+        "cannot",
+        "could",
+        "couldn't",
+        "did",
+        "didn't",
+        "do",
+        "does",
+        "doesn't",
+        "doing",
+        "don't",
+        "down",
+        "during",
+        "each",
+        "etc",
+        "e.g",
+        "eg",
+        "i.e",
+        "ie",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "hadn't",
+        "has",
+        "hasn't",
+        "have",
+        "haven't",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "isn't",
+        "it",
+        "it's",
+        "its",
+        "itself",
+        "just",
+        "let's",
+        "like",
+        "may",
+        "me",
+        "might",
+        "more",
+        "most",
+        "must",
+        "mustn't",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "ought",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "shall",
+        "shan't",
+        "she",
+        "should",
+        "shouldn't",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "that's",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "upon",
+        "us",
+        "very",
+        "via",
+        "was",
+        "wasn't",
+        "we",
+        "were",
+        "weren't",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "won't",
+        "would",
+        "wouldn't",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "need",
+        "needs",
+        "needed",
+        "want",
+        "wants",
+        "wanted",
+        "use",
+        "uses",
+        "used",
+        "using",
+        "should",
+        "best",
+        "way",
+        "ways",
+        "one",
+        "ones",
+        "something",
+        "thing",
+        "things",
+        "which",
+        "what",
+        "whats",
+        "what's",
+        "how",
+        "team",
+        "company",
+        "teams",
+        "companies",
+        "organization",
+        "organisation",
+        "organizations",
+        "we",
+        "our",
+        "us",
+    ]
 )
 
 
@@ -59,3 +245,39 @@ def content_terms(text: str) -> set[str]:
 
 def normalise_space(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
+
+
+# --- sentences -------------------------------------------------------------------------------------
+# A sentence ends at . ! or ? before a capital, a digit, a quote, a bracket or code; "e.g. Redis",
+# "vs. Glue" and initials do not end one. The one splitter for notes, answers and questions.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(`])")
+_ABBREVIATION_END = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|approx|incl|no|fig|cf)\.|\b[A-Z]\.)$", re.IGNORECASE)
+
+
+def sentences(paragraph: str) -> list[str]:
+    """A paragraph's sentences; "e.g. Redis" and initials do not end one."""
+    found: list[str] = []
+    for piece in _SENTENCE_END.split(paragraph.strip()):
+        if found and _ABBREVIATION_END.search(found[-1]):
+            found[-1] = f"{found[-1]} {piece}"
+        elif piece:
+            found.append(piece)
+    return found
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of the first line: where an answer names its answer."""
+    first = (text or "").strip().split("\n", 1)[0]
+    parts = sentences(first)
+    return parts[0] if parts else first
+
+
+# --- control characters ----------------------------------------------------------------------------
+# C0 and C1 controls and Unicode non-characters, but not tab, newline or carriage return: text pasted or
+# loaded with them renders as garbage or breaks a terminal, and they carry no meaning in notes.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def strip_control(text: str, replacement: str = "") -> str:
+    """`text` without control characters (tab, newline and carriage return are kept)."""
+    return _CONTROL_CHARACTERS.sub(replacement, text)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
+
 from .reading import NameIndex, find_names, name_key
 from .text import stem, tokenize, words
 from .vocabulary import FUNCTION_WORDS, GENERIC_ANSWER_TYPES, QUESTION_WORDS
@@ -59,7 +61,7 @@ def pasted_options(text: str) -> tuple[str, list[Option]]:
         for index, match in enumerate(inline):
             end = inline[index + 1].start() if index + 1 < len(inline) else len(text)
             token = match.group("p") or match.group("l")
-            pieces.append((token, text[match.end(): end].strip()))
+            pieces.append((token, text[match.end() : end].strip()))
         options = _in_sequence(pieces)
         if len(options) >= 2:
             return text[: inline[0].start()].strip(), options
@@ -71,7 +73,7 @@ def _in_sequence(pieces: list[tuple[str, str]]) -> list[Option]:
     if len(pieces) < 2:
         return []
     numbered = pieces[0][0].isdigit()
-    options = []
+    options: list[Option] = []
     for index, (token, body) in enumerate(pieces):
         if token.isdigit() != numbered or _letter(token, numbered) != "ABCDEFGH"[index] or not body:
             return options if len(options) >= 2 else []
@@ -83,7 +85,8 @@ def _in_sequence(pieces: list[tuple[str, str]]) -> list[Option]:
 
 _COMPARISON = re.compile(
     r"\b(?:differen(?:ce|ces|tiate)|differ|different (?:from|than)|compare|comparison|versus|vs\.?|distinguish|"
-    r"deciding factor|(?:pick|choose|use|prefer) (?:an? |the )?[\w\- ]{2,40}? (?:over|instead of|rather than) (?:an? |the )?\w|"
+    r"deciding factor|(?:pick|choose|use|prefer) (?:an? |the )?[\w\- ]{2,40}? "
+    r"(?:over|instead of|rather than) (?:an? |the )?\w|"
     r"how do (?:they|these|the two|both) differ|when (?:do|should|would) (?:i|we|you) (?:use|pick|choose) which|"
     r"which one is for what|(?:how|in what way) (?:is|are|does|do) .{1,60}? differ)\b",
     re.IGNORECASE,
@@ -96,7 +99,8 @@ _EXPLANATION = re.compile(
     r"|^\s*what does .{2,60}? do\b"
     r"|^\s*why (?:exactly )?(?:is|are|does|do)\b"
     r"|\bwhat (?:is|are) .{2,40}? (?:for|used for)\s*\??\s*$"
-    r"|^\s*how (?:does|do|is|are) (?!i\b|we\b|you\b)[\w\s\-]{2,60}? (?:work|move|decide|handle|choose|store|keep|run|scale)",
+    r"|^\s*how (?:does|do|is|are) (?!i\b|we\b|you\b)[\w\s\-]{2,60}? "
+    r"(?:work|move|decide|handle|choose|store|keep|run|scale)",
     re.IGNORECASE,
 )
 _HOWTO = re.compile(
@@ -106,15 +110,80 @@ _HOWTO = re.compile(
 )
 # Nouns that name a kind of thing (general English and general computing vocabulary), so "node types" or
 # "compression formats" is what a question asks for, and "which X ..." with one of them asks to choose.
-_KIND_NOUNS = frozenset("""type kind format class mode service tool option feature style tier level method engine store
-    system node chart visualization visualisation database command statement policy strategy setting cluster index
-    connection component resource approach platform product offering solution technology value instruction technique
-    mechanism mount volume network controller workload object pattern protocol algorithm framework library plugin
-    driver rule role permission metric operator construct primitive layer action storage choice""".split())
+_KIND_NOUNS = frozenset(
+    [
+        "type",
+        "kind",
+        "format",
+        "class",
+        "mode",
+        "service",
+        "tool",
+        "option",
+        "feature",
+        "style",
+        "tier",
+        "level",
+        "method",
+        "engine",
+        "store",
+        "system",
+        "node",
+        "chart",
+        "visualization",
+        "visualisation",
+        "database",
+        "command",
+        "statement",
+        "policy",
+        "strategy",
+        "setting",
+        "cluster",
+        "index",
+        "connection",
+        "component",
+        "resource",
+        "approach",
+        "platform",
+        "product",
+        "offering",
+        "solution",
+        "technology",
+        "value",
+        "instruction",
+        "technique",
+        "mechanism",
+        "mount",
+        "volume",
+        "network",
+        "controller",
+        "workload",
+        "object",
+        "pattern",
+        "protocol",
+        "algorithm",
+        "framework",
+        "library",
+        "plugin",
+        "driver",
+        "rule",
+        "role",
+        "permission",
+        "metric",
+        "operator",
+        "construct",
+        "primitive",
+        "layer",
+        "action",
+        "storage",
+        "choice",
+    ]
+)
 _CHOICE = re.compile(
     # "which/what <kind> ...", not "what is the default file system ..." (a fact about something named)
     r"\b(?:which\b|what\b(?!\s+(?:is|are|was|were|does|do)\b|'s))(?:\s+[\w'\-]+){0,4}?\s+(?:"
-    + "|".join(sorted(_KIND_NOUNS)) + r")s?\b"
+    + "|".join(sorted(_KIND_NOUNS))
+    + r")s?\b"
     r"|\bwhich\s+[\w\-]+(?:\s+[\w\-]+)?\s*\?\s*$"
     r"|\bshould\s+(?:we|i|they|you|it|the\s+\w+|our\s+\w+)\b(?:\s+\S+){0,3}?\s+(?:use|choose|pick|enable|adopt|"
     r"implement|deploy|select|go|migrate|move|convert|export|consider|change|switch|add|configure|install)\b"
@@ -136,8 +205,11 @@ _FOLLOW_UP = re.compile(
     r"different case|separate)\b|\b(?:it|that|this|they|them|those|these|one|same)\b",
     re.IGNORECASE,
 )
-_CONTRAST = re.compile(r"\b(?:instead|rather|otherwise|what if|and if|but if|what about|how about|different|"
-                       r"actually|change|still)\b", re.IGNORECASE)
+_CONTRAST = re.compile(
+    r"\b(?:instead|rather|otherwise|what if|and if|but if|what about|how about|different|"
+    r"actually|change|still)\b",
+    re.IGNORECASE,
+)
 # What a question rules out: "without X", "no X", "not X", "avoid X", "instead of X", "don't want X".
 # ("none of the S3 buckets hold PII" negates what the buckets hold, not S3.)
 _NEGATOR = re.compile(
@@ -150,11 +222,15 @@ _NEGATOR = re.compile(
 # A claim the question takes for granted: "Since X ...,", "Given that X ...,", "X ..., right?", "I assume X".
 _PREMISE_LEAD = re.compile(
     r"^\s*(?:since|as|because|given(?: that)?|now that|considering(?: that)?|seeing (?:as|that)|knowing that)\s+"
-    r"(?P<claim>[^,?]{8,200}?)\s*,", re.IGNORECASE)
-_PREMISE_TAG = re.compile(r"^(?P<claim>[^?]{8,200}?)\s*,\s*(?:so\b|right\b|correct\b|isn't it\b|aren't they\b)",
-                          re.IGNORECASE)
-_PREMISE_ASSUME = re.compile(r"\b(?:i (?:assume|heard|read|think|believe)|so i assume)(?: that)?\s+(?P<claim>[^?.]{8,200})",
-                             re.IGNORECASE)
+    r"(?P<claim>[^,?]{8,200}?)\s*,",
+    re.IGNORECASE,
+)
+_PREMISE_TAG = re.compile(
+    r"^(?P<claim>[^?]{8,200}?)\s*,\s*(?:so\b|right\b|correct\b|isn't it\b|aren't they\b)", re.IGNORECASE
+)
+_PREMISE_ASSUME = re.compile(
+    r"\b(?:i (?:assume|heard|read|think|believe)|so i assume)(?: that)?\s+(?P<claim>[^?.]{8,200})", re.IGNORECASE
+)
 
 
 @dataclass
@@ -186,9 +262,15 @@ class Query:
 
     def describe(self) -> dict:
         return {
-            "kind": self.kind, "follow_up": self.follow_up, "subjects": self.subjects, "alternatives": self.alternatives,
-            "answer_type": self.answer_type, "negated": sorted(self.negated), "claims": self.claims,
-            "options": [f"{o.letter}) {o.text}" for o in self.options], "picks": self.picks,
+            "kind": self.kind,
+            "follow_up": self.follow_up,
+            "subjects": self.subjects,
+            "alternatives": self.alternatives,
+            "answer_type": self.answer_type,
+            "negated": sorted(self.negated),
+            "claims": self.claims,
+            "options": [f"{o.letter}) {o.text}" for o in self.options],
+            "picks": self.picks,
             "previous_answer": self.previous_answer,
         }
 
@@ -214,16 +296,23 @@ def previous_answer(history: list[dict] | None) -> str | None:
     return None
 
 
-_OPENS_FOLLOW_UP = re.compile(r"^\s*(?:and|but|also|so|what about|how about|what if|and if|but if|instead|same|"
-                              r"got it|actually|different case|separate|ok|okay)\b", re.IGNORECASE)
+_OPENS_FOLLOW_UP = re.compile(
+    r"^\s*(?:and|but|also|so|what about|how about|what if|and if|but if|instead|same|"
+    r"got it|actually|different case|separate|ok|okay)\b",
+    re.IGNORECASE,
+)
 
 
 def is_follow_up(question: str) -> bool:
     """A question that leans on the conversation: one that opens like a reply ("And if ...", "What if
     instead ...") whatever its length, or a short one that points back ("and that one?")."""
     content = [w for w in words(question) if w not in FUNCTION_WORDS and w not in QUESTION_WORDS]
-    return bool(_OPENS_FOLLOW_UP.search(question)) or bool(_FOLLOW_UP.search(question)) and len(content) <= 14 \
+    return (
+        bool(_OPENS_FOLLOW_UP.search(question))
+        or bool(_FOLLOW_UP.search(question))
+        and len(content) <= 14
         or len(content) <= 3
+    )
 
 
 def negated_terms(question: str) -> set[str]:
@@ -235,17 +324,98 @@ def negated_terms(question: str) -> set[str]:
     return found - {stem(w) for w in ("code", "coding", "server", "servers", "experience", "overhead", "copying")}
 
 
-_TYPE_STOPS = frozenset("""should would could can will do does did is are was were has have fits fit suits suit works work
-    meets meet to for that lets let helps help makes make gives give which who when where if would needs need best
-    most least here there exist exists happen happens apply applies matter matters""".split())
-_OBJECT_WORDS = frozenset("them it the a an our my their this that these those its your his her data".split())
+_TYPE_STOPS = frozenset(
+    [
+        "should",
+        "would",
+        "could",
+        "can",
+        "will",
+        "do",
+        "does",
+        "did",
+        "is",
+        "are",
+        "was",
+        "were",
+        "has",
+        "have",
+        "fits",
+        "fit",
+        "suits",
+        "suit",
+        "works",
+        "work",
+        "meets",
+        "meet",
+        "to",
+        "for",
+        "that",
+        "lets",
+        "let",
+        "helps",
+        "help",
+        "makes",
+        "make",
+        "gives",
+        "give",
+        "which",
+        "who",
+        "when",
+        "where",
+        "if",
+        "would",
+        "needs",
+        "need",
+        "best",
+        "most",
+        "least",
+        "here",
+        "there",
+        "exist",
+        "exists",
+        "happen",
+        "happens",
+        "apply",
+        "applies",
+        "matter",
+        "matters",
+    ]
+)
+_OBJECT_WORDS = frozenset(
+    [
+        "them",
+        "it",
+        "the",
+        "a",
+        "an",
+        "our",
+        "my",
+        "their",
+        "this",
+        "that",
+        "these",
+        "those",
+        "its",
+        "your",
+        "his",
+        "her",
+        "data",
+    ]
+)
 
 
 def _answer_type(stem_text: str) -> str | None:
     """The kind of thing a "which ..." question asks for ("node type", "chart type", "AWS service"): the
     words after "which"/"what" up to a verb (a word followed by an object: "which command loads them")."""
-    matches = list(re.finditer(r"\b(?:which|what)(?:'s| is| are)?\s+(?:(?:kind|type|sort)s? of\s+)?(?:the\s+)?"
-                               r"(?P<rest>[^?.!,;:]*)", stem_text, re.IGNORECASE))
+    matches = list(
+        re.finditer(
+            r"\b(?:which|what)(?:'s| is| are)?\s+(?:(?:kind|type|sort)s? of\s+)?(?:the\s+)?"
+            r"(?P<rest>[^?.!,;:]*)",
+            stem_text,
+            re.IGNORECASE,
+        )
+    )
     if not matches:
         return None
     match = matches[-1]  # the question is asked last: "... no idea which objects get read. Which storage class?"
@@ -256,8 +426,14 @@ def _answer_type(stem_text: str) -> str | None:
         following = tokens[index + 1] if index + 1 < len(tokens) else ""
         if token in _TYPE_STOPS or token in FUNCTION_WORDS or (kind and following in _OBJECT_WORDS):
             break
-        if kind and token.endswith("s") and token not in _KIND_NOUNS and not written[index][0].isupper() \
-                and token[:-1] not in _KIND_NOUNS and token[:-2] not in _KIND_NOUNS:
+        if (
+            kind
+            and token.endswith("s")
+            and token not in _KIND_NOUNS
+            and not written[index][0].isupper()
+            and token[:-1] not in _KIND_NOUNS
+            and token[:-2] not in _KIND_NOUNS
+        ):
             break  # "which service scans S3": a verb, not part of what is asked for
         kind.append(token)
     useful = [w for w in kind if w not in FUNCTION_WORDS]
@@ -267,12 +443,18 @@ def _answer_type(stem_text: str) -> str | None:
         return "service" if any(w in ("service", "tool", "product") for w in useful) else None
     return " ".join(useful)
 
-_CLAIM_SOURCE = re.compile(r"^(?:i|we)\s+(?:assume|heard|read|think|believe|was told|were told)(?:\s+that)?\s+",
-                           re.IGNORECASE)
+
+_CLAIM_SOURCE = re.compile(
+    r"^(?:i|we)\s+(?:assume|heard|read|think|believe|was told|were told)(?:\s+that)?\s+", re.IGNORECASE
+)
 
 
-def _claims(stem_text: str, name_keys: set[str] | None = None, plain_keys: set[str] | None = None,
-            shouted: set[str] | None = None) -> list[str]:
+def _claims(
+    stem_text: str,
+    name_keys: set[str] | None = None,
+    plain_keys: set[str] | None = None,
+    shouted: set[str] | None = None,
+) -> list[str]:
     found = []
     # "Task nodes store the HDFS data, so if we scale them in ...", "X is Y, right?"
     tag = _PREMISE_TAG.match(stem_text.strip())
@@ -299,9 +481,49 @@ def _claims(stem_text: str, name_keys: set[str] | None = None, plain_keys: set[s
 _QUOTED = re.compile(r"[“\"«‘']([^”\"»’']{8,})[”\"»’']")
 # Words that only frame a quotation ("Which AWS service matches this description: “...”?").
 _FRAMING = frozenset(
-    """which what who option options service services tool tools answer choice product feature term concept
-    matches match fits fit describes described description definition following statement this that the
-    is are best most a an of by to for in aws amazon""".split()
+    [
+        "which",
+        "what",
+        "who",
+        "option",
+        "options",
+        "service",
+        "services",
+        "tool",
+        "tools",
+        "answer",
+        "choice",
+        "product",
+        "feature",
+        "term",
+        "concept",
+        "matches",
+        "match",
+        "fits",
+        "fit",
+        "describes",
+        "described",
+        "description",
+        "definition",
+        "following",
+        "statement",
+        "this",
+        "that",
+        "the",
+        "is",
+        "are",
+        "best",
+        "most",
+        "a",
+        "an",
+        "of",
+        "by",
+        "to",
+        "for",
+        "in",
+        "aws",
+        "amazon",
+    ]
 )
 
 
@@ -310,7 +532,7 @@ def quoted_subject(question: str) -> str | None:
     match = _QUOTED.search(question)
     if not match:
         return None
-    outside = question[: match.start()] + " " + question[match.end():]
+    outside = question[: match.start()] + " " + question[match.end() :]
     if all(word in _FRAMING for word in words(outside)):
         return match.group(1).strip()
     return None
@@ -351,23 +573,33 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
     weights = {t: w for t, w in weights.items() if w > 0}
     subjects = [key for key, _, _ in find_names(stem_text, name_keys, plain=plain_keys, shouted=shouted)]
     if follow_up and previous:
-        subjects += [k for k, _, _ in find_names(previous, name_keys, plain=plain_keys, shouted=shouted) if k not in subjects]
+        subjects += [
+            k for k, _, _ in find_names(previous, name_keys, plain=plain_keys, shouted=shouted) if k not in subjects
+        ]
     expansions: list[str] = []
     acronyms: list[str] = []
     if names is not None:
         # "MWAA", "MSK": an acronym the notes never write, for a name they do.
         for token in re.findall(r"\b[A-Z]{2,6}s?\b", stem_text):
-            key = names.acronym(token) if name_key(token) not in name_keys else None
-            if key and key not in acronyms:
-                acronyms.append(key)
-                expansions.append(names.display(key))
+            expanded = names.acronym(token) if name_key(token) not in name_keys else None
+            if expanded and expanded not in acronyms:
+                acronyms.append(expanded)
+                expansions.append(names.display(expanded))
     subjects += [k for k in acronyms if k not in subjects]
     alternatives = _alternatives(stem_text, name_keys, plain_keys, shouted)
-    named = len(set(subjects) | {k for k, _, _ in find_names(stem_text, name_keys, shouted=shouted)} if _COMPARISON.search(stem_text) else set(subjects))
+    named = len(
+        set(subjects) | {k for k, _, _ in find_names(stem_text, name_keys, shouted=shouted)}
+        if _COMPARISON.search(stem_text)
+        else set(subjects)
+    )
     kind = _kind(stem_text, options, subjects, alternatives, follow_up and bool(_CHOICE.search(scope)), named)
     answer_type = _answer_type(stem_text) or (_answer_type(previous) if follow_up and previous else None)
-    if kind == "choice" and answer_type and re.search(r"(?<!s)s$", answer_type.split()[-1]) \
-            and answer_type.split()[-1] not in ("class", "process", "access", "status", "analysis", "series"):
+    if (
+        kind == "choice"
+        and answer_type
+        and re.search(r"(?<!s)s$", answer_type.split()[-1])
+        and answer_type.split()[-1] not in ("class", "process", "access", "status", "analysis", "series")
+    ):
         kind = "fact"  # "Which compression formats ...?" asks for a list: the line that gives it
     if kind in ("explanation", "comparison", "howto"):
         # A question about a term names it in lower case too ("explain partitioning").
@@ -382,7 +614,9 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
         text=question,
         stem=stem_text,
         kind=kind,
-        retrieval_text=" ".join([previous or ""] * follow_up + [stem_text] + [option_text] * bool(options) + expansions).strip(),
+        retrieval_text=" ".join(
+            [previous or ""] * follow_up + [stem_text] + [option_text] * bool(options) + expansions
+        ).strip(),
         focus_text=stem_text,
         follow_up=follow_up,
         previous_question=previous if follow_up else None,
@@ -400,25 +634,38 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
     )
 
 
-def _alternatives(text: str, name_keys: set[str], plain_keys: set[str] | None = None,
-                  shouted: set[str] | None = None) -> list[str]:
+def _alternatives(
+    text: str, name_keys: set[str], plain_keys: set[str] | None = None, shouted: set[str] | None = None
+) -> list[str]:
     """ "EMR or Glue", "MSK or Kinesis": the names a choice is between, when they stand beside the "or"."""
     found = find_names(text, name_keys, plain=plain_keys, shouted=shouted)
-    for first, second in zip(found, found[1:]):
-        between = text[first[2]: second[1]].strip().lower()
+    for first, second in pairwise(found):
+        between = text[first[2] : second[1]].strip().lower()
         if between in ("or", "vs", "vs.", "versus", "or the", "or an", "or a") and first[0] != second[0]:
             return [first[0], second[0]]
     return []
 
 
-_PARTS_OF = re.compile(r"(?:the )?(?:(?:key|main|core|different|basic) )?(?:components|parts|features|types|kinds|"
-                       r"steps|stages|elements|building blocks|capabilities|benefits) of\b", re.IGNORECASE)
-_ASKS_TO_EXPLAIN = re.compile(r"^\s*(?:(?:can|could) (?:you|someone) )?(?:please )?(?:explain|describe|define)\b|"
-                              r"^\s*tell me (?:more )?about\b|^\s*give me (?:a |an )?(?:rundown|overview)\b", re.IGNORECASE)
+_PARTS_OF = re.compile(
+    r"(?:the )?(?:(?:key|main|core|different|basic) )?(?:components|parts|features|types|kinds|"
+    r"steps|stages|elements|building blocks|capabilities|benefits) of\b",
+    re.IGNORECASE,
+)
+_ASKS_TO_EXPLAIN = re.compile(
+    r"^\s*(?:(?:can|could) (?:you|someone) )?(?:please )?(?:explain|describe|define)\b|"
+    r"^\s*tell me (?:more )?about\b|^\s*give me (?:a |an )?(?:rundown|overview)\b",
+    re.IGNORECASE,
+)
 
 
-def _kind(stem_text: str, options: list[Option], subjects: list[str], alternatives: list[str], choice_context: bool,
-          named: int = 0) -> str:
+def _kind(
+    stem_text: str,
+    options: list[Option],
+    subjects: list[str],
+    alternatives: list[str],
+    choice_context: bool,
+    named: int = 0,
+) -> str:
     if options:
         return "multiple_choice"
     if _ASKS_TO_EXPLAIN.search(stem_text) and not _COMPARISON.search(stem_text):
@@ -426,7 +673,9 @@ def _kind(stem_text: str, options: list[Option], subjects: list[str], alternativ
     parts = _EXPLANATION.search(stem_text)
     if parts and parts.group("subject") and _PARTS_OF.match(parts.group("subject")):
         return "explanation"  # "What are the main components of X?": X explained part by part
-    if _COMPARISON.search(stem_text) and (named >= 2 or alternatives or re.search(r"\bvs\.?\b|\bversus\b", stem_text, re.I)):
+    if _COMPARISON.search(stem_text) and (
+        named >= 2 or alternatives or re.search(r"\bvs\.?\b|\bversus\b", stem_text, re.I)
+    ):
         return "comparison"
     if _HOWTO.search(stem_text) and not _CHOICE.search(stem_text):
         return "howto"
@@ -440,8 +689,9 @@ def _kind(stem_text: str, options: list[Option], subjects: list[str], alternativ
         subject = explanation.group("subject") or ""
         # "What is the default file system on EMR?" asks for a fact about EMR, not to explain it; "what are
         # the main components of X?" asks to explain X part by part.
-        if _PARTS_OF.match(subject) or not re.search(r"\b(?:of|on|in|for|that|which|behind|under|underneath|inside|by|when|to|with)\b", subject,
-                         re.IGNORECASE):
+        if _PARTS_OF.match(subject) or not re.search(
+            r"\b(?:of|on|in|for|that|which|behind|under|underneath|inside|by|when|to|with)\b", subject, re.IGNORECASE
+        ):
             return "explanation"
         return "fact"
     if _HOWTO.search(stem_text):

@@ -25,31 +25,190 @@ KNOWN_WORD_ZIPF = 2.0
 
 #: Irregular past participles of verbs that notes use (general English).
 _IRREGULAR_PARTICIPLES = {
-    "be": "been", "begin": "begun", "bring": "brought", "build": "built", "buy": "bought", "choose": "chosen",
-    "do": "done", "draw": "drawn", "drive": "driven", "feed": "fed", "find": "found", "get": "got", "give": "given",
-    "go": "gone", "grow": "grown", "have": "had", "hide": "hidden", "hold": "held", "keep": "kept", "know": "known",
-    "lay": "laid", "lead": "led", "leave": "left", "lend": "lent", "let": "let", "lose": "lost", "make": "made",
-    "mean": "meant", "meet": "met", "pay": "paid", "put": "put", "read": "read", "rebuild": "rebuilt",
-    "rewrite": "rewritten", "run": "run", "say": "said", "see": "seen", "seek": "sought", "sell": "sold",
-    "send": "sent", "set": "set", "show": "shown", "shut": "shut", "spend": "spent", "split": "split",
-    "spread": "spread", "take": "taken", "teach": "taught", "tell": "told", "think": "thought", "throw": "thrown",
-    "understand": "understood", "undo": "undone", "upset": "upset", "win": "won", "withdraw": "withdrawn",
-    "write": "written", "cut": "cut", "hit": "hit", "shed": "shed", "bind": "bound", "wind": "wound",
+    "be": "been",
+    "begin": "begun",
+    "bring": "brought",
+    "build": "built",
+    "buy": "bought",
+    "choose": "chosen",
+    "do": "done",
+    "draw": "drawn",
+    "drive": "driven",
+    "feed": "fed",
+    "find": "found",
+    "get": "got",
+    "give": "given",
+    "go": "gone",
+    "grow": "grown",
+    "have": "had",
+    "hide": "hidden",
+    "hold": "held",
+    "keep": "kept",
+    "know": "known",
+    "lay": "laid",
+    "lead": "led",
+    "leave": "left",
+    "lend": "lent",
+    "let": "let",
+    "lose": "lost",
+    "make": "made",
+    "mean": "meant",
+    "meet": "met",
+    "pay": "paid",
+    "put": "put",
+    "read": "read",
+    "rebuild": "rebuilt",
+    "rewrite": "rewritten",
+    "run": "run",
+    "say": "said",
+    "see": "seen",
+    "seek": "sought",
+    "sell": "sold",
+    "send": "sent",
+    "set": "set",
+    "show": "shown",
+    "shut": "shut",
+    "spend": "spent",
+    "split": "split",
+    "spread": "spread",
+    "take": "taken",
+    "teach": "taught",
+    "tell": "told",
+    "think": "thought",
+    "throw": "thrown",
+    "understand": "understood",
+    "undo": "undone",
+    "upset": "upset",
+    "win": "won",
+    "withdraw": "withdrawn",
+    "write": "written",
+    "cut": "cut",
+    "hit": "hit",
+    "shed": "shed",
+    "bind": "bound",
+    "wind": "wound",
 }
 _IRREGULAR_THIRD = {"be": "is", "have": "has", "do": "does", "go": "goes", "undo": "undoes"}
 
 #: Nouns for people: "for non-technical data analysts" names who uses a thing.
-PEOPLE_NOUNS = frozenset("""analyst analysts user users developer developers engineer engineers administrator
-    administrators admin admins operator operators team teams scientist scientists customer customers consumer
-    consumers client clients leader leaders manager managers stakeholder stakeholders staff employee employees
-    partner partners provider providers producer producers reader readers people person persons student students
-    auditor auditors owner owners member members subscriber subscribers publisher publishers viewer viewers
-    architect architects tester testers designer designers beginner beginners expert experts""".split())
+PEOPLE_NOUNS = frozenset(
+    [
+        "analyst",
+        "analysts",
+        "user",
+        "users",
+        "developer",
+        "developers",
+        "engineer",
+        "engineers",
+        "administrator",
+        "administrators",
+        "admin",
+        "admins",
+        "operator",
+        "operators",
+        "team",
+        "teams",
+        "scientist",
+        "scientists",
+        "customer",
+        "customers",
+        "consumer",
+        "consumers",
+        "client",
+        "clients",
+        "leader",
+        "leaders",
+        "manager",
+        "managers",
+        "stakeholder",
+        "stakeholders",
+        "staff",
+        "employee",
+        "employees",
+        "partner",
+        "partners",
+        "provider",
+        "providers",
+        "producer",
+        "producers",
+        "reader",
+        "readers",
+        "people",
+        "person",
+        "persons",
+        "student",
+        "students",
+        "auditor",
+        "auditors",
+        "owner",
+        "owners",
+        "member",
+        "members",
+        "subscriber",
+        "subscribers",
+        "publisher",
+        "publishers",
+        "viewer",
+        "viewers",
+        "architect",
+        "architects",
+        "tester",
+        "testers",
+        "designer",
+        "designers",
+        "beginner",
+        "beginners",
+        "expert",
+        "experts",
+    ]
+)
 
 #: Prepositions and conjunctions that end an object phrase ("scan S3 buckets | for sensitive data").
-PHRASE_BREAKS = frozenset("""for to with without in on into onto from across over under within between before after
-    by via through using when if while whereas because so that which where and or but than as at per
-    against during until unless""".split())
+PHRASE_BREAKS = frozenset(
+    [
+        "for",
+        "to",
+        "with",
+        "without",
+        "in",
+        "on",
+        "into",
+        "onto",
+        "from",
+        "across",
+        "over",
+        "under",
+        "within",
+        "between",
+        "before",
+        "after",
+        "by",
+        "via",
+        "through",
+        "using",
+        "when",
+        "if",
+        "while",
+        "whereas",
+        "because",
+        "so",
+        "that",
+        "which",
+        "where",
+        "and",
+        "or",
+        "but",
+        "than",
+        "as",
+        "at",
+        "per",
+        "against",
+        "during",
+        "until",
+        "unless",
+    ]
+)
 
 #: Adverbs that qualify a requirement without being one ("Directly", "Continuously").
 _LEADING_ADVERB = re.compile(r"^(?P<adverb>[A-Za-z]+ly)\s+", re.IGNORECASE)
@@ -129,7 +288,7 @@ def base_of(word: str) -> str | None:
 
 
 def third_person(base: str) -> str:
-    """"scan" -> "scans", "copy" -> "copies", "push" -> "pushes", "do" -> "does"."""
+    """ "scan" -> "scans", "copy" -> "copies", "push" -> "pushes", "do" -> "does"."""
     low = base.lower()
     if low in _IRREGULAR_THIRD:
         return _IRREGULAR_THIRD[low]
@@ -141,7 +300,7 @@ def third_person(base: str) -> str:
 
 
 def past_participle(base: str) -> str:
-    """"scan" -> "scanned", "store" -> "stored", "copy" -> "copied", "keep" -> "kept"."""
+    """ "scan" -> "scanned", "store" -> "stored", "copy" -> "copied", "keep" -> "kept"."""
     low = base.lower()
     if low in _IRREGULAR_PARTICIPLES:
         return _IRREGULAR_PARTICIPLES[low]
@@ -155,7 +314,7 @@ def past_participle(base: str) -> str:
 
 
 def gerund(base: str) -> str:
-    """"scan" -> "scanning", "store" -> "storing", "query" -> "querying"."""
+    """ "scan" -> "scanning", "store" -> "storing", "query" -> "querying"."""
     low = base.lower()
     if low.endswith("ie"):
         return base[:-2] + "ying"
@@ -167,7 +326,7 @@ def gerund(base: str) -> str:
 
 
 def singular(noun: str) -> str:
-    """"Types" -> "Type", "Classes" -> "Class", "Policies" -> "Policy"; words that are not plurals stay."""
+    """ "Types" -> "Type", "Classes" -> "Class", "Policies" -> "Policy"; words that are not plurals stay."""
     low = noun.lower()
     if len(low) <= 3 or low.endswith(("ss", "us", "is")) or not low.endswith("s"):
         return noun
@@ -182,14 +341,17 @@ def singular(noun: str) -> str:
 
 
 def article(phrase: str) -> str:
-    """"a" or "an" for a phrase ("an ETL job", "a SQL-like interface" is read as "a sequel")."""
+    """ "a" or "an" for a phrase ("an ETL job", "a SQL-like interface" is read as "a sequel")."""
     word = phrase.strip().split()[0] if phrase.strip() else ""
     if not word:
         return "a"
     if word.isupper() and len(word) > 1:
         return "an" if word[0] in "AEFHILMNORSX" and word[0] != "U" else "a"
-    return "an" if word[0].lower() in "aeio" or (word[0].lower() == "u" and not word.lower().startswith(("uni", "use", "usu"))) \
+    return (
+        "an"
+        if word[0].lower() in "aeio" or (word[0].lower() == "u" and not word.lower().startswith(("uni", "use", "usu")))
         else "a"
+    )
 
 
 def looks_like_verb(word: str, following: str = "", after: str = "") -> str | None:
@@ -215,8 +377,33 @@ def looks_like_verb(word: str, following: str = "", after: str = "") -> str | No
         if nxt in PHRASE_BREAKS:  # "Integrates with" is a verb, "Services for" a noun: the verb must be common
             return base if strength >= 3.0 and strength >= known(base) - 1.5 else None
         return base if strength >= KNOWN_WORD_ZIPF else None
-    if len(low) > 5 and low.endswith(("ing", "ed", "ly", "al", "ive", "ous", "ic", "less", "ful", "ent", "ant", "ary",
-                                      "ory", "ble", "ical", "tion", "sion", "ment", "ness", "ity", "ance", "ence", "ist")):
+    if len(low) > 5 and low.endswith(
+        (
+            "ing",
+            "ed",
+            "ly",
+            "al",
+            "ive",
+            "ous",
+            "ic",
+            "less",
+            "ful",
+            "ent",
+            "ant",
+            "ary",
+            "ory",
+            "ble",
+            "ical",
+            "tion",
+            "sion",
+            "ment",
+            "ness",
+            "ity",
+            "ance",
+            "ence",
+            "ist",
+        )
+    ):
         return None  # adjective and noun endings ("give" and "need" are too short to tell)
     if nxt in ("and", "or"):
         # "Process and schedule events": a verb when the next word is one too.
@@ -232,7 +419,28 @@ def looks_like_verb(word: str, following: str = "", after: str = "") -> str | No
     return None
 
 
-_AUXILIARIES = frozenset("are were is was can could will would must should may might have has had do does did".split())
+_AUXILIARIES = frozenset(
+    [
+        "are",
+        "were",
+        "is",
+        "was",
+        "can",
+        "could",
+        "will",
+        "would",
+        "must",
+        "should",
+        "may",
+        "might",
+        "have",
+        "has",
+        "had",
+        "do",
+        "does",
+        "did",
+    ]
+)
 
 
 # --- phrases ---------------------------------------------------------------------------------------
@@ -251,7 +459,27 @@ def strip_asides(text: str) -> str:
 
 
 _LIST_LEAD = re.compile(r",?\s+\b(?:such as|like|including)\s+", re.IGNORECASE)
-_LIST_STOP = frozenset("to for with in on into from which that by before after so because while when where".split())
+_LIST_STOP = frozenset(
+    [
+        "to",
+        "for",
+        "with",
+        "in",
+        "on",
+        "into",
+        "from",
+        "which",
+        "that",
+        "by",
+        "before",
+        "after",
+        "so",
+        "because",
+        "while",
+        "when",
+        "where",
+    ]
+)
 
 
 def _without_example_lists(text: str) -> str:
@@ -260,13 +488,13 @@ def _without_example_lists(text: str) -> str:
     while True:
         match = None
         for candidate in _LIST_LEAD.finditer(text):
-            rest = text[candidate.end():]
+            rest = text[candidate.end() :]
             if re.match(r"[^.;]*?,", rest):
                 match = candidate
                 break
         if match is None:
             return text
-        rest = text[match.end():]
+        rest = text[match.end() :]
         words = re.findall(r"\S+", rest)
         end = 0
         consumed = 0
@@ -275,7 +503,7 @@ def _without_example_lists(text: str) -> str:
             bare = word.strip(",.;").lower()
             if bare in _LIST_STOP and seen_list:
                 break
-            consumed += 1
+            consumed += 1  # noqa: SIM113 - counts only the words taken before a stop word
             end = rest.find(word, end) + len(word)
             if word.endswith(",") or bare in ("and", "or"):
                 seen_list = True
@@ -304,8 +532,9 @@ def longest_shared_run(text: str, other: str) -> int:
         for j, y in enumerate(b, start=1):
             if x == y:
                 # A run goes on through function words; it only counts the content words it holds.
-                current[j] = (previous[j - 1] if previous[j - 1] >= 0 else 0) + weight if previous[j - 1] or weight \
-                    else 0
+                current[j] = (
+                    (previous[j - 1] if previous[j - 1] >= 0 else 0) + weight if previous[j - 1] or weight else 0
+                )
                 best = max(best, current[j])
             else:
                 current[j] = 0
@@ -384,68 +613,211 @@ def swapped(phrase: str) -> str | None:
             # "scan and identify X" -> "identify and scan X"; "spin up and tear down with Y" -> "tear down and
             # spin up with Y": the verbs share what follows.
             head = b_words[:2] if len(b_words) > 2 and b_words[1].lower() in _PARTICLES else b_words[:1]
-            rest = b_words[len(head):]
+            rest = b_words[len(head) :]
             return " ".join(head + [conj] + a_words + rest)
         return f"{b} {conj} {a}"
     if a_verb and not b_verb and len(a_words) >= 2:
-        if re.search(r"\b(?:to|for|with|in|on|from|into|by|of)\b", " ".join(a_words[1:])) or \
-                re.search(r"\b(?:to|for|with|in|on|from|into|by)\b", b) or len(b_words) > 4:
+        if (
+            re.search(r"\b(?:to|for|with|in|on|from|into|by|of)\b", " ".join(a_words[1:]))
+            or re.search(r"\b(?:to|for|with|in|on|from|into|by)\b", b)
+            or len(b_words) > 4
+        ):
             return None  # "install on X or on Y servers", "allow A to do B and C": not two plain objects
         return f"{a_words[0]} {b} {conj} {' '.join(a_words[1:])}"
     if not a_verb:
-        if re.search(r"\b(?:to|for|with|in|on|from|into|by|and|or)\b", b) or re.search(r"\b(?:to|for|with|in|on|from|into|by)\b", a):
+        if re.search(r"\b(?:to|for|with|in|on|from|into|by|and|or)\b", b) or re.search(
+            r"\b(?:to|for|with|in|on|from|into|by)\b", a
+        ):
             return None  # "video and other media from cameras and devices": the parts do not stand alone
         return f"{b} {conj} {a}"
     return None
 
 
 #: Verbs of being rather than doing: "X exists as ...", "X belongs to ..." say what X is, not what it does.
-_STATE_VERBS = frozenset("exist seem appear remain belong become be consist".split())
+_STATE_VERBS = frozenset(["exist", "seem", "appear", "remain", "belong", "become", "be", "consist"])
 
-_PARTICLES = frozenset("up down out in off on over back away through".split())
+_PARTICLES = frozenset(["up", "down", "out", "in", "off", "on", "over", "back", "away", "through"])
 
 
 #: General English verbs and the everyday verb a stem may use instead (same meaning in most contexts).
 VERB_SYNONYMS = {
-    "provide": "offer", "offer": "provide", "allow": "let", "enable": "allow", "store": "keep", "keep": "retain",
-    "retain": "keep", "scan": "inspect", "inspect": "check", "track": "follow", "display": "show", "show": "display",
-    "illustrate": "show", "compare": "contrast", "create": "build", "build": "create", "manage": "handle",
-    "handle": "manage", "integrate": "connect", "connect": "link", "import": "bring", "distribute": "spread",
-    "identify": "find", "detect": "spot", "find": "locate", "route": "direct", "deliver": "send", "send": "deliver",
-    "generate": "produce", "produce": "generate", "validate": "check", "check": "verify", "verify": "check",
-    "monitor": "watch", "analyse": "examine", "analyze": "examine", "examine": "analyze", "migrate": "move",
-    "move": "shift", "receive": "get", "run": "execute", "execute": "run", "install": "set up", "amplify": "boost",
-    "boost": "increase", "increase": "raise", "simplify": "ease", "aggregate": "combine", "combine": "merge",
-    "merge": "combine", "collect": "gather", "gather": "collect", "enhance": "improve", "improve": "enhance",
-    "optimize": "tune", "optimise": "tune", "replicate": "copy", "copy": "duplicate", "delete": "remove",
-    "remove": "delete", "restore": "recover", "recover": "restore", "grant": "give", "restrict": "limit",
-    "limit": "restrict", "prevent": "stop", "protect": "guard", "trigger": "start", "alert": "notify",
-    "notify": "alert", "use": "rely on", "define": "set", "preserve": "keep", "load": "bring", "query": "search",
-    "share": "distribute", "publish": "share", "visualize": "chart", "visualise": "chart", "transfer": "move",
-    "encrypt": "encode", "replace": "swap", "reduce": "cut", "lower": "reduce", "expose": "open", "schedule": "time",
-    "orchestrate": "coordinate", "coordinate": "orchestrate", "automate": "mechanize", "ensure": "make sure",
-    "host": "hold", "split": "divide", "divide": "split", "filter": "sift", "transform": "convert",
-    "convert": "transform", "process": "handle", "stream": "feed", "export": "ship", "ingest": "take in",
-    "buffer": "hold", "replay": "reread", "archive": "file away", "block": "stop", "allocate": "assign",
-    "assign": "allocate", "isolate": "separate", "separate": "isolate", "resolve": "translate", "translate": "map",
-    "map": "translate", "forward": "pass", "balance": "spread", "cache": "hold", "serve": "answer",
+    "provide": "offer",
+    "offer": "provide",
+    "allow": "let",
+    "enable": "allow",
+    "store": "keep",
+    "keep": "retain",
+    "retain": "keep",
+    "scan": "inspect",
+    "inspect": "check",
+    "track": "follow",
+    "display": "show",
+    "show": "display",
+    "illustrate": "show",
+    "compare": "contrast",
+    "create": "build",
+    "build": "create",
+    "manage": "handle",
+    "handle": "manage",
+    "integrate": "connect",
+    "connect": "link",
+    "import": "bring",
+    "distribute": "spread",
+    "identify": "find",
+    "detect": "spot",
+    "find": "locate",
+    "route": "direct",
+    "deliver": "send",
+    "send": "deliver",
+    "generate": "produce",
+    "produce": "generate",
+    "validate": "check",
+    "check": "verify",
+    "verify": "check",
+    "monitor": "watch",
+    "analyse": "examine",
+    "analyze": "examine",
+    "examine": "analyze",
+    "migrate": "move",
+    "move": "shift",
+    "receive": "get",
+    "run": "execute",
+    "execute": "run",
+    "install": "set up",
+    "amplify": "boost",
+    "boost": "increase",
+    "increase": "raise",
+    "simplify": "ease",
+    "aggregate": "combine",
+    "combine": "merge",
+    "merge": "combine",
+    "collect": "gather",
+    "gather": "collect",
+    "enhance": "improve",
+    "improve": "enhance",
+    "optimize": "tune",
+    "optimise": "tune",
+    "replicate": "copy",
+    "copy": "duplicate",
+    "delete": "remove",
+    "remove": "delete",
+    "restore": "recover",
+    "recover": "restore",
+    "grant": "give",
+    "restrict": "limit",
+    "limit": "restrict",
+    "prevent": "stop",
+    "protect": "guard",
+    "trigger": "start",
+    "alert": "notify",
+    "notify": "alert",
+    "use": "rely on",
+    "define": "set",
+    "preserve": "keep",
+    "load": "bring",
+    "query": "search",
+    "share": "distribute",
+    "publish": "share",
+    "visualize": "chart",
+    "visualise": "chart",
+    "transfer": "move",
+    "encrypt": "encode",
+    "replace": "swap",
+    "reduce": "cut",
+    "lower": "reduce",
+    "expose": "open",
+    "schedule": "time",
+    "orchestrate": "coordinate",
+    "coordinate": "orchestrate",
+    "automate": "mechanize",
+    "ensure": "make sure",
+    "host": "hold",
+    "split": "divide",
+    "divide": "split",
+    "filter": "sift",
+    "transform": "convert",
+    "convert": "transform",
+    "process": "handle",
+    "stream": "feed",
+    "export": "ship",
+    "ingest": "take in",
+    "buffer": "hold",
+    "replay": "reread",
+    "archive": "file away",
+    "block": "stop",
+    "allocate": "assign",
+    "assign": "allocate",
+    "isolate": "separate",
+    "separate": "isolate",
+    "resolve": "translate",
+    "translate": "map",
+    "map": "translate",
+    "forward": "pass",
+    "balance": "spread",
+    "cache": "hold",
+    "serve": "answer",
 }
 
 #: General English adjectives and an everyday alternative.
 ADJECTIVE_SYNONYMS = {
-    "large": "big", "big": "large", "large-scale": "big", "small": "little", "fast": "quick", "quick": "fast",
-    "temporary": "short-lived", "persistent": "lasting", "permanent": "lasting", "central": "single",
-    "centralized": "central", "centralised": "central", "complex": "complicated", "simple": "straightforward",
-    "simplified": "simpler", "minimal": "little", "cheap": "inexpensive", "cheaper": "less expensive",
-    "various": "many", "multiple": "several", "several": "multiple", "entire": "whole", "whole": "entire",
-    "existing": "current", "new": "fresh", "specific": "particular", "separate": "distinct",
-    "different": "distinct", "automatic": "automated", "automated": "automatic", "continuous": "ongoing",
-    "periodic": "regular", "regular": "periodic", "robust": "strong", "comprehensive": "broad",
-    "advanced": "sophisticated", "sensitive": "confidential", "additional": "extra", "extra": "additional",
-    "frequent": "common", "rare": "infrequent", "infrequent": "rare", "durable": "lasting", "low": "reduced",
-    "high": "elevated", "lower": "reduced", "higher": "greater", "visual": "graphical", "interactive": "hands-on",
-    "ordered": "sequenced", "unique": "distinct", "stable": "steady", "identical": "matching", "specified": "set",
-    "dedicated": "reserved", "independent": "separate", "immediate": "instant", "instant": "immediate",
+    "large": "big",
+    "big": "large",
+    "large-scale": "big",
+    "small": "little",
+    "fast": "quick",
+    "quick": "fast",
+    "temporary": "short-lived",
+    "persistent": "lasting",
+    "permanent": "lasting",
+    "central": "single",
+    "centralized": "central",
+    "centralised": "central",
+    "complex": "complicated",
+    "simple": "straightforward",
+    "simplified": "simpler",
+    "minimal": "little",
+    "cheap": "inexpensive",
+    "cheaper": "less expensive",
+    "various": "many",
+    "multiple": "several",
+    "several": "multiple",
+    "entire": "whole",
+    "whole": "entire",
+    "existing": "current",
+    "new": "fresh",
+    "specific": "particular",
+    "separate": "distinct",
+    "different": "distinct",
+    "automatic": "automated",
+    "automated": "automatic",
+    "continuous": "ongoing",
+    "periodic": "regular",
+    "regular": "periodic",
+    "robust": "strong",
+    "comprehensive": "broad",
+    "advanced": "sophisticated",
+    "sensitive": "confidential",
+    "additional": "extra",
+    "extra": "additional",
+    "frequent": "common",
+    "rare": "infrequent",
+    "infrequent": "rare",
+    "durable": "lasting",
+    "low": "reduced",
+    "high": "elevated",
+    "lower": "reduced",
+    "higher": "greater",
+    "visual": "graphical",
+    "interactive": "hands-on",
+    "ordered": "sequenced",
+    "unique": "distinct",
+    "stable": "steady",
+    "identical": "matching",
+    "specified": "set",
+    "dedicated": "reserved",
+    "independent": "separate",
+    "immediate": "instant",
+    "instant": "immediate",
 }
 
 
@@ -460,8 +832,11 @@ def synonym_variant(phrase: str) -> str | None:
         replacement = None
         if index == 0 or (words[index - 1].lower() in ("and", "or") and low in VERB_SYNONYMS and index <= 3):
             replacement = VERB_SYNONYMS.get(low)
-        followed = index + 1 < len(words) and re.match(r"[A-Za-z]", words[index + 1]) and \
-            words[index + 1].lower() not in FUNCTION_WORDS
+        followed = (
+            index + 1 < len(words)
+            and re.match(r"[A-Za-z]", words[index + 1])
+            and words[index + 1].lower() not in FUNCTION_WORDS
+        )
         if replacement is None and low in ADJECTIVE_SYNONYMS and followed and (not word[:1].isupper() or index == 0):
             replacement = ADJECTIVE_SYNONYMS.get(low)  # "a whole" is a noun: only a word before another changes
         if replacement:
@@ -475,8 +850,11 @@ def synonym_variant(phrase: str) -> str | None:
     return re.sub(r"\b(a|an) (\w+)", lambda m: f"{article(m.group(2))} {m.group(2)}", text)
 
 
-_PP_START = re.compile(r"^(?P<main>.+)\s+(?P<pp>(?:for|with|without|in|on|across|within|from|into|over|using|via|"
-                       r"through|by|at|before|after|during)\s+[^,;]+?)$", re.IGNORECASE)
+_PP_START = re.compile(
+    r"^(?P<main>.+)\s+(?P<pp>(?:for|with|without|in|on|across|within|from|into|over|using|via|"
+    r"through|by|at|before|after|during)\s+[^,;]+?)$",
+    re.IGNORECASE,
+)
 
 
 def last_phrase_fronted(phrase: str) -> tuple[str, str] | None:
@@ -501,9 +879,12 @@ def split_second_action(phrase: str) -> tuple[str, str] | None:
         first = phrase[: match.start()]
         if len(plain_words(first)) < 3 or first.split()[-1].lower().endswith("ing"):
             continue  # "provide monitoring and search capabilities": one list of things, not two actions
-        if looks_like_verb(match.group("second"), match.group("next")) or \
-                match.group("next").lower() in ("or", "and") and looks_like_verb(match.group("second")):
-            return first.strip(), phrase[match.start():].strip()[4:].strip()
+        if (
+            looks_like_verb(match.group("second"), match.group("next"))
+            or match.group("next").lower() in ("or", "and")
+            and looks_like_verb(match.group("second"))
+        ):
+            return first.strip(), phrase[match.start() :].strip()[4:].strip()
     return None
 
 
@@ -522,8 +903,29 @@ def reordered_adjectives(phrase: str) -> str | None:
     return f"{', '.join(rotated)} {head}"
 
 
-_GENERIC_HEADS = frozenset("""tool service engine platform framework application app system solution interface
-    environment option utility product offering library component feature mechanism""".split())
+_GENERIC_HEADS = frozenset(
+    [
+        "tool",
+        "service",
+        "engine",
+        "platform",
+        "framework",
+        "application",
+        "app",
+        "system",
+        "solution",
+        "interface",
+        "environment",
+        "option",
+        "utility",
+        "product",
+        "offering",
+        "library",
+        "component",
+        "feature",
+        "mechanism",
+    ]
+)
 
 
 def inverted_compound(phrase: str) -> str | None:
@@ -542,17 +944,34 @@ def passive_variant(phrase: str) -> tuple[str, str] | None:
     if len(words) < 3:
         return None
     verb = words[0].lower()
-    if verb in ("be", "have", "use", "let", "allow", "enable", "help", "make", "get", "do", "provide", "offer") \
-            or not looks_like_verb(verb, words[1], words[2] if len(words) > 2 else ""):
+    if verb in (
+        "be",
+        "have",
+        "use",
+        "let",
+        "allow",
+        "enable",
+        "help",
+        "make",
+        "get",
+        "do",
+        "provide",
+        "offer",
+    ) or not looks_like_verb(verb, words[1], words[2] if len(words) > 2 else ""):
         return None
     obj: list[str] = []
     for word in words[1:]:
         if word.lower() in PHRASE_BREAKS or word.lower() in ("and", "or") or word.endswith(","):
             break
         obj.append(word)
-    rest = words[1 + len(obj):]
-    if not obj or len(obj) > 5 or not rest or rest[0].lower() in ("and", "or") or \
-            obj[0].lower() in ("to", "it", "them", "this", "that", "up", "down", "out", "on", "in", "off"):
+    rest = words[1 + len(obj) :]
+    if (
+        not obj
+        or len(obj) > 5
+        or not rest
+        or rest[0].lower() in ("and", "or")
+        or obj[0].lower() in ("to", "it", "them", "this", "that", "up", "down", "out", "on", "in", "off")
+    ):
         return None
     return " ".join(obj), f"{past_participle(verb)} {' '.join(rest)}"
 
@@ -560,8 +979,12 @@ def passive_variant(phrase: str) -> tuple[str, str] | None:
 def pp_list_swapped(phrase: str) -> str | None:
     """ "install on EC2 instances or on-premises servers" -> "install on on-premises servers or on EC2
     instances": the two ends of a closing "<prep> X or Y" swapped, the preposition kept for both."""
-    match = re.match(r"^(?P<head>.*?(?<![\w-])(?P<prep>on|in|to|from|for|with|into|across|over))\s+(?P<a>[^,]+?)\s+"
-                     r"(?P<c>and|or)\s+(?P<b>[^,]+)$", phrase, re.IGNORECASE)
+    match = re.match(
+        r"^(?P<head>.*?(?<![\w-])(?P<prep>on|in|to|from|for|with|into|across|over))\s+(?P<a>[^,]+?)\s+"
+        r"(?P<c>and|or)\s+(?P<b>[^,]+)$",
+        phrase,
+        re.IGNORECASE,
+    )
     if not match or len(match.group("a").split()) > 4 or len(match.group("b").split()) > 4:
         return None
     quantities = ("one", "two", "three", "more", "less", "fewer", "few", "many", "several", "all", "any")
@@ -587,7 +1010,7 @@ def inner_swapped(phrase: str) -> str | None:
             continue  # "Iceberg tables and generic endpoints": the first word belongs to what comes before it
         if a.lower() in ("one", "two", "more", "less") or b.lower() in ("more", "less", "fewer"):
             continue
-        return phrase[: match.start()] + f"{b} {match.group('c')} {a}" + phrase[match.end():]
+        return phrase[: match.start()] + f"{b} {match.group('c')} {a}" + phrase[match.end() :]
     return None
 
 
@@ -595,12 +1018,18 @@ def cored(phrase: str, limit: int = 10) -> str | None:
     """A long requirement cut to its core: without a closing clause ("while the source stays up", "where
     ...", "by sending ...") and trailing phrases until it has at most `limit` words. None when nothing
     is cut or too little is left."""
-    core = re.split(r",\s+(?:so|while|whereas|because|rather than|instead of)\s+|\s+(?:while|whereas|so that|because|"
-                    r"rather than|instead of)\s+|\s+by\s+(?=\w+ing\b)", phrase, maxsplit=1)[0].strip()
+    core = re.split(
+        r",\s+(?:so|while|whereas|because|rather than|instead of)\s+|\s+(?:while|whereas|so that|because|"
+        r"rather than|instead of)\s+|\s+by\s+(?=\w+ing\b)",
+        phrase,
+        maxsplit=1,
+    )[0].strip()
     if re.search(r",\s*[A-Z]", core):
         return None  # a list of names: cutting it would say less than the notes
     while len(core.split()) > limit:
-        match = _PP_START.match(core) or re.match(r"^(?P<main>.+?)\s+(?:between|across|from|into|for|with)\s+[^;]+$", core)
+        match = _PP_START.match(core) or re.match(
+            r"^(?P<main>.+?)\s+(?:between|across|from|into|for|with)\s+[^;]+$", core
+        )
         if not match:
             break
         core = match.group("main").strip(" ,")
@@ -629,19 +1058,30 @@ _PURPOSE = re.compile(
     r"(?P<prep>for|to|in|when)\s+(?P<rest>.+)$",
     re.IGNORECASE,
 )
-_ENABLER = re.compile(r"^(?P<verb>allows?|lets?|enables?|helps?|permits?)\s+(?:(?:in|with)\s+)?"
-                      r"(?:(?P<who>[\w\- ]{2,40}?)\s+(?=to\s))?(?:to\s+)?(?P<rest>.+)$", re.IGNORECASE)
+_ENABLER = re.compile(
+    r"^(?P<verb>allows?|lets?|enables?|helps?|permits?)\s+(?:(?:in|with)\s+)?"
+    r"(?:(?P<who>[\w\- ]{2,40}?)\s+(?=to\s))?(?:to\s+)?(?P<rest>.+)$",
+    re.IGNORECASE,
+)
 #: A trailing participle clause adds detail, not the requirement: ", leveraging tools ...", ", matched by ...".
-_TRAILING_PARTICIPLE = re.compile(r",\s+(?:[a-z]+ing\s+|[a-z]+ed\s+(?:by|to|with|in|for|on|from|into|as|using|at)\s).*$")
+_TRAILING_PARTICIPLE = re.compile(
+    r",\s+(?:[a-z]+ing\s+|[a-z]+ed\s+(?:by|to|with|in|for|on|from|into|as|using|at)\s).*$"
+)
 #: Finite verbs inside a requirement mean it is a clause of its own, which a stem cannot reuse.
 _UNREADABLE = re.compile(r"\b(?:is|are|was|were|would|will|could|should|may|might|must|has|have|had)\b", re.IGNORECASE)
 #: A part that is only qualities: "fully managed and highly available", "cost-effective".
-_ADJECTIVES = re.compile(r"(?:(?:\w+ly\s+)?[\w\-]+(?:ed|ble|al|ive|ent|ant|less|ful|ic|ous|ary|-\w+)"
-                         r"(?:,?\s+(?:and|or)\s+|,\s+|$))+", re.IGNORECASE)
-_FINITE = re.compile(r"\b(?:is|are|was|were|can|cannot|will|won't|must|should|has|have|had|does|do|did)\b", re.IGNORECASE)
+_ADJECTIVES = re.compile(
+    r"(?:(?:\w+ly\s+)?[\w\-]+(?:ed|ble|al|ive|ent|ant|less|ful|ic|ous|ary|-\w+)"
+    r"(?:,?\s+(?:and|or)\s+|,\s+|$))+",
+    re.IGNORECASE,
+)
+_FINITE = re.compile(
+    r"\b(?:is|are|was|were|can|cannot|will|won't|must|should|has|have|had|does|do|did)\b", re.IGNORECASE
+)
 _RELATIVE = re.compile(r"^(?P<head>.+?)\s+(?:that|which|who)\s+(?P<rest>.+)$", re.IGNORECASE)
-_NP_BREAK = re.compile(r"\s+(?P<prep>for|with|without|where|that|which|to|in|on|from|across|giving|offering|providing)\s+",
-                       re.IGNORECASE)
+_NP_BREAK = re.compile(
+    r"\s+(?P<prep>for|with|without|where|that|which|to|in|on|from|across|giving|offering|providing)\s+", re.IGNORECASE
+)
 
 
 @dataclass
@@ -684,8 +1124,11 @@ def _verb_phrase(text: str) -> str | None:
     if not words:
         return None
     adverb = ""
-    if len(words) > 1 and _LEADING_ADVERB.match(text) and words[0].lower() not in ("only", "early", "daily", "apply",
-                                                                                        "supply", "reply", "rely"):
+    if (
+        len(words) > 1
+        and _LEADING_ADVERB.match(text)
+        and words[0].lower() not in ("only", "early", "daily", "apply", "supply", "reply", "rely")
+    ):
         adverb, words = words[0].lower() + " ", words[1:]
     base = looks_like_verb(words[0], words[1] if len(words) > 1 else "", words[2] if len(words) > 2 else "")
     if base is None and words[0].lower().endswith("ing"):
@@ -698,8 +1141,15 @@ def _verb_phrase(text: str) -> str | None:
     for index, word in enumerate(rest):
         previous = rest[index - 1].lower() if index else ""
         if previous in ("and", "or") and index >= 1:
-            other = looks_like_verb(word, rest[index + 1] if index + 1 < len(rest) else "",
-                                    rest[index + 2] if index + 2 < len(rest) else "") if word.lower().endswith("s") else None
+            other = (
+                looks_like_verb(
+                    word,
+                    rest[index + 1] if index + 1 < len(rest) else "",
+                    rest[index + 2] if index + 2 < len(rest) else "",
+                )
+                if word.lower().endswith("s")
+                else None
+            )
             out.append(other if other else word)
         else:
             out.append(word)
@@ -715,8 +1165,9 @@ def _gerund_phrase(text: str) -> str | None:
     if base is None or base == words[0].lower():
         return None
     for index, word in enumerate(words[1:-1], start=1):
-        if word.lower() in ("and", "or") and not (words[index + 1].lower().endswith("ing") or
-                                                  looks_like_verb(words[index + 1])):
+        if word.lower() in ("and", "or") and not (
+            words[index + 1].lower().endswith("ing") or looks_like_verb(words[index + 1])
+        ):
             return None  # "monitoring and automation of X" is a noun phrase, not two things to do
     out = [base]
     for index, word in enumerate(words[1:], start=1):
@@ -742,7 +1193,7 @@ def _split_constraint(phrase: str) -> tuple[str, list[str]]:
     return main, [sentence]
 
 
-def read_need(description: str) -> Need:
+def read_need(description: str) -> Need:  # noqa: C901 - one clause shape per branch
     """Read a description ("Scans S3 buckets for PII", "For migrating existing workflows", "Visual tool for
     analysts", "Ideal for near-real-time search") as a requirement. An empty Need when it cannot be read."""
     text = strip_asides(description)
@@ -751,18 +1202,29 @@ def read_need(description: str) -> Need:
     if not parts:
         return Need()
     first = re.sub(r"(?i)^(?:is|are)\s+(?:an?|the)\s+", "", parts[0])
-    if len(parts) > 1 and re.search(r"(?i)\b(?:different|another|other|separate|distinct)\b", first) and \
-            len([w for w in plain_words(first) if w not in FUNCTION_WORDS]) <= 3 and not _verb_phrase(first):
+    if (
+        len(parts) > 1
+        and re.search(r"(?i)\b(?:different|another|other|separate|distinct)\b", first)
+        and len([w for w in plain_words(first) if w not in FUNCTION_WORDS]) <= 3
+        and not _verb_phrase(first)
+    ):
         parts = parts[1:]  # "a different tool altogether: a dedicated private connection ..."
     main = _TRAILING_PARTICIPLE.sub("", parts[0].rstrip("."))
     main = re.sub(r",\s+(?:from|including|especially|particularly|useful|ideal|plus)\b.*$", "", main)
     # ", and it is the answer when ...", ", so ...", ", which ...": a second clause about something else.
     main = re.sub(r",?\s+(?:and|but|so|while|whereas|although|though)\s+(?:it|they|this|that|you|we)\b.*$", "", main)
-    main = re.sub(r",\s+(?:and|but)\s+(?!(?:\w+ly\s+)?\w+s\b).*$", "", main)  # ", and forged replies are ...": another clause
-    during = re.search(r",?\s+while\s+(?P<np>(?:the|its|their|a|an)\s+[\w\- ]{1,30}?)\s+(?P<verb>[a-z]+s)\s+(?P<rest>[^,;]+)$",
-                       main)
+    main = re.sub(
+        r",\s+(?:and|but)\s+(?!(?:\w+ly\s+)?\w+s\b).*$", "", main
+    )  # ", and forged replies are ...": another clause
+    during = re.search(
+        r",?\s+while\s+(?P<np>(?:the|its|their|a|an)\s+[\w\- ]{1,30}?)\s+(?P<verb>[a-z]+s)\s+(?P<rest>[^,;]+)$", main
+    )
     kept_while = None
-    if during and base_of(during.group("verb")) and not re.search(r"\s[A-Z]", " " + during.group("np").split(" ", 1)[-1]):
+    if (
+        during
+        and base_of(during.group("verb"))
+        and not re.search(r"\s[A-Z]", " " + during.group("np").split(" ", 1)[-1])
+    ):
         # "moves data ... while the source stays fully operational": the second part is a requirement too.
         kept_while = f"{sentence_case(during.group('np'))} must {base_of(during.group('verb'))} {during.group('rest')}."
         main = main[: during.start()]
@@ -770,13 +1232,19 @@ def read_need(description: str) -> Need:
     main = re.sub(r",?\s+but\s+.*$", "", main)  # "... but evaluate if ...": a caveat, not the requirement
     main = re.sub(r",\s+(?:over|with|on|in|at|via|using|by)\s.*$", "", main)  # ", over UDP for ...": detail
     pieces = main.split(", ")
-    if len(pieces) > 1 and len(pieces[1].split()) > 1 and pieces[1].split()[0].lower().endswith("s") and \
-            looks_like_verb(pieces[1].split()[0], pieces[1].split()[1]):
+    if (
+        len(pieces) > 1
+        and len(pieces[1].split()) > 1
+        and pieces[1].split()[0].lower().endswith("s")
+        and looks_like_verb(pieces[1].split()[0], pieces[1].split()[1])
+    ):
         main = pieces[0]  # "encrypts data in transit, verifies integrity, ...": the first of several actions
     need = Need()
     purpose = _PURPOSE.match(main)
     enabler = _ENABLER.match(main)
-    advice = re.match(r"(?i)^(?:use|choose|pick|consider)\s+(?:it|them|this|these)\s+(?P<rest>(?:for|to|when)\s+.+)$", main)
+    advice = re.match(
+        r"(?i)^(?:use|choose|pick|consider)\s+(?:it|them|this|these)\s+(?P<rest>(?:for|to|when)\s+.+)$", main
+    )
     if advice:
         main = advice.group("rest")  # "Use it when handling X": what it is for
         purpose = _PURPOSE.match(main)
@@ -826,12 +1294,16 @@ def read_need(description: str) -> Need:
     said = " ".join(x for x in (need.goal, need.action, need.thing, need.purpose, need.quality) if x)
     if re.search(r"\b(?:this|that|these|those)\b(?=\s+(?:by|to|from|with|in|on|for|when|if)\b|\s*[,.]|$)", said):
         return Need()  # "prevent this by ...": what "this" is lies in another line
-    if re.search(r"\b(?:it|them)\s+(?P<verb>[a-z]+)\b", said) and not re.search(
-            r"\b(?:let|lets|make|makes|help|helps|have|has|see|watch|keep|keeps)\s+(?:it|them)\b", said):
-        verb = re.search(r"\b(?:it|them)\s+(?P<verb>[a-z]+)\b", said).group("verb")
+    it_verb = re.search(r"\b(?:it|them)\s+(?P<verb>[a-z]+)\b", said)
+    if it_verb and not re.search(
+        r"\b(?:let|lets|make|makes|help|helps|have|has|see|watch|keep|keeps)\s+(?:it|them)\b", said
+    ):
+        verb = it_verb.group("verb")
         if verb not in FUNCTION_WORDS and looks_like_verb(verb) and not verb.endswith("s"):
             return Need()  # "use it send logs": not grammatical enough to reword
-    if _UNREADABLE.search(said.split(" ", 1)[1] if " " in said else "") or re.match(r"(?i)(?:that|this|these|those|there|it|they|he|she|we|you)\b", said):
+    if _UNREADABLE.search(said.split(" ", 1)[1] if " " in said else "") or re.match(
+        r"(?i)(?:that|this|these|those|there|it|they|he|she|we|you)\b", said
+    ):
         return Need()  # a clause with its own verb ("the data would take a week"): not one requirement
     for extra in parts[1:2]:
         extra = extra.rstrip(".")
@@ -855,16 +1327,20 @@ def _read_noun_phrase(text: str, need: Need) -> None:
         return  # "Data Handling, Host distributed ...", "Logs are organized ...": not one thing
     if not match:
         words = text.split()
-        if len(words) >= 2 and words[0].lower() not in FUNCTION_WORDS and not (
-                words[0].lower().endswith("s") and looks_like_verb(words[0], words[1])):
+        if (
+            len(words) >= 2
+            and words[0].lower() not in FUNCTION_WORDS
+            and not (words[0].lower().endswith("s") and looks_like_verb(words[0], words[1]))
+        ):
             need.thing = lower_first(text)
         return
-    head, prep, rest = text[: match.start()].strip(), match.group("prep").lower(), text[match.end():].strip()
+    head, prep, rest = text[: match.start()].strip(), match.group("prep").lower(), text[match.end() :].strip()
     if not head or len(plain_words(head)) > 6:
         return
     first = head.split()[0]
-    if first.lower() in FUNCTION_WORDS or (first.lower().endswith("s") and len(head.split()) > 1 and
-                                            looks_like_verb(first, head.split()[1])):
+    if first.lower() in FUNCTION_WORDS or (
+        first.lower().endswith("s") and len(head.split()) > 1 and looks_like_verb(first, head.split()[1])
+    ):
         return  # "about ongoing access", "encrypts data": not a thing
     need.thing = lower_first(head)
     rest = rest.rstrip(".")

@@ -23,17 +23,21 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from chromadb.api.types import Metadata
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-QUESTIONS = [json.loads(line)["question"] for line in (REPO / "evals" / "dev" / "course-scenarios.jsonl").read_text().splitlines()]
+from assistant.evaluation import percentile  # noqa: E402 - after the path is set
 
-
-def percentile(values, q):
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))]
+QUESTIONS = [
+    json.loads(line)["question"]
+    for line in (REPO / "evals" / "dev" / "course-scenarios.jsonl").read_text().splitlines()
+]
 
 
 def peak_rss_kib() -> int:
@@ -125,8 +129,16 @@ def bench_cold(work: Path) -> dict:
         subprocess.run([str(study), "ask", QUESTIONS[0]], env=env, check=True, capture_output=True)
         walls.append(time.perf_counter() - started)
     parts = json.loads(
-        subprocess.run([sys.executable, "-c", COLD_BREAKDOWN, QUESTIONS[0]], env=env, cwd=REPO, check=True,
-                       capture_output=True, text=True).stdout.strip().splitlines()[-1]
+        subprocess.run(
+            [sys.executable, "-c", COLD_BREAKDOWN, QUESTIONS[0]],
+            env=env,
+            cwd=REPO,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
     )
     return {"wall_s": statistics.median(walls), "runs": walls, "breakdown_s": parts}
 
@@ -189,23 +201,30 @@ def scale_worker(size: int, mode: str, port: int | None, work: Path) -> dict:
     from assistant.loading import load_file
 
     extra = {"chroma_host": "127.0.0.1", "chroma_port": port} if mode == "server" else {}
-    assistant = Assistant(settings_for(work / f"scale-{mode}-{size}", REPO / "corpus", collection=f"scale{size}", **extra))
+    assistant = Assistant(
+        settings_for(work / f"scale-{mode}-{size}", REPO / "corpus", collection=f"scale{size}", **extra)
+    )
     assistant.embeddings.onnx_dir = work / "warm" / "onnx"  # the query encoder exported by the warm run's ingest
-    base = chunk_markdown(load_file(REPO / "corpus" / "u3-data-operations-and-support.md", "u3.md", 10**8).markdown, "u3.md")
+    base = chunk_markdown(
+        load_file(REPO / "corpus" / "u3-data-operations-and-support.md", "u3.md", 10**8).markdown, "u3.md"
+    )
     vectors = assistant.embeddings.encode_queries([c.embedding_text for c in base])  # no torch in this process
     rng = np.random.default_rng(7)
     collection = assistant.store.vectorstore._collection
     started = time.perf_counter()
     batch = 2000
     for start in range(0, size, batch):
-        ids, docs, metas, embs = [], [], [], []
+        ids, docs, embs = [], [], []
+        metas: list[Metadata] = []
         for i in range(start, min(size, start + batch)):
             chunk = base[i % len(base)]
             variant = i // len(base)
             vector = vectors[i % len(base)] + rng.normal(0, 0.02, vectors.shape[1]).astype("float32") * (variant > 0)
             ids.append(f"syn-{i}")
             docs.append(f"{chunk.section} (unit {variant})\n{chunk.text}")
-            metas.append({"source": f"synthetic-{variant}.md", "section": f"{chunk.section} (unit {variant})", "position": i})
+            metas.append(
+                {"source": f"synthetic-{variant}.md", "section": f"{chunk.section} (unit {variant})", "position": i}
+            )
             embs.append((vector / np.linalg.norm(vector)).tolist())
         collection.add(ids=ids, documents=docs, metadatas=metas, embeddings=embs)
     _ = assistant.index
@@ -214,8 +233,14 @@ def scale_worker(size: int, mode: str, port: int | None, work: Path) -> dict:
         assistant.ask(question)  # first round: lines embedded on first need, as a learner's first questions
     latencies = [assistant.ask(q).latency_ms for q in QUESTIONS[:20] for _ in range(3)]
     peak_kib = peak_rss_kib()
-    return {"size": size, "mode": mode, "store_and_index_s": load_s, "query_p50_ms": statistics.median(latencies),
-            "query_p95_ms": percentile(latencies, 95), "peak_rss_mib": peak_kib / 1024}
+    return {
+        "size": size,
+        "mode": mode,
+        "store_and_index_s": load_s,
+        "query_p50_ms": statistics.median(latencies),
+        "query_p95_ms": percentile(latencies, 95),
+        "peak_rss_mib": peak_kib / 1024,
+    }
 
 
 def _free_port() -> int:
@@ -232,15 +257,32 @@ def run_scale(sizes: list[int], work: Path) -> list[dict]:
         port = None
         if mode == "server":
             port = _free_port()
-            server = subprocess.Popen([str(chroma), "run", "--path", str(work / "server"), "--host", "127.0.0.1",
-                                       "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                      start_new_session=True)
+            server = subprocess.Popen(
+                [str(chroma), "run", "--path", str(work / "server"), "--host", "127.0.0.1", "--port", str(port)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
             time.sleep(4)
         try:
             for size in sizes:
-                out = subprocess.run([sys.executable, __file__, "--scale-worker", str(size), "--mode", mode,
-                                      "--port", str(port or 0), "--work", str(work)],
-                                     capture_output=True, text=True, cwd=REPO)
+                out = subprocess.run(
+                    [
+                        sys.executable,
+                        __file__,
+                        "--scale-worker",
+                        str(size),
+                        "--mode",
+                        mode,
+                        "--port",
+                        str(port or 0),
+                        "--work",
+                        str(work),
+                    ],
+                    capture_output=True,
+                    text=True,
+                    cwd=REPO,
+                )
                 if out.returncode != 0:
                     results.append({"size": size, "mode": mode, "error": out.stderr.strip().splitlines()[-1:]})
                 else:
@@ -266,7 +308,7 @@ def put_section(text: str, lines: list[str], before: str = "## Scale") -> str:
     start = text.find(lines[0] + "\n")
     if start >= 0:
         end = text.find("\n## ", start + len(lines[0]))
-        return text[:start] + section + (text[end + 1:] if end >= 0 else "")
+        return text[:start] + section + (text[end + 1 :] if end >= 0 else "")
     anchor = text.find(before)
     if anchor >= 0:
         return text[:anchor] + section + "\n" + text[anchor:]
@@ -304,11 +346,11 @@ def write_report(out: Path, warm: dict, cold: dict, ingest: dict, scale: list[di
         "",
         "| figure | value | target |",
         "| --- | --- | --- |",
-        f"| raw `SentenceTransformer.encode` of the same {ingest['chunks']} chunks | {ingest['raw_encode_chunks_per_s']:.1f} chunks/s | |",
+        f"| raw `SentenceTransformer.encode` of the same {ingest['chunks']} chunks | {ingest['raw_encode_chunks_per_s']:.1f} chunks/s | |",  # noqa: E501 - a table row reads best whole
         f"| ingest (chunking, embedding, Chroma writes, manifest) | {ingest['ingest_chunks_per_s']:.1f} chunks/s | |",
         f"| ingest / raw encode | {ingest['ratio']:.2f} | >= 0.8 ({verdict(ingest['ratio'] >= 0.8)}) |",
         f"| then embedding every statement line for the answerer | {ingest['statements_s']:.1f} s | |",
-        f"| unchanged re-ingest | {ingest['unchanged_reingest_s']:.3f} s, {ingest['unchanged_embedded']} embedded | <= 0.5 s ({verdict(ingest['unchanged_reingest_s'] <= 0.5)}) |",
+        f"| unchanged re-ingest | {ingest['unchanged_reingest_s']:.3f} s, {ingest['unchanged_embedded']} embedded | <= 0.5 s ({verdict(ingest['unchanged_reingest_s'] <= 0.5)}) |",  # noqa: E501 - a table row reads best whole
         "",
         "## Scale",
         "",
@@ -323,7 +365,7 @@ def write_report(out: Path, warm: dict, cold: dict, ingest: dict, scale: list[di
             lines.append(f"| {row['size']} | {row['mode']} | failed: {row['error']} | | | |")
         else:
             lines.append(
-                f"| {row['size']:,} | {row['mode']} | {row['store_and_index_s']:.1f} s | {row['query_p50_ms']:.1f} ms | "
+                f"| {row['size']:,} | {row['mode']} | {row['store_and_index_s']:.1f} s | {row['query_p50_ms']:.1f} ms | "  # noqa: E501 - a table row reads best whole
                 f"{row['query_p95_ms']:.1f} ms | {row['peak_rss_mib']:.0f} MiB |"
             )
     out.parent.mkdir(parents=True, exist_ok=True)

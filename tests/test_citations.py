@@ -30,10 +30,13 @@ def test_references_to_unknown_passages_are_dropped_with_a_notice():
 
 
 def test_premise_table_and_options_share_the_numbering():
-    draft = Draft(kind="comparison", text=f"Intro {ref('c')} {ref('a')}.",
-                  table=ComparisonTable(["", "X", "Y"], [["Use", f"x {ref('a')}", f"y {ref('c')}"]]),
-                  options=[OptionVerdict("A", "X", True, f"because {ref('c')}")],
-                  premise=Premise("claim", f"Not so {ref('b')}"))
+    draft = Draft(
+        kind="comparison",
+        text=f"Intro {ref('c')} {ref('a')}.",
+        table=ComparisonTable(["", "X", "Y"], [["Use", f"x {ref('a')}", f"y {ref('c')}"]]),
+        options=[OptionVerdict("A", "X", True, f"because {ref('c')}")],
+        premise=Premise("claim", f"Not so {ref('b')}"),
+    )
     answer = _build(draft)
     assert answer.premise.correction == "Not so [1]"  # the correction comes first
     assert answer.answer == "Intro [2] [3]."

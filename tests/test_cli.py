@@ -1,14 +1,13 @@
 """The `study` command line, run in-process with typer's runner against the real pipeline."""
 
 import json
-import shutil
 
 import pytest
+from conftest import REPO
 from typer.testing import CliRunner
 
 from assistant.answer import Answer
 from assistant.cli import app
-from conftest import REPO
 
 runner = CliRunner()
 
@@ -23,7 +22,7 @@ def cli_env(monkeypatch, tmp_path, notes_dir):
 def test_cli_ask_json_ingests_on_first_use_and_prints_the_contract(cli_env):
     result = runner.invoke(app, ["ask", "--json", "Which service scans S3 buckets for PII?"])
     assert result.exit_code == 0, result.output
-    payload = json.loads(result.stdout[result.stdout.index("{"):])
+    payload = json.loads(result.stdout[result.stdout.index("{") :])
     assert set(payload) == set(Answer("q", "a").to_dict())
     assert "Macie" in payload["recommendation"]
 
@@ -74,8 +73,10 @@ def test_cli_invalid_setting_is_reported(monkeypatch):
 
 
 def test_cli_chat_keeps_history_between_turns(cli_env):
-    turns = "We are migrating existing Apache Kafka applications to AWS. Which service?\n" \
-            "And if it is a brand-new streaming project instead?\n/quit\n"
+    turns = (
+        "We are migrating existing Apache Kafka applications to AWS. Which service?\n"
+        "And if it is a brand-new streaming project instead?\n/quit\n"
+    )
     result = runner.invoke(app, ["chat"], input=turns)
     assert result.exit_code == 0, result.output
     assert "Managed Streaming Service for Apache Kafka" in result.output
@@ -95,13 +96,17 @@ def test_cli_ask_explain_shows_why_and_json_carries_kind_and_choice(cli_env):
 
 def test_cli_eval_writes_per_item_summary_and_report(cli_env, tmp_path):
     dataset = tmp_path / "mini.jsonl"
-    lines = [json.loads(l) for l in (REPO / "evals" / "dev" / "course-scenarios.jsonl").read_text().splitlines()[:3]]
-    lines.append({"id": "oos", "kind": "out_of_scope", "question": "Best banana bread recipe?", "expect": [], "evidence": []})
-    dataset.write_text("".join(json.dumps(l) + "\n" for l in lines))
+    lines = [
+        json.loads(row) for row in (REPO / "evals" / "dev" / "course-scenarios.jsonl").read_text().splitlines()[:3]
+    ]
+    lines.append(
+        {"id": "oos", "kind": "out_of_scope", "question": "Best banana bread recipe?", "expect": [], "evidence": []}
+    )
+    dataset.write_text("".join(json.dumps(row) + "\n" for row in lines))
     out = tmp_path / "out"
     result = runner.invoke(app, ["eval", "--dataset", str(dataset), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    rows = [json.loads(l) for l in (out / "per_item.jsonl").read_text().splitlines()]
+    rows = [json.loads(row) for row in (out / "per_item.jsonl").read_text().splitlines()]
     assert len(rows) == 12 and {r["mode"] for r in rows} == {"hybrid", "dense", "bm25"}
     summary = json.loads((out / "summary.json").read_text())
     assert set(summary["modes"]) == {"hybrid", "dense", "bm25"}
@@ -113,23 +118,44 @@ def test_cli_eval_suite_runs_course_sets_and_units_each_over_its_own_notes(cli_e
     suite = tmp_path / "suite"
     unit = suite / "units" / "orchards"
     unit.mkdir(parents=True)
-    (suite / "course.jsonl").write_text(json.dumps(
-        {"id": "c1", "kind": "scenario", "question": "Which service scans S3 buckets for PII?", "expect": ["Macie"],
-         "evidence": ["Macie"]}) + "\n")
+    (suite / "course.jsonl").write_text(
+        json.dumps(
+            {
+                "id": "c1",
+                "kind": "scenario",
+                "question": "Which service scans S3 buckets for PII?",
+                "expect": ["Macie"],
+                "evidence": ["Macie"],
+            }
+        )
+        + "\n"
+    )
     (unit / "notes.md").write_text(
         "# Orchard care\n\n## Pruning\n\nWinter pruning of apple trees removes dead wood and opens the canopy to light.\n\n"
-        "## Pests\n\nCodling moth larvae tunnel into apples; pheromone traps show when the moths fly.\n")
-    (unit / "questions.jsonl").write_text("\n".join(json.dumps(r) for r in [
-        {"id": "u1", "kind": "fact", "question": "What shows when codling moths fly?", "expect": ["pheromone"],
-         "evidence": ["pheromone traps"]},
-        {"id": "u2", "kind": "out_of_scope", "question": "Which Kubernetes object runs a pod on every node?"},
-    ]) + "\n")
+        "## Pests\n\nCodling moth larvae tunnel into apples; pheromone traps show when the moths fly.\n"
+    )
+    (unit / "questions.jsonl").write_text(
+        "\n".join(
+            json.dumps(r)
+            for r in [
+                {
+                    "id": "u1",
+                    "kind": "fact",
+                    "question": "What shows when codling moths fly?",
+                    "expect": ["pheromone"],
+                    "evidence": ["pheromone traps"],
+                },
+                {"id": "u2", "kind": "out_of_scope", "question": "Which Kubernetes object runs a pod on every node?"},
+            ]
+        )
+        + "\n"
+    )
     out = tmp_path / "out"
     result = runner.invoke(app, ["eval", "--suite", str(suite), "--out", str(out)])
     assert result.exit_code == 0, result.output
     summary = json.loads((out / "summary.json").read_text())
     assert set(summary["sets"]) == {"course", "unit:orchards"}
-    unit_rows = [json.loads(l) for l in (out / "unit-orchards" / "per_item.jsonl").read_text().splitlines()]
+    unit_rows = [json.loads(row) for row in (out / "unit-orchards" / "per_item.jsonl").read_text().splitlines()]
     assert {r["mode"] for r in unit_rows} == {"hybrid"}
     # The unit's questions were asked of the unit's notes, not of the course notes.
     assert all(c["source"] == "notes.md" for r in unit_rows for c in r["citations"])

@@ -14,8 +14,11 @@ def _answer() -> Answer:
         answer="Prefer Parquet [1].",
         recommendation="Parquet",
         kind="comparison",
-        citations=[Citation(1, "notes.md", "Athena > Formats", "- Prefer Parquet or ORC.", 0.7, "c1",
-                            ["Prefer Parquet or ORC."])],
+        citations=[
+            Citation(
+                1, "notes.md", "Athena > Formats", "- Prefer Parquet or ORC.", 0.7, "c1", ["Prefer Parquet or ORC."]
+            )
+        ],
         table=ComparisonTable(["aspect", "Parquet", "CSV"], [["layout", "columnar [1]", "rows"]]),
     )
 
@@ -44,7 +47,9 @@ def test_a_conversation_and_its_answers_survive_a_restart(tmp_path):
 def test_the_first_question_titles_a_new_chat_and_rename_changes_it(tmp_path):
     store = ConversationStore(tmp_path / "c.sqlite3")
     chat = store.new()
-    store.add_message(chat.id, "user", "Which service scans S3 buckets for PII and other sensitive data in every account?")
+    store.add_message(
+        chat.id, "user", "Which service scans S3 buckets for PII and other sensitive data in every account?"
+    )
     title = store.get(chat.id).title
     assert title.startswith("Which service scans S3") and len(title) <= 60
     assert store.rename(chat.id, "  Macie   questions ").title == "Macie questions"
@@ -93,7 +98,7 @@ def test_an_unreadable_saved_answer_still_shows_its_text(tmp_path):
     chat = store.new()
     store.add_message(chat.id, "assistant", "Old answer text", _answer())
     with sqlite3.connect(path) as db:
-        db.execute("UPDATE messages SET answer = '{\"citations\": [{\"bogus\": 1}]}'")
+        db.execute('UPDATE messages SET answer = \'{"citations": [{"bogus": 1}]}\'')
     message = store.messages(chat.id)[0]
     assert message.answer is None and message.content == "Old answer text"
     assert "Old answer text" in store.export_markdown(chat.id)

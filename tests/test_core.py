@@ -6,9 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.core import clean_question
-
 from assistant.answer import Answer
+from assistant.core import clean_question
 
 CONTRACT = set(Answer("q", "a").to_dict())
 
@@ -58,8 +57,10 @@ def test_sources_lists_sections_and_chunk_counts(course):
 
 
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=400)
-       | st.text(alphabet=string.printable, max_size=400))
+@given(
+    st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=400)
+    | st.text(alphabet=string.printable, max_size=400)
+)
 def test_ask_never_raises_and_always_returns_the_contract(course, question):
     answer = course.ask(question)
     payload = answer.to_dict()

@@ -54,8 +54,10 @@ def test_tables_and_options_escape_note_text_and_keep_links():
     table = table_markdown(["aspect", "A|B", "<b>C</b>"], [["cost", "low [1]"]], anchor="m1")
     assert "A\\|B" in table and "&lt;b&gt;C&lt;/b&gt;" in table and "<b>" not in table
     assert "| cost | low [\\[1\\]](#cite-m1-1) |   |" in table
-    options = options_markdown([OptionVerdict("A", "<i>Macie</i>", False, "scans PII [2]"),
-                                OptionVerdict("B", "Glue", True, "runs ETL [1]")], anchor="m1")
+    options = options_markdown(
+        [OptionVerdict("A", "<i>Macie</i>", False, "scans PII [2]"), OptionVerdict("B", "Glue", True, "runs ETL [1]")],
+        anchor="m1",
+    )
     assert "<i>" not in options and ":green[**✓ B\\. Glue**]" in options
     assert "(#cite-m1-2)" in options
 

@@ -43,7 +43,7 @@ def test_numpy_encoder_refuses_models_it_cannot_compute(tmp_path):
 
 
 def test_unknown_model_name_fails_with_a_remedy():
-    model = SentenceTransformerEmbeddings(str("/no/such/model-folder"))
+    model = SentenceTransformerEmbeddings("/no/such/model-folder")
     with pytest.raises(EmbeddingModelError, match="STUDY_EMBEDDING_MODEL"):
         model.encode(["x"])
 

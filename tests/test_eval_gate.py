@@ -3,22 +3,25 @@ reported in docs/evals.md, never gated or tuned on. Thresholds sit just under th
 (156/218 right, 30/36 out-of-scope declined): a regression gate, not a target."""
 
 import pytest
+from conftest import REPO
 
 from assistant.evaluation import run_suite
-from conftest import REPO
 
 
 @pytest.mark.slow
 def test_eval_gate_on_the_dev_suite(course, tmp_path):
-    run = run_suite(course, REPO / "evals" / "dev", tmp_path / "eval", unit_assistant=course.assistant_for_notes,
-                    modes=["hybrid"])
+    run = run_suite(
+        course, REPO / "evals" / "dev", tmp_path / "eval", unit_assistant=course.assistant_for_notes, modes=["hybrid"]
+    )
     summaries = [r.summaries["hybrid"] for r in run.runs.values()]
     right = sum(s["correct"] for s in summaries)
     in_scope = sum(s["in_scope"] for s in summaries)
     declined = sum(s["out_of_scope_abstention"] * s["out_of_scope"] for s in summaries)
     out_of_scope = sum(s["out_of_scope"] for s in summaries)
-    misses = {name: [(r["id"], r["recommendation"] or r["answer"][:60]) for r in run.rows["hybrid"] if not r["correct"]]
-              for name, run in run.runs.items()}
+    misses = {
+        name: [(r["id"], r["recommendation"] or r["answer"][:60]) for r in run.rows["hybrid"] if not r["correct"]]
+        for name, run in run.runs.items()
+    }
     assert right / in_scope >= 0.68, misses
     assert declined / out_of_scope >= 0.8, misses
     assert sum(s["false_abstentions"] for s in summaries) <= 12, misses

@@ -70,8 +70,15 @@ def test_percentile_nearest_rank():
 
 
 def _row(kind, correct=True, abstained=False, rank=1, valid=True, cited=True, latency=10.0):
-    return {"kind": kind, "correct": correct, "abstained": abstained, "evidence_rank": rank,
-            "citations_valid": valid, "evidence_cited": cited, "latency_ms": latency}
+    return {
+        "kind": kind,
+        "correct": correct,
+        "abstained": abstained,
+        "evidence_rank": rank,
+        "citations_valid": valid,
+        "evidence_cited": cited,
+        "latency_ms": latency,
+    }
 
 
 def test_summarise_counts_each_metric():
@@ -129,15 +136,30 @@ def test_shipped_dataset_meets_the_brief():
     assert len(in_scope) >= 40
     assert sum(1 for i in items if i.kind == "out_of_scope") >= 8
     assert all(i.evidence for i in in_scope)
-    raw = [json.loads(l) for l in (REPO / "evals" / "dev" / "course-scenarios.jsonl").read_text().splitlines() if l.strip()]
+    raw = [
+        json.loads(row)
+        for row in (REPO / "evals" / "dev" / "course-scenarios.jsonl").read_text().splitlines()
+        if row.strip()
+    ]
     assert all(set(r) <= {"id", "kind", "question", "expect", "evidence", "forbid"} for r in raw)
 
 
 def test_load_dataset_reads_every_kind_and_checks_multiple_choice_rows(tmp_path):
     rows = [
-        {"id": "mc", "kind": "multiple_choice", "question": "Pick one", "options": {"A": "Macie", "B": "EMR"}, "answer": "A"},
-        {"id": "two", "kind": "multiple_choice", "question": "Pick two\nA) x\nB) y\nC) z",
-         "options": {"A": "x", "B": "y", "C": "z"}, "answer": ["A", "C"]},
+        {
+            "id": "mc",
+            "kind": "multiple_choice",
+            "question": "Pick one",
+            "options": {"A": "Macie", "B": "EMR"},
+            "answer": "A",
+        },
+        {
+            "id": "two",
+            "kind": "multiple_choice",
+            "question": "Pick two\nA) x\nB) y\nC) z",
+            "options": {"A": "x", "B": "y", "C": "z"},
+            "answer": ["A", "C"],
+        },
         {"id": "oos", "kind": "out_of_scope", "question": "Unrelated?"},
         {"id": "cmp", "kind": "comparison", "question": "X vs Y?", "expect_all": ["a", "b"]},
         {"id": "pre", "kind": "premise", "question": "Since X does Y...", "expect": ["Z"], "history": ["earlier?"]},
@@ -203,15 +225,44 @@ def test_misses_lists_only_wrong_answers():
     from assistant.evaluation import misses
 
     rows = [
-        {"id": "a", "kind": "scenario", "question": "q1", "expect": ["Macie"], "abstained": False,
-         "recommendation": "Amazon Macie", "answer": "Use Amazon Macie [1].", "correct": True, "cited_sections": ["s"]},
-        {"id": "b", "kind": "scenario", "question": "q2", "expect": ["Glue", "DataBrew"], "abstained": True,
-         "recommendation": None, "answer": "Your notes don't cover this.", "correct": False, "cited_sections": []},
-        {"id": "c", "kind": "out_of_scope", "question": "q3", "expect": [], "abstained": False,
-         "recommendation": None, "answer": "Lead line.\nmore", "correct": False, "cited_sections": ["x", "y"]},
+        {
+            "id": "a",
+            "kind": "scenario",
+            "question": "q1",
+            "expect": ["Macie"],
+            "abstained": False,
+            "recommendation": "Amazon Macie",
+            "answer": "Use Amazon Macie [1].",
+            "correct": True,
+            "cited_sections": ["s"],
+        },
+        {
+            "id": "b",
+            "kind": "scenario",
+            "question": "q2",
+            "expect": ["Glue", "DataBrew"],
+            "abstained": True,
+            "recommendation": None,
+            "answer": "Your notes don't cover this.",
+            "correct": False,
+            "cited_sections": [],
+        },
+        {
+            "id": "c",
+            "kind": "out_of_scope",
+            "question": "q3",
+            "expect": [],
+            "abstained": False,
+            "recommendation": None,
+            "answer": "Lead line.\nmore",
+            "correct": False,
+            "cited_sections": ["x", "y"],
+        },
     ]
     wrong = misses(rows)
     assert [m["id"] for m in wrong] == ["b", "c"]
     assert wrong[0]["expected"] == "Glue / DataBrew" and wrong[0]["got"] == "(abstained)"
-    assert wrong[1]["expected"] == "abstain" and wrong[1]["got"] == "Lead line." and wrong[1]["cited sections"] == "x; y"
+    assert (
+        wrong[1]["expected"] == "abstain" and wrong[1]["got"] == "Lead line." and wrong[1]["cited sections"] == "x; y"
+    )
     assert misses([]) == []

@@ -169,8 +169,12 @@ def test_a_rebuild_killed_midway_leaves_nothing_live_and_is_cleaned_up(make_assi
     assistant = make_assistant(small_notes)
     assistant.ingest()
     live = assistant.store.collection_name
-    half_built = NoteStore(assistant.settings, assistant.embeddings,
-                           collection=rebuild_collection_name(assistant.settings), client=assistant.store.client)
+    half_built = NoteStore(
+        assistant.settings,
+        assistant.embeddings,
+        collection=rebuild_collection_name(assistant.settings),
+        client=assistant.store.client,
+    )
     half_built.add(assistant.store.all_chunks()[:1])  # what a killed rebuild leaves behind
     assert make_assistant(small_notes).store.collection_name == live  # not switched to
     assistant.ingest(rebuild=True)

@@ -23,12 +23,15 @@ def test_a_corrupt_pdf_is_refused_with_the_reason_and_never_written(library):
     assert list(library.folder.iterdir()) == []
 
 
-@pytest.mark.parametrize("name, data, reason", [
-    ("empty.md", b"   \n", "empty"),
-    ("binary.txt", b"\x00\x01\x02binary" * 10, "binary"),
-    ("run.sh", b"echo hi", "unsupported file type"),
-    ("headings-only.md", b"#\n", "no"),
-])
+@pytest.mark.parametrize(
+    "name, data, reason",
+    [
+        ("empty.md", b"   \n", "empty"),
+        ("binary.txt", b"\x00\x01\x02binary" * 10, "binary"),
+        ("run.sh", b"echo hi", "unsupported file type"),
+        ("headings-only.md", b"#\n", "no"),
+    ],
+)
 def test_files_that_cannot_be_notes_are_refused(library, name, data, reason):
     with pytest.raises(UploadRefused, match=reason):
         library.save(name, data)

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # starts stand-in llama.cpp server processes
+
 SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "llm_eval.py"
 spec = importlib.util.spec_from_file_location("llm_eval", SCRIPT)
 llm_eval = importlib.util.module_from_spec(spec)
@@ -63,73 +65,126 @@ def test_the_pinned_parts_cover_1_to_22_in_order():
     assert len(llm_eval.MODEL_SHA256) == 64 and int(llm_eval.MODEL_SHA256, 16) >= 0
 
 
-@pytest.mark.parametrize("notice, cause", [
-    ("The openai model failed (no complete reply within 120 s); showing the default answer from your notes.", "timeout"),
-    ("The openai model failed (APIConnectionError: Connection error.); showing the default answer from your notes.",
-     "server or connection error"),
-    ("The openai model's answer cited no passage; showing the default answer instead.", "reply cited no passage"),
-    ("The openai model found no answer in the retrieved passages.", "model said NOT_IN_PASSAGES"),
-    ("The openai model sent an empty reply; showing the default answer.", "empty reply / markers only"),
-    ("Removed citation(s) [7]: only 5 passages were given to the model.", "invalid citation removed"),
-    ("Something new happened 3 times", "other: Something new happened N times"),
-    # the LLM answerer's own notices (assistant/llm.py, through core's fallback)
-    ("The openai model sent no first token within 60 s; showing the default answer from your notes.", "timeout"),
-    ("The openai model did not finish its reply within 90 s of its first token; showing the default answer "
-     "from your notes.", "timeout"),
-    ("The openai model sent only citation markers, no words ('[1]'); showing the default answer from your notes.",
-     "empty reply / markers only"),
-    ("The openai model found no answer in the passages (it replied NOT_IN_PASSAGES), although the coverage gate found "
-     "the notes cover the question; showing the default answer from your notes.", "model said NOT_IN_PASSAGES"),
-    ("The openai model cited no passage, and none of its sentences matches a passage it was given; showing the "
-     "default answer from your notes.", "reply cited no passage"),
-    ("The model cited no passage; citations were attached by matching its sentences to the passages it was given "
-     "(meaning and shared words): 2 of 2 sentence(s).", "citations attached by matching"),
-    ("The openai model named no option letter; showing the default answer from your notes.",
-     "multiple choice: no option letter"),
-])
+@pytest.mark.parametrize(
+    "notice, cause",
+    [
+        (
+            "The openai model failed (no complete reply within 120 s); showing the default answer from your notes.",
+            "timeout",
+        ),
+        (
+            "The openai model failed (APIConnectionError: Connection error.); showing the default answer from your notes.",
+            "server or connection error",
+        ),
+        ("The openai model's answer cited no passage; showing the default answer instead.", "reply cited no passage"),
+        ("The openai model found no answer in the retrieved passages.", "model said NOT_IN_PASSAGES"),
+        ("The openai model sent an empty reply; showing the default answer.", "empty reply / markers only"),
+        ("Removed citation(s) [7]: only 5 passages were given to the model.", "invalid citation removed"),
+        ("Something new happened 3 times", "other: Something new happened N times"),
+        # the LLM answerer's own notices (assistant/llm.py, through core's fallback)
+        ("The openai model sent no first token within 60 s; showing the default answer from your notes.", "timeout"),
+        (
+            "The openai model did not finish its reply within 90 s of its first token; showing the default answer "
+            "from your notes.",
+            "timeout",
+        ),
+        (
+            "The openai model sent only citation markers, no words ('[1]'); showing the default answer from your notes.",
+            "empty reply / markers only",
+        ),
+        (
+            "The openai model found no answer in the passages (it replied NOT_IN_PASSAGES), although the coverage gate found "
+            "the notes cover the question; showing the default answer from your notes.",
+            "model said NOT_IN_PASSAGES",
+        ),
+        (
+            "The openai model cited no passage, and none of its sentences matches a passage it was given; showing the "
+            "default answer from your notes.",
+            "reply cited no passage",
+        ),
+        (
+            "The model cited no passage; citations were attached by matching its sentences to the passages it was given "
+            "(meaning and shared words): 2 of 2 sentence(s).",
+            "citations attached by matching",
+        ),
+        (
+            "The openai model named no option letter; showing the default answer from your notes.",
+            "multiple choice: no option letter",
+        ),
+    ],
+)
 def test_notices_are_sorted_by_cause(notice, cause):
     assert llm_eval.notice_cause(notice) == cause
 
 
 def test_outcomes_tell_gate_abstentions_from_model_calls():
     assert llm_eval.outcome({"backend": "openai", "abstained": True, "notices": []}).startswith("abstained before")
-    assert llm_eval.outcome({"backend": "openai", "abstained": True,
-                             "notices": ["The openai model found no answer in the retrieved passages."]}
-                            ) == "abstained: model said NOT_IN_PASSAGES"
-    assert llm_eval.outcome({"backend": "default (fallback)", "abstained": False, "notices": ["x"]}).startswith("fell back")
+    assert (
+        llm_eval.outcome(
+            {
+                "backend": "openai",
+                "abstained": True,
+                "notices": ["The openai model found no answer in the retrieved passages."],
+            }
+        )
+        == "abstained: model said NOT_IN_PASSAGES"
+    )
+    assert llm_eval.outcome({"backend": "default (fallback)", "abstained": False, "notices": ["x"]}).startswith(
+        "fell back"
+    )
     assert llm_eval.outcome({"backend": "openai", "abstained": False, "notices": []}) == "model answer kept"
 
 
 def test_a_recommendation_missing_from_its_own_text_is_a_contradiction():
-    assert llm_eval.recommendation_contradicts({"recommendation": "Apache Hive", "answer": "Amazon Athena [1].", "abstained": False})
-    assert not llm_eval.recommendation_contradicts({"recommendation": "Amazon Athena", "answer": "Use amazon athena [1].",
-                                                    "abstained": False})
+    assert llm_eval.recommendation_contradicts(
+        {"recommendation": "Apache Hive", "answer": "Amazon Athena [1].", "abstained": False}
+    )
+    assert not llm_eval.recommendation_contradicts(
+        {"recommendation": "Amazon Athena", "answer": "Use amazon athena [1].", "abstained": False}
+    )
     assert not llm_eval.recommendation_contradicts({"recommendation": None, "answer": "x", "abstained": False})
     for named in ("AWS Managed Service for Apache Flink [1]", "Managed Service for Apache Flink."):
-        assert not llm_eval.recommendation_contradicts({"recommendation": "Amazon Managed Service for Apache Flink",
-                                                        "answer": named, "abstained": False})
-    assert llm_eval.recommendation_contradicts({"recommendation": "Amazon EMR", "answer": "Use EMRFS [1].", "abstained": False})
-    assert llm_eval.recommendation_contradicts({"recommendation": "CloudWatch", "abstained": False,
-                                                "answer": "QuickSight\n\n[1] QuickSight works with CloudWatch."})
+        assert not llm_eval.recommendation_contradicts(
+            {"recommendation": "Amazon Managed Service for Apache Flink", "answer": named, "abstained": False}
+        )
+    assert llm_eval.recommendation_contradicts(
+        {"recommendation": "Amazon EMR", "answer": "Use EMRFS [1].", "abstained": False}
+    )
+    assert llm_eval.recommendation_contradicts(
+        {
+            "recommendation": "CloudWatch",
+            "abstained": False,
+            "answer": "QuickSight\n\n[1] QuickSight works with CloudWatch.",
+        }
+    )
 
 
-@pytest.mark.parametrize("rec, answer", [
-    ("AWS Glue DataBrew", "Use DataBrew [1]."),
-    ("Amazon Managed Streaming Service for Apache Kafka", "Use Amazon MSK [1]."),
-    ("AWS Step Functions", "Step Functions [1] orchestrates it."),
-    ("Apache Parquet", "Move to Parquet [2]."),
-    ("Amazon Kinesis and AWS Lambda", "Answers: A) Amazon Kinesis and C) AWS Lambda."),
-    ("Amazon Macie", "Actually, Glue does not scan for PII [2].\n\nUse Amazon Macie [1]."),
-])
+@pytest.mark.parametrize(
+    "rec, answer",
+    [
+        ("AWS Glue DataBrew", "Use DataBrew [1]."),
+        ("Amazon Managed Streaming Service for Apache Kafka", "Use Amazon MSK [1]."),
+        ("AWS Step Functions", "Step Functions [1] orchestrates it."),
+        ("Apache Parquet", "Move to Parquet [2]."),
+        ("Amazon Kinesis and AWS Lambda", "Answers: A) Amazon Kinesis and C) AWS Lambda."),
+        ("Amazon Macie", "Actually, Glue does not scan for PII [2].\n\nUse Amazon Macie [1]."),
+    ],
+)
 def test_short_forms_acronyms_and_premise_corrections_are_not_contradictions(rec, answer):
-    row = {"recommendation": rec, "answer": answer, "abstained": False, "premise": {"claim": "c", "correction": "x"}
-           if "Actually" in answer else None}
+    row = {
+        "recommendation": rec,
+        "answer": answer,
+        "abstained": False,
+        "premise": {"claim": "c", "correction": "x"} if "Actually" in answer else None,
+    }
     assert not llm_eval.recommendation_contradicts(row)
 
 
 def test_the_suites_are_the_jobs_and_sets_narrow_them(tmp_path):
-    assert [(j.name, j.args) for j in llm_eval.eval_jobs()] == [("dev", ["--suite", "evals/dev"]),
-                                                                ("test", ["--suite", "evals/test"])]
+    assert [(j.name, j.args) for j in llm_eval.eval_jobs()] == [
+        ("dev", ["--suite", "evals/dev"]),
+        ("test", ["--suite", "evals/test"]),
+    ]
     job = llm_eval.suite_subset(llm_eval.eval_jobs(["dev"])[0], ["course-scenarios", "unit:aws-*"], tmp_path / "sets")
     folder = Path(job.args[1])
     assert sorted(p.name for p in folder.glob("*.jsonl")) == ["course-scenarios.jsonl"]
@@ -160,25 +215,70 @@ def test_prompt_sizes_and_speeds_come_from_the_server_log():
     assert stats["prompt_tok_s"] == pytest.approx(100.0)
 
 
-def row(item_id, mode, correct, *, kind="scenario", backend="default", abstained=False, notices=(), rec="X",
-        answer="Use X [1].", latency=10.0):
-    return {"id": item_id, "mode": mode, "kind": kind, "correct": correct, "backend": backend, "abstained": abstained,
-            "notices": list(notices), "recommendation": rec, "answer": answer, "latency_ms": latency,
-            "expect": ["X"], "question": "q?"}
+def row(
+    item_id,
+    mode,
+    correct,
+    *,
+    kind="scenario",
+    backend="default",
+    abstained=False,
+    notices=(),
+    rec="X",
+    answer="Use X [1].",
+    latency=10.0,
+):
+    return {
+        "id": item_id,
+        "mode": mode,
+        "kind": kind,
+        "correct": correct,
+        "backend": backend,
+        "abstained": abstained,
+        "notices": list(notices),
+        "recommendation": rec,
+        "answer": answer,
+        "latency_ms": latency,
+        "expect": ["X"],
+        "question": "q?",
+    }
 
 
 def write_run(folder: Path) -> None:
     folder.mkdir(parents=True)
-    base = {"items": 3, "in_scope": 2, "out_of_scope": 1, "citation_validity": 1.0, "evidence_in_citations": 1.0,
-            "false_abstentions": 0, "out_of_scope_abstention": 1.0, "latency_p50_ms": 12.0, "latency_p95_ms": 20.0}
-    summary = {"dataset": "evals/scenarios.jsonl", "modes": {
-        "hybrid": {**base, "answer_accuracy": 1.0},
-        "llm": {**base, "answer_accuracy": 0.5, "latency_p50_ms": 9000.0, "latency_p95_ms": 15000.0}}}
+    base = {
+        "items": 3,
+        "in_scope": 2,
+        "out_of_scope": 1,
+        "citation_validity": 1.0,
+        "evidence_in_citations": 1.0,
+        "false_abstentions": 0,
+        "out_of_scope_abstention": 1.0,
+        "latency_p50_ms": 12.0,
+        "latency_p95_ms": 20.0,
+    }
+    summary = {
+        "dataset": "evals/scenarios.jsonl",
+        "modes": {
+            "hybrid": {**base, "answer_accuracy": 1.0},
+            "llm": {**base, "answer_accuracy": 0.5, "latency_p50_ms": 9000.0, "latency_p95_ms": 15000.0},
+        },
+    }
     rows = [
-        row("a", "hybrid", True), row("b", "hybrid", True), row("z", "hybrid", True, kind="out_of_scope", abstained=True, rec=None),
+        row("a", "hybrid", True),
+        row("b", "hybrid", True),
+        row("z", "hybrid", True, kind="out_of_scope", abstained=True, rec=None),
         row("a", "llm", True, backend="openai", rec="X", answer="X [1] is it.", latency=9000.0),
-        row("b", "llm", False, backend="default (fallback)", rec="Y", answer="Use Y [1].", latency=15000.0,
-            notices=["The openai model's answer cited no passage; showing the default answer instead."]),
+        row(
+            "b",
+            "llm",
+            False,
+            backend="default (fallback)",
+            rec="Y",
+            answer="Use Y [1].",
+            latency=15000.0,
+            notices=["The openai model's answer cited no passage; showing the default answer instead."],
+        ),
         row("z", "llm", True, kind="out_of_scope", backend="openai", abstained=True, rec=None, latency=15.0),
     ]
     (folder / "summary.json").write_text(json.dumps(summary))
@@ -249,7 +349,9 @@ def fake_llama_cpp(tmp_path, monkeypatch):
 
 
 def test_the_server_answers_on_loopback_and_is_stopped_by_its_pid(fake_llama_cpp, tmp_path):
-    with llm_eval.llama_server(fake_llama_cpp, tmp_path / "m.gguf", tmp_path / "server.log", 2, start_timeout=30) as server:
+    with llm_eval.llama_server(
+        fake_llama_cpp, tmp_path / "m.gguf", tmp_path / "server.log", 2, start_timeout=30
+    ) as server:
         assert server.base_url == f"http://127.0.0.1:{server.port}/v1"
         assert server.model_id == llm_eval.MODEL_ALIAS
         pid = server.pid
@@ -260,52 +362,80 @@ def test_the_server_answers_on_loopback_and_is_stopped_by_its_pid(fake_llama_cpp
 
 def test_a_server_that_dies_is_reported_with_its_log(fake_llama_cpp, tmp_path):
     with pytest.raises(llm_eval.SetupError, match="(?s)exited with code 1.*cannot load .*broken.gguf"):
-        with llm_eval.llama_server(fake_llama_cpp, tmp_path / "broken.gguf", tmp_path / "server.log", 2, start_timeout=30):
+        with llm_eval.llama_server(
+            fake_llama_cpp, tmp_path / "broken.gguf", tmp_path / "server.log", 2, start_timeout=30
+        ):
             pass
 
 
 def test_an_error_inside_still_stops_the_server(fake_llama_cpp, tmp_path):
-    with pytest.raises(RuntimeError, match="boom"):
-        with llm_eval.llama_server(fake_llama_cpp, tmp_path / "m.gguf", tmp_path / "server.log", 2, start_timeout=30) as server:
-            pid = server.pid
-            raise RuntimeError("boom")
+    with (
+        pytest.raises(RuntimeError, match="boom"),
+        llm_eval.llama_server(
+            fake_llama_cpp, tmp_path / "m.gguf", tmp_path / "server.log", 2, start_timeout=30
+        ) as server,
+    ):
+        pid = server.pid
+        raise RuntimeError("boom")
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
 
 
 def test_stop_process_group_kills_what_ignores_term(tmp_path):
-    process = subprocess.Popen([sys.executable, "-c", "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
-                                "print('ready', flush=True); time.sleep(60)"], stdout=subprocess.PIPE, start_new_session=True)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+            "print('ready', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        start_new_session=True,
+    )
     assert process.stdout.readline().strip() == b"ready"
     llm_eval.stop_process_group(process, grace=0.5)
     assert process.returncode == -signal.SIGKILL
 
 
 def test_reply_text_reads_streamed_and_plain_completions():
-    streamed = b'data: {"choices": [{"delta": {"role": "assistant"}}]}\n\ndata: {"choices": [{"delta": {"content": "Use"}}]}\n\n' \
-               b'data: {"choices": [{"delta": {"content": " X [1]."}}]}\n\ndata: [DONE]\n\n'
+    streamed = (
+        b'data: {"choices": [{"delta": {"role": "assistant"}}]}\n\ndata: {"choices": [{"delta": {"content": "Use"}}]}\n\n'
+        b'data: {"choices": [{"delta": {"content": " X [1]."}}]}\n\ndata: [DONE]\n\n'
+    )
     assert llm_eval.reply_text(streamed) == "Use X [1]."
     assert llm_eval.reply_text(b'{"choices": [{"message": {"content": "NOT_IN_PASSAGES"}}]}') == "NOT_IN_PASSAGES"
     assert llm_eval.reply_text(b"garbage") == ""
 
 
 def test_replies_are_matched_to_questions_by_the_last_user_message():
-    replies = [{"messages": [{"role": "system", "content": "Question: b?"}, {"role": "user", "content": "<p>\nQuestion: a?"}],
-                "reply": "first"},
-               {"messages": [{"role": "user", "content": "Question: b?"}], "reply": "second"}]
+    replies = [
+        {
+            "messages": [
+                {"role": "system", "content": "Question: b?"},
+                {"role": "user", "content": "<p>\nQuestion: a?"},
+            ],
+            "reply": "first",
+        },
+        {"messages": [{"role": "user", "content": "Question: b?"}], "reply": "second"},
+    ]
     assert llm_eval.match_reply("a?", replies)["reply"] == "first"
     assert llm_eval.match_reply("b?", replies)["reply"] == "second"
     assert llm_eval.match_reply("c?", replies) is None
 
 
 def test_the_proxy_relays_the_stream_and_records_the_reply(fake_llama_cpp, tmp_path):
-    with llm_eval.llama_server(fake_llama_cpp, tmp_path / "m.gguf", tmp_path / "server.log", 2, start_timeout=30) as server, \
-            llm_eval.RecordingProxy(server.base_url.removesuffix("/v1"), 10) as proxy:
+    with (
+        llm_eval.llama_server(
+            fake_llama_cpp, tmp_path / "m.gguf", tmp_path / "server.log", 2, start_timeout=30
+        ) as server,
+        llm_eval.RecordingProxy(server.base_url.removesuffix("/v1"), 10) as proxy,
+    ):
         proxy.path = tmp_path / "replies.jsonl"
         assert llm_eval._get_json(proxy.base_url + "/models")["data"][0]["id"] == llm_eval.MODEL_ALIAS
         body = json.dumps({"messages": [{"role": "user", "content": "Question: which?"}], "stream": True}).encode()
-        request = urllib.request.Request(proxy.base_url + "/chat/completions", data=body,
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            proxy.base_url + "/chat/completions", data=body, headers={"Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(request, timeout=10) as response:
             assert llm_eval.reply_text(response.read()) == "Use X [1]."
     [record] = [json.loads(line) for line in (tmp_path / "replies.jsonl").read_text().splitlines()]
@@ -318,7 +448,10 @@ def test_the_report_sets_raw_replies_beside_what_the_project_kept(tmp_path):
     replies = [{"messages": [{"role": "user", "content": "passages\nQuestion: q?"}], "reply": "X is the answer."}]
     (tmp_path / "scenarios" / llm_eval.REPLIES_FILE).write_text("\n".join(json.dumps(r) for r in replies))
     text = llm_eval.render_markdown({}, llm_eval.load_results(tmp_path / "scenarios", "scenarios"))
-    assert "2 of 2 in-scope replies lead with an expected answer; the project scored 1 of those wrong (b), and scored 0 kept replies right that do not lead with one." in text
+    assert (
+        "2 of 2 in-scope replies lead with an expected answer; the project scored 1 of those wrong (b), and scored 0 kept replies right that do not lead with one."
+        in text
+    )
     assert "| b | no | X is the answer. | Y | reply cited no passage |" in text
 
 
@@ -326,7 +459,11 @@ def test_llm_gguf_is_used_as_given(tmp_path, monkeypatch):
     model = tmp_path / "mine.gguf"
     model.write_bytes(b"GGUF" + b"\0" * 10)
     monkeypatch.setenv("LLM_GGUF", str(model))
-    assert llm_eval.ensure_model(tmp_path / "cache") == (model, hashlib.sha256(model.read_bytes()).hexdigest(), "LLM_GGUF")
+    assert llm_eval.ensure_model(tmp_path / "cache") == (
+        model,
+        hashlib.sha256(model.read_bytes()).hexdigest(),
+        "LLM_GGUF",
+    )
     monkeypatch.setenv("LLM_GGUF", str(tmp_path / "missing.gguf"))
     with pytest.raises(llm_eval.SetupError, match="missing.gguf: no such file"):
         llm_eval.ensure_model(tmp_path / "cache")

@@ -2,6 +2,7 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import SOURCE_NOTES
 
 from assistant.loading import (
     UnreadableFile,
@@ -10,7 +11,6 @@ from assistant.loading import (
     load_file,
     text_to_markdown,
 )
-from conftest import SOURCE_NOTES
 
 MB = 1_000_000
 
@@ -23,8 +23,11 @@ def _make_pdf(path: Path, text: str) -> None:
     writer = PdfWriter()
     page = writer.add_blank_page(width=612, height=792)
     font = DictionaryObject(
-        {NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-         NameObject("/BaseFont"): NameObject("/Helvetica")}
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
     )
     page[NameObject("/Resources")] = DictionaryObject(
         {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}

@@ -10,7 +10,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from browser import ask, environment, launch
 from conftest import CORPUS, REPO
 from servers import free_port, running_server
@@ -21,8 +20,23 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
-                    "--wheel-dir", str(out), str(REPO)], check=True, cwd=out, timeout=600)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--quiet",
+            "--wheel-dir",
+            str(out),
+            str(REPO),
+        ],
+        check=True,
+        cwd=out,
+        timeout=600,
+    )
     (built,) = out.glob("study_assistant-*.whl")
     return built
 
@@ -34,11 +48,28 @@ def installed(wheel, tmp_path_factory) -> Path:
     venv = tmp_path_factory.mktemp("venv")
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=300)
     python = venv / "bin" / "python"
-    site = Path(subprocess.check_output([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                                        text=True).strip())
+    site = Path(
+        subprocess.check_output(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], text=True
+        ).strip()
+    )
     (site / "borrowed-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index",
-                    "--quiet", str(wheel)], check=True, timeout=600)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-deps",
+            "--no-index",
+            "--quiet",
+            str(wheel),
+        ],
+        check=True,
+        timeout=600,
+    )
     return venv
 
 
@@ -51,7 +82,9 @@ def test_the_installed_packages_are_the_wheels_not_the_source_tree(installed, tm
     python = installed / "bin" / "python"
     found = subprocess.check_output(
         [str(python), "-c", "import assistant, ui; print(assistant.__file__); print(ui.APP_PATH)"],
-        text=True, cwd=tmp_path, env={**os.environ, "PYTHONPATH": ""},
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": ""},
     ).split()
     assert all(str(installed) in path for path in found), found
     assert all(str(REPO) not in path for path in found), found

@@ -6,6 +6,7 @@ import random
 import re
 import sqlite3
 import zipfile
+from datetime import UTC
 
 import pytest
 from typer.testing import CliRunner
@@ -113,8 +114,13 @@ def units(embeddings, tmp_path_factory):
 
     root = tmp_path_factory.mktemp("units")
     built = {}
-    for name, notes, suffix in (("bullets", BULLETS, ".md"), ("prose", PROSE, ".md"), ("table", TABLE, ".md"),
-                                ("cards", CARDS, ".txt"), ("scenario", SCENARIO, ".md")):
+    for name, notes, suffix in (
+        ("bullets", BULLETS, ".md"),
+        ("prose", PROSE, ".md"),
+        ("table", TABLE, ".md"),
+        ("cards", CARDS, ".txt"),
+        ("scenario", SCENARIO, ".md"),
+    ):
         folder = root / name
         folder.mkdir()
         (folder / f"notes{suffix}").write_text(notes)
@@ -125,18 +131,35 @@ def units(embeddings, tmp_path_factory):
 
 
 def _question(**overrides) -> Question:
-    base = dict(id="q1", kind="scenario", stem="A team needs something that can buffer orders. Which queue fits?",
-                options=["Zorblat Queue", "Plimsoll Streams", "Quandry Relay", "Tessel Mailbox"], answer=0,
-                explanation="Zorblat Queue: your notes say “Zorblat Queue: Buffers bursts of incoming orders” [1].",
-                why_not={"Plimsoll Streams": "Plimsoll Streams is for something else: your notes say “Plimsoll Streams: "
-                                             "Replays ordered event streams” [1] - not this.",
-                         "Quandry Relay": "Quandry Relay is for something else: your notes say “Quandry Relay: Forwards "
-                                          "urgent alerts to pagers” [1] - not this.",
-                         "Tessel Mailbox": "Tessel Mailbox is for something else: your notes say “Tessel Mailbox: Holds "
-                                           "undelivered messages for a week” [1] - not this."},
-                citations=[{"n": 1, "source": "notes.md", "section": "Queue Types", "text": "...", "score": 1.0,
-                            "chunk_id": "c1", "lines": []}],
-                section="Queue Types", chunk_ids=["c1"])
+    base = dict(
+        id="q1",
+        kind="scenario",
+        stem="A team needs something that can buffer orders. Which queue fits?",
+        options=["Zorblat Queue", "Plimsoll Streams", "Quandry Relay", "Tessel Mailbox"],
+        answer=0,
+        explanation="Zorblat Queue: your notes say “Zorblat Queue: Buffers bursts of incoming orders” [1].",
+        why_not={
+            "Plimsoll Streams": "Plimsoll Streams is for something else: your notes say “Plimsoll Streams: "
+            "Replays ordered event streams” [1] - not this.",
+            "Quandry Relay": "Quandry Relay is for something else: your notes say “Quandry Relay: Forwards "
+            "urgent alerts to pagers” [1] - not this.",
+            "Tessel Mailbox": "Tessel Mailbox is for something else: your notes say “Tessel Mailbox: Holds "
+            "undelivered messages for a week” [1] - not this.",
+        },
+        citations=[
+            {
+                "n": 1,
+                "source": "notes.md",
+                "section": "Queue Types",
+                "text": "...",
+                "score": 1.0,
+                "chunk_id": "c1",
+                "lines": [],
+            }
+        ],
+        section="Queue Types",
+        chunk_ids=["c1"],
+    )
     base.update(overrides)
     return Question(**base)
 
@@ -171,16 +194,24 @@ def test_a_question_meeting_every_rule_passes():
     assert check_question(_question()) == []
 
 
-@pytest.mark.parametrize("change, rule", [
-    ({"options": ["Zorblat Queue", "zorblat queue", "Quandry Relay", "Tessel Mailbox"]}, "four_options"),
-    ({"stem": "A team needs Zorblat Queue to buffer orders. Which one?"}, "names_answer"),
-    ({"stem": "Unlike Quandry Relay, what buffers orders?"}, "names_option"),
-    ({"stem": "A team needs something (not a relay) to buffer orders. Which one?"}, "aside"),
-    ({"explanation": "Zorblat Queue: it buffers orders."}, "cited"),
-    ({"stem": "It buffers bursts of incoming orders between producers and consumers. Which one?",
-      "explanation": "Zorblat Queue: your notes say “Buffers bursts of incoming orders between producers and "
-                     "consumers” [1]."}, "copies_line"),
-])
+@pytest.mark.parametrize(
+    "change, rule",
+    [
+        ({"options": ["Zorblat Queue", "zorblat queue", "Quandry Relay", "Tessel Mailbox"]}, "four_options"),
+        ({"stem": "A team needs Zorblat Queue to buffer orders. Which one?"}, "names_answer"),
+        ({"stem": "Unlike Quandry Relay, what buffers orders?"}, "names_option"),
+        ({"stem": "A team needs something (not a relay) to buffer orders. Which one?"}, "aside"),
+        ({"explanation": "Zorblat Queue: it buffers orders."}, "cited"),
+        (
+            {
+                "stem": "It buffers bursts of incoming orders between producers and consumers. Which one?",
+                "explanation": "Zorblat Queue: your notes say “Buffers bursts of incoming orders between producers and "
+                "consumers” [1].",
+            },
+            "copies_line",
+        ),
+    ],
+)
 def test_each_rule_catches_what_it_states(change, rule):
     assert rule in check_question(_question(**change))
 
@@ -292,9 +323,17 @@ def test_section_filter(units):
 
 def test_spread_asks_every_answer_once_before_repeating_one():
     def question(answer: str, section: str) -> Question:
-        return Question(id=f"{answer}-{section}", kind="scenario", stem=f"{answer} {section}",
-                        options=[answer, "b", "c", "d"], answer=0, explanation="", why_not={}, citations=[],
-                        section=section)
+        return Question(
+            id=f"{answer}-{section}",
+            kind="scenario",
+            stem=f"{answer} {section}",
+            options=[answer, "b", "c", "d"],
+            answer=0,
+            explanation="",
+            why_not={},
+            citations=[],
+            section=section,
+        )
 
     pool = [question("A", f"s{i}") for i in range(6)] + [question(x, "s0") for x in "BCDE"]
     chosen = _spread(pool, 5, random.Random(1))
@@ -303,7 +342,9 @@ def test_spread_asks_every_answer_once_before_repeating_one():
 
 
 def test_near_duplicate_detection():
-    assert _near_duplicate("Which option is ideal for querying data in S3?", "Which option is ideal for querying data in S3")
+    assert _near_duplicate(
+        "Which option is ideal for querying data in S3?", "Which option is ideal for querying data in S3"
+    )
     assert not _near_duplicate("Which option scans buckets for PII?", "Which option streams logs in real time?")
 
 
@@ -318,7 +359,7 @@ def test_practice_sets_hold_choose_two_items_only_for_callers_that_take_two_pick
 
 
 def test_progress_records_attempts_in_wal_sqlite_and_schedules_reviews(units, tmp_path):
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from assistant.progress import ProgressStore
 
@@ -327,7 +368,7 @@ def test_progress_records_attempts_in_wal_sqlite_and_schedules_reviews(units, tm
     singles = [q for q in questions if q.kind == "scenario"][:2]
     store = ProgressStore(tmp_path / "progress.sqlite3")
     assert store.add_questions(singles + [pair]) == 3 and store.add_questions(singles) == 0
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     assert store.record_attempt(singles[0], singles[0].answer, 4.0, when=now)
     assert not store.record_attempt(singles[1], (singles[1].answer + 1) % 4, 12.0, when=now)
     assert store.record_attempt(pair, list(pair.answers), 9.0, when=now)
@@ -362,11 +403,22 @@ def _env(assistant) -> dict:
 def test_json_output_has_the_question_contract(units):
     result = CliRunner().invoke(app, ["quiz", "generate", "--n", "5", "--json"], env=_env(units["bullets"]))
     assert result.exit_code == 0, result.output
-    payload = json.loads(result.stdout[result.stdout.index("["):])
+    payload = json.loads(result.stdout[result.stdout.index("[") :])
     assert len(payload) == 5
     for item in payload:
-        assert {"id", "kind", "stem", "options", "answer", "answers", "explanation", "why_not", "citations",
-                "section", "chunk_ids"} == set(item)
+        assert {
+            "id",
+            "kind",
+            "stem",
+            "options",
+            "answer",
+            "answers",
+            "explanation",
+            "why_not",
+            "citations",
+            "section",
+            "chunk_ids",
+        } == set(item)
         assert set(item["citations"][0]) == {"n", "source", "section", "text", "score", "chunk_id", "lines"}
 
 
@@ -393,8 +445,9 @@ def test_interactive_quiz_takes_two_letters_for_a_choose_two_item(units):
 
 
 def test_anki_export_writes_a_deck(units, tmp_path):
-    result = CliRunner().invoke(app, ["quiz", "export", "--anki", str(tmp_path / "deck.apkg"), "--n", "5"],
-                                env=_env(units["bullets"]))
+    result = CliRunner().invoke(
+        app, ["quiz", "export", "--anki", str(tmp_path / "deck.apkg"), "--n", "5"], env=_env(units["bullets"])
+    )
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(tmp_path / "deck.apkg") as deck:
         assert "collection.anki2" in deck.namelist()
@@ -403,21 +456,34 @@ def test_anki_export_writes_a_deck(units, tmp_path):
 def test_parse_json_reply_is_tolerant():
     from assistant.practice import parse_json_reply
 
-    assert parse_json_reply('```json\n{"stem": "S", "explanation": "E [1]",}\n```') == {"stem": "S", "explanation": "E [1]"}
-    assert parse_json_reply("Sure! Here it is: {\"stem\": \"x\"} hope that helps") == {"stem": "x"}
+    assert parse_json_reply('```json\n{"stem": "S", "explanation": "E [1]",}\n```') == {
+        "stem": "S",
+        "explanation": "E [1]",
+    }
+    assert parse_json_reply('Sure! Here it is: {"stem": "x"} hope that helps') == {"stem": "x"}
     assert parse_json_reply("no json here") is None
     assert parse_json_reply("{broken") is None
 
 
 def test_llm_rewording_is_checked_by_the_same_rules_and_falls_back():
-    questions = [_question(id=f"q{i}", stem=f"A team needs something that can buffer orders, case {i}. Which queue fits?")
-                 for i in range(3)]
-    replies = iter([
-        json.dumps({"stem": "Orders arrive in bursts, case 0, and must be buffered. Which queue fits?",
-                    "explanation": questions[0].explanation}),
-        json.dumps({"stem": "Pick Zorblat Queue to buffer orders, case 1", "explanation": questions[1].explanation}),
-        "I cannot help with that.",
-    ])
+    questions = [
+        _question(id=f"q{i}", stem=f"A team needs something that can buffer orders, case {i}. Which queue fits?")
+        for i in range(3)
+    ]
+    replies = iter(
+        [
+            json.dumps(
+                {
+                    "stem": "Orders arrive in bursts, case 0, and must be buffered. Which queue fits?",
+                    "explanation": questions[0].explanation,
+                }
+            ),
+            json.dumps(
+                {"stem": "Pick Zorblat Queue to buffer orders, case 1", "explanation": questions[1].explanation}
+            ),
+            "I cannot help with that.",
+        ]
+    )
     out = reword_with_llm(questions, lambda prompt: next(replies))
     assert out[0].stem.startswith("Orders arrive") and out[0].id != questions[0].id
     assert out[1].stem == questions[1].stem and out[2].stem == questions[2].stem  # names the answer; malformed

@@ -5,19 +5,25 @@ import pytest
 from assistant.premise import opposed
 
 
-@pytest.mark.parametrize("claim,line,why", [
-    ("gzip files are splittable", "Gzip files cannot be split.", "negation"),
-    ("log groups delete logs after 30 days", "Log groups keep logs for 90 days.", "number"),
-    ("the cluster spreads nodes across several zones", "Nodes sit in a single zone.", "opposite"),
-])
+@pytest.mark.parametrize(
+    "claim,line,why",
+    [
+        ("gzip files are splittable", "Gzip files cannot be split.", "negation"),
+        ("log groups delete logs after 30 days", "Log groups keep logs for 90 days.", "number"),
+        ("the cluster spreads nodes across several zones", "Nodes sit in a single zone.", "opposite"),
+    ],
+)
 def test_opposite_statements_are_recognised(claim, line, why):
     assert opposed(claim, line) == why
 
 
-@pytest.mark.parametrize("claim,line", [
-    ("analysts need a no-code tool", "A visual, no-code tool for analysts."),
-    ("the queue keeps messages for 4 days", "The queue keeps messages for 4 days."),
-])
+@pytest.mark.parametrize(
+    "claim,line",
+    [
+        ("analysts need a no-code tool", "A visual, no-code tool for analysts."),
+        ("the queue keeps messages for 4 days", "The queue keeps messages for 4 days."),
+    ],
+)
 def test_agreeing_statements_are_not_opposed(claim, line):
     assert opposed(claim, line) is None
 
@@ -29,7 +35,8 @@ def test_claims_about_a_named_thing_are_checked_situations_are_not(make_assistan
         "# 9 Queues\n\n## Zorblat Queue\n\n- Zorblat Queue: Keeps each message for 4 days in a single region.\n"
         "- Teams use Zorblat Queue to buffer bursts of orders.\n\n## Plimsoll Streams\n\n"
         "- Plimsoll Streams: Replays ordered events to many readers across regions.\n"
-        "- Teams use Plimsoll Streams for replaying events.\n")
+        "- Teams use Plimsoll Streams for replaying events.\n"
+    )
     assistant = make_assistant(folder)
     assistant.ingest()
     wrong = assistant.ask("Since Zorblat Queue keeps messages across several regions, how do I pick a region?")
@@ -41,10 +48,13 @@ def test_claims_about_a_named_thing_are_checked_situations_are_not(make_assistan
     assert situation.premise is None and "Zorblat" in (situation.recommendation or "")
 
 
-@pytest.mark.parametrize("claim,line", [
-    ("the reader can only open one archive at a time", "Up to 50 archives can be opened at once."),
-    ("a volume keeps two copies", "A volume keeps 3 copies of each block."),
-])
+@pytest.mark.parametrize(
+    "claim,line",
+    [
+        ("the reader can only open one archive at a time", "Up to 50 archives can be opened at once."),
+        ("a volume keeps two copies", "A volume keeps 3 copies of each block."),
+    ],
+)
 def test_numbers_written_as_words_are_compared_with_digits(claim, line):
     assert opposed(claim, line) == "number"
 
@@ -60,11 +70,14 @@ def test_the_claims_subject_is_the_name_it_opens_with_as_the_notes_spell_it(make
         "# 10 Archives\n\n## Quern Archive\n\n- Quern Archive: Stores frozen records; Quern files cannot be split "
         "across readers.\n- Quern Archive reads at most 2 files per second.\n\n## Execution\n\n"
         "- Execution: Up to 50 archives can be opened at the same time.\n\n## Tollan Engine\n\n"
-        "- Tollan Engine: The engine that runs every Quern Archive query.\n")
+        "- Tollan Engine: The engine that runs every Quern Archive query.\n"
+    )
     assistant = make_assistant(folder)
     assistant.ingest()
     # A modifier before the name and a noun after it ("gzip-packed Quern files are ...").
-    split = assistant.ask("Because gzip-packed Quern files are splittable across readers, how many readers should I use?")
+    split = assistant.ask(
+        "Because gzip-packed Quern files are splittable across readers, how many readers should I use?"
+    )
     assert split.premise is not None and "cannot be split" in split.premise.correction
     # "I read that" says where the claim came from; the claim is what follows.
     heard = assistant.ask("I read that Quern Archive reads twelve files per second, so how long do 600 files take?")

@@ -1,6 +1,6 @@
 """Self-grading feeds the FSRS schedule; the due count is what the Practice badge shows."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -9,8 +9,18 @@ from assistant.progress import ProgressStore
 
 
 def _question(qid: str) -> Question:
-    return Question(id=qid, kind="scenario", stem=f"Stem {qid}?", options=["A", "B", "C", "D"], answer=1,
-                    explanation="B [1].", why_not={}, citations=[], section="S", chunk_ids=["c1"])
+    return Question(
+        id=qid,
+        kind="scenario",
+        stem=f"Stem {qid}?",
+        options=["A", "B", "C", "D"],
+        answer=1,
+        explanation="B [1].",
+        why_not={},
+        citations=[],
+        section="S",
+        chunk_ids=["c1"],
+    )
 
 
 def _due(store, qid):
@@ -24,7 +34,7 @@ def test_self_grade_replaces_the_automatic_rating(tmp_path):
     store = ProgressStore(tmp_path / "p.sqlite3")
     easy, again = _question("easy"), _question("again")
     store.add_questions([easy, again])
-    now = datetime(2026, 1, 5, tzinfo=timezone.utc)
+    now = datetime(2026, 1, 5, tzinfo=UTC)
     store.record_attempt(easy, 1, 30.0, when=now)
     store.record_attempt(again, 1, 30.0, when=now)
     automatic = _due(store, "again")
@@ -39,7 +49,7 @@ def test_grading_twice_does_not_review_the_card_twice(tmp_path):
     store = ProgressStore(tmp_path / "p.sqlite3")
     question = _question("q")
     store.add_questions([question])
-    now = datetime(2026, 1, 5, tzinfo=timezone.utc)
+    now = datetime(2026, 1, 5, tzinfo=UTC)
     store.record_attempt(question, 1, 30.0, when=now)
     first = store.self_grade("q", "good")
     assert store.self_grade("q", "good") == first
@@ -59,7 +69,7 @@ def test_due_count_counts_due_reviews_only(tmp_path):
     store = ProgressStore(tmp_path / "p.sqlite3")
     questions = [_question(str(i)) for i in range(3)]
     store.add_questions(questions)
-    now = datetime(2026, 1, 5, tzinfo=timezone.utc)
+    now = datetime(2026, 1, 5, tzinfo=UTC)
     store.record_attempt(questions[0], 0, 5.0, when=now)  # a miss: due again within minutes
     store.record_attempt(questions[1], 1, 5.0, when=now)
     assert store.due_count(now) == 0

@@ -43,7 +43,9 @@ def test_citations_are_only_those_cited_and_numbered_in_order(course):
     first_use = [int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)]
     assert sorted(set(first_use), key=first_use.index) == list(range(1, len(answer.citations) + 1))
     for citation in answer.citations:
-        assert citation.lines and all(line.split(":")[0][:10].lower() in citation.text.lower() for line in citation.lines)
+        assert citation.lines and all(
+            line.split(":")[0][:10].lower() in citation.text.lower() for line in citation.lines
+        )
 
 
 def test_which_command_answers_with_the_command_the_passage_names(course):
@@ -88,7 +90,9 @@ def test_comparison_sets_the_notes_points_side_by_side(course):
     answer = course.ask("What is the difference between Step Functions and MWAA?")
     assert answer.kind == "comparison" and not answer.abstained
     assert answer.table is not None and answer.table.columns[1:] == [
-        "AWS Step Functions", "Amazon Managed Workflows for Apache Airflow"]
+        "AWS Step Functions",
+        "Amazon Managed Workflows for Apache Airflow",
+    ]
     assert "operational overhead" in answer.answer and "migrating existing Airflow" in answer.answer
     assert all(re.search(r"\[\d+\]", cell) for row in answer.table.rows for cell in row[1:] if cell != "-")
 
@@ -109,7 +113,8 @@ def test_howto_gives_the_steps_of_the_passage_that_says_how(course):
 def test_pasted_multiple_choice_picks_a_letter_and_says_why_not(course):
     answer = course.ask(
         "A team needs to import Salesforce and Slack data into S3, filtering it on the way. Which service?\n"
-        "A) AWS Data Exchange\nB) Amazon AppFlow\nC) Amazon Macie\nD) Amazon Athena")
+        "A) AWS Data Exchange\nB) Amazon AppFlow\nC) Amazon Macie\nD) Amazon Athena"
+    )
     assert answer.kind == "multiple_choice" and answer.choice == "B"
     assert [o.letter for o in answer.options] == ["A", "B", "C", "D"]
     assert [o.picked for o in answer.options] == [False, True, False, False]
@@ -119,14 +124,18 @@ def test_pasted_multiple_choice_picks_a_letter_and_says_why_not(course):
 
 
 def test_pasted_choose_two_picks_two(course):
-    answer = course.ask("Which TWO formats can Athena split when compressed? (Choose two.) "
-                        "A) CSV B) JSON C) Apache Parquet D) Apache ORC E) Plain text")
+    answer = course.ask(
+        "Which TWO formats can Athena split when compressed? (Choose two.) "
+        "A) CSV B) JSON C) Apache Parquet D) Apache ORC E) Plain text"
+    )
     assert answer.kind == "multiple_choice" and isinstance(answer.choice, list) and len(answer.choice) == 2
 
 
 def test_wrong_premise_is_corrected_first_with_its_citation(course):
-    answer = course.ask("EMR spreads the nodes of one cluster across several Availability Zones for resilience. "
-                        "How many AZs does it use by default?")
+    answer = course.ask(
+        "EMR spreads the nodes of one cluster across several Availability Zones for resilience. "
+        "How many AZs does it use by default?"
+    )
     assert answer.premise is not None
     assert answer.answer.startswith("Your notes do not support the premise")
     assert "Single Availability Zone" in answer.premise.correction and re.search(r"\[\d+\]", answer.premise.correction)
@@ -188,16 +197,19 @@ def test_the_sentence_naming_the_answer_tells_two_commands_apart(make_assistant,
         "# 8.1 Tables\n\n## Loading partitions\n\n"
         "- Note: Data is not visible by default. For Zorblat layouts, you will have to perform the "
         "SYNC ZORBLAT command. For other layouts, you will have to run the ADD NEW PART command.\n"
-        "- Partitions keep queries cheap.\n")
+        "- Partitions keep queries cheap.\n"
+    )
     assistant = make_assistant(folder)
     assistant.ingest()
-    answer = assistant.ask("We created monthly folders in Zorblat style and queries miss them. Which command loads them?")
+    answer = assistant.ask(
+        "We created monthly folders in Zorblat style and queries miss them. Which command loads them?"
+    )
     assert not answer.abstained
     assert answer.recommendation == "SYNC ZORBLAT"
 
 
 def test_multiple_choice_weighs_a_not_only_where_it_bears_on_the_option(make_assistant, tmp_path):
-    """"Only A or B. C is not allowed" rules C out; a "not" about something else in the sentence that
+    """ "Only A or B. C is not allowed" rules C out; a "not" about something else in the sentence that
     gives the right value ("... 300 seconds by default, so replicas are not removed") does not."""
     folder = tmp_path / "u9"
     folder.mkdir()
@@ -208,19 +220,23 @@ def test_multiple_choice_weighs_a_not_only_where_it_bears_on_the_option(make_ass
         "- How often does the Quoller look at load? By default it checks every 15 seconds.\n\n"
         "# 9.2 Batch runs\n\n"
         "- Which retry setting can a Brolt run use? Only Retry or Halt. Forever, the default for other runs, "
-        "is not allowed because a Brolt run is supposed to finish.\n")
+        "is not allowed because a Brolt run is supposed to finish.\n"
+    )
     assistant = make_assistant(folder)
     assistant.ingest()
-    window = assistant.ask("By default, how long is the Quoller's shrink window?\n"
-                           "A) 15 seconds\nB) 60 seconds\nC) 300 seconds\nD) 900 seconds")
+    window = assistant.ask(
+        "By default, how long is the Quoller's shrink window?\n"
+        "A) 15 seconds\nB) 60 seconds\nC) 300 seconds\nD) 900 seconds"
+    )
     assert window.choice == "C", window.answer
-    policy = assistant.ask("Which TWO retry settings are valid for a Brolt run? (Choose two.)\n"
-                           "A. Forever\nB. Retry\nC. Halt\nD. Sometimes")
+    policy = assistant.ask(
+        "Which TWO retry settings are valid for a Brolt run? (Choose two.)\nA. Forever\nB. Retry\nC. Halt\nD. Sometimes"
+    )
     assert policy.choice == ["B", "C"], policy.answer
 
 
 def test_explanation_is_about_the_narrowest_thing_the_question_names(make_assistant, tmp_path):
-    """"How does X work in Y": X is asked about, Y is its setting (Y has far more said about it)."""
+    """ "How does X work in Y": X is asked about, Y is its setting (Y has far more said about it)."""
     folder = tmp_path / "u11"
     folder.mkdir()
     (folder / "u11.md").write_text(
@@ -228,10 +244,31 @@ def test_explanation_is_about_the_narrowest_thing_the_question_names(make_assist
         "- Quell Store keeps readings in regions chosen at setup.\n- Quell Store bills per stored reading.\n"
         "- Quell Store offers a console and an API.\n\n## Driftwatch\n\n"
         "- Driftwatch: Learns a baseline of each sensor and flags readings far from it.\n"
-        "- Functionality: Uses a rolling model per sensor to score each new reading.\n")
+        "- Functionality: Uses a rolling model per sensor to score each new reading.\n"
+    )
     assistant = make_assistant(folder)
     assistant.ingest()
     answer = assistant.ask("Explain how Driftwatch works in Quell Store.")
     assert answer.kind == "explanation"
     assert answer.answer.startswith("Driftwatch"), answer.answer
     assert "baseline" in answer.answer
+
+
+def test_which_kind_asks_for_a_thing_of_that_kind_not_the_product_it_belongs_to(make_assistant, tmp_path):
+    """"Which storage tier?": a tier, not the product whose tiers the heading lists ("Zorblat Store storage
+    tiers" files tiers OF the store there, it does not call the store a tier)."""
+    folder = tmp_path / "u12"
+    folder.mkdir()
+    (folder / "u12.md").write_text(
+        "# 1. Zorblat Store storage tiers\n\n- Zorblat Store keeps objects durably in three zones.\n\n"
+        "| Tier | Typical use |\n| --- | --- |\n| Zorblat Hot | Objects read every day |\n"
+        "| Zorblat Frost | Objects read about once a year, kept for compliance |\n\n"
+        "# 2. Picking a store\n\n| Workload | Best fit |\n| --- | --- |\n"
+        "| Raw files kept for years, cheap durable storage | Zorblat Store |\n"
+    )
+    assistant = make_assistant(folder)
+    assistant.ingest()
+    answer = assistant.ask(
+        "We keep compliance records that are read about once a year and must stay cheap. Which storage tier?"
+    )
+    assert answer.recommendation == "Zorblat Frost", answer.answer

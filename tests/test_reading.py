@@ -66,8 +66,9 @@ def test_names_set_aside_by_a_line_are_marked():
 
 
 def test_heading_names_reach_the_lines_beneath_less_when_a_line_has_its_own_subject():
-    lines, _ = _read("- Holds queued orders until read.\n- Spinner Nodes: Add compute.",
-                     section="2 Intro to Zorblat Queue > Basics")
+    lines, _ = _read(
+        "- Holds queued orders until read.\n- Spinner Nodes: Add compute.", section="2 Intro to Zorblat Queue > Basics"
+    )
     assert _roles(lines, "Holds queued")["Zorblat Queue"][0] == ROLE_ANCESTOR
     assert _roles(lines, "Spinner")["Zorblat Queue"][0] < ROLE_ANCESTOR
     lines, _ = _read("- Holds queued orders until read.", section="Zorblat Queue")
@@ -94,14 +95,18 @@ def test_capitals_inside_a_sentence_are_evidence_of_a_name():
 
 
 def test_prose_sentences_inherit_their_paragraph_s_subject():
-    text = ("Zorblat Queue buffers orders between services. It keeps each message until a reader deletes it. "
-            "Messages are never reordered.\n\nPlimsoll Streams replays events.")
+    text = (
+        "Zorblat Queue buffers orders between services. It keeps each message until a reader deletes it. "
+        "Messages are never reordered.\n\nPlimsoll Streams replays events."
+    )
     lines, _ = _read(text, section="Messaging")
     assert _roles(lines, "It keeps")["Zorblat Queue"][0] == ROLE_PARENT
     assert "Zorblat Queue" in _roles(lines, "Messages are never")
     assert "Zorblat Queue" not in _roles(lines, "Plimsoll Streams replays")
-    assert sentences("Use Redis, e.g. for sessions. Memcached is simpler!") == ["Use Redis, e.g. for sessions.",
-                                                                               "Memcached is simpler!"]
+    assert sentences("Use Redis, e.g. for sessions. Memcached is simpler!") == [
+        "Use Redis, e.g. for sessions.",
+        "Memcached is simpler!",
+    ]
 
 
 def test_tables_read_row_by_row_or_column_by_column():
@@ -130,31 +135,38 @@ def test_cards_and_glossaries_name_what_they_define():
 
 
 def test_code_blocks_are_one_line_and_name_nothing():
-    lines, _ = _read("- Run the SYNC PARTS command.\n- Then SYNC PARTS loads the folders.\n```\nSELECT * FROM Pebble;\n```")
+    lines, _ = _read(
+        "- Run the SYNC PARTS command.\n- Then SYNC PARTS loads the folders.\n```\nSELECT * FROM Pebble;\n```"
+    )
     assert lines[-1].kind == "code" and "SELECT" in lines[-1].text
     assert _roles(lines, "Run the SYNC")["SYNC PARTS"] == (ROLE_PUT_FORWARD, 0)
     assert not any(s.name == "Pebble" for s in lines[-1].subjects)  # only the section's name reaches a code block
 
 
 def test_name_index_merges_short_forms_into_the_vendor_name():
-    text = ("- Amazon Managed Widgets for Apache Gizmo: For migrating existing Gizmo jobs.\n"
-            "- Teams love Gizmo for its plugins.\n- AWS Glue DataBrew: Visual data preparation.\n"
-            "- DataBrew has 250 transformations.")
+    text = (
+        "- Amazon Managed Widgets for Apache Gizmo: For migrating existing Gizmo jobs.\n"
+        "- Teams love Gizmo for its plugins.\n- AWS Glue DataBrew: Visual data preparation.\n"
+        "- DataBrew has 250 transformations."
+    )
     lines, vocabulary = _read(text)
     names = NameIndex({"c1": lines}, vocabulary)
     assert names.resolve(name_key("Gizmo")) == name_key("Amazon Managed Widgets for Apache Gizmo")
     assert names.display(name_key("DataBrew")) == "AWS Glue DataBrew"
     assert names.acronym("MWG") == name_key("Amazon Managed Widgets for Apache Gizmo")
     assert names.acronym("XYZ") is None
-    assert [k for k, _, _ in find_names("is glue databrew visual?", names.all_keys)] == [name_key("DataBrew")] or \
-        [names.resolve(k) for k, _, _ in find_names("is glue databrew visual?", names.all_keys)] == [name_key("AWS Glue DataBrew")]
+    assert [k for k, _, _ in find_names("is glue databrew visual?", names.all_keys)] == [name_key("DataBrew")] or [
+        names.resolve(k) for k, _, _ in find_names("is glue databrew visual?", names.all_keys)
+    ] == [name_key("AWS Glue DataBrew")]
 
 
 def test_reading_gives_profiles_and_line_vectors(embeddings):
     from assistant.line_vectors import LineVectors
 
-    chunks = [Chunk("a", "u.md", "Queues", "- Zorblat Queue: Buffers bursts of orders.", 0),
-              Chunk("b", "u.md", "Exam Tip", "- Solution: Use Zorblat Queue for bursty intake.", 1)]
+    chunks = [
+        Chunk("a", "u.md", "Queues", "- Zorblat Queue: Buffers bursts of orders.", 0),
+        Chunk("b", "u.md", "Exam Tip", "- Solution: Use Zorblat Queue for bursty intake.", 1),
+    ]
     reading = Reading(chunks, LineVectors(embeddings.encode_queries))
     profile = reading.profile(name_key("Zorblat Queue"))
     assert {p.line.chunk_id for p in profile} == {"a", "b"}
@@ -164,8 +176,9 @@ def test_reading_gives_profiles_and_line_vectors(embeddings):
     assert reading.knows_word("Orders") and not reading.knows_word("banana")
 
 
-@pytest.mark.parametrize("name,key", [("Amazon OpenSearch Service", "opensearch"), ("AWS Glue", "glue"),
-                                      ("Scatter Plots", "scatter plot")])
+@pytest.mark.parametrize(
+    "name,key", [("Amazon OpenSearch Service", "opensearch"), ("AWS Glue", "glue"), ("Scatter Plots", "scatter plot")]
+)
 def test_name_key_folds_vendor_and_plurals(name, key):
     assert name_key(name) == key
 
@@ -177,8 +190,10 @@ def test_roles_are_ordered_from_plainly_about_to_merely_mentioned():
 
 
 def test_a_card_answer_sentence_that_opens_with_a_name_is_about_it():
-    card = ("Q: Should I use STASH or PACK? A: Prefer STASH, which simply stores files. PACK does the same but also "
-            "unpacks a local archive into the destination.")
+    card = (
+        "Q: Should I use STASH or PACK? A: Prefer STASH, which simply stores files. PACK does the same but also "
+        "unpacks a local archive into the destination."
+    )
     lines, _ = _read(card, section="Cards")
     roles = _roles(lines, "Should I use")
     assert roles["STASH"][0] == ROLE_LABEL
@@ -190,6 +205,10 @@ def test_a_word_the_notes_only_write_in_capitals_is_that_name_only_in_capitals()
     lines, vocabulary = _read(text)
     names = NameIndex({"c1": lines}, vocabulary)
     assert name_key("ADD") in names.shouted_keys and name_key("EMR") not in names.shouted_keys
-    found = [k for k, _, _ in find_names("without adding a separate RUN step, on emr", names.all_keys,
-                                         shouted=names.shouted_keys)]
+    found = [
+        k
+        for k, _, _ in find_names(
+            "without adding a separate RUN step, on emr", names.all_keys, shouted=names.shouted_keys
+        )
+    ]
     assert found == [name_key("RUN"), name_key("EMR")]

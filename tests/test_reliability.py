@@ -1,8 +1,8 @@
 """Crash safety and concurrency against the real model and a real embedded Chroma."""
 
 import json
-import shutil
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -10,12 +10,15 @@ import threading
 import time
 from pathlib import Path
 
-from assistant.answer import Answer
+import pytest
+from conftest import CORPUS, DATA, REPO
 
+from assistant.answer import Answer
 from assistant.chunking import chunk_markdown
 from assistant.loading import load_file
 from assistant.synthetic import make_synthetic_corpus
-from conftest import CORPUS, DATA, REPO
+
+pytestmark = pytest.mark.slow  # kills a real ingest process mid-write
 
 
 def _expected_ids(folder: Path) -> set[str]:
@@ -30,8 +33,13 @@ def test_killed_ingest_resumes_to_the_same_store_as_a_clean_build(tmp_path, make
     make_synthetic_corpus(CORPUS, corpus, copies=6)
     data = tmp_path / "data"
     env = {**os.environ, "STUDY_CORPUS_DIR": str(corpus), "STUDY_DATA_DIR": str(data)}
-    process = subprocess.Popen([sys.executable, "-m", "assistant.cli", "ingest"], cwd=REPO, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "ingest"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     manifest = data / "manifest.json"
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:

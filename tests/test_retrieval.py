@@ -52,14 +52,20 @@ def test_retrieve_embeds_the_query_itself_the_same_way(course):
     own = course.index.retriever.retrieve(question, 5)
     assert [p.chunk.id for p in own.passages] == [p.chunk.id for p in given.passages]
     assert np.allclose(own.query_vector, vector, atol=1e-5) and own.turn_vector is None
-    follow = course.index.retriever.retrieve(f"{question} and what about alerts?", 5, turn_text="and what about alerts?")
+    follow = course.index.retriever.retrieve(
+        f"{question} and what about alerts?", 5, turn_text="and what about alerts?"
+    )
     assert follow.turn_vector is not None and follow.turn_vector.shape == vector.shape
 
 
 def test_retrieve_concurrent_questions_keep_their_own_results(course):
     from concurrent.futures import ThreadPoolExecutor
 
-    questions = ["Which service scans S3 buckets for PII?", "MSCK REPAIR TABLE", "visual data preparation without code"] * 4
+    questions = [
+        "Which service scans S3 buckets for PII?",
+        "MSCK REPAIR TABLE",
+        "visual data preparation without code",
+    ] * 4
     alone = {q: [p.chunk.id for p in course.retrieve(q).passages] for q in set(questions)}
     with ThreadPoolExecutor(6) as pool:
         together = list(pool.map(lambda q: [p.chunk.id for p in course.retrieve(q).passages], questions))

@@ -4,11 +4,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from servers import free_port, running_server
 
 from assistant.config import Settings
 from assistant.core import Assistant
 from assistant.store import StoreError
-from servers import free_port, running_server
+
+pytestmark = pytest.mark.slow  # starts a real `chroma run` server
 
 
 @pytest.fixture
@@ -21,8 +23,9 @@ def chroma_server(tmp_path):
 
 
 def test_server_mode_ingests_and_answers_like_embedded(chroma_server, embeddings, notes_dir, tmp_path, course):
-    settings = Settings(data_dir=tmp_path / "client", corpus_dir=notes_dir,
-                        chroma_host="127.0.0.1", chroma_port=chroma_server)
+    settings = Settings(
+        data_dir=tmp_path / "client", corpus_dir=notes_dir, chroma_host="127.0.0.1", chroma_port=chroma_server
+    )
     assistant = Assistant(settings, embeddings=embeddings)
     report = assistant.ingest()
     assert report.chunks_total == course.store.count()
@@ -42,7 +45,8 @@ def test_server_mode_unreachable_server_is_a_clear_error(embeddings, notes_dir, 
 
 
 def test_a_rebuild_on_a_server_switches_every_learner_and_keeps_the_old_collection_for_open_ones(
-        chroma_server, embeddings, tmp_path):
+    chroma_server, embeddings, tmp_path
+):
     from assistant.store import index_collections
 
     notes = tmp_path / "notes"
@@ -50,8 +54,10 @@ def test_a_rebuild_on_a_server_switches_every_learner_and_keeps_the_old_collecti
     (notes / "macie.md").write_text("## Macie\n\n- Solution: Enable Amazon Macie to scan S3 buckets for PII.\n")
 
     def learner(name):
-        return Assistant(Settings(data_dir=tmp_path / name, corpus_dir=notes, chroma_host="127.0.0.1",
-                                  chroma_port=chroma_server), embeddings=embeddings)
+        return Assistant(
+            Settings(data_dir=tmp_path / name, corpus_dir=notes, chroma_host="127.0.0.1", chroma_port=chroma_server),
+            embeddings=embeddings,
+        )
 
     first, second = learner("first"), learner("second")
     first.ingest()

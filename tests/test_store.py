@@ -46,7 +46,9 @@ def test_rebuild_repairs_a_corrupted_store(make_assistant, notes_dir, tmp_path):
 def test_search_asks_for_more_than_the_store_holds(make_assistant, tmp_path):
     folder = tmp_path / "tiny"
     folder.mkdir()
-    (folder / "tiny.md").write_text("# Tiny\n\n## One\n\n- Zorblat Queue buffers orders.\n\n## Two\n\n- Tessel Lake stores tables.\n")
+    (folder / "tiny.md").write_text(
+        "# Tiny\n\n## One\n\n- Zorblat Queue buffers orders.\n\n## Two\n\n- Tessel Lake stores tables.\n"
+    )
     assistant = make_assistant(folder)
     assistant.ingest()
     held = assistant.index.retriever.store.count()

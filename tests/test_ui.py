@@ -4,11 +4,11 @@ test_ui_browser.py."""
 
 import json
 import shutil
+from datetime import UTC
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
 from conftest import CORPUS, REPO
+from streamlit.testing.v1 import AppTest
 
 APP = str(REPO / "ui" / "app.py")
 HOSTILE = """## Hostile note
@@ -134,18 +134,39 @@ def test_open_section_on_a_declined_answer_opens_the_viewer_not_a_new_question(u
 def test_constructed_answers_show_a_table_options_and_the_premise_first(ui_env):
     from assistant.answer import Answer, Citation, ComparisonTable, OptionVerdict, Premise
 
-    citation = Citation(1, "u3-data-operations-and-support.md", "3.1 Intro to Amazon Athena", "- Use Parquet.", 0.6,
-                        "", ["Use Parquet."])
-    comparison = Answer(question="Parquet vs CSV?", answer="They differ in layout [1].", kind="comparison",
-                        citations=[citation],
-                        table=ComparisonTable(["aspect", "Parquet", "CSV"], [["layout", "columnar [1]", "row | text"]]))
-    choice = Answer(question="Which? A) Macie B) Glue", answer="B) AWS Glue [1].", kind="multiple_choice", choice="B",
-                    citations=[citation],
-                    options=[OptionVerdict("A", "Amazon Macie", False, "Macie scans S3 for PII [1]."),
-                             OptionVerdict("B", "AWS Glue", True, "Glue runs the ETL jobs [1].")])
-    premise = Answer(question="Since Macie orchestrates Glue jobs, how?", answer="Use AWS Step Functions [1].",
-                     citations=[citation], premise=Premise("Macie orchestrates Glue jobs",
-                                                           "Your notes say Macie scans S3 for PII [1]."))
+    citation = Citation(
+        1,
+        "u3-data-operations-and-support.md",
+        "3.1 Intro to Amazon Athena",
+        "- Use Parquet.",
+        0.6,
+        "",
+        ["Use Parquet."],
+    )
+    comparison = Answer(
+        question="Parquet vs CSV?",
+        answer="They differ in layout [1].",
+        kind="comparison",
+        citations=[citation],
+        table=ComparisonTable(["aspect", "Parquet", "CSV"], [["layout", "columnar [1]", "row | text"]]),
+    )
+    choice = Answer(
+        question="Which? A) Macie B) Glue",
+        answer="B) AWS Glue [1].",
+        kind="multiple_choice",
+        choice="B",
+        citations=[citation],
+        options=[
+            OptionVerdict("A", "Amazon Macie", False, "Macie scans S3 for PII [1]."),
+            OptionVerdict("B", "AWS Glue", True, "Glue runs the ETL jobs [1]."),
+        ],
+    )
+    premise = Answer(
+        question="Since Macie orchestrates Glue jobs, how?",
+        answer="Use AWS Step Functions [1].",
+        citations=[citation],
+        premise=Premise("Macie orchestrates Glue jobs", "Your notes say Macie scans S3 for PII [1]."),
+    )
     store = _store(ui_env)
     chat = store.new()
     for answer in (comparison, choice, premise):
@@ -286,12 +307,12 @@ def test_practice_due_badge_counts_due_reviews(ui_env):
     _start(at)
     question = at.session_state["quiz"][0]
     next(b for b in at.button if b.label.startswith("ABCD"[(question.answer + 1) % 4] + ")")).click().run()
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from assistant.config import Settings
     from assistant.progress import ProgressStore
 
-    assert ProgressStore(Settings().progress_db).due_count(datetime.now(timezone.utc) + timedelta(hours=1)) == 1
+    assert ProgressStore(Settings().progress_db).due_count(datetime.now(UTC) + timedelta(hours=1)) == 1
 
 
 # --- evals ----------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from browser import (
 from conftest import CORPUS, REPO
 from servers import free_port, running_server
 
-HOSTILE = "## Hostile\n\n- Redshift Spectrum payload <img src=x onerror=\"window.__pwned=1\"> <script>window.__pwned=2</script>\n"
+HOSTILE = '## Hostile\n\n- Redshift Spectrum payload <img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script>\n'
 PARTITIONS = "Which command adds Hive style partitions to an Athena table?"
 MACIE = "Which service scans S3 buckets for PII?"
 
@@ -77,8 +77,9 @@ def _page(browser, viewport="desktop"):
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
-def test_question_shows_at_once_then_the_answer_whose_citation_link_opens_the_viewer(playwright_browser, shared_app,
-                                                                                    viewport, tmp_path):
+def test_question_shows_at_once_then_the_answer_whose_citation_link_opens_the_viewer(
+    playwright_browser, shared_app, viewport, tmp_path
+):
     context, page = _page(playwright_browser, viewport)
     page.goto(f"{shared_app['url']}/chat")
     timings = ask(page, PARTITIONS)
@@ -204,9 +205,9 @@ def _keys_ready(page, key):
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
-def test_practice_by_keyboard_keeps_the_options_and_every_control_is_in_the_main_column(playwright_browser,
-                                                                                       shared_app, viewport,
-                                                                                       tmp_path):
+def test_practice_by_keyboard_keeps_the_options_and_every_control_is_in_the_main_column(
+    playwright_browser, shared_app, viewport, tmp_path
+):
     context, page = _page(playwright_browser, viewport)
     page.goto(f"{shared_app['url']}/practice")
     start = page.locator(".st-key-practice-start button")
@@ -251,8 +252,12 @@ def test_pages_have_their_own_urls_and_no_request_leaves_the_machine(playwright_
     wait_for_chat(page)
     assert page.url.split("?")[0] == f"{base}/chat"
     ask(page, MACIE)
-    for path, heading in (("practice", "Practice"), ("library", "Notes library"), ("evals", "Evaluation"),
-                          ("chat", "Study assistant")):
+    for path, heading in (
+        ("practice", "Practice"),
+        ("library", "Notes library"),
+        ("evals", "Evaluation"),
+        ("chat", "Study assistant"),
+    ):
         page.goto(f"{base}/{path}")
         page.get_by_role("heading", name=heading).first.wait_for(timeout=60_000)
         assert page.url.split("?")[0] == f"{base}/{path}"

@@ -27,30 +27,36 @@ def names() -> NameIndex:
     return NameIndex({"c1": parse_chunk(chunk, vocabulary)}, vocabulary)
 
 
-@pytest.mark.parametrize("question,kind", [
-    ("Orders arrive in bursts. Which service should buffer them?", "choice"),
-    ("What should we use to replay events to many readers?", "choice"),
-    ("What is the difference between Zorblat Queue and Plimsoll Streams?", "comparison"),
-    ("Zorblat Queue vs Plimsoll Streams - when do I use which?", "comparison"),
-    ("Explain partitioning", "explanation"),
-    ("What is Tessel Lake?", "explanation"),
-    ("What is Tessel Lake? Give me the short version for revision.", "explanation"),
-    ("What are the main components of Tessel Lake and what does each one do?", "explanation"),
-    ("What is the default retention of Zorblat Queue?", "fact"),
-    ("How do I replay events to a new reader?", "howto"),
-    ("Which service buffers orders?\nA) Zorblat Queue\nB) Tessel Lake\nC) Plimsoll Streams", "multiple_choice"),
-])
+@pytest.mark.parametrize(
+    "question,kind",
+    [
+        ("Orders arrive in bursts. Which service should buffer them?", "choice"),
+        ("What should we use to replay events to many readers?", "choice"),
+        ("What is the difference between Zorblat Queue and Plimsoll Streams?", "comparison"),
+        ("Zorblat Queue vs Plimsoll Streams - when do I use which?", "comparison"),
+        ("Explain partitioning", "explanation"),
+        ("What is Tessel Lake?", "explanation"),
+        ("What is Tessel Lake? Give me the short version for revision.", "explanation"),
+        ("What are the main components of Tessel Lake and what does each one do?", "explanation"),
+        ("What is the default retention of Zorblat Queue?", "fact"),
+        ("How do I replay events to a new reader?", "howto"),
+        ("Which service buffers orders?\nA) Zorblat Queue\nB) Tessel Lake\nC) Plimsoll Streams", "multiple_choice"),
+    ],
+)
 def test_each_kind_of_question_is_recognised(names, question, kind):
     assert understand(question, None, names).kind == kind
 
 
-@pytest.mark.parametrize("text,letters,stem", [
-    ("Pick one:\nA) Alpha\nB) Beta\nC) Gamma", ["A", "B", "C"], "Pick one:"),
-    ("Pick one: A. Alpha B. Beta C. Gamma D. Delta", ["A", "B", "C", "D"], "Pick one:"),
-    ("Pick one (a) Alpha (b) Beta (c) Gamma", ["A", "B", "C"], "Pick one"),
-    ("Pick one\n1) Alpha\n2) Beta\n3) Gamma", ["A", "B", "C"], "Pick one"),
-    ("Pick one\n1. Alpha\n2. Beta", ["A", "B"], "Pick one"),
-])
+@pytest.mark.parametrize(
+    "text,letters,stem",
+    [
+        ("Pick one:\nA) Alpha\nB) Beta\nC) Gamma", ["A", "B", "C"], "Pick one:"),
+        ("Pick one: A. Alpha B. Beta C. Gamma D. Delta", ["A", "B", "C", "D"], "Pick one:"),
+        ("Pick one (a) Alpha (b) Beta (c) Gamma", ["A", "B", "C"], "Pick one"),
+        ("Pick one\n1) Alpha\n2) Beta\n3) Gamma", ["A", "B", "C"], "Pick one"),
+        ("Pick one\n1. Alpha\n2. Beta", ["A", "B"], "Pick one"),
+    ],
+)
 def test_pasted_options_in_every_common_format(text, letters, stem):
     found_stem, options = pasted_options(text)
     assert [o.letter for o in options] == letters and found_stem == stem
@@ -84,7 +90,10 @@ def test_answer_type_is_the_thing_asked_for(names):
     assert understand("Which node type do we add?", None, names).answer_type == "node type"
     assert understand("Which command loads them?", None, names).answer_type == "command"
     assert understand("Which AWS service should they use?", None, names).answer_type == "service"
-    assert understand("We have no idea which objects get read. Which storage class?", None, names).answer_type == "storage class"
+    assert (
+        understand("We have no idea which objects get read. Which storage class?", None, names).answer_type
+        == "storage class"
+    )
     assert understand("What should we use?", None, names).answer_type is None
 
 
@@ -98,15 +107,18 @@ def test_negation_rules_out_what_follows_it():
 
 def test_claims_come_from_explicit_premises_only(names):
     assert understand("Since Zorblat Queue replays events, how many readers can it have?", None, names).claims == [
-        "Zorblat Queue replays events"]
+        "Zorblat Queue replays events"
+    ]
     assert understand("Tessel Lake stores raw logs, right?", None, names).claims == ["Tessel Lake stores raw logs"]
     assert understand("I assume Plimsoll Streams keeps orders forever?", None, names).claims
     assert understand("We send orders in bursts. Which service buffers them?", None, names).claims == []
 
 
 def test_follow_ups_lean_on_the_conversation(names):
-    history = [{"role": "user", "content": "Orders arrive in bursts. Which service buffers them?"},
-               {"role": "assistant", "content": "Use Zorblat Queue [1].\n\n- Buffers bursts [1]."}]
+    history = [
+        {"role": "user", "content": "Orders arrive in bursts. Which service buffers them?"},
+        {"role": "assistant", "content": "Use Zorblat Queue [1].\n\n- Buffers bursts [1]."},
+    ]
     assert is_follow_up("and if the events must be replayed instead?")
     assert not is_follow_up("Which service buffers bursts of orders between services in our shop backend?")
     assert previous_answer(history) == "Zorblat Queue"
@@ -117,16 +129,21 @@ def test_follow_ups_lean_on_the_conversation(names):
 
 
 def test_a_quoted_description_is_asked_about_itself(names):
-    assert quoted_subject("Which option matches this description: “Replays ordered events”?") == "Replays ordered events"
+    assert (
+        quoted_subject("Which option matches this description: “Replays ordered events”?") == "Replays ordered events"
+    )
     assert quoted_subject('Our team said "we need dashboards" last week. Which service?') is None
     query = understand("Which option matches this description: “Replays ordered events to readers”?", None, names)
     assert query.kind == "choice" and query.retrieval_text == "Replays ordered events to readers"
 
 
-@pytest.mark.parametrize("question,kind", [
-    ("Our image is huge because the compiler ends up in it. What Docker technique fixes this?", "choice"),
-    ("Which Dockerfile instruction unpacks the archive for me?", "choice"),
-    ("What is the default file system on a Tessel Lake cluster?", "fact"),
-])
+@pytest.mark.parametrize(
+    "question,kind",
+    [
+        ("Our image is huge because the compiler ends up in it. What Docker technique fixes this?", "choice"),
+        ("Which Dockerfile instruction unpacks the archive for me?", "choice"),
+        ("What is the default file system on a Tessel Lake cluster?", "fact"),
+    ],
+)
 def test_which_or_what_with_a_kind_of_thing_asks_to_choose(names, question, kind):
     assert understand(question, None, names).kind == kind

@@ -4,8 +4,17 @@ from assistant import vocabulary as v
 
 
 def test_word_lists_are_lower_case_words_with_no_overlap_where_it_would_confuse():
-    for words in (v.VENDOR_WORDS, v.DISCOURSE_LABELS, v.CATEGORY_HEADS, v.FUNCTION_WORDS, v.QUESTION_WORDS,
-                  v.GENERIC_ANSWER_TYPES, v.UNITS, v.NAME_TAILS, v.ANSWER_LABELS):
+    for words in (
+        v.VENDOR_WORDS,
+        v.DISCOURSE_LABELS,
+        v.CATEGORY_HEADS,
+        v.FUNCTION_WORDS,
+        v.QUESTION_WORDS,
+        v.GENERIC_ANSWER_TYPES,
+        v.UNITS,
+        v.NAME_TAILS,
+        v.ANSWER_LABELS,
+    ):
         assert words and all(w == w.lower() and " " not in w for w in words)
     assert not v.VENDOR_WORDS & v.FUNCTION_WORDS
     assert v.PRODUCT_ANSWER_TYPES <= v.GENERIC_ANSWER_TYPES
@@ -14,8 +23,13 @@ def test_word_lists_are_lower_case_words_with_no_overlap_where_it_would_confuse(
 def test_every_listed_word_is_everyday_english_or_a_vendor():
     # A list built from one set of notes would hold its product names; these are all common English words.
     for words in (v.DISCOURSE_LABELS, v.CATEGORY_HEADS, v.GENERIC_ANSWER_TYPES, v.NAME_TAILS, v.ANSWER_LABELS):
-        rare = [w for w in words if v.english_frequency(w) == 0.0 and not v.rare_english_frequencies({w})
-                and w not in {"e.g", "imp", "tl;dr", "q", "a", "deep-dive"}]
+        rare = [
+            w
+            for w in words
+            if v.english_frequency(w) == 0.0
+            and not v.rare_english_frequencies({w})
+            and w not in {"e.g", "imp", "tl;dr", "q", "a", "deep-dive"}
+        ]
         assert not rare, rare
     assert all(" " in phrase or v.english_frequency(phrase) > 0 for phrase in v.RECOMMEND_VERBS)
 

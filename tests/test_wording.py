@@ -2,14 +2,40 @@
 
 import pytest
 
-from assistant.wording import (Need, base_of, cored, inner_swapped, last_phrase_fronted, longest_shared_run,
-                               looks_like_verb, passive_variant, past_participle, pp_list_swapped, read_need,
-                               singular, split_second_action, strip_asides, swapped, synonym_variant, third_person,
-                               with_article)
+from assistant.wording import (
+    Need,
+    base_of,
+    cored,
+    inner_swapped,
+    last_phrase_fronted,
+    longest_shared_run,
+    looks_like_verb,
+    passive_variant,
+    past_participle,
+    pp_list_swapped,
+    read_need,
+    singular,
+    split_second_action,
+    strip_asides,
+    swapped,
+    synonym_variant,
+    third_person,
+    with_article,
+)
 
 
-@pytest.mark.parametrize("word, base", [("scans", "scan"), ("migrating", "migrate"), ("copies", "copy"),
-                                        ("stored", "store"), ("pushes", "push"), ("uses", "use"), ("kept", "keep")])
+@pytest.mark.parametrize(
+    "word, base",
+    [
+        ("scans", "scan"),
+        ("migrating", "migrate"),
+        ("copies", "copy"),
+        ("stored", "store"),
+        ("pushes", "push"),
+        ("uses", "use"),
+        ("kept", "keep"),
+    ],
+)
 def test_base_forms(word, base):
     assert base_of(word) == base
 
@@ -17,7 +43,12 @@ def test_base_forms(word, base):
 def test_verb_forms():
     assert [third_person(v) for v in ("scan", "copy", "push", "do")] == ["scans", "copies", "pushes", "does"]
     assert [past_participle(v) for v in ("scan", "store", "copy", "send")] == ["scanned", "stored", "copied", "sent"]
-    assert [singular(n) for n in ("Types", "Classes", "Policies", "Analysis")] == ["Type", "Class", "Policy", "Analysis"]
+    assert [singular(n) for n in ("Types", "Classes", "Policies", "Analysis")] == [
+        "Type",
+        "Class",
+        "Policy",
+        "Analysis",
+    ]
 
 
 def test_verbs_are_told_from_nouns_by_their_shape():
@@ -37,22 +68,35 @@ def test_articles_follow_the_head_noun():
 
 def test_asides_and_example_lists_go_one_example_stays():
     assert strip_asides("Scans buckets (every hour) for data, e.g., logs.") == "Scans buckets for data."
-    assert strip_asides("Buffers events such as clicks, logs and telemetry for readers.") == "Buffers events for readers."
+    assert (
+        strip_asides("Buffers events such as clicks, logs and telemetry for readers.") == "Buffers events for readers."
+    )
     assert strip_asides("Scans buckets for secrets like keys.") == "Scans buckets for secrets like keys."
 
 
-@pytest.mark.parametrize("line, expected", [
-    ("Scans S3 buckets for sensitive data.", Need(action="scan S3 buckets for sensitive data")),
-    ("For migrating existing workflows.", Need(goal="migrate existing workflows")),
-    ("Visual preparation tool for non-technical analysts.", Need(thing="visual preparation tool",
-                                                                   users="non-technical analysts")),
-    ("Ideal for near-real-time monitoring and search.", Need(purpose="near-real-time monitoring and search")),
-    ("Amplify processing power without participating in the file system.",
-     Need(action="amplify processing power", constraints=["It must not participate in the file system."])),
-    ("Centrally managed from a single account.", Need(quality="centrally managed from a single account")),
-    ("Integrates with other services; fully managed and highly available.",
-     Need(action="integrate with other services", constraints=["It must be fully managed and highly available."])),
-])
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("Scans S3 buckets for sensitive data.", Need(action="scan S3 buckets for sensitive data")),
+        ("For migrating existing workflows.", Need(goal="migrate existing workflows")),
+        (
+            "Visual preparation tool for non-technical analysts.",
+            Need(thing="visual preparation tool", users="non-technical analysts"),
+        ),
+        ("Ideal for near-real-time monitoring and search.", Need(purpose="near-real-time monitoring and search")),
+        (
+            "Amplify processing power without participating in the file system.",
+            Need(action="amplify processing power", constraints=["It must not participate in the file system."]),
+        ),
+        ("Centrally managed from a single account.", Need(quality="centrally managed from a single account")),
+        (
+            "Integrates with other services; fully managed and highly available.",
+            Need(
+                action="integrate with other services", constraints=["It must be fully managed and highly available."]
+            ),
+        ),
+    ],
+)
 def test_a_line_is_read_as_a_requirement(line, expected):
     assert read_need(line) == expected
 
@@ -67,20 +111,30 @@ def test_rewordings_keep_the_meaning():
     assert swapped("scan and identify sensitive data") == "identify and scan sensitive data"
     assert swapped("display single metrics or key indicators") == "display key indicators or single metrics"
     assert swapped("route events to one or more targets") is None
-    assert pp_list_swapped("install on virtual machines or on-premises servers") == \
-        "install on on-premises servers or on virtual machines"
+    assert (
+        pp_list_swapped("install on virtual machines or on-premises servers")
+        == "install on on-premises servers or on virtual machines"
+    )
     assert inner_swapped("moving large amounts of file or object data") == "moving large amounts of object or file data"
     assert passive_variant("route events to one or more targets") == ("events", "routed to one or more targets")
-    assert last_phrase_fronted("integrate files with buckets for lasting storage") == \
-        ("for lasting storage", "integrate files with buckets")
-    assert split_second_action("scan the buckets for secrets and alert the owners if any is found") == \
-        ("scan the buckets for secrets", "alert the owners if any is found")
+    assert last_phrase_fronted("integrate files with buckets for lasting storage") == (
+        "for lasting storage",
+        "integrate files with buckets",
+    )
+    assert split_second_action("scan the buckets for secrets and alert the owners if any is found") == (
+        "scan the buckets for secrets",
+        "alert the owners if any is found",
+    )
     assert synonym_variant("scan buckets for large files") == "inspect buckets for big files"
-    assert cored("move data from a source to a target while the source stays online") == \
-        "move data from a source to a target"
+    assert (
+        cored("move data from a source to a target while the source stays online")
+        == "move data from a source to a target"
+    )
 
 
 def test_copied_runs_count_content_words():
-    assert longest_shared_run("A team needs a piece of storage in the cluster", "A piece of storage in the cluster.") == 3
+    assert (
+        longest_shared_run("A team needs a piece of storage in the cluster", "A piece of storage in the cluster.") == 3
+    )
     assert longest_shared_run("needs to track trends over time", "Track trends over time.") == 3
     assert longest_shared_run("completely different words", "nothing in common here") == 0

@@ -4,9 +4,17 @@ Run by `study ui` from the installed package; pages import `ui.*` and `assistant
 modules, so nothing here touches sys.path.
 """
 
+import logging
+
 import streamlit as st
 
+from assistant.logs import configure_logging
 from ui import FAVICON_PATH
+
+try:
+    configure_logging()  # STUDY_LOG_LEVEL, set by `study ui` from its --verbose
+except ValueError as error:  # a bad level set by hand (not via `study ui`): say so, keep Python's default
+    logging.getLogger(__name__).warning("%s", error)
 
 # A local PNG: an emoji or material-icon favicon is fetched from a CDN, and this app stays offline.
 st.set_page_config(page_title="Study Assistant", page_icon=str(FAVICON_PATH), layout="wide")

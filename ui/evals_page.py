@@ -39,34 +39,52 @@ if saved is None:
     st.stop()
 summary, rows = saved
 modes = list(summary["modes"])
-st.caption(f"Showing the last run of **{escape_markdown(str(summary.get('dataset', chosen.dataset)))}** "
-           f"({summary['modes'][modes[0]].get('items', len(rows))} questions per mode; saved in "
-           f"{escape_markdown(str(chosen.folder))}).")
+st.caption(
+    f"Showing the last run of **{escape_markdown(str(summary.get('dataset', chosen.dataset)))}** "
+    f"({summary['modes'][modes[0]].get('items', len(rows))} questions per mode; saved in "
+    f"{escape_markdown(str(chosen.folder))})."
+)
 
-table = [{"metric": label, **{m: shown_value(key, summary["modes"][m]) for m in modes},
-          "what it means": METRIC_HELP.get(key, "")} for key, label in METRIC_LABELS.items()]
+table = [
+    {
+        "metric": label,
+        **{m: shown_value(key, summary["modes"][m]) for m in modes},
+        "what it means": METRIC_HELP.get(key, ""),
+    }
+    for key, label in METRIC_LABELS.items()
+]
 st.table(table, hide_index=True)  # static: the explanations wrap and read in full
 
 st.subheader("Retrieval modes side by side")
-bars = alt.Chart(alt.Data(values=metric_rows(summary))).mark_bar().encode(
-    y=alt.Y("metric:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
-    yOffset=alt.YOffset("mode:N"),
-    x=alt.X("value:Q", title="share of questions", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
-    color=alt.Color("mode:N", title="retrieval mode"),
-    tooltip=["metric:N", "mode:N", alt.Tooltip("value:Q", format=".1%")],
-).properties(height=alt.Step(9))
+bars = (
+    alt.Chart(alt.Data(values=metric_rows(summary)))
+    .mark_bar()
+    .encode(
+        y=alt.Y("metric:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+        yOffset=alt.YOffset("mode:N"),
+        x=alt.X("value:Q", title="share of questions", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+        color=alt.Color("mode:N", title="retrieval mode"),
+        tooltip=["metric:N", "mode:N", alt.Tooltip("value:Q", format=".1%")],
+    )
+    .properties(height=alt.Step(9))
+)
 st.altair_chart(bars, width="stretch")
 
 st.subheader("Latency")
 histogram_rows = latency_histogram(rows)
 order = [label for _, label in sorted({(r["order"], r["bin"]) for r in histogram_rows})]
-histogram = alt.Chart(alt.Data(values=histogram_rows)).mark_bar().encode(
-    x=alt.X("bin:O", sort=order, title="time to answer one question (ms)", axis=alt.Axis(labelAngle=0)),
-    xOffset=alt.XOffset("mode:N"),
-    y=alt.Y("questions:Q", title="questions"),
-    color=alt.Color("mode:N", title="retrieval mode"),
-    tooltip=["mode:N", alt.Tooltip("bin:O", title="ms"), "questions:Q"],
-).properties(height=260)
+histogram = (
+    alt.Chart(alt.Data(values=histogram_rows))
+    .mark_bar()
+    .encode(
+        x=alt.X("bin:O", sort=order, title="time to answer one question (ms)", axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("mode:N"),
+        y=alt.Y("questions:Q", title="questions"),
+        color=alt.Color("mode:N", title="retrieval mode"),
+        tooltip=["mode:N", alt.Tooltip("bin:O", title="ms"), "questions:Q"],
+    )
+    .properties(height=260)
+)
 st.altair_chart(histogram, width="stretch")
 
 st.subheader("Misses")

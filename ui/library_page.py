@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from assistant.display import escape_markdown
-from assistant.library import NameTaken, UploadRefused
+from assistant.library import NameTaken, OnConflict, UploadRefused
 from ui.common import get_assistant, progress_callback
 from ui.viewer import open_viewer
 
@@ -28,7 +28,7 @@ def reindex(message_prefix: str = "") -> None:
     state.library_messages.append(("success", message_prefix + report.summary()))
 
 
-def save_uploads(files: list[tuple[str, bytes]], on_conflict: str = "refuse") -> None:
+def save_uploads(files: list[tuple[str, bytes]], on_conflict: OnConflict = "refuse") -> None:
     """Save each checked upload; refusals are reported, same-name files wait for the user's choice."""
     saved, conflicts = [], []
     for name, data in files:
@@ -42,8 +42,9 @@ def save_uploads(files: list[tuple[str, bytes]], on_conflict: str = "refuse") ->
             continue
         saved.append(result)
         if result.replaced:
-            state.library_messages.append(("info", f"Replaced {result.path.name}; the old file is kept as "
-                                                   f"{result.backup}."))
+            state.library_messages.append(
+                ("info", f"Replaced {result.path.name}; the old file is kept as {result.backup}.")
+            )
     state.pending_conflicts = conflicts
     if saved:
         reindex(f"Added {', '.join(s.path.name for s in saved)}. ")
@@ -52,7 +53,8 @@ def save_uploads(files: list[tuple[str, bytes]], on_conflict: str = "refuse") ->
 
 uploads = st.file_uploader(
     f"Add notes (.md, .txt, .html, .pdf; up to {library.upload_limit_mb:g} MB each)",
-    type=["md", "markdown", "txt", "html", "htm", "pdf"], accept_multiple_files=True,
+    type=["md", "markdown", "txt", "html", "htm", "pdf"],
+    accept_multiple_files=True,
     max_upload_size=max(1, int(round(library.upload_limit_mb))),
     key=f"uploader-{state.uploader_generation}",
 )
@@ -64,11 +66,20 @@ conflicts = state.get("pending_conflicts") or []
 if conflicts:
     with st.container(border=True, key="name-conflict"):
         names = ", ".join(escape_markdown(name) for name, _ in conflicts)
-        st.warning(f"A note named {names} is already in your notes. Nothing was changed yet.",
-                   icon=":material/warning:")
-        choice = st.radio("What should happen?", ["replace", "keep_both"], key="conflict-choice",
-                          format_func=lambda c: "Replace it (the old file is kept as a backup)" if c == "replace"
-                          else "Keep both (the upload gets a new name)")
+        st.warning(
+            f"A note named {names} is already in your notes. Nothing was changed yet.", icon=":material/warning:"
+        )
+        resolutions: list[OnConflict] = ["replace", "keep_both"]
+        choice = st.radio(
+            "What should happen?",
+            resolutions,
+            key="conflict-choice",
+            format_func=lambda c: (
+                "Replace it (the old file is kept as a backup)"
+                if c == "replace"
+                else "Keep both (the upload gets a new name)"
+            ),
+        )
         row = st.container(horizontal=True)
         if row.button("Confirm", type="primary", key="conflict-confirm"):
             save_uploads(conflicts, on_conflict=choice)
@@ -90,22 +101,36 @@ else:
     indexed = sum(1 for s in statuses if s.state == "indexed")
     st.subheader(f"Your notes ({indexed} of {len(statuses)} indexed)")
     st.dataframe(
-        [{"note": s.source, "status": s.state, "passages": s.passages, "sections": s.sections,
-          "size (KB)": round(s.size / 1000, 1), "why skipped": s.reason} for s in statuses],
-        hide_index=True, width="stretch",
-        column_config={"note": st.column_config.TextColumn(width="medium"),
-                       "why skipped": st.column_config.TextColumn(width="large")},
+        [
+            {
+                "note": s.source,
+                "status": s.state,
+                "passages": s.passages,
+                "sections": s.sections,
+                "size (KB)": round(s.size / 1000, 1),
+                "why skipped": s.reason,
+            }
+            for s in statuses
+        ],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "note": st.column_config.TextColumn(width="medium"),
+            "why skipped": st.column_config.TextColumn(width="large"),
+        },
     )
-    names = [s.source for s in statuses]
-    chosen = st.selectbox("Note", names, key="library-note")
+    note_names = [s.source for s in statuses]
+    chosen = st.selectbox("Note", note_names, key="library-note")
     status = next(s for s in statuses if s.source == chosen)
     actions = st.container(horizontal=True)
     if actions.button("View", icon=":material/visibility:", key="view-note", disabled=status.state != "indexed"):
         open_viewer(chosen)
     if status.in_notes_folder:
         with actions.popover("Delete", icon=":material/delete:"):
-            st.write(f"Delete **{escape_markdown(chosen)}**? It leaves the index; the file moves to "
-                     f"{escape_markdown(str(assistant.settings.backup_dir))}.")
+            st.write(
+                f"Delete **{escape_markdown(chosen)}**? It leaves the index; the file moves to "
+                f"{escape_markdown(str(assistant.settings.backup_dir))}."
+            )
             if st.button("Delete this note", type="primary", key="delete-note"):
                 bar = st.progress(0.0, text="Removing its passages...")
                 try:
@@ -121,12 +146,16 @@ else:
 
 st.divider()
 with st.expander("Rebuild the index", icon=":material/build:"):
-    st.write("Re-reads and re-embeds every note into a new index. Questions keep being answered from the "
-             "current index until the new one is ready; then it is swapped in.")
+    st.write(
+        "Re-reads and re-embeds every note into a new index. Questions keep being answered from the "
+        "current index until the new one is ready; then it is swapped in."
+    )
     if st.checkbox("Yes, rebuild the whole index", key="confirm-rebuild"):
         if st.button("Rebuild now", type="primary", key="rebuild"):
             bar = st.progress(0.0, text="Rebuilding beside the current index...")
-            report = assistant.ingest(rebuild=True, progress=progress_callback(
-                bar, "Rebuilding beside the current index (questions are still answered): "))
+            report = assistant.ingest(
+                rebuild=True,
+                progress=progress_callback(bar, "Rebuilding beside the current index (questions are still answered): "),
+            )
             bar.empty()
             st.success("Rebuilt and swapped in. " + escape_markdown(report.summary()))

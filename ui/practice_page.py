@@ -40,8 +40,11 @@ def start_set() -> None:
         questions = progress.due()[:count]
     else:
         # A fresh set on every Start; a fixed seed only when asked for under Advanced.
-        seed = int(state.get("practice_seed", 7)) if state.get("practice_fixed_seed") \
+        seed = (
+            int(state.get("practice_seed", 7))
+            if state.get("practice_fixed_seed")
             else random.SystemRandom().randrange(1, 2**31)
+        )
         questions = assistant.practice_set(n=count, seed=seed)
     state.quiz, state.quiz_index, state.quiz_answers, state.quiz_grades = questions, 0, {}, {}
     state.quiz_started = time.monotonic()
@@ -87,8 +90,9 @@ def prepare_deck() -> None:
 due = progress.due_count()
 title_row = st.container(horizontal=True, vertical_alignment="center")
 title_row.title("Practice")
-title_row.badge(f"{due} review{'s' if due != 1 else ''} due", icon=":material/event:",
-                color="orange" if due else "gray")
+title_row.badge(
+    f"{due} review{'s' if due != 1 else ''} due", icon=":material/event:", color="orange" if due else "gray"
+)
 
 quiz, index = state.quiz, state.quiz_index
 in_progress = bool(quiz) and index < len(quiz)
@@ -96,9 +100,13 @@ with st.container(border=True):
     setup = st.container(horizontal=True, vertical_alignment="bottom")
     setup.slider("Questions", 5, 30, 10, key="practice_count", width=220)
     setup.toggle("Only reviews that are due", key="practice_due_only", disabled=not due)
-    setup.button("Start a practice set" if not in_progress else "Start a new set", key="practice-start",
-                 type="primary" if not in_progress else "secondary", icon=":material/play_arrow:",
-                 on_click=start_set)
+    setup.button(
+        "Start a practice set" if not in_progress else "Start a new set",
+        key="practice-start",
+        type="primary" if not in_progress else "secondary",
+        icon=":material/play_arrow:",
+        on_click=start_set,
+    )
     with st.expander("Advanced"):
         st.toggle("Use a fixed seed (the same set every time)", key="practice_fixed_seed")
         st.number_input("Seed", value=7, step=1, key="practice_seed", disabled=not state.get("practice_fixed_seed"))
@@ -113,8 +121,13 @@ def show_question(question, number: int, total: int) -> None:
     chosen = state.quiz_answers.get(number)
     if chosen is None:
         for option_number, option in enumerate(question.options):
-            st.button(f"{LETTERS[option_number]}) {escape_markdown(option)}", key=f"opt-{option_number}",
-                      width="stretch", on_click=choose, args=(option_number,))
+            st.button(
+                f"{LETTERS[option_number]}) {escape_markdown(option)}",
+                key=f"opt-{option_number}",
+                width="stretch",
+                on_click=choose,
+                args=(option_number,),
+            )
         st.caption("Keys: 1-4 or A-D pick an option; Enter goes on once you have answered.")
         keys = {str(n + 1): f"opt-{n}" for n in range(len(question.options))}
         keys.update({LETTERS[n].lower(): f"opt-{n}" for n in range(len(question.options))})
@@ -122,8 +135,13 @@ def show_question(question, number: int, total: int) -> None:
         return
     show_feedback(question, number, chosen)
     last = number + 1 >= total
-    st.button("See the results" if last else "Next question", key="practice-next", type="primary",
-              icon=":material/arrow_forward:", on_click=next_question)
+    st.button(
+        "See the results" if last else "Next question",
+        key="practice-next",
+        type="primary",
+        icon=":material/arrow_forward:",
+        on_click=next_question,
+    )
     keyboard_keys({"enter": "practice-next"}, key=f"keys-next-{number}")
 
 
@@ -143,15 +161,22 @@ def show_feedback(question, number: int, chosen: int) -> None:
     if chosen == question.answer:
         st.success("Right. " + escape_markdown(question.explanation), icon=":material/check_circle:")
     else:
-        st.error(f"Not quite: the answer is {escape_markdown(key)}. {escape_markdown(question.explanation)}",
-                 icon=":material/cancel:")
-    why_not = [(option, question.why_not.get(option, "")) for n, option in enumerate(question.options)
-               if n != question.answer and question.why_not.get(option)]
+        st.error(
+            f"Not quite: the answer is {escape_markdown(key)}. {escape_markdown(question.explanation)}",
+            icon=":material/cancel:",
+        )
+    why_not = [
+        (option, question.why_not.get(option, ""))
+        for n, option in enumerate(question.options)
+        if n != question.answer and question.why_not.get(option)
+    ]
     if why_not:
         picked = question.options[chosen]
         why_not.sort(key=lambda item: item[0] != picked)  # the learner's own pick first
-        st.markdown("**Why not the others**\n\n" + "\n".join(
-            f"- **{escape_markdown(option)}**: {escape_markdown(reason)}" for option, reason in why_not))
+        st.markdown(
+            "**Why not the others**\n\n"
+            + "\n".join(f"- **{escape_markdown(option)}**: {escape_markdown(reason)}" for option, reason in why_not)
+        )
     for citation in question.citations:
         label = citation_label(_Cited(citation))
         with st.expander(f"[{citation.get('n', 1)}] {escape_markdown(label)}", icon=":material/menu_book:"):
@@ -160,8 +185,13 @@ def show_feedback(question, number: int, chosen: int) -> None:
     grades.caption("How well did you know it?")
     given = state.quiz_grades.get(number)
     for rating in SELF_GRADES:
-        grades.button(rating.capitalize(), key=f"grade-{rating}", on_click=grade, args=(rating,),
-                      type="primary" if given == rating else "secondary")
+        grades.button(
+            rating.capitalize(),
+            key=f"grade-{rating}",
+            on_click=grade,
+            args=(rating,),
+            type="primary" if given == rating else "secondary",
+        )
     if given and state.get("quiz_next_due"):
         st.caption(f"Graded {given.capitalize()}: next review {state.quiz_next_due:%Y-%m-%d %H:%M} UTC.")
 
@@ -185,15 +215,16 @@ def show_results(questions) -> None:
         with st.container(border=True, key=f"miss-{number}"):
             st.markdown(f"**{escape_markdown(question.stem)}**")
             picked = escape_markdown(question.options[chosen]) if chosen is not None else "(not answered)"
-            st.markdown(f":red[✗ Your answer: {picked}]  \n:green[✓ The answer: "
-                        f"{escape_markdown(question.options[question.answer])}]")
+            st.markdown(
+                f":red[✗ Your answer: {picked}]  \n:green[✓ The answer: "
+                f"{escape_markdown(question.options[question.answer])}]"
+            )
             st.caption(escape_markdown(question.explanation))
             if question.citations:
                 citation = question.citations[0]
                 st.caption(escape_markdown(citation_label(_Cited(citation))))
                 render_passage(citation.get("text", ""))
-    st.button("Start another set", key="practice-again", type="primary", icon=":material/replay:",
-              on_click=start_set)
+    st.button("Start another set", key="practice-again", type="primary", icon=":material/replay:", on_click=start_set)
 
 
 if in_progress:
@@ -210,11 +241,16 @@ st.divider()
 st.subheader("Progress by section")
 sections = progress.by_section()
 if sections:
-    st.bar_chart({s.section: s.accuracy for s in sections}, horizontal=True, x_label="share answered right",
-                 height=max(200, 28 * len(sections)))
+    st.bar_chart(
+        {s.section: s.accuracy for s in sections},
+        horizontal=True,
+        x_label="share answered right",
+        height=max(200, 28 * len(sections)),
+    )
     for weak in progress.weakest():
-        st.write(f"Re-read **{escape_markdown(weak.section)}** ({weak.accuracy:.0%} right over {weak.attempts} "
-                 "attempts).")
+        st.write(
+            f"Re-read **{escape_markdown(weak.section)}** ({weak.accuracy:.0%} right over {weak.attempts} attempts)."
+        )
 else:
     st.caption("No attempts yet.")
 
@@ -224,5 +260,11 @@ with st.expander("Export to Anki", icon=":material/download:"):
         st.button("Prepare the deck", key="anki-prepare", on_click=prepare_deck)
     else:
         deck, count = state.anki_deck
-        st.download_button(f"Download {count} cards", deck, file_name="study-assistant.apkg",
-                           mime="application/octet-stream", key="anki-download", on_click="ignore")
+        st.download_button(
+            f"Download {count} cards",
+            deck,
+            file_name="study-assistant.apkg",
+            mime="application/octet-stream",
+            key="anki-download",
+            on_click="ignore",
+        )

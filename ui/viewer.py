@@ -22,8 +22,9 @@ def render_passage(text: str, highlights: list[str] | None = None) -> None:
 
 
 @st.dialog("Note viewer", width="large")
-def open_viewer(source: str, chunk_id: str = "", section: str = "", text: str = "",
-                lines: list[str] | None = None) -> None:
+def open_viewer(
+    source: str, chunk_id: str = "", section: str = "", text: str = "", lines: list[str] | None = None
+) -> None:
     """Show `source` around the passage `chunk_id` (or the passage whose text is `text`, or the first
     passage of `section`), highlighted and scrolled into view."""
     assistant = get_assistant()

@@ -37,14 +37,18 @@ def main() -> None:
             continue
         trace = answer.trace
         print(f"\nx [{item.kind} -> {answer.kind}] {item.question[:160]}")
-        print(f"   expected {item.expect or item.expect_all or item.answer} | got: {answer.answer.splitlines()[0][:110]}")
+        print(
+            f"   expected {item.expect or item.expect_all or item.answer} | got: {answer.answer.splitlines()[0][:110]}"
+        )
         if answer.abstained:
             print(f"   declined: {trace.get('gate')}")
             continue
         for rank, candidate in enumerate(trace.get("candidates", [])[:5], start=1):
             expected = any(e.lower() in candidate["name"].lower() for e in item.expect)
-            print(f"   {rank}. {'*' if expected else ' '} {candidate['score']:.3f} {candidate['name'][:40]:40} "
-                  f"{candidate['factors']} | {(candidate['best_line'] or '')[:70]}")
+            print(
+                f"   {rank}. {'*' if expected else ' '} {candidate['score']:.3f} {candidate['name'][:40]:40} "
+                f"{candidate['factors']} | {(candidate['best_line'] or '')[:70]}"
+            )
     print(f"\n{right}/{total} right")
 
 

@@ -37,16 +37,22 @@ def collect(data_dir: Path) -> list[dict]:
             retrieval = assistant._retrieve(query, None, None)
             gate = index.gate.run(query, retrieval)
             foreign = len(gate.foreign_names)
-            rows.append({
-                "group": group, "in_scope": item.in_scope,
-                "evidence": max(gate.best_passage, gate.best_line - assistant.settings.reader.line_discount),
-                "subject_line": gate.best_subject_line, "foreign": foreign / (foreign + gate.known_names + 1),
-                "unknown": gate.unknown_share,
-            })
+            rows.append(
+                {
+                    "group": group,
+                    "in_scope": item.in_scope,
+                    "evidence": max(gate.best_passage, gate.best_line - assistant.settings.reader.line_discount),
+                    "subject_line": gate.best_subject_line,
+                    "foreign": foreign / (foreign + gate.known_names + 1),
+                    "unknown": gate.unknown_share,
+                }
+            )
     return rows
 
 
-def fit(x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 3000, rate: float = 0.5) -> tuple[np.ndarray, float]:
+def fit(
+    x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 3000, rate: float = 0.5
+) -> tuple[np.ndarray, float]:
     weights, bias = np.zeros(x.shape[1]), 0.0
     balance = np.where(y == 1, len(y) / (2 * y.sum()), len(y) / (2 * (len(y) - y.sum())))
     for _ in range(steps):
@@ -74,7 +80,12 @@ def main() -> None:
     weights, bias = fit(x, y)
     print(f"{int(y.sum())} in scope, {int(len(y) - y.sum())} out of scope")
     print(f"held out one set of notes at a time: {declined} wrongly declined, {answered} wrongly answered")
-    print("gate_weights =", {f: round(float(w), 2) for f, w in zip(FEATURES, weights)}, "gate_bias =", round(bias, 2))
+    print(
+        "gate_weights =",
+        {f: round(float(w), 2) for f, w in zip(FEATURES, weights, strict=True)},
+        "gate_bias =",
+        round(bias, 2),
+    )
 
 
 if __name__ == "__main__":

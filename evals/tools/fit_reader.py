@@ -38,12 +38,16 @@ def collect(data_dir: Path) -> list[dict]:
             candidates = answer.trace.get("candidates") or []
             if answer.kind != "choice" or not candidates:
                 continue
-            questions.append({
-                "group": "course" if entry.notes is None else entry.name,
-                "features": [[c["factors"].get(f, 0.0) for f in CANDIDATE_FEATURES] for c in candidates],
-                "labels": [any(e.lower() in c["name"].lower() or c["name"].lower() in e.lower() for e in item.expect)
-                           for c in candidates],
-            })
+            questions.append(
+                {
+                    "group": "course" if entry.notes is None else entry.name,
+                    "features": [[c["factors"].get(f, 0.0) for f in CANDIDATE_FEATURES] for c in candidates],
+                    "labels": [
+                        any(e.lower() in c["name"].lower() or c["name"].lower() in e.lower() for e in item.expect)
+                        for c in candidates
+                    ],
+                }
+            )
     return questions
 
 
@@ -74,14 +78,18 @@ def main() -> None:
     questions = collect(args.data_dir)
     configured = Settings().reader.candidate_weights
     current = np.array([configured.get(f, 0.0) for f in CANDIDATE_FEATURES])
-    print(f"{len(questions)} choice questions; the expected answer is a candidate in "
-          f"{sum(any(q['labels']) for q in questions)}")
+    print(
+        f"{len(questions)} choice questions; the expected answer is a candidate in "
+        f"{sum(any(q['labels']) for q in questions)}"
+    )
     for group in sorted({q["group"] for q in questions}):
         held = [q for q in questions if q["group"] == group]
         fitted = fit([q for q in questions if q["group"] != group])
-        print(f"{group}: current weights {right(held, current)}/{len(held)}, "
-              f"fitted on the other notes {right(held, fitted)}/{len(held)}")
-    print("fitted on all:", {f: round(float(w), 2) for f, w in zip(CANDIDATE_FEATURES, fit(questions))})
+        print(
+            f"{group}: current weights {right(held, current)}/{len(held)}, "
+            f"fitted on the other notes {right(held, fitted)}/{len(held)}"
+        )
+    print("fitted on all:", {f: round(float(w), 2) for f, w in zip(CANDIDATE_FEATURES, fit(questions), strict=True)})
 
 
 if __name__ == "__main__":

@@ -1,0 +1,29 @@
+"""The shared text helpers: one sentence splitter, one control-character cleaner."""
+
+from assistant.text import first_sentence, sentences, strip_control
+
+
+def test_sentences_end_before_a_capital_not_after_an_abbreviation():
+    text = "Use a cache, e.g. Redis for sessions. Initials like J. Smith stay. 3 replicas are kept! Why? Cost."
+    assert sentences(text) == [
+        "Use a cache, e.g. Redis for sessions.",
+        "Initials like J. Smith stay.",
+        "3 replicas are kept!",
+        "Why?",
+        "Cost.",
+    ]
+    assert sentences("version 1.5 is current. lower case does not start one.") == [
+        "version 1.5 is current. lower case does not start one."
+    ]
+
+
+def test_first_sentence_is_read_from_the_first_line():
+    assert first_sentence("Amazon Macie [1]. It scans S3.\nSecond line.") == "Amazon Macie [1]."
+    assert first_sentence("") == ""
+    assert first_sentence("  no full stop at all  ") == "no full stop at all"
+
+
+def test_control_characters_go_but_tab_newline_and_return_stay():
+    assert strip_control("a\x00b\x1bc\x7fd\x85e\ufffff") == "abcdef"
+    assert strip_control("line\tone\r\nline two") == "line\tone\r\nline two"
+    assert strip_control("a\x07b", " ") == "a b"
