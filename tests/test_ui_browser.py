@@ -132,7 +132,8 @@ def _new_chat(page):
 
 
 def test_questions_sent_back_to_back_are_all_answered_in_order_and_a_citation_click_right_after_opens(
-        playwright_browser, shared_app):
+    playwright_browser, shared_app
+):
     """Issue #11: the page used to redraw as a whole after a new chat's first answer and every fifth
     question, and Streamlit kept only the newest of two questions waiting for a busy script; either way
     a question or a click could vanish."""
@@ -144,8 +145,9 @@ def test_questions_sent_back_to_back_are_all_answered_in_order_and_a_citation_cl
     for question in BACK_TO_BACK:  # typed and sent without waiting for any answer
         chat.fill(question)
         chat.press("Enter")
-    page.wait_for_function(f"document.querySelectorAll(\"{ANSWER_SELECTOR}\").length >= {len(BACK_TO_BACK)}",
-                           timeout=180_000)
+    page.wait_for_function(
+        f'document.querySelectorAll("{ANSWER_SELECTOR}").length >= {len(BACK_TO_BACK)}', timeout=180_000
+    )
     settle(page)
     shown = page.evaluate(TRANSCRIPT_JS)
     assert [text for role, text in shown if role == "user"] == BACK_TO_BACK, shown  # all, in order, once

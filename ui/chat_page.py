@@ -113,10 +113,10 @@ def queue_question(*questions: str) -> None:
     """Questions from the input or an example button. Queued behind any already waiting (several sent
     in one interaction are all asked, in order); the parts of the page they change besides the chat
     are redrawn with it as fragments (see the notes at the top)."""
-    questions = [q for q in questions if q and q.strip()]
-    if not questions:
+    asked = [q for q in questions if q and q.strip()]
+    if not asked:
         return
-    state.pending = [*state.get("pending", []), *questions]
+    state.pending = [*state.get("pending", []), *asked]
     if not in_fragment_run():
         return  # a full run of the page redraws all of it anyway
     also = []
@@ -168,6 +168,7 @@ def request_open(request) -> None:
 
 # --- sidebar: chats, examples, developer knobs ----------------------------------------------------
 
+
 @st.fragment(key="examples")
 def sidebar_examples() -> None:
     """A fragment, so a click does not rerun the page: that would stop an answer being written."""
@@ -194,9 +195,14 @@ def show_chat_list() -> None:
     if chats:
         st.caption("Chats")
         for chat in chats[:30]:
-            st.button(chat.title, key=f"chat-{chat.id}", width="stretch",
-                      type="primary" if chat.id == state.chat_id else "tertiary",
-                      on_click=open_chat, args=(chat.id,))
+            st.button(
+                chat.title,
+                key=f"chat-{chat.id}",
+                width="stretch",
+                type="primary" if chat.id == state.chat_id else "tertiary",
+                on_click=open_chat,
+                args=(chat.id,),
+            )
     if state.chat_id:
         try:
             current = store.get(state.chat_id)
@@ -209,12 +215,25 @@ def show_chat_list() -> None:
                 slug = re.sub(r"[^A-Za-z0-9]+", "-", current.title).strip("-")[:40] or "chat"
                 chat_id = current.id
                 # Built only when clicked: a long chat is not exported on every rerun.
-                st.download_button("Export as Markdown", lambda: store.export_markdown(chat_id),
-                                   file_name=f"{slug}.md", mime="text/markdown", icon=":material/download:",
-                                   key="export-chat", on_click="ignore")
+                st.download_button(
+                    "Export as Markdown",
+                    lambda: store.export_markdown(chat_id),
+                    file_name=f"{slug}.md",
+                    mime="text/markdown",
+                    icon=":material/download:",
+                    key="export-chat",
+                    on_click="ignore",
+                )
                 confirm = st.checkbox("Yes, delete this chat", key=f"confirm-delete-{current.id}")
-                st.button("Delete chat", key="delete-chat", type="primary", disabled=not confirm,
-                          icon=":material/delete:", on_click=delete_chat, args=(current.id,))
+                st.button(
+                    "Delete chat",
+                    key="delete-chat",
+                    type="primary",
+                    disabled=not confirm,
+                    icon=":material/delete:",
+                    on_click=delete_chat,
+                    args=(current.id,),
+                )
     if state.get("chat_notice"):
         st.warning(state.pop("chat_notice"))
 
@@ -232,15 +251,21 @@ def render_answer(answer: Answer, anchor: str) -> None:
     the citations as buttons that open the note viewer."""
     if answer.premise is not None:
         correction = link_citations(escape_markdown(answer.premise.correction), anchor)
-        st.warning(f"**Check the premise:** {escape_markdown(answer.premise.claim)}  \n{correction}",
-                   icon=":material/report:")
+        st.warning(
+            f"**Check the premise:** {escape_markdown(answer.premise.claim)}  \n{correction}", icon=":material/report:"
+        )
     if answer.abstained:
         st.info(escape_markdown(answer.answer), icon=":material/help:")
         if answer.suggestions:
             row = st.container(horizontal=True)
             for number, section in enumerate(answer.suggestions):
-                row.button(f"Open: {escape_markdown(section)}", key=f"{anchor}-open-{number}",
-                           icon=":material/menu_book:", on_click=request_open, args=(("section", section),))
+                row.button(
+                    f"Open: {escape_markdown(section)}",
+                    key=f"{anchor}-open-{number}",
+                    icon=":material/menu_book:",
+                    on_click=request_open,
+                    args=(("section", section),),
+                )
     else:
         st.markdown(answer_markdown_linked(answer.answer, anchor))
     if answer.options:
@@ -252,12 +277,19 @@ def render_answer(answer: Answer, anchor: str) -> None:
     if answer.citations:
         row = st.container(horizontal=True, gap="small")
         for citation in answer.citations:
-            row.button(f"[{citation.n}] {escape_markdown(citation_label(citation))}",
-                       key=f"{anchor}-cite-{citation.n}", type="tertiary", icon=":material/menu_book:",
-                       on_click=request_open, args=(f"cite-{anchor}-{citation.n}",))
+            row.button(
+                f"[{citation.n}] {escape_markdown(citation_label(citation))}",
+                key=f"{anchor}-cite-{citation.n}",
+                type="tertiary",
+                icon=":material/menu_book:",
+                on_click=request_open,
+                args=(f"cite-{anchor}-{citation.n}",),
+            )
     footer = st.container(horizontal=True, vertical_alignment="center", key=f"{anchor}-answered")
-    footer.caption(f"Answered by: {escape_markdown(answer.backend)}"
-                   + (f" ({escape_markdown(answer.model)})" if answer.model else ""))
+    footer.caption(
+        f"Answered by: {escape_markdown(answer.backend)}"
+        + (f" ({escape_markdown(answer.model)})" if answer.model else "")
+    )
     if not answer.abstained:
         with footer.popover("Copy as Markdown", icon=":material/content_copy:", type="tertiary"):
             st.code(answer.to_markdown(), language="markdown")
@@ -283,13 +315,23 @@ def open_request(request) -> None:
         return
     match = re.fullmatch(r"cite-m(\d+)-(\d+)", str(request))
     message = next((m for m in state.turns if match and m.id == int(match[1])), None)
-    citation = next((c for c in (message.answer.citations if message and message.answer else [])
-                     if c.n == int(match[2])), None) if match else None
+    citation = (
+        next(
+            (c for c in (message.answer.citations if message and message.answer else []) if c.n == int(match[2])), None
+        )
+        if match
+        else None
+    )
     if citation is None:
         st.toast("That citation is not in this chat any more.")
         return
-    open_viewer(citation.source, chunk_id=citation.chunk_id, section=citation.section, text=citation.text,
-                lines=list(citation.lines))
+    open_viewer(
+        citation.source,
+        chunk_id=citation.chunk_id,
+        section=citation.section,
+        text=citation.text,
+        lines=list(citation.lines),
+    )
 
 
 def ask(question: str, placeholder) -> None:
@@ -305,8 +347,14 @@ def ask(question: str, placeholder) -> None:
         placeholder.text("".join(streamed))  # the model's tokens, replaced by the checked answer
 
     try:
-        answer = assistant.ask(question, history=history, mode=state.get("mode"), top_k=state.get("top_k"),
-                               backend=state.get("backend"), on_token=on_token)
+        answer = assistant.ask(
+            question,
+            history=history,
+            mode=state.get("mode"),
+            top_k=state.get("top_k"),
+            backend=state.get("backend"),
+            on_token=on_token,
+        )
     except Exception as error:  # never a traceback in the chat: say what failed, keep the question
         logger.exception("answering failed")
         placeholder.error(f"Could not answer ({type(error).__name__}: {error}). Your question is saved; try again.")
@@ -357,11 +405,16 @@ def recent_turns_and_input() -> None:
         if not state.turns and not questions:
             st.caption("Try an exam scenario from your notes:")
             for number, example in enumerate(assistant.example_questions()):
-                st.button(example, key=f"start-example-{number}", icon=":material/lightbulb:",
-                          on_click=queue_question, args=(example,))
-        for message in state.turns[state.settled:]:
+                st.button(
+                    example,
+                    key=f"start-example-{number}",
+                    icon=":material/lightbulb:",
+                    on_click=queue_question,
+                    args=(example,),
+                )
+        for message in state.turns[state.settled :]:
             render_message(message)
-    for question, placeholder in zip(questions, placeholders):
+    for question, placeholder in zip(questions, placeholders, strict=True):
         ask(question, placeholder)
     with st.container(key="chat-input-box"):
         st.chat_input("Ask about your notes, e.g. an exam scenario", key="question", on_submit=submit_question)

@@ -13,8 +13,12 @@ from assistant.core import Assistant
 
 def _settings_key() -> tuple:
     settings = Settings()
-    return (str(settings.data_dir.resolve()), str(settings.corpus_dir.resolve()), settings.chroma_host,
-            settings.chroma_port)
+    return (
+        str(settings.data_dir.resolve()),
+        str(settings.corpus_dir.resolve()),
+        settings.chroma_host,
+        settings.chroma_port,
+    )
 
 
 @st.cache_resource(show_spinner=False)
@@ -70,14 +74,21 @@ def in_fragment_run() -> bool:
 def advanced_knobs(assistant: Assistant) -> dict:
     """Developer knobs (retrieval mode, top-k, answerer), tucked under an "Advanced" expander."""
     with st.expander("Advanced", icon=":material/tune:"):
-        mode = st.selectbox("Retrieval mode", RETRIEVAL_MODES,
-                            index=RETRIEVAL_MODES.index(assistant.settings.mode), key="mode")
+        mode = st.selectbox(
+            "Retrieval mode", RETRIEVAL_MODES, index=RETRIEVAL_MODES.index(assistant.settings.mode), key="mode"
+        )
         top_k = st.slider("Passages (top-k)", 1, 10, assistant.settings.top_k, key="top_k")
         backends = ["default"] + (["llm"] if assistant.llm_available else [])
         backend = st.radio(
-            "Answerer", backends, horizontal=True, key="backend",
-            format_func=lambda b: "Default (offline)" if b == "default"
-            else f"LLM ({assistant.settings.llm}: {assistant.settings.llm_model})",
+            "Answerer",
+            backends,
+            horizontal=True,
+            key="backend",
+            format_func=lambda b: (
+                "Default (offline)"
+                if b == "default"
+                else f"LLM ({assistant.settings.llm}: {assistant.settings.llm_model})"
+            ),
             help="The LLM is optional (STUDY_LLM); its answers are checked against your notes.",
         )
     return {"mode": mode, "top_k": top_k, "backend": backend}
