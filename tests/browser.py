@@ -46,7 +46,7 @@ WATCH_JS = """
     if (w.thinking === null && messages().some(m => m.textContent.includes('Thinking'))) w.thinking = now;
     if (w.answer !== null) return;
     const footer = Array.from(document.querySelectorAll(answerSelector)).filter(fresh).find(e =>
-        Array.from(e.classList).some(c => { const m = c.match(/^st-key-m(\\d+)-answered$/); return m && Number(m[1]) > highest; }));  # noqa: E501 - a table row reads best whole
+        Array.from(e.classList).some(c => { const m = c.match(/^st-key-m(\\d+)-answered$/); return m && Number(m[1]) > highest; }));
     if (footer) {
       w.answer = now;
       w.text = footer.closest('[data-testid="stChatMessage"]').textContent;
