@@ -46,7 +46,7 @@ WATCH_JS = """
     if (w.thinking === null && messages().some(m => m.textContent.includes('Thinking'))) w.thinking = now;
     if (w.answer !== null) return;
     const footer = Array.from(document.querySelectorAll(answerSelector)).filter(fresh).find(e =>
-        Array.from(e.classList).some(c => { const m = c.match(/^st-key-m(\\d+)-answered$/); return m && Number(m[1]) > highest; }));  # noqa: E501 - a table row reads best whole
+        Array.from(e.classList).some(c => { const m = c.match(/^st-key-m(\\d+)-answered$/); return m && Number(m[1]) > highest; }));
     if (footer) {
       w.answer = now;
       w.text = footer.closest('[data-testid="stChatMessage"]').textContent;
@@ -103,8 +103,8 @@ IDLE_JS = """() => !document.querySelector('[data-testid^="stStatusWidgetRunning
 
 def settle(page, timeout_ms: int = 30_000) -> None:
     """Wait until the page has finished drawing (no script running, nothing stale), twice 300 ms
-    apart: a first question in a new chat is followed by one redraw of the page, and a click that
-    lands during that redraw can be lost (a known limit, see the chat page's notes)."""
+    apart, as a reader would before the next step (a fragment run can follow another at once). Not
+    needed for a question or a click to be taken (issue #11: none is lost while the page draws)."""
     for _ in range(2):
         page.wait_for_function(IDLE_JS, timeout=timeout_ms)
         page.wait_for_timeout(300)

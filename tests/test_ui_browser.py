@@ -10,6 +10,8 @@ import shutil
 
 import pytest
 from browser import (
+    ANSWER_SELECTOR,
+    CHAT_PLACEHOLDER,
     CHROMIUM,
     VIEWPORTS,
     ask,
@@ -100,6 +102,65 @@ def test_question_shows_at_once_then_the_answer_whose_citation_link_opens_the_vi
     assert highlighted.count() >= 1
     if viewport == "desktop":
         assert screenshot(page, "screenshot-chat.png", tmp_path).stat().st_size > 10_000
+    context.close()
+
+
+# Distinct, and each answered from the notes; seven cross both moments that used to redraw the whole
+# page: the first answer of a new chat and the fifth question (the recent turns move to the transcript).
+BACK_TO_BACK = [
+    MACIE,
+    PARTITIONS,
+    "What is AWS Glue DataBrew?",
+    "Which service keeps one central Hive metastore for EMR?",
+    "What does Amazon Athena do?",
+    "What is Amazon Redshift Spectrum?",
+    "What is Amazon EMR used for?",
+]
+
+# The chat as the page shows it, top to bottom: ("user", text) or ("assistant", answered?).
+TRANSCRIPT_JS = """() => Array.from(document.querySelectorAll('[data-testid="stChatMessage"]'))
+    .filter(m => !m.closest('[data-stale="true"]'))
+    .map(m => m.querySelector('[data-testid="stChatMessageAvatarUser"]')
+        ? ['user', m.querySelector('[data-testid="stText"]').textContent.trim()]
+        : ['assistant', m.querySelector("[class*='-answered']") !== null])"""
+
+
+def _new_chat(page):
+    page.locator(".st-key-new-chat button").click()
+    page.get_by_text("Try an exam scenario from your notes").wait_for(timeout=60_000)
+    settle(page)
+
+
+def test_questions_sent_back_to_back_are_all_answered_in_order_and_a_citation_click_right_after_opens(
+    playwright_browser, shared_app
+):
+    """Issue #11: the page used to redraw as a whole after a new chat's first answer and every fifth
+    question, and Streamlit kept only the newest of two questions waiting for a busy script; either way
+    a question or a click could vanish."""
+    context, page = _page(playwright_browser)
+    page.goto(f"{shared_app['url']}/chat")
+    wait_for_chat(page)
+    _new_chat(page)
+    chat = page.get_by_placeholder(CHAT_PLACEHOLDER, exact=False)
+    for question in BACK_TO_BACK:  # typed and sent without waiting for any answer
+        chat.fill(question)
+        chat.press("Enter")
+    page.wait_for_function(
+        f'document.querySelectorAll("{ANSWER_SELECTOR}").length >= {len(BACK_TO_BACK)}', timeout=180_000
+    )
+    settle(page)
+    shown = page.evaluate(TRANSCRIPT_JS)
+    assert [text for role, text in shown if role == "user"] == BACK_TO_BACK, shown  # all, in order, once
+    assert shown == [turn for question in BACK_TO_BACK for turn in (["user", question], ["assistant", True])], shown
+    sidebar = page.locator("[data-testid='stSidebar']")
+    assert sidebar.get_by_role("button", name=MACIE[:20]).count() >= 1  # the new chat is listed
+
+    _new_chat(page)  # a new chat's first answer, then at once a click on its citation link
+    ask(page, MACIE)
+    page.locator("[data-testid='stChatMessage'] a[href^='#cite-']").last.click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_text("Note viewer").wait_for(timeout=30_000)
+    dialog.get_by_text("Macie", exact=False).first.wait_for(timeout=30_000)  # the cited passage, drawn after the title
     context.close()
 
 

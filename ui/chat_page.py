@@ -1,15 +1,21 @@
 """Chat: ask, read the cited answer, open the passages it came from. Conversations are saved as they
 happen (SQLite), so a reload or a restart brings the current chat back.
 
-Speed: the chat is two fragments. The transcript (the turns there when the page was drawn) is not
-redrawn when a question is asked; the other fragment holds the few recent turns and the input, and on
-Enter draws the question and a "Thinking" placeholder first, then the recent turns, then the answer in
-place of the placeholder. Every five questions the recent turns move into the transcript (one full
-redraw, after the answer is on screen). Turns come from session state, not from the database.
-Known limit: that one redraw (after the first answer of a new chat, and every fifth question) takes
-from 0.3 s to a few seconds on a loaded machine; a click or a question sent while it runs can be lost
-(Streamlit drops a fragment's event while a full run re-registers the fragment). A fix would avoid the
-full redraw: the chat list as its own fragment, and folding only on a natural full run.
+Speed: the chat is a fragment holding the few recent turns and the input; on Enter it draws the
+question and a "Thinking" placeholder first, then the recent turns, then the answer in place of the
+placeholder. The transcript (the turns there when the page was drawn) is a fragment of its own and is
+not redrawn when a question is asked. Turns come from session state, not from the database.
+
+Nothing is lost (issue #11): asking never reruns the whole page. A question or click sent while a
+fragment runs waits for that run and is then handled, whereas a full run requested meanwhile stops the
+run (and the answer being written), and one sent while a full run re-registers the fragments can be
+dropped. So the parts a question changes besides the chat are fragments redrawn in the same run as the
+answer and after it: the chat list when the question starts a chat, and the transcript every five
+questions, when the recent turns move into it so the chat fragment stays small. The sidebar's examples,
+"New chat" and the chat list are fragments too; a full run of the page (opening it, switching chats)
+moves every turn into the transcript. Questions typed while an answer is being written come from the
+page's recorder (ui.common.sent_questions): Streamlit keeps only the newest of two chat-input values
+that wait for the same run.
 """
 
 from __future__ import annotations
@@ -29,7 +35,14 @@ from assistant.display import (
     options_markdown,
     table_markdown,
 )
-from ui.common import advanced_knobs, citation_clicks, get_assistant
+from ui.common import (
+    advanced_knobs,
+    citation_clicks,
+    get_assistant,
+    in_fragment_run,
+    sent_question_list,
+    sent_questions,
+)
 from ui.viewer import open_viewer
 
 logger = logging.getLogger(__name__)
@@ -73,14 +86,16 @@ def rename_chat(chat_id: str) -> None:
         state.chat_notice = str(error)
 
 
+def open_chat(chat_id: str | None) -> None:
+    """From the chat list (a fragment of its own): showing another chat redraws the page."""
+    select_chat(chat_id)
+    st.rerun()
+
+
 def delete_chat(chat_id: str) -> None:
     store.delete(chat_id)
     remaining = store.conversations()
-    select_chat(remaining[0].id if remaining else None)
-
-
-def ask_example(question: str) -> None:
-    state.pending = question
+    open_chat(remaining[0].id if remaining else None)
 
 
 #: Questions kept in the fast-redrawn part of the chat before they move into the transcript.
@@ -94,8 +109,57 @@ STICKY_INPUT_CSS = """<style>
 </style>"""
 
 
+def queue_question(*questions: str) -> None:
+    """Questions from the input or an example button. Queued behind any already waiting (several sent
+    in one interaction are all asked, in order); the parts of the page they change besides the chat
+    are redrawn with it as fragments (see the notes at the top)."""
+    asked = [q for q in questions if q and q.strip()]
+    if not asked:
+        return
+    state.pending = [*state.get("pending", []), *asked]
+    if not in_fragment_run():
+        return  # a full run of the page redraws all of it anyway
+    also = []
+    if state.chat_id is None:
+        also.append("chat-list")  # the question starts a chat: list it
+    if len(state.turns) - state.settled >= 2 * RECENT_TURNS:
+        state.settled = len(state.turns)
+        also.append("transcript")
+    # Named even when it is the chat alone: a button in another fragment (the sidebar's examples)
+    # would otherwise rerun only its own fragment. The chat first, so the answer shows without
+    # waiting for the others.
+    st.rerun(["chat", *also])
+
+
+#: Session-state key of the chat input's recorder (ui.common.sent_questions).
+SENT_KEY = "sent-questions"
+
+
 def submit_question() -> None:
-    state.pending = state.get("question")
+    """The chat input's own value: used only where the recorder has not run (no browser: AppTest).
+    With the recorder, every question is taken from its list, which loses none (take_sent_questions)."""
+    question = state.get("question")
+    if sent_question_list(SENT_KEY):
+        return
+    if question and question.strip():
+        # Remembered, in case the recorder's first list arrives after this: it is not asked twice.
+        state.asked_from_input = [*state.get("asked_from_input", []), question]
+        queue_question(question)
+
+
+def take_sent_questions() -> None:
+    """The recorder's list grew: queue the questions not seen yet, in the order they were sent."""
+    seen = state.setdefault("sent-seen", set())
+    fresh = [item for item in sent_question_list(SENT_KEY) if item["id"] not in seen]
+    seen.update(item["id"] for item in fresh)
+    questions = []
+    for item in fresh:
+        early = state.get("asked_from_input", [])
+        if early and early[0] == item["text"]:
+            state.asked_from_input = early[1:]  # already asked from the chat input's value
+        else:
+            questions.append(str(item["text"]))
+    queue_question(*questions)
 
 
 def request_open(request) -> None:
@@ -104,24 +168,41 @@ def request_open(request) -> None:
 
 # --- sidebar: chats, examples, developer knobs ----------------------------------------------------
 
-with st.sidebar:
-    st.button("New chat", icon=":material/add:", key="new-chat", width="stretch", on_click=select_chat, args=(None,))
-    # Filled after the chat has run, so a chat created by this question is already listed.
-    chat_list = st.container()
+
+@st.fragment(key="examples")
+def sidebar_examples() -> None:
+    """A fragment, so a click does not rerun the page: that would stop an answer being written."""
     with st.expander("Try an exam scenario", icon=":material/lightbulb:"):
         for number, example in enumerate(assistant.example_questions()):
-            st.button(example, key=f"example-{number}", width="stretch", on_click=ask_example, args=(example,))
+            st.button(example, key=f"example-{number}", width="stretch", on_click=queue_question, args=(example,))
+
+
+with st.sidebar:
+    # "New chat" and the chats: filled after the chat has run, so a chat created by a question
+    # asked in this run is already listed.
+    chat_list = st.container()
+    sidebar_examples()
     advanced_knobs(assistant)
 
 
+@st.fragment(key="chat-list")
 def show_chat_list() -> None:
+    """The sidebar's chats: redrawn on its own when a question starts a chat or one is renamed. In a
+    fragment, so "New chat" or another chat clicked while an answer is being written redraws the page
+    after it, not in its middle (a full run requested from outside a fragment would stop it)."""
+    st.button("New chat", icon=":material/add:", key="new-chat", width="stretch", on_click=open_chat, args=(None,))
     chats = store.conversations()
     if chats:
         st.caption("Chats")
         for chat in chats[:30]:
-            st.button(chat.title, key=f"chat-{chat.id}", width="stretch",
-                      type="primary" if chat.id == state.chat_id else "tertiary",
-                      on_click=select_chat, args=(chat.id,))
+            st.button(
+                chat.title,
+                key=f"chat-{chat.id}",
+                width="stretch",
+                type="primary" if chat.id == state.chat_id else "tertiary",
+                on_click=open_chat,
+                args=(chat.id,),
+            )
     if state.chat_id:
         try:
             current = store.get(state.chat_id)
@@ -134,12 +215,25 @@ def show_chat_list() -> None:
                 slug = re.sub(r"[^A-Za-z0-9]+", "-", current.title).strip("-")[:40] or "chat"
                 chat_id = current.id
                 # Built only when clicked: a long chat is not exported on every rerun.
-                st.download_button("Export as Markdown", lambda: store.export_markdown(chat_id),
-                                   file_name=f"{slug}.md", mime="text/markdown", icon=":material/download:",
-                                   key="export-chat", on_click="ignore")
+                st.download_button(
+                    "Export as Markdown",
+                    lambda: store.export_markdown(chat_id),
+                    file_name=f"{slug}.md",
+                    mime="text/markdown",
+                    icon=":material/download:",
+                    key="export-chat",
+                    on_click="ignore",
+                )
                 confirm = st.checkbox("Yes, delete this chat", key=f"confirm-delete-{current.id}")
-                st.button("Delete chat", key="delete-chat", type="primary", disabled=not confirm,
-                          icon=":material/delete:", on_click=delete_chat, args=(current.id,))
+                st.button(
+                    "Delete chat",
+                    key="delete-chat",
+                    type="primary",
+                    disabled=not confirm,
+                    icon=":material/delete:",
+                    on_click=delete_chat,
+                    args=(current.id,),
+                )
     if state.get("chat_notice"):
         st.warning(state.pop("chat_notice"))
 
@@ -157,15 +251,21 @@ def render_answer(answer: Answer, anchor: str) -> None:
     the citations as buttons that open the note viewer."""
     if answer.premise is not None:
         correction = link_citations(escape_markdown(answer.premise.correction), anchor)
-        st.warning(f"**Check the premise:** {escape_markdown(answer.premise.claim)}  \n{correction}",
-                   icon=":material/report:")
+        st.warning(
+            f"**Check the premise:** {escape_markdown(answer.premise.claim)}  \n{correction}", icon=":material/report:"
+        )
     if answer.abstained:
         st.info(escape_markdown(answer.answer), icon=":material/help:")
         if answer.suggestions:
             row = st.container(horizontal=True)
             for number, section in enumerate(answer.suggestions):
-                row.button(f"Open: {escape_markdown(section)}", key=f"{anchor}-open-{number}",
-                           icon=":material/menu_book:", on_click=request_open, args=(("section", section),))
+                row.button(
+                    f"Open: {escape_markdown(section)}",
+                    key=f"{anchor}-open-{number}",
+                    icon=":material/menu_book:",
+                    on_click=request_open,
+                    args=(("section", section),),
+                )
     else:
         st.markdown(answer_markdown_linked(answer.answer, anchor))
     if answer.options:
@@ -177,12 +277,19 @@ def render_answer(answer: Answer, anchor: str) -> None:
     if answer.citations:
         row = st.container(horizontal=True, gap="small")
         for citation in answer.citations:
-            row.button(f"[{citation.n}] {escape_markdown(citation_label(citation))}",
-                       key=f"{anchor}-cite-{citation.n}", type="tertiary", icon=":material/menu_book:",
-                       on_click=request_open, args=(f"cite-{anchor}-{citation.n}",))
+            row.button(
+                f"[{citation.n}] {escape_markdown(citation_label(citation))}",
+                key=f"{anchor}-cite-{citation.n}",
+                type="tertiary",
+                icon=":material/menu_book:",
+                on_click=request_open,
+                args=(f"cite-{anchor}-{citation.n}",),
+            )
     footer = st.container(horizontal=True, vertical_alignment="center", key=f"{anchor}-answered")
-    footer.caption(f"Answered by: {escape_markdown(answer.backend)}"
-                   + (f" ({escape_markdown(answer.model)})" if answer.model else ""))
+    footer.caption(
+        f"Answered by: {escape_markdown(answer.backend)}"
+        + (f" ({escape_markdown(answer.model)})" if answer.model else "")
+    )
     if not answer.abstained:
         with footer.popover("Copy as Markdown", icon=":material/content_copy:", type="tertiary"):
             st.code(answer.to_markdown(), language="markdown")
@@ -208,13 +315,23 @@ def open_request(request) -> None:
         return
     match = re.fullmatch(r"cite-m(\d+)-(\d+)", str(request))
     message = next((m for m in state.turns if match and m.id == int(match[1])), None)
-    citation = next((c for c in (message.answer.citations if message and message.answer else [])
-                     if c.n == int(match[2])), None) if match else None
+    citation = (
+        next(
+            (c for c in (message.answer.citations if message and message.answer else []) if c.n == int(match[2])), None
+        )
+        if match
+        else None
+    )
     if citation is None:
         st.toast("That citation is not in this chat any more.")
         return
-    open_viewer(citation.source, chunk_id=citation.chunk_id, section=citation.section, text=citation.text,
-                lines=list(citation.lines))
+    open_viewer(
+        citation.source,
+        chunk_id=citation.chunk_id,
+        section=citation.section,
+        text=citation.text,
+        lines=list(citation.lines),
+    )
 
 
 def ask(question: str, placeholder) -> None:
@@ -230,8 +347,14 @@ def ask(question: str, placeholder) -> None:
         placeholder.text("".join(streamed))  # the model's tokens, replaced by the checked answer
 
     try:
-        answer = assistant.ask(question, history=history, mode=state.get("mode"), top_k=state.get("top_k"),
-                               backend=state.get("backend"), on_token=on_token)
+        answer = assistant.ask(
+            question,
+            history=history,
+            mode=state.get("mode"),
+            top_k=state.get("top_k"),
+            backend=state.get("backend"),
+            on_token=on_token,
+        )
     except Exception as error:  # never a traceback in the chat: say what failed, keep the question
         logger.exception("answering failed")
         placeholder.error(f"Could not answer ({type(error).__name__}: {error}). Your question is saved; try again.")
@@ -249,51 +372,53 @@ def take_open_request() -> None:
         open_request(request)
 
 
-@st.fragment
+@st.fragment(key="transcript")
 def transcript() -> None:
     """The turns that were there when the page (or the chat) was drawn. A new question does not
-    rerun this fragment, so however long the chat, Enter redraws only the recent turns."""
+    rerun this fragment, so however long the chat, Enter redraws only the recent turns (and this,
+    every five questions, after the answer)."""
     for message in state.turns[: state.settled]:
         render_message(message)
     take_open_request()  # a citation button of an older turn was clicked
 
 
-@st.fragment
+@st.fragment(key="chat")
 def recent_turns_and_input() -> None:
     clicked = citation_clicks(key="cite-links")
     if clicked:
         state.open_request = clicked
+    sent_questions(key=SENT_KEY, on_change=take_sent_questions)
     recent = st.container()
     live = st.container()
-    question = state.pop("pending", None)
-    placeholder = None
-    if question:
+    questions = state.pop("pending", [])
+    placeholders = []
+    for number, question in enumerate(questions):
         # Drawn before the recent turns, so the question shows at once.
         with live:
             with st.chat_message("user"):
-                st.container(key="live-question").text(question)
+                st.container(key=f"live-question-{number}").text(question)
             with st.chat_message("assistant"):
                 placeholder = st.empty()
                 placeholder.markdown(":material/hourglass_top: _Thinking…_")
+                placeholders.append(placeholder)
     with recent:
-        if not state.turns and not question:
+        if not state.turns and not questions:
             st.caption("Try an exam scenario from your notes:")
             for number, example in enumerate(assistant.example_questions()):
-                st.button(example, key=f"start-example-{number}", icon=":material/lightbulb:",
-                          on_click=ask_example, args=(example,))
-        for message in state.turns[state.settled:]:
+                st.button(
+                    example,
+                    key=f"start-example-{number}",
+                    icon=":material/lightbulb:",
+                    on_click=queue_question,
+                    args=(example,),
+                )
+        for message in state.turns[state.settled :]:
             render_message(message)
-    new_chat = state.chat_id is None
-    if question and placeholder is not None:
+    for question, placeholder in zip(questions, placeholders, strict=True):
         ask(question, placeholder)
     with st.container(key="chat-input-box"):
         st.chat_input("Ask about your notes, e.g. an exam scenario", key="question", on_submit=submit_question)
     take_open_request()
-    if question and (new_chat or len(state.turns) - state.settled >= 2 * RECENT_TURNS):
-        # A new chat must appear in the sidebar list; and every few questions the recent turns move
-        # into the transcript (one full redraw, after the answer is on screen) so this stays small.
-        state.settled = len(state.turns)
-        st.rerun(scope="app")
 
 
 # Each full run of the page settles every turn into the transcript.

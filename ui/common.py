@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 import streamlit.components.v2 as components
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from assistant.config import RETRIEVAL_MODES, Settings
 from assistant.core import Assistant
@@ -12,8 +13,12 @@ from assistant.core import Assistant
 
 def _settings_key() -> tuple:
     settings = Settings()
-    return (str(settings.data_dir.resolve()), str(settings.corpus_dir.resolve()), settings.chroma_host,
-            settings.chroma_port)
+    return (
+        str(settings.data_dir.resolve()),
+        str(settings.corpus_dir.resolve()),
+        settings.chroma_host,
+        settings.chroma_port,
+    )
 
 
 @st.cache_resource(show_spinner=False)
@@ -39,31 +44,51 @@ def get_assistant() -> Assistant:
     key = _settings_key()
     assistant = _assistant(key)
     flags = _ready_flags(key)
+    # One slot on every run, loading or not. A fragment's id comes from its position on the page, so
+    # if the first run of the process drew the bar and later runs did not, the chat's fragments would
+    # change ids at the next full run and Streamlit would drop a question or click sent to the old ones.
+    slot = st.empty()
     if not flags["ready"]:
-        bar = st.progress(0.0, text="Opening your notes index...")
-        # Incremental: notes added or changed while the app was closed are indexed now (unchanged
-        # files cost a stat each); the first run indexes everything.
-        report = assistant.ingest(progress=progress_callback(bar))
-        for warning in report.warnings + report.errors:
-            st.warning(warning)
-        bar.progress(0.9, text="Loading the embedding model...")
-        assistant.warm_up()
-        bar.empty()
+        with slot.container():
+            bar = st.progress(0.0, text="Opening your notes index...")
+            # Incremental: notes added or changed while the app was closed are indexed now (unchanged
+            # files cost a stat each); the first run indexes everything.
+            report = assistant.ingest(progress=progress_callback(bar))
+            for warning in report.warnings + report.errors:
+                st.warning(warning)
+            bar.progress(0.9, text="Loading the embedding model...")
+            assistant.warm_up()
+            bar.empty()
         flags["ready"] = True
     return assistant
+
+
+def in_fragment_run() -> bool:
+    """Whether this run (or the widget callback before it) reruns fragments only, not the page: what
+    Streamlit itself checks to decide an interaction's default rerun (the list is set before the
+    callbacks run, and is empty on a full run)."""
+    ctx = get_script_run_ctx()
+    return bool(ctx and ctx.fragment_ids_this_run)
 
 
 def advanced_knobs(assistant: Assistant) -> dict:
     """Developer knobs (retrieval mode, top-k, answerer), tucked under an "Advanced" expander."""
     with st.expander("Advanced", icon=":material/tune:"):
-        mode = st.selectbox("Retrieval mode", RETRIEVAL_MODES,
-                            index=RETRIEVAL_MODES.index(assistant.settings.mode), key="mode")
+        mode = st.selectbox(
+            "Retrieval mode", RETRIEVAL_MODES, index=RETRIEVAL_MODES.index(assistant.settings.mode), key="mode"
+        )
         top_k = st.slider("Passages (top-k)", 1, 10, assistant.settings.top_k, key="top_k")
         backends = ["default"] + (["llm"] if assistant.llm_available else [])
         backend = st.radio(
-            "Answerer", backends, horizontal=True, key="backend",
-            format_func=lambda b: "Default (offline)" if b == "default"
-            else f"LLM ({assistant.settings.llm}: {assistant.settings.llm_model})",
+            "Answerer",
+            backends,
+            horizontal=True,
+            key="backend",
+            format_func=lambda b: (
+                "Default (offline)"
+                if b == "default"
+                else f"LLM ({assistant.settings.llm}: {assistant.settings.llm_model})"
+            ),
             help="The LLM is optional (STUDY_LLM); its answers are checked against your notes.",
         )
     return {"mode": mode, "top_k": top_k, "backend": backend}
@@ -122,7 +147,43 @@ export default function(component) {
 }
 """
 
+# Every question the chat input sends, kept in the page as a list that only grows, sent to Python as
+# the component's state. Streamlit keeps only the newest of two chat-input submissions that arrive
+# while the script is busy (answering the one before), so typing fast would lose a question; a state
+# value is replaced as a whole, and the newest list still holds every question. Recorded in the
+# capture phase, before the chat input handles (and clears) the text; kept on window so a remount of
+# the component does not start the list again.
+_SENT_QUESTIONS_JS = """
+export default function(component) {
+    const { setStateValue } = component;
+    const AREA = '[data-testid="stChatInputTextArea"]';
+    const sent = window.__studySent = window.__studySent
+        || { page: Math.random().toString(36).slice(2, 10), items: [] };
+    const record = (area) => {
+        if (!area || area.disabled || !area.value.trim()) return;
+        sent.items.push({ id: sent.page + '-' + sent.items.length, text: area.value });
+        setStateValue('sent', sent.items.slice());
+    };
+    const onKey = (event) => {
+        if (event.key !== 'Enter' || event.shiftKey || event.ctrlKey || event.metaKey || event.isComposing) return;
+        if (event.target.matches && event.target.matches(AREA)) record(event.target);
+    };
+    const onClick = (event) => {
+        const button = event.target.closest && event.target.closest('[data-testid="stChatInputSubmitButton"]');
+        const input = button && button.closest('[data-testid="stChatInput"]');
+        if (input) record(input.querySelector(AREA));
+    };
+    document.addEventListener('keydown', onKey, true);
+    document.addEventListener('click', onClick, true);
+    return () => {
+        document.removeEventListener('keydown', onKey, true);
+        document.removeEventListener('click', onClick, true);
+    };
+}
+"""
+
 _cite_links = components.component("study_cite_links", js=_CITE_LINKS_JS)
+_sent_questions = components.component("study_sent_questions", js=_SENT_QUESTIONS_JS)
 _keys = components.component("study_keys", js=_KEYS_JS)
 _scroll = components.component("study_scroll_into_view", js=_SCROLL_JS)
 
@@ -131,6 +192,19 @@ def citation_clicks(key: str) -> str | None:
     """Mount the citation-link listener; returns "cite-<message>-<n>" on the run after a click."""
     result = _cite_links(key=key, on_clicked_change=lambda: None)
     return getattr(result, "clicked", None)
+
+
+def sent_questions(key: str, on_change) -> None:
+    """Mount the chat input's recorder: `on_change` runs when the page has sent more questions;
+    `sent_question_list(key)` reads them then."""
+    _sent_questions(key=key, on_sent_change=on_change)
+
+
+def sent_question_list(key: str) -> list[dict]:
+    """Every question the page has sent through the chat input, oldest first ({"id", "text"}); empty
+    when the recorder has not run (no browser: AppTest)."""
+    value = st.session_state.get(key) or {}
+    return [item for item in (value.get("sent") or []) if isinstance(item, dict) and "id" in item]
 
 
 def keyboard_keys(mapping: dict[str, str], key: str) -> None:
