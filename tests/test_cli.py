@@ -9,6 +9,8 @@ from typer.testing import CliRunner
 from assistant.answer import Answer
 from assistant.cli import app
 
+pytestmark = pytest.mark.slow  # runs the command line end to end, each on a fresh index
+
 runner = CliRunner()
 
 

@@ -61,6 +61,7 @@ def test_sources_lists_sections_and_chunk_counts(course):
     st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=400)
     | st.text(alphabet=string.printable, max_size=400)
 )
+@pytest.mark.slow  # hundreds of generated questions
 def test_ask_never_raises_and_always_returns_the_contract(course, question):
     answer = course.ask(question)
     payload = answer.to_dict()

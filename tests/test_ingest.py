@@ -133,6 +133,7 @@ def test_ingest_skips_a_50_mb_text_file_with_a_warning(make_assistant, small_not
     assert sorted(report.added) == ["glue.md", "macie.md"]
 
 
+@pytest.mark.slow  # a whole rebuild beside a live index
 def test_rebuild_builds_beside_the_live_index_while_questions_are_answered(make_assistant, notes_dir):
     import threading
 

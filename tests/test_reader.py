@@ -168,6 +168,7 @@ def test_instructions_inside_the_question_do_not_change_the_answer(course):
     assert "42" not in answer.answer
 
 
+@pytest.mark.slow  # ingests a second unit of notes
 def test_another_unit_of_notes_works_the_same_way(make_assistant, notes_dir):
     """Notes of another unit, in the same plain-text format, ingested beside the course notes."""
     import shutil

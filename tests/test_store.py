@@ -33,6 +33,7 @@ def test_corrupted_store_folder_names_the_remedy(make_assistant, notes_dir, tmp_
     assert REBUILD_HINT in str(error.value)
 
 
+@pytest.mark.slow  # a whole rebuild
 def test_rebuild_repairs_a_corrupted_store(make_assistant, notes_dir, tmp_path):
     assistant = make_assistant(notes_dir, data_dir=tmp_path / "data")
     chroma = tmp_path / "data" / "chroma"

@@ -10,6 +10,8 @@ import pytest
 from conftest import CORPUS, REPO
 from streamlit.testing.v1 import AppTest
 
+pytestmark = pytest.mark.slow  # drives whole Streamlit pages (AppTest) over a real index
+
 APP = str(REPO / "ui" / "app.py")
 HOSTILE = """## Hostile note
 
