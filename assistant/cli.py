@@ -117,12 +117,12 @@ def _ready_assistant():
     return assistant
 
 
-def _print_report(report) -> None:
+def _print_report(report, to_stderr: bool = False) -> None:
     for warning in report.warnings:
         errors.print(f"[yellow]warning:[/] {escape(warning)}")
     for error in report.errors:
         errors.print(f"[bold red]error:[/] {escape(error)}")
-    console.print(escape(report.summary()))
+    (errors if to_stderr else console).print(escape(report.summary()))
 
 
 def _ensure_ingested(assistant) -> None:
@@ -130,7 +130,8 @@ def _ensure_ingested(assistant) -> None:
         errors.print("The index is empty: indexing your notes first.")
         with _progress() as progress:
             report = assistant.ingest(progress=progress)
-        _print_report(report)
+        # Indexing on first use is a side note: stdout stays the command's own output (JSON with --json).
+        _print_report(report, to_stderr=True)
         if report.errors and report.chunks_total == 0:
             raise typer.Exit(EXIT_FAILURE)
 

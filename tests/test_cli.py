@@ -24,9 +24,17 @@ def cli_env(monkeypatch, tmp_path, notes_dir):
 def test_cli_ask_json_ingests_on_first_use_and_prints_the_contract(cli_env):
     result = runner.invoke(app, ["ask", "--json", "Which service scans S3 buckets for PII?"])
     assert result.exit_code == 0, result.output
-    payload = json.loads(result.stdout[result.stdout.index("{") :])
+    payload = json.loads(result.stdout)  # stdout is the JSON alone; the first-use indexing goes to stderr
     assert set(payload) == set(Answer("q", "a").to_dict())
     assert "Macie" in payload["recommendation"]
+    assert "Indexed files" in result.stderr
+
+
+def test_cli_quiz_generate_json_on_first_use_is_json_alone(cli_env):
+    result = runner.invoke(app, ["quiz", "generate", "--n", "3", "--json"])
+    assert result.exit_code == 0, result.output
+    questions = json.loads(result.stdout)
+    assert len(questions) == 3 and all(len(q["options"]) == 4 for q in questions)
 
 
 def test_cli_ask_empty_question_is_a_usage_error(cli_env):
