@@ -99,6 +99,7 @@ RULES: dict[str, str] = {
     "why_not": "every wrong option has a teaching why-not: what the notes say it is for, quoted and cited",
     "why_not_repeats": "no two why-nots (nor the explanation) quote the same line",
     "cited": "the explanation quotes the answer's line with its citation",
+    "key_line_of_other": "the answer's quoted line is not about a wrong option (it does not open with its name)",
     "near_duplicate": "not a near-duplicate of a question already kept",
 }
 
@@ -1216,6 +1217,7 @@ CHECKED_ON_THE_QUESTION = (
     "length",
     "cited",
     "copies_line",
+    "key_line_of_other",
     "why_not",
     "why_not_repeats",
 )
@@ -1245,6 +1247,18 @@ def check_question(question: Question, max_copied_run: int = 5, max_stem_words: 
         problems.append("copies_line")
     quotes = [_normal(q) for q, _ in explained]
     wrong = [o for i, o in enumerate(options) if i not in question.answers]
+
+    # "AWS Glue Advantages: Less configuration management" keys Glue, whatever option it was quoted for
+    # (unless the line opens with the key's own longer name: "Kinesis Data Firehose" beside "Kinesis").
+    def opens_with(line: str, option: str) -> int:
+        line_key, option_key = name_key(line), name_key(option)
+        return len(option_key) if option_key and f"{line_key} ".startswith(f"{option_key} ") else 0
+
+    for quote, _ in explained:
+        other = max((opens_with(quote, o) for o in wrong), default=0)
+        if other and other > max((opens_with(quote, o) for o in right), default=0):
+            problems.append("key_line_of_other")
+            break
     for option in wrong:
         reason = question.why_not.get(option, "")
         found = _QUOTE.findall(reason)

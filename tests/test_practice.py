@@ -210,6 +210,10 @@ def test_a_question_meeting_every_rule_passes():
             },
             "copies_line",
         ),
+        (
+            {"explanation": "Zorblat Queue: your notes say “Quandry Relay advantages: forwards orders quickly” [1]."},
+            "key_line_of_other",
+        ),
     ],
 )
 def test_each_rule_catches_what_it_states(change, rule):
