@@ -699,11 +699,16 @@ def outcome(row: dict) -> str:
     """How the LLM path ended for one answer."""
     backend = str(row.get("backend") or "")
     causes = [notice_cause(n) for n in row.get("notices", [])]
-    if backend.startswith("default"):
-        return "fell back to the default answer"
     if row.get("abstained"):
         if "model said NOT_IN_PASSAGES" in causes:
             return "abstained: model said NOT_IN_PASSAGES"
+        if backend in ("", "default") and not causes:
+            # The coverage gate declined before any model call; the answer says which backend would have
+            # answered ("default"), but nothing fell back.
+            return "abstained before any model call (coverage gate)"
+    if backend.startswith("default"):
+        return "fell back to the default answer"
+    if row.get("abstained"):
         return "abstained before any model call (coverage gate)"
     return "model answer kept"
 

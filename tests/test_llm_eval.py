@@ -119,6 +119,8 @@ def test_notices_are_sorted_by_cause(notice, cause):
 
 def test_outcomes_tell_gate_abstentions_from_model_calls():
     assert llm_eval.outcome({"backend": "openai", "abstained": True, "notices": []}).startswith("abstained before")
+    # Every answer names a backend now: a gate abstention says "default" and is not a fallback.
+    assert llm_eval.outcome({"backend": "default", "abstained": True, "notices": []}).startswith("abstained before")
     assert (
         llm_eval.outcome(
             {
