@@ -585,6 +585,11 @@ class NotesReader:
             (line for _, line in scored[:5] if line is not lead_line),
             key=lambda line: (order.get(line.chunk_id, 0), line.index),
         )[:4]
+        parts = self._part_lines(entity, query.parts) if query.parts else []
+        if parts:
+            # "The key components of X": the lines the notes file under X's "Key Components", in their order.
+            chosen = [line for line in parts if line is not lead_line][:6]
+            draft.trace["parts"] = query.parts
         chosen = [lead_line] + chosen if lead_line is not None else chosen
         if lead_line is None:
             return self._fact(query, retrieval, matcher)
@@ -596,6 +601,23 @@ class NotesReader:
         draft.trace["subject"] = entity.name
         draft.trace["lines"] = [{"score": round(s, 4), "line": line.text[:160]} for s, line in scored[:6]]
         return draft
+
+    def _part_lines(self, entity: Entity, part: str) -> list[Line]:
+        """The lines filed under a heading (or a parent line) that names this kind of part of the entity:
+        "Key Components" under "Intro to Amazon EventBridge" for "the components of EventBridge"."""
+        spellings = [s.lower() for s in entity.spellings if s]
+        found: list[Line] = []
+        for chunk_id in self.reading.chunks:
+            for line in self.reading.lines(chunk_id):
+                if _is_heading_line(line):
+                    continue
+                leaf = line.section.split(" > ")[-1]
+                if part not in tokenize(leaf) and part not in tokenize(line.context or ""):
+                    continue
+                where = f"{line.section} {line.context or ''}".lower()
+                if any(re.search(rf"\b{re.escape(spelling)}\b", where) for spelling in spellings):
+                    found.append(line)
+        return found
 
     def _subject_of(self, query: Query, retrieval: Retrieval, matcher: Matcher) -> str | None:
         """The thing a question asks about: a name it uses, else the best-matching name of the passages."""

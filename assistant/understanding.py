@@ -253,6 +253,7 @@ class Query:
     negated: set[str] = field(default_factory=set)
     asks_where: bool = False  # "Where should the logs go?": a destination
     answer_type: str | None = None
+    parts: str | None = None  # "the key components of X": the stem of the kind of part asked for ("compon")
     claims: list[str] = field(default_factory=list)
     weights: dict[str, float] = field(default_factory=dict)  # stemmed term -> weight
 
@@ -629,6 +630,7 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
         negated=negated,
         asks_where=bool(re.search(r"\bwhere\b", stem_text, re.IGNORECASE)),
         answer_type=answer_type,
+        parts=_parts_asked(stem_text) if kind == "explanation" else None,
         claims=_claims(stem_text, name_keys, plain_keys, shouted) if not options else [],
         weights=weights,
     )
@@ -651,6 +653,16 @@ _PARTS_OF = re.compile(
     r"steps|stages|elements|building blocks|capabilities|benefits) of\b",
     re.IGNORECASE,
 )
+
+
+def _parts_asked(stem_text: str) -> str | None:
+    """The kind of part a question asks X to be explained by, stemmed: "the key components of X" -> "compon"."""
+    found = _PARTS_OF.search(stem_text)
+    if not found:
+        return None
+    return stem(found.group(0).split()[-2].lower())  # the noun before "of"
+
+
 _ASKS_TO_EXPLAIN = re.compile(
     r"^\s*(?:(?:can|could) (?:you|someone) )?(?:please )?(?:explain|describe|define)\b|"
     r"^\s*tell me (?:more )?about\b|^\s*give me (?:a |an )?(?:rundown|overview)\b",

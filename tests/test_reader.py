@@ -273,3 +273,25 @@ def test_which_kind_asks_for_a_thing_of_that_kind_not_the_product_it_belongs_to(
         "We keep compliance records that are read about once a year and must stay cheap. Which storage tier?"
     )
     assert answer.recommendation == "Zorblat Frost", answer.answer
+
+
+def test_the_components_of_a_thing_are_the_lines_filed_under_its_components_heading(make_assistant, tmp_path):
+    folder = tmp_path / "u13"
+    folder.mkdir()
+    (folder / "u13.md").write_text(
+        "# Plant networks\n\n## Intro to Zorblat Hub\n\nZorblat Hub routes signals between the plant's machines.\n\n"
+        "### Key Components\n\n- Signal Bus: Receives every signal and hands it on.\n"
+        "- Routing Table: Decides which machine gets a signal.\n\n"
+        "### Use Cases\n\n- Zorblat Hub suits plants with many small machines.\n"
+        "- Zorblat Hub keeps each machine's signals in order, so every one does its job on time.\n"
+        "- Zorblat Hub lets a machine join or leave without stopping the others.\n\n"
+        "### Summary\n\n- Zorblat Hub is the component every machine talks to; what each one does is logged.\n"
+        "- Zorblat Hub costs little to run and needs no servers of its own.\n\n"
+        "## Intro to Plimsoll Gate\n\n### Key Components\n\n- Gate Keeper: Checks badges at the door.\n"
+    )
+    assistant = make_assistant(folder)
+    assistant.ingest()
+    answer = assistant.ask("What are the key components of Zorblat Hub and what does each one do?")
+    assert answer.kind == "explanation"
+    assert "Signal Bus" in answer.answer and "Routing Table" in answer.answer, answer.answer
+    assert "Gate Keeper" not in answer.answer  # the components of another thing
