@@ -450,7 +450,7 @@ def quiz_check(
 ) -> None:
     """Each validation rule's count (kept / dropped and why), the set's spread, and how often the answering
     pipeline picks the key when each question is pasted into it as a student would."""
-    from .practice import CHECKED_ON_THE_QUESTION, RULES, _near_duplicate, check_question
+    from .practice import CHECKED_ON_THE_QUESTION, RULES, check_question, near_duplicate
 
     with _handled():
         assistant = _ready_assistant()
@@ -464,7 +464,7 @@ def quiz_check(
         for rule in CHECKED_ON_THE_QUESTION
     }
     failing["near_duplicate"] = sum(
-        _near_duplicate(a.stem, b.stem, practice.near_duplicate)
+        near_duplicate(a.stem, b.stem, practice.near_duplicate)
         for i, a in enumerate(questions)
         for b in questions[i + 1 :]
     )

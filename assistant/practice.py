@@ -1198,7 +1198,7 @@ class QuestionGenerator:
             seen.add(question.id)
             kept.append(question)
             kept_words.append(words)
-        chosen = _spread(kept, n, random.Random(seed))
+        chosen = spread(kept, n, random.Random(seed))
         report.valid = len(kept)
         report.kept = len(chosen)
         return chosen, report
@@ -1648,7 +1648,7 @@ def _similar(a: set[str], b: set[str], threshold: float) -> bool:
     return bool(a and b) and len(a & b) / len(a | b) >= threshold
 
 
-def _near_duplicate(a: str, b: str, threshold: float = 0.75) -> bool:
+def near_duplicate(a: str, b: str, threshold: float = 0.75) -> bool:
     return _similar(set(tokenize(a)), set(tokenize(b)), threshold)
 
 
@@ -1667,7 +1667,7 @@ def _round_robin(facts: list[_Fact], rng: random.Random) -> list[_Fact]:
     return ordered
 
 
-def _spread(questions: list[Question], n: int, rng: random.Random) -> list[Question]:
+def spread(questions: list[Question], n: int, rng: random.Random) -> list[Question]:
     """Up to n questions, spread over topics and answers: first every answer once, then the rest; each
     pass takes at most one question per section, so every topic and answer gets its turn."""
     pool = list(questions)
@@ -1797,7 +1797,7 @@ def reword_with_llm(
             and explanation
             and kept_terms
             and not check_question(candidate, max_copied_run)
-            and not any(_near_duplicate(stem, other.stem) for other in out)
+            and not any(near_duplicate(stem, other.stem) for other in out)
         )
         if not valid or candidate is None:
             if data:

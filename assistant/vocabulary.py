@@ -659,7 +659,7 @@ QUESTION_WORDS = frozenset(
 @lru_cache(maxsize=65536)
 def english_frequency(word: str) -> float:
     """Zipf frequency of a word in wordfreq's small English list (rare and unknown words read 0)."""
-    table = _small_english_table() if word.isascii() else None
+    table = small_english_table() if word.isascii() else None
     if table is not None:
         if re.search(r"\d", word):
             return 0.0  # "s3", "2018": codes and numbers, never everyday English words here
@@ -678,7 +678,7 @@ def english_frequency(word: str) -> float:
 
 
 @lru_cache(maxsize=1)
-def _small_english_table() -> dict[str, float] | None:
+def small_english_table() -> dict[str, float] | None:
     """wordfreq's small English list read from its data file, in wordfreq's documented "cBpack"
     format (a header, then word lists by frequency in centibels). For plain lower-case words this
     is what `zipf_frequency` returns. None if the file is not in the expected shape."""

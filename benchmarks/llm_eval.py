@@ -313,7 +313,7 @@ class Server:
     start_seconds: float = 0.0
 
 
-def _get_json(url: str, timeout: float = 2.0, body: dict | None = None) -> dict:
+def get_json(url: str, timeout: float = 2.0, body: dict | None = None) -> dict:
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -385,7 +385,7 @@ def llama_server(
                     f"last lines of {log}:\n{_tail(log)}"
                 )
             try:
-                models = _get_json(f"{base}/models")
+                models = get_json(f"{base}/models")
                 model_id = models["data"][0]["id"]
                 break
             except (urllib.error.URLError, OSError, ValueError, KeyError, IndexError):
@@ -401,7 +401,7 @@ def llama_server(
 def warm_up(server: Server, timeout: float) -> float:
     """One short chat request, so the eval's latency figures are warm ones; returns its seconds."""
     started = time.monotonic()
-    _get_json(
+    get_json(
         f"{server.base_url}/chat/completions",
         timeout=timeout,
         body={

@@ -433,7 +433,7 @@ def test_the_proxy_relays_the_stream_and_records_the_reply(fake_llama_cpp, tmp_p
         llm_eval.RecordingProxy(server.base_url.removesuffix("/v1"), 10) as proxy,
     ):
         proxy.path = tmp_path / "replies.jsonl"
-        assert llm_eval._get_json(proxy.base_url + "/models")["data"][0]["id"] == llm_eval.MODEL_ALIAS
+        assert llm_eval.get_json(proxy.base_url + "/models")["data"][0]["id"] == llm_eval.MODEL_ALIAS
         body = json.dumps({"messages": [{"role": "user", "content": "Question: which?"}], "stream": True}).encode()
         request = urllib.request.Request(
             proxy.base_url + "/chat/completions", data=body, headers={"Content-Type": "application/json"}

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
-from assistant.practice import RULES, Question, _near_duplicate, _spread, check_question, reword_with_llm
+from assistant.practice import RULES, Question, check_question, near_duplicate, reword_with_llm, spread
 from assistant.understanding import pasted_options
 
 BULLETS = """# 7.1 Message Services
@@ -340,16 +340,16 @@ def test_spread_asks_every_answer_once_before_repeating_one():
         )
 
     pool = [question("A", f"s{i}") for i in range(6)] + [question(x, "s0") for x in "BCDE"]
-    chosen = _spread(pool, 5, random.Random(1))
+    chosen = spread(pool, 5, random.Random(1))
     assert sorted(q.options[q.answer] for q in chosen) == ["A", "B", "C", "D", "E"]
-    assert len(_spread(pool, 50, random.Random(1))) == len(pool)
+    assert len(spread(pool, 50, random.Random(1))) == len(pool)
 
 
 def test_near_duplicate_detection():
-    assert _near_duplicate(
+    assert near_duplicate(
         "Which option is ideal for querying data in S3?", "Which option is ideal for querying data in S3"
     )
-    assert not _near_duplicate("Which option scans buckets for PII?", "Which option streams logs in real time?")
+    assert not near_duplicate("Which option scans buckets for PII?", "Which option streams logs in real time?")
 
 
 # --- practice, progress and the CLI -------------------------------------------------------------

@@ -37,7 +37,7 @@ def test_every_listed_word_is_everyday_english_or_a_vendor():
 def test_english_frequency_reads_wordfreqs_list_as_wordfreq_does():
     from wordfreq import get_frequency_dict, zipf_frequency
 
-    assert v._small_english_table() is not None
+    assert v.small_english_table() is not None
     words = [w for w in list(get_frequency_dict("en", "small"))[::97] if w.isascii() and w.isalpha() and w.islower()]
     words += ["glue", "support", "persistent", "zorblat", "non-compliant", "real-time", "aurora/rds", "third-party"]
     assert len(words) > 200
