@@ -45,9 +45,12 @@ from .reading import (
 from .retrieval import LexicalIndex, Retrieval
 from .text import normalise_space, sentences, stem, tokenize
 from .understanding import Query
-from .vocabulary import CATEGORY_HEADS, GENERIC_ANSWER_TYPES, PRODUCT_ANSWER_TYPES, english_frequency
+from .vocabulary import CATEGORY_HEADS, GENERIC_ANSWER_TYPES, PRODUCT_ANSWER_TYPES, VENDOR_WORDS, english_frequency
 
 logger = logging.getLogger(__name__)
+
+#: Vendor words say nothing about which side of a comparison a column is ("Amazon RDS" vs "RDS").
+_VENDOR_STEMS = frozenset(stem(word) for word in VENDOR_WORDS)
 
 MAX_POINTS = 3
 
@@ -665,6 +668,11 @@ class NotesReader:
     def _comparison(self, query: Query, retrieval: Retrieval, matcher: Matcher) -> Draft:
         keys = [k for k in (self.reading.names.resolve(key) for key in self._compared(query)) if k]
         keys = list(dict.fromkeys(keys))[:3]
+        if len(keys) < 2 and len(query.sides) == 2:
+            # "Multi-AZ vs read replicas": not both names the notes use, but maybe the columns of their table.
+            table = self._table_comparison(query, retrieval)
+            if table is not None:
+                return table
         if len(keys) < 2:
             fact = self._fact(query, retrieval, matcher)
             fact.kind = "comparison"
@@ -729,6 +737,46 @@ class NotesReader:
         draft.text = "\n".join(["; ".join(firsts) + "."] + ([""] + lines_text if lines_text else []))
         draft.table = ComparisonTable(columns, rows)
         draft.trace["compared"] = columns[1:]
+        return draft
+
+    def _table_comparison(self, query: Query, retrieval: Retrieval) -> Draft | None:
+        """The notes' own comparison table: rows of a retrieved passage whose columns are the two things the
+        question compares ("| Question | Multi-AZ | Read replica |"), each row an aspect, side by side."""
+        wanted = [set(tokenize(side)) - _VENDOR_STEMS for side in query.sides]
+        if not all(wanted):
+            return None
+        best: tuple[int, list[tuple[Line, str, str]], tuple[str, str]] | None = None
+        for passage in retrieval.passages:
+            found: dict[tuple[str, str], list[tuple[Line, str, str]]] = {}
+            for line in self.reading.lines(passage.chunk.id):
+                cells = _row_cells(line)
+                if len(cells) < 2:
+                    continue
+                picked = [_best_column(cells, terms) for terms in wanted]
+                if picked[0] is None or picked[1] is None or picked[0] == picked[1]:
+                    continue
+                pair = (picked[0], picked[1])
+                found.setdefault(pair, []).append((line, cells[pair[0]], cells[pair[1]]))
+            for pair, rows in found.items():
+                if best is None or len(rows) > best[0]:
+                    best = (len(rows), rows, pair)
+        if best is None or best[0] < 2:
+            return None  # one row is a coincidence of words, not the notes' comparison
+        _, rows, (first, second) = best
+        draft = Draft(kind="comparison", text="")
+        table_rows: list[list[str]] = []
+        points: list[str] = []
+        for line, a, b in rows[:6]:
+            marker = draft.rely_on(line.chunk_id, line.text)
+            table_rows.append([line.label or "", f"{a} {marker}", f"{b} {marker}"])
+            points.append(f"- {line.label}: {first}: {a}; {second}: {b} {marker}")
+        lead_line, lead_a, lead_b = rows[0]
+        lead_marker = draft.rely_on(lead_line.chunk_id, lead_line.text)
+        lead = f"{first}: {lead_a.rstrip('.')}; {second}: {lead_b.rstrip('.')} {lead_marker}."
+        draft.text = "\n".join([lead, "", *points[1:]]) if len(points) > 1 else lead
+        draft.table = ComparisonTable(["", first, second], table_rows)
+        draft.trace["compared"] = [first, second]
+        draft.trace["from_table"] = True
         return draft
 
     def _section_names(self, section: str) -> set[str]:
@@ -996,6 +1044,31 @@ def _cited(text: str, reference: str) -> str:
 def _sentence(text: str) -> str:
     text = normalise_space(text).rstrip(" :")
     return text if text.endswith((".", "!", "?", ")", "`")) else text + "."
+
+
+def _row_cells(line: Line) -> dict[str, str]:
+    """A table row's cells by column ("Replication - Multi-AZ: Synchronous; Read replica: Asynchronous")."""
+    if line.kind != "row" or " - " not in line.text:
+        return {}
+    cells: dict[str, str] = {}
+    for part in line.text.split(" - ", 1)[1].split("; "):
+        column, _, value = part.partition(": ")
+        if column and value:
+            cells[column.strip()] = value.strip()
+    return cells
+
+
+def _best_column(cells: dict[str, str], side_terms: set[str]) -> str | None:
+    """The column a side of the comparison names: most of the column's words are the side's words."""
+    best, best_share = None, 0.0
+    for column in cells:
+        terms = set(tokenize(column)) - _VENDOR_STEMS
+        if not terms:
+            continue
+        share = len(terms & side_terms) / len(terms)
+        if share > best_share:
+            best, best_share = column, share
+    return best if best_share >= 0.5 else None
 
 
 def _strip_label(line: Line, entity: Entity | None) -> str:

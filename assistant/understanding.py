@@ -254,6 +254,7 @@ class Query:
     asks_where: bool = False  # "Where should the logs go?": a destination
     answer_type: str | None = None
     parts: str | None = None  # "the key components of X": the stem of the kind of part asked for ("compon")
+    sides: list[str] = field(default_factory=list)  # "the difference between A and B": ["A", "B"], as written
     claims: list[str] = field(default_factory=list)
     weights: dict[str, float] = field(default_factory=dict)  # stemmed term -> weight
 
@@ -631,6 +632,7 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
         asks_where=bool(re.search(r"\bwhere\b", stem_text, re.IGNORECASE)),
         answer_type=answer_type,
         parts=_parts_asked(stem_text) if kind == "explanation" else None,
+        sides=_sides(stem_text) if kind == "comparison" else [],
         claims=_claims(stem_text, name_keys, plain_keys, shouted) if not options else [],
         weights=weights,
     )
@@ -663,6 +665,26 @@ def _parts_asked(stem_text: str) -> str | None:
     return stem(found.group(0).split()[-2].lower())  # the noun before "of"
 
 
+# The two things a comparison is between, as written: "the difference between A and B", "compare A with B",
+# "A vs B". Each side is a short phrase; what it names is looked up later (a table's columns, say).
+_SIDES = re.compile(
+    r"\bdifferen(?:ce|ces) between (?P<a>[^?.!,;]{2,50}?) and (?P<b>[^?.!,;]{2,50}?)\s*(?:[?.!,;]|$)"
+    r"|\bcompar(?:e|ing) (?P<c>[^?.!,;]{2,50}?) (?:and|with|to|vs\.?|versus) (?P<d>[^?.!,;]{2,50}?)\s*(?:[?.!,;]|$)"
+    r"|(?P<e>[^?.!,;]{2,50}?) (?:vs\.?|versus) (?P<f>[^?.!,;]{2,50}?)\s*(?:[?.!,;]|$)",
+    re.IGNORECASE,
+)
+
+
+def _sides(stem_text: str) -> list[str]:
+    found = _SIDES.search(stem_text)
+    if not found:
+        return []
+    pair = [group for group in found.groups() if group]
+    # "What's the difference between RDS Multi-AZ and read replicas": the words of each side only.
+    cleaned = [re.sub(r"^(?:the|an?|using|between)\s+", "", side.strip(), flags=re.I) for side in pair[:2]]
+    return cleaned if len(cleaned) == 2 and all(cleaned) else []
+
+
 _ASKS_TO_EXPLAIN = re.compile(
     r"^\s*(?:(?:can|could) (?:you|someone) )?(?:please )?(?:explain|describe|define)\b|"
     r"^\s*tell me (?:more )?about\b|^\s*give me (?:a |an )?(?:rundown|overview)\b",
@@ -686,7 +708,7 @@ def _kind(
     if parts and parts.group("subject") and _PARTS_OF.match(parts.group("subject")):
         return "explanation"  # "What are the main components of X?": X explained part by part
     if _COMPARISON.search(stem_text) and (
-        named >= 2 or alternatives or re.search(r"\bvs\.?\b|\bversus\b", stem_text, re.I)
+        named >= 2 or alternatives or re.search(r"\bvs\.?\b|\bversus\b", stem_text, re.I) or _sides(stem_text)
     ):
         return "comparison"
     if _HOWTO.search(stem_text) and not _CHOICE.search(stem_text):

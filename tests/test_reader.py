@@ -295,3 +295,25 @@ def test_the_components_of_a_thing_are_the_lines_filed_under_its_components_head
     assert answer.kind == "explanation"
     assert "Signal Bus" in answer.answer and "Routing Table" in answer.answer, answer.answer
     assert "Gate Keeper" not in answer.answer  # the components of another thing
+
+
+def test_a_comparison_of_things_the_notes_only_name_as_table_columns_reads_the_table(make_assistant, tmp_path):
+    """ "Warm standby vs spare copies": neither is a name the notes use elsewhere, but their table compares them."""
+    folder = tmp_path / "u14"
+    folder.mkdir()
+    (folder / "u14.md").write_text(
+        "# Plant resilience\n\n## Keeping the Zorblat line running\n\n"
+        "Zorblat lines can be protected in two ways.\n\n"
+        "| Question | Warm standby | Spare copies |\n| --- | --- | --- |\n"
+        "| Main purpose | Taking over when the line fails | Serving extra readers |\n"
+        "| Copying | Synchronous | Asynchronous |\n"
+        "| Serves readers | No | Yes |\n\n"
+        "## Other notes\n\n- Zorblat lines are checked every morning by the shift lead.\n"
+    )
+    assistant = make_assistant(folder)
+    assistant.ingest()
+    answer = assistant.ask("What's the difference between a warm standby and spare copies? I mix them up")
+    assert answer.kind == "comparison"
+    assert answer.answer.startswith("Warm standby: Taking over when the line fails; Spare copies: Serving extra")
+    assert "Synchronous" in answer.answer and "Asynchronous" in answer.answer
+    assert answer.table is not None and answer.table.columns[1:] == ["Warm standby", "Spare copies"]
