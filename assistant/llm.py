@@ -36,11 +36,11 @@ import numpy as np
 
 from .answer import OptionVerdict
 from .answerers import Draft, ref
-from .reading import Line, NameIndex, Reading, find_names, name_key
+from .reading import VENDOR_STEMS, Line, NameIndex, Reading, find_names, name_key
 from .retrieval import LexicalIndex, Retrieval
-from .text import first_sentence, stem, tokenize
+from .text import first_sentence, tokenize
 from .understanding import Query
-from .vocabulary import FUNCTION_WORDS, VENDOR_WORDS
+from .vocabulary import FUNCTION_WORDS
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -328,7 +328,7 @@ _LEAD_LABEL = re.compile(
 )
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w\-]*(?:\s+(?:(?:for|of|on|and)\s+)?[A-Z][\w\-]*)+")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,5}s?\b")
-_VENDOR_STEMS = frozenset(stem(w) for w in VENDOR_WORDS) | {"servic"}
+_VENDOR_STEMS = VENDOR_STEMS | {"servic"}  # "Amazon Athena service" is Athena
 
 
 def has_words(text: str) -> bool:
@@ -602,15 +602,8 @@ class LLMAnswerer:
                 raise LLMFallback(f"named {entity.name}, which none of the passages it was given mentions")
             draft.text = self._cite(reply, passages, draft)
             draft.recommendation = entity.name if entity is not None else None
-        if self.premises is not None and query.claims:
-            premise = self.premises.check(query, retrieval, draft)
-            if premise is not None:
-                draft.premise = premise.premise
-                draft.text = f"{premise.premise.correction}\n\n{draft.text}"
-                for chunk_id, lines in premise.relied_on.items():
-                    for line in lines:
-                        draft.rely_on(chunk_id, line)
-                draft.trace["premise"] = premise.trace
+        if self.premises is not None:
+            self.premises.apply(query, retrieval, draft)
         return draft
 
     # --- citations ---

@@ -814,11 +814,7 @@ class QuestionGenerator:
             scenario = strip_asides(fact.scenario).rstrip(".")
             scenario = re.sub(r"\byour\b", "its", scenario, flags=re.IGNORECASE)
             words = scenario.split()
-            verb = (
-                looks_like_verb(words[0], words[1] if len(words) > 1 else "", words[2] if len(words) > 2 else "")
-                if words
-                else None
-            )
+            verb = _leading_verb(words)
             if verb:
                 return [f"{who} needs to {verb} {' '.join(words[1:])}."]
             return [f"{who} faces this: {lower(scenario)}."]
@@ -1471,6 +1467,14 @@ def _card_kind(question: str, term: str) -> str:
     return "command"
 
 
+def _leading_verb(words: list[str]) -> str | None:
+    """The base form of the verb a phrase opens with ("scans the buckets" -> "scan"), judged with the two
+    words after it; None when it does not open with a verb."""
+    if not words:
+        return None
+    return looks_like_verb(words[0], words[1] if len(words) > 1 else "", words[2] if len(words) > 2 else "")
+
+
 def _card_stems(question: str, who: str, lower) -> list[str]:
     """A card's question as an exam stem: a question that asks ("Which command ...?", "Where ...?") stays; a
     task ("Lock an account without deleting it?") or a thing ("Safe way to edit sudo rules?") becomes a need."""
@@ -1479,11 +1483,7 @@ def _card_stems(question: str, who: str, lower) -> list[str]:
     if re.match(r"(?i)^(?:which|what|where|how|when|who)\b", text):
         return [f"{text}?"]
     words = text.split()
-    verb = (
-        looks_like_verb(words[0], words[1] if len(words) > 1 else "", words[2] if len(words) > 2 else "")
-        if words
-        else None
-    )
+    verb = _leading_verb(words)
     if verb:
         return [f"{who} needs to {verb} {' '.join(words[1:])}."]
     if len(words) >= 2:

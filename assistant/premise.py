@@ -242,6 +242,21 @@ class PremiseChecker:
         self.settings = settings
         self.encode = encode
 
+    def apply(self, query: Query, retrieval: Retrieval, draft) -> None:
+        """When the question asserts something the notes contradict, put the correction first in the draft,
+        rely on its lines (so they are cited) and trace it. Any answerer's draft goes through here."""
+        if not query.claims:
+            return
+        result = self.check(query, retrieval, draft)
+        if result is None:
+            return
+        draft.premise = result.premise
+        draft.text = f"{result.premise.correction}\n\n{draft.text}"
+        for chunk_id, lines in result.relied_on.items():
+            for line in lines:
+                draft.rely_on(chunk_id, line)
+        draft.trace["premise"] = result.trace
+
     def check(self, query: Query, retrieval: Retrieval, draft) -> PremiseResult | None:
         for claim in query.claims:
             result = self._check_claim(claim, retrieval)

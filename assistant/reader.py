@@ -34,6 +34,7 @@ from .reading import (
     ROLE_HEADING,
     ROLE_PARENT,
     ROLE_SUBJECT,
+    VENDOR_STEMS,
     Entity,
     Line,
     ProfileLine,
@@ -45,12 +46,9 @@ from .reading import (
 from .retrieval import LexicalIndex, Retrieval
 from .text import normalise_space, sentences, stem, tokenize
 from .understanding import Query
-from .vocabulary import CATEGORY_HEADS, GENERIC_ANSWER_TYPES, PRODUCT_ANSWER_TYPES, VENDOR_WORDS, english_frequency
+from .vocabulary import CATEGORY_HEADS, GENERIC_ANSWER_TYPES, PRODUCT_ANSWER_TYPES, english_frequency
 
 logger = logging.getLogger(__name__)
-
-#: Vendor words say nothing about which side of a comparison a column is ("Amazon RDS" vs "RDS").
-_VENDOR_STEMS = frozenset(stem(word) for word in VENDOR_WORDS)
 
 MAX_POINTS = 3
 
@@ -249,14 +247,7 @@ class NotesReader:
         }.get(query.kind, self._fact)
         draft = compose(query, retrieval, matcher)
         draft.trace.setdefault("query", query.describe())
-        premise = self.premises.check(query, retrieval, draft) if query.claims else None
-        if premise is not None:
-            draft.premise = premise.premise
-            draft.text = f"{premise.premise.correction}\n\n{draft.text}"
-            for chunk_id, lines in premise.relied_on.items():
-                for line in lines:
-                    draft.rely_on(chunk_id, line)
-            draft.trace["premise"] = premise.trace
+        self.premises.apply(query, retrieval, draft)
         return draft
 
     # --- scoring candidates ---
@@ -588,7 +579,7 @@ class NotesReader:
             (line for _, line in scored[:5] if line is not lead_line),
             key=lambda line: (order.get(line.chunk_id, 0), line.index),
         )[:4]
-        parts = self._part_lines(entity, query.parts) if query.parts else []
+        parts = self._part_lines(entity, query.parts, retrieval, order) if query.parts else []
         if parts:
             # "The key components of X": the lines the notes file under X's "Key Components", in their order.
             chosen = [line for line in parts if line is not lead_line][:6]
@@ -605,12 +596,16 @@ class NotesReader:
         draft.trace["lines"] = [{"score": round(s, 4), "line": line.text[:160]} for s, line in scored[:6]]
         return draft
 
-    def _part_lines(self, entity: Entity, part: str) -> list[Line]:
+    def _part_lines(self, entity: Entity, part: str, retrieval: Retrieval, order: dict[str, int]) -> list[Line]:
         """The lines filed under a heading (or a parent line) that names this kind of part of the entity:
-        "Key Components" under "Intro to Amazon EventBridge" for "the components of EventBridge"."""
+        "Key Components" under "Intro to Amazon EventBridge" for "the components of EventBridge". Only the
+        retrieved passages and those the entity's own lines are in are read: never the whole library."""
         spellings = [s.lower() for s in entity.spellings if s]
+        chunk_ids = [p.chunk.id for p in retrieval.passages] + [
+            item.line.chunk_id for item in self.reading.profile(entity.key)
+        ]
         found: list[Line] = []
-        for chunk_id in self.reading.chunks:
+        for chunk_id in sorted(set(chunk_ids), key=lambda cid: order.get(cid, 0)):
             for line in self.reading.lines(chunk_id):
                 if _is_heading_line(line):
                     continue
@@ -742,7 +737,7 @@ class NotesReader:
     def _table_comparison(self, query: Query, retrieval: Retrieval) -> Draft | None:
         """The notes' own comparison table: rows of a retrieved passage whose columns are the two things the
         question compares ("| Question | Multi-AZ | Read replica |"), each row an aspect, side by side."""
-        wanted = [set(tokenize(side)) - _VENDOR_STEMS for side in query.sides]
+        wanted = [set(tokenize(side)) - VENDOR_STEMS for side in query.sides]
         if not all(wanted):
             return None
         best: tuple[int, list[tuple[Line, str, str]], tuple[str, str]] | None = None
@@ -1062,7 +1057,7 @@ def _best_column(cells: dict[str, str], side_terms: set[str]) -> str | None:
     """The column a side of the comparison names: most of the column's words are the side's words."""
     best, best_share = None, 0.0
     for column in cells:
-        terms = set(tokenize(column)) - _VENDOR_STEMS
+        terms = set(tokenize(column)) - VENDOR_STEMS
         if not terms:
             continue
         share = len(terms & side_terms) / len(terms)

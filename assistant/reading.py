@@ -65,6 +65,8 @@ _CARD_ANSWER = re.compile(r"\s(?:A|Answer)\s*[:.]\s+")
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9&+.'’\-]*[A-Za-z0-9+]|[A-Za-z0-9]")
 _CODE_SPAN = re.compile(r"`([^`\n]{2,80})`")
 _BRACKETED = re.compile(r"\s*\(([^()]{1,80})\)")
+#: Vendor words as `stem` spells them: name keys and tokens compare in stems.
+VENDOR_STEMS = frozenset(stem(word) for word in VENDOR_WORDS)
 _CONNECTORS = frozenset({"for", "of", "on", "and", "&", "the", "to", "in"})
 _NAME_JOINERS = frozenset({"for", "of"})  # "Amazon Managed Workflows for Apache Airflow"
 _PRONOUNS = frozenset({"it", "them", "this", "that", "these", "those", "one", "they"})

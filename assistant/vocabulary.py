@@ -677,11 +677,10 @@ def english_frequency(word: str) -> float:
     return float(zipf_frequency(word, "en", wordlist="small"))
 
 
-@lru_cache(maxsize=1)
-def small_english_table() -> dict[str, float] | None:
-    """wordfreq's small English list read from its data file, in wordfreq's documented "cBpack"
-    format (a header, then word lists by frequency in centibels). For plain lower-case words this
-    is what `zipf_frequency` returns. None if the file is not in the expected shape."""
+def _wordfreq_buckets(size: str) -> list[list[str]] | None:
+    """wordfreq's English word list ("small" or "large") read from its data file, in wordfreq's documented
+    "cBpack" format: a header, then lists of words; the list at index i holds the words of frequency
+    10**(-i/100). None (logged once with the cause) when the file cannot be read or has another shape."""
     import gzip
     import importlib.util
     from pathlib import Path
@@ -692,45 +691,55 @@ def small_english_table() -> dict[str, float] | None:
         spec = importlib.util.find_spec("wordfreq")
         if spec is None or not spec.submodule_search_locations:
             raise FileNotFoundError("wordfreq is not installed")
-        path = Path(spec.submodule_search_locations[0]) / "data" / "small_en.msgpack.gz"
+        path = Path(spec.submodule_search_locations[0]) / "data" / f"{size}_en.msgpack.gz"
         with gzip.open(path, "rb") as handle:
             data = msgpack.unpackb(handle.read(), raw=False)
-    except Exception as error:  # any failure: fall back to importing wordfreq (slower, same numbers)
-        logger.warning("could not read wordfreq's word list directly (%s); using wordfreq itself", error)
+    except Exception as error:  # any failure: the callers fall back (wordfreq itself, or no rare forms)
+        logger.warning("could not read wordfreq's %s English list (%s)", size, error)
         return None
     header = data[0] if data else {}
     if not isinstance(header, dict) or header.get("format") != "cB" or header.get("version") != 1:
-        logger.warning("wordfreq's word list has an unexpected header; using wordfreq itself")
+        logger.warning("wordfreq's %s English list has an unexpected header", size)
         return None
-    # The list at index i holds the words of frequency 10**(-i/100); Zipf = log10(frequency * 1e9).
-    return {word: round(9 - index / 100, 2) for index, words in enumerate(data[1:]) for word in words}
+    return data[1:]
+
+
+def _zipf(index: int) -> float:
+    """The Zipf frequency of a cBpack bucket: log10(frequency * 1e9), frequency 10**(-index/100)."""
+    return round(9 - index / 100, 2)
+
+
+@lru_cache(maxsize=1)
+def small_english_table() -> dict[str, float] | None:
+    """wordfreq's small English list as a table; for plain lower-case words this is what `zipf_frequency`
+    returns. None when the file cannot be read (then wordfreq itself is used: slower, same numbers)."""
+    buckets = _wordfreq_buckets("small")
+    if buckets is None:
+        return None
+    return {word: _zipf(index) for index, words in enumerate(buckets) for word in words}
+
+
+@lru_cache(maxsize=1)
+def large_english_table() -> dict[str, float]:
+    """wordfreq's large English list as a table (read once, ~0.25 s; practice wording only, never on the
+    question path). Empty when the file cannot be read: rarer forms then read as unknown."""
+    buckets = _wordfreq_buckets("large") or []
+    return {word: _zipf(index) for index, words in enumerate(buckets) for word in words}
 
 
 def rare_english_frequencies(words: set[str]) -> dict[str, float]:
     """Zipf frequencies in wordfreq's large English list for a few words the small list lacks, found in
-    one pass over its data file (building the whole table would cost every start ~0.3 s)."""
+    one pass over its data file (building the whole table would cost every start ~0.3 s), or from the
+    table when practice has built it already."""
     if not words:
         return {}
-    import gzip
-    import importlib.util
-    from pathlib import Path
-
-    import msgpack
-
-    try:
-        spec = importlib.util.find_spec("wordfreq")
-        if spec is None or not spec.submodule_search_locations:
-            raise FileNotFoundError("wordfreq is not installed")
-        path = Path(spec.submodule_search_locations[0]) / "data" / "large_en.msgpack.gz"
-        with gzip.open(path, "rb") as handle:
-            data = msgpack.unpackb(handle.read(), raw=False)
-    except Exception as error:  # without the list every such word reads as rare, as before
-        logger.warning("could not read wordfreq's large English list (%s)", error)
-        return {}
+    if large_english_table.cache_info().currsize:
+        table = large_english_table()
+        return {word: table[word] for word in words if word in table}
     found: dict[str, float] = {}
-    for index, bucket in enumerate(data[1:]):
+    for index, bucket in enumerate(_wordfreq_buckets("large") or []):
         for word in words.intersection(bucket):
-            found[word] = round(9 - index / 100, 2)
+            found[word] = _zipf(index)
     return found
 
 

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .vocabulary import FUNCTION_WORDS, english_frequency
+from .vocabulary import FUNCTION_WORDS, english_frequency, large_english_table
 
 logger = logging.getLogger(__name__)
 
@@ -228,29 +228,7 @@ def known(word: str) -> float:
     low = word.lower()
     if not re.fullmatch(r"[a-z]+(?:-[a-z]+)*", low):
         return 0.0
-    return english_frequency(low) or _large_table().get(low, 0.0)
-
-
-@lru_cache(maxsize=1)
-def _large_table() -> dict[str, float]:
-    """wordfreq's large English list as a table (read once, ~0.25 s; practice only, never a question)."""
-    import gzip
-    import importlib.util
-    from pathlib import Path
-
-    import msgpack
-
-    try:
-        spec = importlib.util.find_spec("wordfreq")
-        if spec is None or not spec.submodule_search_locations:
-            raise FileNotFoundError("wordfreq is not installed")
-        path = Path(spec.submodule_search_locations[0]) / "data" / "large_en.msgpack.gz"
-        with gzip.open(path, "rb") as handle:
-            data = msgpack.unpackb(handle.read(), raw=False)
-    except Exception as error:  # without it, rare forms read as unknown: fewer lines are reworded
-        logger.warning("could not read wordfreq's large English list (%s)", error)
-        return {}
-    return {word: round(9 - index / 100, 2) for index, words in enumerate(data[1:]) for word in words}
+    return english_frequency(low) or large_english_table().get(low, 0.0)
 
 
 @lru_cache(maxsize=8192)
