@@ -36,11 +36,11 @@ import numpy as np
 
 from .answer import OptionVerdict
 from .answerers import Draft, ref
-from .reading import VENDOR_STEMS, Line, NameIndex, Reading, find_names, name_key
+from .reading import VENDOR_STEMS, Entity, Line, NameIndex, Reading, find_names, name_key
 from .retrieval import LexicalIndex, Retrieval
-from .text import first_sentence, tokenize
+from .text import first_sentence, stem, tokenize
 from .understanding import Query
-from .vocabulary import FUNCTION_WORDS
+from .vocabulary import FUNCTION_WORDS, NAME_SUFFIXES, VENDOR_WORDS
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -597,11 +597,13 @@ class LLMAnswerer:
             reply = _LEAD_LABEL.sub("", _without_echo(reply, query), count=1).strip()
             if not has_words(reply):
                 raise LLMFallback("sent only citation markers, no words")
-            entity = self.lead_entity(query, reply)
+            entity, recommendation, unrecognised = self.lead_entity(query, reply)
+            if unrecognised:
+                draft.trace["recommendation"] = f"none: {unrecognised}"
             if entity is not None and not self._mentioned(entity.key, passages):
                 raise LLMFallback(f"named {entity.name}, which none of the passages it was given mentions")
             draft.text = self._cite(reply, passages, draft)
-            draft.recommendation = entity.name if entity is not None else None
+            draft.recommendation = recommendation
         if self.premises is not None:
             self.premises.apply(query, retrieval, draft)
         return draft
@@ -726,25 +728,127 @@ class LLMAnswerer:
 
     # --- the recommendation ---
 
-    def lead_entity(self, query: Query, reply: str):
-        """The name the model's answer leads with, as one of the notes' names (its entity), or None: the
-        recommendation. Only for a choice; a name the question itself uses in full is context (unless it asks
-        to choose between names), as for the default answerer: "our Flink jobs" does not name Amazon Managed
-        Service for Apache Flink."""
+    def lead_entity(self, query: Query, reply: str) -> tuple[Entity | None, str | None, str | None]:
+        """The name the model's answer leads with, as one of the notes' names: (its entity, the
+        recommendation, why there is none when the lead names one). Only for a choice; a name the question
+        itself uses in full is context (unless it asks to choose between names), as for the default
+        answerer: "our Flink jobs" does not name Amazon Managed Service for Apache Flink. The
+        recommendation is the notes' name when the lead recognisably says it (`names_agree`); a lead that
+        says it only by the notes' own acronym for it ("DAX") gets both ("DynamoDB Accelerator (DAX)")."""
         if query.kind != "choice":
-            return None
+            return None, None, None
         from .reader import asked
 
         choosing = {self.reading.names.resolve(k) for k in query.alternatives}
-        for key, _, _ in self.names.in_text(lead_sentence(reply)):
+        lead = lead_sentence(reply)
+        for key, start, end in self.names.in_text(lead):
             entity = self.reading.names.entity(key)
-            if entity is not None and (key in choosing or not asked(entity, query)):
-                return entity
-        return None
+            if entity is None or not (key in choosing or not asked(entity, query)):
+                continue
+            if names_agree(entity.name, lead):
+                return entity, entity.name, None
+            spelled = lead[start:end]
+            if re.fullmatch(r"[A-Z][A-Z0-9]{1,5}s?", spelled) and names_agree(f"{entity.name} ({spelled})", lead):
+                return entity, f"{entity.name} ({spelled})", None
+            # Found through a spelling the lead does not make recognisable as the notes' name (a near
+            # spelling, a long alias): a recommendation that reads as another name than the text's would
+            # contradict it, so there is none; the text still says what the model said.
+            return entity, None, f"the lead names {entity.name} only as {spelled!r}"
+        return None, None, None
 
     def _mentioned(self, key: str, passages: list[PromptPassage]) -> bool:
         """Whether a passage as the model saw it (its section title included) names this name."""
         return any(found == key for passage in passages for found, _, _ in self.names.in_text(passage.render()))
+
+
+# --- does a text name a name? ---------------------------------------------------------------------------
+#: Words that end many product names but say little alone: a lead that says only "Data" or "Streams" does
+#: not name "Glue Data" or "Kinesis Data Streams" (general nouns of product naming, not any one vendor's).
+EVERYDAY_NAME_ENDINGS = frozenset(
+    {
+        "service",
+        "services",
+        "function",
+        "functions",
+        "data",
+        "table",
+        "tables",
+        "log",
+        "logs",
+        "node",
+        "nodes",
+        "catalog",
+        "studio",
+        "stream",
+        "streams",
+        "editor",
+        "filter",
+        "filters",
+    }
+)
+_ACRONYM_SKIP = frozenset({"for", "of", "and", "the", "on"})
+_SUFFIX_STEMS = frozenset(stem(w) for w in NAME_SUFFIXES)
+
+
+def _agreement_words(text: str, keep_vendor: bool = False) -> list[str]:
+    """Stemmed lower-case words (so "Pods" says "Pod"), vendor words set aside unless kept."""
+    found = re.findall(r"[a-z0-9]+", (text or "").lower())
+    return [stem(w) for w in found if keep_vendor or w not in VENDOR_WORDS]
+
+
+def _initials(name: str, keep_vendor: bool) -> str:
+    """First letters of a name's words and of the parts of its camel-case words ("PersistentVolumeClaim"
+    -> "pvc"), connectors set aside."""
+    letters: list[str] = []
+    for word in re.findall(r"[A-Za-z0-9]+", name):
+        low = word.lower()
+        if low in _ACRONYM_SKIP or (not keep_vendor and low in VENDOR_WORDS):
+            continue
+        camel = re.search(r"[a-z][A-Z]", word)
+        parts = re.findall(r"[A-Z][a-z0-9]+|[a-z0-9]+|[A-Z]+(?![a-z])", word) if camel else [word]
+        letters.extend(part[0].lower() for part in parts)
+    return "".join(letters)
+
+
+def _spells_acronym(token: str, initials: str) -> bool:
+    """Whether an all-capitals token is an acronym of a name: its initials in order, first and last
+    included ("MSK" for managed streaming ... kafka)."""
+    low = token.lower()
+    if len(initials) < 2 or low[0] != initials[0] or low[-1] != initials[-1]:
+        return False
+    letters = iter(initials)
+    return all(ch in letters for ch in low)
+
+
+def names_agree(name: str, text: str) -> bool:
+    """Whether a text (an answer's lead sentence) names `name`: in full without vendor words ("AWS Managed
+    Service for Apache Flink" for "Amazon Managed Service ..."), plural or singular, by a short form - its
+    last two or more words, or its last word when the text capitalises it and it is not an everyday ending
+    ("DataBrew" for "AWS Glue DataBrew") - or by its acronym, with or without the vendor's initial ("MSK",
+    "ACM" for "AWS Certificate Manager", "PVC" for "PersistentVolumeClaim"). The one test of "the
+    recommendation is what the answer says": the LLM answerer recommends only a name its lead agrees with,
+    and the benchmark counts the answers that do not."""
+    words = _agreement_words(name)
+    while len(words) > 1 and words[-1] in _SUFFIX_STEMS:
+        words.pop()  # "Amazon OpenSearch Service" is said by "OpenSearch"
+    if not words:
+        return True
+    said = f" {' '.join(_agreement_words(text))} "
+    if f" {' '.join(words)} " in said:
+        return True
+    for size in range(len(words), 0, -1):
+        tail = " ".join(words[-size:])
+        if f" {tail} " not in said:
+            continue
+        if size >= 2:
+            return True
+        if any(stem(w) == words[-1] for w in EVERYDAY_NAME_ENDINGS):
+            continue
+        spelled = [w for w in re.findall(r"[A-Za-z0-9]+", text) if stem(w.lower()) == words[-1]]
+        if any(w[0].isupper() or w[0].isdigit() for w in spelled):
+            return True
+    initials = {_initials(name, keep_vendor=False), _initials(name, keep_vendor=True)}
+    return any(_spells_acronym(token, each) for token in re.findall(r"\b[A-Z]{2,6}s?\b", text) for each in initials)
 
 
 # --- sentence helpers ---------------------------------------------------------------------------------

@@ -52,6 +52,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.evaluation import percentile
+from assistant.llm import names_agree
 from assistant.text import first_sentence as lead_sentence
 
 REPO = Path(__file__).resolve().parent.parent
@@ -715,74 +716,6 @@ def outcome(row: dict) -> str:
 
 def model_called(row: dict) -> bool:
     return outcome(row) != "abstained before any model call (coverage gate)"
-
-
-def _name_key(text: str) -> str:
-    """Lower case, vendor prefixes and punctuation dropped: "AWS Managed Service for Apache Flink" and
-    "Amazon Managed Service for Apache Flink" are the same name."""
-    text = re.sub(r"\b(?:amazon|aws)\b", " ", (text or "").lower())
-    return " ".join(re.findall(r"[a-z0-9]+", text))
-
-
-_EVERYDAY = frozenset(
-    [
-        "service",
-        "services",
-        "functions",
-        "function",
-        "data",
-        "tables",
-        "table",
-        "logs",
-        "log",
-        "nodes",
-        "node",
-        "catalog",
-        "studio",
-        "streams",
-        "stream",
-        "editor",
-        "filters",
-        "filter",
-    ]
-)
-
-
-def names_agree(name: str, lead: str) -> bool:
-    """Whether a lead sentence names `name`: in full without vendor prefixes ("AWS Managed Service for Apache
-    Flink" for "Amazon Managed Service ..."), by a short form - its last two or more words, or its last word
-    when the lead capitalises it and it is not an everyday word ("DataBrew" for "AWS Glue DataBrew") - or by
-    its acronym ("MSK": the letters of its words' initials, in order, first and last included)."""
-    key, said = _name_key(name), f" {_name_key(lead)} "
-    if not key:
-        return True
-    if f" {key} " in said:
-        return True
-    words = [w for w in key.split() if w != "apache"]
-    for size in range(len(words), 0, -1):
-        tail = " ".join(words[-size:])
-        if f" {tail} " not in said:
-            continue
-        if size >= 2:
-            return True
-        if (
-            words[-1] not in _EVERYDAY
-            and re.search(rf"\b{re.escape(words[-1])}\b", lead, re.I)
-            and any(m[0].isupper() for m in re.findall(rf"\b{re.escape(words[-1])}\b", lead, re.I))
-        ):
-            return True
-    initials = "".join(w[0] for w in words if w not in ("for", "of", "and", "the", "on"))
-    for token in re.findall(r"\b[A-Z]{2,6}\b", lead):
-        letters = iter(initials)
-        low = token.lower()
-        if (
-            len(initials) >= 2
-            and low[0] == initials[0]
-            and low[-1] == initials[-1]
-            and all(ch in letters for ch in low)
-        ):
-            return True
-    return False
 
 
 def recommendation_contradicts(row: dict) -> bool:

@@ -8,7 +8,7 @@ from scripted_llm_server import Reply, ScriptedLLMServer
 
 from assistant.config import Settings
 from assistant.core import Assistant
-from assistant.llm import NOT_IN_PASSAGES, SYSTEM_PROMPT, LLMError, make_backend
+from assistant.llm import EVERYDAY_NAME_ENDINGS, NOT_IN_PASSAGES, SYSTEM_PROMPT, LLMError, make_backend, names_agree
 
 QUESTION = "Which service scans S3 buckets for PII across the organization?"
 
@@ -193,6 +193,80 @@ def test_llm_recommendation_is_the_models_not_the_default_answerers(server, cour
     answer = assistant.ask(QUESTION)
     assert answer.backend == "default (fallback)" and "Macie" in answer.recommendation
     assert any("named Redshift, which none of the passages it was given mentions" in n for n in answer.notices)
+
+
+@pytest.mark.parametrize(
+    "name, lead",
+    [
+        ("Amazon Managed Service for Apache Flink", "AWS Managed Service for Apache Flink [1] runs it."),
+        ("AWS Glue DataBrew", "Use DataBrew [1]."),
+        ("Amazon OpenSearch Service", "Use OpenSearch [1]."),
+        ("Amazon Managed Streaming Service for Apache Kafka", "Use Amazon MSK [1]."),
+        ("AWS Certificate Manager", "Use ACM [1] for the certificates."),  # the vendor's initial counts
+        ("PersistentVolumeClaim", "Create a PVC [1]."),  # camel-case parts
+        ("Pods", "Run it as a Pod [1]."),
+        ("DynamoDB Accelerator (DAX)", "Put DAX [1] in front of the table."),
+    ],
+)
+def test_names_agree_with_a_lead_that_says_them_in_full_short_or_by_acronym(name, lead):
+    assert names_agree(name, lead)
+
+
+@pytest.mark.parametrize(
+    "name, lead",
+    [
+        ("Apache Hive", "Amazon Athena [1]."),
+        ("Amazon EMR", "Use EMRFS [1]."),  # a longer word is another name
+        ("AWS Glue Data Catalog", "Register it in the Catalog [1]."),  # an everyday ending alone
+        ("DynamoDB Accelerator", "Put DAX [1] in front of the table."),  # not its initials
+        ("HPA", "Use a HorizontalPodAutoscaler [1]."),
+    ],
+)
+def test_names_do_not_agree_with_a_lead_that_says_another_name(name, lead):
+    assert not names_agree(name, lead)
+
+
+def test_everyday_name_endings_are_general_nouns():
+    assert {"service", "data", "stream", "catalog"} <= EVERYDAY_NAME_ENDINGS
+    assert all(word.isalpha() and word.islower() for word in EVERYDAY_NAME_ENDINGS)
+
+
+@pytest.mark.slow  # ingests its own notes
+def test_llm_recommendation_always_reads_as_what_its_lead_says(make_assistant, tmp_path, server, embeddings):
+    notes = tmp_path / "cache-notes"
+    notes.mkdir()
+    (notes / "caching.md").write_text(
+        "# Caching and metadata\n\n"
+        "## DynamoDB Accelerator (DAX)\n\n"
+        "- DynamoDB Accelerator (DAX) is an in-memory cache for DynamoDB tables with microsecond reads.\n"
+        "- Use DAX when a read-heavy table needs faster reads without changing the application much.\n\n"
+        "## ElastiCache\n\n"
+        "- ElastiCache runs Redis or Memcached clusters for caching any data store.\n\n"
+        "## AWS Glue Data Catalog\n\n"
+        "- The AWS Glue Data Catalog holds table definitions and schemas that Athena and EMR query.\n"
+        "- A self-managed Hive metastore needs its own database and upkeep.\n"
+    )
+    assistant = make_assistant(
+        notes,
+        data_dir=tmp_path / "cache-store",
+        llm="openai",
+        llm_model="m",
+        llm_base_url=f"{server.url}/v1",
+        llm_first_token_timeout=2,
+    )
+    assistant.ingest()
+    # The notes' acronym in the lead: the recommendation carries both spellings.
+    server.replies.append(Reply(text="Use DAX [1] for microsecond reads."))
+    answer = assistant.ask("Which service should we put in front of a read-heavy DynamoDB table for faster reads?")
+    assert answer.backend == "openai" and answer.recommendation == "DynamoDB Accelerator (DAX)"
+    assert names_agree(answer.recommendation, answer.answer.split("\n")[0])
+    # A near spelling the notes' name would not read as ("Glue Catalog" is matched to the AWS Glue Data
+    # Catalog, but "Catalog" alone is an everyday word): no recommendation, and the trace says why.
+    server.replies.append(Reply(text="Register the tables in the Glue Catalog [1]."))
+    answer = assistant.ask("Which service should hold the table definitions and schemas that Athena queries?")
+    assert answer.backend == "openai" and answer.recommendation is None
+    assert answer.answer.startswith("Register the tables in the Glue Catalog")
+    assert "only as 'Glue Catalog'" in answer.trace["recommendation"]
 
 
 def test_llm_reply_cut_by_the_token_cap_loses_its_unfinished_sentence(server, course, embeddings):
