@@ -1,6 +1,11 @@
 """Chat history in SQLite: survives a new store object (a restart), keeps whole answers, exports."""
 
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
+import textwrap
 
 import pytest
 
@@ -42,6 +47,30 @@ def test_a_conversation_and_its_answers_survive_a_restart(tmp_path):
         {"role": "assistant", "content": "Prefer Parquet [1]."},
     ]
     assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_message_is_kept_when_the_process_is_killed_right_after_it(tmp_path):
+    """The store keeps one connection open for speed; each message is still committed when it is added,
+    so a process killed with no chance to close anything loses none."""
+    path = tmp_path / "c.sqlite3"
+    script = textwrap.dedent(
+        f"""
+        import os, signal, sys
+        from assistant.conversations import ConversationStore
+        store = ConversationStore({str(path)!r})
+        chat = store.new()
+        for number in range(3):
+            store.add_message(chat.id, "user", f"question {{number}}")
+        print(chat.id, flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+        """
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert run.returncode == -signal.SIGKILL
+    chat_id = run.stdout.strip()
+    reopened = ConversationStore(path)
+    assert [m.content for m in reopened.messages(chat_id)] == ["question 0", "question 1", "question 2"]
+    assert reopened.current().id == chat_id and os.path.exists(path)
 
 
 def test_the_first_question_titles_a_new_chat_and_rename_changes_it(tmp_path):

@@ -111,6 +111,25 @@ def test_the_conversation_survives_a_reload_and_the_chat_list_manages_it(ui_env)
     assert [c.title for c in _store(ui_env).conversations()] == ["What is a good recipe for banana bread?"]
 
 
+def test_a_long_chat_opens_with_its_latest_messages_and_shows_earlier_ones_on_request(ui_env):
+    store = _store(ui_env)
+    chat = store.new("A long chat")
+    for number in range(16):  # 32 messages
+        store.add_message(chat.id, "user", f"question number {number}")
+        store.add_message(chat.id, "assistant", f"answer number {number}")
+    at = _app()
+    shown = [t.value for t in at.text] + [m.value for m in at.markdown]
+    assert "question number 5" not in shown  # older than the latest 20 messages
+    assert "question number 6" in shown and "answer number 15" in shown
+    assert len(at.chat_message) == 20
+    earlier = next(b for b in at.button if b.label.startswith("Show 12 earlier messages"))
+    earlier.click().run()
+    assert not at.exception
+    assert len(at.chat_message) == 32 and "question number 0" in [t.value for t in at.text]
+    assert not any(b.label.startswith("Show ") and "earlier" in b.label for b in at.button)
+    assert len(store.messages(chat.id)) == 32  # the page shows less; the store keeps all
+
+
 def test_follow_up_uses_the_saved_chat_history(ui_env):
     at = _app()
     at.chat_input[0].set_value("We are migrating existing Apache Kafka applications to AWS. Which service?").run()
