@@ -24,6 +24,7 @@ from browser import (
     wait_for_chat,
 )
 from conftest import CORPUS, REPO
+from scripted_llm_server import Reply, ScriptedLLMServer
 from servers import free_port, running_server
 
 HOSTILE = '## Hostile\n\n- Redshift Spectrum payload <img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script>\n'
@@ -161,6 +162,57 @@ def test_questions_sent_back_to_back_are_all_answered_in_order_and_a_citation_cl
     dialog = page.get_by_role("dialog")
     dialog.get_by_text("Note viewer").wait_for(timeout=30_000)
     dialog.get_by_text("Macie", exact=False).first.wait_for(timeout=30_000)  # the cited passage, drawn after the title
+    context.close()
+
+
+@pytest.fixture
+def slow_model_app(tmp_path, course):
+    """The app answering through a scripted model on loopback that writes its reply slowly (~4 s)."""
+    model = ScriptedLLMServer().start()
+    corpus = tmp_path / "notes"
+    shutil.copytree(CORPUS, corpus)
+    prepare_index(course.embeddings, course.settings.data_dir, corpus, tmp_path / "data")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = environment(
+        corpus,
+        tmp_path / "data",
+        STUDY_LLM="openai",
+        STUDY_LLM_BASE_URL=f"{model.url}/v1",
+        STUDY_LLM_MODEL="scripted-model",
+        STUDY_LLM_FIRST_TOKEN_TIMEOUT="30",
+        STUDY_LLM_TIMEOUT="30",
+    )
+    try:
+        with running_server(server_command(port), f"{url}/_stcore/health", tmp_path / "server.log", cwd=REPO, env=env):
+            yield {"url": url, "model": model}
+    finally:
+        model.stop()
+
+
+def test_changing_an_advanced_setting_while_an_answer_is_written_keeps_that_answer(playwright_browser, slow_model_app):
+    model = slow_model_app["model"]
+    context, page = _page(playwright_browser)
+    page.goto(f"{slow_model_app['url']}/chat")
+    wait_for_chat(page)
+    page.get_by_text("Advanced", exact=True).click()
+    page.get_by_text("LLM (openai: scripted-model)").click()
+    settle(page)
+    model.replies.append(Reply(text="Use Amazon Macie [1] to scan the S3 buckets for PII data.", token_delay=0.8))
+    wait_for_chat(page).fill(MACIE)
+    wait_for_chat(page).press("Enter")
+    # The model is writing (its first words are on the page): change a knob now.
+    page.locator("[data-testid='stChatMessage']").filter(has_text="Use Amazon Mac").first.wait_for(timeout=30_000)
+    knob = page.locator("[data-testid='stSidebar'] [data-testid='stSlider']").first
+    before = int(knob.locator("[data-testid='stSliderThumbValue']").inner_text())
+    knob.locator("input[type='range']").focus()
+    page.keyboard.press("ArrowRight")
+    footer = page.locator(ANSWER_SELECTOR).filter(has_text="openai")
+    footer.first.wait_for(timeout=60_000)  # the answer was finished and drawn, not stopped by a page rerun
+    answer = page.locator("[data-testid='stChatMessage']").filter(has=page.locator("[class*='-answered']")).last
+    assert "to scan the S3 buckets for PII data" in answer.inner_text()
+    assert int(knob.locator("[data-testid='stSliderThumbValue']").inner_text()) == before + 1  # the setting took
+    assert len(model.requests) == 1  # asked once: the answer was not started again
     context.close()
 
 

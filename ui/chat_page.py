@@ -15,8 +15,8 @@ run (and the answer being written), and one sent while a full run re-registers t
 dropped. So the parts a question changes besides the chat are fragments redrawn in the same run as the
 answer and after it: the chat list when the question starts a chat, and the transcript every five
 questions, when the recent turns move into it so the chat fragment stays small. The sidebar's examples,
-"New chat" and the chat list are fragments too; a full run of the page (opening it, switching chats)
-moves every turn into the transcript. Questions typed while an answer is being written come from the
+"New chat", the chat list and the Advanced knobs are fragments too; a full run of the page (opening it,
+switching chats) moves every turn into the transcript. Questions typed while an answer is being written come from the
 page's recorder (ui.common.sent_questions): Streamlit keeps only the newest of two chat-input values
 that wait for the same run.
 """
@@ -190,12 +190,19 @@ def sidebar_examples() -> None:
             st.button(example, key=f"example-{number}", width="stretch", on_click=queue_question, args=(example,))
 
 
+@st.fragment(key="advanced")
+def developer_knobs() -> None:
+    """A fragment, so changing a knob while an answer is being written reruns only this, not the page
+    (a full run would stop that answer). The answer reads the knobs from session state."""
+    advanced_knobs(assistant)
+
+
 with st.sidebar:
     # "New chat" and the chats: filled after the chat has run, so a chat created by a question
     # asked in this run is already listed.
     chat_list = st.container()
     sidebar_examples()
-    advanced_knobs(assistant)
+    developer_knobs()
 
 
 @st.fragment(key="chat-list")
