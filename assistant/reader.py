@@ -44,7 +44,7 @@ from .reading import (
     name_key,
 )
 from .retrieval import LexicalIndex, Retrieval
-from .text import normalise_space, sentences, stem, tokenize
+from .text import normalise_space, sentences, stem, tokenize, words
 from .understanding import Query
 from .vocabulary import CATEGORY_HEADS, GENERIC_ANSWER_TYPES, PRODUCT_ANSWER_TYPES, english_frequency
 
@@ -529,13 +529,21 @@ class NotesReader:
             return line.shown
         idf = self.lexical.idf
 
-        def shared(sentence: str) -> float:
-            return sum(
-                idf(t) * max(0.5, 6.0 - english_frequency(t)) * query.weights.get(t, 0.0)
-                for t in set(tokenize(sentence))
-            )
+        def specific(term: str) -> float:
+            return idf(term) * max(0.5, 6.0 - english_frequency(term))
 
-        return max((shared(p), -i, p) for i, p in enumerate(parts))[2]
+        # A line that sets two cases side by side ("For Hive Style partitions, ... For non-Hive partitions,
+        # ..."), one of which the question rules out ("NOT in key=value (hive) format"): that term counts
+        # like a shared word in the sentence that rules it out too, against the one that names it plainly.
+        polarities = [dict(_term_polarity(p, query.negated)) for p in parts]
+        contrasted = {t for t in query.negated if {True, False} <= {found[t] for found in polarities if t in found}}
+
+        def shared(index: int, sentence: str) -> float:
+            found = sum(specific(t) * query.weights.get(t, 0.0) for t in set(tokenize(sentence)))
+            said = polarities[index]
+            return found + sum(specific(t) * (1.0 if said[t] else -1.0) for t in contrasted if t in said)
+
+        return max((shared(i, p), -i, p) for i, p in enumerate(parts))[2]
 
     # --- explanation ---
 
@@ -960,6 +968,23 @@ def _negation_reaches(clause: str, stem_terms: set[str], option_terms: set[str])
         if after & (stem_terms | option_terms) or before & option_terms:
             return True
     return False
+
+
+_NEGATION_WORDS = frozenset({"no", "not", "non", "without", "never"})
+
+
+def _term_polarity(text: str, terms: set[str]) -> list[tuple[str, bool]]:
+    """Each mention of one of `terms` (stems) in a text, and whether a negation word stands within two
+    words before it ("non-Hive", "not Hive", "without a cluster")."""
+    if not terms:
+        return []
+    said = [part for word in words(text) for part in word.split("-") if part]  # "non-hive": "non", "hive"
+    found: list[tuple[str, bool]] = []
+    for index, word in enumerate(said):
+        term = stem(word)
+        if term in terms:
+            found.append((term, any(w in _NEGATION_WORDS for w in said[max(0, index - 2) : index])))
+    return found
 
 
 _NEGATES = re.compile(r"\b(?:no|not|non|without|never|cannot|can't|don't|doesn't|avoid|instead of)\b", re.IGNORECASE)

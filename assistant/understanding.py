@@ -216,7 +216,10 @@ _NEGATOR = re.compile(
     r"\b(?:no|not|without|never|avoid|avoiding|instead of|rather than|other than|than|besides|nothing|nobody|"
     r"(?:do not|don't|doesn't|does not|won't|shouldn't|should not)\s+(?:want|need|like)(?:\s+to)?"
     r"(?:\s+(?:use|have|build|run|write|manage|maintain|see|get))?)\s+"
-    r"(?:(?:on|in|at|a|an|the|any|our|my|its|their|own|to|be|being|using|use)\s+)*((?:[\w'-]+\s+){0,1}[\w'-]+)",
+    r"(?:(?:on|in|at|a|an|the|any|our|my|its|their|own|to|be|being|using|use)\s+)*"
+    # The negated phrase: a word or two ("key=value" is one), and a gloss in brackets right after it
+    # ("not in key=value (hive) format": the brackets name the same thing).
+    r"((?:[\w'=-]+\s+){0,1}[\w'=-]+(?:\s*\([^()]{1,40}\))?)",
     re.IGNORECASE,
 )
 # A claim the question takes for granted: "Since X ...,", "Given that X ...,", "X ..., right?", "I assume X".
@@ -322,8 +325,17 @@ def negated_terms(question: str) -> set[str]:
     the idea ("no-code", "without coding", "serverless")."""
     found: set[str] = set()
     for match in _NEGATOR.finditer(question):
-        found.update(tokenize(match.group(1)))
-    return found - {stem(w) for w in ("code", "coding", "server", "servers", "experience", "overhead", "copying")}
+        phrase, _, gloss = match.group(1).partition("(")
+        terms = set(tokenize(phrase))
+        if terms and terms <= _NEGATION_IS_THE_IDEA:
+            continue  # "no servers (serverless)": the brackets say the idea, not what is ruled out
+        found |= terms | set(tokenize(gloss))
+    return found - _NEGATION_IS_THE_IDEA
+
+
+_NEGATION_IS_THE_IDEA = frozenset(
+    stem(w) for w in ("code", "coding", "server", "servers", "experience", "overhead", "copying")
+)
 
 
 _TYPE_STOPS = frozenset(

@@ -209,6 +209,25 @@ def test_the_sentence_naming_the_answer_tells_two_commands_apart(make_assistant,
     assert answer.recommendation == "SYNC ZORBLAT"
 
 
+def test_a_howto_that_rules_a_case_out_leads_with_the_sentence_for_the_other_case(make_assistant, tmp_path):
+    folder = tmp_path / "u9"
+    folder.mkdir()
+    (folder / "u9-tables.md").write_text(
+        "# 9.1 Tables\n\n## Loading partitions\n\n"
+        "- Note: New partitions do not show up by default. For Zorblat layouts, you will have to perform the "
+        "SYNC ZORBLAT command. For non-Zorblat layouts, you will have to run the ADD NEW PART command.\n"
+        "- Partitions keep queries cheap.\n"
+    )
+    assistant = make_assistant(folder)
+    assistant.ingest()
+    ruled_out = assistant.ask(
+        "How do I get new partitions to show up when folders are NOT in key=value (zorblat) layout?"
+    )
+    assert ruled_out.kind == "howto" and ruled_out.answer.startswith("For non-Zorblat layouts")
+    plain = assistant.ask("How do I load new partitions for folders in the Zorblat layout?")
+    assert plain.answer.startswith("For Zorblat layouts")
+
+
 def test_multiple_choice_weighs_a_not_only_where_it_bears_on_the_option(make_assistant, tmp_path):
     """ "Only A or B. C is not allowed" rules C out; a "not" about something else in the sentence that
     gives the right value ("... 300 seconds by default, so replicas are not removed") does not."""
