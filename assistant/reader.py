@@ -17,6 +17,7 @@ A claim the question takes for granted that the notes contradict is corrected fi
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable
@@ -399,7 +400,7 @@ class NotesReader:
                 # Where the notes file it and what its own lines call it ("Trino (open-source) is underlying engine").
                 # A heading that names the thing itself ("Amazon S3 storage classes") files things OF it there.
                 for where in (item.line.context or "", item.line.section.split(" > ")[-1]):
-                    if not any(re.search(rf"\b{re.escape(spelling)}\b", where.lower()) for spelling in spellings):
+                    if not any(_whole_word(spelling).search(where.lower()) for spelling in spellings):
                         context |= set(tokenize(where))
                 if (
                     item.line.main_subject is not None
@@ -411,12 +412,15 @@ class NotesReader:
         if (head in (own | context)) if head in wanted else bool(wanted & (own | context)):
             return 1.0
         # "the MSCK REPAIR TABLE command": the notes call it a thing of the asked kind right beside its name.
+        pairs = [(spelling, word) for spelling in entity.spellings for word in wanted]
         for item in self.reading.profile(entity.key)[:20]:
-            for spelling in entity.spellings:
-                for word in wanted:
-                    pattern = rf"{re.escape(spelling)}\s+{word}\w*|{word}\w*\s+(?:of\s+)?{re.escape(spelling)}"
-                    if re.search(pattern, item.line.text, re.IGNORECASE):
-                        return 1.0
+            text = item.line.text
+            low = text.lower()
+            if any(
+                spelling.lower() in low and word in low and _called_beside(spelling, word).search(text)
+                for spelling, word in pairs
+            ):
+                return 1.0
         return misfit
 
     def _subject_terms(self, query: Query) -> set[str]:
@@ -621,7 +625,7 @@ class NotesReader:
                 if part not in tokenize(leaf) and part not in tokenize(line.context or ""):
                     continue
                 where = f"{line.section} {line.context or ''}".lower()
-                if any(re.search(rf"\b{re.escape(spelling)}\b", where) for spelling in spellings):
+                if any(_whole_word(spelling).search(where) for spelling in spellings):
                     found.append(line)
         return found
 
@@ -968,6 +972,20 @@ def _negation_reaches(clause: str, stem_terms: set[str], option_terms: set[str])
         if after & (stem_terms | option_terms) or before & option_terms:
             return True
     return False
+
+
+@functools.lru_cache(maxsize=8192)
+def _whole_word(spelling: str) -> re.Pattern[str]:
+    """A spelling as a whole word, compiled once: the reader asks it of many lines per question, with more
+    distinct spellings than Python's own pattern cache keeps."""
+    return re.compile(rf"\b{re.escape(spelling)}\b")
+
+
+@functools.lru_cache(maxsize=8192)
+def _called_beside(spelling: str, word: str) -> re.Pattern[str]:
+    """ "<name> <kind word>" or "<kind word> (of) <name>" ("the MSCK REPAIR TABLE command"), compiled once."""
+    name = re.escape(spelling)
+    return re.compile(rf"{name}\s+{word}\w*|{word}\w*\s+(?:of\s+)?{name}", re.IGNORECASE)
 
 
 _NEGATION_WORDS = frozenset({"no", "not", "non", "without", "never"})
