@@ -228,6 +228,24 @@ def test_a_howto_that_rules_a_case_out_leads_with_the_sentence_for_the_other_cas
     assert plain.answer.startswith("For Zorblat layouts")
 
 
+def test_a_choice_avoids_what_a_negated_clause_rules_out(make_assistant, tmp_path):
+    folder = tmp_path / "u10"
+    folder.mkdir()
+    (folder / "u10-grid.md").write_text(
+        "# 10.1 Grid clusters\n\n## Node kinds\n\n"
+        "- Keeper Nodes: run jobs and store Zorblat blocks for the cluster's file system.\n"
+        "- Sprint Nodes: add processing power without holding any Zorblat blocks; safe to add and remove often.\n"
+        "- Leader Node: coordinates the cluster and tracks job status.\n"
+    )
+    assistant = make_assistant(folder)
+    assistant.ingest()
+    answer = assistant.ask(
+        "Jobs got slower and we need more compute, but we don't want to add anything that stores Zorblat "
+        "blocks since we resize the cluster a lot. Which node kind do we add?"
+    )
+    assert answer.recommendation == "Sprint Nodes", answer.answer
+
+
 def test_multiple_choice_weighs_a_not_only_where_it_bears_on_the_option(make_assistant, tmp_path):
     """ "Only A or B. C is not allowed" rules C out; a "not" about something else in the sentence that
     gives the right value ("... 300 seconds by default, so replicas are not removed") does not."""

@@ -105,6 +105,11 @@ def test_negation_rules_out_what_follows_it():
     assert "code" not in negated_terms("analysts who cannot write code, without coding")
 
 
+def test_a_negated_relative_clause_rules_out_what_it_says():
+    assert negated_terms("we don't want to add anything that stores Zorblat blocks") >= {"zorblat", "block"}
+    assert negated_terms("we don't want to pay for idle clusters") >= {"idl", "cluster"}
+
+
 def test_a_gloss_in_brackets_after_a_negated_phrase_is_ruled_out_too():
     assert {"key", "valu", "zorblat"} <= negated_terms("our folders are NOT in key=value (zorblat) format")
     assert negated_terms("we want no servers (serverless) to patch") == set()  # the brackets say the idea
