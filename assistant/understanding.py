@@ -22,7 +22,7 @@ from .vocabulary import FUNCTION_WORDS, GENERIC_ANSWER_TYPES, QUESTION_WORDS
 # "A) ...", "A. ...", "(a) ...", "a) ...", "1) ...", "1. ...", "(1) ...", "A: ..." at the start of a line.
 _OPTION_LINE = re.compile(r"^\s*(?:\(\s*(?P<p>[A-Ha-h]|[1-8])\s*\)|(?P<l>[A-Ha-h]|[1-8])\s*[.):])\s+(?P<text>\S.*)$")
 # The same inline: "... A) Hive B) Trino C) Flink", "A. Hive B. Trino C. Flink" (checked to run A, B, C ...).
-_INLINE_OPTION = re.compile(r"(?:^|\s)(?:\(\s*(?P<p>[A-Ha-h]|[1-8])\s*\)|(?P<l>[A-Ha-h]|[1-8])[).:])\s+")
+_INLINE_OPTION = re.compile(r"(?:^|\s)(?:\(\s*(?P<p>[A-Ha-h]|[1-8])\s*\)|(?P<l>[A-Ha-h]|[1-8])[).:])(?=\s)")
 _PICK_COUNT = re.compile(
     r"\b(?:choose|select|pick|mark|identify)\s+(?P<n>two|three|four|2|3|4)\b|\b(?:which|what)\s+(?P<m>two|three|2|3)\b",
     re.IGNORECASE,
@@ -62,9 +62,13 @@ def pasted_options(text: str) -> tuple[str, list[Option]]:
             end = inline[index + 1].start() if index + 1 < len(inline) else len(text)
             token = match.group("p") or match.group("l")
             pieces.append((token, text[match.end() : end].strip()))
-        options = _in_sequence(pieces)
-        if len(options) >= 2:
-            return text[: inline[0].start()].strip(), options
+        # The options start at an "A" (or "1"); a number before them belongs to the stem ("Pick 2. A) ...").
+        for first, (token, _) in enumerate(pieces):
+            if _letter(token, token.isdigit()) != "A":
+                continue
+            options = _in_sequence(pieces[first:])
+            if len(options) >= 2:
+                return text[: inline[first].start()].strip(), options
     return text, []
 
 

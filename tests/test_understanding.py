@@ -55,6 +55,8 @@ def test_each_kind_of_question_is_recognised(names, question, kind):
         ("Pick one (a) Alpha (b) Beta (c) Gamma", ["A", "B", "C"], "Pick one"),
         ("Pick one\n1) Alpha\n2) Beta\n3) Gamma", ["A", "B", "C"], "Pick one"),
         ("Pick one\n1. Alpha\n2. Beta", ["A", "B"], "Pick one"),
+        ("Which two? Pick 2. A) Alpha B) Beta C) Gamma", ["A", "B", "C"], "Which two? Pick 2."),
+        ("We run version 2. Which? (a) Alpha (b) Beta", ["A", "B"], "We run version 2. Which?"),
     ],
 )
 def test_pasted_options_in_every_common_format(text, letters, stem):
