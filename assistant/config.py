@@ -214,6 +214,10 @@ class PracticeSettings(BaseModel):
     near_duplicate: float = Field(0.75, description="Two stems sharing this share of their words ask the same thing.")
 
 
+#: The kinds of question `understand` tells apart (assistant/understanding.py).
+QUESTION_KINDS = ("choice", "multiple_choice", "fact", "comparison", "explanation", "howto")
+
+
 class Settings(BaseSettings):
     """Everything configurable, in one place. Environment prefix `STUDY_`."""
 
@@ -283,11 +287,36 @@ class Settings(BaseSettings):
         "0.3-0.5; at 0.45 an elaboration on the same topic is sometimes cited, a sentence off the passages is not.",
     )
     llm_stream: bool = Field(True, description="Stream tokens from the model (off: one plain request).")
+    llm_kinds: str = Field(
+        "",
+        description="Kinds of question the LLM answers, comma-separated (choice, multiple_choice, fact, "
+        "comparison, explanation, howto); the others go to the default reader. Empty: every kind. For a small "
+        "model on a CPU, 'multiple_choice,fact': with Qwen2.5-Coder-1.5B on the dev sets the LLM beat the "
+        "reader on those kinds only (multiple choice 33 vs 31 of 43, fact 33 vs 32 of 45) and lost on the "
+        "others (choice 90 vs 96 of 131, comparison 6 vs 13 of 18, explanation 13 vs 19 of 20, how-to 8 vs "
+        "10 of 19): a small model's free-text comparisons and explanations are worse than the notes' own lines.",
+    )
 
     @field_validator("chroma_host")
     @classmethod
     def _blank_host_is_none(cls, value: str | None) -> str | None:
         return value.strip() or None if value is not None else None
+
+    @field_validator("llm_kinds")
+    @classmethod
+    def _known_kinds(cls, value: str) -> str:
+        kinds = [k.strip() for k in value.split(",") if k.strip()]
+        unknown = [k for k in kinds if k not in QUESTION_KINDS]
+        if unknown:
+            raise ValueError(
+                f"STUDY_LLM_KINDS: unknown kind(s) {', '.join(unknown)}; use any of {', '.join(QUESTION_KINDS)}"
+            )
+        return ",".join(kinds)
+
+    @property
+    def llm_answers(self) -> frozenset[str]:
+        """The question kinds the LLM answers (every kind when STUDY_LLM_KINDS is empty)."""
+        return frozenset(k for k in self.llm_kinds.split(",") if k) or frozenset(QUESTION_KINDS)
 
     @model_validator(mode="after")
     def _server_needs_host_and_port(self) -> Settings:

@@ -33,6 +33,9 @@ if TYPE_CHECKING:  # imported when used: the CLI's `ask` must not pay for them
 
 logger = logging.getLogger(__name__)
 
+#: `backend` of an answer the default reader gave because STUDY_LLM_KINDS leaves its kind to it.
+BY_KIND = "default (by kind)"
+
 
 @dataclass
 class _Index:
@@ -314,11 +317,16 @@ class Assistant:
                 draft = self._abstain(query, retrieval)
             else:
                 use_llm = (backend or ("llm" if self.llm_available else "default")) == "llm"
-                draft = (
-                    self._llm_draft(query, retrieval, gate, on_token, index)
-                    if use_llm
-                    else index.reader.run(query, retrieval, gate)
-                )
+                routed = use_llm and query.kind not in self.settings.llm_answers
+                if use_llm and not routed:
+                    draft = self._llm_draft(query, retrieval, gate, on_token, index)
+                else:
+                    draft = index.reader.run(query, retrieval, gate)
+                if routed:
+                    # STUDY_LLM_KINDS keeps this kind on the default reader (not a fallback: nothing failed).
+                    draft.backend = BY_KIND
+                    kinds = self.settings.llm_kinds
+                    draft.trace["answerer"] = f"default reader: STUDY_LLM_KINDS ({kinds}) leaves {query.kind} to it"
             draft.trace["gate"] = gate.describe()
             draft.trace["retrieval"] = [
                 {

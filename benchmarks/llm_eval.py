@@ -51,6 +51,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.core import BY_KIND
 from assistant.evaluation import percentile
 from assistant.llm import names_agree
 from assistant.text import first_sentence as lead_sentence
@@ -707,6 +708,8 @@ def outcome(row: dict) -> str:
             # The coverage gate declined before any model call; the answer says which backend would have
             # answered ("default"), but nothing fell back.
             return "abstained before any model call (coverage gate)"
+    if backend == BY_KIND:
+        return "answered by the default reader (STUDY_LLM_KINDS)"
     if backend.startswith("default"):
         return "fell back to the default answer"
     if row.get("abstained"):
@@ -715,7 +718,10 @@ def outcome(row: dict) -> str:
 
 
 def model_called(row: dict) -> bool:
-    return outcome(row) != "abstained before any model call (coverage gate)"
+    return outcome(row) not in (
+        "abstained before any model call (coverage gate)",
+        "answered by the default reader (STUDY_LLM_KINDS)",
+    )
 
 
 def recommendation_contradicts(row: dict) -> bool:
@@ -1219,7 +1225,12 @@ def run_benchmark(
         f"--n_ctx {SERVER_CTX}` on 127.0.0.1, model id `{server.model_id}`",
         "study": f"`STUDY_LLM=openai`, `STUDY_LLM_FIRST_TOKEN_TIMEOUT={first_token_timeout:g}`, "
         f"`STUDY_LLM_TIMEOUT={llm_timeout:g}` (the defaults are {DEFAULT_LIMITS[0]:g} and {DEFAULT_LIMITS[1]:g}), "
-        f"prompt budget, reply cap and the rest at their defaults, streaming on",
+        + (
+            f"`STUDY_LLM_KINDS={os.environ['STUDY_LLM_KINDS']}` (other kinds answered by the default reader), "
+            if os.environ.get("STUDY_LLM_KINDS")
+            else ""
+        )
+        + "prompt budget, reply cap and the rest at their defaults, streaming on",
         "machine": f"{threads} cores ({_cpu_model()}), no GPU, {platform.system()} {platform.machine()}, "
         f"Python {platform.python_version()}",
         "build": (

@@ -269,6 +269,33 @@ def test_llm_recommendation_always_reads_as_what_its_lead_says(make_assistant, t
     assert "only as 'Glue Catalog'" in answer.trace["recommendation"]
 
 
+def test_llm_kinds_keeps_the_other_kinds_on_the_default_reader(server, course, embeddings):
+    settings = Settings(
+        data_dir=course.settings.data_dir,
+        corpus_dir=CORPUS,
+        llm="openai",
+        llm_model="m",
+        llm_base_url=f"{server.url}/v1",
+        llm_first_token_timeout=2,
+        llm_kinds="multiple_choice, fact",
+    )
+    assistant = Assistant(settings, embeddings=embeddings)
+    answer = assistant.ask(QUESTION)  # a choice: not a kind the LLM answers here
+    assert answer.kind == "choice" and answer.backend == "default (by kind)" and not answer.notices
+    assert "Macie" in answer.recommendation and not server.requests
+    assert "leaves choice to it" in answer.trace["answerer"]
+    server.replies.append(Reply(text="B [1]"))
+    picked = assistant.ask(f"{QUESTION}\nA) AWS Glue\nB) Amazon Macie\nC) Amazon EMR")
+    assert picked.backend == "openai" and picked.choice == "B" and len(server.requests) == 1
+
+
+def test_llm_kinds_must_be_kinds_of_question():
+    assert Settings(llm_kinds=" fact ,howto").llm_answers == {"fact", "howto"}
+    assert Settings().llm_answers >= {"choice", "multiple_choice", "comparison"}  # empty: every kind
+    with pytest.raises(ValueError, match="unknown kind.*scenario"):
+        Settings(llm_kinds="scenario")
+
+
 def test_llm_reply_cut_by_the_token_cap_loses_its_unfinished_sentence(server, course, embeddings):
     settings = Settings(
         data_dir=course.settings.data_dir,

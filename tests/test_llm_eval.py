@@ -135,6 +135,8 @@ def test_outcomes_tell_gate_abstentions_from_model_calls():
         "fell back"
     )
     assert llm_eval.outcome({"backend": "openai", "abstained": False, "notices": []}) == "model answer kept"
+    by_kind = {"backend": "default (by kind)", "abstained": False, "notices": []}
+    assert llm_eval.outcome(by_kind).startswith("answered by the default reader") and not llm_eval.model_called(by_kind)
 
 
 def test_a_recommendation_missing_from_its_own_text_is_a_contradiction():
