@@ -109,17 +109,13 @@ class ConversationStore:
         with self._lock, self._db:
             yield self._db
 
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
     # --- conversations --------------------------------------------------------------------------
 
     def new(self, title: str = DEFAULT_TITLE) -> Conversation:
         """A new, empty conversation, made the current one."""
         now = _now()
         conversation = Conversation(uuid.uuid4().hex, self._clean_title(title), now, now)
-        with self._lock, self._connect() as db:
+        with self._connect() as db:
             db.execute(
                 "INSERT INTO conversations (id, title, created_at, updated_at) VALUES (?, ?, ?, ?)",
                 (conversation.id, conversation.title, now, now),
@@ -152,14 +148,14 @@ class ConversationStore:
         clean = self._clean_title(title)
         if not clean:
             raise ValueError("a chat needs a title with at least one visible character")
-        with self._lock, self._connect() as db:
+        with self._connect() as db:
             updated = db.execute("UPDATE conversations SET title = ? WHERE id = ?", (clean, conversation_id))
             if updated.rowcount == 0:
                 raise ConversationNotFound(f"no conversation {conversation_id!r}")
         return self.get(conversation_id)
 
     def delete(self, conversation_id: str) -> None:
-        with self._lock, self._connect() as db:
+        with self._connect() as db:
             db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
             if self._get_current(db) == conversation_id:
                 db.execute("DELETE FROM app_state WHERE key = 'current'")
@@ -172,7 +168,7 @@ class ConversationStore:
             raise ValueError(f"role must be 'user' or 'assistant', not {role!r}")
         now = _now()
         payload = json.dumps(answer.to_dict(), ensure_ascii=False) if answer is not None else None
-        with self._lock, self._connect() as db:
+        with self._connect() as db:
             row = db.execute("SELECT title FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
             if row is None:
                 raise ConversationNotFound(f"no conversation {conversation_id!r}")
@@ -228,7 +224,7 @@ class ConversationStore:
 
     def set_current(self, conversation_id: str) -> None:
         self.get(conversation_id)  # raises for an unknown id
-        with self._lock, self._connect() as db:
+        with self._connect() as db:
             self._set_current(db, conversation_id)
 
     @staticmethod

@@ -317,16 +317,14 @@ class Assistant:
                 draft = self._abstain(query, retrieval)
             else:
                 use_llm = (backend or ("llm" if self.llm_available else "default")) == "llm"
-                routed = use_llm and query.kind not in self.settings.llm_answers
-                if use_llm and not routed:
+                if use_llm and query.kind in self.settings.llm_answers:
                     draft = self._llm_draft(query, retrieval, gate, on_token, index)
                 else:
                     draft = index.reader.run(query, retrieval, gate)
-                if routed:
-                    # STUDY_LLM_KINDS keeps this kind on the default reader (not a fallback: nothing failed).
-                    draft.backend = BY_KIND
-                    kinds = self.settings.llm_kinds
-                    draft.trace["answerer"] = f"default reader: STUDY_LLM_KINDS ({kinds}) leaves {query.kind} to it"
+                    if use_llm:  # STUDY_LLM_KINDS leaves this kind to the reader (not a fallback: nothing failed)
+                        draft.backend = BY_KIND
+                        kinds = self.settings.llm_kinds
+                        draft.trace["answerer"] = f"default reader: STUDY_LLM_KINDS ({kinds}) leaves {query.kind} to it"
             draft.trace["gate"] = gate.describe()
             draft.trace["retrieval"] = [
                 {

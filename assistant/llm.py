@@ -36,7 +36,7 @@ import numpy as np
 
 from .answer import OptionVerdict
 from .answerers import Draft, ref
-from .reading import VENDOR_STEMS, Entity, Line, NameIndex, Reading, find_names, name_key
+from .reading import VENDOR_STEMS, Entity, Line, NameIndex, Reading, find_names, name_key, spells_initials
 from .retrieval import LexicalIndex, Retrieval
 from .text import first_sentence, stem, tokenize
 from .understanding import Query
@@ -786,7 +786,6 @@ EVERYDAY_NAME_ENDINGS = frozenset(
         "filters",
     }
 )
-_ACRONYM_SKIP = frozenset({"for", "of", "and", "the", "on"})
 _SUFFIX_STEMS = frozenset(stem(w) for w in NAME_SUFFIXES)
 
 
@@ -802,22 +801,12 @@ def _initials(name: str, keep_vendor: bool) -> str:
     letters: list[str] = []
     for word in re.findall(r"[A-Za-z0-9]+", name):
         low = word.lower()
-        if low in _ACRONYM_SKIP or (not keep_vendor and low in VENDOR_WORDS):
+        if low in FUNCTION_WORDS or (not keep_vendor and low in VENDOR_WORDS):
             continue
         camel = re.search(r"[a-z][A-Z]", word)
         parts = re.findall(r"[A-Z][a-z0-9]+|[a-z0-9]+|[A-Z]+(?![a-z])", word) if camel else [word]
         letters.extend(part[0].lower() for part in parts)
     return "".join(letters)
-
-
-def _spells_acronym(token: str, initials: str) -> bool:
-    """Whether an all-capitals token is an acronym of a name: its initials in order, first and last
-    included ("MSK" for managed streaming ... kafka)."""
-    low = token.lower()
-    if len(initials) < 2 or low[0] != initials[0] or low[-1] != initials[-1]:
-        return False
-    letters = iter(initials)
-    return all(ch in letters for ch in low)
 
 
 def names_agree(name: str, text: str) -> bool:
@@ -848,7 +837,8 @@ def names_agree(name: str, text: str) -> bool:
         if any(w[0].isupper() or w[0].isdigit() for w in spelled):
             return True
     initials = {_initials(name, keep_vendor=False), _initials(name, keep_vendor=True)}
-    return any(_spells_acronym(token, each) for token in re.findall(r"\b[A-Z]{2,6}s?\b", text) for each in initials)
+    tokens = re.findall(r"\b[A-Z]{2,6}s?\b", text)
+    return any(spells_initials(token.lower(), each) for token in tokens for each in initials)
 
 
 # --- sentence helpers ---------------------------------------------------------------------------------

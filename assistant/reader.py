@@ -988,9 +988,6 @@ def _called_beside(spelling: str, word: str) -> re.Pattern[str]:
     return re.compile(rf"{name}\s+{word}\w*|{word}\w*\s+(?:of\s+)?{name}", re.IGNORECASE)
 
 
-_NEGATION_WORDS = frozenset({"no", "not", "non", "without", "never"})
-
-
 def _term_polarity(text: str, terms: set[str]) -> list[tuple[str, bool]]:
     """Each mention of one of `terms` (stems) in a text, and whether a negation word stands within two
     words before it ("non-Hive", "not Hive", "without a cluster")."""
@@ -1001,7 +998,7 @@ def _term_polarity(text: str, terms: set[str]) -> list[tuple[str, bool]]:
     for index, word in enumerate(said):
         term = stem(word)
         if term in terms:
-            found.append((term, any(w in _NEGATION_WORDS for w in said[max(0, index - 2) : index])))
+            found.append((term, any(_NEGATES.fullmatch(w) for w in said[max(0, index - 2) : index])))
     return found
 
 

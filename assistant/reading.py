@@ -1256,7 +1256,7 @@ class NameIndex:
             if len(words) < 2 or not entity.proper:
                 continue
             initials = "".join(w[0].lower() for w in words)
-            if initials[0] == letters[0] and initials[-1] == letters[-1] and _is_subsequence(letters, initials):
+            if spells_initials(letters, initials):
                 found.append(key)
         return found[0] if len(found) == 1 else None
 
@@ -1276,9 +1276,13 @@ class NameIndex:
         return {k for k, e in self.entities.items() if " " not in k and not e.proper}
 
 
-def _is_subsequence(short: str, long: str) -> bool:
-    remaining = iter(long)
-    return all(ch in remaining for ch in short)
+def spells_initials(letters: str, initials: str) -> bool:
+    """Whether an acronym's letters (lower case) spell a name's initials: the first and the last initial,
+    and the rest in order ("msk" for m-s-s-k of Managed Streaming Service for Kafka)."""
+    if len(initials) < 2 or not letters or letters[0] != initials[0] or letters[-1] != initials[-1]:
+        return False
+    remaining = iter(initials)
+    return all(ch in remaining for ch in letters)
 
 
 def _display_name(spellings: Counter[str]) -> str:

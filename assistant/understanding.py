@@ -222,7 +222,7 @@ _NEGATOR = re.compile(
     r"(?:\s+(?:use|have|build|run|write|manage|maintain|see|get|add|keep|pay for|store))?)\s+"
     r"(?:(?:on|in|at|a|an|the|any|our|my|its|their|own|to|be|being|using|use)\s+)*"
     # "anything that stores HDFS blocks": what is ruled out is what the clause says.
-    r"(?:(?:anything|something|any\s+\w+|one|ones|nodes?|servers?)\s+(?:that|which|who)\s+\w+\s+)?"
+    r"(?:(?:anything|something|anyone|any\s+\w+|one|ones)\s+(?:that|which|who)\s+\w+\s+)?"
     # The negated phrase: a word or two ("key=value" is one), and a gloss in brackets right after it
     # ("not in key=value (hive) format": the brackets name the same thing).
     r"((?:[\w'=-]+\s+){0,1}[\w'=-]+(?:\s*\([^()]{1,40}\))?)",

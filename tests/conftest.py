@@ -75,3 +75,18 @@ def make_assistant(embeddings, tmp_path):
         return Assistant(settings, embeddings=embeddings)
 
     return build
+
+
+@pytest.fixture
+def assistant_on_notes(make_assistant, tmp_path):
+    """An Assistant over one invented note, indexed: `assistant_on_notes("u9.md", text)` (its own folder)."""
+
+    def build(file_name: str, text: str):
+        folder = tmp_path / Path(file_name).stem
+        folder.mkdir()
+        (folder / file_name).write_text(text)
+        assistant = make_assistant(folder)
+        assistant.ingest()
+        return assistant
+
+    return build

@@ -20,6 +20,19 @@ def server():
     scripted.stop()
 
 
+def _openai_settings(server, course, **overrides) -> Settings:
+    """The course index answered through the scripted server's OpenAI API (first token within 2 s)."""
+    return Settings(
+        data_dir=course.settings.data_dir,
+        corpus_dir=CORPUS,
+        llm="openai",
+        llm_model="m",
+        llm_base_url=f"{server.url}/v1",
+        llm_first_token_timeout=2,
+        **overrides,
+    )
+
+
 @pytest.fixture(params=["openai", "ollama"])
 def llm_assistant(request, server, course, embeddings):
     base_url = f"{server.url}/v1" if request.param == "openai" else server.url
@@ -70,15 +83,7 @@ def test_llm_prompt_marks_passages_as_data_and_shows_the_cited_format(llm_assist
 
 
 def test_llm_prompt_budget_trims_passages_to_their_most_relevant_lines(server, course, embeddings):
-    settings = Settings(
-        data_dir=course.settings.data_dir,
-        corpus_dir=CORPUS,
-        llm="openai",
-        llm_model="m",
-        llm_base_url=f"{server.url}/v1",
-        llm_first_token_timeout=2,
-        llm_prompt_budget=450,
-    )
+    settings = _openai_settings(server, course, llm_prompt_budget=450)
     assistant = Assistant(settings, embeddings=embeddings)
     server.replies += [Reply(text="Use Amazon Macie [1]."), Reply(text="Use Amazon Macie [1].")]
     trimmed = assistant.ask(QUESTION, backend="llm")
@@ -156,29 +161,14 @@ def test_llm_reply_of_markers_alone_is_rejected_with_a_notice(llm_assistant, ser
 def test_llm_recommendation_is_the_name_the_model_leads_with_as_the_notes_spell_it(
     server, course, embeddings, question, reply, expected
 ):
-    settings = Settings(
-        data_dir=course.settings.data_dir,
-        corpus_dir=CORPUS,
-        llm="openai",
-        llm_model="m",
-        llm_base_url=f"{server.url}/v1",
-        llm_first_token_timeout=2,
-    )
+    settings = _openai_settings(server, course)
     server.replies.append(Reply(text=reply))
     answer = Assistant(settings, embeddings=embeddings).ask(question)
     assert answer.backend == "openai" and answer.recommendation == expected
 
 
 def test_llm_recommendation_is_the_models_not_the_default_answerers(server, course, embeddings):
-    settings = Settings(
-        data_dir=course.settings.data_dir,
-        corpus_dir=CORPUS,
-        llm="openai",
-        llm_model="m",
-        llm_base_url=f"{server.url}/v1",
-        llm_first_token_timeout=2,
-        llm_prompt_budget=0,
-    )
+    settings = _openai_settings(server, course, llm_prompt_budget=0)
     assistant = Assistant(settings, embeddings=embeddings)
     # The model leads with a name of its passages that the default answerer does not pick ...
     server.replies.append(Reply(text="Use AWS Glue DataBrew [1] to clean the data."))
@@ -270,15 +260,7 @@ def test_llm_recommendation_always_reads_as_what_its_lead_says(make_assistant, t
 
 
 def test_llm_kinds_keeps_the_other_kinds_on_the_default_reader(server, course, embeddings):
-    settings = Settings(
-        data_dir=course.settings.data_dir,
-        corpus_dir=CORPUS,
-        llm="openai",
-        llm_model="m",
-        llm_base_url=f"{server.url}/v1",
-        llm_first_token_timeout=2,
-        llm_kinds="multiple_choice, fact",
-    )
+    settings = _openai_settings(server, course, llm_kinds="multiple_choice, fact")
     assistant = Assistant(settings, embeddings=embeddings)
     answer = assistant.ask(QUESTION)  # a choice: not a kind the LLM answers here
     assert answer.kind == "choice" and answer.backend == "default (by kind)" and not answer.notices
@@ -297,15 +279,7 @@ def test_llm_kinds_must_be_kinds_of_question():
 
 
 def test_llm_reply_cut_by_the_token_cap_loses_its_unfinished_sentence(server, course, embeddings):
-    settings = Settings(
-        data_dir=course.settings.data_dir,
-        corpus_dir=CORPUS,
-        llm="openai",
-        llm_model="m",
-        llm_base_url=f"{server.url}/v1",
-        llm_first_token_timeout=2,
-        llm_max_tokens=30,
-    )
+    settings = _openai_settings(server, course, llm_max_tokens=30)
     server.replies.append(
         Reply(text="Use Amazon Macie [1].\n- It scans S3 buckets for PII [1].\n- It also raises alerts and triggers")
     )

@@ -28,17 +28,14 @@ def test_agreeing_statements_are_not_opposed(claim, line):
     assert opposed(claim, line) is None
 
 
-def test_claims_about_a_named_thing_are_checked_situations_are_not(make_assistant, tmp_path):
-    folder = tmp_path / "u9"
-    folder.mkdir()
-    (folder / "u9.md").write_text(
+def test_claims_about_a_named_thing_are_checked_situations_are_not(assistant_on_notes):
+    assistant = assistant_on_notes(
+        "u9.md",
         "# 9 Queues\n\n## Zorblat Queue\n\n- Zorblat Queue: Keeps each message for 4 days in a single region.\n"
         "- Teams use Zorblat Queue to buffer bursts of orders.\n\n## Plimsoll Streams\n\n"
         "- Plimsoll Streams: Replays ordered events to many readers across regions.\n"
-        "- Teams use Plimsoll Streams for replaying events.\n"
+        "- Teams use Plimsoll Streams for replaying events.\n",
     )
-    assistant = make_assistant(folder)
-    assistant.ingest()
     wrong = assistant.ask("Since Zorblat Queue keeps messages across several regions, how do I pick a region?")
     assert wrong.premise is not None and "single region" in wrong.premise.correction
     assert wrong.answer.startswith("Your notes do not support the premise")
@@ -63,17 +60,14 @@ def test_one_of_many_is_not_a_count():
     assert opposed("one of the archives is read first", "Up to 50 archives can be opened at once.") is None
 
 
-def test_the_claims_subject_is_the_name_it_opens_with_as_the_notes_spell_it(make_assistant, tmp_path):
-    folder = tmp_path / "u10"
-    folder.mkdir()
-    (folder / "u10.md").write_text(
+def test_the_claims_subject_is_the_name_it_opens_with_as_the_notes_spell_it(assistant_on_notes):
+    assistant = assistant_on_notes(
+        "u10.md",
         "# 10 Archives\n\n## Quern Archive\n\n- Quern Archive: Stores frozen records; Quern files cannot be split "
         "across readers.\n- Quern Archive reads at most 2 files per second.\n\n## Execution\n\n"
         "- Execution: Up to 50 archives can be opened at the same time.\n\n## Tollan Engine\n\n"
-        "- Tollan Engine: The engine that runs every Quern Archive query.\n"
+        "- Tollan Engine: The engine that runs every Quern Archive query.\n",
     )
-    assistant = make_assistant(folder)
-    assistant.ingest()
     # A modifier before the name and a noun after it ("gzip-packed Quern files are ...").
     split = assistant.ask(
         "Because gzip-packed Quern files are splittable across readers, how many readers should I use?"

@@ -191,17 +191,14 @@ def test_another_unit_of_notes_works_the_same_way(make_assistant, notes_dir):
     assert assistant.ask("Who won the Battle of Hastings?").abstained
 
 
-def test_the_sentence_naming_the_answer_tells_two_commands_apart(make_assistant, tmp_path):
-    folder = tmp_path / "u8"
-    folder.mkdir()
-    (folder / "u8-tables.md").write_text(
+def test_the_sentence_naming_the_answer_tells_two_commands_apart(assistant_on_notes):
+    assistant = assistant_on_notes(
+        "u8-tables.md",
         "# 8.1 Tables\n\n## Loading partitions\n\n"
         "- Note: Data is not visible by default. For Zorblat layouts, you will have to perform the "
         "SYNC ZORBLAT command. For other layouts, you will have to run the ADD NEW PART command.\n"
-        "- Partitions keep queries cheap.\n"
+        "- Partitions keep queries cheap.\n",
     )
-    assistant = make_assistant(folder)
-    assistant.ingest()
     answer = assistant.ask(
         "We created monthly folders in Zorblat style and queries miss them. Which command loads them?"
     )
@@ -209,17 +206,14 @@ def test_the_sentence_naming_the_answer_tells_two_commands_apart(make_assistant,
     assert answer.recommendation == "SYNC ZORBLAT"
 
 
-def test_a_howto_that_rules_a_case_out_leads_with_the_sentence_for_the_other_case(make_assistant, tmp_path):
-    folder = tmp_path / "u9"
-    folder.mkdir()
-    (folder / "u9-tables.md").write_text(
+def test_a_howto_that_rules_a_case_out_leads_with_the_sentence_for_the_other_case(assistant_on_notes):
+    assistant = assistant_on_notes(
+        "u9-tables.md",
         "# 9.1 Tables\n\n## Loading partitions\n\n"
         "- Note: New partitions do not show up by default. For Zorblat layouts, you will have to perform the "
         "SYNC ZORBLAT command. For non-Zorblat layouts, you will have to run the ADD NEW PART command.\n"
-        "- Partitions keep queries cheap.\n"
+        "- Partitions keep queries cheap.\n",
     )
-    assistant = make_assistant(folder)
-    assistant.ingest()
     ruled_out = assistant.ask(
         "How do I get new partitions to show up when folders are NOT in key=value (zorblat) layout?"
     )
@@ -228,17 +222,14 @@ def test_a_howto_that_rules_a_case_out_leads_with_the_sentence_for_the_other_cas
     assert plain.answer.startswith("For Zorblat layouts")
 
 
-def test_a_choice_avoids_what_a_negated_clause_rules_out(make_assistant, tmp_path):
-    folder = tmp_path / "u10"
-    folder.mkdir()
-    (folder / "u10-grid.md").write_text(
+def test_a_choice_avoids_what_a_negated_clause_rules_out(assistant_on_notes):
+    assistant = assistant_on_notes(
+        "u10-grid.md",
         "# 10.1 Grid clusters\n\n## Node kinds\n\n"
         "- Keeper Nodes: run jobs and store Zorblat blocks for the cluster's file system.\n"
         "- Sprint Nodes: add processing power without holding any Zorblat blocks; safe to add and remove often.\n"
-        "- Leader Node: coordinates the cluster and tracks job status.\n"
+        "- Leader Node: coordinates the cluster and tracks job status.\n",
     )
-    assistant = make_assistant(folder)
-    assistant.ingest()
     answer = assistant.ask(
         "Jobs got slower and we need more compute, but we don't want to add anything that stores Zorblat "
         "blocks since we resize the cluster a lot. Which node kind do we add?"
@@ -246,22 +237,19 @@ def test_a_choice_avoids_what_a_negated_clause_rules_out(make_assistant, tmp_pat
     assert answer.recommendation == "Sprint Nodes", answer.answer
 
 
-def test_multiple_choice_weighs_a_not_only_where_it_bears_on_the_option(make_assistant, tmp_path):
+def test_multiple_choice_weighs_a_not_only_where_it_bears_on_the_option(assistant_on_notes):
     """ "Only A or B. C is not allowed" rules C out; a "not" about something else in the sentence that
     gives the right value ("... 300 seconds by default, so replicas are not removed") does not."""
-    folder = tmp_path / "u9"
-    folder.mkdir()
-    (folder / "u9-scaling.md").write_text(
+    assistant = assistant_on_notes(
+        "u9-scaling.md",
         "# 9.1 Scaling\n\n"
         "- Why does the Quoller shrink slowly? A shrink window, 300 seconds by default, makes the Quoller keep "
         "the highest count seen in that window so nodes are not removed because of a brief dip.\n"
         "- How often does the Quoller look at load? By default it checks every 15 seconds.\n\n"
         "# 9.2 Batch runs\n\n"
         "- Which retry setting can a Brolt run use? Only Retry or Halt. Forever, the default for other runs, "
-        "is not allowed because a Brolt run is supposed to finish.\n"
+        "is not allowed because a Brolt run is supposed to finish.\n",
     )
-    assistant = make_assistant(folder)
-    assistant.ingest()
     window = assistant.ask(
         "By default, how long is the Quoller's shrink window?\n"
         "A) 15 seconds\nB) 60 seconds\nC) 300 seconds\nD) 900 seconds"
@@ -273,49 +261,42 @@ def test_multiple_choice_weighs_a_not_only_where_it_bears_on_the_option(make_ass
     assert policy.choice == ["B", "C"], policy.answer
 
 
-def test_explanation_is_about_the_narrowest_thing_the_question_names(make_assistant, tmp_path):
+def test_explanation_is_about_the_narrowest_thing_the_question_names(assistant_on_notes):
     """ "How does X work in Y": X is asked about, Y is its setting (Y has far more said about it)."""
-    folder = tmp_path / "u11"
-    folder.mkdir()
-    (folder / "u11.md").write_text(
+    assistant = assistant_on_notes(
+        "u11.md",
         "# 11 Quell Store\n\n## Overview\n\n- Quell Store: A managed store for sensor readings.\n"
         "- Quell Store keeps readings in regions chosen at setup.\n- Quell Store bills per stored reading.\n"
         "- Quell Store offers a console and an API.\n\n## Driftwatch\n\n"
         "- Driftwatch: Learns a baseline of each sensor and flags readings far from it.\n"
-        "- Functionality: Uses a rolling model per sensor to score each new reading.\n"
+        "- Functionality: Uses a rolling model per sensor to score each new reading.\n",
     )
-    assistant = make_assistant(folder)
-    assistant.ingest()
     answer = assistant.ask("Explain how Driftwatch works in Quell Store.")
     assert answer.kind == "explanation"
     assert answer.answer.startswith("Driftwatch"), answer.answer
     assert "baseline" in answer.answer
 
 
-def test_which_kind_asks_for_a_thing_of_that_kind_not_the_product_it_belongs_to(make_assistant, tmp_path):
+def test_which_kind_asks_for_a_thing_of_that_kind_not_the_product_it_belongs_to(assistant_on_notes):
     """ "Which storage tier?": a tier, not the product whose tiers the heading lists ("Zorblat Store storage
     tiers" files tiers OF the store there, it does not call the store a tier)."""
-    folder = tmp_path / "u12"
-    folder.mkdir()
-    (folder / "u12.md").write_text(
+    assistant = assistant_on_notes(
+        "u12.md",
         "# 1. Zorblat Store storage tiers\n\n- Zorblat Store keeps objects durably in three zones.\n\n"
         "| Tier | Typical use |\n| --- | --- |\n| Zorblat Hot | Objects read every day |\n"
         "| Zorblat Frost | Objects read about once a year, kept for compliance |\n\n"
         "# 2. Picking a store\n\n| Workload | Best fit |\n| --- | --- |\n"
-        "| Raw files kept for years, cheap durable storage | Zorblat Store |\n"
+        "| Raw files kept for years, cheap durable storage | Zorblat Store |\n",
     )
-    assistant = make_assistant(folder)
-    assistant.ingest()
     answer = assistant.ask(
         "We keep compliance records that are read about once a year and must stay cheap. Which storage tier?"
     )
     assert answer.recommendation == "Zorblat Frost", answer.answer
 
 
-def test_the_components_of_a_thing_are_the_lines_filed_under_its_components_heading(make_assistant, tmp_path):
-    folder = tmp_path / "u13"
-    folder.mkdir()
-    (folder / "u13.md").write_text(
+def test_the_components_of_a_thing_are_the_lines_filed_under_its_components_heading(assistant_on_notes):
+    assistant = assistant_on_notes(
+        "u13.md",
         "# Plant networks\n\n## Intro to Zorblat Hub\n\nZorblat Hub routes signals between the plant's machines.\n\n"
         "### Key Components\n\n- Signal Bus: Receives every signal and hands it on.\n"
         "- Routing Table: Decides which machine gets a signal.\n\n"
@@ -324,31 +305,26 @@ def test_the_components_of_a_thing_are_the_lines_filed_under_its_components_head
         "- Zorblat Hub lets a machine join or leave without stopping the others.\n\n"
         "### Summary\n\n- Zorblat Hub is the component every machine talks to; what each one does is logged.\n"
         "- Zorblat Hub costs little to run and needs no servers of its own.\n\n"
-        "## Intro to Plimsoll Gate\n\n### Key Components\n\n- Gate Keeper: Checks badges at the door.\n"
+        "## Intro to Plimsoll Gate\n\n### Key Components\n\n- Gate Keeper: Checks badges at the door.\n",
     )
-    assistant = make_assistant(folder)
-    assistant.ingest()
     answer = assistant.ask("What are the key components of Zorblat Hub and what does each one do?")
     assert answer.kind == "explanation"
     assert "Signal Bus" in answer.answer and "Routing Table" in answer.answer, answer.answer
     assert "Gate Keeper" not in answer.answer  # the components of another thing
 
 
-def test_a_comparison_of_things_the_notes_only_name_as_table_columns_reads_the_table(make_assistant, tmp_path):
+def test_a_comparison_of_things_the_notes_only_name_as_table_columns_reads_the_table(assistant_on_notes):
     """ "Warm standby vs spare copies": neither is a name the notes use elsewhere, but their table compares them."""
-    folder = tmp_path / "u14"
-    folder.mkdir()
-    (folder / "u14.md").write_text(
+    assistant = assistant_on_notes(
+        "u14.md",
         "# Plant resilience\n\n## Keeping the Zorblat line running\n\n"
         "Zorblat lines can be protected in two ways.\n\n"
         "| Question | Warm standby | Spare copies |\n| --- | --- | --- |\n"
         "| Main purpose | Taking over when the line fails | Serving extra readers |\n"
         "| Copying | Synchronous | Asynchronous |\n"
         "| Serves readers | No | Yes |\n\n"
-        "## Other notes\n\n- Zorblat lines are checked every morning by the shift lead.\n"
+        "## Other notes\n\n- Zorblat lines are checked every morning by the shift lead.\n",
     )
-    assistant = make_assistant(folder)
-    assistant.ingest()
     answer = assistant.ask("What's the difference between a warm standby and spare copies? I mix them up")
     assert answer.kind == "comparison"
     assert answer.answer.startswith("Warm standby: Taking over when the line fails; Spare copies: Serving extra")
