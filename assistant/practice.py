@@ -58,8 +58,12 @@ from .vocabulary import (
 from .wording import (
     Need,
     cored,
+    grammar_problem,
     inner_swapped,
     inverted_compound,
+    is_choice_noun_phrase,
+    is_comparison,
+    is_verdict,
     known,
     last_phrase_fronted,
     longest_shared_run,
@@ -93,6 +97,8 @@ RULES: dict[str, str] = {
     "names_option": "the stem does not name a wrong option",
     "copies_line": "the stem does not copy the answer's line (no run of more words than the limit)",
     "aside": "no bracketed asides in the stem",
+    "grammar": "the stem reads as English: no verb straight after 'needs', no sentence cut off at a function "
+    "word, no place phrase put first, no fragment after a colon",
     "length": "the stem is short enough to read as an exam question",
     "key_supported": "the keyed answer's own line supports the stem's requirement",
     "distractors": "three wrong options of the same kind whose notes say what each IS for",
@@ -386,6 +392,8 @@ class QuestionGenerator:
             ]
             if len(words) < self.settings.min_description_words or "?" in description:
                 continue
+            if is_choice_noun_phrase(description) or is_comparison(description):
+                continue  # only a ranking ("the simpler choice") or a comparison with what it does not name
             text = _normal(line.text)
             if text not in found or found[text].selfness < selfness:
                 found[text] = _Teaching(line, description, selfness)
@@ -421,7 +429,7 @@ class QuestionGenerator:
         if own_label:
             return (body, 1.0) if body else None
         if line_label and _is_to_label(line_label, entity):
-            return (body, 0.9) if body else None  # "To Amazon S3: Manual or programmatic export ..."
+            return None  # "To Amazon S3: Manual or programmatic export ...": what is done towards it, not what it is
         if role >= ROLE_SUBJECT and not (line_label and not _is_discourse_label(line_label)):
             if not _names_any(strip_asides(body or line.text), {s.lower() for s in entity.spellings}):
                 return None  # named only in an aside: "(..., but Glue or EMR are preferred)"
@@ -431,9 +439,9 @@ class QuestionGenerator:
         if line.kind == "sentence":
             # In prose, a sentence says what a thing is only when the thing is its subject ("The Spanning Tree
             # Protocol, IEEE 802.1D, prevents ...", "A VLAN splits ...") or it starts with "It".
-            subject = _subject_predicate(line.text, entity)
-            if subject and not others:
-                return subject, 0.95
+            clause = _subject_clause(line.text, entity)
+            if clause and (not others or not clause[1]):
+                return clause[0], 0.95 if clause[1] else 0.9
             if (
                 re.match(r"(?i)(?:it|this service|this tool)\s+(?!is\s+(?:also\s+)?(?:not|why|what|how))", line.text)
                 and role >= ROLE_PARENT
@@ -444,6 +452,9 @@ class QuestionGenerator:
         if role >= ROLE_PARENT and not others and line.depth > 0:
             if line_label and not _is_discourse_label(line_label):
                 return None  # "Allows data processing: ..." is an aspect with its own label
+            parent_names = {names.resolve(k) for k, _, _ in find_names(line.context or "", names.all_keys)} - {None}
+            if parent_names and not parent_names & keys:
+                return None  # under "EMR Advantages" (in "EMR vs AWS Glue"): about EMR, not Glue
             return (body or line.text), 0.85
         if (
             role >= ROLE_HEADING
@@ -817,7 +828,12 @@ class QuestionGenerator:
             verb = _leading_verb(words)
             if verb:
                 return [f"{who} needs to {verb} {' '.join(words[1:])}."]
-            return [f"{who} faces this: {lower(scenario)}."]
+            if re.match(
+                r"(?i)(?:an?|the|one|some)\s+\S+(?:\s+\S+){0,4}?\s+(?:must|needs?|wants?|has|have|is|are|should|cannot|can)\b",
+                scenario,
+            ):
+                return [f"{sentence_case(scenario)}."]  # "An online shop must absorb ...": a situation already
+            return None  # a fragment ("Low latency.") is no situation to put a question in
         need = fact.need
         opener = f"{who} {fact.situation}." if fact.situation else ""
         subject = "It" if opener else who
@@ -875,7 +891,7 @@ class QuestionGenerator:
                 if f
             ]
             for thing in dict.fromkeys(things):
-                thing = with_article(thing)
+                thing = with_article(lower_first(thing, self._is_name))
                 if need.users:
                     variants.append(f"{opener} {sentence_case(need.users)} need {thing}.".strip())
                 elif need.purpose:
@@ -890,7 +906,8 @@ class QuestionGenerator:
                 moved = last_phrase_fronted(purpose)
                 if moved and moved[0].split()[0].lower() not in ("with", "of", "from", "to", "by"):
                     variants.append(say(f"is choosing something for {moved[1]}", fronted=moved[0]))
-        if need.users and (need.action or need.goal):
+        if need.users and (need.action or need.goal) and len(need.users.split()) >= 2:
+            # "It must suit data analysts" narrows the need; "It must suit consumers" says nothing.
             variants = [f"{body} It must suit {need.users}." for body in variants]
         if need.constraints:
             constraints = " ".join(need.constraints)
@@ -923,6 +940,15 @@ class QuestionGenerator:
         keys = {t.key for t in fact.things}
         spellings = set().union(*(t.spellings for t in fact.things))
         contrasted = self._contrasted(fact)
+        # The product a keyed feature belongs to ("Amazon EMR" for its "Cluster Management") could be argued
+        # right: it does what its feature does.
+        owners = set()
+        for key in fact.things:
+            entity = self.reading.names.entity(key.key)
+            ancestor = self._ancestor_name(key.teaching[0].line, entity) if entity and key.teaching else None
+            owner = self.reading.names.resolve(name_key(ancestor)) if ancestor else None
+            if owner:
+                owners.add(owner)
         # Names the requirement itself uses ("... with Spark"): a wrong option whose own lines are about the
         # same named thing could be argued right ("Uses Spark for ETL jobs"), so it is no distractor.
         named = {
@@ -938,7 +964,11 @@ class QuestionGenerator:
             if (
                 thing.key in keys
                 or thing.spellings & spellings
-                or any(_same_thing(key, thing) or self._abbreviates(key, thing) for key in fact.things)
+                or thing.key in owners
+                or any(
+                    _same_thing(key, thing) or _part_of(key, thing) or self._abbreviates(key, thing)
+                    for key in fact.things
+                )
             ):
                 continue
             pairs = [self._kinship(key, thing) for key in fact.things]
@@ -1007,8 +1037,8 @@ class QuestionGenerator:
         """The line that best says what a wrong option IS for, not quoted yet in this question."""
         best, best_score = None, -1.0
         for item in thing.teaching:
-            if _normal(item.line.text) in used:
-                continue
+            if _normal(item.line.text) in used or is_verdict(item.description):
+                continue  # "Preferred for ..." says which to pick, not what the option is for
             score = item.selfness
             if vector is not None:
                 vectors = self.reading.line_vectors(item.line.chunk_id)
@@ -1074,6 +1104,8 @@ class QuestionGenerator:
             return "names_answer"
         if "(" in stem or ")" in stem or "[" in stem:
             return "aside"
+        if grammar_problem(stem):
+            return "grammar"
         if len(stem.split()) > self.settings.max_stem_words:
             return "length"
         # A card's question may be asked (it is the notes' own question); its answer may not be copied.
@@ -1210,6 +1242,7 @@ CHECKED_ON_THE_QUESTION = (
     "names_answer",
     "names_option",
     "aside",
+    "grammar",
     "length",
     "cited",
     "copies_line",
@@ -1233,6 +1266,8 @@ def check_question(question: Question, max_copied_run: int = 5, max_stem_words: 
         problems.append("names_option")
     if re.search(r"[()\[\]]", question.stem):
         problems.append("aside")
+    if grammar_problem(question.stem):
+        problems.append("grammar")
     if len(question.stem.split()) > max_stem_words:
         problems.append("length")
     numbers = {c.get("n") for c in question.citations}
@@ -1491,12 +1526,55 @@ def _card_stems(question: str, who: str, lower) -> list[str]:
     return []
 
 
+#: A phrase fronted before a sentence's subject ("For single objects uploaded far away, X routes ..."): it
+#: sets the scene; the subject follows the comma.
+_FRONTED_PHRASE = re.compile(
+    r"(?i)^(?:for|in|with|on|at|from|during|after|before|once|by|within|across|inside|outside)\s[^,]{3,90},\s+"
+)
+#: Where a compound sentence's next clause starts with its own subject ("..., the Volume Gateway presents ...,
+#: and the Tape Gateway replaces ..."; "...; X does ..."; "... whereas X is ...").
+_CLAUSE_START = re.compile(r";\s+|,\s+(?:and\s+|but\s+|while\s+|whereas\s+)?|\s+(?:while|whereas)\s+")
+_NEXT_SUBJECT = re.compile(r";\s+|,\s+(?:and\s+|but\s+)?(?=(?:the\s+)?[A-Z])|\s+(?:while|whereas)\s+")
+
+
 def _subject_predicate(text: str, entity: Entity) -> str | None:
     """What a sentence says of a thing that is its subject: "The Domain Name System turns names into
-    addresses" -> "turns names into addresses". None when the thing is not the subject."""
+    addresses" -> "turns names into addresses"; also after a fronted phrase ("For data in SaaS apps, X is
+    ...") and in a later clause of a compound sentence ("..., and the Tape Gateway replaces ..."). None when
+    the thing is not a subject."""
+    found = _subject_clause(text, entity)
+    return found[0] if found else None
+
+
+def _subject_clause(text: str, entity: Entity) -> tuple[str, bool] | None:
+    """`_subject_predicate`, and whether the thing is the subject of the whole sentence (False: of a clause
+    after a fronted phrase or a comma, whose other subjects are not about it)."""
     text = strip_asides(text)
+    found = _clause_predicate(text, entity)
+    if found:
+        return found, True
+    fronted = _FRONTED_PHRASE.match(text)
+    starts = [text[fronted.end() :]] if fronted else []
+    # A later clause is tried only when the sentence does not open with the thing: a list after the verb
+    # ("delivers to S3, Redshift, ...") must not cut the first clause short. The clause ends where the next
+    # one starts with its own subject ("..., and the Tape Gateway ...").
+    for match in _CLAUSE_START.finditer(text):
+        clause = text[match.end() :]
+        following = _NEXT_SUBJECT.search(clause)
+        starts.append(clause[: following.start()] if following else clause)
+    for start in starts:
+        found = _clause_predicate(start, entity, exact=True)
+        if found:
+            return found, False
+    return None
+
+
+def _clause_predicate(text: str, entity: Entity, exact: bool = False) -> str | None:
+    """The predicate of a clause whose subject is the thing; with `exact`, its name must open the clause
+    (after "the"): inside a sentence, "the Volume Gateway" is not "Gateway"."""
+    modifier = "" if exact else r"(?:[a-z][\w\-]*\s+)?"
     for spelling in sorted(entity.spellings, key=len, reverse=True):
-        match = re.match(rf"(?i)^(?:the|an?|each|every)?\s*(?:[a-z][\w\-]*\s+)?{re.escape(spelling)}(?![\w-])", text)
+        match = re.match(rf"(?i)^(?:the|an?|each|every)?\s*{modifier}{re.escape(spelling)}(?![\w-])", text)
         if not match:
             continue
         if match.group(0).lower().split()[0] not in ("the", "a", "an", "each", "every") and not match.group(
@@ -1594,6 +1672,13 @@ def _kind_noun(kind: str) -> str:
     if len(words) > 1 and words[-1] in ("type", "kind", "class", "sort", "category", "variety"):
         return singular(words[-2])
     return singular(words[-1])
+
+
+def _part_of(a: Thing, b: Thing) -> bool:
+    """ "Apache Hive" and "Hive Metastore", "AWS Glue" and "AWS Glue Workflows": one name (without vendor
+    words) is inside the other, so one is part of the other and could be argued right for it."""
+    ta, tb = set(a.key.split()), set(b.key.split())
+    return bool(ta and tb) and ta != tb and (ta <= tb or tb <= ta)
 
 
 def _same_thing(a: Thing, b: Thing) -> bool:

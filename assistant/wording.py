@@ -355,6 +355,12 @@ def looks_like_verb(word: str, following: str = "", after: str = "") -> str | No
         if nxt in PHRASE_BREAKS:  # "Integrates with" is a verb, "Services for" a noun: the verb must be common
             return base if strength >= 3.0 and strength >= known(base) - 1.5 else None
         return base if strength >= KNOWN_WORD_ZIPF else None
+    if len(low) > 5 and low.endswith(("ize", "ify")) and nxt not in ("of", "is", "are", "-") and known(low) >= 2.0:
+        return low  # "Centralize metadata", "Simplify monitoring": these endings make verbs
+    if nxt in ("and", "or"):
+        # "Process and schedule events", "Receive and route events": a verb when the next word is one too and
+        # its own "-ing" form is common (checked before the endings below: "receive" ends like "active").
+        return low if after and looks_like_verb(after) and known(gerund(low)) >= KNOWN_WORD_ZIPF + 0.4 else None
     if len(low) > 5 and low.endswith(
         (
             "ing",
@@ -383,9 +389,6 @@ def looks_like_verb(word: str, following: str = "", after: str = "") -> str | No
         )
     ):
         return None  # adjective and noun endings ("give" and "need" are too short to tell)
-    if nxt in ("and", "or"):
-        # "Process and schedule events": a verb when the next word is one too.
-        return low if after and looks_like_verb(after) and known(gerund(low)) >= KNOWN_WORD_ZIPF + 0.4 else None
     if nxt in ("of", "is", "are", "was", "were", "can", "-"):
         return None  # "Workflow of ...", "Logs are ..."
     strength, own = known(gerund(low)), known(low)
@@ -477,14 +480,20 @@ def _without_example_lists(text: str) -> str:
         end = 0
         consumed = 0
         seen_list = False
+        last_item = False
         for word in words:
             bare = word.strip(",.;").lower()
             if bare in _LIST_STOP and seen_list:
                 break
             consumed += 1  # noqa: SIM113 - counts only the words taken before a stop word
             end = rest.find(word, end) + len(word)
+            if last_item and word.endswith(","):
+                end -= 1  # "such as A, B or C, X is ...": the comma after the last item ends the list
+                break
             if word.endswith(",") or bare in ("and", "or"):
                 seen_list = True
+            if bare in ("and", "or"):
+                last_item = True
             if word.endswith((".", ";")):
                 break
         tail = rest[end:]
@@ -555,6 +564,11 @@ def lower_words(text: str, is_name) -> str:
 _MASS_ENDINGS = ("ing", "tion", "sion", "ment", "ness", "ity", "ics", "ysis", "age", "ance", "ence", "ware", "ship")
 
 
+def _plural_noun(word: str) -> bool:
+    word = re.sub(r"[^a-z0-9\-]", "", word.lower())
+    return word.endswith("s") and not word.endswith(("ss", "us", "is"))
+
+
 def with_article(phrase: str) -> str:
     """A noun phrase as the object of "needs": "a marketplace", "an open-source framework", but "temporary
     storage", "built-in integrations", "workflow management and orchestration"."""
@@ -566,7 +580,15 @@ def with_article(phrase: str) -> str:
     head_part = re.split(r"\s+(?:on|in|for|of|with|to|from|at|by|across|over)\s+", phrase.lower())[0]
     head_words = head_part.split()
     head = re.sub(r"[^a-z0-9\-]", "", head_words[-1]) if head_words else words[-1]
-    if " and " in head_part or " or " in head_part or (head.endswith("s") and not head.endswith(("ss", "us", "is"))):
+    coordinated = re.search(r"\s(?:and|or)\s(?P<last>.+)$", head_part)
+    if (
+        coordinated
+        and len(coordinated.group("last").split()) >= 2
+        and not _plural_noun(head_part[: coordinated.start()].split()[-1])
+        and not _plural_noun(head)
+    ):
+        coordinated = None  # "low or no-code tool", "data analysis and visualization tool": one singular head
+    if coordinated or (head.endswith("s") and not head.endswith(("ss", "us", "is"))):
         return phrase
     if head.endswith("ing") or head.endswith(_MASS_ENDINGS) and known(head + "s") < known(head) - 0.7:
         return phrase  # "temporary storage", "workflow orchestration": no article; "an application" has one
@@ -1171,6 +1193,51 @@ def _split_constraint(phrase: str) -> tuple[str, list[str]]:
     return main, [sentence]
 
 
+#: Nouns that name a verdict among alternatives, not what a thing does ("the simpler choice", "a simplified
+#: option for new projects"): general English.
+VERDICT_NOUNS = frozenset(["choice", "option", "alternative", "answer", "pick", "bet", "winner", "candidate"])
+
+
+#: Words that open a comparison with something the line does not name ("Better cost-performance for ...",
+#: "More open-source tools", "Less configuration management"): general English comparatives.
+COMPARATIVE_OPENERS = frozenset(
+    ["better", "more", "less", "fewer", "simpler", "easier", "cheaper", "faster", "greater", "superior"]
+)
+#: Words that open a preference ("Preferred for ...", "Recommended for ..."): it says which to pick.
+PREFERENCE_OPENERS = frozenset(["preferred", "recommended", "suggested", "simplified", "favoured", "favored"])
+_HEDGES = frozenset(["usually", "often", "generally", "typically", "normally", "also", "much", "far", "even"])
+
+
+def _opening_word(description: str) -> str:
+    words = re.findall(r"[a-z][a-z\-]*", description.strip().lower())
+    while words and (words[0] in _HEDGES or words[0] in ("a", "an", "the")):
+        words = words[1:]
+    return words[0] if words else ""
+
+
+def is_comparison(description: str) -> bool:
+    """Whether a description compares with something it does not name ("Better cost-performance for large
+    datasets"): read alone, it is no requirement ("needs a better cost-performance")."""
+    return _opening_word(description) in COMPARATIVE_OPENERS
+
+
+def is_verdict(description: str) -> bool:
+    """Whether a description only ranks its thing among others ("usually the simpler choice", "Simplified
+    option for new projects", "Preferred for ...", "Better for ...") instead of saying what it is or does
+    ("a managed connector service ...")."""
+    if _opening_word(description) in COMPARATIVE_OPENERS | PREFERENCE_OPENERS:
+        return True
+    return is_choice_noun_phrase(description)
+
+
+def is_choice_noun_phrase(description: str) -> bool:
+    """ "the simpler choice", "a simplified option for new projects": a noun phrase whose head names a
+    verdict among alternatives."""
+    head_part = re.split(r"\s+(?:for|to|of|when|if|in|on|with|because|since)\s+|[,;:]", description.strip().lower())[0]
+    words = re.findall(r"[a-z][a-z\-]*", head_part)
+    return bool(words) and words[-1].rstrip("s") in VERDICT_NOUNS and len(words) <= 5
+
+
 def read_need(description: str) -> Need:  # noqa: C901 - one clause shape per branch
     """Read a description ("Scans S3 buckets for PII", "For migrating existing workflows", "Visual tool for
     analysts", "Ideal for near-real-time search") as a requirement. An empty Need when it cannot be read."""
@@ -1358,3 +1425,67 @@ def _read_noun_phrase(text: str, need: Need) -> None:
         need.constraints.append(f"It is where {rest}.")
     else:
         need.thing = lower_first(f"{head} {prep} {rest}")
+
+
+#: Prepositions whose phrase, put first, reads as a pasted fragment ("Within S3 buckets, a team needs ...");
+#: a purpose put first ("For third-party APIs, ...") reads naturally.
+_FRONTED_PLACE = re.compile(
+    r"^(?:within|from|in|on|at|with|by|across|into|over|under|inside|outside|through|during|via)\b[^,.?]*,\s",
+    re.IGNORECASE,
+)
+
+
+#: Words an English sentence cannot end on: articles, conjunctions, most prepositions ("... and then.").
+_CANNOT_END = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "nor",
+        "than",
+        "then",
+        "of",
+        "to",
+        "for",
+        "with",
+        "from",
+        "into",
+        "onto",
+        "by",
+        "at",
+        "as",
+        "via",
+        "such",
+        "its",
+        "their",
+        "your",
+        "our",
+    ]
+)
+
+
+def grammar_problem(stem: str) -> str | None:
+    """What reads wrong in a stem as English, or None: a verb straight after "needs" ("needs get and direct
+    events"), a sentence cut off at a function word ("... the nearest edge location and then."), a place
+    phrase put first, a colon joining a pasted fragment ("A company faces this: ..."), or an object pronoun
+    whose noun was left behind in the notes ("something that can pull them into the lake")."""
+    for sentence in re.split(r"(?<=[.?!])\s+", stem.strip()):
+        words = re.findall(r"[A-Za-z][A-Za-z\-']*", sentence)
+        if not words:
+            continue
+        if words[-1].lower() in _CANNOT_END:
+            return f"a sentence ends at {words[-1]!r}"
+        if _FRONTED_PLACE.match(sentence):
+            return "a place phrase put first"
+        if ":" in sentence:
+            return "a colon joins a fragment"
+        if re.search(r"\bcan\s+[a-z]+\s+(?:them|it|these|those)\b", sentence):
+            return "a pronoun with nothing before it to stand for"  # "something that can pull them into ..."
+        for match in re.finditer(r"\bneeds?\s+([a-z]+)(?:\s+([a-z]+))?(?:\s+([a-z\-]+))?", sentence):
+            first, following, after = match.group(1), match.group(2) or "", match.group(3) or ""
+            if first not in FUNCTION_WORDS and looks_like_verb(first, following, after):
+                return f"a verb after needs: {first!r}"
+    return None

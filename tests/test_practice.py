@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from assistant.cli import app
 from assistant.practice import RULES, Question, check_question, near_duplicate, reword_with_llm, spread
 from assistant.understanding import pasted_options
+from assistant.wording import grammar_problem
 
 BULLETS = """# 7.1 Message Services
 
@@ -96,6 +97,39 @@ SCENARIO = """# 3.2 Exam Tips
 """
 
 
+MIXED = """# 4.1 Moving data
+
+## Getting data in
+
+Quill Stream is a durable buffer for ordered event records that many independent readers consume.
+
+For records that live in hosted office apps such as Arlo, Bexa or Cuvo, Plim Flow is the managed connector that \
+pulls those records into the lake on a schedule.
+
+The Zorb File Gateway presents network file shares whose files land as objects in the lake, the Zorb Volume \
+Gateway presents block volumes backed up to the cloud, and the Zorb Tape Gateway replaces physical tape libraries \
+for backup software.
+
+Tess Sync copies large file trees from data-centre storage into the lake on a schedule.
+
+## Processing engines
+
+- Varn Batch: Runs nightly batch jobs over the whole lake.
+- Varn Batch Scheduler: Starts batch jobs at set times.
+- Olo Query: Runs interactive SQL over files in the lake.
+- Kappa Flow: Simplified option for new projects.
+- Kappa Flow: Filters records in flight with small functions.
+- Mira Graph: Draws dependency graphs of every job.
+
+### Varn Batch vs Olo Query
+
+- Varn Batch Advantages
+  - Better throughput for very large jobs.
+- Olo Query Advantages
+  - Answers ad-hoc questions in seconds.
+"""
+
+
 def _assistant(make_assistant, tmp_path, name: str, notes: str, suffix: str = ".md"):
     """An assistant over one made-up unit of notes, ingested."""
     folder = tmp_path / name
@@ -120,6 +154,7 @@ def units(embeddings, tmp_path_factory):
         ("table", TABLE, ".md"),
         ("cards", CARDS, ".txt"),
         ("scenario", SCENARIO, ".md"),
+        ("mixed", MIXED, ".md"),
     ):
         folder = root / name
         folder.mkdir()
@@ -281,6 +316,31 @@ def test_the_notes_own_scenario_is_asked_for_its_solution(units):
     questions, _ = units["scenario"].generate_questions(n=10, seed=1)
     shop = next(q for q in questions if "checkout orders" in q.stem)
     assert shop.options[shop.answer] == "Zorblat Queue" and "Solution: Use Zorblat Queue" in shop.explanation
+
+
+def test_prose_names_after_a_fronted_phrase_or_in_a_later_clause_are_asked(units):
+    questions, _ = units["mixed"].generate_questions(n=20, seed=1)
+    keyed = {q.options[q.answer]: q for q in questions}
+    assert "tape libraries" in keyed["Zorb Tape Gateway"].stem  # "..., and the Zorb Tape Gateway replaces ..."
+    assert "Plim Flow" in keyed  # "For records that live in hosted office apps ..., Plim Flow is ..."
+    assert "on a schedule" in keyed["Plim Flow"].stem or "records" in keyed["Plim Flow"].stem
+
+
+def test_why_nots_never_quote_a_verdict_and_a_rivals_advantage_is_not_the_keys(units):
+    questions, _ = units["mixed"].generate_questions(n=20, seed=1)
+    assert any("Kappa Flow" in q.options for q in questions)
+    for question in questions:
+        assert "Simplified option" not in " ".join(question.why_not.values())  # says which to pick, not what
+        assert not (question.options[question.answer] == "Olo Query" and "throughput" in question.explanation)
+        assert "Better throughput" not in question.stem  # a comparison with what the line does not name
+
+
+def test_a_part_and_the_thing_it_belongs_to_are_never_key_and_distractor(units):
+    questions, _ = units["mixed"].generate_questions(n=20, seed=1)
+    scheduler = [q for q in questions if q.options[q.answer] == "Varn Batch Scheduler"]
+    assert scheduler and all("Varn Batch" not in q.options for q in scheduler)
+    for question in questions:
+        assert not grammar_problem(question.stem)
 
 
 def test_stems_do_not_copy_the_answers_line(units):

@@ -6,7 +6,10 @@ from assistant.wording import (
     Need,
     base_of,
     cored,
+    grammar_problem,
     inner_swapped,
+    is_comparison,
+    is_verdict,
     last_phrase_fronted,
     longest_shared_run,
     looks_like_verb,
@@ -64,6 +67,56 @@ def test_articles_follow_the_head_noun():
     assert with_article("temporary storage") == "temporary storage"  # a mass noun
     assert with_article("built-in integrations") == "built-in integrations"  # a plural
     assert with_article("tool for analysis and charts") == "a tool for analysis and charts"
+
+
+def test_coordinated_modifiers_of_one_singular_head_take_an_article():
+    assert with_article("low or no-code tool") == "a low or no-code tool"
+    assert with_article("data analysis and charting tool") == "a data analysis and charting tool"
+    assert with_article("workflow management and orchestration") == "workflow management and orchestration"
+    assert with_article("queues and topics") == "queues and topics"
+
+
+def test_coordinated_verbs_and_verb_endings():
+    assert looks_like_verb("Receive", "and", "route") == "receive"  # "-ive" like an adjective, but a verb
+    assert looks_like_verb("Interactive", "and", "visual") is None
+    assert looks_like_verb("centralize", "metadata", "for") == "centralize"
+    assert read_need("Receive and route events by rules.").action == "receive and route events by rules"
+
+
+def test_a_list_after_such_as_ends_at_the_comma_after_its_last_item():
+    assert (
+        strip_asides("For data in apps such as Zorb, Quill or Tess, Plim Flow pulls records nightly.")
+        == "For data in apps, Plim Flow pulls records nightly."
+    )
+
+
+def test_verdicts_and_comparisons_are_not_descriptions():
+    assert is_verdict("Simplified option for new projects")
+    assert is_verdict("usually the simpler choice")
+    assert is_verdict("Preferred for tight integration with other services")
+    assert is_verdict("Better throughput for large jobs")
+    assert not is_verdict("a managed connector service that pulls records")
+    assert not is_verdict("Buffers bursts of orders between producers and consumers")
+    assert is_comparison("More open-source tools") and is_comparison("Less configuration management")
+    assert not is_comparison("Preferred for tight integration")  # a preference still names a purpose
+
+
+@pytest.mark.parametrize(
+    "stem, problem",
+    [
+        ("A team needs get and route events by rules. Which service fits best?", True),
+        ("A team needs something that can send uploads to the nearest edge and then. Which service?", True),
+        ("Within the buckets, a team needs something that can find secrets. Which service fits best?", True),
+        ("A company faces this: keep orders safe. Which option fits best?", True),
+        ("A team needs something that can pull them into the lake. Which option fits best?", True),
+        ("For third-party data feeds, a team needs a marketplace. Which service should it use?", False),
+        ("A team needs to query logs with SQL. Which service should it use?", False),
+        ("A shop must absorb spikes of orders without losing any of them. Which queue fits best?", False),
+        ("Which command changes the owner of a file?", False),
+    ],
+)
+def test_stems_that_do_not_read_as_english(stem, problem):
+    assert bool(grammar_problem(stem)) is problem
 
 
 def test_asides_and_example_lists_go_one_example_stays():
