@@ -195,6 +195,14 @@ class PracticeSettings(BaseModel):
         description="A wrong option whose own line supports the requirement this "
         "much is not wrong by the notes, whatever the key's support.",
     )
+    shared_word_zipf: float = Field(
+        4.8,
+        description="A wrong option whose own lines use one of the requirement's less common words (Zipf "
+        "frequency in general English at most this: 'visualization' 3.3, 'stream' 4.6, 'advanced' 4.7) could be "
+        "argued right ('simple visualizations' for a stem asking for data visualization), so it is no distractor "
+        "unless it is an item of the key's own list, set beside it on purpose. Everyday words ('data' 5.3, "
+        "'process' 5.3, 'big' 5.7) say nothing either way. General English, so the same on notes of any size.",
+    )
     min_kinship: float = Field(
         0.8,
         description="A distractor must be at least this close in kind to the answer "

@@ -27,7 +27,7 @@ import random
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
@@ -52,8 +52,10 @@ from .vocabulary import (
     DISCOURSE_LABELS,
     FUNCTION_WORDS,
     GENERIC_ANSWER_TYPES,
+    INTERFACE_WORDS,
     RECOMMEND_VERBS,
     VENDOR_WORDS,
+    english_frequency,
 )
 from .wording import (
     Need,
@@ -83,6 +85,7 @@ from .wording import (
     swapped,
     synonym_variant,
     with_article,
+    without_promotion,
 )
 
 logger = logging.getLogger(__name__)
@@ -166,6 +169,8 @@ _NOT_KINDS = frozenset(
     }
 )
 _ACTORS = ("A team", "A company", "An organization")
+#: The structural kinship of two items of one list (`QuestionGenerator._kinship`).
+SIBLINGS = 3.0
 #: Vendor words that make a name a vendor's product or service ("AWS Glue"); "Apache" names projects.
 _PRODUCT_VENDORS = VENDOR_WORDS - {"apache"}
 #: Labels that say what a thing is for ("Use Case: ...", "Good for: ...").
@@ -282,6 +287,12 @@ class Thing:
     sections: set[str] = field(default_factory=set)
     spellings: set[str] = field(default_factory=set)  # lower-case spellings and aliases
     own_lines: list[Line] = field(default_factory=list)  # lines about it outside the name index (its cards)
+
+    @property
+    def interface(self) -> bool:
+        """ "AWS CLI", "JDBC / ODBC": a way to reach services, not one of them."""
+        words = re.findall(r"[a-z]+", self.name.lower())
+        return bool(words) and words[-1] in INTERFACE_WORDS
 
     @property
     def kind(self) -> str | None:
@@ -555,7 +566,7 @@ class QuestionGenerator:
         """(what the notes' structure says of their kinship, that plus name-embedding closeness)."""
         structural = 0.0
         if a.groups & b.groups:
-            structural = 3.0
+            structural = SIBLINGS
         elif set(a.kinds) & set(b.kinds):
             structural = 2.0
         elif (a.heads & b.heads) - GENERIC_ANSWER_TYPES:
@@ -630,6 +641,18 @@ class QuestionGenerator:
         """A situation for the stem from where the line sits: what its section's topic is ("Distributed event
         streaming platform." under "Apache Kafka"), the product it is part of, or the activity its parent item
         names ("Exporting Logs")."""
+        fronted = re.match(r"(?i)^for\s+(?P<np>[^,:]{4,80}),\s+", strip_asides(line.text))
+        if fronted and not _names_any(fronted.group("np"), thing.spellings):
+            words = fronted.group("np").split()
+            content = [w for w in plain_words(fronted.group("np")) if w not in FUNCTION_WORDS]
+            relative = len(words) > 1 and words[1].lower() in ("that", "which", "who", "whose")
+            if (
+                len(content) >= 2
+                and not words[0].lower().endswith("ing")
+                and (relative or not looks_like_verb(*words[:3]))
+            ):
+                # "For SaaS data (...), use Amazon AppFlow to ...": the situation the line puts first.
+                return f"has {lower_first(fronted.group('np'), self._is_name)}"
         topic = self._section_topic(line, thing)
         if topic:
             return topic
@@ -834,7 +857,13 @@ class QuestionGenerator:
             ):
                 return [f"{sentence_case(scenario)}."]  # "An online shop must absorb ...": a situation already
             return None  # a fragment ("Low latency.") is no situation to put a question in
-        need = fact.need
+        need = replace(
+            fact.need,
+            thing=without_promotion(fact.need.thing),
+            purpose=without_promotion(fact.need.purpose),
+            action=without_promotion(fact.need.action),
+            goal=without_promotion(fact.need.goal),
+        )
         opener = f"{who} {fact.situation}." if fact.situation else ""
         subject = "It" if opener else who
 
@@ -892,7 +921,8 @@ class QuestionGenerator:
             ]
             for thing in dict.fromkeys(things):
                 thing = with_article(lower_first(thing, self._is_name))
-                if need.users:
+                if need.users and need.users.split()[-1].lower().endswith("s"):
+                    # "Data analysts need a visual preparation tool." (a singular "the data team" would need "needs")
                     variants.append(f"{opener} {sentence_case(need.users)} need {thing}.".strip())
                 elif need.purpose:
                     for purpose in _forms(need.purpose):
@@ -959,7 +989,17 @@ class QuestionGenerator:
             )
             if k and k not in keys
         }
+        # The requirement's rarer words, less those that only say what kind of thing is asked for.
+        kind_words = set().union(*(tokenize(" ".join(t.kinds) + " " + " ".join(t.heads)) for t in fact.things))
+        requirement_terms = {
+            t
+            for word in re.findall(r"[a-z0-9]+", requirement.lower())  # "real-time" is "real" and "time"
+            if word not in FUNCTION_WORDS and word not in VENDOR_WORDS and english_frequency(word) <= s.shared_word_zipf
+            for t in tokenize(word)
+            if t not in kind_words
+        }
         scored = []
+        siblings: set[str] = set()  # items of the key's own list: their parallel lines are the notes' contrast
         for thing in self.things.values():
             if (
                 thing.key in keys
@@ -971,6 +1011,8 @@ class QuestionGenerator:
                 )
             ):
                 continue
+            if any(key.interface != thing.interface for key in fact.things):
+                continue  # a CLI or a driver among services, or services among drivers
             pairs = [self._kinship(key, thing) for key in fact.things]
             structural, kin = min(p[0] for p in pairs), min(p[1] for p in pairs)
             if not all(_same_kind_enough(key, thing, structural) for key in fact.things):
@@ -980,6 +1022,8 @@ class QuestionGenerator:
             if kin < s.min_kinship:
                 continue
             scored.append((kin + s.variety * rng.random(), thing))
+            if structural >= SIBLINGS:
+                siblings.add(thing.key)
         scored.sort(key=lambda pair: (-pair[0], pair[1].name))
         chosen: list[tuple[Thing, _Teaching]] = []
         for _, thing in scored:
@@ -1000,6 +1044,15 @@ class QuestionGenerator:
             if support > s.max_wrong_support or support > key_support - s.support_margin:
                 report.set_aside["the notes support it too"] += 1
                 continue
+            # A sibling in the key's own list shares words by design ("Compare two dimensions" beside "Compare
+            # three dimensions"): the notes set them side by side to tell them apart.
+            shared = self._shared_rare_terms(thing, requirement_terms) if thing.key not in siblings else set()
+            if shared:
+                # "Ver 2.0 lets create simple visualizations" for a stem asking for data visualization: a student
+                # could argue it fits, so it is no distractor.
+                logger.debug("%s shares %s with the requirement", thing.name, sorted(shared))
+                report.set_aside["its lines share the requirement's rarer words"] += 1
+                continue
             teaching = self._why_not_line(thing, used_lines, vector)
             if teaching is None:
                 report.set_aside["no line of its own left to quote"] += 1
@@ -1007,6 +1060,13 @@ class QuestionGenerator:
             used_lines.add(_normal(teaching.line.text))
             chosen.append((thing, teaching))
         return chosen if len(chosen) == needed else None
+
+    def _shared_rare_terms(self, thing: Thing, terms: set[str]) -> set[str]:
+        """The requirement's rarer words that a wrong option's own lines also use."""
+        shared: set[str] = set()
+        for item in thing.teaching:
+            shared |= terms & set(tokenize(item.description))
+        return shared
 
     def _abbreviates(self, a: Thing, b: Thing) -> bool:
         """ "DHCP" and "Dynamic Host Configuration Protocol": one is the other's acronym."""
@@ -1534,6 +1594,9 @@ _FRONTED_PHRASE = re.compile(
 #: Where a compound sentence's next clause starts with its own subject ("..., the Volume Gateway presents ...,
 #: and the Tape Gateway replaces ..."; "...; X does ..."; "... whereas X is ...").
 _CLAUSE_START = re.compile(r";\s+|,\s+(?:and\s+|but\s+|while\s+|whereas\s+)?|\s+(?:while|whereas)\s+")
+#: A later clause with its own named subject ("..., the Volume Gateway presents ..."): where what the
+#: sentence says of its first subject ends. A bare capital after a comma may be a list item ("S3, Redshift").
+_NEXT_NAMED_SUBJECT = re.compile(r";\s+|,\s+(?:and\s+|but\s+|while\s+|whereas\s+)?the\s+[A-Z]")
 _NEXT_SUBJECT = re.compile(r";\s+|,\s+(?:and\s+|but\s+)?(?=(?:the\s+)?[A-Z])|\s+(?:while|whereas)\s+")
 
 
@@ -1552,7 +1615,8 @@ def _subject_clause(text: str, entity: Entity) -> tuple[str, bool] | None:
     text = strip_asides(text)
     found = _clause_predicate(text, entity)
     if found:
-        return found, True
+        following = _NEXT_NAMED_SUBJECT.search(found)
+        return (found[: following.start()] if following else found), True
     fronted = _FRONTED_PHRASE.match(text)
     starts = [text[fronted.end() :]] if fronted else []
     # A later clause is tried only when the sentence does not open with the thing: a list after the verb

@@ -17,6 +17,12 @@ logger = logging.getLogger(__name__)
 #: Words that start product names; stripped when comparing names ("Amazon Macie" is "Macie").
 VENDOR_WORDS = frozenset({"aws", "amazon", "apache", "azure", "google", "microsoft", "gcp", "oracle", "ibm", "cisco"})
 
+#: Words naming a way to reach a service rather than a service ("AWS CLI", "JDBC / ODBC", "Python SDK"):
+#: general computing vocabulary. Such a name is no option among services, nor a service among them.
+INTERFACE_WORDS = frozenset(
+    {"cli", "sdk", "sdks", "api", "apis", "console", "shell", "terminal", "jdbc", "odbc", "driver", "drivers"}
+)
+
 #: Words that end a product name without changing what it names ("Amazon OpenSearch Service").
 NAME_SUFFIXES = frozenset({"service", "services"})
 

@@ -1391,8 +1391,14 @@ def _read_noun_phrase(text: str, need: Need) -> None:
     rest = rest.rstrip(".")
     if prep == "for":
         words = plain_words(rest)
-        if words and words[-1] in PEOPLE_NOUNS and len(words) <= 5:
-            need.users = rest
+        if (
+            words
+            and words[-1] in PEOPLE_NOUNS
+            and len(words) <= 5
+            and not words[0].endswith("ing")
+            and not re.search(r"\b(?:for|across|of|in|on|with|to|by|from|between)\b", rest, re.IGNORECASE)
+        ):
+            need.users = rest  # "for non-technical analysts"; not "for building dashboards for managers"
         else:
             # "for streaming data" is data that streams, "for defining jobs" an activity: either way, what
             # the thing is for.
@@ -1433,6 +1439,24 @@ _FRONTED_PLACE = re.compile(
     r"^(?:within|from|in|on|at|with|by|across|into|over|under|inside|outside|through|during|via)\b[^,.?]*,\s",
     re.IGNORECASE,
 )
+
+
+#: Sales words that praise instead of saying what a thing does ("a powerful tool", "robust integration"):
+#: general English. A requirement says what is needed, not how good it is.
+PROMOTIONAL_WORDS = frozenset(
+    ["powerful", "robust", "seamless", "seamlessly", "comprehensive", "innovative", "cutting-edge", "world-class"]
+)
+
+
+def without_promotion(phrase: str | None) -> str | None:
+    """A phrase without its sales words: "a powerful tool for dashboards" -> "a tool for dashboards"."""
+    if not phrase:
+        return phrase
+    kept = [w for w in phrase.split() if w.lower().strip(",.") not in PROMOTIONAL_WORDS]
+    text = " ".join(kept)
+    if kept != phrase.split():
+        text = re.sub(r"^(?:a|an)\s+", "", text)  # "an innovative tool" -> "tool": its article is set again later
+    return text if len(plain_words(text)) >= 1 else phrase
 
 
 #: Words an English sentence cannot end on: articles, conjunctions, most prepositions ("... and then.").

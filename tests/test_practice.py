@@ -130,6 +130,33 @@ Tess Sync copies large file trees from data-centre storage into the lake on a sc
 """
 
 
+VIEWING = """# 5.1 Looking at data
+
+## Viewing services
+
+- Zorb Sight: A powerful tool for building interactive dashboards for managers.
+- Plim Query: Runs SQL over files in the lake without servers.
+- Plim Query Editor: Ad-hoc queries and quick charts from the editor.
+- Tess Watch: Collects logs and metrics from every server.
+- Quill Guard: Scans the lake for secret keys and personal data.
+- Zorb CLI: Sends logs from servers to Tess Watch.
+- Kappa Bus: Routes events between applications by rules.
+"""
+
+ENGINES = """# 6.1 Engines
+
+## Live engines
+
+- Olo Query: Runs interactive SQL over files in the lake.
+- Lumex: Pins live charts to a shared wall screen.
+
+## Drafting engines
+
+- Rhozan: Saves interactive notebooks in a shared folder.
+- Varn Batch: Runs nightly batch jobs over the whole lake.
+"""
+
+
 def _assistant(make_assistant, tmp_path, name: str, notes: str, suffix: str = ".md"):
     """An assistant over one made-up unit of notes, ingested."""
     folder = tmp_path / name
@@ -155,6 +182,8 @@ def units(embeddings, tmp_path_factory):
         ("cards", CARDS, ".txt"),
         ("scenario", SCENARIO, ".md"),
         ("mixed", MIXED, ".md"),
+        ("viewing", VIEWING, ".md"),
+        ("engines", ENGINES, ".md"),
     ):
         folder = root / name
         folder.mkdir()
@@ -341,6 +370,47 @@ def test_a_part_and_the_thing_it_belongs_to_are_never_key_and_distractor(units):
     assert scheduler and all("Varn Batch" not in q.options for q in scheduler)
     for question in questions:
         assert not grammar_problem(question.stem)
+
+
+def test_a_situation_the_line_puts_first_opens_the_stem(units):
+    questions, _ = units["mixed"].generate_questions(n=20, seed=1)
+    plim = next(q for q in questions if q.options[q.answer] == "Plim Flow")
+    assert plim.stem.startswith(("A team has records", "A company has records", "An organization has records"))
+
+
+def test_a_cli_is_never_an_option_among_services_and_sales_words_are_no_requirement(units):
+    questions, _ = units["viewing"].generate_questions(n=20, seed=1)
+    assert len(questions) >= 4
+    assert all("Zorb CLI" not in q.options for q in questions)
+    sight = next(q for q in questions if q.options[q.answer] == "Zorb Sight")
+    assert "powerful" not in sight.stem and "dashboards" in sight.stem
+    assert not sight.stem.startswith("Building")  # "for managers" closes a purpose, it is not who needs it
+
+
+def test_a_wrong_option_whose_lines_share_the_requirements_less_common_words_is_no_distractor(units, embeddings):
+    from assistant.config import PracticeSettings, Settings
+    from assistant.core import Assistant
+
+    def olo_options(assistant) -> set[str]:
+        offered: set[str] = set()
+        for seed in range(1, 6):
+            questions, _ = assistant.generate_questions(n=20, seed=seed)
+            for question in questions:
+                if question.options[question.answer] == "Olo Query":
+                    offered |= set(question.options)
+        return offered
+
+    assert "Rhozan" not in olo_options(units["engines"])  # "interactive notebooks" beside "interactive SQL"
+    engines = units["engines"].settings
+    without_the_rule = Assistant(
+        Settings(
+            data_dir=engines.data_dir,
+            corpus_dir=engines.corpus_dir,
+            practice=PracticeSettings(shared_word_zipf=0.0),
+        ),
+        embeddings=embeddings,
+    )
+    assert "Rhozan" in olo_options(without_the_rule)
 
 
 def test_stems_do_not_copy_the_answers_line(units):

@@ -14,6 +14,7 @@ def test_word_lists_are_lower_case_words_with_no_overlap_where_it_would_confuse(
         v.UNITS,
         v.NAME_TAILS,
         v.ANSWER_LABELS,
+        v.INTERFACE_WORDS,
     ):
         assert words and all(w == w.lower() and " " not in w for w in words)
     assert not v.VENDOR_WORDS & v.FUNCTION_WORDS
@@ -22,7 +23,14 @@ def test_word_lists_are_lower_case_words_with_no_overlap_where_it_would_confuse(
 
 def test_every_listed_word_is_everyday_english_or_a_vendor():
     # A list built from one set of notes would hold its product names; these are all common English words.
-    for words in (v.DISCOURSE_LABELS, v.CATEGORY_HEADS, v.GENERIC_ANSWER_TYPES, v.NAME_TAILS, v.ANSWER_LABELS):
+    for words in (
+        v.DISCOURSE_LABELS,
+        v.CATEGORY_HEADS,
+        v.GENERIC_ANSWER_TYPES,
+        v.NAME_TAILS,
+        v.ANSWER_LABELS,
+        v.INTERFACE_WORDS,
+    ):
         rare = [
             w
             for w in words
