@@ -425,12 +425,7 @@ class QuestionGenerator:
         if _SUBORDINATE.match((body or line.text).strip()):
             return None  # "When integrating with X, ensure ...": advice about a situation, not what it is
         if line.kind == "card":
-            # A card says what a thing is when it asks that ("What is a Pod?", "What does X do?", "X?").
-            asks = (
-                re.match(r"(?i)^(?:what|who)\s+(?:is|are|does|do)\b|^(?:why|when)\b.*\buse\b", line.label or "")
-                or len((line.label or "").split()) <= 4
-            )
-            return (line.body, 1.0) if role >= ROLE_LABEL and line.body and asks else None
+            return _card_description(line, entity, role)
         if line.kind == "row":
             if role < ROLE_LABEL or not line.body:
                 return None
@@ -1046,7 +1041,9 @@ class QuestionGenerator:
                 continue
             # A sibling in the key's own list shares words by design ("Compare two dimensions" beside "Compare
             # three dimensions"): the notes set them side by side to tell them apart.
-            shared = self._shared_rare_terms(thing, requirement_terms) if thing.key not in siblings else set()
+            shared = (
+                self._shared_rare_terms(thing, requirement_terms, fact.lines) if thing.key not in siblings else set()
+            )
             if shared:
                 # "Ver 2.0 lets create simple visualizations" for a stem asking for data visualization: a student
                 # could argue it fits, so it is no distractor.
@@ -1061,11 +1058,18 @@ class QuestionGenerator:
             chosen.append((thing, teaching))
         return chosen if len(chosen) == needed else None
 
-    def _shared_rare_terms(self, thing: Thing, terms: set[str]) -> set[str]:
-        """The requirement's rarer words that a wrong option's own lines also use."""
+    def _shared_rare_terms(self, thing: Thing, terms: set[str], key_lines: list[Line]) -> set[str]:
+        """The requirement's rarer words that a wrong option's own lines (what it is for, and lines whose
+        subject it is: "EMR ... used for ETL at petabyte scale") also use."""
         shared: set[str] = set()
         for item in thing.teaching:
             shared |= terms & set(tokenize(item.description))
+        own = {(line.chunk_id, line.index) for line in key_lines}
+        for about in self.reading.profile(thing.key):
+            if (about.line.chunk_id, about.line.index) in own:
+                continue  # the key's own line naming both ("..., and the Tape Gateway replaces ...") contrasts them
+            if about.role >= ROLE_HEADING and about.cue >= 0 and about.line.kind != "code":
+                shared |= terms & set(tokenize(about.line.text))
         return shared
 
     def _abbreviates(self, a: Thing, b: Thing) -> bool:
@@ -1229,8 +1233,9 @@ class QuestionGenerator:
         why_not = {}
         for thing, teaching in distractors:
             number = cite(teaching.line)
+            verb = "are" if _names_several(thing) else "is"  # "Line Charts are", "Amazon Kinesis Data Streams is"
             why_not[thing.name] = (
-                f"{thing.name} is for something else: your notes say “{_quotable(teaching.line)}” "
+                f"{thing.name} {verb} for something else: your notes say “{_quotable(teaching.line)}” "
                 f"[{number}] - not {_not_phrase(fact.need, missed)}."
             )
         answers = sorted(options.index(k) for k in keys)
@@ -1525,6 +1530,24 @@ def _after_name(text: str, entity: Entity) -> str | None:
     return rest or None
 
 
+def _card_description(line: Line, entity: Entity, role: float) -> tuple[str, float] | None:
+    """What a flash card says of a thing: its whole answer when the card asks what the thing is ("What is a
+    Pod?", "What does X do?", "X?"), else a sentence of the answer whose subject it is ("USER switches to an
+    unprivileged user ..."). A card about two things ("CMD or ENTRYPOINT?", "the difference between RUN and
+    CMD") is read sentence by sentence only."""
+    label = line.label or ""
+    asks = (
+        re.match(r"(?i)^(?:what|who)\s+(?:is|are|does|do)\b|^(?:why|when)\b.*\buse\b", label) or len(label.split()) <= 4
+    ) and not re.search(r"(?i)\bor\b|\bvs\.?\b|\bversus\b|\bdifference\b|\bcompared?\b", label)
+    if role >= ROLE_LABEL and line.body and asks:
+        return line.body, 1.0
+    for sentence in re.split(r"(?<=[.;])\s+", line.body or ""):
+        clause = _subject_clause(sentence, entity)
+        if clause and clause[1]:
+            return clause[0], 0.9
+    return None
+
+
 def _leading_term(answer: str) -> str | None:
     """The term a flash card's answer starts with - a command with its options, a path, a setting -
     or None when it starts with words ("Owner gets 7 ...", "Use access control lists ...")."""
@@ -1647,6 +1670,8 @@ def _clause_predicate(text: str, entity: Entity, exact: bool = False) -> str | N
             continue  # "Static NAT maps ...": a word before the name makes it another thing
         rest = text[match.end() :]
         rest = re.sub(r"^\s*,\s*[^,]{1,60},\s*(?=(?:is|are|was|has|have|\w+s)\b)", " ", rest).strip()
+        # "EXPOSE only documents ...", "X simply delivers ...": an adverb before the verb.
+        rest = re.sub(r"(?i)^(?:only|also|simply|just|always|never|usually|often|mainly)\s+(?=\w+s\b)", "", rest)
         words = rest.split()
         if len(words) >= 3 and (
             words[0].lower() in ("is", "are")
@@ -1774,7 +1799,23 @@ def _fronted_purpose(phrase: str) -> tuple[str, str] | None:
     return match.group("purpose"), match.group("main")
 
 
+def _names_several(thing: Thing) -> bool:
+    """ "Line Charts", "Named volumes": a plural name of a kind of thing (a vendor product's name is one thing)."""
+    words = thing.name.split()
+    last = words[-1]
+    return (
+        not thing.vendor
+        and len(words) > 1
+        and last[-1:] == "s"
+        and not last.endswith(("ss", "us", "is"))
+        and all(english_frequency(w.lower()) >= 3.5 for w in words)  # "Plimsoll Streams" names one product
+    )
+
+
 def _not_phrase(need: Need, missed: str) -> str:
+    if "," in missed and not re.search(r"\b(?:and|or)\b", missed):
+        head, _, last = missed.rpartition(",")
+        missed = f"{head} and {last.strip()}"  # "aggregate data, monitor logs": two parts of a longer list
     if need.goal or need.action:
         return f"what lets you {missed}"
     if need.purpose:

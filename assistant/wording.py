@@ -1508,8 +1508,10 @@ def grammar_problem(stem: str) -> str | None:
             return "a colon joins a fragment"
         if re.search(r"\bcan\s+[a-z]+\s+(?:them|it|these|those)\b", sentence):
             return "a pronoun with nothing before it to stand for"  # "something that can pull them into ..."
-        for match in re.finditer(r"\bneeds?\s+([a-z]+)(?:\s+([a-z]+))?(?:\s+([a-z\-]+))?", sentence):
-            first, following, after = match.group(1), match.group(2) or "", match.group(3) or ""
+        for match in re.finditer(r"\bneeds?\s+([a-z]+)(,?)(?:\s+([a-z]+))?(?:\s+([a-z\-]+))?", sentence):
+            first, comma, following, after = match.group(1), match.group(2), match.group(3) or "", match.group(4) or ""
             if first not in FUNCTION_WORDS and looks_like_verb(first, following, after):
                 return f"a verb after needs: {first!r}"
+            if comma or first in _IRREGULAR_PARTICIPLES.values():
+                return f"a fragment after needs: {first!r}"  # "needs told, named collection ..."
     return None

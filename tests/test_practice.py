@@ -157,6 +157,28 @@ ENGINES = """# 6.1 Engines
 """
 
 
+INSTRUCTION_CARDS = """# Zorblat build file
+
+## Instructions (flashcards)
+
+Q: What does ZFROM do?
+A: It names the base image the build starts from.
+
+Q: Does ZPORT make a port reachable from the host?
+A: No. ZPORT only documents which port the application listens on.
+
+Q: ZCMD or ZENTRY?
+A: ZENTRY fixes the program the container always runs. ZCMD only supplies default arguments that a run \
+command can replace.
+
+Q: Why add a ZUSER line?
+A: Programs run as root unless told otherwise. ZUSER switches to a named user without special rights.
+
+Q: What does ZDIR do?
+A: It sets the working folder for the lines that follow.
+"""
+
+
 def _assistant(make_assistant, tmp_path, name: str, notes: str, suffix: str = ".md"):
     """An assistant over one made-up unit of notes, ingested."""
     folder = tmp_path / name
@@ -184,6 +206,7 @@ def units(embeddings, tmp_path_factory):
         ("mixed", MIXED, ".md"),
         ("viewing", VIEWING, ".md"),
         ("engines", ENGINES, ".md"),
+        ("instruction-cards", INSTRUCTION_CARDS, ".md"),
     ):
         folder = root / name
         folder.mkdir()
@@ -411,6 +434,22 @@ def test_a_wrong_option_whose_lines_share_the_requirements_less_common_words_is_
         embeddings=embeddings,
     )
     assert "Rhozan" in olo_options(without_the_rule)
+
+
+def test_a_cards_answer_is_read_sentence_by_sentence_for_the_thing_it_is_about(units):
+    questions, _ = units["instruction-cards"].generate_questions(n=20, seed=1)
+    keyed = {q.options[q.answer]: q.stem for q in questions}
+    assert "which port the application listens on" in keyed["ZPORT"]  # "No. ZPORT only documents ..."
+    assert "default arguments" in keyed["ZCMD"] and "fix the program" in keyed["ZENTRY"]  # "ZCMD or ZENTRY?"
+    assert "named user" in keyed["ZUSER"]
+
+
+def test_why_nots_agree_with_plural_names_and_join_a_cut_list(units):
+    questions, _ = units["bullets"].generate_questions(n=20, seed=1)
+    questions += units["viewing"].generate_questions(n=20, seed=1)[0]
+    reasons = [reason for q in questions for reason in q.why_not.values()]
+    assert any(reason.startswith("Plimsoll Streams is for") for reason in reasons)  # one product's name
+    assert all(not re.search(r" - not what lets you [^.]*, [^.]*\.$", r) or " and " in r for r in reasons)
 
 
 def test_stems_do_not_copy_the_answers_line(units):

@@ -109,6 +109,7 @@ def test_verdicts_and_comparisons_are_not_descriptions():
         ("Within the buckets, a team needs something that can find secrets. Which service fits best?", True),
         ("A company faces this: keep orders safe. Which option fits best?", True),
         ("A team needs something that can pull them into the lake. Which option fits best?", True),
+        ("A team needs told, named sets of images apart by tags. Which option fits best?", True),
         ("For third-party data feeds, a team needs a marketplace. Which service should it use?", False),
         ("A team needs to query logs with SQL. Which service should it use?", False),
         ("A shop must absorb spikes of orders without losing any of them. Which queue fits best?", False),
