@@ -36,6 +36,7 @@ from .config import PracticeSettings
 from .reading import (
     ROLE_HEADING,
     ROLE_LABEL,
+    ROLE_MENTION,
     ROLE_PARENT,
     ROLE_PUT_FORWARD,
     ROLE_SUBJECT,
@@ -52,6 +53,7 @@ from .vocabulary import (
     DISCOURSE_LABELS,
     FUNCTION_WORDS,
     GENERIC_ANSWER_TYPES,
+    GENERIC_QUALITIES,
     INTERFACE_WORDS,
     RECOMMEND_VERBS,
     VENDOR_WORDS,
@@ -104,6 +106,8 @@ RULES: dict[str, str] = {
     "word, no place phrase put first, no fragment after a colon",
     "length": "the stem is short enough to read as an exam question",
     "key_supported": "the keyed answer's own line supports the stem's requirement",
+    "specific": "the requirement names a task, not only qualities every service claims ('fully managed', "
+    "'integrates with AWS services')",
     "distractors": "three wrong options of the same kind whose notes say what each IS for",
     "why_not": "every wrong option has a teaching why-not: what the notes say it is for, quoted and cited",
     "why_not_repeats": "no two why-nots (nor the explanation) quote the same line",
@@ -908,7 +912,11 @@ class QuestionGenerator:
                 moved = last_phrase_fronted(form)
                 if moved:
                     variants.append(say(f"needs something {moved[1]}", fronted=moved[0]))
-        if need.thing and not need.action and not need.goal:
+        # "a tool", "a service": a thing that is only a kind of answer says nothing; its purpose asks instead.
+        generic_thing = bool(need.thing) and all(
+            w in GENERIC_ANSWER_TYPES or w in FUNCTION_WORDS for w in plain_words(need.thing or "")
+        )
+        if need.thing and not generic_thing and not need.action and not need.goal:
             things = [need.thing] + [
                 f
                 for f in (reordered_adjectives(need.thing), inverted_compound(need.thing), synonym_variant(need.thing))
@@ -1068,7 +1076,7 @@ class QuestionGenerator:
         for about in self.reading.profile(thing.key):
             if (about.line.chunk_id, about.line.index) in own:
                 continue  # the key's own line naming both ("..., and the Tape Gateway replaces ...") contrasts them
-            if about.role >= ROLE_HEADING and about.cue >= 0 and about.line.kind != "code":
+            if about.role >= ROLE_SUBJECT and about.cue >= 0 and about.line.kind != "code":
                 shared |= terms & set(tokenize(about.line.text))
         return shared
 
@@ -1083,6 +1091,22 @@ class QuestionGenerator:
                 if initials.upper().endswith(short.name.rstrip("s").upper()) or names.acronym(short.name) == long.key:
                     return True
         return False
+
+    def _alternatives(self, fact: _Fact) -> set[str]:
+        """Names the notes offer beside the key for the same idea: in the lines of the key's own idea (its
+        group), not the key."""
+        names = self.reading.names
+        keys = {t.key for t in fact.things}
+        found: set[str] = set()
+        if not fact.backing:
+            return set()  # only a scenario's idea weighs options against each other ("Scenario: ... Solution: ...")
+        for line in fact.lines + fact.backing:
+            for other in self.reading.lines(line.chunk_id):
+                if other.group == line.group and other is not line:
+                    found.update(
+                        k for k in (names.resolve(s.key) for s in other.subjects if s.role >= ROLE_MENTION) if k
+                    )
+        return found - keys
 
     def _contrasted(self, fact: _Fact) -> set[str]:
         """Names the notes set beside the answer: in the lines of its idea, or in an "X vs Y" heading."""
@@ -1134,6 +1158,9 @@ class QuestionGenerator:
             report.dropped[failure] += 1
             return None
         requirement = _requirement_of(body, fact)
+        if not _names_a_task(requirement):
+            report.dropped["specific"] += 1
+            return None
         vector = self._requirement_vector(requirement)
         key_supports = [
             max(
@@ -1230,10 +1257,23 @@ class QuestionGenerator:
         )
         explanation = f"{' and '.join(keys)}: your notes say {quoted}."
         missed = fact.need.phrase() if not fact.need.empty else _short(requirement)
+        if fact.scenario:
+            missed = "what your notes give for this scenario"  # the scenario is a situation, not a phrase to negate
+        if fact.situation and fact.situation.startswith("has "):
+            missed = f"{missed} for {fact.situation[4:]}"  # "import and process data for SaaS data"
         why_not = {}
+        alternatives = self._alternatives(fact)
         for thing, teaching in distractors:
             number = cite(teaching.line)
             verb = "are" if _names_several(thing) else "is"  # "Line Charts are", "Amazon Kinesis Data Streams is"
+            if thing.key in alternatives:
+                # The notes offer it beside the key for the same idea ("Alternatives: Aurora/RDS"): it is not
+                # "for something else"; the notes put the key forward for this requirement instead.
+                why_not[thing.name] = (
+                    f"{thing.name} {verb} the notes' alternative here: “{_quotable(teaching.line)}” [{number}] - "
+                    f"but they put {' and '.join(keys)} forward for {_short(requirement).rstrip('.')}."
+                )
+                continue
             why_not[thing.name] = (
                 f"{thing.name} {verb} for something else: your notes say “{_quotable(teaching.line)}” "
                 f"[{number}] - not {_not_phrase(fact.need, missed)}."
@@ -1799,6 +1839,21 @@ def _fronted_purpose(phrase: str) -> tuple[str, str] | None:
     return match.group("purpose"), match.group("main")
 
 
+def _names_a_task(requirement: str) -> bool:
+    """Whether a requirement says what is to be done or had ("centralize metadata", "compare two dimensions")
+    beyond qualities every managed service claims ("integrate with AWS services; fully managed")."""
+    words = [
+        w
+        for w in re.findall(r"[a-z0-9]+", requirement.lower())
+        if w not in FUNCTION_WORDS
+        and w not in VENDOR_WORDS
+        and w not in GENERIC_QUALITIES
+        and w not in GENERIC_ANSWER_TYPES
+        and w not in ("must", "needs", "need", "something", "choosing")
+    ]
+    return len(words) >= 2
+
+
 def _names_several(thing: Thing) -> bool:
     """ "Line Charts", "Named volumes": a plural name of a kind of thing (a vendor product's name is one thing)."""
     words = thing.name.split()
@@ -1808,11 +1863,13 @@ def _names_several(thing: Thing) -> bool:
         and len(words) > 1
         and last[-1:] == "s"
         and not last.endswith(("ss", "us", "is"))
-        and all(english_frequency(w.lower()) >= 3.5 for w in words)  # "Plimsoll Streams" names one product
+        and all(english_frequency(w.lower()) >= 2.5 for w in words)  # "Plimsoll Streams" names one product
     )
 
 
 def _not_phrase(need: Need, missed: str) -> str:
+    if missed.startswith("what your notes give"):
+        return missed
     if "," in missed and not re.search(r"\b(?:and|or)\b", missed):
         head, _, last = missed.rpartition(",")
         missed = f"{head} and {last.strip()}"  # "aggregate data, monitor logs": two parts of a longer list

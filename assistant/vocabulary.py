@@ -23,6 +23,47 @@ INTERFACE_WORDS = frozenset(
     {"cli", "sdk", "sdks", "api", "apis", "console", "shell", "terminal", "jdbc", "odbc", "driver", "drivers"}
 )
 
+#: Qualities almost every managed service claims ("integrates with AWS services", "fully managed and highly
+#: available", "operational efficiency"): general cloud vocabulary. A requirement made only of these names no
+#: task, so it cannot single out one service.
+GENERIC_QUALITIES = frozenset(
+    {
+        "integrate",
+        "integrates",
+        "integrated",
+        "integration",
+        "integrations",
+        "efficiency",
+        "efficient",
+        "operational",
+        "managed",
+        "fully",
+        "highly",
+        "available",
+        "availability",
+        "scalable",
+        "scalability",
+        "reliable",
+        "reliability",
+        "flexible",
+        "flexibility",
+        "easy",
+        "easily",
+        "organizational",
+        "comprehensive",
+        "capabilities",
+        "capability",
+        "features",
+        "feature",
+        "data",
+        "information",
+        "cloud",
+        "various",
+        "multiple",
+        "other",
+    }
+)
+
 #: Words that end a product name without changing what it names ("Amazon OpenSearch Service").
 NAME_SUFFIXES = frozenset({"service", "services"})
 

@@ -94,6 +94,7 @@ SCENARIO = """# 3.2 Exam Tips
 
    - Scenario: An online shop must absorb sudden spikes of checkout orders without losing any of them.
    - Solution: Use Zorblat Queue.
+   - Alternative: Tessel Mailbox also keeps undelivered messages, for a week only.
 """
 
 
@@ -141,6 +142,7 @@ VIEWING = """# 5.1 Looking at data
 - Quill Guard: Scans the lake for secret keys and personal data.
 - Zorb CLI: Sends logs from servers to Tess Watch.
 - Kappa Bus: Routes events between applications by rules.
+- Vexa Store: Integrates with other services; fully managed and highly available.
 """
 
 ENGINES = """# 6.1 Engines
@@ -450,6 +452,20 @@ def test_why_nots_agree_with_plural_names_and_join_a_cut_list(units):
     reasons = [reason for q in questions for reason in q.why_not.values()]
     assert any(reason.startswith("Plimsoll Streams is for") for reason in reasons)  # one product's name
     assert all(not re.search(r" - not what lets you [^.]*, [^.]*\.$", r) or " and " in r for r in reasons)
+
+
+def test_a_requirement_of_qualities_alone_is_no_question_and_a_bare_tool_is_no_need(units):
+    questions, report = units["viewing"].generate_questions(n=20, seed=1)
+    assert all(q.options[q.answer] != "Vexa Store" for q in questions)  # "fully managed, highly available"
+    assert report.dropped["specific"] >= 1
+    assert all("needs a tool" not in q.stem for q in questions)
+
+
+def test_the_notes_alternative_in_a_scenario_is_not_said_to_be_for_something_else(units):
+    questions, _ = units["scenario"].generate_questions(n=10, seed=1)
+    shop = next(q for q in questions if "checkout orders" in q.stem)
+    assert "Tessel Mailbox" in shop.options
+    assert "alternative" in shop.why_not["Tessel Mailbox"] and "something else" not in shop.why_not["Tessel Mailbox"]
 
 
 def test_stems_do_not_copy_the_answers_line(units):

@@ -15,6 +15,7 @@ def test_word_lists_are_lower_case_words_with_no_overlap_where_it_would_confuse(
         v.NAME_TAILS,
         v.ANSWER_LABELS,
         v.INTERFACE_WORDS,
+        v.GENERIC_QUALITIES,
     ):
         assert words and all(w == w.lower() and " " not in w for w in words)
     assert not v.VENDOR_WORDS & v.FUNCTION_WORDS
@@ -30,6 +31,7 @@ def test_every_listed_word_is_everyday_english_or_a_vendor():
         v.NAME_TAILS,
         v.ANSWER_LABELS,
         v.INTERFACE_WORDS,
+        v.GENERIC_QUALITIES,
     ):
         rare = [
             w
