@@ -210,6 +210,12 @@ class PracticeSettings(BaseModel):
         "both other names 0.5, plus name-embedding cosine): a feature is no distractor for a "
         "service, nor a chart for a node type.",
     )
+    field_weight: float = Field(
+        1.0,
+        description="Among distractors of one kind, those whose lines are about a nearby field rank first "
+        "(cosine of what each is for, weighted this much): a query engine is a plausible wrong answer for a "
+        "dashboard question, a data scanner is not. Ranking only: the kind and support rules still decide.",
+    )
     contrast_bonus: float = Field(
         1.0,
         description="A name the notes contrast with the answer ('alternatives: X', "

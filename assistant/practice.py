@@ -338,6 +338,7 @@ class QuestionGenerator:
         self._encode = encode
         self._idf = idf or (lambda term: 1.0)
         self._name_vectors: dict[str, np.ndarray] = {}
+        self._field_vectors: dict[str, np.ndarray] = {}
         self.things: dict[str, Thing] = {}
         for key, entity in list(reading.names.entities.items()):
             thing = self._thing(entity)
@@ -556,6 +557,16 @@ class QuestionGenerator:
         vectors = np.asarray(self._encode([self.things[k].name for k in keys]), np.float32)
         if vectors.ndim == 2 and len(vectors) == len(keys):
             self._name_vectors = dict(zip(keys, vectors, strict=True))
+        # What each thing is for, in one vector: how close two things' fields are (a dashboard tool and a query
+        # engine are closer than a dashboard tool and a data scanner), for ranking plausible distractors.
+        described = [" ".join(t.description for t in self.things[k].teaching[:3]) for k in keys]
+        vectors = np.asarray(self._encode(described), np.float32)
+        if vectors.ndim == 2 and len(vectors) == len(keys):
+            self._field_vectors = dict(zip(keys, vectors, strict=True))
+
+    def _field_closeness(self, a: Thing, b: Thing) -> float:
+        va, vb = self._field_vectors.get(a.key), self._field_vectors.get(b.key)
+        return float(va @ vb) if va is not None and vb is not None else 0.0
 
     def kinship(self, a: Thing, b: Thing) -> float:
         """How alike two things are in kind (see PracticeSettings.min_kinship)."""
@@ -1024,6 +1035,7 @@ class QuestionGenerator:
                 kin += s.contrast_bonus
             if kin < s.min_kinship:
                 continue
+            kin += s.field_weight * min(self._field_closeness(key, thing) for key in fact.things)
             scored.append((kin + s.variety * rng.random(), thing))
             if structural >= SIBLINGS:
                 siblings.add(thing.key)
