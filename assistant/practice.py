@@ -87,6 +87,7 @@ from .wording import (
     swapped,
     synonym_variant,
     with_article,
+    with_definite_object,
     without_promotion,
 )
 
@@ -871,8 +872,8 @@ class QuestionGenerator:
             fact.need,
             thing=without_promotion(fact.need.thing),
             purpose=without_promotion(fact.need.purpose),
-            action=without_promotion(fact.need.action),
-            goal=without_promotion(fact.need.goal),
+            action=_tidy_verb_phrase(fact.need.action),
+            goal=_tidy_verb_phrase(fact.need.goal),
         )
         opener = f"{who} {fact.situation}." if fact.situation else ""
         subject = "It" if opener else who
@@ -1851,6 +1852,12 @@ def _fronted_purpose(phrase: str) -> tuple[str, str] | None:
     return match.group("purpose"), match.group("main")
 
 
+def _tidy_verb_phrase(phrase: str | None) -> str | None:
+    """A need's verb phrase as a stem says it: no sales words, "the" before an abstract object."""
+    cleaned = without_promotion(phrase)
+    return with_definite_object(cleaned) if cleaned else cleaned
+
+
 def _names_a_task(requirement: str) -> bool:
     """Whether a requirement says what is to be done or had ("centralize metadata", "compare two dimensions")
     beyond qualities every managed service claims ("integrate with AWS services; fully managed")."""
@@ -1870,13 +1877,11 @@ def _names_several(thing: Thing) -> bool:
     """ "Line Charts", "Named volumes": a plural name of a kind of thing (a vendor product's name is one thing)."""
     words = thing.name.split()
     last = words[-1]
-    return (
-        not thing.vendor
-        and len(words) > 1
-        and last[-1:] == "s"
-        and not last.endswith(("ss", "us", "is"))
-        and all(english_frequency(w.lower()) >= 2.5 for w in words)  # "Plimsoll Streams" names one product
-    )
+    if thing.vendor or last[-1:] != "s" or last.endswith(("ss", "us", "is")):
+        return False
+    if len(words) == 1:  # "Gauges", "Histograms"; not "Kubernetes", whose singular is no English word
+        return english_frequency(singular(last).lower()) >= 2.5
+    return all(english_frequency(w.lower()) >= 2.5 for w in words)  # "Plimsoll Streams" names one product
 
 
 def _not_phrase(need: Need, missed: str) -> str:

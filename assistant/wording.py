@@ -1491,6 +1491,18 @@ _CANNOT_END = frozenset(
 )
 
 
+_OF_NOUN = re.compile(r"^(?P<verb>[a-z]+)\s+(?P<noun>[a-z]+(?:tion|sion|ment|ance|ence|ity|ure))\s+of\b")
+
+
+def with_definite_object(phrase: str) -> str:
+    """ "display distribution of values" -> "display the distribution of values": a verb's object that is a
+    singular abstract noun with an "of" phrase takes "the"."""
+    match = _OF_NOUN.match(phrase)
+    if match and looks_like_verb(match.group("verb"), match.group("noun")):
+        return f"{match.group('verb')} the {phrase[match.end('verb') :].lstrip()}"
+    return phrase
+
+
 def grammar_problem(stem: str) -> str | None:
     """What reads wrong in a stem as English, or None: a verb straight after "needs" ("needs get and direct
     events"), a sentence cut off at a function word ("... the nearest edge location and then."), a place
@@ -1506,6 +1518,8 @@ def grammar_problem(stem: str) -> str | None:
             return "a place phrase put first"
         if ":" in sentence:
             return "a colon joins a fragment"
+        if re.search(r"\b[a-z]+/[a-z]+\b", sentence):
+            return "a slash between words"  # "deliver events to/from AWS services": notes' shorthand
         if re.search(r"\bcan\s+[a-z]+\s+(?:them|it|these|those)\b", sentence):
             return "a pronoun with nothing before it to stand for"  # "something that can pull them into ..."
         for match in re.finditer(r"\bneeds?\s+([a-z]+)(,?)(?:\s+([a-z]+))?(?:\s+([a-z\-]+))?", sentence):

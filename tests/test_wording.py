@@ -24,6 +24,7 @@ from assistant.wording import (
     synonym_variant,
     third_person,
     with_article,
+    with_definite_object,
 )
 
 
@@ -76,6 +77,12 @@ def test_coordinated_modifiers_of_one_singular_head_take_an_article():
     assert with_article("queues and topics") == "queues and topics"
 
 
+def test_an_abstract_object_with_of_takes_the():
+    assert with_definite_object("display distribution of values") == "display the distribution of values"
+    assert with_definite_object("track trends over time") == "track trends over time"
+    assert with_definite_object("illustrate parts of a whole") == "illustrate parts of a whole"
+
+
 def test_coordinated_verbs_and_verb_endings():
     assert looks_like_verb("Receive", "and", "route") == "receive"  # "-ive" like an adjective, but a verb
     assert looks_like_verb("Interactive", "and", "visual") is None
@@ -110,6 +117,7 @@ def test_verdicts_and_comparisons_are_not_descriptions():
         ("A company faces this: keep orders safe. Which option fits best?", True),
         ("A team needs something that can pull them into the lake. Which option fits best?", True),
         ("A team needs told, named sets of images apart by tags. Which option fits best?", True),
+        ("A team needs something that can deliver events to/from other services. Which service?", True),
         ("For third-party data feeds, a team needs a marketplace. Which service should it use?", False),
         ("A team needs to query logs with SQL. Which service should it use?", False),
         ("A shop must absorb spikes of orders without losing any of them. Which queue fits best?", False),
