@@ -947,6 +947,9 @@ class QuestionGenerator:
                     variants.append(say(f"needs {thing}"))  # "needs built-in integrations" alone says too little
         elif need.purpose and not need.goal and not need.action:
             for purpose in _forms(need.purpose):
+                if fact.situation and fact.situation.startswith("wants "):
+                    # "A team wants workflow management and orchestration for ETL data pipelines."
+                    variants.append(f"{who} {fact.situation} for {purpose}.")
                 variants.append(say(f"is choosing something for {purpose}"))
                 moved = last_phrase_fronted(purpose)
                 if moved and moved[0].split()[0].lower() not in ("with", "of", "from", "to", "by"):
@@ -1190,6 +1193,11 @@ class QuestionGenerator:
             report.dropped["distractors"] += 1
             return None
         kind = self._shared_kind(fact.things + [t for t, _ in distractors])
+        if len(fact.things) == 2:
+            # Two picks: "is choosing something" would ask for one.
+            body = body.replace("is choosing something for", "is choosing what to use for").replace(
+                "needs something that can", "needs two things that together can"
+            )
         if body.endswith("?"):
             stem = body  # a card's own question already asks ("Which command changes ...?")
         else:

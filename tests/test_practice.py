@@ -143,6 +143,7 @@ VIEWING = """# 5.1 Looking at data
 - Zorb CLI: Sends logs from servers to Tess Watch.
 - Kappa Bus: Routes events between applications by rules.
 - Vexa Store: Integrates with other services; fully managed and highly available.
+- Reporting: Use Tess Watch and Plim Query for monthly uptime reporting.
 """
 
 ENGINES = """# 6.1 Engines
@@ -344,6 +345,9 @@ def test_a_line_naming_two_things_for_one_need_is_a_choose_two_item(units):
     pair = next(q for q in questions if q.kind == "choose_two")
     assert sorted(pair.options[i] for i in pair.answers) == ["Murmur Lens", "Vexil Boards"]
     assert "Choose two" in pair.stem and len(pair.why_not) == 2
+    viewing, _ = units["viewing"].generate_questions(n=20, seed=1)
+    uptime = next(q for q in viewing if q.kind == "choose_two")
+    assert "uptime reporting" in uptime.stem and "something" not in uptime.stem  # two picks, not "something"
 
 
 def test_a_name_the_notes_say_nothing_about_is_never_a_distractor(units):
