@@ -1491,6 +1491,26 @@ _CANNOT_END = frozenset(
 )
 
 
+def _finite_verb_inside(phrase: str) -> bool:
+    """Whether a need's object holds a verb of its own outside a relative clause or infinitive ("an RDS needs
+    scaling work", "RDS Multi-AZ fails over more slowly"); "something that can scan ...", "events to be
+    routed", "a tool that allows ..." are fine."""
+    words = phrase.split()
+    for index, word in enumerate(words[1:], start=1):
+        previous = words[index - 1].lower().strip(",")
+        if previous in ("that", "which", "who", "to", "can", "it", "must", "will", "and", "or") or index < 1:
+            continue
+        low = word.lower().strip(",.")
+        if low in ("needs", "is", "are", "fails", "works") or (
+            low.endswith("s")
+            and previous not in FUNCTION_WORDS
+            and looks_like_verb(low, words[index + 1] if index + 1 < len(words) else "")
+            and words[index - 1][:1].isupper()
+        ):
+            return True
+    return False
+
+
 _OF_NOUN = re.compile(r"^(?P<verb>[a-z]+)\s+(?P<noun>[a-z]+(?:tion|sion|ment|ance|ence|ity|ure))\s+of\b")
 
 
@@ -1518,6 +1538,15 @@ def grammar_problem(stem: str) -> str | None:
             return "a place phrase put first"
         if ":" in sentence:
             return "a colon joins a fragment"
+        if re.search(r"(?i)\b(?:a|an|the)\s+(?:to|of|for|with|and|or|such)\b", sentence):
+            return "an article before a function word"  # "the replica count of a to be changed ..."
+        if re.search(r"(?i)\byou\b", sentence) and not sentence.rstrip().endswith("?"):
+            return "a pasted 'you' in a third-person situation"  # "needs 180 days or more, you configure"
+        if re.search(r"\bneeds?\s+(?:an?\s+)?\d", sentence):
+            return "a number where a need should be"  # "A company needs 30 consecutive days."
+        needed = re.search(r"\bneeds?\s+(?P<object>(?:an?\s+|the\s+)?[^.?]*)", sentence)
+        if needed and _finite_verb_inside(needed.group("object")):
+            return "a second clause pasted into the need"  # "needs an RDS needs scaling work"
         if re.search(r"\b[a-z]+/[a-z]+\b", sentence):
             return "a slash between words"  # "deliver events to/from AWS services": notes' shorthand
         if re.search(r"\bcan\s+[a-z]+\s+(?:them|it|these|those)\b", sentence):
