@@ -1501,14 +1501,16 @@ def _finite_verb_inside(phrase: str) -> bool:
         if previous in ("that", "which", "who", "to", "can", "it", "must", "will", "and", "or") or index < 1:
             continue
         low = word.lower().strip(",.")
-        if low in ("needs", "is", "are", "fails", "works") or (
-            low.endswith("s")
-            and previous not in FUNCTION_WORDS
-            and looks_like_verb(low, words[index + 1] if index + 1 < len(words) else "")
-            and words[index - 1][:1].isupper()
-        ):
-            return True
+        if low in _COMMON_FINITE_VERBS and (words[index - 1][:1].isupper() or low in ("needs", "is", "are")):
+            return True  # "an RDS needs ...", "RDS Multi-AZ fails over ...": a name with its own verb
     return False
+
+
+#: Finite verbs common enough to mark a clause of their own after a name ("Multi-AZ fails over"); a plural
+#: noun after a name ("CloudWatch logs", "ML models") is no verb.
+_COMMON_FINITE_VERBS = frozenset(
+    ["needs", "is", "are", "was", "were", "has", "have", "fails", "works", "runs", "takes", "gets", "becomes"]
+)
 
 
 _OF_NOUN = re.compile(r"^(?P<verb>[a-z]+)\s+(?P<noun>[a-z]+(?:tion|sion|ment|ance|ence|ity|ure))\s+of\b")

@@ -124,6 +124,8 @@ def test_verdicts_and_comparisons_are_not_descriptions():
         ("A team needs the count of a to be changed set. Which option fits best?", True),
         ("A team needs a tool that allows analysts to define rules. Which service fits best?", False),
         ("A team needs events to be routed to other targets. Which service fits best?", False),
+        ("A team needs to read custom Orbo logs and train ML models. Which service fits best?", False),
+        ("A team needs Orbo Multi-AZ fails over more slowly. Which store fits best?", True),
         ("For third-party data feeds, a team needs a marketplace. Which service should it use?", False),
         ("A team needs to query logs with SQL. Which service should it use?", False),
         ("A shop must absorb spikes of orders without losing any of them. Which queue fits best?", False),
