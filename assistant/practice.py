@@ -901,6 +901,13 @@ class QuestionGenerator:
             return found
 
         variants: list[str] = []
+        held = fact.situation[4:] if fact.situation and fact.situation.startswith("has ") else ""
+        verb_phrase = need.goal or need.action
+        if held and verb_phrase and verb_phrase.split()[-1].lower() == held.split()[-1].lower():
+            # "For SaaS data, use X to import and process data" -> "needs to import and process SaaS data"
+            folded = f"{verb_phrase.rsplit(' ', 1)[0]} {held}"
+            core = "needs to" if need.goal else "needs something that can"
+            variants.append(f"{who} {core} {folded}.")
         if need.goal:
             if need.thing:
                 thing_phrase = with_article(need.thing)

@@ -144,6 +144,7 @@ VIEWING = """# 5.1 Looking at data
 - Kappa Bus: Routes events between applications by rules.
 - Vexa Store: Integrates with other services; fully managed and highly available.
 - Reporting: Use Tess Watch and Plim Query for monthly uptime reporting.
+- For customer records, use Orla Sync to import and clean records.
 """
 
 ENGINES = """# 6.1 Engines
@@ -405,6 +406,12 @@ def test_a_situation_the_line_puts_first_opens_the_stem(units):
     questions, _ = units["mixed"].generate_questions(n=20, seed=1)
     plim = next(q for q in questions if q.options[q.answer] == "Plim Flow")
     assert plim.stem.startswith(("A team has records", "A company has records", "An organization has records"))
+
+
+def test_a_situation_whose_noun_the_need_repeats_is_folded_into_it(units):
+    questions, _ = units["viewing"].generate_questions(n=20, seed=1)
+    orla = next(q for q in questions if q.options[q.answer] == "Orla Sync")
+    assert "import and clean customer records" in orla.stem and " has " not in orla.stem
 
 
 def test_a_cli_is_never_an_option_among_services_and_sales_words_are_no_requirement(units):
