@@ -687,7 +687,6 @@ VERB_SYNONYMS = {
     "amplify": "boost",
     "boost": "increase",
     "increase": "raise",
-    "simplify": "ease",
     "aggregate": "combine",
     "combine": "merge",
     "merge": "combine",
