@@ -1576,6 +1576,8 @@ def _after_name(text: str, entity: Entity) -> str | None:
         return None
     start, end = min(spans)
     before = text[:start].strip(" ,")
+    if re.match(r"^\s*[-\w]+(?:\s+[-\w]+)?\s+[-–—:]\s", text[end:]):
+        return None  # "Pod anti-affinity - Rules that ...": the name starts a longer term the line is about
     after = re.sub(r"^\s*(?:service|services)\b", "", text[end:], flags=re.IGNORECASE)
     # ", formerly called X, is ...", ", usually shortened to Y, runs ...": an aside about its name.
     after = re.sub(r"^\s*,\s*[^,]{1,60},\s*(?=(?:is|are|was|has|have|\w+s)\b)", " ", after)
@@ -1609,6 +1611,8 @@ def _card_description(line: Line, entity: Entity, role: float) -> tuple[str, flo
     ) and not re.search(r"(?i)\bor\b|\bvs\.?\b|\bversus\b|\bdifference\b|\bcompared?\b", label)
     if role >= ROLE_LABEL and line.body and asks:
         return line.body, 1.0
+    if not _names_any(label, {s.lower() for s in entity.spellings}):
+        return None  # "What is a headless Service? ... DNS returns ...": the card is about another thing
     for sentence in re.split(r"(?<=[.;])\s+", line.body or ""):
         clause = _subject_clause(sentence, entity)
         if clause and clause[1]:

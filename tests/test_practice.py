@@ -180,6 +180,13 @@ A: Programs run as root unless told otherwise. ZUSER switches to a named user wi
 
 Q: What does ZDIR do?
 A: It sets the working folder for the lines that follow.
+
+Q: What is a hidden ZPORT?
+A: A ZPORT line with no number. Zorb Lookup returns the container addresses instead.
+
+## Build rules
+
+ZUSER anti-sharing - Rules that keep two builds apart on one host, for example on different disks.
 """
 
 
@@ -477,6 +484,14 @@ def test_the_notes_alternative_in_a_scenario_is_not_said_to_be_for_something_els
     shop = next(q for q in questions if "checkout orders" in q.stem)
     assert "Tessel Mailbox" in shop.options
     assert "alternative" in shop.why_not["Tessel Mailbox"] and "something else" not in shop.why_not["Tessel Mailbox"]
+
+
+def test_a_line_is_not_read_for_a_name_it_only_starts_a_longer_term_with_or_a_card_about_another_thing(units):
+    generator = units["instruction-cards"].question_generator()
+    lookup = [t for t in generator.things.values() if t.name == "Zorb Lookup"]
+    assert not lookup or all("container addresses" not in item.description for item in lookup[0].teaching)
+    zuser = next(t for t in generator.things.values() if t.name == "ZUSER")
+    assert all("apart" not in item.description for item in zuser.teaching)  # "ZUSER anti-sharing - Rules ..."
 
 
 def test_stems_do_not_copy_the_answers_line(units):
