@@ -108,7 +108,7 @@ RULES: dict[str, str] = {
     "length": "the stem is short enough to read as an exam question",
     "key_supported": "the keyed answer's own line supports the stem's requirement",
     "specific": "the requirement names a task, not only qualities every service claims ('fully managed', "
-    "'integrates with AWS services')",
+    "'integrates with AWS services') nor what the thing does not do ('executes nothing at build time')",
     "distractors": "three wrong options of the same kind whose notes say what each IS for",
     "why_not": "every wrong option has a teaching why-not: what the notes say it is for, quoted and cited",
     "why_not_repeats": "no two why-nots (nor the explanation) quote the same line",
@@ -1889,6 +1889,10 @@ def _names_a_task(requirement: str) -> bool:
         and w not in GENERIC_ANSWER_TYPES
         and w not in ("must", "needs", "need", "something", "choosing")
     ]
+    # "execute nothing at build time": what a thing does not do is no task to ask for.
+    first_sentence = requirement.split(". ")[0].lower()
+    if re.search(r"\b(?:nothing|never|none|no longer)\b", first_sentence):
+        return False
     return len(words) >= 2
 
 

@@ -181,6 +181,9 @@ A: Programs run as root unless told otherwise. ZUSER switches to a named user wi
 Q: What does ZDIR do?
 A: It sets the working folder for the lines that follow.
 
+Q: ZRUN or ZCMD at build time?
+A: ZRUN executes a command while the image is built. ZCMD executes nothing at build time.
+
 Q: What is a hidden ZPORT?
 A: A ZPORT line with no number. Zorb Lookup returns the container addresses instead.
 
@@ -492,6 +495,12 @@ def test_a_line_is_not_read_for_a_name_it_only_starts_a_longer_term_with_or_a_ca
     assert not lookup or all("container addresses" not in item.description for item in lookup[0].teaching)
     zuser = next(t for t in generator.things.values() if t.name == "ZUSER")
     assert all("apart" not in item.description for item in zuser.teaching)  # "ZUSER anti-sharing - Rules ..."
+
+
+def test_what_a_thing_does_not_do_is_no_requirement(units):
+    questions, report = units["instruction-cards"].generate_questions(n=20, seed=1)
+    assert all("nothing" not in q.stem for q in questions)  # "ZCMD executes nothing at build time"
+    assert report.dropped["specific"] >= 1
 
 
 def test_stems_do_not_copy_the_answers_line(units):
