@@ -36,7 +36,6 @@ from .config import PracticeSettings
 from .reading import (
     ROLE_HEADING,
     ROLE_LABEL,
-    ROLE_MENTION,
     ROLE_PARENT,
     ROLE_PUT_FORWARD,
     ROLE_SUBJECT,
@@ -319,6 +318,16 @@ class _Fact:
     @property
     def key(self) -> Thing:
         return self.things[0]
+
+    @property
+    def held(self) -> str:
+        """What the situation says the actor has ("SaaS data" of "has SaaS data"), or ""."""
+        return self.situation[4:] if self.situation and self.situation.startswith("has ") else ""
+
+    @property
+    def wanted(self) -> bool:
+        """Whether the situation is a topic the actor wants ("wants workflow management and orchestration")."""
+        return bool(self.situation and self.situation.startswith("wants "))
 
 
 # --- the generator ------------------------------------------------------------------------------------
@@ -901,7 +910,7 @@ class QuestionGenerator:
             return found
 
         variants: list[str] = []
-        held = fact.situation[4:] if fact.situation and fact.situation.startswith("has ") else ""
+        held = fact.held
         verb_phrase = need.goal or need.action
         if held and verb_phrase and verb_phrase.split()[-1].lower() == held.split()[-1].lower():
             # "For SaaS data, use X to import and process data" -> "needs to import and process SaaS data"
@@ -954,7 +963,7 @@ class QuestionGenerator:
                     variants.append(say(f"needs {thing}"))  # "needs built-in integrations" alone says too little
         elif need.purpose and not need.goal and not need.action:
             for purpose in _forms(need.purpose):
-                if fact.situation and fact.situation.startswith("wants "):
+                if fact.wanted:
                     # "A team wants workflow management and orchestration for ETL data pipelines."
                     variants.append(f"{who} {fact.situation} for {purpose}.")
                 variants.append(say(f"is choosing something for {purpose}"))
@@ -1100,7 +1109,7 @@ class QuestionGenerator:
             if (about.line.chunk_id, about.line.index) in own:
                 continue  # the key's own line naming both ("..., and the Tape Gateway replaces ...") contrasts them
             if about.role >= ROLE_SUBJECT and about.cue >= 0 and about.line.kind != "code":
-                shared |= terms & set(tokenize(about.line.text))
+                shared |= terms & set(tokenize(about.line.text))  # its own words: `Line.terms` adds its parent's
         return shared
 
     def _abbreviates(self, a: Thing, b: Thing) -> bool:
@@ -1115,30 +1124,29 @@ class QuestionGenerator:
                     return True
         return False
 
-    def _alternatives(self, fact: _Fact) -> set[str]:
-        """Names the notes offer beside the key for the same idea: in the lines of the key's own idea (its
-        group), not the key."""
+    def _names_in_idea(self, line: Line) -> set[str]:
+        """The names the lines of a line's idea (its group) are about."""
         names = self.reading.names
-        keys = {t.key for t in fact.things}
         found: set[str] = set()
+        for other in self.reading.lines(line.chunk_id):
+            if other.group == line.group:
+                found.update(k for k in (names.resolve(s.key) for s in other.subjects) if k)
+        return found
+
+    def _alternatives(self, fact: _Fact) -> set[str]:
+        """Names the notes offer beside the key for the same idea: in the lines of a Scenario/Solution idea,
+        not the key. Only a scenario's idea weighs options against each other."""
         if not fact.backing:
-            return set()  # only a scenario's idea weighs options against each other ("Scenario: ... Solution: ...")
-        for line in fact.lines + fact.backing:
-            for other in self.reading.lines(line.chunk_id):
-                if other.group == line.group and other is not line:
-                    found.update(
-                        k for k in (names.resolve(s.key) for s in other.subjects if s.role >= ROLE_MENTION) if k
-                    )
-        return found - keys
+            return set()
+        found = set().union(*(self._names_in_idea(line) for line in fact.lines + fact.backing))
+        return found - {t.key for t in fact.things}
 
     def _contrasted(self, fact: _Fact) -> set[str]:
         """Names the notes set beside the answer: in the lines of its idea, or in an "X vs Y" heading."""
         names = self.reading.names
         found: set[str] = set()
         for line in fact.lines:
-            for other in self.reading.lines(line.chunk_id):
-                if other.group == line.group:
-                    found.update(k for k in (names.resolve(s.key) for s in other.subjects) if k)
+            found |= self._names_in_idea(line)
             heading = line.section.split(" > ")[-1]
             if re.search(r"\bvs\.?\b|\bversus\b", heading, re.IGNORECASE):
                 found.update(k for k in (names.resolve(k) for k, _, _ in find_names(heading, names.all_keys)) if k)
@@ -1287,8 +1295,8 @@ class QuestionGenerator:
         missed = fact.need.phrase() if not fact.need.empty else _short(requirement)
         if fact.scenario:
             missed = "what your notes give for this scenario"  # the scenario is a situation, not a phrase to negate
-        if fact.situation and fact.situation.startswith("has "):
-            missed = f"{missed} for {fact.situation[4:]}"  # "import and process data for SaaS data"
+        if fact.held:
+            missed = f"{missed} for {fact.held}"  # "import and process data for SaaS data"
         why_not = {}
         alternatives = self._alternatives(fact)
         for thing, teaching in distractors:
@@ -1689,24 +1697,18 @@ _FRONTED_PHRASE = re.compile(
 #: Where a compound sentence's next clause starts with its own subject ("..., the Volume Gateway presents ...,
 #: and the Tape Gateway replaces ..."; "...; X does ..."; "... whereas X is ...").
 _CLAUSE_START = re.compile(r";\s+|,\s+(?:and\s+|but\s+|while\s+|whereas\s+)?|\s+(?:while|whereas)\s+")
-#: A later clause with its own named subject ("..., the Volume Gateway presents ..."): where what the
-#: sentence says of its first subject ends. A bare capital after a comma may be a list item ("S3, Redshift").
+#: A later clause with its own named subject ("..., the Volume Gateway presents ..."): where what a sentence
+#: (or one of its clauses) says of its subject ends. A bare capital after a comma may be a list item ("S3,
+#: Redshift"), so it ends nothing.
 _NEXT_NAMED_SUBJECT = re.compile(r";\s+|,\s+(?:and\s+|but\s+|while\s+|whereas\s+)?the\s+[A-Z]")
-_NEXT_SUBJECT = re.compile(r";\s+|,\s+(?:and\s+|but\s+)?(?=(?:the\s+)?[A-Z])|\s+(?:while|whereas)\s+")
-
-
-def _subject_predicate(text: str, entity: Entity) -> str | None:
-    """What a sentence says of a thing that is its subject: "The Domain Name System turns names into
-    addresses" -> "turns names into addresses"; also after a fronted phrase ("For data in SaaS apps, X is
-    ...") and in a later clause of a compound sentence ("..., and the Tape Gateway replaces ..."). None when
-    the thing is not a subject."""
-    found = _subject_clause(text, entity)
-    return found[0] if found else None
 
 
 def _subject_clause(text: str, entity: Entity) -> tuple[str, bool] | None:
-    """`_subject_predicate`, and whether the thing is the subject of the whole sentence (False: of a clause
-    after a fronted phrase or a comma, whose other subjects are not about it)."""
+    """What a sentence says of a thing that is its subject ("The Domain Name System turns names into
+    addresses" -> "turns names into addresses"), also after a fronted phrase ("For data in SaaS apps, X is
+    ...") or in a later clause ("..., and the Tape Gateway replaces ..."); and whether the thing is the
+    subject of the whole sentence (False: of a clause, whose sentence's other subjects are not about it).
+    None when the thing is no subject."""
     text = strip_asides(text)
     found = _clause_predicate(text, entity)
     if found:
@@ -1719,7 +1721,7 @@ def _subject_clause(text: str, entity: Entity) -> tuple[str, bool] | None:
     # one starts with its own subject ("..., and the Tape Gateway ...").
     for match in _CLAUSE_START.finditer(text):
         clause = text[match.end() :]
-        following = _NEXT_SUBJECT.search(clause)
+        following = _NEXT_NAMED_SUBJECT.search(clause)
         starts.append(clause[: following.start()] if following else clause)
     for start in starts:
         found = _clause_predicate(start, entity, exact=True)

@@ -1490,6 +1490,13 @@ _CANNOT_END = frozenset(
 )
 
 
+#: Finite verbs common enough to mark a clause of their own after a name ("Multi-AZ fails over"); a plural
+#: noun after a name ("CloudWatch logs", "ML models") is no verb.
+_COMMON_FINITE_VERBS = frozenset(
+    ["needs", "is", "are", "was", "were", "has", "have", "fails", "works", "runs", "takes", "gets", "becomes"]
+)
+
+
 def _finite_verb_inside(phrase: str) -> bool:
     """Whether a need's object holds a verb of its own outside a relative clause or infinitive ("an RDS needs
     scaling work", "RDS Multi-AZ fails over more slowly"); "something that can scan ...", "events to be
@@ -1497,19 +1504,12 @@ def _finite_verb_inside(phrase: str) -> bool:
     words = phrase.split()
     for index, word in enumerate(words[1:], start=1):
         previous = words[index - 1].lower().strip(",")
-        if previous in ("that", "which", "who", "to", "can", "it", "must", "will", "and", "or") or index < 1:
+        if previous in ("that", "which", "who", "to", "can", "it", "must", "will", "and", "or"):
             continue
         low = word.lower().strip(",.")
         if low in _COMMON_FINITE_VERBS and (words[index - 1][:1].isupper() or low in ("needs", "is", "are")):
             return True  # "an RDS needs ...", "RDS Multi-AZ fails over ...": a name with its own verb
     return False
-
-
-#: Finite verbs common enough to mark a clause of their own after a name ("Multi-AZ fails over"); a plural
-#: noun after a name ("CloudWatch logs", "ML models") is no verb.
-_COMMON_FINITE_VERBS = frozenset(
-    ["needs", "is", "are", "was", "were", "has", "have", "fails", "works", "runs", "takes", "gets", "becomes"]
-)
 
 
 _OF_NOUN = re.compile(r"^(?P<verb>[a-z]+)\s+(?P<noun>[a-z]+(?:tion|sion|ment|ance|ence|ity|ure))\s+of\b")
