@@ -44,6 +44,18 @@ class ReaderSettings(BaseModel):
         "out-of-scope ones answered: refusing a question the notes cover costs a learner more than "
         "a cited answer they can see does not fit.",
     )
+    figure_lines: int = Field(
+        4,
+        description="A question asking for a figure ('how long', 'how many', 'what is the maximum') is covered "
+        "only if one of this many lines nearest it gives one (digits or an amount in words): the notes may "
+        "talk about the thing without its numbers. Four: the line that answers is among the nearest few "
+        "when the notes hold it (dev sets), and more lines let an unrelated number through.",
+    )
+    figure_missing_factor: float = Field(
+        0.7,
+        description="For a question asking for a figure, a line without one counts this much: it may say what "
+        "the thing is, not the number asked for.",
+    )
     line_discount: float = Field(
         0.1,
         description="Lines are short and match loosely: a line's similarity counts this much less than a passage's.",

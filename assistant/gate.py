@@ -20,7 +20,14 @@ from .reading import ROLE_HEADING, Reading
 from .retrieval import LexicalIndex, Retrieval
 from .text import sentences, stem, tokenize, words
 from .understanding import Query
-from .vocabulary import FUNCTION_WORDS, QUESTION_WORDS, UNITS, VENDOR_WORDS, english_frequency
+from .vocabulary import (
+    FUNCTION_WORDS,
+    QUESTION_WORDS,
+    UNITS,
+    VENDOR_WORDS,
+    english_frequency,
+    states_amount,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +46,8 @@ class GateDecision:
     unknown_share: float = 0.0
     foreign_names: list[str] = field(default_factory=list)
     known_names: int = 0
+    # "How long ...?": whether one of the lines nearest the question holds a figure (None: no figure asked for).
+    figure_found: bool | None = None
 
     def describe(self) -> dict:
         return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(self).items()}
@@ -74,8 +83,9 @@ class CoverageGate:
             "unknown": unknown,
         }
         strength = s.gate_bias + sum(s.gate_weights.get(k, 0.0) * v for k, v in features.items())
+        figure_found = self._figure_near(query, retrieval) if query.amount else None
         return GateDecision(
-            strength >= 0.0,
+            strength >= 0.0 and figure_found is not False,
             strength,
             0.0,
             best_passage,
@@ -85,7 +95,29 @@ class CoverageGate:
             unknown,
             foreign,
             len(query.subjects),
+            figure_found,
         )
+
+    def _figure_near(self, query: Query, retrieval: Retrieval) -> bool:
+        """Whether a line nearest the question gives a figure of the kind asked for: notes that say what
+        Macie does but never what it costs do not answer "How much does Macie charge per GB?". Lines are
+        ranked by meaning plus the share of what the question asks about (its words outside the names it
+        mentions) that they use, so "over 250 prebuilt transformations" ranks above lines that only name
+        DataBrew."""
+        if retrieval.query_vector is None:
+            return True
+        named = {t for key in query.subjects for t in tokenize(key)}
+        asked = {t: w for t, w in query.weights.items() if t not in named}
+        idf = self.lexical.idf
+        total = sum(idf(t) * w for t, w in asked.items())
+        scored: list[tuple[float, str]] = []
+        for passage in retrieval.passages:
+            similarity = self.reading.line_similarity(passage.chunk.id, retrieval.query_vector)
+            for line, value in zip(self.reading.lines(passage.chunk.id), similarity, strict=True):
+                share = sum(idf(t) * w for t, w in asked.items() if t in line.terms) / total if total else 0.0
+                scored.append((float(value) + share, line.text))
+        scored.sort(key=lambda pair: -pair[0])
+        return any(states_amount(text, query.amount) for _, text in scored[: self.settings.figure_lines])
 
     def _coverage(self, query: Query, text: str) -> float:
         """IDF-weighted share of the question's terms that a text contains."""

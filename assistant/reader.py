@@ -47,7 +47,13 @@ from .reading import (
 from .retrieval import LexicalIndex, Retrieval
 from .text import normalise_space, sentences, stem, tokenize, words
 from .understanding import Query
-from .vocabulary import CATEGORY_HEADS, GENERIC_ANSWER_TYPES, PRODUCT_ANSWER_TYPES, english_frequency
+from .vocabulary import (
+    CATEGORY_HEADS,
+    GENERIC_ANSWER_TYPES,
+    PRODUCT_ANSWER_TYPES,
+    english_frequency,
+    states_amount,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -498,6 +504,8 @@ class NotesReader:
             elif line.kind == "code":
                 score *= 0.6  # an example to show beside the answer, not the answer
             score *= 1.0 + 0.25 * self._novelty(query, line)
+            if query.amount and not states_amount(line.text, query.amount):
+                score *= self.settings.figure_missing_factor  # "How many ...?" is answered by a line with a number
             scored.append((score, line))
         scored.sort(key=lambda pair: (-pair[0], pair[1].chunk_id, pair[1].index))
         return scored[:limit]

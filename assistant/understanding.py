@@ -261,6 +261,7 @@ class Query:
     subjects: list[str] = field(default_factory=list)  # name keys the question mentions
     negated: set[str] = field(default_factory=set)
     asks_where: bool = False  # "Where should the logs go?": a destination
+    amount: str | None = None  # "How long ...?" -> "duration": the question asks for a figure (see asked_amount)
     answer_type: str | None = None
     parts: str | None = None  # "the key components of X": the stem of the kind of part asked for ("compon")
     sides: list[str] = field(default_factory=list)  # "the difference between A and B": ["A", "B"], as written
@@ -423,6 +424,34 @@ _OBJECT_WORDS = frozenset(
         "data",
     ]
 )
+
+
+# A sentence that asks for a figure: "How long ...?", "By default, how many ...?", "What's the maximum ...?".
+# Only where the sentence opens with it (after a short lead such as "By default,"): "a chart that shows how
+# many users drop off" asks for a chart, "Explain how the HPA decides how many replicas" for an explanation.
+_AMOUNT = re.compile(
+    r"^(?:[\w\s-]{1,30},\s*)?(?:(?:roughly|approximately|about|up to|so)\s+)?"
+    r"(?:(?P<count>how many)|(?P<duration>how long)|(?P<money>how much)\b"
+    r"|(?P<limit>what(?:'?s| is| are)\s+the\s+(?:max|maximum|min|minimum|largest|smallest|longest|shortest|"
+    r"highest|lowest))|(?P<price>what(?:'?s| is| are)\s+the\s+(?:price|cost|fee|charge)s?))\b",
+    re.IGNORECASE,
+)
+
+
+_MONEY = re.compile(r"\b(?:cost|costs|charge|charges|charged|price|priced|pay|paid|fee|fees|bill|billed|spend)\b", re.I)
+
+
+def asked_amount(stem_text: str) -> str | None:
+    """What kind of figure a question asks for ("count", "duration", "money", "amount", "limit"), or None.
+    A "how much" about size rather than cost ("how much memory") asks for an "amount"."""
+    for sentence in re.split(r"(?<=[.?!])\s+|\n+", stem_text.strip()):
+        match = _AMOUNT.match(sentence.strip())
+        if match:
+            kind = next(kind for kind, text in match.groupdict().items() if text)
+            if kind == "money" and not _MONEY.search(sentence):
+                return "amount"  # "How much memory ...?"
+            return "money" if kind == "price" else kind
+    return None
 
 
 def _answer_type(stem_text: str) -> str | None:
@@ -648,6 +677,7 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
         subjects=subjects,
         negated=negated,
         asks_where=bool(re.search(r"\bwhere\b", stem_text, re.IGNORECASE)),
+        amount=None if options else asked_amount(stem_text),
         answer_type=answer_type,
         parts=_parts_asked(stem_text) if kind == "explanation" else None,
         sides=_sides(stem_text) if kind == "comparison" else [],

@@ -494,6 +494,102 @@ UNITS = frozenset(
     ]
 )
 
+#: English words that state an amount without digits: a line holding one can answer "how many",
+#: "how long" or "how much" ("retained indefinitely", "a single Availability Zone", "free"). Not "one" or
+#: "once": mostly pronoun and conjunction ("if one key gets more traffic", "once it starts").
+AMOUNT_WORDS = frozenset(
+    [
+        "zero",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "fifteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "hundred",
+        "hundreds",
+        "thousand",
+        "thousands",
+        "million",
+        "millions",
+        "billion",
+        "billions",
+        "dozen",
+        "dozens",
+        "single",
+        "double",
+        "triple",
+        "twice",
+        "half",
+        "quarter",
+        "indefinitely",
+        "forever",
+        "unlimited",
+        "infinite",
+        "free",
+        "none",
+    ]
+)
+
+#: Words that state a price without digits: "Retrieval fee: None", "free of charge".
+MONEY_WORDS = frozenset({"free", "none", "nothing", "dollar", "dollars", "cents", "euro", "euros"})
+
+#: Units of time in words: "Minutes to hours" answers "how long" as a line with digits does.
+TIME_WORDS = frozenset(
+    [
+        "millisecond",
+        "milliseconds",
+        "microsecond",
+        "microseconds",
+        "second",
+        "seconds",
+        "minute",
+        "minutes",
+        "hour",
+        "hours",
+        "day",
+        "days",
+        "week",
+        "weeks",
+        "month",
+        "months",
+        "year",
+        "years",
+        "daily",
+        "hourly",
+        "weekly",
+        "monthly",
+        "yearly",
+        "annually",
+    ]
+)
+
+
+def states_amount(text: str, amount: str | None) -> bool:
+    """Whether a text gives a figure of the kind asked for: digits or an amount in words ("indefinitely", "a
+    single AZ"); for a duration, units of time in words too ("Minutes to hours"); for a cost, money
+    ("$0.023 per GB", "free"), not any number ("hundreds of terabytes" says nothing of what it costs)."""
+    lowered = text.lower()
+    found = set(re.findall(r"[a-z]+", lowered))
+    if amount == "money":
+        return bool(
+            re.search(r"[$€£]\s?\d|\d\s?(?:usd|eur|gbp|dollars?|cents?|euros?)\b", lowered) or found & MONEY_WORDS
+        )
+    if re.search(r"(?<![A-Za-z])\d", text):  # "250", "24 hours"; not the 3 of "S3" or the 2 of "EC2"
+        return True
+    return bool(found & AMOUNT_WORDS or (amount == "duration" and found & TIME_WORDS))
+
+
 #: English function words and question scaffolding: no topic in them.
 FUNCTION_WORDS = frozenset(
     [

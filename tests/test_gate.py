@@ -2,6 +2,8 @@
 
 import pytest
 
+from assistant.vocabulary import states_amount
+
 
 @pytest.mark.parametrize(
     "question",
@@ -36,3 +38,43 @@ def test_units_sentence_starts_and_acronyms_of_known_names_are_not_foreign(cours
     ]
     assert "TB" not in gate["foreign_names"] and "MWAA" not in gate["foreign_names"]
     assert "We" not in gate["foreign_names"] and "Where" not in gate["foreign_names"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the price per GB scanned of Amazon Macie?",
+        "How much does Amazon Macie cost for each GB it scans?",
+        "what is the longest time a Kinesis stream can hold records?",
+    ],
+)
+def test_a_figure_the_notes_never_give_is_declined(course, question):
+    # The notes say what Macie and Kinesis do, never what Macie costs or how long Kinesis keeps data.
+    answer = course.ask(question)
+    gate = answer.trace["gate"]
+    assert answer.abstained and gate["figure_found"] is False and not gate["covered"]
+
+
+@pytest.mark.parametrize(
+    "question,figure",
+    [
+        ("By default, how long does a CloudWatch log group keep its logs?", "indefinitely"),
+        ("How many log groups can one Logs Insights query read at once?", "50"),
+        ("Roughly how many ready-made transformations come with Glue DataBrew?", "250"),
+    ],
+)
+def test_a_figure_the_notes_give_is_answered(course, question, figure):
+    answer = course.ask(question)
+    assert answer.trace["gate"]["figure_found"] is True and not answer.abstained
+    assert figure in answer.answer
+
+
+def test_a_figure_is_digits_or_an_amount_in_words_not_a_digit_inside_a_name():
+    assert states_amount("Up to 50 log groups", "count")
+    assert states_amount("Logs are retained indefinitely by default", "duration")
+    assert states_amount("Single Availability Zone", "count")
+    assert states_amount("Minutes to hours", "duration") and not states_amount("Minutes to hours", "money")
+    assert not states_amount("Scans S3 buckets and EC2 volumes", "count")
+    assert not states_amount("If one partition key gets more traffic, add shards", "count")
+    assert states_amount("Storage costs $0.023 per GB-month", "money") and states_amount("Retrieval fee: None", "money")
+    assert not states_amount("Moves hundreds of terabytes per device", "money")

@@ -159,3 +159,22 @@ def test_a_quoted_description_is_asked_about_itself(names):
 )
 def test_which_or_what_with_a_kind_of_thing_asks_to_choose(names, question, kind):
     assert understand(question, None, names).kind == kind
+
+
+@pytest.mark.parametrize(
+    "question,amount",
+    [
+        ("How long are messages kept?", "duration"),
+        ("By default, how many replicas does it start?", "count"),
+        ("The cluster runs in one region. How much does the service charge per hour?", "money"),
+        ("whats the max size of one record?", "limit"),
+        ("How much memory can one container use?", "amount"),
+        ("What is the price of one request?", "money"),
+        ("What is the minimum storage duration?", "limit"),
+        ("Which chart shows how many users drop off at each step?", None),
+        ("Explain how the autoscaler decides how many pods to run.", None),
+        ("How long does it take?\nA) 1 minute\nB) 1 hour\nC) 1 day\nD) 1 week", None),  # options answer it
+    ],
+)
+def test_a_question_asking_for_a_figure_is_recognised(names, question, amount):
+    assert understand(question, None, names).amount == amount

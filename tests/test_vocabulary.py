@@ -16,6 +16,9 @@ def test_word_lists_are_lower_case_words_with_no_overlap_where_it_would_confuse(
         v.ANSWER_LABELS,
         v.INTERFACE_WORDS,
         v.GENERIC_QUALITIES,
+        v.AMOUNT_WORDS,
+        v.TIME_WORDS,
+        v.MONEY_WORDS,
     ):
         assert words and all(w == w.lower() and " " not in w for w in words)
     assert not v.VENDOR_WORDS & v.FUNCTION_WORDS
@@ -32,6 +35,9 @@ def test_every_listed_word_is_everyday_english_or_a_vendor():
         v.ANSWER_LABELS,
         v.INTERFACE_WORDS,
         v.GENERIC_QUALITIES,
+        v.AMOUNT_WORDS,
+        v.TIME_WORDS,
+        v.MONEY_WORDS,
     ):
         rare = [
             w
