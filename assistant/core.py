@@ -314,7 +314,7 @@ class Assistant:
             passages = retrieval.passages
             gate = index.gate.run(query, retrieval)
             if not gate.covered:
-                draft = self._abstain(query, retrieval)
+                draft = self._abstain(query, retrieval, gate)
             else:
                 use_llm = (backend or ("llm" if self.llm_available else "default")) == "llm"
                 if use_llm and query.kind in self.settings.llm_answers:
@@ -355,13 +355,18 @@ class Assistant:
         return 0.0
 
     @staticmethod
-    def _abstain(query: Query, retrieval: Retrieval) -> Draft:
+    def _abstain(query: Query, retrieval: Retrieval, gate: GateDecision | None = None) -> Draft:
         sections: list[str] = []
         for passage in retrieval.passages:
             if passage.chunk.section not in sections:
                 sections.append(passage.chunk.section)
         suggestions = sections[:3]
         text = NOT_COVERED
+        if gate is not None and gate.unknown_names:
+            asked, known = gate.unknown_names[0]
+            text += f" They mention {known} but not {asked}." if known else f" They never mention {asked}."
+        elif gate is not None and gate.figure_found is False:
+            text += " They never give that figure."
         if suggestions:
             text += " The nearest sections of your notes are: " + "; ".join(suggestions) + "."
         return Draft(kind=query.kind, text=text, abstained=True, suggestions=suggestions)

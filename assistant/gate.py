@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from .config import ReaderSettings
-from .reading import ROLE_HEADING, Reading
+from .reading import ROLE_HEADING, Reading, name_key
 from .retrieval import LexicalIndex, Retrieval
 from .text import sentences, stem, tokenize, words
 from .understanding import Query
@@ -48,9 +48,22 @@ class GateDecision:
     known_names: int = 0
     # "How long ...?": whether one of the lines nearest the question holds a figure (None: no figure asked for).
     figure_found: bool | None = None
+    # "Redshift Spectrum" when the notes know Redshift only: (the name asked about, the known part).
+    unknown_names: list[tuple[str, str]] = field(default_factory=list)
 
     def describe(self) -> dict:
         return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(self).items()}
+
+
+# Questions about one named thing (how to use it, what it is, a fact about it, how it compares): a name
+# the notes do not have is what is asked about. A scenario's choice may mention anything ("a Flask app").
+_ASKS_ABOUT_ONE_THING = frozenset({"howto", "explanation", "fact", "comparison"})
+
+
+def _acronym(token: str) -> bool:
+    """ "YAML", "DAGs": capitals, perhaps with a plural s."""
+    core = token[:-1] if token.endswith("s") else token
+    return len(core) > 1 and core.isupper()
 
 
 class CoverageGate:
@@ -84,8 +97,9 @@ class CoverageGate:
         }
         strength = s.gate_bias + sum(s.gate_weights.get(k, 0.0) * v for k, v in features.items())
         figure_found = self._figure_near(query, retrieval) if query.amount else None
+        unknown_names = self.unknown_names(query.stem) if query.kind in _ASKS_ABOUT_ONE_THING else []
         return GateDecision(
-            strength >= 0.0 and figure_found is not False,
+            strength >= 0.0 and figure_found is not False and not unknown_names,
             strength,
             0.0,
             best_passage,
@@ -96,7 +110,39 @@ class CoverageGate:
             foreign,
             len(query.subjects),
             figure_found,
+            unknown_names,
         )
+
+    def unknown_names(self, text: str) -> list[tuple[str, str]]:
+        """Names the question asks about that extend a name the notes know with words they never use:
+        "Redshift Spectrum", "AWS Lake Formation", "S3 Storage Lens" in notes that know Redshift, lakes and
+        S3 (or, after a vendor's name, a product they never name). Each comes with the name the notes do know
+        ("" for none), so the answer can say what they cover. Acronyms stay
+        out ("the Secret YAML", "Airflow DAGs": a format and the things of a known name, not a new one)."""
+        found: list[tuple[str, str]] = []
+        for sentence in (s for line in text.splitlines() for s in sentences(line)):
+            tokens = re.findall(r"[A-Za-z][A-Za-z0-9\-]*|\S", sentence)
+            run: list[tuple[int, str]] = []
+            for position, token in enumerate([*tokens, "."]):
+                low = token.lower()
+                capitalised = token[:1].isupper() and low not in FUNCTION_WORDS and low not in QUESTION_WORDS
+                if capitalised and not (position == 0 and english_frequency(low) >= 4.0):
+                    run.append((position, token))
+                    continue
+                if len(run) >= 2:
+                    words_of = [t for _, t in run]
+                    new = [t for t in words_of if not _acronym(t) and not self._knows(t)]
+                    known = " ".join(t for t in words_of if t not in new and t.lower() not in VENDOR_WORDS)
+                    if new and known and self.reading.names.resolve(name_key(known)):
+                        found.append((" ".join(words_of), self.reading.names.display(name_key(known))))
+                    elif new and words_of[0].lower() in VENDOR_WORDS:
+                        found.append((" ".join(words_of), ""))  # "AWS Lake Formation": a product they never name
+                run = []
+        return found
+
+    def _knows(self, token: str) -> bool:
+        """ "Multi-AZ": a hyphenated word is known when its parts are."""
+        return all(self.reading.knows_word(part) for part in token.lower().split("-") if part)
 
     def _figure_near(self, query: Query, retrieval: Retrieval) -> bool:
         """Whether a line nearest the question gives a figure of the kind asked for: notes that say what

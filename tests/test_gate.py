@@ -78,3 +78,28 @@ def test_a_figure_is_digits_or_an_amount_in_words_not_a_digit_inside_a_name():
     assert not states_amount("If one partition key gets more traffic, add shards", "count")
     assert states_amount("Storage costs $0.023 per GB-month", "money") and states_amount("Retrieval fee: None", "money")
     assert not states_amount("Moves hundreds of terabytes per device", "money")
+
+
+@pytest.mark.parametrize(
+    "question,said",
+    [
+        ("Explain how Redshift Spectrum reads files in S3.", "They mention Redshift but not Redshift Spectrum."),
+        ("How do I grant table permissions in AWS Lake Formation?", "They never mention AWS Lake Formation."),
+    ],
+)
+def test_a_name_the_notes_never_use_around_one_they_know_is_declined_and_named(course, question, said):
+    answer = course.ask(question)
+    assert answer.abstained and answer.trace["gate"]["unknown_names"]
+    assert said in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Explain how AWS Glue Workflows run jobs.",  # every word of the name is in the notes
+        "How do we move our Airflow DAGs to AWS with the least code change?",  # an acronym: Airflow's DAGs
+        "Which service should run our Fluent Bit style log shipper on a schedule?",  # a scenario may name anything
+    ],
+)
+def test_known_names_acronyms_and_scenarios_are_not_taken_for_unknown_names(course, question):
+    assert course.ask(question).trace["gate"]["unknown_names"] == []
