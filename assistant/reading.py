@@ -59,7 +59,7 @@ ROLE_MENTION = 0.3  # X merely appears
 
 _ITEM = re.compile(r"^(?P<indent>\s*)(?:(?P<bullet>[-*+•])|(?P<num>\d{1,3})[.)])\s+(?P<text>.*)$")
 _LABEL = re.compile(r"^(?P<label>[^:]{1,80}?)\s*:\s+(?P<rest>\S.*)$|^(?P<bare>[^:]{1,80}?):$")
-_DASH_LABEL = re.compile(r"^(?P<label>[^-–—:.]{1,60}?)\s+[-–—]{1,2}\s+(?P<rest>\S.*)$")
+_DASH_LABEL = re.compile(r"^(?P<label>`[^`]{1,60}`|[^-–—:.]{1,60}?)\s+[-–—]{1,2}\s+(?P<rest>\S.*)$")
 _CARD = re.compile(r"(?:^|\s)(?:Q|Question)\s*[:.]\s+", re.IGNORECASE)
 _CARD_ANSWER = re.compile(r"\s(?:A|Answer)\s*[:.]\s+")
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9&+.'’\-]*[A-Za-z0-9+]|[A-Za-z0-9]")
@@ -510,7 +510,7 @@ def _raw_lines(chunk: Chunk, vocabulary: NotesVocabulary) -> list[_Raw]:  # noqa
             piece.group = group
             raws.append(piece)
 
-    for raw in chunk.text.split("\n"):
+    for raw in _join_continuations(chunk.text.split("\n")):
         stripped = raw.strip()
         if code is not None:
             if stripped.startswith(("```", "~~~")):
@@ -610,6 +610,28 @@ def _raw_lines(chunk: Chunk, vocabulary: NotesVocabulary) -> list[_Raw]:  # noqa
         raws.append(_Raw("\n".join(code), "code", 0, group, context=code_context))
     flush_paragraph()
     return raws
+
+
+def _join_continuations(raw_lines: list[str]) -> list[str]:
+    """A list item's wrapped lines joined to it, as Markdown reads them: "- `on-failure` — restart only when
+    ..., optionally giving up" and, on the next line, "  after a number of attempts." are one item."""
+    joined: list[str] = []
+    in_item = in_code = False
+    for raw in raw_lines:
+        stripped = raw.strip()
+        if stripped.startswith(("```", "~~~")):
+            in_code = not in_code
+            in_item = False
+        elif not in_code:
+            if not stripped or stripped.startswith(("#", "|")) or _CARD.match(stripped):
+                in_item = False
+            elif _ITEM.match(raw):
+                in_item = True
+            elif in_item:
+                joined[-1] = f"{joined[-1].rstrip()} {stripped}"
+                continue
+        joined.append(raw)
+    return joined
 
 
 def _recommending_clauses(text: str) -> list[str]:

@@ -212,3 +212,19 @@ def test_a_word_the_notes_only_write_in_capitals_is_that_name_only_in_capitals()
         )
     ]
     assert found == [name_key("RUN"), name_key("EMR")]
+
+
+def test_a_wrapped_list_item_is_one_line_and_a_code_term_before_a_dash_is_its_label():
+    lines, _ = _read(
+        "Set with `zorb --again`:\n\n"
+        "- `on-fault[:tries]` — start over only when the job fails, optionally giving up\n"
+        "  after a number of attempts.\n"
+        "- `ever` — start over whenever the job stops.\n"
+        "Not part of the list once a blank line is missing? Markdown says it is.\n\n"
+        "A paragraph of its own.\n"
+    )
+    items = [line for line in lines if line.kind == "item"]
+    assert [line.label for line in items] == ["`on-fault[:tries]`", "`ever`"]
+    assert items[0].text.endswith("giving up after a number of attempts.")
+    assert not any(line.text.startswith("after a number") for line in lines)
+    assert any(line.text == "A paragraph of its own." for line in lines)
