@@ -207,6 +207,18 @@ class PracticeSettings(BaseModel):
         description="A wrong option whose own line supports the requirement this "
         "much is not wrong by the notes, whatever the key's support.",
     )
+    mixed_list_share: float = Field(
+        0.6,
+        description="A list is a glossary of mixed kinds when its items' definitions name at least this many "
+        "different kinds per item (Docker's glossary: a hash, a server, a file, storage ... six of six); its items "
+        "are then siblings only when they are of one kind. Two items saying different things are no evidence.",
+    )
+    common_name_share: float = Field(
+        0.25,
+        description="A name (or word) that more than this share of the things' own lines mention is the notes' "
+        "common ground ('Pod' in notes on Kubernetes controllers): a stem using it does not rule out options whose "
+        "lines use it too. On the course notes no name passes a quarter; on the Kubernetes unit 'Pod' does.",
+    )
     shared_word_zipf: float = Field(
         4.8,
         description="A wrong option whose own lines use one of the requirement's less common words (Zipf "

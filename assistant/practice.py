@@ -53,14 +53,17 @@ from .vocabulary import (
     FUNCTION_WORDS,
     GENERIC_ANSWER_TYPES,
     GENERIC_QUALITIES,
+    GLOSSARY_WORDS,
     INTERFACE_WORDS,
     RECOMMEND_VERBS,
+    SOFTWARE_KINDS,
     VENDOR_WORDS,
     english_frequency,
 )
 from .wording import (
     Need,
     cored,
+    genus,
     grammar_problem,
     inner_swapped,
     inverted_compound,
@@ -287,6 +290,7 @@ class Thing:
     teaching: list[_Teaching]
     kinds: Counter = field(default_factory=Counter)  # kind phrases from headings, parents and table headers
     heads: set[str] = field(default_factory=set)  # kind nouns: "node", "chart", "controller"
+    genus: set[str] = field(default_factory=set)  # what its own definitions say it is: "controller", "label"
     groups: set[tuple[str, str]] = field(default_factory=set)  # (section, parent) of the lists it is an item of
     sections: set[str] = field(default_factory=set)
     spellings: set[str] = field(default_factory=set)  # lower-case spellings and aliases
@@ -357,6 +361,9 @@ class QuestionGenerator:
         self._card_facts: list[_Fact] = []
         self._card_things()
         self._embed_names()
+        self._common_names: set[str] | None = None
+        self._common_words: set[str] | None = None
+        self._mixed_lists = self._lists_of_mixed_kinds()
         self.facts: list[_Fact] = self._facts()
 
     # --- names that can be options ---
@@ -378,6 +385,9 @@ class QuestionGenerator:
                 thing.groups.add(group)
             if kind:
                 thing.kinds[kind] += 1
+            kind_of = genus(item.description) if item.selfness >= 0.95 else None
+            if kind_of:
+                thing.genus.add(kind_of)  # "DaemonSet: A controller that ..." is a controller
             need = read_need(item.description)
             if need.thing:
                 head = _head_noun(need.thing)
@@ -395,8 +405,19 @@ class QuestionGenerator:
             ancestor = self._ancestor_name(thing.teaching[0].line, entity)
             if not (ancestor and kind.startswith(_short_name(ancestor))):
                 thing.heads.add(_kind_noun(kind))  # "node type" is a node; "EventBridge component" stays its own
-        if not thing.kinds and not thing.proper and not thing.groups:
-            return None  # a term the notes neither list among its kind nor name: not a thing to choose
+        # "What does a liveness probe do? It checks ...": a card defining a term makes it a thing to choose; not
+        # a card asking for a setting ("What are the default probe timings?").
+        defined = (
+            any(
+                item.selfness >= 1.0
+                and item.line.kind == "card"
+                and re.match(r"(?i)^what\s+(?:is|does)\b", item.line.label or "")
+                for item in teaching
+            )
+            and entity.name.split()[0].lower() not in _SETTING_WORDS
+        )
+        if not thing.kinds and not thing.proper and not thing.groups and not defined:
+            return None  # a term the notes neither list among its kind, name, nor define: not a thing to choose
         return thing
 
     def _teaching_lines(self, entity: Entity) -> list[_Teaching]:
@@ -435,9 +456,12 @@ class QuestionGenerator:
             line_label, body = None, ""  # a sentence read as a label
         else:
             line_label = line.label
+        contrast = _LIKE_EXCEPT.match(body) if own_label and body else None
+        if contrast:
+            return contrast.group("own"), 0.9  # "like `always`, except a container you stopped stays stopped"
         if re.match(r"(?i)(?:both|each|all|either|neither|like|such as|e\.g|i\.e)\b", (body or line.text).strip()):
             return None  # about several things at once, or only examples
-        if _SUBORDINATE.match((body or line.text).strip()):
+        if _SUBORDINATE.match((body or line.text).strip()) and not _asks_when_to_use(line):
             return None  # "When integrating with X, ensure ...": advice about a situation, not what it is
         if line.kind == "card":
             return _card_description(line, entity, role)
@@ -585,12 +609,15 @@ class QuestionGenerator:
     def _kinship(self, a: Thing, b: Thing) -> tuple[float, float]:
         """(what the notes' structure says of their kinship, that plus name-embedding closeness)."""
         structural = 0.0
-        if a.groups & b.groups:
+        # Items of one list are things of one kind, except in a glossary, where "Digest: the content hash ..."
+        # and "Registry: a server ..." sit side by side: there, what each definition says it is decides.
+        shared_lists = a.groups & b.groups
+        if shared_lists - self._mixed_lists or shared_lists and a.genus & b.genus:
             structural = SIBLINGS
         elif set(a.kinds) & set(b.kinds):
             structural = 2.0
-        elif (a.heads & b.heads) - GENERIC_ANSWER_TYPES:
-            structural = 1.5  # both "charts", both "nodes"; not merely both a "tool" or a "service"
+        elif (a.heads & b.heads | a.genus & b.genus) - GENERIC_ANSWER_TYPES:
+            structural = 1.5  # both "charts", both "controllers"; not merely both a "tool" or a "service"
         elif a.vendor and b.vendor:
             structural = 1.0
         elif a.proper and b.proper:
@@ -1019,9 +1046,14 @@ class QuestionGenerator:
             k
             for k in (
                 self.reading.names.resolve(k)
-                for k, _, _ in find_names(requirement, self.reading.names.all_keys, plain=self.reading.names.plain_keys)
+                for k, _, _ in find_names(
+                    requirement,
+                    self.reading.names.all_keys,
+                    plain=self.reading.names.plain_keys,
+                    shouted=self.reading.names.shouted_keys,  # "the container always runs" names no RUN
+                )
             )
-            if k and k not in keys
+            if k and k not in keys and k not in self._everywhere_names()
         }
         # The requirement's rarer words, less those that only say what kind of thing is asked for.
         kind_words = set().union(*(tokenize(" ".join(t.kinds) + " " + " ".join(t.heads)) for t in fact.things))
@@ -1030,7 +1062,7 @@ class QuestionGenerator:
             for word in re.findall(r"[a-z0-9]+", requirement.lower())  # "real-time" is "real" and "time"
             if word not in FUNCTION_WORDS and word not in VENDOR_WORDS and english_frequency(word) <= s.shared_word_zipf
             for t in tokenize(word)
-            if t not in kind_words
+            if t not in kind_words and t not in self._everywhere_words()
         }
         scored = []
         siblings: set[str] = set()  # items of the key's own list: their parallel lines are the notes' contrast
@@ -1097,6 +1129,60 @@ class QuestionGenerator:
             used_lines.add(_normal(teaching.line.text))
             chosen.append((thing, teaching))
         return chosen if len(chosen) == needed else None
+
+    def _lists_of_mixed_kinds(self) -> set[tuple[str, str]]:
+        """Glossaries whose items' definitions name different kinds of thing (a hash, a server, a file), as
+        against lists of one kind (restart policies, storage options). A list is a glossary by its heading
+        ("Glossary", "Key terms"); a list of frameworks, engines and tools under "Big Data Applications" is of
+        one kind for an exam, whatever each definition calls it. It takes three items that say what they are,
+        most of them something different."""
+        kinds_by_list: dict[tuple[str, str], list[set[str]]] = {}
+        for thing in self.things.values():
+            for group in thing.groups:
+                if thing.genus:
+                    kinds_by_list.setdefault(group, []).append(thing.genus)
+        mixed = set()
+        for group, kinds in kinds_by_list.items():
+            distinct = set().union(*kinds)
+            titled = set(re.findall(r"[a-z]+", " ".join(group).lower()))
+            if (
+                titled & GLOSSARY_WORDS
+                and len(kinds) >= 3
+                and len(distinct) >= self.settings.mixed_list_share * len(kinds)
+            ):
+                mixed.add(group)
+        return mixed
+
+    def _everywhere_words(self) -> set[str]:
+        """Words that most things' own lines use ("pod" in notes on Kubernetes controllers): sharing one with
+        the requirement tells no option apart (see PracticeSettings.common_name_share)."""
+        if self._common_words is None:
+            uses: Counter[str] = Counter()
+            for thing in self.things.values():
+                uses.update(set().union(*(set(tokenize(item.description)) for item in thing.teaching[:3])))
+            # Three things or fewer are no common ground.
+            limit = max(self.settings.common_name_share * len(self.things), 3)
+            self._common_words = {word for word, count in uses.items() if count > limit}
+        return self._common_words
+
+    def _everywhere_names(self) -> set[str]:
+        """Names that most things' own lines mention: the notes' common ground ("Pod" in notes on Kubernetes
+        controllers), which tells no option apart from another, unlike "Spark" beside one service of many."""
+        if self._common_names is None:
+            mentions: Counter[str] = Counter()
+            for thing in self.things.values():
+                mentions.update(
+                    {
+                        resolved
+                        for item in thing.teaching[:3]
+                        for subject in item.line.subjects
+                        if (resolved := self.reading.names.resolve(subject.key)) and resolved != thing.key
+                    }
+                )
+            # Three things or fewer are no common ground.
+            limit = max(self.settings.common_name_share * len(self.things), 3)
+            self._common_names = {key for key, count in mentions.items() if count > limit}
+        return self._common_names
 
     def _shared_rare_terms(self, thing: Thing, terms: set[str], key_lines: list[Line]) -> set[str]:
         """The requirement's rarer words that a wrong option's own lines (what it is for, and lines whose
@@ -1449,11 +1535,21 @@ def check_question(question: Question, max_copied_run: int = 5, max_stem_words: 
 # --- helpers -----------------------------------------------------------------------------------------
 
 
+# "like `always`, except a container you stopped by hand stays stopped": what sets it apart is its own.
+_LIKE_EXCEPT = re.compile(r"(?i)^like\s+[^,;]{1,40},\s*(?:except|but)\s+(?:that\s+)?(?P<own>\S.{10,})$")
+
+
+#: First words of a setting rather than a thing: "default Service type", "maximum retries".
+_SETTING_WORDS = frozenset({"default", "maximum", "minimum", "max", "min", "typical", "recommended", "current"})
+
+
 def _choosable(entity: Entity) -> bool:
     """A name that reads as a thing to choose: not a sentence start mistaken for a name ("Manages EC2"),
     not a common word on its own ("Users"), not a list or a heading."""
     name = entity.name
     words = name.split()
+    if entity.literal and 0 < len(words) <= 3 and len(name) <= 40:
+        return True  # "`always`", "`on-failure[:max-retries]`": a value the notes write as code, everyday word or not
     if not words or len(words) > 7 or len(name) > 60 or re.search(r"[,:;?!\"“”]", name):
         return False
     first = words[0]
@@ -1472,8 +1568,9 @@ def _choosable(entity: Entity) -> bool:
         len(words) == 1
         and not re.search(r"[A-Z].*[A-Z]|\d", first[1:] if first[:1].isupper() else first)
         and known(first.lower()) >= 4.0
+        and not entity.proper
     ):
-        return False
+        return False  # "Users"; but "a Job", "the Secret", capitalised inside sentences, name things
     if re.search(r"\s(?:for|of)\s", name) and first.lower() not in VENDOR_WORDS:
         return False  # "APIs for External Data": a heading, not a name ("Amazon Managed Workflows for ..." is)
     significant = [w.lower() for w in words if w.lower() not in FUNCTION_WORDS and w.lower() not in VENDOR_WORDS]
@@ -1606,6 +1703,12 @@ def _after_name(text: str, entity: Entity) -> str | None:
     rest = re.sub(r"^(?:is|are)\s+(?=(?:an?|the)\s+)", "", rest, flags=re.IGNORECASE)  # keeps "a": a noun phrase
     rest = re.sub(r"^(?:is|are)\s+(?!not\b)", "", rest, flags=re.IGNORECASE)
     return rest or None
+
+
+def _asks_when_to_use(line: Line) -> bool:
+    """ "When do you use a StatefulSet instead of a Deployment? When each replica needs ...": a card whose
+    answer is the situation that calls for the thing."""
+    return line.kind == "card" and bool(re.match(r"(?i)^when\b.*\buse\b", line.label or ""))
 
 
 def _card_description(line: Line, entity: Entity, role: float) -> tuple[str, float] | None:
@@ -1856,6 +1959,10 @@ def _same_thing(a: Thing, b: Thing) -> bool:
 def _same_kind_enough(key: Thing, other: Thing, structural: float) -> bool:
     """A thing listed under a kind ("Node Types") takes only distractors of that kind; a vendor product
     takes products; anything else at least another name."""
+    broad = GENERIC_ANSWER_TYPES | SOFTWARE_KINDS
+    if key.genus - broad and other.genus - broad and not (key.genus & other.genus) and not key.vendor:
+        return False  # "Drover: A controller ..." beside "Dunmore: storage ...": defined as different kinds (a
+        # vendor's products are all services, whatever each calls itself: "marketplace", "catalog")
     if key.kinds or key.groups:
         return structural >= 1.5 or (key.vendor and other.vendor and not key.kinds)
     if key.vendor:

@@ -338,6 +338,8 @@ def term_of(label: str, vocabulary: NotesVocabulary) -> str | None:
     cleaned = re.sub(r"^\d+(?:\.\d+)*\.?\s+", "", cleaned)
     if not cleaned or len(cleaned.split()) > 7 or not re.search(r"[A-Za-z]", cleaned):
         return None
+    if re.fullmatch(r"`[^`]+`", label.strip()) and len(cleaned.split()) <= 3:
+        return cleaned  # "`no` — never restart": a value written as code is a term, even an everyday word
     if _is_discourse(cleaned) or _is_category(cleaned):
         return None
     words = cleaned.split()
@@ -1175,6 +1177,9 @@ class Entity:
     aliases: set[str] = field(default_factory=set)
     # (chunk id, line index, role, cue) for each line about the entity.
     profile: list[tuple[str, int, float, int]] = field(default_factory=list)
+    # Written as code where it is labelled ("`on-failure` — restart only when ..."): a literal value, flag or
+    # command, a thing to choose even when it is an everyday word ("always").
+    literal: bool = False
 
 
 class NameIndex:
@@ -1197,6 +1202,8 @@ class NameIndex:
                         entity = self.entities[subject.key] = Entity(subject.key, subject.name, False)
                     entity.spellings[subject.name] += 1
                     entity.profile.append((line.chunk_id, line.index, subject.role, subject.cue))
+                    if subject.role >= ROLE_LABEL and _labelled_as_code(line, subject):
+                        entity.literal = True
         for lines in lines_by_chunk.values():
             for line in lines:
                 for alias, main in line.aliases:
@@ -1216,6 +1223,7 @@ class NameIndex:
         target.profile.extend(source.profile)
         target.spellings.update(source.spellings)
         target.aliases |= {alias} | source.aliases
+        target.literal |= source.literal
         for key, value in list(self.alias_of.items()):
             if value == alias:
                 self.alias_of[key] = main
@@ -1296,6 +1304,12 @@ class NameIndex:
     def plain_keys(self) -> set[str]:
         """Keys of one everyday word that is not a proper name ("configuration", "validation")."""
         return {k for k, e in self.entities.items() if " " not in k and not e.proper}
+
+
+def _labelled_as_code(line: Line, subject: Subject) -> bool:
+    """ "`always` — restart whenever ...": the line's label is the subject, written as code."""
+    label = (line.label or "").strip()
+    return len(label) > 2 and label[0] == label[-1] == "`" and name_key(label.strip("`")) == subject.key
 
 
 def spells_initials(letters: str, initials: str) -> bool:

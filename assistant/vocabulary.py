@@ -590,6 +590,16 @@ def states_amount(text: str, amount: str | None) -> bool:
     return bool(found & AMOUNT_WORDS or (amount == "duration" and found & TIME_WORDS))
 
 
+#: Kinds of software too broad to tell two things apart: a "framework", an "engine" and a "tool" can all
+#: answer one exam question ("open-source framework" Hadoop beside "query engine" Presto).
+SOFTWARE_KINDS = frozenset(
+    {"framework", "engine", "application", "app", "system", "software", "library", "program", "suite", "database"}
+)
+
+#: Headings of a list of terms of any kind ("Glossary", "Key terms", "Definitions").
+GLOSSARY_WORDS = frozenset({"glossary", "glossaries", "terms", "terminology", "definitions", "vocabulary", "lexicon"})
+
+
 #: English function words and question scaffolding: no topic in them.
 FUNCTION_WORDS = frozenset(
     [

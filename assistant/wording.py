@@ -318,6 +318,64 @@ def singular(noun: str) -> str:
     return best
 
 
+#: Nouns that only measure out another ("a piece of storage", "a kind of index"): the genus is what follows "of".
+_PARTITIVES = frozenset({"piece", "kind", "type", "sort", "form", "variety", "bit", "part"})
+_PARTICIPLE_FORMS = frozenset(_IRREGULAR_PARTICIPLES.values()) | {"shown", "left", "known", "given", "run"}
+#: What follows a participle that opens a reduced relative clause: "used to ...", "shown when ...", "left with".
+_AFTER_PARTICIPLE = PHRASE_BREAKS | {"."}
+_ADJECTIVE_ENDINGS = ("ed", "able", "ible", "ive", "al", "ful", "ous", "less", "ic", "ary", "only", "ing")
+
+
+def genus(definition: str) -> str | None:
+    """The kind of thing a definition says its term is: the head noun of its opening noun phrase, in the
+    singular ("A controller that runs one copy ..." -> "controller", "a movable, human-readable label for ..."
+    -> "label", "A piece of storage in the cluster" -> "storage"). None when the definition opens with a verb
+    ("Opens the same port ...") or no noun can be told apart."""
+    text = _ASIDE.sub("", definition).strip()
+    tokens = re.findall(r"[A-Za-z][A-Za-z0-9'\-]*|[,;:.\u2014\u2013]", text)
+    if not tokens:
+        return None
+    start = 1 if tokens[0].lower() in ("a", "an", "the", "one") else 0
+    if start == 0 and looks_like_verb(tokens[0], *(tokens[1:3])):
+        return None  # "Describes a type of storage": says what it does, not what it is
+    phrase: list[str] = []
+    index = start
+    while index < len(tokens) and len(phrase) < 5:
+        token = tokens[index]
+        low = token.lower()
+        if token == ",":
+            # "a movable, human-readable label": a comma between adjectives goes on; one after a noun ends it.
+            if phrase and phrase[-1].lower().endswith(_ADJECTIVE_ENDINGS) or phrase and "-" in phrase[-1]:
+                index += 1
+                continue
+            break
+        if not re.match(r"[A-Za-z]", token):
+            break
+        if low in ("or", "and") and phrase:
+            index += 1  # "a host file or directory": the last of the coordinated nouns is the head
+            phrase.append(token)
+            continue
+        if low in FUNCTION_WORDS or low in PHRASE_BREAKS:
+            break
+        participle = low in _PARTICIPLE_FORMS or low.endswith("ed")
+        if phrase and participle and (index + 1 == len(tokens) or tokens[index + 1].lower() in _AFTER_PARTICIPLE):
+            break  # "a virtual partition of a cluster used to ...", "status shown when ..."
+        phrase.append(token)
+        index += 1
+    words = [w for w in phrase if w.lower() not in ("or", "and")]
+    if not words:
+        return None
+    head = singular(words[-1]).lower()
+    following = tokens[index + 1] if index + 1 < len(tokens) and tokens[index].lower() == "of" else None
+    if head in _PARTITIVES and following:
+        return genus(" ".join(tokens[index + 1 :]))
+    if head in FUNCTION_WORDS or known(head) < 2.5 or head.endswith("ly"):
+        return None
+    if start == 0 and head.endswith(_ADJECTIVE_ENDINGS) and len(words) == 1:
+        return None  # "Ideal for ...", "Useful when ...": a quality, not a kind
+    return head
+
+
 def article(phrase: str) -> str:
     """ "a" or "an" for a phrase ("an ETL job", "a SQL-like interface" is read as "a sequel")."""
     word = phrase.strip().split()[0] if phrase.strip() else ""
@@ -1009,6 +1067,9 @@ def inner_swapped(phrase: str) -> str | None:
             continue  # "Iceberg tables and generic endpoints": the first word belongs to what comes before it
         if a.lower() in ("one", "two", "more", "less") or b.lower() in ("more", "less", "fewer"):
             continue
+        after = phrase[match.end() :].split()
+        if not after or after[0].lower() in FUNCTION_WORDS or after[0][:1] in ",.;:":
+            continue  # "stored in the image and present in every container": no noun the two words share
         return phrase[: match.start()] + f"{b} {match.group('c')} {a}" + phrase[match.end() :]
     return None
 
@@ -1067,6 +1128,7 @@ _TRAILING_PARTICIPLE = re.compile(
     r",\s+(?:[a-z]+ing\s+|[a-z]+ed\s+(?:by|to|with|in|for|on|from|into|as|using|at)\s).*$"
 )
 #: Finite verbs inside a requirement mean it is a clause of its own, which a stem cannot reuse.
+_SUBORDINATOR = re.compile(r"\s(?:that|which|who|while|when|whenever|where|until|unless|because|once)\s")
 _UNREADABLE = re.compile(r"\b(?:is|are|was|were|would|will|could|should|may|might|must|has|have|had)\b", re.IGNORECASE)
 #: A part that is only qualities: "fully managed and highly available", "cost-effective".
 _ADJECTIVES = re.compile(
@@ -1345,7 +1407,10 @@ def read_need(description: str) -> Need:  # noqa: C901 - one clause shape per br
         verb = it_verb.group("verb")
         if verb not in FUNCTION_WORDS and looks_like_verb(verb) and not verb.endswith("s"):
             return Need()  # "use it send logs": not grammatical enough to reword
-    if _UNREADABLE.search(said.split(" ", 1)[1] if " " in said else "") or re.match(
+    # A finite verb inside a clause the requirement subordinates is fine ("execute a command while the image is
+    # being built", "an environment variable that is stored in the image"); one in the main clause is not.
+    main_clause = _SUBORDINATOR.split(said, maxsplit=1)[0]
+    if _UNREADABLE.search(main_clause.split(" ", 1)[1] if " " in main_clause else "") or re.match(
         r"(?i)(?:that|this|these|those|there|it|they|he|she|we|you)\b", said
     ):
         return Need()  # a clause with its own verb ("the data would take a week"): not one requirement

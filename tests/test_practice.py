@@ -161,6 +161,42 @@ ENGINES = """# 6.1 Engines
 """
 
 
+GLOSSARY_AND_POLICIES = """# 4.2 Parcels
+
+## Retry policies
+
+Set with `zorb send --retry`:
+
+- `never` — the default; a failed parcel is never sent again.
+- `on-bounce[:tries]` — send again only when the depot bounces the parcel with an error code, optionally
+  giving up after a number of attempts.
+- `forever` — send again whenever the parcel stops moving, however it stopped.
+- `unless-held` — like `forever`, except a parcel you held back by hand stays where it is.
+
+## Controllers (flashcards)
+
+Q: What is a Drover?
+A: A controller that keeps one courier on every depot, including depots added later.
+
+Q: What is a Herder?
+A: A controller that keeps a set number of identical couriers running.
+
+Q: What is a Tally?
+A: A controller that runs a courier until the parcel is delivered, then stops.
+
+Q: What is a Clockwork?
+A: A controller that starts a Tally on a repeating schedule.
+
+## Glossary
+
+Marn: the immutable content hash that identifies one exact parcel.
+Quill: a movable label for a parcel version, such as `1.4`.
+Plinth: a server that stores and hands out parcels.
+Sorrel: a named collection of related parcels in a Plinth.
+Dunmore: depot-managed storage that outlives the couriers using it.
+"""
+
+
 INSTRUCTION_CARDS = """# Zorblat build file
 
 ## Instructions (flashcards)
@@ -221,6 +257,7 @@ def units(embeddings, tmp_path_factory):
         ("viewing", VIEWING, ".md"),
         ("engines", ENGINES, ".md"),
         ("instruction-cards", INSTRUCTION_CARDS, ".md"),
+        ("glossary", GLOSSARY_AND_POLICIES, ".md"),
     ):
         folder = root / name
         folder.mkdir()
@@ -711,3 +748,30 @@ def test_llm_rewording_is_checked_by_the_same_rules_and_falls_back():
     out = reword_with_llm(questions, lambda prompt: next(replies))
     assert out[0].stem.startswith("Orders arrive") and out[0].id != questions[0].id
     assert out[1].stem == questions[1].stem and out[2].stem == questions[2].stem  # names the answer; malformed
+
+
+def test_values_written_as_code_are_options_of_their_list_even_everyday_words(units):
+    questions, report = units["glossary"].generate_questions(n=20, seed=4)
+    _check_all(questions)
+    policies = {"never", "on-bounce[:tries]", "forever", "unless-held"}
+    asked = [q for q in questions if q.options[q.answer] in policies]
+    assert asked, report.summary()
+    for question in asked:
+        assert set(question.options) == policies  # "like `forever`, except ..." makes unless-held one of them
+
+
+def test_a_glossary_mixes_kinds_so_its_items_are_options_only_beside_their_own_kind(units):
+    generator = units["glossary"].question_generator()
+    things = {t.name: t for t in generator.things.values()}
+    assert {"Marn", "Quill", "Plinth", "Drover", "Herder"} <= set(things)
+    assert things["Marn"].genus == {"hash"} and things["Drover"].genus == {"controller"}
+    # A hash and a label sit side by side in the glossary, yet are not siblings; two controllers are akin.
+    assert generator.kinship(things["Marn"], things["Quill"]) < generator.kinship(things["Drover"], things["Herder"])
+    questions, _ = units["glossary"].generate_questions(n=20, seed=4)
+    controllers = {"Drover", "Herder", "Tally", "Clockwork"}
+    for question in questions:
+        if question.options[question.answer] in controllers:
+            assert set(question.options) == controllers
+        assert not (
+            {"Marn", "Quill"} <= set(question.options) and question.options[question.answer] in ("Marn", "Quill")
+        )

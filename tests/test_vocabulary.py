@@ -19,6 +19,8 @@ def test_word_lists_are_lower_case_words_with_no_overlap_where_it_would_confuse(
         v.AMOUNT_WORDS,
         v.TIME_WORDS,
         v.MONEY_WORDS,
+        v.SOFTWARE_KINDS,
+        v.GLOSSARY_WORDS,
     ):
         assert words and all(w == w.lower() and " " not in w for w in words)
     assert not v.VENDOR_WORDS & v.FUNCTION_WORDS
@@ -38,6 +40,8 @@ def test_every_listed_word_is_everyday_english_or_a_vendor():
         v.AMOUNT_WORDS,
         v.TIME_WORDS,
         v.MONEY_WORDS,
+        v.SOFTWARE_KINDS,
+        v.GLOSSARY_WORDS,
     ):
         rare = [
             w

@@ -6,6 +6,7 @@ from assistant.wording import (
     Need,
     base_of,
     cored,
+    genus,
     grammar_problem,
     inner_swapped,
     is_comparison,
@@ -208,3 +209,34 @@ def test_copied_runs_count_content_words():
     )
     assert longest_shared_run("needs to track trends over time", "Track trends over time.") == 3
     assert longest_shared_run("completely different words", "nothing in common here") == 0
+
+
+@pytest.mark.parametrize(
+    "definition,kind",
+    [
+        ("A controller that keeps one courier on every depot", "controller"),
+        ("a movable, human-readable label for a parcel version", "label"),
+        ("A piece of storage in the depot, handed out on request", "storage"),  # "a piece of" measures it out
+        ("The identity a courier uses to call the depot", "identity"),
+        ("Status shown when a courier keeps failing", "status"),  # a participle closes the noun phrase
+        ("a host file or directory mapped into a courier", "directory"),
+        ("the immutable content hash (sha256) that identifies one parcel", "hash"),
+        ("Opens the same port on every depot", None),  # what it does, not what it is
+        ("Ideal for near-real-time search", None),  # a quality, not a kind
+    ],
+)
+def test_the_genus_of_a_definition_is_the_head_of_its_opening_noun_phrase(definition, kind):
+    assert genus(definition) == kind
+
+
+def test_a_verb_inside_a_subordinate_clause_leaves_the_requirement_readable():
+    assert read_need("executes a command while the image is being built").action == (
+        "execute a command while the image is being built"
+    )
+    assert read_need("sets a variable that is kept in the image").action == "set a variable that is kept in the image"
+    assert read_need("the parcels would take a week to arrive").empty  # a clause of its own
+
+
+def test_two_words_are_swapped_only_where_they_share_the_noun_after_them():
+    assert inner_swapped("move the file or object data") == "move the object or file data"
+    assert inner_swapped("a variable stored in the image and present in every container") is None
