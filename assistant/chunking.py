@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 from .text import sentences
 
+#: Bumped whenever the same notes would be split differently: an index built by an older chunker is re-read.
+CHUNKING_VERSION = 2
+
 TARGET_CHARS = 450  # pack small ideas together up to about this size
 MAX_CHARS = 900  # split one idea only when it is larger than this
 MIN_TAIL_CHARS = 160  # a smaller last piece joins the previous chunk of its section
@@ -177,16 +180,18 @@ def _split_long_text(text: str) -> list[str]:
 
 
 def _pack(units: list[_Unit]) -> list[str]:
+    # Ideas packed into one chunk stay apart by a blank line, as in the notes: a paragraph after a list is not
+    # the last item's wrapped line, two paragraphs are not one.
     pieces = [piece for unit in units for piece in _split_large(unit)]
     packed: list[str] = []
     for piece in pieces:
-        if packed and len(packed[-1]) + 1 + len(piece) <= TARGET_CHARS:
-            packed[-1] = f"{packed[-1]}\n{piece}"
+        if packed and len(packed[-1]) + 2 + len(piece) <= TARGET_CHARS:
+            packed[-1] = f"{packed[-1]}\n\n{piece}"
         else:
             packed.append(piece)
     if len(packed) >= 2 and len(packed[-1]) < MIN_TAIL_CHARS and len(packed[-2]) + len(packed[-1]) <= MAX_CHARS:
         tail = packed.pop()
-        packed[-1] = f"{packed[-1]}\n{tail}"
+        packed[-1] = f"{packed[-1]}\n\n{tail}"
     return packed
 
 

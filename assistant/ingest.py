@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .chunking import chunk_markdown
+from .chunking import CHUNKING_VERSION, chunk_markdown
 from .config import Settings
 from .loading import UnreadableFile, discover, file_sha256, load_file
 from .store import FileRecord, Manifest, NoteStore
@@ -93,6 +93,12 @@ class Ingestor:
         if rebuild:
             self.store.reset()
         manifest.embedding_model = model
+        if manifest.files and manifest.chunking != CHUNKING_VERSION:
+            # Notes split by an older chunker are read again; chunks whose text is unchanged keep their vectors.
+            report.warnings.append("the way notes are split into passages changed: re-reading every file")
+            for outdated in manifest.files.values():
+                outdated.size, outdated.sha256 = -1, ""
+        manifest.chunking = CHUNKING_VERSION
 
         roots: list[Path] = []
         if settings.corpus_dir.exists():

@@ -1959,6 +1959,8 @@ def _same_thing(a: Thing, b: Thing) -> bool:
 def _same_kind_enough(key: Thing, other: Thing, structural: float) -> bool:
     """A thing listed under a kind ("Node Types") takes only distractors of that kind; a vendor product
     takes products; anything else at least another name."""
+    if _field_shaped(key.name) != _field_shaped(other.name):
+        return False  # "maxSurge", "backoffLimit": settings inside an object, not objects like "DaemonSet"
     broad = GENERIC_ANSWER_TYPES | SOFTWARE_KINDS
     if key.genus - broad and other.genus - broad and not (key.genus & other.genus) and not key.vendor:
         return False  # "Drover: A controller ..." beside "Dunmore: storage ...": defined as different kinds (a
@@ -1968,6 +1970,12 @@ def _same_kind_enough(key: Thing, other: Thing, structural: float) -> bool:
     if key.vendor:
         return other.vendor or structural >= 1.5
     return structural >= 0.5
+
+
+def _field_shaped(name: str) -> bool:
+    """ "maxSurge", "backoffLimit", "periodSeconds": one lowerCamelCase word, the shape of a setting's key in
+    a configuration file."""
+    return bool(re.fullmatch(r"[a-z]+(?:[A-Z][a-z0-9]*)+", name))
 
 
 def _fronted_purpose(phrase: str) -> tuple[str, str] | None:

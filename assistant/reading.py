@@ -1323,12 +1323,13 @@ def spells_initials(letters: str, initials: str) -> bool:
 
 def _display_name(spellings: Counter[str]) -> str:
     """The fullest spelling with its vendor ("Amazon Macie" over "Macie", "Amazon Managed Streaming Service for
-    Apache Kafka" over "Apache Kafka"), then the most frequent."""
+    Apache Kafka" over "Apache Kafka"), then the singular, then the most frequent."""
     return max(
         spellings,
         key=lambda s: (
             bool(re.match(r"(?i)(aws|amazon|apache|google|azure|microsoft)\b", s)),
             len(s.split()),
+            not (s.endswith("s") and s[:-1] in spellings),  # "ReplicaSet" over "ReplicaSets": a name is singular
             spellings[s],
             s,
         ),

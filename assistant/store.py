@@ -223,6 +223,7 @@ class Manifest:
 
     embedding_model: str = ""
     files: dict[str, FileRecord] = field(default_factory=dict)
+    chunking: int = 0  # chunking.CHUNKING_VERSION the files were split with (0: before it was recorded)
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
@@ -233,6 +234,7 @@ class Manifest:
             return cls(
                 embedding_model=raw.get("embedding_model", ""),
                 files={source: FileRecord(**record) for source, record in raw.get("files", {}).items()},
+                chunking=int(raw.get("chunking", 0)),
             )
         except (OSError, ValueError, TypeError) as error:
             raise StoreError(f"the ingest manifest {path} is damaged ({error}); {REBUILD_HINT}") from error
@@ -241,6 +243,7 @@ class Manifest:
         path.parent.mkdir(parents=True, exist_ok=True)
         payload = {
             "embedding_model": self.embedding_model,
+            "chunking": self.chunking,
             "files": {source: vars(record) for source, record in sorted(self.files.items())},
         }
         # Write-then-rename: a reader never sees half a manifest, even if we are killed mid-write.

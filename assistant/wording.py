@@ -1092,7 +1092,7 @@ def cored(phrase: str, limit: int = 10) -> str | None:
         )
         if not match:
             break
-        core = match.group("main").strip(" ,")
+        core = _without_dangling_end(match.group("main").strip(" ,"))
     content = [w for w in plain_words(core) if w not in FUNCTION_WORDS]
     return core if core != phrase and len(content) >= 3 and len(core.split()) <= limit + 2 else None
 
@@ -1103,9 +1103,22 @@ def shortened(phrase: str) -> str | None:
     match = _PP_START.match(phrase)
     if not match:
         return None
-    main = match.group("main").strip(" ,")
+    main = _without_dangling_end(match.group("main").strip(" ,"))
     content = [w for w in plain_words(main) if w not in FUNCTION_WORDS]
     return main if len(content) >= 3 else None
+
+
+def _without_dangling_end(main: str) -> str:
+    """A phrase cut before its last prepositional phrase, without what only led into it: "on a repeating
+    schedule written | in cron syntax", "a variable that is stored | in the image"."""
+    words = main.split()
+    while len(words) > 1 and (
+        words[-1].lower() in _PARTICIPLE_FORMS
+        or re.fullmatch(r"[a-z]+ed", words[-1])
+        or words[-1].lower() in ("that", "which", "who", "is", "are", "be", "been", "being")
+    ):
+        words.pop()
+    return " ".join(words)
 
 
 # --- what a description asks for -------------------------------------------------------------------
@@ -1418,7 +1431,9 @@ def read_need(description: str) -> Need:  # noqa: C901 - one clause shape per br
         extra = extra.rstrip(".")
         verb = _verb_phrase(extra)
         if verb and len(plain_words(verb)) >= 3:
-            need.constraints.append(f"It must also {verb}.")
+            advice = re.match(r"(?i)use (?:it|them|this) (?:for|as|in) (?P<rest>.+)$", verb)
+            # "Use it for backups, reports and clean-up": advice to the reader, which the stem asks as a fit.
+            need.constraints.append(f"It must also suit {advice.group('rest')}." if advice else f"It must also {verb}.")
         elif _ADJECTIVES.fullmatch(extra):
             need.constraints.append(f"It must be {extra[:1].lower() + extra[1:]}.")
     return need

@@ -181,3 +181,20 @@ def test_a_rebuild_killed_midway_leaves_nothing_live_and_is_cleaned_up(make_assi
     assistant.ingest(rebuild=True)
     assert index_collections(assistant.store.client, assistant.settings) == [assistant.store.collection_name]
     assert assistant.store.count() == 2
+
+
+def test_an_index_split_by_an_older_chunker_is_read_again_keeping_unchanged_chunks(make_assistant, small_notes):
+    import json
+
+    assistant = make_assistant(small_notes)
+    assistant.ingest()
+    before = _ids(assistant)
+    manifest = json.loads(assistant.settings.manifest_path.read_text())
+    manifest["chunking"] = 1  # as an older version of the assistant wrote it
+    assistant.settings.manifest_path.write_text(json.dumps(manifest))
+    report = assistant.ingest()
+    assert any("split into passages changed" in w for w in report.warnings)
+    assert sorted(report.changed) == ["glue.md", "macie.md"] and report.chunks_embedded == 0
+    assert _ids(assistant) == before
+    assert json.loads(assistant.settings.manifest_path.read_text())["chunking"] >= 2
+    assert assistant.ingest().unchanged == 2  # and once only

@@ -18,6 +18,7 @@ from assistant.wording import (
     past_participle,
     pp_list_swapped,
     read_need,
+    shortened,
     singular,
     split_second_action,
     strip_asides,
@@ -240,3 +241,11 @@ def test_a_verb_inside_a_subordinate_clause_leaves_the_requirement_readable():
 def test_two_words_are_swapped_only_where_they_share_the_noun_after_them():
     assert inner_swapped("move the file or object data") == "move the object or file data"
     assert inner_swapped("a variable stored in the image and present in every container") is None
+
+
+def test_a_shortened_phrase_drops_a_participle_left_without_its_phrase_and_advice_reads_as_a_fit():
+    assert shortened("create jobs on a repeating schedule written in standard cron syntax") == (
+        "create jobs on a repeating schedule"
+    )
+    need = read_need("A controller that creates jobs on a schedule. Use it for backups, reports and clean-up.")
+    assert need.constraints == ["It must also suit backups, reports and clean-up."]
