@@ -315,11 +315,14 @@ class NotesReader:
                 continue
             seen.add(where)
             relevance = matcher.line(item.line)
-            strength = item.role * relevance * self._sentence_focus(entity, item.line, matcher)
+            focus = self._sentence_focus(entity, item.line, matcher)
+            strength = item.role * relevance * focus
             if query.asks_where and _names_destination(item.line.text, entity):
                 strength *= 1.0 + s.destination_bonus  # "Where should logs go?" - "To Amazon S3: ..."
             if item.cue > 0:
-                strength *= 1.0 + s.put_forward_bonus
+                # "Prefer COPY ... ADD also unpacks archives" asked about unpacking: a recommendation counts as
+                # far as its own sentence holds the question's words (focus runs 0.6..1).
+                strength *= 1.0 + s.put_forward_bonus * (focus - 0.6) / 0.4
                 features["put_forward"] = max(features["put_forward"], relevance)
             elif item.cue < 0:
                 strength *= s.set_aside_penalty
@@ -363,12 +366,15 @@ class NotesReader:
         """In a line of several sentences, how much the sentence naming this candidate (rather than
         another sentence of the line) holds the question's words: "For Hive-style partitions, run X.
         For non-Hive partitions, run Y." tells X from Y."""
-        parts = re.split(r"(?<=[.!?;])\s+", line.text)
+        spellings = [s.lower() for s in entity.spellings] or [entity.name.lower()]
+        either = bool(line.label and _EITHER_OR.search(line.label))
+        if line.label and any(sp in line.label.lower() for sp in spellings) and not either:
+            return 1.0  # the line's label or card question names it: the whole line is about it
+        # "COPY or ADD? Prefer COPY, which ... ADD does the same but also unpacks archives": a card setting two
+        # things side by side is read sentence by sentence, its question aside.
+        parts = re.split(r"(?<=[.!?;])\s+", line.body if either and line.body else line.text)
         if len(parts) < 2:
             return 1.0
-        spellings = [s.lower() for s in entity.spellings] or [entity.name.lower()]
-        if line.label and any(sp in line.label.lower() for sp in spellings):
-            return 1.0  # the line's label or card question names it: the whole line is about it
         own = [p for p in parts if any(sp in p.lower() for sp in spellings)]
         if not own or len(own) == len(parts):
             return 1.0
@@ -965,6 +971,9 @@ class NotesReader:
         if len(text.split()) >= 4 and meaning >= 0.5 and words >= 0.5 and opposed(text, line.text):
             says *= 0.3  # the line says the opposite of the option (a statement, not a bare value)
         return says
+
+
+_EITHER_OR = re.compile(r"(?i)\bor\b|\bvs\.?\b|\bversus\b|\bdifference\b|\bcompared?\b")
 
 
 def _negation_reaches(clause: str, stem_terms: set[str], option_terms: set[str]) -> bool:

@@ -330,3 +330,22 @@ def test_a_comparison_of_things_the_notes_only_name_as_table_columns_reads_the_t
     assert answer.answer.startswith("Warm standby: Taking over when the line fails; Spare copies: Serving extra")
     assert "Synchronous" in answer.answer and "Asynchronous" in answer.answer
     assert answer.table is not None and answer.table.columns[1:] == ["Warm standby", "Spare copies"]
+
+
+def test_a_card_setting_two_things_side_by_side_is_read_sentence_by_sentence(assistant_on_notes):
+    assistant = assistant_on_notes(
+        "u11-build.md",
+        "# 11.1 Build file\n\n## Instructions (flashcards)\n\n"
+        "Q: ZPUT or ZFETCH?\n"
+        "A: Prefer ZPUT, which simply places files from the workspace into the bundle. ZFETCH does the same but "
+        "also unpacks a local zip archive into the destination. Reach for ZFETCH only when you want that "
+        "unpacking.\n\n"
+        "Q: What does ZBASE do?\nA: It names the bundle the build starts from.\n",
+    )
+    unpack = assistant.ask(
+        "A vendor zip archive must end up unpacked in the destination folder during the build, without "
+        "adding a separate unzip step. Which build file instruction?"
+    )
+    assert unpack.recommendation == "ZFETCH", unpack.answer
+    plain = assistant.ask("Which instruction should place my source files into the bundle?")
+    assert plain.recommendation == "ZPUT", plain.answer

@@ -178,3 +178,9 @@ def test_which_or_what_with_a_kind_of_thing_asks_to_choose(names, question, kind
 )
 def test_a_question_asking_for_a_figure_is_recognised(names, question, amount):
     assert understand(question, None, names).amount == amount
+
+
+def test_what_a_gerund_after_without_does_is_not_what_is_ruled_out():
+    # "without adding a separate step": the step is ruled out, not adding.
+    assert negated_terms("unpack it without adding a separate RUN step") == {"separ", "run"}
+    assert "write" in negated_terms("without writing Spark scripts")
