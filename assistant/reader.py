@@ -54,6 +54,7 @@ from .vocabulary import (
     english_frequency,
     states_amount,
 )
+from .wording import looks_like_verb
 
 logger = logging.getLogger(__name__)
 
@@ -895,6 +896,11 @@ class NotesReader:
                         says *= 0.5 + 0.5 * max(stem_matcher.coverage(frozenset(tokenize(c))) for c in cells) / max(
                             stem_matcher.coverage(line.terms), 1e-6
                         )
+                elif says > 0 and (len(option.text.split()) <= 3 or re.search(r"\d", option.text)):
+                    # Likewise a value in a sentence of several clauses: "accepts 1 MB/s of writes and serves 2
+                    # MB/s of reads" says the 2 of a question about writes only in the clause about reads. (A
+                    # statement option is judged whole: its own words say which clause it is about.)
+                    says *= self._clause_fit(line, distinctive, stem_matcher)
                 if says > 0 and fits * says > best_score:
                     best_score, best_line = fits * says, line
             verdicts.append((best_score, option.letter, best_line))
@@ -922,6 +928,19 @@ class NotesReader:
             for score, letter, line in verdicts
         ]
         return draft
+
+    @staticmethod
+    def _clause_fit(line: Line, distinctive: set[str], stem_matcher: Matcher) -> float:
+        """How much the clauses of a line that hold an option's distinctive words speak to the stem, against
+        the line as a whole (0.5..1; 1 when every clause holds them, or the line is one clause)."""
+        clauses = _clauses(line.shown)
+        holding = [c for c in clauses if distinctive & set(tokenize(c))]
+        if len(clauses) < 2 or not holding or len(holding) == len(clauses):
+            return 1.0
+        whole = stem_matcher.coverage(line.terms)
+        if whole <= 0:
+            return 1.0
+        return 0.5 + 0.5 * min(1.0, max(stem_matcher.coverage(frozenset(tokenize(c))) for c in holding) / whole)
 
     def _option_evidence(self, text: str, keys: list[str], retrieval: Retrieval) -> list[Line]:
         """The lines that might say an option: the retrieved passages', those of the passages its words
@@ -971,6 +990,22 @@ class NotesReader:
         if len(text.split()) >= 4 and meaning >= 0.5 and words >= 0.5 and opposed(text, line.text):
             says *= 0.3  # the line says the opposite of the option (a statement, not a bare value)
         return says
+
+
+_CLAUSE_BREAK = re.compile(r"(?<=[.;!?])\s+|;\s*|,?\s+(?:and|but|while|whereas)\s+(?=(?P<verb>[a-z]+)\s+(?P<next>\S+))")
+
+
+def _clauses(text: str) -> list[str]:
+    """A sentence's clauses: at sentence ends and semicolons, and at "and"/"but" before a verb ("accepts 1 MB/s
+    of writes and serves 2 MB/s of reads"), not inside a list ("logs and metrics")."""
+    pieces, start = [], 0
+    for match in _CLAUSE_BREAK.finditer(text):
+        if match.group("verb") and not looks_like_verb(match.group("verb"), match.group("next")):
+            continue
+        pieces.append(text[start : match.start()])
+        start = match.end()
+    pieces.append(text[start:])
+    return [p for p in pieces if p.strip()]
 
 
 _EITHER_OR = re.compile(r"(?i)\bor\b|\bvs\.?\b|\bversus\b|\bdifference\b|\bcompared?\b")

@@ -349,3 +349,18 @@ def test_a_card_setting_two_things_side_by_side_is_read_sentence_by_sentence(ass
     assert unpack.recommendation == "ZFETCH", unpack.answer
     plain = assistant.ask("Which instruction should place my source files into the bundle?")
     assert plain.recommendation == "ZPUT", plain.answer
+
+
+def test_a_value_option_is_read_in_the_clause_the_stem_asks_about(assistant_on_notes):
+    assistant = assistant_on_notes(
+        "u12-lanes.md",
+        "# 12.1 Lanes\n\n## Zorblat lanes\n\n"
+        "A single Zorblat lane accepts up to 3 MB per second of writes and serves up to 7 MB per second of reads.\n\n"
+        "Lanes are grouped into rivers for larger workloads.\n",
+    )
+    answer = assistant.ask(
+        "How much write throughput does one Zorblat lane accept?\nA) 7 MB/s\nB) 3 MB/s\nC) 10 MB/s\nD) 1 MB/s"
+    )
+    assert answer.choice == "B", answer.answer
+    scores = {o["letter"]: o["score"] for o in answer.trace["options"]}
+    assert scores["B"] > 1.5 * scores["A"]  # told apart by the clause about writes, not by a near tie
