@@ -398,7 +398,7 @@ class QuestionGenerator:
             len(entity.name.split()) > 1
             and known(last.lower()) >= 3.0
             and not last.isupper()
-            and not looks_like_verb(last.lower())
+            and (not looks_like_verb(last.lower()) or not entity.proper)
         ):
             thing.heads.add(singular(last.lower()))  # "Line Charts" is a chart, "Task Nodes" a node
         for kind in thing.kinds:
@@ -1721,7 +1721,8 @@ def _card_description(line: Line, entity: Entity, role: float) -> tuple[str, flo
         re.match(r"(?i)^(?:what|who)\s+(?:is|are|does|do)\b|^(?:why|when)\b.*\buse\b", label) or len(label.split()) <= 4
     ) and not re.search(r"(?i)\bor\b|\bvs\.?\b|\bversus\b|\bdifference\b|\bcompared?\b", label)
     if role >= ROLE_LABEL and line.body and asks:
-        return line.body, 1.0
+        # "What does a liveness probe do? It checks whether ...": the answer's "It" is the thing asked about.
+        return re.sub(r"^It\s+(?=[a-z]+s\b)", "", line.body), 1.0
     if not _names_any(label, {s.lower() for s in entity.spellings}):
         return None  # "What is a headless Service? ... DNS returns ...": the card is about another thing
     for sentence in re.split(r"(?<=[.;])\s+", line.body or ""):

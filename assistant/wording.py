@@ -1141,7 +1141,8 @@ _TRAILING_PARTICIPLE = re.compile(
     r",\s+(?:[a-z]+ing\s+|[a-z]+ed\s+(?:by|to|with|in|for|on|from|into|as|using|at)\s).*$"
 )
 #: Finite verbs inside a requirement mean it is a clause of its own, which a stem cannot reuse.
-_SUBORDINATOR = re.compile(r"\s(?:that|which|who|while|when|whenever|where|until|unless|because|once)\s")
+_SUBORDINATING_WORDS = frozenset({"whether", "if", "when", "whenever", "while", "where", "until", "unless", "because"})
+_SUBORDINATOR = re.compile(r"\s(?:that|which|who|while|when|whenever|where|whether|if|until|unless|because|once)\s")
 _UNREADABLE = re.compile(r"\b(?:is|are|was|were|would|will|could|should|may|might|must|has|have|had)\b", re.IGNORECASE)
 #: A part that is only qualities: "fully managed and highly available", "cost-effective".
 _ADJECTIVES = re.compile(
@@ -1584,6 +1585,8 @@ def _finite_verb_inside(phrase: str) -> bool:
     words = phrase.split()
     for index, word in enumerate(words[1:], start=1):
         previous = words[index - 1].lower().strip(",")
+        if previous in _SUBORDINATING_WORDS:
+            return False  # "check whether the container is healthy": what follows is a clause of its own
         if previous in ("that", "which", "who", "to", "can", "it", "must", "will", "and", "or"):
             continue
         low = word.lower().strip(",.")

@@ -249,3 +249,9 @@ def test_a_shortened_phrase_drops_a_participle_left_without_its_phrase_and_advic
     )
     need = read_need("A controller that creates jobs on a schedule. Use it for backups, reports and clean-up.")
     assert need.constraints == ["It must also suit backups, reports and clean-up."]
+
+
+def test_a_clause_after_whether_or_if_is_part_of_the_need_not_a_second_one():
+    assert grammar_problem("A company needs something that can check whether the parcel is still intact.") is None
+    assert grammar_problem("A company needs an RDS needs scaling work.") == "a second clause pasted into the need"
+    assert read_need("checks whether the parcel is still intact").action == "check whether the parcel is still intact"
