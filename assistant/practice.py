@@ -993,10 +993,10 @@ class QuestionGenerator:
                 if fact.wanted:
                     # "A team wants workflow management and orchestration for ETL data pipelines."
                     variants.append(f"{who} {fact.situation} for {purpose}.")
-                variants.append(say(f"is choosing something for {purpose}"))
+                variants.append(say(f"needs a solution for {purpose}"))  # "is choosing something for" read stilted
                 moved = last_phrase_fronted(purpose)
                 if moved and moved[0].split()[0].lower() not in ("with", "of", "from", "to", "by"):
-                    variants.append(say(f"is choosing something for {moved[1]}", fronted=moved[0]))
+                    variants.append(say(f"needs a solution for {moved[1]}", fronted=moved[0]))
         if need.users and (need.action or need.goal) and len(need.users.split()) >= 2:
             # "It must suit data analysts" narrows the need; "It must suit consumers" says nothing.
             variants = [f"{body} It must suit {need.users}." for body in variants]
@@ -1295,8 +1295,8 @@ class QuestionGenerator:
             return None
         kind = self._shared_kind(fact.things + [t for t, _ in distractors])
         if len(fact.things) == 2:
-            # Two picks: "is choosing something" would ask for one.
-            body = body.replace("is choosing something for", "is choosing what to use for").replace(
+            # Two picks: "a solution" or "something" would ask for one.
+            body = body.replace("needs a solution for", "needs two solutions for").replace(
                 "needs something that can", "needs two things that together can"
             )
         if body.endswith("?"):
@@ -1898,7 +1898,7 @@ def _names_any(text: str, spellings: set[str]) -> bool:
 
 _TEMPLATE = re.compile(
     r"(?:^|(?<=\. )|(?<=, ))(?:a team|a company|an organization|it)\s+(?:needs something that can|"
-    r"needs something|needs to|needs|is choosing something for|faces this:)\s+",
+    r"needs something|needs a solution for|needs to|needs|faces this:)\s+",
     re.IGNORECASE,
 )
 
