@@ -99,12 +99,16 @@ class ProgressStore:
     # --- questions ----------------------------------------------------------------------------
 
     def add_questions(self, questions: list[Question]) -> int:
-        """Store new questions (known ids are left as they are); returns how many were new."""
+        """Store new questions (known ids are left as they are) and bring back a retired one generated again
+        from live passages, with its attempts and schedule: re-reading notes into new passages must not cost a
+        learner the reviews of a question whose text did not change. Returns how many were new or back."""
         added = 0
         with self._lock, self._connect() as db:
             for question in questions:
                 cursor = db.execute(
-                    "INSERT OR IGNORE INTO questions (id, body, section, chunk_ids, created_at) VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO questions (id, body, section, chunk_ids, created_at) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT(id) DO UPDATE SET body = excluded.body, section = excluded.section, "
+                    "chunk_ids = excluded.chunk_ids, retired = 0 WHERE questions.retired = 1",
                     (
                         question.id,
                         json.dumps(question.to_dict()),

@@ -98,3 +98,16 @@ def test_a_saved_set_whose_questions_are_gone_is_not_resumed(tmp_path):
     store.add_questions([_question("kept")])
     store.save_session(["kept", "never-stored"], 0, {}, {})
     assert store.load_session() is None
+
+
+def test_a_retired_question_generated_again_comes_back_with_its_history(tmp_path):
+    store = ProgressStore(tmp_path / "progress.db")
+    assert store.add_questions([_question("q1")]) == 1
+    store.record_attempt(_question("q1"), chosen=1, seconds=3.0)
+    assert store.retire_stale({"other"}) == 1  # its passage was re-read under a new id
+    assert store.questions() == []
+    again = _question("q1")
+    again.chunk_ids = ["c2"]
+    assert store.add_questions([again]) == 1 and store.add_questions([again]) == 0
+    assert [q.chunk_ids for q in store.questions()] == [["c2"]]
+    assert len(store.attempts()) == 1  # the attempt made before is still there
