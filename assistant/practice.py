@@ -1479,6 +1479,21 @@ CHECKED_ON_THE_QUESTION = (
 )
 
 
+def _spells_compound(option: str, stem: str) -> bool:
+    """Whether the stem spells out a one-word compound of the option's name in its parts: "store metadata"
+    gives away "Hive Metastore" as surely as "metastore" would (each part four letters or more, a common
+    word, and a word of the stem starting with it)."""
+    stem_words = re.findall(r"[a-z]+", stem)
+    for token in re.findall(r"[A-Za-z]+", option):
+        low = token.lower()
+        for cut in range(4, len(low) - 3):
+            head, tail = low[:cut], low[cut:]
+            if known(head) >= 3.0 and known(tail) >= 3.0:
+                if any(w.startswith(head) for w in stem_words) and any(w.startswith(tail) for w in stem_words):
+                    return True
+    return False
+
+
 def check_question(question: Question, max_copied_run: int = 5, max_stem_words: int = 60) -> list[str]:
     """The rules (see RULES and CHECKED_ON_THE_QUESTION) a question breaks, judged from the question alone."""
     problems: list[str] = []
@@ -1487,7 +1502,7 @@ def check_question(question: Question, max_copied_run: int = 5, max_stem_words: 
     if len(options) != 4 or len({name_key(o) for o in options}) != 4:
         problems.append("four_options")
     stem = question.stem.lower()
-    if any(re.search(rf"(?<![\w-]){re.escape(o.lower())}(?![\w-])", stem) for o in right):
+    if any(re.search(rf"(?<![\w-]){re.escape(o.lower())}(?![\w-])", stem) or _spells_compound(o, stem) for o in right):
         problems.append("names_answer")
     if any(re.search(rf"(?<![\w-]){re.escape(o.lower())}(?![\w-])", stem) for o in options if o not in right):
         problems.append("names_option")

@@ -775,3 +775,11 @@ def test_a_glossary_mixes_kinds_so_its_items_are_options_only_beside_their_own_k
         assert not (
             {"Marn", "Quill"} <= set(question.options) and question.options[question.answer] in ("Marn", "Quill")
         )
+
+
+def test_a_stem_that_spells_out_the_parts_of_a_one_word_name_names_it():
+    question = _question(options=["Zorblat Metastore", "Plimsoll Streams", "Quandry Relay", "Tessel Mailbox"])
+    question.stem = "A team needs to store metadata for its tables. Which option fits best?"
+    assert "names_answer" in check_question(question)
+    question.stem = "A team needs a central catalog of table definitions. Which option fits best?"
+    assert "names_answer" not in check_question(question)
