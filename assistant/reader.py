@@ -903,6 +903,10 @@ class NotesReader:
                     says *= self._clause_fit(line, distinctive, stem_matcher)
                 if says > 0 and fits * says > best_score:
                     best_score, best_line = fits * says, line
+            if query.negated & terms and not _NEGATES.search(option.text):
+                # "without paying for extra delete writes": an option that does what the stem rules out
+                # ("a Lambda that deletes items") answers another question.
+                best_score *= self.settings.negated_line_factor
             verdicts.append((best_score, option.letter, best_line))
         ranked = sorted(verdicts, key=lambda v: -v[0])
         picked = {letter for _, letter, _ in ranked[: max(1, query.picks)]}
@@ -987,8 +991,16 @@ class NotesReader:
         # A short or numeric option ("50", "Never") is said by its words; its embedding says little.
         weight = 0.2 if short else 0.5
         says = max(role, weight * max(meaning, 0.0) + (1 - weight) * max(words, verbatim))
-        if len(text.split()) >= 4 and meaning >= 0.5 and words >= 0.5 and opposed(text, line.text):
-            says *= 0.3  # the line says the opposite of the option (a statement, not a bare value)
+        if (
+            len(text.split()) >= 4
+            and role < ROLE_SUBJECT
+            and meaning >= 0.5
+            and words >= 0.5
+            and opposed(text, line.text)
+        ):
+            # The line says the opposite of the option: a statement, not a bare value, nor a name the line is
+            # about ("Time to Live (TTL)" against "... at no extra write cost").
+            says *= 0.3
         return says
 
 

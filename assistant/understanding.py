@@ -221,7 +221,7 @@ _NEGATOR = re.compile(
     r"(?:do not|don't|doesn't|does not|won't|shouldn't|should not)\s+(?:want|need|like)(?:\s+to)?"
     r"(?:\s+(?:use|have|build|run|write|manage|maintain|see|get|add|keep|pay for|store))?)\s+"
     # "without adding a separate RUN step": what is ruled out is the step, not adding.
-    r"(?:[a-z]+ing\s+(?=(?:a|an|the|any|our|my|its|their)\s))?"
+    r"(?:[a-z]+ing\s+(?:(?:for|on|with|about)\s+)?(?=(?:a|an|the|any|our|my|its|their|extra|more|additional)\s))?"
     r"(?:(?:on|in|at|a|an|the|any|our|my|its|their|own|to|be|being|using|use)\s+)*"
     # "anything that stores HDFS blocks": what is ruled out is what the clause says.
     r"(?:(?:anything|something|anyone|any\s+\w+|one|ones)\s+(?:that|which|who)\s+\w+\s+)?"

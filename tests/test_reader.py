@@ -364,3 +364,22 @@ def test_a_value_option_is_read_in_the_clause_the_stem_asks_about(assistant_on_n
     assert answer.choice == "B", answer.answer
     scores = {o["letter"]: o["score"] for o in answer.trace["options"]}
     assert scores["B"] > 1.5 * scores["A"]  # told apart by the clause about writes, not by a near tie
+
+
+def test_a_named_option_is_not_contradicted_by_its_own_line_and_an_option_doing_what_is_ruled_out_loses(
+    assistant_on_notes,
+):
+    assistant = assistant_on_notes(
+        "u13-ledger.md",
+        "# 13.1 Zorblat tables\n\n## Features\n\n"
+        "| Feature | Detail |\n| --- | --- |\n"
+        "| Zorblat Streams | Ordered change log kept for 24 hours; triggers Plink functions |\n"
+        "| Fade Out Timer (FOT) | Removes rows after an expiry attribute at no extra write cost |\n"
+        "| Point-in-time restore | Continuous backups; restore to any second in the last 35 days |\n",
+    )
+    answer = assistant.ask(
+        "Rows in a Zorblat table should vanish on their own a day after they are written, without paying for "
+        "extra delete writes. Which feature?\nA) Zorblat Streams with a Plink function that deletes rows\n"
+        "B) Fade Out Timer (FOT)\nC) Point-in-time restore\nD) A nightly export job"
+    )
+    assert answer.choice == "B", answer.answer

@@ -184,3 +184,7 @@ def test_what_a_gerund_after_without_does_is_not_what_is_ruled_out():
     # "without adding a separate step": the step is ruled out, not adding.
     assert negated_terms("unpack it without adding a separate RUN step") == {"separ", "run"}
     assert "write" in negated_terms("without writing Spark scripts")
+
+
+def test_what_a_gerund_and_its_preposition_lead_into_is_what_is_ruled_out():
+    assert negated_terms("without paying for extra delete writes") == {"extra", "delet"}
