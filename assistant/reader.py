@@ -51,6 +51,7 @@ from .vocabulary import (
     CATEGORY_HEADS,
     GENERIC_ANSWER_TYPES,
     PRODUCT_ANSWER_TYPES,
+    WAYS_WORDS,
     english_frequency,
     states_amount,
 )
@@ -676,6 +677,11 @@ class NotesReader:
         steps.sort(key=lambda line: (order.get(line.chunk_id, 0), line.index))
         lead_line = best[0][1]
         lead = _cited(self._best_sentence(lead_line, query), draft.rely_on(lead_line.chunk_id, lead_line.text))
+        # "Log Collection Methods: Native Support ... CloudWatch Agent ... AWS CLI ... Programmatic Access": the
+        # best line of a list of ways comes with the other ways of its list, in the notes' order.
+        ways = self._list_of(lead_line)
+        if ways:
+            steps = ways + [line for line in steps if line not in ways][: max(0, 5 - len(ways))]
         others = [line for line in steps if line is not lead_line]
         points = [
             f"{number}. {_cited(line.shown, draft.rely_on(line.chunk_id, line.text))}"
@@ -684,6 +690,23 @@ class NotesReader:
         draft.text = "\n".join([lead] + ([""] + points if points else []))
         draft.trace["lines"] = [{"score": round(s, 4), "line": line.text[:160]} for s, line in best[:6]]
         return draft
+
+    def _list_of(self, line: Line) -> list[Line]:
+        """The items of the list of ways a line is one of (same section, parent and depth; two to seven of them,
+        under a heading that says they are ways: "Log Collection Methods", "Steps"), or []."""
+        if line.kind != "item":
+            return []
+        items = [
+            other
+            for chunk_id in self.reading.section_chunks({(self.reading.chunks[line.chunk_id].source, line.section)})
+            for other in self.reading.lines(chunk_id)
+            if other.kind == "item" and other.depth == line.depth and other.context == line.context
+        ]
+        unique = list({(x.chunk_id, x.index): x for x in items}.values())
+        heading = (line.context or line.section.split(" > ")[-1]).lower()
+        if not set(re.findall(r"[a-z]+", heading)) & WAYS_WORDS:
+            return []  # a list of facts about a thing is no list of ways to do something
+        return unique if 2 <= len(unique) <= 7 and line in unique else []
 
     # --- comparison ---
 

@@ -596,6 +596,12 @@ SOFTWARE_KINDS = frozenset(
     {"framework", "engine", "application", "app", "system", "software", "library", "program", "suite", "database"}
 )
 
+#: Headings of a list of ways to do something ("Log Collection Methods", "Steps", "Options"): a how-to answers
+#: with the whole list.
+WAYS_WORDS = frozenset(
+    {"methods", "method", "ways", "steps", "options", "approaches", "techniques", "strategies", "procedure", "how"}
+)
+
 #: Headings of a list of terms of any kind ("Glossary", "Key terms", "Definitions").
 GLOSSARY_WORDS = frozenset({"glossary", "glossaries", "terms", "terminology", "definitions", "vocabulary", "lexicon"})
 

@@ -383,3 +383,20 @@ def test_a_named_option_is_not_contradicted_by_its_own_line_and_an_option_doing_
         "B) Fade Out Timer (FOT)\nC) Point-in-time restore\nD) A nightly export job"
     )
     assert answer.choice == "B", answer.answer
+
+
+def test_a_howto_answers_with_the_whole_list_of_ways_its_best_line_belongs_to(assistant_on_notes):
+    assistant = assistant_on_notes(
+        "u14-ledger.md",
+        "# 14.1 Zorblat Ledger\n\n## Intro\n\n- Zorblat Ledger keeps audit records from many systems.\n\n"
+        "### Record Collection Methods\n\n"
+        "- Native Support: Turn on auditing in Zorblat services to send records to the Ledger.\n"
+        "- Ledger Agent: Install on servers in your own data centre.\n"
+        "- Command line: use zorb-cli to push records.\n"
+        "- Programmatic Access: Use the API or SDK to send records.\n\n"
+        "### Record Analysis\n\n- Trend charts show record volume over time.\n",
+    )
+    answer = assistant.ask("how do I get audit records from our own servers into the Zorblat Ledger?")
+    assert answer.kind == "howto"
+    for way in ("Native Support", "Ledger Agent", "zorb-cli", "Programmatic Access"):
+        assert way in answer.answer, answer.answer

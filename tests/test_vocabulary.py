@@ -21,6 +21,7 @@ def test_word_lists_are_lower_case_words_with_no_overlap_where_it_would_confuse(
         v.MONEY_WORDS,
         v.SOFTWARE_KINDS,
         v.GLOSSARY_WORDS,
+        v.WAYS_WORDS,
     ):
         assert words and all(w == w.lower() and " " not in w for w in words)
     assert not v.VENDOR_WORDS & v.FUNCTION_WORDS
@@ -42,6 +43,7 @@ def test_every_listed_word_is_everyday_english_or_a_vendor():
         v.MONEY_WORDS,
         v.SOFTWARE_KINDS,
         v.GLOSSARY_WORDS,
+        v.WAYS_WORDS,
     ):
         rare = [
             w
