@@ -13,10 +13,8 @@ import logging
 import re
 from dataclasses import asdict, dataclass, field
 
-import numpy as np
-
 from .config import ReaderSettings
-from .reading import ROLE_HEADING, Reading, name_key
+from .reading import ROLE_HEADING, Line, Reading, is_acronym, name_key
 from .retrieval import LexicalIndex, Retrieval
 from .text import sentences, stem, tokenize, words
 from .understanding import Query
@@ -60,12 +58,6 @@ class GateDecision:
 _ASKS_ABOUT_ONE_THING = frozenset({"howto", "explanation", "fact", "comparison"})
 
 
-def _acronym(token: str) -> bool:
-    """ "YAML", "DAGs": capitals, perhaps with a plural s."""
-    core = token[:-1] if token.endswith("s") else token
-    return len(core) > 1 and core.isupper()
-
-
 class CoverageGate:
     def __init__(self, settings: ReaderSettings, lexical: LexicalIndex, reading: Reading) -> None:
         self.settings = settings
@@ -77,15 +69,17 @@ class CoverageGate:
         if not retrieval.passages:
             return GateDecision(False, s.gate_bias, 0.0)
         best_passage = max(p.similarity for p in retrieval.passages)
-        best_line = best_subject_line = 0.0
+        # Each retrieved line with its similarity to the question, read once for every feature below.
+        scored_lines: list[tuple[Line, float]] = []
         if retrieval.query_vector is not None:
             for passage in retrieval.passages:
                 similarity = self.reading.line_similarity(passage.chunk.id, retrieval.query_vector)
-                if len(similarity):
-                    best_line = max(best_line, float(np.max(similarity)))
-                    for line, value in zip(self.reading.lines(passage.chunk.id), similarity, strict=True):
-                        if any(x.role >= ROLE_HEADING for x in line.subjects):
-                            best_subject_line = max(best_subject_line, float(value))
+                scored_lines.extend(zip(self.reading.lines(passage.chunk.id), map(float, similarity), strict=True))
+        best_line = max((value for _, value in scored_lines), default=0.0)
+        best_subject_line = max(
+            (value for line, value in scored_lines if any(x.role >= ROLE_HEADING for x in line.subjects)),
+            default=0.0,
+        )
         lexical = max(self._coverage(query, p.chunk.embedding_text) for p in retrieval.passages)
         unknown = self.unknown_share(query.retrieval_text)
         foreign = self.foreign_names(query.stem if query.options else query.retrieval_text)
@@ -96,7 +90,7 @@ class CoverageGate:
             "unknown": unknown,
         }
         strength = s.gate_bias + sum(s.gate_weights.get(k, 0.0) * v for k, v in features.items())
-        figure_found = self._figure_near(query, retrieval) if query.amount else None
+        figure_found = self._figure_near(query, scored_lines) if query.amount and scored_lines else None
         unknown_names = self.unknown_names(query.stem) if query.kind in _ASKS_ABOUT_ONE_THING else []
         return GateDecision(
             strength >= 0.0 and figure_found is not False and not unknown_names,
@@ -122,16 +116,16 @@ class CoverageGate:
         found: list[tuple[str, str]] = []
         for sentence in (s for line in text.splitlines() for s in sentences(line)):
             tokens = re.findall(r"[A-Za-z][A-Za-z0-9\-]*|\S", sentence)
-            run: list[tuple[int, str]] = []
+            run: list[str] = []
             for position, token in enumerate([*tokens, "."]):
                 low = token.lower()
                 capitalised = token[:1].isupper() and low not in FUNCTION_WORDS and low not in QUESTION_WORDS
                 if capitalised and not (position == 0 and english_frequency(low) >= 4.0):
-                    run.append((position, token))
+                    run.append(token)
                     continue
                 if len(run) >= 2:
-                    words_of = [t for _, t in run]
-                    new = [t for t in words_of if not _acronym(t) and not self._knows(t)]
+                    words_of = run
+                    new = [t for t in words_of if not is_acronym(t.removesuffix("s")) and not self._knows(t)]
                     known = " ".join(t for t in words_of if t not in new and t.lower() not in VENDOR_WORDS)
                     if new and known and self.reading.names.resolve(name_key(known)):
                         found.append((" ".join(words_of), self.reading.names.display(name_key(known))))
@@ -144,26 +138,23 @@ class CoverageGate:
         """ "Multi-AZ": a hyphenated word is known when its parts are."""
         return all(self.reading.knows_word(part) for part in token.lower().split("-") if part)
 
-    def _figure_near(self, query: Query, retrieval: Retrieval) -> bool:
+    def _figure_near(self, query: Query, scored_lines: list[tuple[Line, float]]) -> bool:
         """Whether a line nearest the question gives a figure of the kind asked for: notes that say what
         Macie does but never what it costs do not answer "How much does Macie charge per GB?". Lines are
         ranked by meaning plus the share of what the question asks about (its words outside the names it
         mentions) that they use, so "over 250 prebuilt transformations" ranks above lines that only name
         DataBrew."""
-        if retrieval.query_vector is None:
-            return True
         named = {t for key in query.subjects for t in tokenize(key)}
         asked = {t: w for t, w in query.weights.items() if t not in named}
         idf = self.lexical.idf
         total = sum(idf(t) * w for t, w in asked.items())
-        scored: list[tuple[float, str]] = []
-        for passage in retrieval.passages:
-            similarity = self.reading.line_similarity(passage.chunk.id, retrieval.query_vector)
-            for line, value in zip(self.reading.lines(passage.chunk.id), similarity, strict=True):
-                share = sum(idf(t) * w for t, w in asked.items() if t in line.terms) / total if total else 0.0
-                scored.append((float(value) + share, line.text))
-        scored.sort(key=lambda pair: -pair[0])
-        return any(states_amount(text, query.amount) for _, text in scored[: self.settings.figure_lines])
+
+        def nearness(pair: tuple[Line, float]) -> float:
+            line, value = pair
+            return value + (sum(idf(t) * w for t, w in asked.items() if t in line.terms) / total if total else 0.0)
+
+        nearest = sorted(scored_lines, key=nearness, reverse=True)[: self.settings.figure_lines]
+        return any(states_amount(line.text, query.amount) for line, _ in nearest)
 
     def _coverage(self, query: Query, text: str) -> float:
         """IDF-weighted share of the question's terms that a text contains."""

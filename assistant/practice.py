@@ -39,6 +39,7 @@ from .reading import (
     ROLE_PARENT,
     ROLE_PUT_FORWARD,
     ROLE_SUBJECT,
+    SIDE_BY_SIDE,
     Entity,
     Line,
     Reading,
@@ -361,8 +362,21 @@ class QuestionGenerator:
         self._card_facts: list[_Fact] = []
         self._card_things()
         self._embed_names()
-        self._common_names: set[str] | None = None
-        self._common_words: set[str] | None = None
+        # The words and names most things' own lines use (see _common_ground).
+        self._common_words = self._common_ground(
+            [set().union(*(set(tokenize(t.description)) for t in thing.teaching[:3])) for thing in self.things.values()]
+        )
+        self._common_names = self._common_ground(
+            [
+                {
+                    resolved
+                    for item in thing.teaching[:3]
+                    for subject in item.line.subjects
+                    if (resolved := reading.names.resolve(subject.key)) and resolved != thing.key
+                }
+                for thing in self.things.values()
+            ]
+        )
         self._mixed_lists = self._lists_of_mixed_kinds()
         self.facts: list[_Fact] = self._facts()
 
@@ -1053,7 +1067,7 @@ class QuestionGenerator:
                     shouted=self.reading.names.shouted_keys,  # "the container always runs" names no RUN
                 )
             )
-            if k and k not in keys and k not in self._everywhere_names()
+            if k and k not in keys and k not in self._common_names
         }
         # The requirement's rarer words, less those that only say what kind of thing is asked for.
         kind_words = set().union(*(tokenize(" ".join(t.kinds) + " " + " ".join(t.heads)) for t in fact.things))
@@ -1062,7 +1076,7 @@ class QuestionGenerator:
             for word in re.findall(r"[a-z0-9]+", requirement.lower())  # "real-time" is "real" and "time"
             if word not in FUNCTION_WORDS and word not in VENDOR_WORDS and english_frequency(word) <= s.shared_word_zipf
             for t in tokenize(word)
-            if t not in kind_words and t not in self._everywhere_words()
+            if t not in kind_words and t not in self._common_words
         }
         scored = []
         siblings: set[str] = set()  # items of the key's own list: their parallel lines are the notes' contrast
@@ -1153,36 +1167,13 @@ class QuestionGenerator:
                 mixed.add(group)
         return mixed
 
-    def _everywhere_words(self) -> set[str]:
-        """Words that most things' own lines use ("pod" in notes on Kubernetes controllers): sharing one with
-        the requirement tells no option apart (see PracticeSettings.common_name_share)."""
-        if self._common_words is None:
-            uses: Counter[str] = Counter()
-            for thing in self.things.values():
-                uses.update(set().union(*(set(tokenize(item.description)) for item in thing.teaching[:3])))
-            # Three things or fewer are no common ground.
-            limit = max(self.settings.common_name_share * len(self.things), 3)
-            self._common_words = {word for word, count in uses.items() if count > limit}
-        return self._common_words
-
-    def _everywhere_names(self) -> set[str]:
-        """Names that most things' own lines mention: the notes' common ground ("Pod" in notes on Kubernetes
-        controllers), which tells no option apart from another, unlike "Spark" beside one service of many."""
-        if self._common_names is None:
-            mentions: Counter[str] = Counter()
-            for thing in self.things.values():
-                mentions.update(
-                    {
-                        resolved
-                        for item in thing.teaching[:3]
-                        for subject in item.line.subjects
-                        if (resolved := self.reading.names.resolve(subject.key)) and resolved != thing.key
-                    }
-                )
-            # Three things or fewer are no common ground.
-            limit = max(self.settings.common_name_share * len(self.things), 3)
-            self._common_names = {key for key, count in mentions.items() if count > limit}
-        return self._common_names
+    def _common_ground(self, per_thing: list[set[str]]) -> set[str]:
+        """What more than `PracticeSettings.common_name_share` of the things' own lines use - the notes'
+        common ground ("Pod", "pod" in notes on Kubernetes controllers) - which tells no option apart from
+        another, unlike "Spark" beside one service of many. Three things or fewer are no common ground."""
+        counts = Counter(value for values in per_thing for value in values)
+        limit = max(self.settings.common_name_share * len(per_thing), 3)
+        return {value for value, count in counts.items() if count > limit}
 
     def _shared_rare_terms(self, thing: Thing, terms: set[str], key_lines: list[Line]) -> set[str]:
         """The requirement's rarer words that a wrong option's own lines (what it is for, and lines whose
@@ -1734,7 +1725,7 @@ def _card_description(line: Line, entity: Entity, role: float) -> tuple[str, flo
     label = line.label or ""
     asks = (
         re.match(r"(?i)^(?:what|who)\s+(?:is|are|does|do)\b|^(?:why|when)\b.*\buse\b", label) or len(label.split()) <= 4
-    ) and not re.search(r"(?i)\bor\b|\bvs\.?\b|\bversus\b|\bdifference\b|\bcompared?\b", label)
+    ) and not SIDE_BY_SIDE.search(label)
     if role >= ROLE_LABEL and line.body and asks:
         # "What does a liveness probe do? It checks whether ...": the answer's "It" is the thing asked about.
         return re.sub(r"^It\s+(?=[a-z]+s\b)", "", line.body), 1.0

@@ -35,6 +35,7 @@ from .reading import (
     ROLE_HEADING,
     ROLE_PARENT,
     ROLE_SUBJECT,
+    SIDE_BY_SIDE,
     VENDOR_STEMS,
     Entity,
     Line,
@@ -369,7 +370,7 @@ class NotesReader:
         another sentence of the line) holds the question's words: "For Hive-style partitions, run X.
         For non-Hive partitions, run Y." tells X from Y."""
         spellings = [s.lower() for s in entity.spellings] or [entity.name.lower()]
-        either = bool(line.label and _EITHER_OR.search(line.label))
+        either = bool(line.label and SIDE_BY_SIDE.search(line.label))
         if line.label and any(sp in line.label.lower() for sp in spellings) and not either:
             return 1.0  # the line's label or card question names it: the whole line is about it
         # "COPY or ADD? Prefer COPY, which ... ADD does the same but also unpacks archives": a card setting two
@@ -1041,9 +1042,6 @@ def _clauses(text: str) -> list[str]:
         start = match.end()
     pieces.append(text[start:])
     return [p for p in pieces if p.strip()]
-
-
-_EITHER_OR = re.compile(r"(?i)\bor\b|\bvs\.?\b|\bversus\b|\bdifference\b|\bcompared?\b")
 
 
 def _negation_reaches(clause: str, stem_terms: set[str], option_terms: set[str]) -> bool:

@@ -95,7 +95,12 @@ _TERM_GERUNDS = frozenset(
 # --- words --------------------------------------------------------------------------------------
 
 
-def _is_acronym(token: str) -> bool:
+#: A card's question or a heading that sets two things side by side ("COPY or ADD?", "the difference between
+#: RUN and CMD", "X vs Y"): its answer is read sentence by sentence, never as one thing's whole description.
+SIDE_BY_SIDE = re.compile(r"(?i)\bor\b|\bvs\.?\b|\bversus\b|\bdifference\b|\bcompared?\b")
+
+
+def is_acronym(token: str) -> bool:
     """EMR, PII, S3 - but not an English word in capitals ("SECTION", "NOTE")."""
     letters = [ch for ch in token if ch.isalpha()]
     if len(letters) < 2 or not all(ch.isupper() for ch in letters):
@@ -106,7 +111,7 @@ def _is_acronym(token: str) -> bool:
 def _is_shaped_name(token: str) -> bool:
     """Acronyms (EMR), CamelCase (DataBrew, maxSurge) and codes with digits (S3, EC2) are names by their shape."""
     return (
-        _is_acronym(token)
+        is_acronym(token)
         or bool(re.search(r"[a-z][A-Z]", token))
         or (bool(re.search(r"\d", token)) and bool(re.search(r"[A-Za-z]", token)))
     )
@@ -374,7 +379,7 @@ def aliases_in(label: str, vocabulary: NotesVocabulary) -> list[str]:
     for inner in _BRACKETED.findall(label):
         inner = inner.strip()
         if inner and len(inner.split()) <= 7 and not inner.lower().startswith(("e.g", "i.e", "eg ", "ie ", "see ")):
-            if name_spans(inner, vocabulary) or _is_acronym(inner):
+            if name_spans(inner, vocabulary) or is_acronym(inner):
                 found.append(inner)
     return found
 

@@ -1141,8 +1141,12 @@ _TRAILING_PARTICIPLE = re.compile(
     r",\s+(?:[a-z]+ing\s+|[a-z]+ed\s+(?:by|to|with|in|for|on|from|into|as|using|at)\s).*$"
 )
 #: Finite verbs inside a requirement mean it is a clause of its own, which a stem cannot reuse.
+#: Words that open a clause of its own inside a requirement ("check whether the container is healthy").
 _SUBORDINATING_WORDS = frozenset({"whether", "if", "when", "whenever", "while", "where", "until", "unless", "because"})
-_SUBORDINATOR = re.compile(r"\s(?:that|which|who|while|when|whenever|where|whether|if|until|unless|because|once)\s")
+#: Where a requirement's main clause ends: those words, the relative pronouns and "once".
+_SUBORDINATOR = re.compile(
+    r"\s(?:" + "|".join(sorted(_SUBORDINATING_WORDS | {"that", "which", "who", "once"})) + r")\s"
+)
 _UNREADABLE = re.compile(r"\b(?:is|are|was|were|would|will|could|should|may|might|must|has|have|had)\b", re.IGNORECASE)
 #: A part that is only qualities: "fully managed and highly available", "cost-effective".
 _ADJECTIVES = re.compile(

@@ -2,27 +2,26 @@
 
 from assistant import vocabulary as v
 
+#: The lists that must hold only everyday English words (function words, units and vendors are checked apart).
+EVERYDAY_LISTS = (
+    v.DISCOURSE_LABELS,
+    v.CATEGORY_HEADS,
+    v.GENERIC_ANSWER_TYPES,
+    v.NAME_TAILS,
+    v.ANSWER_LABELS,
+    v.INTERFACE_WORDS,
+    v.GENERIC_QUALITIES,
+    v.AMOUNT_WORDS,
+    v.TIME_WORDS,
+    v.MONEY_WORDS,
+    v.SOFTWARE_KINDS,
+    v.GLOSSARY_WORDS,
+    v.WAYS_WORDS,
+)
+
 
 def test_word_lists_are_lower_case_words_with_no_overlap_where_it_would_confuse():
-    for words in (
-        v.VENDOR_WORDS,
-        v.DISCOURSE_LABELS,
-        v.CATEGORY_HEADS,
-        v.FUNCTION_WORDS,
-        v.QUESTION_WORDS,
-        v.GENERIC_ANSWER_TYPES,
-        v.UNITS,
-        v.NAME_TAILS,
-        v.ANSWER_LABELS,
-        v.INTERFACE_WORDS,
-        v.GENERIC_QUALITIES,
-        v.AMOUNT_WORDS,
-        v.TIME_WORDS,
-        v.MONEY_WORDS,
-        v.SOFTWARE_KINDS,
-        v.GLOSSARY_WORDS,
-        v.WAYS_WORDS,
-    ):
+    for words in (v.VENDOR_WORDS, v.FUNCTION_WORDS, v.QUESTION_WORDS, v.UNITS, *EVERYDAY_LISTS):
         assert words and all(w == w.lower() and " " not in w for w in words)
     assert not v.VENDOR_WORDS & v.FUNCTION_WORDS
     assert v.PRODUCT_ANSWER_TYPES <= v.GENERIC_ANSWER_TYPES
@@ -30,21 +29,7 @@ def test_word_lists_are_lower_case_words_with_no_overlap_where_it_would_confuse(
 
 def test_every_listed_word_is_everyday_english_or_a_vendor():
     # A list built from one set of notes would hold its product names; these are all common English words.
-    for words in (
-        v.DISCOURSE_LABELS,
-        v.CATEGORY_HEADS,
-        v.GENERIC_ANSWER_TYPES,
-        v.NAME_TAILS,
-        v.ANSWER_LABELS,
-        v.INTERFACE_WORDS,
-        v.GENERIC_QUALITIES,
-        v.AMOUNT_WORDS,
-        v.TIME_WORDS,
-        v.MONEY_WORDS,
-        v.SOFTWARE_KINDS,
-        v.GLOSSARY_WORDS,
-        v.WAYS_WORDS,
-    ):
+    for words in EVERYDAY_LISTS:
         rare = [
             w
             for w in words
