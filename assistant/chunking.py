@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .text import sentences
 
 #: Bumped whenever the same notes would be split differently: an index built by an older chunker is re-read.
-CHUNKING_VERSION = 2
+CHUNKING_VERSION = 3
 
 TARGET_CHARS = 450  # pack small ideas together up to about this size
 MAX_CHARS = 900  # split one idea only when it is larger than this
@@ -25,6 +25,8 @@ SECTION_SEPARATOR = " > "
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _ITEM = re.compile(r"^(\s*)(?:[-*+]|\d{1,3}[.)])\s+")
 _FENCE = re.compile(r"^\s*(```|~~~)")
+_QUESTION = re.compile(r"^\s*(?:Q|Question)\s*[:.]\s+", re.IGNORECASE)  # a flash card's question ("Q: ...")
+_ANSWER = re.compile(r"^\s*(?:A|Answer)\s*[:.]\s+", re.IGNORECASE)  # and its answer ("A: ...")
 
 
 @dataclass(frozen=True)
@@ -119,13 +121,26 @@ def _split_units(lines: list[str]) -> list[_Unit]:
             current.lines.append(line)
             item_indent = None
         else:
-            if current is None or current.kind != "paragraph" or pending_blank:
+            if pending_blank and current is not None and _answers_lone_question(current, line):
+                current.lines.append("")  # a card's answer set apart by a page break: one idea with its question
+            elif current is None or current.kind != "paragraph" or pending_blank:
                 current = _Unit("paragraph", [])
                 units.append(current)
             current.lines.append(line)
             item_indent = None
         pending_blank = False
     return units
+
+
+def _answers_lone_question(unit: _Unit, line: str) -> bool:
+    """ "Q: What does a startup probe do?", a blank line, then "A: It protects ...": the answer belongs to the
+    question before it (a PDF's page break or a loose layout put the blank line there)."""
+    return (
+        unit.kind == "paragraph"
+        and bool(_ANSWER.match(line))
+        and bool(_QUESTION.match(unit.lines[0]))
+        and not any(_ANSWER.match(previous) for previous in unit.lines)
+    )
 
 
 def _split_large(unit: _Unit) -> list[str]:

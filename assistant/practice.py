@@ -71,6 +71,7 @@ from .wording import (
     is_choice_noun_phrase,
     is_comparison,
     is_verdict,
+    kind_of_examples,
     known,
     last_phrase_fronted,
     longest_shared_run,
@@ -361,6 +362,7 @@ class QuestionGenerator:
                 self.things[key] = thing
         self._card_facts: list[_Fact] = []
         self._card_things()
+        self._read_example_lists()
         self._embed_names()
         # The words and names most things' own lines use (see _common_ground).
         self._common_words = self._common_ground(
@@ -433,6 +435,38 @@ class QuestionGenerator:
         if not thing.kinds and not thing.proper and not thing.groups and not defined:
             return None  # a term the notes neither list among its kind, name, nor define: not a thing to choose
         return thing
+
+    def _read_example_lists(self) -> None:
+        """ "Controllers such as Deployments, StatefulSets, DaemonSets and Jobs watch ...": the notes say what
+        kind of thing the listed names are, so each is a thing of that kind and an item of one list with the
+        others, as if the notes had listed them under a heading "Controllers"."""
+        for chunk_id in self.reading.chunks:
+            for line in self.reading.lines(chunk_id):
+                for kind, span in kind_of_examples(line.text):
+                    members = self._names_listed(span)
+                    if len(members) < 2:
+                        continue  # "tools like Airflow": one example says what is meant, it lists no kind
+                    for key in members:
+                        thing = self.things[key]
+                        thing.genus.add(kind)
+                        thing.heads.add(kind)
+                        thing.groups.add((_top_section(line.section), f"examples of {kind}"))
+
+    def _names_listed(self, span: str) -> list[str]:
+        """The things a list of examples names, in order, while the text between them is only commas, "and"
+        and "or" ("Deployments, StatefulSets and Jobs watch ..." -> three keys; the list ends at "watch")."""
+        names = self.reading.names
+        members: list[str] = []
+        previous_end = 0
+        for key, start, end in find_names(span, names.all_keys, plain=names.plain_keys, shouted=names.shouted_keys):
+            between = span[previous_end:start]
+            if not re.fullmatch(r"[\s,]*(?:(?:and|or)\s+)?(?:(?:the|a|an)\s+)?", between, re.IGNORECASE):
+                break
+            resolved = names.resolve(key)
+            if resolved in self.things and resolved not in members:
+                members.append(resolved)
+            previous_end = end
+        return members
 
     def _teaching_lines(self, entity: Entity) -> list[_Teaching]:
         """The lines that say what this thing is for, its own first; never a bare "Use X" or exam talk."""
@@ -1726,7 +1760,7 @@ def _card_description(line: Line, entity: Entity, role: float) -> tuple[str, flo
     asks = (
         re.match(r"(?i)^(?:what|who)\s+(?:is|are|does|do)\b|^(?:why|when)\b.*\buse\b", label) or len(label.split()) <= 4
     ) and not SIDE_BY_SIDE.search(label)
-    if role >= ROLE_LABEL and line.body and asks:
+    if role >= ROLE_LABEL and line.body and asks and _asks_about_itself(label, entity):
         # "What does a liveness probe do? It checks whether ...": the answer's "It" is the thing asked about.
         return re.sub(r"^It\s+(?=[a-z]+s\b)", "", line.body), 1.0
     if not _names_any(label, {s.lower() for s in entity.spellings}):
@@ -1736,6 +1770,33 @@ def _card_description(line: Line, entity: Entity, role: float) -> tuple[str, flo
         if clause and clause[1]:
             return clause[0], 0.9
     return None
+
+
+#: Verbs that end the noun phrase of a "What is X used for?" / "What does X mean?" question.
+_QUESTION_VERBS = frozenset(["used", "mean", "means", "work", "works", "control", "controls", "stand"])
+
+
+def _asks_about_itself(label: str, entity: Entity) -> bool:
+    """ "What is a Pod?", "What does a NodePort Service do?", "What is a Deployment used for?": the thing's name
+    ends the noun phrase the card asks about. Not "What are the two Deployment update strategies?" (it asks
+    for strategies) nor "What is the default Service type?" (a type): there the name only qualifies it."""
+    asked = re.match(r"(?i)^(?:what|who)\s+(?:is|are|does|do)\s+(.*)$", _without_brackets(label).strip(" ?"))
+    if not asked:
+        return True  # "When do you use X?", "X?": other shapes of question, read as before
+    phrase: list[str] = []
+    for word in asked.group(1).split():
+        low = word.strip(",").lower()
+        if phrase and (low in FUNCTION_WORDS or low in _QUESTION_VERBS):
+            break  # "a Deployment used for", "a NodePort Service do"
+        phrase.append(low)
+    if not phrase:
+        return True
+    ends = {
+        singular(spelling.split()[-1].lower())
+        for spelling in [*entity.spellings, entity.name, *entity.aliases]
+        if spelling.split()
+    }
+    return singular(phrase[-1]) in ends
 
 
 def _leading_term(answer: str) -> str | None:

@@ -366,6 +366,8 @@ def genus(definition: str) -> str | None:
     if not words:
         return None
     head = singular(words[-1]).lower()
+    if start == 0 and len(words) > 1 and words[0].lower().endswith("ing") and head != words[-1].lower():
+        return None  # "Running stateless applications": an activity, what it is for ("Caching layer" is a layer)
     following = tokens[index + 1] if index + 1 < len(tokens) and tokens[index].lower() == "of" else None
     if head in _PARTITIVES and following:
         return genus(" ".join(tokens[index + 1 :]))
@@ -1637,6 +1639,8 @@ def grammar_problem(stem: str) -> str | None:
             return "a second clause pasted into the need"  # "needs an RDS needs scaling work"
         if re.search(r"\b[a-z]+/[a-z]+\b", sentence):
             return "a slash between words"  # "deliver events to/from AWS services": notes' shorthand
+        if re.search(r"\b(?:can|to)\s+non-", sentence):
+            return "a 'non-' word where a verb should be"  # "something that can non-overlap intervals"
         if re.search(r"\bcan\s+[a-z]+\s+(?:them|it|these|those)\b", sentence):
             return "a pronoun with nothing before it to stand for"  # "something that can pull them into ..."
         for match in re.finditer(r"\bneeds?\s+([a-z]+)(,?)(?:\s+([a-z]+))?(?:\s+([a-z\-]+))?", sentence):
@@ -1646,3 +1650,27 @@ def grammar_problem(stem: str) -> str | None:
             if comma or first in _IRREGULAR_PARTICIPLES.values():
                 return f"a fragment after needs: {first!r}"  # "needs told, named collection ..."
     return None
+
+
+_EXAMPLES_OF_A_KIND = re.compile(
+    r"\b(?P<kind>[A-Za-z][a-z]+s)\s*,?\s+(?:such as|including|like|e\.g\.,?)\s+(?P<items>[^.;:()]+)"
+)
+
+
+def kind_of_examples(text: str) -> list[tuple[str, str]]:
+    """The kind a list of examples says its items are, and the span of the items: "Controllers such as
+    Deployments, StatefulSets and Jobs watch ..." -> [("controller", "Deployments, StatefulSets and Jobs watch
+    ...")]. The kind is the plural noun before "such as" / "including" / "like"; which words of the span are
+    items is for the caller to say (only it knows the names). A verb ("It helps such as"), a function word or
+    a word that is no plural noun names no kind."""
+    found = []
+    for match in _EXAMPLES_OF_A_KIND.finditer(text):
+        word = match.group("kind")
+        low = word.lower()
+        if low in FUNCTION_WORDS or low.endswith("ss") or known(low) < 2.5:
+            continue
+        noun = singular(low)
+        if noun == low or looks_like_verb(noun):
+            continue  # "this", "uses": no plural noun
+        found.append((noun, match.group("items")))
+    return found

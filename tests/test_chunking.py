@@ -1,4 +1,4 @@
-from assistant.chunking import MAX_CHARS, Chunk, chunk_id, chunk_markdown
+from assistant.chunking import MAX_CHARS, TARGET_CHARS, Chunk, chunk_id, chunk_markdown
 
 NOTES = """# Unit 9 Networking
 
@@ -96,3 +96,14 @@ def test_chunking_of_the_course_notes_gives_one_idea_chunks():
     assert 50 <= len(chunks) <= 120
     assert any(c.section == "2.2 Intro to Amazon EMR > Hive Metastore" for c in chunks)
     assert max(len(c.text) for c in chunks) <= MAX_CHARS
+
+
+def test_a_cards_answer_after_a_blank_line_stays_with_its_question():
+    # A PDF's page break or a loose layout leaves a blank line between a card's question and its answer. Here
+    # the question would just fit in the chunk before it, and its answer would not.
+    filler = "Q: What is filler?\nA: " + "x" * (TARGET_CHARS - 60)
+    card = "Q: What does a startup probe do?\n\nA: It protects slow-starting containers."
+    markdown = f"# Cards\n\n{filler}\n\n{card}\n\n{filler}\n"
+    chunks = chunk_markdown(markdown, "cards.md")
+    holding = [c for c in chunks if "startup probe" in c.text]
+    assert len(holding) == 1 and "protects slow-starting containers" in holding[0].text

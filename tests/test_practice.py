@@ -229,6 +229,35 @@ ZUSER anti-sharing - Rules that keep two builds apart on one host, for example o
 """
 
 
+WARDEN_CARDS = """# Fleet yards
+
+## Couriers (flashcards)
+
+Q: Why should you not send bare couriers?
+A: A bare courier is not replaced if its depot burns down. Wardens such as Drovers, Herders, Talliers and Clockers \
+watch the fleet and replace couriers that vanish.
+
+Q: What is a Drover used for?
+A: Running long-haul routes such as coastal lines and mountain passes over many days.
+
+Q: What are the two Drover loading styles?
+A: Stacking (the default) piles crates high so the cart always leaves full.
+
+Q: What is a Herder?
+A: It keeps a set number of identical couriers running on every road.
+
+Q: What is a Tallier?
+
+A: It runs one courier until its parcel is delivered, then stops for good.
+
+Q: What is a Clocker?
+A: It starts a Tallier on a repeating schedule, such as every night at two.
+
+Q: What is a Gazebo?
+A: A shelter in the yard that keeps spare carts dry through the winter.
+"""
+
+
 def _assistant(make_assistant, tmp_path, name: str, notes: str, suffix: str = ".md"):
     """An assistant over one made-up unit of notes, ingested."""
     folder = tmp_path / name
@@ -258,6 +287,7 @@ def units(embeddings, tmp_path_factory):
         ("engines", ENGINES, ".md"),
         ("instruction-cards", INSTRUCTION_CARDS, ".md"),
         ("glossary", GLOSSARY_AND_POLICIES, ".md"),
+        ("wardens", WARDEN_CARDS, ".md"),
     ):
         folder = root / name
         folder.mkdir()
@@ -783,3 +813,34 @@ def test_a_stem_that_spells_out_the_parts_of_a_one_word_name_names_it():
     assert "names_answer" in check_question(question)
     question.stem = "A team needs a central catalog of table definitions. Which option fits best?"
     assert "names_answer" not in check_question(question)
+
+
+def test_a_list_of_examples_says_what_kind_its_names_are(units):
+    generator = units["wardens"].question_generator()
+    things = {t.name: t for t in generator.things.values()}
+    # "Wardens such as Drovers, Herders, Talliers and Clockers ...": four wardens, items of one list; the shelter
+    # is not one of them. "Running long-haul routes" says what a Drover is for, not that it is a route.
+    assert {"Drover", "Herder", "Tallier", "Clocker"} <= set(things)
+    assert all(things[name].genus == {"warden"} for name in ("Drover", "Herder", "Tallier", "Clocker"))
+    assert "warden" not in things.get("Gazebo", things["Drover"]).genus or "Gazebo" not in things
+    assert generator.kinship(things["Drover"], things["Herder"]) > generator.kinship(things["Drover"], things["Gazebo"])
+    questions, report = units["wardens"].generate_questions(n=20, seed=4)
+    _check_all(questions)
+    wardens = {"Drover", "Herder", "Tallier", "Clocker"}
+    asked = [q for q in questions if q.options[q.answer] in wardens]
+    assert len(asked) >= 2, report.summary()
+    assert all(set(q.options) == wardens for q in asked)
+
+
+def test_a_card_about_something_a_name_only_qualifies_does_not_teach_that_name(units):
+    generator = units["wardens"].question_generator()
+    drover = next(t for t in generator.things.values() if t.name == "Drover")
+    # "What are the two Drover loading styles?" asks for loading styles: its answer is not what a Drover is for.
+    assert all("crates" not in item.description for item in drover.teaching)
+    assert any("long-haul routes" in item.description for item in drover.teaching)
+
+
+def test_a_card_whose_answer_follows_a_blank_line_still_teaches_its_term(units):
+    generator = units["wardens"].question_generator()
+    tallier = next(t for t in generator.things.values() if t.name == "Tallier")
+    assert any("until its parcel is delivered" in item.description for item in tallier.teaching)

@@ -11,6 +11,7 @@ from assistant.wording import (
     inner_swapped,
     is_comparison,
     is_verdict,
+    kind_of_examples,
     last_phrase_fronted,
     longest_shared_run,
     looks_like_verb,
@@ -132,6 +133,8 @@ def test_verdicts_and_comparisons_are_not_descriptions():
         ("A team needs to query logs with SQL. Which service should it use?", False),
         ("A shop must absorb spikes of orders without losing any of them. Which queue fits best?", False),
         ("Which command changes the owner of a file?", False),
+        ("A team needs something that can non-overlap intervals. Which option fits best?", True),
+        ("A team needs something that can keep non-overlapping intervals. Which option fits best?", False),
     ],
 )
 def test_stems_that_do_not_read_as_english(stem, problem):
@@ -224,6 +227,8 @@ def test_copied_runs_count_content_words():
         ("the immutable content hash (sha256) that identifies one parcel", "hash"),
         ("Opens the same port on every depot", None),  # what it does, not what it is
         ("Ideal for near-real-time search", None),  # a quality, not a kind
+        ("Running long-haul routes such as coastal lines", None),  # an activity on things: what it is for
+        ("Caching layer in front of the depot", "layer"),  # a gerund that modifies its head noun
     ],
 )
 def test_the_genus_of_a_definition_is_the_head_of_its_opening_noun_phrase(definition, kind):
@@ -255,3 +260,12 @@ def test_a_clause_after_whether_or_if_is_part_of_the_need_not_a_second_one():
     assert grammar_problem("A company needs something that can check whether the parcel is still intact.") is None
     assert grammar_problem("A company needs an RDS needs scaling work.") == "a second clause pasted into the need"
     assert read_need("checks whether the parcel is still intact").action == "check whether the parcel is still intact"
+
+
+def test_a_list_of_examples_names_the_kind_of_its_items():
+    assert kind_of_examples("Wardens such as Drovers, Herders and Talliers watch the fleet") == [
+        ("warden", "Drovers, Herders and Talliers watch the fleet")
+    ]
+    assert kind_of_examples("Use yards like North and South") == [("yard", "North and South")]
+    assert kind_of_examples("real-time data such as clicks, logs and events") == []  # "data" is no plural noun
+    assert kind_of_examples("It helps such as the others") == []
