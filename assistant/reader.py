@@ -43,6 +43,7 @@ from .reading import (
     Reading,
     find_names,
     is_shouted,
+    lists_items,
     name_key,
 )
 from .retrieval import LexicalIndex, Retrieval
@@ -515,6 +516,8 @@ class NotesReader:
             score *= 1.0 + 0.25 * self._novelty(query, line)
             if query.amount and not states_amount(line.text, query.amount):
                 score *= self.settings.figure_missing_factor  # "How many ...?" is answered by a line with a number
+            if query.asks_list and not lists_items(line.text):
+                score *= self.settings.list_missing_factor  # "Which formats ...?" is answered by a line listing them
             scored.append((score, line))
         scored.sort(key=lambda pair: (-pair[0], pair[1].chunk_id, pair[1].index))
         return scored[:limit]

@@ -100,6 +100,27 @@ _TERM_GERUNDS = frozenset(
 SIDE_BY_SIDE = re.compile(r"(?i)\bor\b|\bvs\.?\b|\bversus\b|\bdifference\b|\bcompared?\b")
 
 
+_LIST_SEPARATOR = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+_EXAMPLES_LEAD = re.compile(r"(?i)\b(?:such as|including|e\.g\.,?|for example,?)\s+")
+
+
+def lists_items(text: str, max_item_words: int = 3) -> bool:
+    """Whether a line gives a list of things: "Supported Formats: gzip, Snappy", "CSV, JSON and Apache
+    Parquet", "... in formats such as CSV, JSON or ORC" - two or more short items after an optional label or
+    an example lead. Not a sentence whose "and" joins clauses ("It uses optimized formats and compression to
+    enhance performance")."""
+    body = text.strip().rstrip(".")
+    label = re.match(r"^[^:]{1,40}:\s+(?=\S)", body)
+    if label and len(label.group(0).split()) <= 4:
+        body = body[label.end() :]
+    leads = list(_EXAMPLES_LEAD.finditer(body))
+    if leads:
+        body = body[leads[-1].end() :]  # the items follow the last "such as"
+    body = re.sub(r"\s*\([^)]*\)", "", body)  # "Parquet (columnar)": an aside is not an item
+    items = [part.strip() for part in _LIST_SEPARATOR.split(body) if part.strip()]
+    return len(items) >= 2 and all(len(item.split()) <= max_item_words for item in items)
+
+
 def is_acronym(token: str) -> bool:
     """EMR, PII, S3 - but not an English word in capitals ("SECTION", "NOTE")."""
     letters = [ch for ch in token if ch.isalpha()]

@@ -265,6 +265,9 @@ class Query:
     asks_where: bool = False  # "Where should the logs go?": a destination
     amount: str | None = None  # "How long ...?" -> "duration": the question asks for a figure (see asked_amount)
     answer_type: str | None = None
+    asks_list: bool = (
+        False  # "Which compression formats ...?": several things of a kind, given by a line that lists them
+    )
     parts: str | None = None  # "the key components of X": the stem of the kind of part asked for ("compon")
     sides: list[str] = field(default_factory=list)  # "the difference between A and B": ["A", "B"], as written
     claims: list[str] = field(default_factory=list)
@@ -281,6 +284,7 @@ class Query:
             "subjects": self.subjects,
             "alternatives": self.alternatives,
             "answer_type": self.answer_type,
+            "asks_list": self.asks_list,
             "negated": sorted(self.negated),
             "claims": self.claims,
             "options": [f"{o.letter}) {o.text}" for o in self.options],
@@ -645,6 +649,7 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
     )
     kind = _kind(stem_text, options, subjects, alternatives, follow_up and bool(_CHOICE.search(scope)), named)
     answer_type = _answer_type(stem_text) or (_answer_type(previous) if follow_up and previous else None)
+    asks_list = False
     if (
         kind == "choice"
         and answer_type
@@ -652,6 +657,7 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
         and answer_type.split()[-1] not in ("class", "process", "access", "status", "analysis", "series")
     ):
         kind = "fact"  # "Which compression formats ...?" asks for a list: the line that gives it
+        asks_list = True
     if kind in ("explanation", "comparison", "howto"):
         # A question about a term names it in lower case too ("explain partitioning").
         subjects = ([k for k, _, _ in find_names(stem_text, name_keys, shouted=shouted)] + acronyms) or subjects
@@ -681,6 +687,7 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
         asks_where=bool(re.search(r"\bwhere\b", stem_text, re.IGNORECASE)),
         amount=None if options else asked_amount(stem_text),
         answer_type=answer_type,
+        asks_list=asks_list,
         parts=_parts_asked(stem_text) if kind == "explanation" else None,
         sides=_sides(stem_text) if kind == "comparison" else [],
         claims=_claims(stem_text, name_keys, plain_keys, shouted) if not options else [],

@@ -400,3 +400,16 @@ def test_a_howto_answers_with_the_whole_list_of_ways_its_best_line_belongs_to(as
     assert answer.kind == "howto"
     for way in ("Native Support", "Ledger Agent", "zorb-cli", "Programmatic Access"):
         assert way in answer.answer, answer.answer
+
+
+def test_a_question_asking_for_several_things_of_a_kind_leads_with_the_line_that_lists_them(assistant_on_notes):
+    assistant = assistant_on_notes(
+        "u11-query.md",
+        "# 11 Querying\n\n## Zorblat Query\n\n- Zorblat Query runs SQL over files in the lake.\n"
+        "- It uses optimized packing formats and compression to speed up queries and manage data.\n\n"
+        "## Details of best practice\n\n- Data Compression:\n  - Use supported formats to keep scans small.\n"
+        "  - Supported Formats: brotli, lzo.\n",
+    )
+    answer = assistant.ask("Which compression formats does Zorblat Query support?")
+    assert answer.kind == "fact"
+    assert answer.answer.startswith("Supported Formats: brotli, lzo")

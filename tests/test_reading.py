@@ -16,6 +16,7 @@ from assistant.reading import (
     NotesVocabulary,
     Reading,
     find_names,
+    lists_items,
     name_key,
     name_spans,
     parse_chunk,
@@ -228,3 +229,18 @@ def test_a_wrapped_list_item_is_one_line_and_a_code_term_before_a_dash_is_its_la
     assert items[0].text.endswith("giving up after a number of attempts.")
     assert not any(line.text.startswith("after a number") for line in lines)
     assert any(line.text == "A paragraph of its own." for line in lines)
+
+
+@pytest.mark.parametrize(
+    "text, listed",
+    [
+        ("Supported Formats: brotli, lzo.", True),
+        ("CSV, JSON and Apache Parquet", True),
+        ("Keep data in formats such as CSV, JSON or ORC.", True),
+        ("It uses optimized formats and compression to speed up queries and manage data.", False),
+        ("Use supported formats to keep scans small.", False),
+        ("Benefit: Load only relevant data for each query", False),
+    ],
+)
+def test_a_line_lists_items_when_its_body_is_short_parts_joined_by_commas_and_or(text, listed):
+    assert lists_items(text) is listed
