@@ -1269,6 +1269,7 @@ class NameIndex:
                 if k != key
                 and len(k.split()) > len(tokens)
                 and k.split()[-len(tokens) :] == tokens
+                and not _names_its_object(k, len(tokens))
                 and self.entities[k].proper
                 and self.entities[k].name.split()[0].lower() in VENDOR_WORDS
             ]
@@ -1581,3 +1582,10 @@ class Reading:
             if index < len(lines):
                 found.append(ProfileLine(lines[index], role, cue))
         return found
+
+
+def _names_its_object(key: str, tail: int) -> bool:
+    """ "Amazon Managed Streaming Service for Apache Kafka" ends with "Kafka" but is not Kafka: the tail
+    follows "for" (vendor words aside), so it names what the service is for."""
+    before = [token for token in key.split()[:-tail] if token not in VENDOR_STEMS]
+    return bool(before) and before[-1] in FUNCTION_WORDS

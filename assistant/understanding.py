@@ -460,6 +460,29 @@ def asked_amount(stem_text: str) -> str | None:
     return None
 
 
+def _names_in_order(stem_text: str, name_keys: set[str], shouted: set[str], names) -> list[str]:
+    """The names a question uses, acronyms the notes never write among them ("MSK"), in the order it writes
+    them: "Compare MSK with Kinesis" sets MSK first. A name in brackets right after another is that one's
+    gloss, not a thing of its own ("Amazon MSK (managed Kafka)")."""
+    found = [(start, end, key) for key, start, end in find_names(stem_text, name_keys, shouted=shouted)]
+    if names is not None:
+        for match in re.finditer(r"\b[A-Z]{2,6}s?\b", stem_text):
+            token = match.group(0)
+            expanded = names.acronym(token) if name_key(token) not in name_keys else None
+            if expanded:
+                found.append((match.start(), match.end(), expanded))
+    found.sort()
+    ordered: list[str] = []
+    previous_end = None
+    for start, end, key in found:
+        gloss = previous_end is not None and re.fullmatch(r"\s*\([^()]*", stem_text[previous_end:start])
+        if not gloss and key not in ordered:
+            ordered.append(key)
+        if not gloss:
+            previous_end = end
+    return ordered
+
+
 def _answer_type(stem_text: str) -> str | None:
     """The kind of thing a "which ..." question asks for ("node type", "chart type", "AWS service"): the
     words after "which"/"what" up to a verb (a word followed by an object: "which command loads them")."""
@@ -660,7 +683,7 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
         asks_list = True
     if kind in ("explanation", "comparison", "howto"):
         # A question about a term names it in lower case too ("explain partitioning").
-        subjects = ([k for k, _, _ in find_names(stem_text, name_keys, shouted=shouted)] + acronyms) or subjects
+        subjects = _names_in_order(stem_text, name_keys, shouted, names) or subjects
     picks = 1
     if options:
         count = _PICK_COUNT.search(stem_text)

@@ -144,7 +144,7 @@ def test_code_blocks_are_one_line_and_name_nothing():
     assert not any(s.name == "Pebble" for s in lines[-1].subjects)  # only the section's name reaches a code block
 
 
-def test_name_index_merges_short_forms_into_the_vendor_name():
+def test_name_index_merges_short_forms_into_the_vendor_name_but_not_what_a_service_is_for():
     text = (
         "- Amazon Managed Widgets for Apache Gizmo: For migrating existing Gizmo jobs.\n"
         "- Teams love Gizmo for its plugins.\n- AWS Glue DataBrew: Visual data preparation.\n"
@@ -152,7 +152,9 @@ def test_name_index_merges_short_forms_into_the_vendor_name():
     )
     lines, vocabulary = _read(text)
     names = NameIndex({"c1": lines}, vocabulary)
-    assert names.resolve(name_key("Gizmo")) == name_key("Amazon Managed Widgets for Apache Gizmo")
+    # "... for Apache Gizmo" manages Gizmo; it is not Gizmo, which the notes also talk about on its own.
+    assert names.resolve(name_key("Gizmo")) == name_key("Gizmo")
+    assert name_key("Gizmo") not in names.entity(name_key("Amazon Managed Widgets for Apache Gizmo")).aliases
     assert names.display(name_key("DataBrew")) == "AWS Glue DataBrew"
     assert names.acronym("MWG") == name_key("Amazon Managed Widgets for Apache Gizmo")
     assert names.acronym("XYZ") is None

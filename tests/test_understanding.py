@@ -83,6 +83,12 @@ def test_names_in_any_case_and_acronyms_the_notes_never_write(names):
     assert "Amazon Managed Widgets for Apache Gizmo" in widgets.retrieval_text
 
 
+def test_a_comparison_takes_its_sides_in_the_order_written_and_a_bracketed_gloss_is_no_side(names):
+    query = understand("Compare MWG (managed Gizmo) with Plimsoll Streams. When is each right?", None, names)
+    assert query.kind == "comparison"
+    assert query.subjects == ["manag widget for apach gizmo", "plimsol stream"]
+
+
 def test_common_word_terms_count_only_when_the_question_capitalises_them(names):
     assert "partit" not in understand("We are partitioning our jobs. Which service?", None, names).subjects
     assert "partit" in understand("explain partitioning", None, names).subjects  # the subject of an explanation
