@@ -551,6 +551,20 @@ class NotesReader:
         parts = [p for p in sentences(line.shown) if p.strip()]
         if len(parts) <= 1:
             return line.shown
+        # "When do I use MSCK REPAIR TABLE and when ALTER TABLE ADD PARTITION?" over "For Hive Style partitions,
+        # perform MSCK REPAIR TABLE. For non-Hive partitions, run ALTER TABLE ADD PARTITION.": the question asks
+        # about two names the line gives a sentence each, so both sentences answer it.
+        asked = {k for k in (self.reading.names.resolve(key) for key in query.subjects) if k}
+        naming = [
+            (index, names)
+            for index, part in enumerate(parts)
+            if (
+                names := {self.reading.names.resolve(k) for k, _, _ in find_names(part, self.reading.names.all_keys)}
+                & asked
+            )
+        ]
+        if len(set().union(*(names for _, names in naming))) >= 2 and all(len(names) == 1 for _, names in naming):
+            return " ".join(parts[index] for index, _ in naming)
         idf = self.lexical.idf
 
         def specific(term: str) -> float:

@@ -413,3 +413,18 @@ def test_a_question_asking_for_several_things_of_a_kind_leads_with_the_line_that
     answer = assistant.ask("Which compression formats does Zorblat Query support?")
     assert answer.kind == "fact"
     assert answer.answer.startswith("Supported Formats: brotli, lzo")
+
+
+def test_a_question_about_two_names_a_line_gives_a_sentence_each_gets_both_sentences(assistant_on_notes):
+    assistant = assistant_on_notes(
+        "u12-tables.md",
+        "# 12.1 Tables\n\n## Loading partitions\n\n"
+        "- Note: New partitions do not show up by default. For Zorblat layouts, you will have to perform the "
+        "SYNC ZORBLAT command. For other layouts, you will have to run the ADD NEW PART command.\n"
+        "- Partitions keep queries cheap.\n",
+    )
+    answer = assistant.ask("When do I use SYNC ZORBLAT and when do I use ADD NEW PART?")
+    assert not answer.abstained
+    lead = answer.answer.split("\n")[0]
+    assert "SYNC ZORBLAT" in lead and "ADD NEW PART" in lead
+    assert "do not show up by default" not in lead  # the sentence naming neither stays out
