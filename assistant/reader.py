@@ -553,8 +553,16 @@ class NotesReader:
             return line.shown
         # "When do I use MSCK REPAIR TABLE and when ALTER TABLE ADD PARTITION?" over "For Hive Style partitions,
         # perform MSCK REPAIR TABLE. For non-Hive partitions, run ALTER TABLE ADD PARTITION.": the question asks
-        # about two names the line gives a sentence each, so both sentences answer it.
-        asked = {k for k in (self.reading.names.resolve(key) for key in query.subjects) if k}
+        # about two names the line gives a sentence each, so both sentences answer it. (A how-to asks for one way:
+        # "... NOT in the Zorblat layout" wants the one sentence for its case.)
+        asked = {
+            k
+            for k in (self.reading.names.resolve(key) for key in query.subjects)
+            if k
+            and query.kind != "howto"
+            and self.reading.names.entities[k].proper  # names of things, not topics ("partitions")
+            and not set(k.split()) <= query.negated  # nor what the question rules out
+        }
         naming = [
             (index, names)
             for index, part in enumerate(parts)
@@ -563,7 +571,8 @@ class NotesReader:
                 & asked
             )
         ]
-        if len(set().union(*(names for _, names in naming))) >= 2 and all(len(names) == 1 for _, names in naming):
+        each = [next(iter(names)) for _, names in naming if len(names) == 1]
+        if len(set(each)) >= 2 and len(each) == len(naming) == len(set(each)):  # one sentence per name
             return " ".join(parts[index] for index, _ in naming)
         idf = self.lexical.idf
 
@@ -752,7 +761,9 @@ class NotesReader:
             for item in self.reading.profile(key):
                 text = normalise_space(item.line.text).lower()
                 main = item.line.main_subject
-                elsewhere = main is not None and self.reading.names.resolve(main.key) != key
+                # A line about another thing is not a point about this one, unless it is as much about this
+                # one ("JSON and CSV when compressed, cannot be split").
+                elsewhere = main is not None and self.reading.names.resolve(main.key) != key and item.role < main.role
                 if text in seen or _is_heading_line(item.line) or elsewhere:
                     continue  # a line about the other thing is not a point about this one
                 seen.add(text)
@@ -859,8 +870,8 @@ class NotesReader:
         for first, second in pairwise(found):
             between = query.stem[first[2] : second[1]].strip().lower()
             if first[0] != second[0] and re.fullmatch(
-                r"(?:and|or|vs\.?|versus|&|,|with|from|over|compared to|and the|"
-                r"or the|vs the)",
+                r"(?:and|or|vs\.?|versus|&|,|with|from|over|compared to|compared with|instead of|and the|"
+                r"or the|vs the|(?:[a-z\-]+\s+){0,3}than)",  # "gzipped CSV any worse than Parquet"
                 between,
             ):
                 return [first[0], second[0]]

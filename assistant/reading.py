@@ -1058,6 +1058,14 @@ def _subjects(  # noqa: C901 - the order of these checks is the rule
         if raw.text.lstrip(" \"'(").startswith(first.split()[0]):
             put(first, ROLE_SUBJECT)
             own_role = max(own_role, ROLE_SUBJECT)
+            # "JSON and CSV when compressed, cannot be split": names joined at the start are all its subjects.
+            position = raw.text.find(first) + len(first)
+            for other in mentioned[1:]:
+                at = raw.text.find(other, position)
+                if at < 0 or not re.fullmatch(r"\s*(?:,|&|/|and|or|, and|, or)\s*", raw.text[position:at]):
+                    break
+                put(other, ROLE_SUBJECT)
+                position = at + len(other)
     if raw.parent_name:
         put(raw.parent_name, ROLE_PARENT if own_role < ROLE_SUBJECT else ROLE_MENTION + 0.1)
     for name, role in heading_names:

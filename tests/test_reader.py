@@ -428,3 +428,19 @@ def test_a_question_about_two_names_a_line_gives_a_sentence_each_gets_both_sente
     lead = answer.answer.split("\n")[0]
     assert "SYNC ZORBLAT" in lead and "ADD NEW PART" in lead
     assert "do not show up by default" not in lead  # the sentence naming neither stays out
+
+
+def test_a_comparison_written_with_than_compares_the_two_things_and_reads_a_line_about_both(assistant_on_notes):
+    assistant = assistant_on_notes(
+        "u13-formats.md",
+        "# 13.1 Zorblat Query\n\n## Formats\n\n"
+        "- Supported: ZQF, ZQB, Quillpack.\n"
+        "- Columnar Formats: Prefer Quillpack for faster scans.\n"
+        "- Packing:\n  - ZQF and ZQB when packed, cannot be split across workers.\n",
+    )
+    answer = assistant.ask(
+        "For Zorblat Query, is storing data as packed ZQB any worse than Quillpack? What is the difference?"
+    )
+    assert answer.kind == "comparison"
+    assert answer.table is not None and answer.table.columns[1:] == ["ZQB", "Quillpack"]
+    assert "cannot be split" in answer.answer.split("\n")[0]

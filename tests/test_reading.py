@@ -246,3 +246,12 @@ def test_a_wrapped_list_item_is_one_line_and_a_code_term_before_a_dash_is_its_la
 )
 def test_a_line_lists_items_when_its_body_is_short_parts_joined_by_commas_and_or(text, listed):
     assert lists_items(text) is listed
+
+
+def test_names_joined_at_the_start_of_a_line_are_all_its_subjects():
+    lines, _ = _read(
+        "- ZQF and ZQB when packed, cannot be split across workers.\n- ZQF is read by Zorblat Queue workers.\n"
+    )
+    roles = _roles(lines, "ZQF and ZQB")
+    assert roles["ZQF"][0] == roles["ZQB"][0] == ROLE_SUBJECT
+    assert _roles(lines, "ZQF is read")["Zorblat Queue"][0] < ROLE_SUBJECT  # a name later in the line is mentioned
