@@ -1,6 +1,15 @@
 """Self-grading feeds the FSRS schedule; the due count is what the Practice badge shows."""
 
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -111,3 +120,61 @@ def test_a_retired_question_generated_again_comes_back_with_its_history(tmp_path
     assert store.add_questions([again]) == 1 and store.add_questions([again]) == 0
     assert [q.chunk_ids for q in store.questions()] == [["c2"]]
     assert len(store.attempts()) == 1  # the attempt made before is still there
+
+
+def test_attempts_are_kept_when_the_process_is_killed_right_after_them(tmp_path):
+    """The store keeps one connection open for speed; each attempt is still committed when it is recorded,
+    so a process killed with no chance to close anything loses none."""
+    path = tmp_path / "p.sqlite3"
+    script = textwrap.dedent(
+        f"""
+        import os, signal
+        from assistant.practice import Question
+        from assistant.progress import ProgressStore
+        store = ProgressStore({str(path)!r})
+        questions = [
+            Question(id=f"q{{n}}", kind="scenario", stem="Stem?", options=["A", "B", "C", "D"], answer=1,
+                     explanation="B [1].", why_not={{}}, citations=[], section="S", chunk_ids=["c1"])
+            for n in range(3)
+        ]
+        store.add_questions(questions)
+        for number, question in enumerate(questions):
+            store.record_attempt(question, number % 2, 5.0)
+        store.self_grade("q2", "hard")
+        os.kill(os.getpid(), signal.SIGKILL)
+        """
+    )
+    checkout = Path(__file__).resolve().parents[1]  # the child imports this checkout's `assistant`
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=checkout)
+    assert run.returncode == -signal.SIGKILL, run.stderr
+    reopened = ProgressStore(path)
+    attempts = reopened.attempts()
+    assert [(a["question_id"], a["chosen"], a["correct"]) for a in attempts] == [
+        ("q0", 0, 0),
+        ("q1", 1, 1),
+        ("q2", 0, 0),
+    ]
+    assert attempts[-1]["rating"] == "hard"
+    assert reopened.due_count(datetime.now(UTC) + timedelta(days=400)) == 3  # every schedule was kept too
+    assert os.path.exists(path)
+
+
+def test_the_store_can_be_shared_by_threads(tmp_path):
+    """The UI server runs callbacks on several threads, all with the same store."""
+    store = ProgressStore(tmp_path / "p.sqlite3")
+    questions = [_question(f"t{number}") for number in range(4)]
+    store.add_questions(questions)
+    start = threading.Barrier(len(questions))  # all threads begin together, so their calls overlap
+
+    def practise(question: Question) -> None:
+        start.wait()
+        for _ in range(200):
+            store.record_attempt(question, 1, 5.0)
+            store.due_count()  # reads interleave with the other threads' writes
+
+    with ThreadPoolExecutor(max_workers=len(questions)) as pool:
+        for done in [pool.submit(practise, question) for question in questions]:
+            done.result()  # re-raises an error from the thread
+    attempts = ProgressStore(store.path).attempts()  # what a fresh store finds on disk
+    assert len(attempts) == 800
+    assert Counter(a["question_id"] for a in attempts) == {f"t{number}": 200 for number in range(4)}
