@@ -17,6 +17,11 @@ Each wrong option carries a why-not that quotes what the notes say that option I
 notes say nothing about is never a distractor. Every question is checked against the rules in `RULES`
 (`check_question`) and dropped, with the reason counted, when one fails. Nothing here is specific to one
 set of notes: only general English patterns and the notes' own structure are used.
+
+This module is the generator and the public API (`QuestionGenerator`, `Question`, `check_question`, `spread`,
+Anki export, model rewording). What a line of the notes says about a thing is read by
+assistant/practice_reading.py; the words a stem uses (kinds, needs, a card's question) come from
+assistant/practice_stems.py.
 """
 
 from __future__ import annotations
@@ -33,13 +38,42 @@ import numpy as np
 
 from .answer import Citation
 from .config import PracticeSettings
+from .practice_reading import (
+    _PURPOSE_LABEL,
+    _after_name,
+    _asks_when_to_use,
+    _card_description,
+    _card_kind,
+    _choosable,
+    _is_discourse_label,
+    _is_heading_line,
+    _is_to_label,
+    _leading_term,
+    _names_any,
+    _quotable,
+    _row_description,
+    _subject_clause,
+    _without_brackets,
+)
+from .practice_stems import (
+    _card_stems,
+    _forms,
+    _fronted_purpose,
+    _head_noun,
+    _kind_noun,
+    _kind_phrase,
+    _leading_verb,
+    _not_phrase,
+    _plural,
+    _short_name,
+    _tidy_verb_phrase,
+)
 from .reading import (
     ROLE_HEADING,
     ROLE_LABEL,
     ROLE_PARENT,
     ROLE_PUT_FORWARD,
     ROLE_SUBJECT,
-    SIDE_BY_SIDE,
     Entity,
     Line,
     Reading,
@@ -49,7 +83,6 @@ from .reading import (
 from .text import tokenize
 from .vocabulary import (
     ANSWER_LABELS,
-    CATEGORY_HEADS,
     DISCOURSE_LABELS,
     FUNCTION_WORDS,
     GENERIC_ANSWER_TYPES,
@@ -63,10 +96,8 @@ from .vocabulary import (
 )
 from .wording import (
     Need,
-    cored,
     genus,
     grammar_problem,
-    inner_swapped,
     inverted_compound,
     is_choice_noun_phrase,
     is_comparison,
@@ -80,18 +111,14 @@ from .wording import (
     lower_words,
     passive_variant,
     plain_words,
-    pp_list_swapped,
     read_need,
     reordered_adjectives,
     sentence_case,
-    shortened,
     singular,
     split_second_action,
     strip_asides,
-    swapped,
     synonym_variant,
     with_article,
-    with_definite_object,
     without_promotion,
 )
 
@@ -153,40 +180,11 @@ _GENERIC_HEADERS = frozenset(
         "questions",
     }
 )
-#: Category heads that group reasons rather than things ("Benefits", "Best Practices").
-_NOT_KINDS = frozenset(
-    {
-        "benefits",
-        "advantages",
-        "disadvantages",
-        "tips",
-        "practices",
-        "considerations",
-        "takeaways",
-        "steps",
-        "notes",
-        "basics",
-        "fundamentals",
-        "patterns",
-        "examples",
-        "strategies",
-        "approaches",
-        "concepts",
-        "terms",
-        "definitions",
-        "cases",
-    }
-)
 _ACTORS = ("A team", "A company", "An organization")
 #: The structural kinship of two items of one list (`QuestionGenerator._kinship`).
 SIBLINGS = 3.0
 #: Vendor words that make a name a vendor's product or service ("AWS Glue"); "Apache" names projects.
 _PRODUCT_VENDORS = VENDOR_WORDS - {"apache"}
-#: Labels that say what a thing is for ("Use Case: ...", "Good for: ...").
-_PURPOSE_LABEL = re.compile(
-    r"(?i)(?:typical\s+|main\s+|common\s+)?(?:use\s+cases?|uses?|purpose|good\s+for|best\s+for|"
-    r"used\s+for|ideal\s+for|use\s+for|great\s+for|best\s+fit)"
-)
 #: Words that open a clause about circumstances, not a description of a thing ("When integrating with ...").
 _SUBORDINATE = re.compile(
     r"(?i)^(?:when|if|while|although|though|because|since|unless|once|before|after|ensure|make sure)\b"
@@ -1583,384 +1581,8 @@ _LIKE_EXCEPT = re.compile(r"(?i)^like\s+[^,;]{1,40},\s*(?:except|but)\s+(?:that\
 _SETTING_WORDS = frozenset({"default", "maximum", "minimum", "max", "min", "typical", "recommended", "current"})
 
 
-def _choosable(entity: Entity) -> bool:
-    """A name that reads as a thing to choose: not a sentence start mistaken for a name ("Manages EC2"),
-    not a common word on its own ("Users"), not a list or a heading."""
-    name = entity.name
-    words = name.split()
-    if entity.literal and 0 < len(words) <= 3 and len(name) <= 40:
-        return True  # "`always`", "`on-failure[:max-retries]`": a value the notes write as code, everyday word or not
-    if not words or len(words) > 7 or len(name) > 60 or re.search(r"[,:;?!\"“”]", name):
-        return False
-    first = words[0]
-    rest_is_name = len(words) > 1 and (
-        words[1].isupper() or re.search(r"\d|[a-z][A-Z]", words[1]) or known(words[1].lower()) < 3.0
-    )
-    if (
-        first.lower() not in VENDOR_WORDS
-        and rest_is_name
-        and first[:1].isupper()
-        and not first.isupper()
-        and (looks_like_verb(first, words[1]) or first.lower().endswith("ing") and known(first.lower()) >= 2.5)
-    ):
-        return False  # "Optimize Athena", "Scanning S3 Buckets": a sentence's verb caught before a name
-    if (
-        len(words) == 1
-        and not re.search(r"[A-Z].*[A-Z]|\d", first[1:] if first[:1].isupper() else first)
-        and known(first.lower()) >= 4.0
-        and not entity.proper
-    ):
-        return False  # "Users"; but "a Job", "the Secret", capitalised inside sentences, name things
-    if re.search(r"\s(?:for|of)\s", name) and first.lower() not in VENDOR_WORDS:
-        return False  # "APIs for External Data": a heading, not a name ("Amazon Managed Workflows for ..." is)
-    significant = [w.lower() for w in words if w.lower() not in FUNCTION_WORDS and w.lower() not in VENDOR_WORDS]
-    return not (not significant or all(w in DISCOURSE_LABELS or w in CATEGORY_HEADS for w in significant))
-
-
-def _kind_phrase(heading: str, ancestor: str | None, singular_ok: bool = False, is_name=None) -> str | None:
-    """The kind a list's heading names, singular: "Node Types" -> "node type", "Types of Visualizations" ->
-    "type of visualization", "File Systems in EMR" -> "file system", "AWS Service" -> "AWS service",
-    "Key Components" (of EventBridge) -> "EventBridge component". None for a heading that names no kind."""
-    text = _without_brackets(heading).strip(" :*")
-    text = re.sub(r"\s+(?:in|on|for|within|across|with|by|under|at)\s+.*$", "", text)
-    words = text.split()
-    if not words or len(words) > 6:
-        return None
-    lowered = [w.lower() for w in words]
-    if lowered[0] in ("examples", "example") and len(words) > 2 and lowered[1] == "of":
-        words, lowered = words[2:], lowered[2:]
-    last = lowered[-1]
-    product_words = {"service", "services", "tool", "tools", "product", "products", "offering", "offerings"}
-    if set(lowered) <= VENDOR_WORDS | product_words and last in product_words:
-        return " ".join(words[:-1] + [singular(words[-1]).lower()]) if len(words) > 1 else singular(last)
-    if lowered[0] in ("types", "kinds", "classes", "categories") and len(words) > 2 and lowered[1] == "of":
-        rest = [w if _is_proper_word(w, is_name) or w.isupper() else w.lower() for w in words[2:]]
-        return " ".join([singular(lowered[0]), "of"] + rest[:-1] + [singular(rest[-1])])
-    plural = last != singular(last).lower() or last in CATEGORY_HEADS
-    if not plural and not singular_ok:
-        return None
-    if last in _NOT_KINDS or (len(lowered) == 1 and last in DISCOURSE_LABELS and last not in CATEGORY_HEADS):
-        return None
-    if any(w in ("use", "uses", "exam", "summary", "overview", "takeaways", "tips") for w in lowered):
-        return None
-    phrase_words = [
-        w if (w.isupper() or re.search(r"[a-z][A-Z]", w) or _is_proper_word(w, is_name)) else w.lower() for w in words
-    ]
-    phrase_words[-1] = singular(phrase_words[-1])
-    modifiers = [w for w in lowered[:-1] if w not in FUNCTION_WORDS]
-    if all(w in DISCOURSE_LABELS or w in ("main", "core", "supported") for w in modifiers):
-        head = phrase_words[-1]
-        return f"{_short_name(ancestor)} {head}" if ancestor else head
-    return " ".join(phrase_words)
-
-
-def _is_proper_word(word: str, is_name=None) -> bool:
-    if is_name is not None:
-        return bool(is_name(word))
-    return word[:1].isupper() and known(word.lower()) < 3.0
-
-
-def _short_name(name: str) -> str:
-    words = name.split()
-    while len(words) > 1 and words[0].lower() in VENDOR_WORDS:
-        words.pop(0)
-    return " ".join(words)
-
-
-def _head_noun(phrase: str) -> str | None:
-    words = [w for w in plain_words(phrase) if w not in FUNCTION_WORDS]
-    if not words:
-        return None
-    head = singular(words[-1])
-    return head if known(head) >= 3.0 else None
-
-
-def _plural(noun: str) -> str:
-    words = noun.split()
-    if len(words) > 2 and words[1] == "of":  # "type of visualization" -> "types of visualization"
-        return " ".join([_plural(words[0])] + words[1:])
-    last = words[-1]
-    if re.search(r"[^aeiou]y$", last):
-        plural = last[:-1] + "ies"
-    elif re.search(r"(?:s|x|z|ch|sh)$", last):
-        plural = last + "es"
-    else:
-        plural = last + "s"
-    return " ".join(words[:-1] + [plural])
-
-
-def _row_description(line: Line) -> str:
-    """A table row's most telling cell: one headed as when to use it, else the longest."""
-    cells = []
-    for cell in line.body.split("; "):
-        header, _, value = cell.partition(": ")
-        cells.append((header.lower(), value or header))
-    for header, value in cells:
-        words = set(re.findall(r"[a-z]+", header))
-        if (
-            words & {"use", "good", "best", "when", "typical", "purpose", "cue", "for", "why", "fit"}
-            and len(value.split()) >= 3
-        ):
-            if _PURPOSE_LABEL.fullmatch(header.strip()) and not re.match(r"(?i)(?:for|to|when|if)\b", value):
-                return f"For {value[:1].lower() + value[1:]}"  # "Best for: Audit backups ...": what it is for
-            return value
-    return max((value for _, value in cells), key=lambda v: len(v.split()), default=line.body)
-
-
-def _after_name(text: str, entity: Entity) -> str | None:
-    """What a sentence says after naming its subject: "Amazon Athena is ideal for querying ..." -> "is ideal
-    for querying ...", "Use X for connecting ..." -> "for connecting ..."."""
-    text = strip_asides(text)
-    low = text.lower()
-    spans = []
-    for spelling in sorted(entity.spellings, key=len, reverse=True):
-        index = low.find(spelling.lower())
-        if index >= 0:
-            spans.append((index, index + len(spelling)))
-    if not spans:
-        return None
-    start, end = min(spans)
-    before = text[:start].strip(" ,")
-    if re.match(r"^\s*[-\w]+(?:\s+[-\w]+)?\s+[-–—:]\s", text[end:]):
-        return None  # "Pod anti-affinity - Rules that ...": the name starts a longer term the line is about
-    after = re.sub(r"^\s*(?:service|services)\b", "", text[end:], flags=re.IGNORECASE)
-    # ", formerly called X, is ...", ", usually shortened to Y, runs ...": an aside about its name.
-    after = re.sub(r"^\s*,\s*[^,]{1,60},\s*(?=(?:is|are|was|has|have|\w+s)\b)", " ", after)
-    if re.match(r"\s*(?:/|&|,|and\b|or\b)", after):
-        return None  # "Prefer Parquet or ORC ...": about both (a choose-two item, not this one's line)
-    rest = after.strip(" ,.:")
-    words = rest.split()
-    if (
-        len(words) > 2
-        and not looks_like_verb(words[0], words[1])
-        and words[1].lower().endswith("s")
-        and looks_like_verb(words[1], words[2])
-        and words[0].lower() not in ("is", "are")
-    ):
-        rest = " ".join(words[1:])  # "SNMP polling uses UDP 161": the subject is "SNMP polling"
-    if before and not re.fullmatch(r"(?i)(?:.*\b)?(?:use|using|choose|pick|enable|consider|prefer|the|an?)", before):
-        return None  # the name is not the sentence's subject or object of its advice
-    rest = re.sub(r"^(?:is|are)\s+(?=(?:an?|the)\s+)", "", rest, flags=re.IGNORECASE)  # keeps "a": a noun phrase
-    rest = re.sub(r"^(?:is|are)\s+(?!not\b)", "", rest, flags=re.IGNORECASE)
-    return rest or None
-
-
-def _asks_when_to_use(line: Line) -> bool:
-    """ "When do you use a StatefulSet instead of a Deployment? When each replica needs ...": a card whose
-    answer is the situation that calls for the thing."""
-    return line.kind == "card" and bool(re.match(r"(?i)^when\b.*\buse\b", line.label or ""))
-
-
-def _card_description(line: Line, entity: Entity, role: float) -> tuple[str, float] | None:
-    """What a flash card says of a thing: its whole answer when the card asks what the thing is ("What is a
-    Pod?", "What does X do?", "X?"), else a sentence of the answer whose subject it is ("USER switches to an
-    unprivileged user ..."). A card about two things ("CMD or ENTRYPOINT?", "the difference between RUN and
-    CMD") is read sentence by sentence only."""
-    label = line.label or ""
-    asks = (
-        re.match(r"(?i)^(?:what|who)\s+(?:is|are|does|do)\b|^(?:why|when)\b.*\buse\b", label) or len(label.split()) <= 4
-    ) and not SIDE_BY_SIDE.search(label)
-    if role >= ROLE_LABEL and line.body and asks and _asks_about_itself(label, entity):
-        # "What does a liveness probe do? It checks whether ...": the answer's "It" is the thing asked about.
-        return re.sub(r"^It\s+(?=[a-z]+s\b)", "", line.body), 1.0
-    if not _names_any(label, {s.lower() for s in entity.spellings}):
-        return None  # "What is a headless Service? ... DNS returns ...": the card is about another thing
-    for sentence in re.split(r"(?<=[.;])\s+", line.body or ""):
-        clause = _subject_clause(sentence, entity)
-        if clause and clause[1]:
-            return clause[0], 0.9
-    return None
-
-
-#: Verbs that end the noun phrase of a "What is X used for?" / "What does X mean?" question.
-_QUESTION_VERBS = frozenset(["used", "mean", "means", "work", "works", "control", "controls", "stand"])
-
-
-def _asks_about_itself(label: str, entity: Entity) -> bool:
-    """ "What is a Pod?", "What does a NodePort Service do?", "What is a Deployment used for?": the thing's name
-    ends the noun phrase the card asks about. Not "What are the two Deployment update strategies?" (it asks
-    for strategies) nor "What is the default Service type?" (a type): there the name only qualifies it."""
-    asked = re.match(r"(?i)^(?:what|who)\s+(?:is|are|does|do)\s+(.*)$", _without_brackets(label).strip(" ?"))
-    if not asked:
-        return True  # "When do you use X?", "X?": other shapes of question, read as before
-    phrase: list[str] = []
-    for word in asked.group(1).split():
-        low = word.strip(",").lower()
-        if phrase and (low in FUNCTION_WORDS or low in _QUESTION_VERBS):
-            break  # "a Deployment used for", "a NodePort Service do"
-        phrase.append(low)
-    if not phrase:
-        return True
-    ends = {
-        singular(spelling.split()[-1].lower())
-        for spelling in [*entity.spellings, entity.name, *entity.aliases]
-        if spelling.split()
-    }
-    return singular(phrase[-1]) in ends
-
-
-def _leading_term(answer: str) -> str | None:
-    """The term a flash card's answer starts with - a command with its options, a path, a setting -
-    or None when it starts with words ("Owner gets 7 ...", "Use access control lists ...")."""
-    text = answer.strip()
-    first = text.split()[0] if text.split() else ""
-    if not first or not (first[0].islower() or first[0] in "/~") or first.lower() in FUNCTION_WORDS:
-        return None
-    segment = re.split(
-        r"\s\(|\s[-–—]\s|;\s|\.\s|\s{2,}|,\s|:\s|\.$|\s(?=(?:on|to|for|with|and|or|then|in|at|from|"
-        r"after|before|if|when|so|as|is|are|means)\s)",
-        text,
-        maxsplit=1,
-    )[0].strip()
-    tokens = segment.split()
-    if not 1 <= len(tokens) <= 6 or len(segment) > 50:
-        return None
-    if not any(re.search(r"[^A-Za-z]", t) or known(t.lower()) < 3.0 for t in tokens):
-        return None  # plain English words, not a term
-    if len(tokens) > 1 and all(known(t.lower()) >= 3.0 for t in tokens[1:]) and len(tokens) > 3:
-        return None  # a term followed by a sentence
-    return segment
-
-
-def _card_kind(question: str, term: str) -> str:
-    """What a card asks for: its own words ("Which command ...", "Which file ...") or the shape of the term."""
-    match = re.match(
-        r"(?i)^(?:which|what)\s+(?P<kind>[a-z][\w\-]*(?:\s+[a-z][\w\-]*)?)\s+(?:\w+s|is|are|do|does|can|"
-        r"should|will|makes?|owns?)\b",
-        question.strip(),
-    )
-    if match and not set(match.group("kind").lower().split()) & FUNCTION_WORDS:
-        return singular(match.group("kind").lower())
-    if term.startswith("/"):
-        return "directory" if term.endswith("/") else "file"
-    return "command"
-
-
-def _leading_verb(words: list[str]) -> str | None:
-    """The base form of the verb a phrase opens with ("scans the buckets" -> "scan"), judged with the two
-    words after it; None when it does not open with a verb."""
-    if not words:
-        return None
-    return looks_like_verb(words[0], words[1] if len(words) > 1 else "", words[2] if len(words) > 2 else "")
-
-
-def _card_stems(question: str, who: str, lower) -> list[str]:
-    """A card's question as an exam stem: a question that asks ("Which command ...?", "Where ...?") stays; a
-    task ("Lock an account without deleting it?") or a thing ("Safe way to edit sudo rules?") becomes a need."""
-    text = question.strip().rstrip("?.!").strip()
-    text = re.sub(r"(?i)\byour\b", "its", text)
-    if re.match(r"(?i)^(?:which|what|where|how|when|who)\b", text):
-        return [f"{text}?"]
-    words = text.split()
-    verb = _leading_verb(words)
-    if verb:
-        return [f"{who} needs to {verb} {' '.join(words[1:])}."]
-    if len(words) >= 2:
-        return [f"{who} needs {with_article(lower(text))}."]
-    return []
-
-
-#: A phrase fronted before a sentence's subject ("For single objects uploaded far away, X routes ..."): it
-#: sets the scene; the subject follows the comma.
-_FRONTED_PHRASE = re.compile(
-    r"(?i)^(?:for|in|with|on|at|from|during|after|before|once|by|within|across|inside|outside)\s[^,]{3,90},\s+"
-)
-#: Where a compound sentence's next clause starts with its own subject ("..., the Volume Gateway presents ...,
-#: and the Tape Gateway replaces ..."; "...; X does ..."; "... whereas X is ...").
-_CLAUSE_START = re.compile(r";\s+|,\s+(?:and\s+|but\s+|while\s+|whereas\s+)?|\s+(?:while|whereas)\s+")
-#: A later clause with its own named subject ("..., the Volume Gateway presents ..."): where what a sentence
-#: (or one of its clauses) says of its subject ends. A bare capital after a comma may be a list item ("S3,
-#: Redshift"), so it ends nothing.
-_NEXT_NAMED_SUBJECT = re.compile(r";\s+|,\s+(?:and\s+|but\s+|while\s+|whereas\s+)?the\s+[A-Z]")
-
-
-def _subject_clause(text: str, entity: Entity) -> tuple[str, bool] | None:
-    """What a sentence says of a thing that is its subject ("The Domain Name System turns names into
-    addresses" -> "turns names into addresses"), also after a fronted phrase ("For data in SaaS apps, X is
-    ...") or in a later clause ("..., and the Tape Gateway replaces ..."); and whether the thing is the
-    subject of the whole sentence (False: of a clause, whose sentence's other subjects are not about it).
-    None when the thing is no subject."""
-    text = strip_asides(text)
-    found = _clause_predicate(text, entity)
-    if found:
-        following = _NEXT_NAMED_SUBJECT.search(found)
-        return (found[: following.start()] if following else found), True
-    fronted = _FRONTED_PHRASE.match(text)
-    starts = [text[fronted.end() :]] if fronted else []
-    # A later clause is tried only when the sentence does not open with the thing: a list after the verb
-    # ("delivers to S3, Redshift, ...") must not cut the first clause short. The clause ends where the next
-    # one starts with its own subject ("..., and the Tape Gateway ...").
-    for match in _CLAUSE_START.finditer(text):
-        clause = text[match.end() :]
-        following = _NEXT_NAMED_SUBJECT.search(clause)
-        starts.append(clause[: following.start()] if following else clause)
-    for start in starts:
-        found = _clause_predicate(start, entity, exact=True)
-        if found:
-            return found, False
-    return None
-
-
-def _clause_predicate(text: str, entity: Entity, exact: bool = False) -> str | None:
-    """The predicate of a clause whose subject is the thing; with `exact`, its name must open the clause
-    (after "the"): inside a sentence, "the Volume Gateway" is not "Gateway"."""
-    modifier = "" if exact else r"(?:[a-z][\w\-]*\s+)?"
-    for spelling in sorted(entity.spellings, key=len, reverse=True):
-        match = re.match(rf"(?i)^(?:the|an?|each|every)?\s*{modifier}{re.escape(spelling)}(?![\w-])", text)
-        if not match:
-            continue
-        if match.group(0).lower().split()[0] not in ("the", "a", "an", "each", "every") and not match.group(
-            0
-        ).lower().startswith(spelling.lower()):
-            continue  # "Static NAT maps ...": a word before the name makes it another thing
-        rest = text[match.end() :]
-        rest = re.sub(r"^\s*,\s*[^,]{1,60},\s*(?=(?:is|are|was|has|have|\w+s)\b)", " ", rest).strip()
-        # "EXPOSE only documents ...", "X simply delivers ...": an adverb before the verb.
-        rest = re.sub(r"(?i)^(?:only|also|simply|just|always|never|usually|often|mainly)\s+(?=\w+s\b)", "", rest)
-        words = rest.split()
-        if len(words) >= 3 and (
-            words[0].lower() in ("is", "are")
-            or looks_like_verb(words[0], words[1], words[2])
-            and words[0].lower().endswith("s")
-        ):
-            rest = re.sub(r"^(?:is|are)\s+(?=(?:an?|the)\s+)", "", rest, flags=re.IGNORECASE)
-            return re.sub(r"^(?:is|are)\s+(?!not\b)", "", rest, flags=re.IGNORECASE).rstrip(".")
-    return None
-
-
-def _is_to_label(label: str, entity: Entity) -> bool:
-    match = re.match(r"(?i)^(?:to|into|from|via|with)\s+(.+)$", label.strip())
-    return match is not None and name_key(match.group(1)) in ({entity.key} | set(entity.aliases))
-
-
-def _is_discourse_label(label: str) -> bool:
-    words = [w for w in re.findall(r"[a-z]+", label.lower()) if w not in FUNCTION_WORDS]
-    return bool(words) and all(w in DISCOURSE_LABELS or w in ANSWER_LABELS for w in words)
-
-
-def _is_heading_line(line: Line) -> bool:
-    return (
-        line.kind == "item" and len(line.text.split()) <= 6 and not line.text.rstrip().endswith(".") and not line.label
-    )
-
-
-def _without_brackets(text: str | None) -> str:
-    return re.sub(r"\s*\([^)]*\)", "", text or "").strip()
-
-
 def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower().rstrip(".")
-
-
-def _quotable(line: Line, answer_only: bool = False) -> str:
-    text = line.shown if line.kind != "card" else line.body if answer_only else line.text
-    text = re.sub(r"\s*={3,}[^=]*={3,}\s*", " ", text)  # a deck's "=== Deck 2 ===" divider read into a card
-    return re.sub(r"\s+", " ", text).strip().rstrip(".")
-
-
-def _names_any(text: str, spellings: set[str]) -> bool:
-    low = text.lower()
-    return any(re.search(rf"(?<![\w-]){re.escape(s)}(?![\w-])", low) for s in spellings if len(s) >= 2)
 
 
 _TEMPLATE = re.compile(
@@ -1975,37 +1597,6 @@ def _requirement_of(body: str, fact: _Fact) -> str:
     if fact.situation:
         body = body.split(". ", 1)[1] if ". " in body else body
     return _TEMPLATE.sub("", body).strip()
-
-
-def _forms(phrase: str, limit: int = 24) -> list[str]:
-    """A phrase, then rewordings that keep its meaning, least reworded first: coordinated parts swapped, the
-    two ends of a closing list swapped, single words swapped, everyday synonyms, and (last) without its
-    closing detail. Combinations come after single changes; at most `limit` forms."""
-    steps = (swapped, pp_list_swapped, inner_swapped, synonym_variant, cored, shortened)
-    forms = [phrase]
-    frontier = [phrase]
-    for _ in range(3):
-        found = []
-        for form in frontier:
-            for step in steps:
-                other = step(form)
-                if other and other not in forms and other not in found:
-                    found.append(other)
-        forms.extend(found)
-        frontier = found
-        if len(forms) >= limit:
-            break
-    return forms[:limit]
-
-
-def _kind_noun(kind: str) -> str:
-    """The noun a kind phrase is about: "node type" -> "node", "type of visualization" -> "visualization"."""
-    words = kind.lower().split()
-    if "of" in words[:-1]:
-        return singular(words[words.index("of") + 1])
-    if len(words) > 1 and words[-1] in ("type", "kind", "class", "sort", "category", "variety"):
-        return singular(words[-2])
-    return singular(words[-1])
 
 
 def _part_of(a: Thing, b: Thing) -> bool:
@@ -2046,22 +1637,6 @@ def _field_shaped(name: str) -> bool:
     return bool(re.fullmatch(r"[a-z]+(?:[A-Z][a-z0-9]*)+", name))
 
 
-def _fronted_purpose(phrase: str) -> tuple[str, str] | None:
-    """ "integrate with X to import data into Y" -> ("to import data into Y", "integrate with X")."""
-    match = re.match(r"^(?P<main>.+?)\s+(?P<purpose>to\s+(?P<verb>\w+)\s+(?P<next>\S+).*)$", phrase)
-    if not match or len(match.group("main").split()) < 2:
-        return None
-    if not looks_like_verb(match.group("verb"), match.group("next")):
-        return None  # "send logs to cloud watch": a destination, not a purpose
-    return match.group("purpose"), match.group("main")
-
-
-def _tidy_verb_phrase(phrase: str | None) -> str | None:
-    """A need's verb phrase as a stem says it: no sales words, "the" before an abstract object."""
-    cleaned = without_promotion(phrase)
-    return with_definite_object(cleaned) if cleaned else cleaned
-
-
 def _names_a_task(requirement: str) -> bool:
     """Whether a requirement says what is to be done or had ("centralize metadata", "compare two dimensions")
     beyond qualities every managed service claims ("integrate with AWS services; fully managed")."""
@@ -2090,19 +1665,6 @@ def _names_several(thing: Thing) -> bool:
     if len(words) == 1:  # "Gauges", "Histograms"; not "Kubernetes", whose singular is no English word
         return english_frequency(singular(last).lower()) >= 2.5
     return all(english_frequency(w.lower()) >= 2.5 for w in words)  # "Plimsoll Streams" names one product
-
-
-def _not_phrase(need: Need, missed: str) -> str:
-    if missed.startswith("what your notes give"):
-        return missed
-    if "," in missed and not re.search(r"\b(?:and|or)\b", missed):
-        head, _, last = missed.rpartition(",")
-        missed = f"{head} and {last.strip()}"  # "aggregate data, monitor logs": two parts of a longer list
-    if need.goal or need.action:
-        return f"what lets you {missed}"
-    if need.purpose:
-        return f"what your notes put forward for {missed}"
-    return f"{missed}"
 
 
 def _short(text: str) -> str:

@@ -1,0 +1,314 @@
+"""Practice's reading of the notes: what a line says about a thing, for the question generator.
+
+The question generator (assistant/practice.py) asks what a line of the notes says a thing IS for. These
+helpers read that from a line of the reading layer (assistant/reading.py): whether a name reads as a thing
+to choose, what a table row, a sentence whose subject the thing is, or a flash card says of it, and which
+labels and lines say nothing of their own. Only general English patterns and the notes' structure are used.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .reading import ROLE_LABEL, SIDE_BY_SIDE, Entity, Line, name_key
+from .vocabulary import ANSWER_LABELS, CATEGORY_HEADS, DISCOURSE_LABELS, FUNCTION_WORDS, VENDOR_WORDS
+from .wording import known, looks_like_verb, singular, strip_asides
+
+# --- names and lines ----------------------------------------------------------------------------------
+
+
+def _choosable(entity: Entity) -> bool:
+    """A name that reads as a thing to choose: not a sentence start mistaken for a name ("Manages EC2"),
+    not a common word on its own ("Users"), not a list or a heading."""
+    name = entity.name
+    words = name.split()
+    if entity.literal and 0 < len(words) <= 3 and len(name) <= 40:
+        return True  # "`always`", "`on-failure[:max-retries]`": a value the notes write as code, everyday word or not
+    if not words or len(words) > 7 or len(name) > 60 or re.search(r"[,:;?!\"“”]", name):
+        return False
+    first = words[0]
+    rest_is_name = len(words) > 1 and (
+        words[1].isupper() or re.search(r"\d|[a-z][A-Z]", words[1]) or known(words[1].lower()) < 3.0
+    )
+    if (
+        first.lower() not in VENDOR_WORDS
+        and rest_is_name
+        and first[:1].isupper()
+        and not first.isupper()
+        and (looks_like_verb(first, words[1]) or first.lower().endswith("ing") and known(first.lower()) >= 2.5)
+    ):
+        return False  # "Optimize Athena", "Scanning S3 Buckets": a sentence's verb caught before a name
+    if (
+        len(words) == 1
+        and not re.search(r"[A-Z].*[A-Z]|\d", first[1:] if first[:1].isupper() else first)
+        and known(first.lower()) >= 4.0
+        and not entity.proper
+    ):
+        return False  # "Users"; but "a Job", "the Secret", capitalised inside sentences, name things
+    if re.search(r"\s(?:for|of)\s", name) and first.lower() not in VENDOR_WORDS:
+        return False  # "APIs for External Data": a heading, not a name ("Amazon Managed Workflows for ..." is)
+    significant = [w.lower() for w in words if w.lower() not in FUNCTION_WORDS and w.lower() not in VENDOR_WORDS]
+    return not (not significant or all(w in DISCOURSE_LABELS or w in CATEGORY_HEADS for w in significant))
+
+
+def _names_any(text: str, spellings: set[str]) -> bool:
+    low = text.lower()
+    return any(re.search(rf"(?<![\w-]){re.escape(s)}(?![\w-])", low) for s in spellings if len(s) >= 2)
+
+
+def _is_to_label(label: str, entity: Entity) -> bool:
+    match = re.match(r"(?i)^(?:to|into|from|via|with)\s+(.+)$", label.strip())
+    return match is not None and name_key(match.group(1)) in ({entity.key} | set(entity.aliases))
+
+
+def _is_discourse_label(label: str) -> bool:
+    words = [w for w in re.findall(r"[a-z]+", label.lower()) if w not in FUNCTION_WORDS]
+    return bool(words) and all(w in DISCOURSE_LABELS or w in ANSWER_LABELS for w in words)
+
+
+def _is_heading_line(line: Line) -> bool:
+    return (
+        line.kind == "item" and len(line.text.split()) <= 6 and not line.text.rstrip().endswith(".") and not line.label
+    )
+
+
+def _without_brackets(text: str | None) -> str:
+    return re.sub(r"\s*\([^)]*\)", "", text or "").strip()
+
+
+def _quotable(line: Line, answer_only: bool = False) -> str:
+    text = line.shown if line.kind != "card" else line.body if answer_only else line.text
+    text = re.sub(r"\s*={3,}[^=]*={3,}\s*", " ", text)  # a deck's "=== Deck 2 ===" divider read into a card
+    return re.sub(r"\s+", " ", text).strip().rstrip(".")
+
+
+# --- what a line says of a thing ----------------------------------------------------------------------
+
+
+#: Labels that say what a thing is for ("Use Case: ...", "Good for: ...").
+_PURPOSE_LABEL = re.compile(
+    r"(?i)(?:typical\s+|main\s+|common\s+)?(?:use\s+cases?|uses?|purpose|good\s+for|best\s+for|"
+    r"used\s+for|ideal\s+for|use\s+for|great\s+for|best\s+fit)"
+)
+
+
+def _row_description(line: Line) -> str:
+    """A table row's most telling cell: one headed as when to use it, else the longest."""
+    cells = []
+    for cell in line.body.split("; "):
+        header, _, value = cell.partition(": ")
+        cells.append((header.lower(), value or header))
+    for header, value in cells:
+        words = set(re.findall(r"[a-z]+", header))
+        if (
+            words & {"use", "good", "best", "when", "typical", "purpose", "cue", "for", "why", "fit"}
+            and len(value.split()) >= 3
+        ):
+            if _PURPOSE_LABEL.fullmatch(header.strip()) and not re.match(r"(?i)(?:for|to|when|if)\b", value):
+                return f"For {value[:1].lower() + value[1:]}"  # "Best for: Audit backups ...": what it is for
+            return value
+    return max((value for _, value in cells), key=lambda v: len(v.split()), default=line.body)
+
+
+def _after_name(text: str, entity: Entity) -> str | None:
+    """What a sentence says after naming its subject: "Amazon Athena is ideal for querying ..." -> "is ideal
+    for querying ...", "Use X for connecting ..." -> "for connecting ..."."""
+    text = strip_asides(text)
+    low = text.lower()
+    spans = []
+    for spelling in sorted(entity.spellings, key=len, reverse=True):
+        index = low.find(spelling.lower())
+        if index >= 0:
+            spans.append((index, index + len(spelling)))
+    if not spans:
+        return None
+    start, end = min(spans)
+    before = text[:start].strip(" ,")
+    if re.match(r"^\s*[-\w]+(?:\s+[-\w]+)?\s+[-–—:]\s", text[end:]):
+        return None  # "Pod anti-affinity - Rules that ...": the name starts a longer term the line is about
+    after = re.sub(r"^\s*(?:service|services)\b", "", text[end:], flags=re.IGNORECASE)
+    # ", formerly called X, is ...", ", usually shortened to Y, runs ...": an aside about its name.
+    after = re.sub(r"^\s*,\s*[^,]{1,60},\s*(?=(?:is|are|was|has|have|\w+s)\b)", " ", after)
+    if re.match(r"\s*(?:/|&|,|and\b|or\b)", after):
+        return None  # "Prefer Parquet or ORC ...": about both (a choose-two item, not this one's line)
+    rest = after.strip(" ,.:")
+    words = rest.split()
+    if (
+        len(words) > 2
+        and not looks_like_verb(words[0], words[1])
+        and words[1].lower().endswith("s")
+        and looks_like_verb(words[1], words[2])
+        and words[0].lower() not in ("is", "are")
+    ):
+        rest = " ".join(words[1:])  # "SNMP polling uses UDP 161": the subject is "SNMP polling"
+    if before and not re.fullmatch(r"(?i)(?:.*\b)?(?:use|using|choose|pick|enable|consider|prefer|the|an?)", before):
+        return None  # the name is not the sentence's subject or object of its advice
+    rest = re.sub(r"^(?:is|are)\s+(?=(?:an?|the)\s+)", "", rest, flags=re.IGNORECASE)  # keeps "a": a noun phrase
+    rest = re.sub(r"^(?:is|are)\s+(?!not\b)", "", rest, flags=re.IGNORECASE)
+    return rest or None
+
+
+#: A phrase fronted before a sentence's subject ("For single objects uploaded far away, X routes ..."): it
+#: sets the scene; the subject follows the comma.
+_FRONTED_PHRASE = re.compile(
+    r"(?i)^(?:for|in|with|on|at|from|during|after|before|once|by|within|across|inside|outside)\s[^,]{3,90},\s+"
+)
+
+
+#: Where a compound sentence's next clause starts with its own subject ("..., the Volume Gateway presents ...,
+#: and the Tape Gateway replaces ..."; "...; X does ..."; "... whereas X is ...").
+_CLAUSE_START = re.compile(r";\s+|,\s+(?:and\s+|but\s+|while\s+|whereas\s+)?|\s+(?:while|whereas)\s+")
+
+
+#: A later clause with its own named subject ("..., the Volume Gateway presents ..."): where what a sentence
+#: (or one of its clauses) says of its subject ends. A bare capital after a comma may be a list item ("S3,
+#: Redshift"), so it ends nothing.
+_NEXT_NAMED_SUBJECT = re.compile(r";\s+|,\s+(?:and\s+|but\s+|while\s+|whereas\s+)?the\s+[A-Z]")
+
+
+def _subject_clause(text: str, entity: Entity) -> tuple[str, bool] | None:
+    """What a sentence says of a thing that is its subject ("The Domain Name System turns names into
+    addresses" -> "turns names into addresses"), also after a fronted phrase ("For data in SaaS apps, X is
+    ...") or in a later clause ("..., and the Tape Gateway replaces ..."); and whether the thing is the
+    subject of the whole sentence (False: of a clause, whose sentence's other subjects are not about it).
+    None when the thing is no subject."""
+    text = strip_asides(text)
+    found = _clause_predicate(text, entity)
+    if found:
+        following = _NEXT_NAMED_SUBJECT.search(found)
+        return (found[: following.start()] if following else found), True
+    fronted = _FRONTED_PHRASE.match(text)
+    starts = [text[fronted.end() :]] if fronted else []
+    # A later clause is tried only when the sentence does not open with the thing: a list after the verb
+    # ("delivers to S3, Redshift, ...") must not cut the first clause short. The clause ends where the next
+    # one starts with its own subject ("..., and the Tape Gateway ...").
+    for match in _CLAUSE_START.finditer(text):
+        clause = text[match.end() :]
+        following = _NEXT_NAMED_SUBJECT.search(clause)
+        starts.append(clause[: following.start()] if following else clause)
+    for start in starts:
+        found = _clause_predicate(start, entity, exact=True)
+        if found:
+            return found, False
+    return None
+
+
+def _clause_predicate(text: str, entity: Entity, exact: bool = False) -> str | None:
+    """The predicate of a clause whose subject is the thing; with `exact`, its name must open the clause
+    (after "the"): inside a sentence, "the Volume Gateway" is not "Gateway"."""
+    modifier = "" if exact else r"(?:[a-z][\w\-]*\s+)?"
+    for spelling in sorted(entity.spellings, key=len, reverse=True):
+        match = re.match(rf"(?i)^(?:the|an?|each|every)?\s*{modifier}{re.escape(spelling)}(?![\w-])", text)
+        if not match:
+            continue
+        if match.group(0).lower().split()[0] not in ("the", "a", "an", "each", "every") and not match.group(
+            0
+        ).lower().startswith(spelling.lower()):
+            continue  # "Static NAT maps ...": a word before the name makes it another thing
+        rest = text[match.end() :]
+        rest = re.sub(r"^\s*,\s*[^,]{1,60},\s*(?=(?:is|are|was|has|have|\w+s)\b)", " ", rest).strip()
+        # "EXPOSE only documents ...", "X simply delivers ...": an adverb before the verb.
+        rest = re.sub(r"(?i)^(?:only|also|simply|just|always|never|usually|often|mainly)\s+(?=\w+s\b)", "", rest)
+        words = rest.split()
+        if len(words) >= 3 and (
+            words[0].lower() in ("is", "are")
+            or looks_like_verb(words[0], words[1], words[2])
+            and words[0].lower().endswith("s")
+        ):
+            rest = re.sub(r"^(?:is|are)\s+(?=(?:an?|the)\s+)", "", rest, flags=re.IGNORECASE)
+            return re.sub(r"^(?:is|are)\s+(?!not\b)", "", rest, flags=re.IGNORECASE).rstrip(".")
+    return None
+
+
+# --- what a flash card says of a thing ----------------------------------------------------------------
+
+
+def _asks_when_to_use(line: Line) -> bool:
+    """ "When do you use a StatefulSet instead of a Deployment? When each replica needs ...": a card whose
+    answer is the situation that calls for the thing."""
+    return line.kind == "card" and bool(re.match(r"(?i)^when\b.*\buse\b", line.label or ""))
+
+
+def _card_description(line: Line, entity: Entity, role: float) -> tuple[str, float] | None:
+    """What a flash card says of a thing: its whole answer when the card asks what the thing is ("What is a
+    Pod?", "What does X do?", "X?"), else a sentence of the answer whose subject it is ("USER switches to an
+    unprivileged user ..."). A card about two things ("CMD or ENTRYPOINT?", "the difference between RUN and
+    CMD") is read sentence by sentence only."""
+    label = line.label or ""
+    asks = (
+        re.match(r"(?i)^(?:what|who)\s+(?:is|are|does|do)\b|^(?:why|when)\b.*\buse\b", label) or len(label.split()) <= 4
+    ) and not SIDE_BY_SIDE.search(label)
+    if role >= ROLE_LABEL and line.body and asks and _asks_about_itself(label, entity):
+        # "What does a liveness probe do? It checks whether ...": the answer's "It" is the thing asked about.
+        return re.sub(r"^It\s+(?=[a-z]+s\b)", "", line.body), 1.0
+    if not _names_any(label, {s.lower() for s in entity.spellings}):
+        return None  # "What is a headless Service? ... DNS returns ...": the card is about another thing
+    for sentence in re.split(r"(?<=[.;])\s+", line.body or ""):
+        clause = _subject_clause(sentence, entity)
+        if clause and clause[1]:
+            return clause[0], 0.9
+    return None
+
+
+#: Verbs that end the noun phrase of a "What is X used for?" / "What does X mean?" question.
+_QUESTION_VERBS = frozenset(["used", "mean", "means", "work", "works", "control", "controls", "stand"])
+
+
+def _asks_about_itself(label: str, entity: Entity) -> bool:
+    """ "What is a Pod?", "What does a NodePort Service do?", "What is a Deployment used for?": the thing's name
+    ends the noun phrase the card asks about. Not "What are the two Deployment update strategies?" (it asks
+    for strategies) nor "What is the default Service type?" (a type): there the name only qualifies it."""
+    asked = re.match(r"(?i)^(?:what|who)\s+(?:is|are|does|do)\s+(.*)$", _without_brackets(label).strip(" ?"))
+    if not asked:
+        return True  # "When do you use X?", "X?": other shapes of question, read as before
+    phrase: list[str] = []
+    for word in asked.group(1).split():
+        low = word.strip(",").lower()
+        if phrase and (low in FUNCTION_WORDS or low in _QUESTION_VERBS):
+            break  # "a Deployment used for", "a NodePort Service do"
+        phrase.append(low)
+    if not phrase:
+        return True
+    ends = {
+        singular(spelling.split()[-1].lower())
+        for spelling in [*entity.spellings, entity.name, *entity.aliases]
+        if spelling.split()
+    }
+    return singular(phrase[-1]) in ends
+
+
+def _leading_term(answer: str) -> str | None:
+    """The term a flash card's answer starts with - a command with its options, a path, a setting -
+    or None when it starts with words ("Owner gets 7 ...", "Use access control lists ...")."""
+    text = answer.strip()
+    first = text.split()[0] if text.split() else ""
+    if not first or not (first[0].islower() or first[0] in "/~") or first.lower() in FUNCTION_WORDS:
+        return None
+    segment = re.split(
+        r"\s\(|\s[-–—]\s|;\s|\.\s|\s{2,}|,\s|:\s|\.$|\s(?=(?:on|to|for|with|and|or|then|in|at|from|"
+        r"after|before|if|when|so|as|is|are|means)\s)",
+        text,
+        maxsplit=1,
+    )[0].strip()
+    tokens = segment.split()
+    if not 1 <= len(tokens) <= 6 or len(segment) > 50:
+        return None
+    if not any(re.search(r"[^A-Za-z]", t) or known(t.lower()) < 3.0 for t in tokens):
+        return None  # plain English words, not a term
+    if len(tokens) > 1 and all(known(t.lower()) >= 3.0 for t in tokens[1:]) and len(tokens) > 3:
+        return None  # a term followed by a sentence
+    return segment
+
+
+def _card_kind(question: str, term: str) -> str:
+    """What a card asks for: its own words ("Which command ...", "Which file ...") or the shape of the term."""
+    match = re.match(
+        r"(?i)^(?:which|what)\s+(?P<kind>[a-z][\w\-]*(?:\s+[a-z][\w\-]*)?)\s+(?:\w+s|is|are|do|does|can|"
+        r"should|will|makes?|owns?)\b",
+        question.strip(),
+    )
+    if match and not set(match.group("kind").lower().split()) & FUNCTION_WORDS:
+        return singular(match.group("kind").lower())
+    if term.startswith("/"):
+        return "directory" if term.endswith("/") else "file"
+    return "command"
