@@ -56,6 +56,12 @@ class ReaderSettings(BaseModel):
         description="For a question asking for a figure, a line without one counts this much: it may say what "
         "the thing is, not the number asked for.",
     )
+    novelty_weight: float = Field(
+        0.25,
+        description="A fact's lines gain up to this share for the rare information they add beyond the "
+        "question's own words (a line that only repeats the question answers nothing). On the dev sets 0.5 "
+        "and 0.75 each lost two answers (a line adding rare words outranked the one that answers).",
+    )
     list_missing_factor: float = Field(
         0.7,
         description="For a question asking for several things of a kind ('Which compression formats does X "

@@ -513,7 +513,7 @@ class NotesReader:
                 score *= 0.5  # "Node Types" introduces the answer; the lines under it hold it
             elif line.kind == "code":
                 score *= 0.6  # an example to show beside the answer, not the answer
-            score *= 1.0 + 0.25 * self._novelty(query, line)
+            score *= 1.0 + self.settings.novelty_weight * self._novelty(query, line)
             if query.amount and not states_amount(line.text, query.amount):
                 score *= self.settings.figure_missing_factor  # "How many ...?" is answered by a line with a number
             if query.asks_list and not lists_items(line.text):
