@@ -350,12 +350,21 @@ class PremiseChecker:
             }
         )
         gap = best_other - best_own
+        # "Data Exchange is the tool for importing our Salesforce data": the notes tie Salesforce to AppFlow's
+        # line and to none of Data Exchange's, so the claim mixes the two up even where Data Exchange's own
+        # lines are close in meaning (both are about "data").
+        tied_elsewhere = (
+            other_line is not None
+            and bool(others_named & {names.resolve(x.key) for x in other_line.subjects})
+            and not others_named & {names.resolve(x.key) for line in own for x in line.subjects}
+        )
+        trace["tied_elsewhere"] = tied_elsewhere
         if (
             own_line is not None
             and other_line is not None
             and other_key is not None  # set with other_line
             and gap >= s.premise_margin
-            and (best_own < s.premise_same_topic or gap >= 2 * s.premise_margin)
+            and (best_own < s.premise_same_topic or gap >= 2 * s.premise_margin or tied_elsewhere)
         ):
             trace["reason"] = "said of another name"
             shown = defining.line if defining is not None else own_line

@@ -79,3 +79,22 @@ def test_the_claims_subject_is_the_name_it_opens_with_as_the_notes_spell_it(assi
     # "Executives" only shares a stem with the notes' "Execution": not a claim about it.
     situation = assistant.ask("Executives want a daily report of the frozen records. Which service stores them?")
     assert situation.premise is None
+
+
+def test_a_claim_giving_one_thing_a_job_the_notes_tie_to_another_is_corrected(assistant_on_notes):
+    assistant = assistant_on_notes(
+        "u14.md",
+        "# 14 Data sources\n\n## Zorblat Exchange\n\n"
+        "- Zorblat Exchange: A marketplace of third-party data you can import into the lake.\n"
+        "- Zorblat Exchange lets teams subscribe to data sets from data providers and load them into the lake.\n\n"
+        "## Plimsoll Flow\n\n"
+        "- Plimsoll Flow: Integrates with SaaS applications (e.g., Quorra, Tessy) to import data into the lake.\n"
+        "- For SaaS data (Quorra, Tessy), use Plimsoll Flow to import and process data.\n",
+    )
+    wrong = assistant.ask(
+        "Zorblat Exchange is the standard tool for importing our own Quorra and Tessy data into the lake, "
+        "so how do I set up the connection?"
+    )
+    assert wrong.premise is not None and "Plimsoll Flow" in wrong.premise.correction
+    fine = assistant.ask("Plimsoll Flow imports our Quorra data into the lake, so how do I set up the connection?")
+    assert fine.premise is None
