@@ -130,7 +130,7 @@ KINDS = ("scenario", "choose_two")
 RULES: dict[str, str] = {
     "requirement": "the answer's line can be read as a requirement (a situation and a need)",
     "four_options": "four unique options",
-    "names_answer": "the stem does not name its answer (any spelling of it)",
+    "names_answer": "the stem does not name its answer (any spelling, nor words it clips: environment for ENV)",
     "names_option": "the stem does not name a wrong option",
     "copies_line": "the stem does not copy the answer's line (no run of more words than the limit)",
     "aside": "no bracketed asides in the stem",
@@ -1336,7 +1336,7 @@ class QuestionGenerator:
         return self._assemble(fact, stem, distractors, rng, requirement)
 
     def _stem_problem(self, stem: str, fact: _Fact) -> str | None:
-        if any(_names_any(stem, thing.spellings) for thing in fact.things):
+        if any(_names_any(stem, thing.spellings) or _abbreviates(thing.name, stem) for thing in fact.things):
             return "names_answer"
         if "(" in stem or ")" in stem or "[" in stem:
             return "aside"
@@ -1517,6 +1517,24 @@ def _spells_compound(option: str, stem: str) -> bool:
     return False
 
 
+def _abbreviates(option: str, stem: str) -> bool:
+    """Whether a keyword-shaped option (capitals or camel case: "ENV", "WORKDIR", "maxSurge") is a clipped
+    form of the stem's words: "an environment variable" gives away ENV, "the working directory" WORKDIR, as
+    surely as the name itself would."""
+    words = re.findall(r"[a-z]+", stem.lower())
+    for token in re.findall(r"[A-Za-z]+", option):
+        low = token.lower()
+        if len(low) < 3 or not (token.isupper() or re.search(r"[a-z][A-Z]", token)):
+            continue
+        if any(word.startswith(low) and word != low for word in words):
+            return True  # ENV: environment
+        for cut in range(3, len(low) - 2):
+            head, tail = low[:cut], low[cut:]
+            if any(a.startswith(head) and b.startswith(tail) for a, b in zip(words, words[1:], strict=False)):
+                return True  # WORKDIR: working directory
+    return False
+
+
 def check_question(question: Question, max_copied_run: int = 5, max_stem_words: int = 60) -> list[str]:
     """The rules (see RULES and CHECKED_ON_THE_QUESTION) a question breaks, judged from the question alone."""
     problems: list[str] = []
@@ -1525,7 +1543,12 @@ def check_question(question: Question, max_copied_run: int = 5, max_stem_words: 
     if len(options) != 4 or len({name_key(o) for o in options}) != 4:
         problems.append("four_options")
     stem = question.stem.lower()
-    if any(re.search(rf"(?<![\w-]){re.escape(o.lower())}(?![\w-])", stem) or _spells_compound(o, stem) for o in right):
+    if any(
+        re.search(rf"(?<![\w-]){re.escape(o.lower())}(?![\w-])", stem)
+        or _spells_compound(o, stem)
+        or _abbreviates(o, stem)
+        for o in right
+    ):
         problems.append("names_answer")
     if any(re.search(rf"(?<![\w-]){re.escape(o.lower())}(?![\w-])", stem) for o in options if o not in right):
         problems.append("names_option")

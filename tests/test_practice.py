@@ -844,3 +844,14 @@ def test_a_card_whose_answer_follows_a_blank_line_still_teaches_its_term(units):
     generator = units["wardens"].question_generator()
     tallier = next(t for t in generator.things.values() if t.name == "Tallier")
     assert any("until its parcel is delivered" in item.description for item in tallier.teaching)
+
+
+def test_a_stem_using_the_words_a_keyword_clips_names_it():
+    question = _question(options=["ZENV", "ZUSER", "ZCMD", "ZWORKDIR"])
+    question.stem = "A team needs to set a zenvironment variable for the build. Which instruction fits best?"
+    assert "names_answer" in check_question(question)  # ZENV clips "zenvironment"
+    question = _question(options=["ZENV", "ZUSER", "ZCMD", "ZWORKDIR"], answer=3)
+    question.stem = "A team needs to set the zworking directory for later lines. Which instruction fits best?"
+    assert "names_answer" in check_question(question)  # ZWORKDIR clips "zworking directory"
+    question.stem = "A team needs to set the folder later lines run in. Which instruction fits best?"
+    assert "names_answer" not in check_question(question)
