@@ -1725,23 +1725,36 @@ def _round_robin(facts: list[_Fact], rng: random.Random) -> list[_Fact]:
 
 
 def spread(questions: list[Question], n: int, rng: random.Random) -> list[Question]:
-    """Up to n questions, spread over topics and answers: first every answer once, then the rest; each
-    pass takes at most one question per section, so every topic and answer gets its turn."""
+    """Up to n questions, spread over topics and answers: first every answer once, then answers again with
+    other options beside them, then the rest; each pass takes at most one question per section, so every
+    topic and answer gets its turn. (Two questions with one key and the same wrong options read as one
+    question twice, even in other words: a tutor would drop the second.)"""
     pool = list(questions)
     rng.shuffle(pool)
     chosen: list[Question] = []
     used_answers: set[str] = set()
 
-    def take_passes(fresh_answers_only: bool) -> None:
+    def right_of(question: Question) -> str:
+        return "+".join(sorted(question.options[i] for i in question.answers))
+
+    def repeats_options(question: Question) -> bool:
+        return any(
+            right_of(other) == right_of(question) and len(set(other.options) & set(question.options)) >= 3
+            for other in chosen
+        )
+
+    def take_passes(fresh_answers_only: bool, fresh_options_only: bool) -> None:
         nonlocal pool
         while pool and len(chosen) < n:
             used_sections: set[str] = set()
             taken: list[Question] = []
             for question in pool:
-                right = "+".join(sorted(question.options[i] for i in question.answers))
+                right = right_of(question)
                 if len(chosen) + len(taken) >= n:
                     break
                 if question.section in used_sections or (fresh_answers_only and right in used_answers):
+                    continue
+                if fresh_options_only and repeats_options(question):
                     continue
                 used_sections.add(question.section)
                 used_answers.add(right)
@@ -1751,8 +1764,9 @@ def spread(questions: list[Question], n: int, rng: random.Random) -> list[Questi
             chosen.extend(taken)
             pool = [q for q in pool if q not in taken]
 
-    take_passes(fresh_answers_only=True)
-    take_passes(fresh_answers_only=False)
+    take_passes(fresh_answers_only=True, fresh_options_only=True)
+    take_passes(fresh_answers_only=False, fresh_options_only=True)
+    take_passes(fresh_answers_only=False, fresh_options_only=False)
     return chosen
 
 

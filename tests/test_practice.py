@@ -632,6 +632,29 @@ def test_spread_asks_every_answer_once_before_repeating_one():
     assert len(spread(pool, 50, random.Random(1))) == len(pool)
 
 
+def test_spread_repeats_an_answer_with_other_wrong_options_before_the_same_ones():
+    def question(ident: str, options: list[str], section: str) -> Question:
+        return Question(
+            id=ident,
+            kind="scenario",
+            stem=ident,
+            options=options,
+            answer=0,
+            explanation="",
+            why_not={},
+            citations=[],
+            section=section,
+        )
+
+    first = question("first", ["A", "b", "c", "d"], "s1")
+    same = question("same", ["A", "b", "c", "d"], "s2")  # another wording of the first, the same options
+    other = question("other", ["A", "e", "f", "g"], "s3")
+    for seed in range(30):
+        chosen = spread([first, same, other], 2, random.Random(seed))
+        assert {q.id for q in chosen} in ({"first", "other"}, {"same", "other"})
+    assert len(spread([first, same, other], 3, random.Random(1))) == 3  # still used when nothing else is left
+
+
 def test_near_duplicate_detection():
     assert near_duplicate(
         "Which option is ideal for querying data in S3?", "Which option is ideal for querying data in S3"
