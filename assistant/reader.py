@@ -553,27 +553,12 @@ class NotesReader:
             return line.shown
         # "When do I use MSCK REPAIR TABLE and when ALTER TABLE ADD PARTITION?" over "For Hive Style partitions,
         # perform MSCK REPAIR TABLE. For non-Hive partitions, run ALTER TABLE ADD PARTITION.": the question asks
-        # about two names the line gives a sentence each, so both sentences answer it. (A how-to asks for one way:
-        # "... NOT in the Zorblat layout" wants the one sentence for its case.)
-        asked = {
-            k
-            for k in (self.reading.names.resolve(key) for key in query.subjects)
-            if k
-            and query.kind != "howto"
-            and self.reading.names.entities[k].proper  # names of things, not topics ("partitions")
-            and not set(k.split()) <= query.negated  # nor what the question rules out
-        }
-        naming = [
-            (index, names)
-            for index, part in enumerate(parts)
-            if (
-                names := {self.reading.names.resolve(k) for k, _, _ in find_names(part, self.reading.names.all_keys)}
-                & asked
-            )
-        ]
-        each = [next(iter(names)) for _, names in naming if len(names) == 1]
-        if len(set(each)) >= 2 and len(each) == len(naming) == len(set(each)):  # one sentence per name
-            return " ".join(parts[index] for index, _ in naming)
+        # about two names the line gives a sentence each, so both sentences answer it. (Not for a how-to: it
+        # asks for one way, "... NOT in the Zorblat layout" wants the one sentence for its case.)
+        if query.kind != "howto":
+            both = self._sentence_per_name(parts, query)
+            if both:
+                return both
         idf = self.lexical.idf
 
         def specific(term: str) -> float:
@@ -591,6 +576,27 @@ class NotesReader:
             return found + sum(specific(t) * (1.0 if said[t] else -1.0) for t in contrasted if t in said)
 
         return max((shared(i, p), -i, p) for i, p in enumerate(parts))[2]
+
+    def _sentence_per_name(self, parts: list[str], query: Query) -> str | None:
+        """The sentences of a line that each name one of the things the question asks about, joined, when
+        there are two or more such things and each has a sentence of its own; else None."""
+        names = self.reading.names
+        asked = {
+            k
+            for k in (names.resolve(key) for key in query.subjects)
+            if k
+            and names.entities[k].proper  # names of things, not topics ("partitions")
+            and not set(k.split()) <= query.negated  # nor what the question rules out
+        }
+        naming = []
+        for index, part in enumerate(parts):
+            named = {names.resolve(k) for k, _, _ in find_names(part, names.all_keys)} & asked
+            if named:
+                naming.append((index, named))
+        each = [next(iter(named)) for _, named in naming if len(named) == 1]
+        if len(set(each)) >= 2 and len(each) == len(naming) == len(set(each)):  # one sentence per name
+            return " ".join(parts[index] for index, _ in naming)
+        return None
 
     # --- explanation ---
 

@@ -265,9 +265,7 @@ class Query:
     asks_where: bool = False  # "Where should the logs go?": a destination
     amount: str | None = None  # "How long ...?" -> "duration": the question asks for a figure (see asked_amount)
     answer_type: str | None = None
-    asks_list: bool = (
-        False  # "Which compression formats ...?": several things of a kind, given by a line that lists them
-    )
+    asks_list: bool = False  # "Which compression formats ...?": several of a kind; a line listing them answers
     parts: str | None = None  # "the key components of X": the stem of the kind of part asked for ("compon")
     sides: list[str] = field(default_factory=list)  # "the difference between A and B": ["A", "B"], as written
     claims: list[str] = field(default_factory=list)
@@ -460,18 +458,25 @@ def asked_amount(stem_text: str) -> str | None:
     return None
 
 
+def _acronym_spans(stem_text: str, name_keys: set[str], names) -> list[tuple[int, int, str]]:
+    """ "MWAA", "MSK": acronyms the notes never write, for a name they do: (start, end, the name's key)."""
+    if names is None:
+        return []
+    spans = []
+    for match in re.finditer(r"\b[A-Z]{2,6}s?\b", stem_text):
+        token = match.group(0)
+        expanded = names.acronym(token) if name_key(token) not in name_keys else None
+        if expanded:
+            spans.append((match.start(), match.end(), expanded))
+    return spans
+
+
 def _names_in_order(stem_text: str, name_keys: set[str], shouted: set[str], names) -> list[str]:
     """The names a question uses, acronyms the notes never write among them ("MSK"), in the order it writes
     them: "Compare MSK with Kinesis" sets MSK first. A name in brackets right after another is that one's
     gloss, not a thing of its own ("Amazon MSK (managed Kafka)")."""
     found = [(start, end, key) for key, start, end in find_names(stem_text, name_keys, shouted=shouted)]
-    if names is not None:
-        for match in re.finditer(r"\b[A-Z]{2,6}s?\b", stem_text):
-            token = match.group(0)
-            expanded = names.acronym(token) if name_key(token) not in name_keys else None
-            if expanded:
-                found.append((match.start(), match.end(), expanded))
-    found.sort()
+    found = sorted(found + _acronym_spans(stem_text, name_keys, names))
     ordered: list[str] = []
     previous_end = None
     for start, end, key in found:
@@ -656,13 +661,10 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
         ]
     expansions: list[str] = []
     acronyms: list[str] = []
-    if names is not None:
-        # "MWAA", "MSK": an acronym the notes never write, for a name they do.
-        for token in re.findall(r"\b[A-Z]{2,6}s?\b", stem_text):
-            expanded = names.acronym(token) if name_key(token) not in name_keys else None
-            if expanded and expanded not in acronyms:
-                acronyms.append(expanded)
-                expansions.append(names.display(expanded))
+    for _, _, expanded in _acronym_spans(stem_text, name_keys, names):
+        if expanded not in acronyms:
+            acronyms.append(expanded)
+            expansions.append(names.display(expanded) if names is not None else expanded)
     subjects += [k for k in acronyms if k not in subjects]
     alternatives = _alternatives(stem_text, name_keys, plain_keys, shouted)
     named = len(
