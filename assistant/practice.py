@@ -1336,7 +1336,7 @@ class QuestionGenerator:
         return self._assemble(fact, stem, distractors, rng, requirement)
 
     def _stem_problem(self, stem: str, fact: _Fact) -> str | None:
-        if any(_names_any(stem, thing.spellings) or _abbreviates(thing.name, stem) for thing in fact.things):
+        if any(_names_any(stem, thing.spellings) or _gives_away(thing.name, stem) for thing in fact.things):
             return "names_answer"
         if "(" in stem or ")" in stem or "[" in stem:
             return "aside"
@@ -1517,7 +1517,7 @@ def _spells_compound(option: str, stem: str) -> bool:
     return False
 
 
-def _abbreviates(option: str, stem: str) -> bool:
+def _clips_words(option: str, stem: str) -> bool:
     """Whether a keyword-shaped option (capitals or camel case: "ENV", "WORKDIR", "maxSurge") is a clipped
     form of the stem's words: "an environment variable" gives away ENV, "the working directory" WORKDIR, as
     surely as the name itself would."""
@@ -1535,6 +1535,13 @@ def _abbreviates(option: str, stem: str) -> bool:
     return False
 
 
+def _gives_away(option: str, stem: str) -> bool:
+    """Whether a stem names an option: the name itself, its one-word compound spelled out in parts ("store
+    metadata" for Hive Metastore), or a keyword clipped from its words ("environment" for ENV)."""
+    low = stem.lower()
+    return _names_any(low, {option.lower()}) or _spells_compound(option, low) or _clips_words(option, low)
+
+
 def check_question(question: Question, max_copied_run: int = 5, max_stem_words: int = 60) -> list[str]:
     """The rules (see RULES and CHECKED_ON_THE_QUESTION) a question breaks, judged from the question alone."""
     problems: list[str] = []
@@ -1543,14 +1550,9 @@ def check_question(question: Question, max_copied_run: int = 5, max_stem_words: 
     if len(options) != 4 or len({name_key(o) for o in options}) != 4:
         problems.append("four_options")
     stem = question.stem.lower()
-    if any(
-        re.search(rf"(?<![\w-]){re.escape(o.lower())}(?![\w-])", stem)
-        or _spells_compound(o, stem)
-        or _abbreviates(o, stem)
-        for o in right
-    ):
+    if any(_gives_away(o, stem) for o in right):
         problems.append("names_answer")
-    if any(re.search(rf"(?<![\w-]){re.escape(o.lower())}(?![\w-])", stem) for o in options if o not in right):
+    if any(_names_any(stem, {o.lower()}) for o in options if o not in right):
         problems.append("names_option")
     if re.search(r"[()\[\]]", question.stem):
         problems.append("aside")
