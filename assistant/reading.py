@@ -868,6 +868,19 @@ def _put_forward(text: str, vocabulary: NotesVocabulary) -> list[tuple[str, int]
         # "For fully managed offerings (e.g., Step Functions, Kinesis, Glue)": the examples are put forward too.
         for example in re.findall(r"\((?:e\.g\.|eg|for example|such as|like)[,:]?\s*([^)]+)\)", text, re.IGNORECASE):
             found.extend((name, 1) for name in name_spans(example, vocabulary))
+    # "Very large data sets with too little bandwidth point to Snowball Edge": a situation that points to a
+    # name recommends it (not a thing that points to another: "The alias points to python3").
+    for sentence in sentences(text):
+        for match in re.finditer(r"\bpoints?\s+to\s+(?P<span>[^.;:()]+)", sentence, re.IGNORECASE):
+            situation = sentence[: match.start()].strip()
+            if len(situation.split()) < 2 or _starts_with_name(situation, vocabulary):
+                continue
+            span = _STOP_AT.sub("", match.group("span")).strip(" ,")
+            # Read in its sentence: alone, "Transfer Family" starts like a verb phrase.
+            start = match.start("span") + len(match.group("span")) - len(match.group("span").lstrip())
+            for name in name_spans(sentence, vocabulary):
+                if sentence.find(name, start) == start and len(name) <= len(span):
+                    found.append((name, 1))
     fits = "|".join(re.escape(w) for w in FIT_WORDS)
     for sentence in sentences(text):
         fit_match = re.match(
@@ -880,6 +893,11 @@ def _put_forward(text: str, vocabulary: NotesVocabulary) -> list[tuple[str, int]
             if names:
                 found.append((names[-1], 1))
     return found
+
+
+def _starts_with_name(text: str, vocabulary: NotesVocabulary) -> bool:
+    names = name_spans(text, vocabulary)
+    return bool(names) and text.lstrip(" \"'(").startswith(names[0].split()[0])
 
 
 # Words before "use", "choose"... that make them verbs ("you can use X"), not nouns ("typical use").

@@ -255,3 +255,16 @@ def test_names_joined_at_the_start_of_a_line_are_all_its_subjects():
     roles = _roles(lines, "ZQF and ZQB")
     assert roles["ZQF"][0] == roles["ZQB"][0] == ROLE_SUBJECT
     assert _roles(lines, "ZQF is read")["Zorblat Queue"][0] < ROLE_SUBJECT  # a name later in the line is mentioned
+
+
+def test_a_situation_that_points_to_a_name_puts_it_forward():
+    lines, _ = _read(
+        "A useful way to choose is to look at the data. Large archives with too little bandwidth point to "
+        "Zorblat Crate. Files pushed by partners over SFTP point to Transfer Drop for nightly loads. "
+        "Zorblat Crate points to Plimsoll Streams for its settings."
+    )
+    assert _roles(lines, "Large archives")["Zorblat Crate"] == (ROLE_PUT_FORWARD, 1)
+    # Read in its sentence: "Transfer Drop" alone would start like a verb phrase.
+    assert _roles(lines, "Files pushed")["Transfer Drop"] == (ROLE_PUT_FORWARD, 1)
+    # A thing that points to another (a reference, not advice) recommends nothing.
+    assert _roles(lines, "Zorblat Crate points")["Plimsoll Streams"][1] == 0
