@@ -770,6 +770,10 @@ class NotesReader:
                 # A line about another thing is not a point about this one, unless it is as much about this
                 # one ("JSON and CSV when compressed, cannot be split").
                 elsewhere = main is not None and self.reading.names.resolve(main.key) != key and item.role < main.role
+                # "Zorblat Queue Advantages: - Deletes each message": a point the line makes more of the other
+                # compared thing than of this one is the other's.
+                roles = {self.reading.names.resolve(x.key): x.role for x in item.line.subjects}
+                elsewhere = elsewhere or any(roles.get(other, 0.0) > item.role for other in keys if other != key)
                 if text in seen or _is_heading_line(item.line) or elsewhere:
                     continue  # a line about the other thing is not a point about this one
                 seen.add(text)
@@ -784,11 +788,14 @@ class NotesReader:
                         item.role * (0.3 + matcher.line(item.line))
                         + (0.15 if item.cue > 0 else 0.0)
                         + (0.3 if both else 0.0),
+                        both,
                         item.line,
                     )
                 )
-            scored.sort(key=lambda pair: -pair[0])
-            per_subject.append([line for _, line in scored[:3]])
+            scored.sort(key=lambda entry: -entry[0])
+            # Three points each, and every point of the notes' own comparison of them (a section about both:
+            # "EMR Advantages" beside "AWS Glue Advantages"), up to five.
+            per_subject.append([line for rank, (_, both, line) in enumerate(scored[:5]) if rank < 3 or both])
         rows: list[list[str]] = []
         lines_text: list[str] = []
         for position in range(max(len(lines) for lines in per_subject)):

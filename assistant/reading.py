@@ -34,6 +34,7 @@ from .vocabulary import (
     DISCOURSE_LABELS,
     FIT_WORDS,
     FUNCTION_WORDS,
+    MERIT_LABELS,
     NAME_SUFFIXES,
     NAME_TAILS,
     RECOMMEND_VERBS,
@@ -366,6 +367,12 @@ def term_of(label: str, vocabulary: NotesVocabulary) -> str | None:
         return None
     if re.fullmatch(r"`[^`]+`", label.strip()) and len(cleaned.split()) <= 3:
         return cleaned  # "`no` — never restart": a value written as code is a term, even an everyday word
+    words = cleaned.split()
+    if len(words) > 1 and words[-1].lower() in MERIT_LABELS:
+        owner = " ".join(words[:-1])
+        names = name_spans(owner, vocabulary)
+        if names and names[0] == owner:
+            return owner  # "EMR Advantages", "AWS Glue Benefits": the points beneath are about EMR, about Glue
     if _is_discourse(cleaned) or _is_category(cleaned):
         return None
     words = cleaned.split()

@@ -90,6 +90,29 @@ NAME_TAILS = frozenset(
     }
 )
 
+#: Labels that weigh up the thing they follow ("EMR Advantages", "Glue Limitations"): the points beneath are
+#: about that thing.
+MERIT_LABELS = frozenset(
+    [
+        "advantage",
+        "advantages",
+        "disadvantage",
+        "disadvantages",
+        "benefit",
+        "benefits",
+        "pros",
+        "cons",
+        "strengths",
+        "weaknesses",
+        "limitations",
+        "drawbacks",
+        "features",
+        "capabilities",
+        "overview",
+        "summary",
+    ]
+)
+
 #: Labels that structure notes rather than name a thing: "Benefit: ...", "Exam Tip: ...", "Use Case: ...".
 DISCOURSE_LABELS = frozenset(
     [

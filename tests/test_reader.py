@@ -444,3 +444,25 @@ def test_a_comparison_written_with_than_compares_the_two_things_and_reads_a_line
     assert answer.kind == "comparison"
     assert answer.table is not None and answer.table.columns[1:] == ["ZQB", "Quillpack"]
     assert "cannot be split" in answer.answer.split("\n")[0]
+
+
+def test_a_comparison_gives_every_point_of_the_notes_own_comparison_each_in_its_column(assistant_on_notes):
+    assistant = assistant_on_notes(
+        "u11-queues.md",
+        "# 11.1 Messaging\n\n## Zorblat Queue\n\n- Zorblat Queue buffers bursts of orders.\n"
+        "- Zorblat Queue is ideal for decoupling order intake from billing.\n\n"
+        "## Plimsoll Streams\n\n- Plimsoll Streams keeps an ordered log of events.\n"
+        "- Plimsoll Streams is ideal for many readers of one event log.\n\n"
+        "## Zorblat Queue vs Plimsoll Streams\n\n"
+        "- Commonality: Both take messages from producers.\n"
+        "- Zorblat Queue Advantages\n  - Deletes each message once it is handled.\n"
+        "  - Scales without planning capacity.\n"
+        "- Plimsoll Streams Advantages\n  - Replays old events to new readers.\n"
+        "  - Keeps events in order per key.\n",
+    )
+    answer = assistant.ask("What is the difference between Zorblat Queue and Plimsoll Streams?")
+    assert answer.kind == "comparison" and answer.table is not None
+    column = {name: " ".join(row[i] for row in answer.table.rows) for i, name in enumerate(answer.table.columns)}
+    assert "Deletes each message" in column["Zorblat Queue"] and "Scales without planning" in column["Zorblat Queue"]
+    assert "Replays old events" in column["Plimsoll Streams"] and "in order per key" in column["Plimsoll Streams"]
+    assert "Replays" not in column["Zorblat Queue"] and "Deletes" not in column["Plimsoll Streams"]

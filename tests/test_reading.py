@@ -268,3 +268,17 @@ def test_a_situation_that_points_to_a_name_puts_it_forward():
     assert _roles(lines, "Files pushed")["Transfer Drop"] == (ROLE_PUT_FORWARD, 1)
     # A thing that points to another (a reference, not advice) recommends nothing.
     assert _roles(lines, "Zorblat Crate points")["Plimsoll Streams"][1] == 0
+
+
+def test_a_label_weighing_up_a_name_makes_the_points_beneath_about_it():
+    assert term_of("Zorblat Queue Advantages", NotesVocabulary(["Use Zorblat Queue."])) == "Zorblat Queue"
+    assert term_of("Simplest Solution", NotesVocabulary(["x"])) is None
+    lines, _ = _read(
+        "- Zorblat Queue Advantages\n  - Keeps orders for seven days.\n- Plimsoll Streams Advantages\n"
+        "  - Replays events to new readers.",
+        section="2.1 Messaging > Zorblat Queue vs Plimsoll Streams",
+    )
+    kept = _roles(lines, "Keeps orders")
+    assert kept["Zorblat Queue"][0] == ROLE_PARENT and kept["Plimsoll Streams"][0] < ROLE_PARENT
+    replays = _roles(lines, "Replays events")
+    assert replays["Plimsoll Streams"][0] == ROLE_PARENT and replays["Zorblat Queue"][0] < ROLE_PARENT

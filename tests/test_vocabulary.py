@@ -5,6 +5,7 @@ from assistant import vocabulary as v
 #: The lists that must hold only everyday English words (function words, units and vendors are checked apart).
 EVERYDAY_LISTS = (
     v.DISCOURSE_LABELS,
+    v.MERIT_LABELS,
     v.CATEGORY_HEADS,
     v.GENERIC_ANSWER_TYPES,
     v.NAME_TAILS,
