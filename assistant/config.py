@@ -69,6 +69,23 @@ class ReaderSettings(BaseModel):
         "about formats, 'Supported Formats: gzip, Snappy' gives them. As the figure factor: on the dev sets "
         "0.85 already turned one answer, 0.7 a second, 0.6 nothing more.",
     )
+    comparison_pool: int = Field(
+        12,
+        description="A comparison weighs this many of each thing's best lines against the other's: enough to "
+        "reach the points its notes make of both, few enough that a stray line elsewhere does not count.",
+    )
+    aspect_max_zipf: float = Field(
+        4.0,
+        description="A word two compared things' lines share marks a point of difference only when it is a "
+        "technical word (Zipf frequency in general English at most this: 'shard' 2.4, 'replay' 3.3), not an "
+        "everyday one ('real' 5.5, 'event' 4.7) that any two lines may share.",
+    )
+    aligned_rows: int = Field(
+        3,
+        description="At most this many rows of a two-way comparison pair a point of each thing made in the same "
+        "words ('shards' / 'no shards'); the rest are each side's best points. Three: the rows a table shows "
+        "before its points get thin.",
+    )
     line_discount: float = Field(
         0.1,
         description="Lines are short and match loosely: a line's similarity counts this much less than a passage's.",

@@ -758,6 +758,7 @@ class NotesReader:
         draft = Draft(kind="comparison", text="")
         columns = [""]
         per_subject: list[list[Line]] = []
+        candidates: list[list[tuple[float, bool, Line]]] = []
         for key in keys:
             entity = self.reading.names.entity(key)
             assert entity is not None
@@ -793,9 +794,16 @@ class NotesReader:
                     )
                 )
             scored.sort(key=lambda entry: -entry[0])
+            candidates.append(scored[: self.settings.comparison_pool])
+        # A point the notes make of each thing in the same terms ("A stream is made up of shards" / "It has no
+        # shards to manage") is where they differ, and the two go side by side in one row.
+        if len(candidates) == 2:
+            for side, order in enumerate(self._aligned(candidates[0], candidates[1])):
+                candidates[side][:] = [candidates[side][i] for i in order]
+        for pool in candidates:
             # Three points each, and every point of the notes' own comparison of them (a section about both:
             # "EMR Advantages" beside "AWS Glue Advantages"), up to five.
-            per_subject.append([line for rank, (_, both, line) in enumerate(scored[:5]) if rank < 3 or both])
+            per_subject.append([line for rank, (_, both, line) in enumerate(pool[:5]) if rank < 3 or both])
         rows: list[list[str]] = []
         lines_text: list[str] = []
         for position in range(max(len(lines) for lines in per_subject)):
@@ -874,6 +882,52 @@ class NotesReader:
                 if resolved:
                     found.add(resolved)
         return found
+
+    @functools.cached_property
+    def _name_terms(self) -> frozenset[str]:
+        return frozenset(t for key in self.reading.names.all_keys for t in key.split())
+
+    def _aligned(
+        self, first: list[tuple[float, bool, Line]], second: list[tuple[float, bool, Line]]
+    ) -> tuple[list[int], list[int]]:
+        """Both sides' lines in the order to show them: pairs that make one point of each thing first (they
+        share a technical word, not a name: 'shards', 'replay'), strongest pair first and each word once, up
+        to three pairs; then the other lines by score."""
+
+        def aspects(line: Line) -> set[str]:
+            found = {
+                stem(w)
+                for w in words(line.text)
+                if english_frequency(w) <= self.settings.aspect_max_zipf and w.isalpha()
+            }  # a word's frequency, not its stem's ("consumer" is everyday, "consum" is no word)
+            return found - self._name_terms
+
+        first_aspects = [aspects(line) for _, _, line in first]
+        second_aspects = [aspects(line) for _, _, line in second]
+        pairs = sorted(
+            (
+                (a_score + b_score, i, j, frozenset(a_terms & b_terms))
+                for i, ((a_score, _, a_line), a_terms) in enumerate(zip(first, first_aspects, strict=True))
+                for j, ((b_score, _, b_line), b_terms) in enumerate(zip(second, second_aspects, strict=True))
+                if a_terms & b_terms and a_line.text != b_line.text
+            ),
+            key=lambda pair: (-pair[0], pair[1], pair[2]),
+        )
+        left: list[int] = []
+        right: list[int] = []
+        said: set[str] = set()
+        for _, i, j, shared in pairs:
+            if len(left) == self.settings.aligned_rows:
+                break
+            if i in left or j in right or shared <= said:
+                continue
+            left.append(i)
+            right.append(j)
+            said |= shared
+        return (
+            left + [i for i in range(len(first)) if i not in left],
+            right + [j for j in range(len(second)) if j not in right],
+        )
 
     def _compared(self, query: Query) -> list[str]:
         """The things a comparison is between: "X or Y", names joined by and/vs/versus, else the first two."""

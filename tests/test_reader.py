@@ -466,3 +466,23 @@ def test_a_comparison_gives_every_point_of_the_notes_own_comparison_each_in_its_
     assert "Deletes each message" in column["Zorblat Queue"] and "Scales without planning" in column["Zorblat Queue"]
     assert "Replays old events" in column["Plimsoll Streams"] and "in order per key" in column["Plimsoll Streams"]
     assert "Replays" not in column["Zorblat Queue"] and "Deletes" not in column["Plimsoll Streams"]
+
+
+def test_a_two_way_comparison_sets_the_points_made_of_both_in_one_row(assistant_on_notes):
+    assistant = assistant_on_notes(
+        "u12-streams.md",
+        "# 12.1 Streaming\n\n## Zorblat Streams\n\n"
+        "Zorblat Streams is the low-latency buffer for clicks, logs and sensor events. Producers are written with "
+        "the Zorblat SDK and consumers with the Zorblat client library. A stream is made up of shards, and each "
+        "shard holds an ordered sequence of records. Records stay for a day, so a reader can replay them after a "
+        "bug fix.\n\n"
+        "## Tessel Hose\n\n"
+        "Tessel Hose is the managed way to load streaming data into the lake without writing consumer code. It "
+        "delivers to the lake, the warehouse and search clusters. It has no shards to manage and scales by itself. "
+        "Tessel Hose does not keep data for replay; it only delivers it.\n",
+    )
+    answer = assistant.ask("Zorblat Streams vs Tessel Hose - what's the difference?")
+    assert answer.kind == "comparison" and answer.table is not None
+    assert answer.table.columns[1:] == ["Zorblat Streams", "Tessel Hose"]
+    paired = {word for row in answer.table.rows for word in ("shard", "replay") if all(word in c for c in row[1:])}
+    assert paired == {"shard", "replay"}
