@@ -1401,11 +1401,17 @@ class QuestionGenerator:
             f"“{_quotable(line, answer_only=bool(fact.asked))}” [{cite(line)}]" for line in fact.lines
         )
         explanation = f"{' and '.join(keys)}: your notes say {quoted}."
-        missed = fact.need.phrase() if not fact.need.empty else _short(requirement)
+        asked = requirement.strip().rstrip(".")
+        missed = fact.need.phrase() if not fact.need.empty else f"what your notes recommend for “{asked}”"
         if fact.scenario:
-            missed = "what your notes give for this scenario"  # the scenario is a situation, not a phrase to negate
-        if fact.held:
-            missed = f"{missed} for {fact.held}"  # "import and process data for SaaS data"
+            # The scenario is a situation, not a phrase to negate: the requirement is quoted as the stem says it.
+            missed = f"what your notes recommend for “{asked}”"
+        elif fact.held:
+            held_last = fact.held.split()[-1].lower()
+            if missed.split() and missed.split()[-1].lower() == held_last:
+                missed = f"{missed.rsplit(' ', 1)[0]} {fact.held}"  # "import and process SaaS data", as the stem
+            else:
+                missed = f"{missed} for {fact.held}"  # "scan buckets for sensitive data"
         why_not = {}
         alternatives = self._alternatives(fact)
         for thing, teaching in distractors:
@@ -1416,7 +1422,7 @@ class QuestionGenerator:
                 # "for something else"; the notes put the key forward for this requirement instead.
                 why_not[thing.name] = (
                     f"{thing.name} {verb} the notes' alternative here: “{_quotable(teaching.line)}” [{number}] - "
-                    f"but they put {' and '.join(keys)} forward for {_short(requirement).rstrip('.')}."
+                    f"but for “{asked}” they put {' and '.join(keys)} forward."
                 )
                 continue
             why_not[thing.name] = (

@@ -206,7 +206,7 @@ def _tidy_verb_phrase(phrase: str | None) -> str | None:
 
 
 def _not_phrase(need: Need, missed: str) -> str:
-    if missed.startswith("what your notes give"):
+    if missed.startswith("what your notes"):
         return missed
     if "," in missed and not re.search(r"\b(?:and|or)\b", missed):
         head, _, last = missed.rpartition(",")

@@ -878,3 +878,17 @@ def test_a_stem_using_the_words_a_keyword_clips_names_it():
     assert "names_answer" in check_question(question)  # ZWORKDIR clips "zworking directory"
     question.stem = "A team needs to set the folder later lines run in. Which instruction fits best?"
     assert "names_answer" not in check_question(question)
+
+
+def test_why_nots_say_the_requirement_whole_and_as_the_stem_says_it(units):
+    # "import and clean records" for "customer records": "customer records", as the stem, not "records for
+    # customer records".
+    viewing, _ = units["viewing"].generate_questions(n=20, seed=1)
+    orla = next(q for q in viewing if q.options[q.answer] == "Orla Sync")
+    assert all("import and clean customer records" in why for why in orla.why_not.values())
+    # The notes' own scenario: each wrong option is set against the requirement, quoted whole, never cut off.
+    scenario, _ = units["scenario"].generate_questions(n=10, seed=1)
+    shop = next(q for q in scenario if "checkout orders" in q.stem)
+    for why in shop.why_not.values():
+        assert "this scenario" not in why and "..." not in why
+        assert re.search(r"“[^”]*checkout orders[^”]*”", why)
