@@ -1698,11 +1698,6 @@ def _names_several(thing: Thing) -> bool:
     return all(english_frequency(w.lower()) >= 2.5 for w in words)  # "Plimsoll Streams" names one product
 
 
-def _short(text: str) -> str:
-    words = text.split()
-    return " ".join(words[:12]) + ("..." if len(words) > 12 else "")
-
-
 def _top_section(section: str) -> str:
     first = section.split(" > ")[0]
     match = re.match(r"^(\d+)", first)
