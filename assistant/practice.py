@@ -1139,6 +1139,7 @@ class QuestionGenerator:
                 siblings.add(thing.key)
         scored.sort(key=lambda pair: (-pair[0], pair[1].name))
         chosen: list[tuple[Thing, _Teaching]] = []
+        deferred: list[Thing] = []
         for _, thing in scored:
             if len(chosen) == needed:
                 break
@@ -1168,12 +1169,24 @@ class QuestionGenerator:
                 logger.debug("%s shares %s with the requirement", thing.name, sorted(shared))
                 report.set_aside["its lines share the requirement's rarer words"] += 1
                 continue
+            if any(_part_of(thing, other) for other, _ in chosen):
+                # "AWS Glue" beside "AWS Glue Workflows": one wrong option inside another reads as a trick; it
+                # is taken only when no other option of the kind is left.
+                deferred.append(thing)
+                continue
             teaching = self._why_not_line(thing, used_lines, vector)
             if teaching is None:
                 report.set_aside["no line of its own left to quote"] += 1
                 continue
             used_lines.add(_normal(teaching.line.text))
             chosen.append((thing, teaching))
+        for thing in deferred:
+            if len(chosen) == needed:
+                break
+            teaching = self._why_not_line(thing, used_lines, vector)
+            if teaching is not None:
+                used_lines.add(_normal(teaching.line.text))
+                chosen.append((thing, teaching))
         return chosen if len(chosen) == needed else None
 
     def _lists_of_mixed_kinds(self) -> set[tuple[str, str]]:

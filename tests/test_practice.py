@@ -892,3 +892,25 @@ def test_why_nots_say_the_requirement_whole_and_as_the_stem_says_it(units):
     for why in shop.why_not.values():
         assert "this scenario" not in why and "..." not in why
         assert re.search(r"“[^”]*checkout orders[^”]*”", why)
+
+
+NESTED = """# 7.1 Pipelines
+
+## Pipeline services
+
+- Zorb Flow: Orchestrates nightly batch jobs in a fixed order.
+- Zorb Flow Studio: Draws nightly batch jobs on a visual canvas.
+- Kappa Bus: Routes events between applications by rules.
+- Plim Queue: Buffers bursts of orders between services.
+- Tess Stream: Replays ordered events to many readers.
+- Quill Sync: Copies files from partners every hour.
+"""
+
+
+def test_no_two_wrong_options_where_one_name_holds_the_other(make_assistant, tmp_path):
+    assistant = _assistant(make_assistant, tmp_path, "nested", NESTED)
+    questions, _ = assistant.generate_questions(n=10, seed=1)
+    assert questions
+    for question in questions:
+        names = [set(o.lower().split()) for o in question.options]
+        assert not any(a < b for a in names for b in names), question.options
