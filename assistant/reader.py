@@ -1145,8 +1145,8 @@ def _negation_reaches(clause: str, stem_terms: set[str], option_terms: set[str])
     something else ("300 seconds by default, so replicas are not removed") denies neither."""
     words = re.findall(r"[\w'-]+", clause)
     for i, word in enumerate(words):
-        if not _NEGATES.fullmatch(word):
-            continue
+        if not _NEGATES.fullmatch(word) or (i > 0 and word[:1].isupper()):
+            continue  # "Only OnFailure or Never": a capitalised word inside a sentence is a value, not a "not"
         after = set(tokenize(" ".join(words[i + 1 : i + 5])))
         before = set(tokenize(" ".join(words[max(0, i - 6) : i])))
         if after & (stem_terms | option_terms) or before & option_terms:

@@ -486,3 +486,20 @@ def test_a_two_way_comparison_sets_the_points_made_of_both_in_one_row(assistant_
     assert answer.table.columns[1:] == ["Zorblat Streams", "Tessel Hose"]
     paired = {word for row in answer.table.rows for word in ("shard", "replay") if all(word in c for c in row[1:])}
     assert paired == {"shard", "replay"}
+
+
+def test_a_value_spelled_like_a_negation_is_a_value_not_a_not(assistant_on_notes):
+    assistant = assistant_on_notes(
+        "u13-batches.md",
+        "# 13.1 Batches\n\n## Retry modes\n\n"
+        "Q: Which retryMode can a Zorblat batch template use?\n"
+        "A: Only OnFault or Never. Always, the default for other Zorblat runs, is not allowed in a batch.\n\n"
+        "Q: What does a Tessel helper do?\n"
+        "A: A helper process beside the main run, such as a log shipper; it is started with retryMode Always "
+        "so it runs for the whole batch.\n",
+    )
+    answer = assistant.ask(
+        "Which TWO retryMode values are valid in a Zorblat batch template? (Choose two.)\n"
+        "A. Always\nB. OnFault\nC. Never\nD. Sometimes"
+    )
+    assert answer.choice == ["B", "C"]
