@@ -161,6 +161,11 @@ class ReaderSettings(BaseModel):
     runner_up_share: float = Field(
         0.6, description="A runner-up is shown when it scores at least this share of the answer."
     )
+    statement_unnamed_factor: float = Field(
+        0.5,
+        description="A pasted option that states something of a name ('FTP uploads are stored in Amazon RDS') is "
+        "said this much by a line that never names it: the line may fill that place with another name.",
+    )
     negated_line_factor: float = Field(0.6, description="A line about what the question rules out counts this much.")
 
     # --- premises (assistant/premise.py) ---

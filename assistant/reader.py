@@ -53,6 +53,7 @@ from .vocabulary import (
     CATEGORY_HEADS,
     GENERIC_ANSWER_TYPES,
     PRODUCT_ANSWER_TYPES,
+    VENDOR_WORDS,
     WAYS_WORDS,
     english_frequency,
     states_amount,
@@ -1099,6 +1100,7 @@ class NotesReader:
 
         names = self.reading.names
         role = max((x.role for x in line.subjects if names.resolve(x.key) in keys and x.cue >= 0), default=0.0)
+
         similarity = self.reading.line_similarity(line.chunk_id, vector)
         meaning = float(similarity[line.index]) if line.index < len(similarity) else 0.0
         idf = self.lexical.idf
@@ -1116,10 +1118,24 @@ class NotesReader:
             and meaning >= 0.5
             and words >= 0.5
             and opposed(text, line.text)
+            # "... inside a VPC, not on the public internet" denies the internet, not the VPC
+            and _negation_reaches(line.text, set(), set(tokenize(text)))
         ):
             # The line says the opposite of the option: a statement, not a bare value, nor a name the line is
             # about ("Time to Live (TTL)" against "... at no extra write cost").
             says *= 0.3
+        # "FTP uploads are stored in Amazon RDS" against "... store the files in Amazon S3 or Amazon EFS": a
+        # statement naming a thing (its own name, not the stem's) that the line never names is not what the
+        # line says - the line may fill that place with another name.
+        named = {
+            stem(token.lower())
+            for token in re.findall(r"[A-Za-z][A-Za-z0-9]+", text)[1:]
+            if (token.isupper() or token[:1].isupper()) and token.lower() not in VENDOR_WORDS
+        } & distinctive
+        unnamed = bool(named) and not named & line.terms
+        unnamed = unnamed or bool(keys) and not any(names.resolve(x.key) in keys for x in line.subjects)
+        if len(text.split()) >= 4 and unnamed:
+            says *= self.settings.statement_unnamed_factor
         return says
 
 
@@ -1143,12 +1159,16 @@ def _negation_reaches(clause: str, stem_terms: set[str], option_terms: set[str])
     """Whether a "not" in a clause bears on the stem or the option: what it negates (the few words after
     it) is a stem word, or the option is named just before it ("Always ... is not allowed"). A "not" about
     something else ("300 seconds by default, so replicas are not removed") denies neither."""
-    words = re.findall(r"[\w'-]+", clause)
+    found = list(re.finditer(r"[\w'-]+", clause))
+    words = [m.group(0) for m in found]
     for i, word in enumerate(words):
         if not _NEGATES.fullmatch(word) or (i > 0 and word[:1].isupper()):
             continue  # "Only OnFailure or Never": a capitalised word inside a sentence is a value, not a "not"
         after = set(tokenize(" ".join(words[i + 1 : i + 5])))
-        before = set(tokenize(" ".join(words[max(0, i - 6) : i])))
+        # "... inside a VPC, not on the public internet": a "not" after a comma sets aside what follows it
+        # and leaves what went before standing.
+        contrast = clause[: found[i].start()].rstrip().endswith(",")
+        before = set() if contrast else set(tokenize(" ".join(words[max(0, i - 6) : i])))
         if after & (stem_terms | option_terms) or before & option_terms:
             return True
     return False

@@ -503,3 +503,26 @@ def test_a_value_spelled_like_a_negation_is_a_value_not_a_not(assistant_on_notes
         "A. Always\nB. OnFault\nC. Never\nD. Sometimes"
     )
     assert answer.choice == ["B", "C"]
+
+
+def test_a_statement_is_read_with_what_a_comma_not_sets_aside_and_the_names_it_states(assistant_on_notes):
+    assistant = assistant_on_notes(
+        "u14-relay.md",
+        "# 14.1 File transfer\n\n## Zorblat Relay\n\n"
+        "Zorblat Relay provides managed file endpoints that speak SFTP, FTPS and plain FTP and store the files "
+        "directly in Tessel Lake or Plimsoll Disk. Partners keep their existing clients and scripts. Plain FTP "
+        "is unencrypted, so Zorblat Relay only allows FTP endpoints inside a private network, not on the public "
+        "internet. Zorblat Relay also offers SFTP connectors that push files from Tessel Lake to a partner's "
+        "SFTP server.\n\n## Databases\n\nQuandry Base is a relational database service for transactional apps.\n",
+    )
+    answer = assistant.ask(
+        "A partner can only send files using plain FTP. Which statement about Zorblat Relay is correct?\n"
+        "A) FTP endpoints can be exposed publicly on the internet like SFTP endpoints\n"
+        "B) FTP endpoints are only allowed inside a private network\n"
+        "C) Zorblat Relay does not support FTP, only SFTP\n"
+        "D) FTP uploads are stored in Quandry Base"
+    )
+    assert answer.choice == "B"
+    quandry = next(o for o in answer.options if o.letter == "D")
+    picked = next(o for o in answer.options if o.letter == "B")
+    assert quandry.score < picked.score / 2  # the line stores files in Tessel Lake or Plimsoll Disk, not Quandry Base
