@@ -1016,7 +1016,11 @@ class NotesReader:
                         says *= 0.5 + 0.5 * max(stem_matcher.coverage(frozenset(tokenize(c))) for c in cells) / max(
                             stem_matcher.coverage(line.terms), 1e-6
                         )
-                elif says > 0 and (len(option.text.split()) <= 3 or re.search(r"\d", option.text)):
+                elif (
+                    says > 0
+                    and (len(option.text.split()) <= 3 or re.search(r"\d", option.text))
+                    and not self._about(line, keys)
+                ):
                     # Likewise a value in a sentence of several clauses: "accepts 1 MB/s of writes and serves 2
                     # MB/s of reads" says the 2 of a question about writes only in the clause about reads. (A
                     # statement option is judged whole: its own words say which clause it is about.)
@@ -1052,6 +1056,12 @@ class NotesReader:
             for score, letter, line in verdicts
         ]
         return draft
+
+    def _about(self, line: Line, keys: list[str]) -> bool:
+        """Whether a line is about one of an option's names as its subject: then the whole line says what
+        that thing is ("What is a ReplicaSet? A controller that keeps ..."), whichever clause holds its name."""
+        names = self.reading.names
+        return any(x.role >= ROLE_SUBJECT and x.cue >= 0 and names.resolve(x.key) in keys for x in line.subjects)
 
     @staticmethod
     def _clause_fit(line: Line, distinctive: set[str], stem_matcher: Matcher) -> float:

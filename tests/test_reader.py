@@ -526,3 +526,25 @@ def test_a_statement_is_read_with_what_a_comma_not_sets_aside_and_the_names_it_s
     quandry = next(o for o in answer.options if o.letter == "D")
     picked = next(o for o in answer.options if o.letter == "B")
     assert quandry.score < picked.score / 2  # the line stores files in Tessel Lake or Plimsoll Disk, not Quandry Base
+
+
+def test_a_card_names_its_term_in_its_question_and_says_what_it_is_in_the_answer(assistant_on_notes):
+    # The name sits in the card's question ("What is a Zorb Pillar?"), what it does in the answer: the option
+    # is read in the whole card, not only in the clause that holds its name.
+    assistant = assistant_on_notes(
+        "u15-pillars.md",
+        "# 15.1 Zorb controllers\n\n"
+        "Q: What is a Zorb Runner?\nA: A controller for finite work. It starts workers until a given number "
+        "finish successfully.\n"
+        "Q: What is a Zorb Timer?\nA: A controller that starts Runners on a repeating schedule, for nightly "
+        "reports.\n"
+        "Q: What is a Zorb Spreader?\nA: A controller that runs one copy of a worker on every host of the fleet.\n"
+        "Q: What is a Zorb Pillar?\nA: A controller that keeps a specified number of identical worker copies "
+        "running, matched by a label selector. You rarely create one yourself; a Zorb Fleet creates and manages "
+        "Pillars for you.\n",
+    )
+    answer = assistant.ask(
+        "A company needs something that can retain a set number of matching worker copies running. Which "
+        "controller should it use?\nA) Zorb Runner\nB) Zorb Timer\nC) Zorb Spreader\nD) Zorb Pillar"
+    )
+    assert answer.choice == "D", answer.trace["options"]
