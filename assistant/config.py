@@ -259,8 +259,18 @@ class PracticeSettings(BaseModel):
         description="A wrong option whose own lines use one of the requirement's less common words (Zipf "
         "frequency in general English at most this: 'visualization' 3.3, 'stream' 4.6, 'advanced' 4.7) could be "
         "argued right ('simple visualizations' for a stem asking for data visualization), so it is no distractor "
-        "unless it is an item of the key's own list, set beside it on purpose. Everyday words ('data' 5.3, "
+        "unless it is an item of the key's own list, set beside it on purpose, or the notes back it far less than "
+        "the key (lure_margin). Everyday words ('data' 5.3, "
         "'process' 5.3, 'big' 5.7) say nothing either way. General English, so the same on notes of any size.",
+    )
+    lure_margin: float = Field(
+        0.25,
+        description="A wrong option whose own lines share the requirement's rarer words is still a distractor "
+        "when the notes back it for the requirement at least this much less than the key: a near miss ('monitors "
+        "S3 for sensitive data' beside 'monitoring of AWS resources') is what makes an exam option plausible. "
+        "Twice support_margin: tutors' reads of the course set dropped more questions for implausible options "
+        "(5 of 20) than for a defensible second option (2 of 20); on the course set this keeps self-consistency "
+        "at 49/50 and brings the options they named (Redshift Query Editor and Athena beside QuickSight).",
     )
     min_kinship: float = Field(
         0.8,

@@ -1138,6 +1138,7 @@ class QuestionGenerator:
             if structural >= SIBLINGS:
                 siblings.add(thing.key)
         scored.sort(key=lambda pair: (-pair[0], pair[1].name))
+        logger.debug("distractor ranking for %s: %s", fact.key.name, [(t.name, round(k, 2)) for k, t in scored[:10]])
         chosen: list[tuple[Thing, _Teaching]] = []
         deferred: list[Thing] = []
         for _, thing in scored:
@@ -1163,7 +1164,7 @@ class QuestionGenerator:
             shared = (
                 self._shared_rare_terms(thing, requirement_terms, fact.lines) if thing.key not in siblings else set()
             )
-            if shared:
+            if shared and support > key_support - s.lure_margin:
                 # "Ver 2.0 lets create simple visualizations" for a stem asking for data visualization: a student
                 # could argue it fits, so it is no distractor.
                 logger.debug("%s shares %s with the requirement", thing.name, sorted(shared))
