@@ -19,6 +19,7 @@ from .retrieval import LexicalIndex, Retrieval
 from .text import sentences, stem, tokenize, words
 from .understanding import Query
 from .vocabulary import (
+    DETERMINERS,
     FUNCTION_WORDS,
     QUESTION_WORDS,
     UNITS,
@@ -178,12 +179,41 @@ class CoverageGate:
                 unknown += weight
         return unknown / total if total else 0.0
 
+    def _instances_of_known_kinds(self, tokens: list[str]) -> set[int]:
+        """Positions of names that only say which one of a kind the notes do know: "a Fluent Bit log
+        collector", "our Flask app" - a determiner, the name, then a lower-case noun the notes use. The
+        question is about the log collector, not about Fluent Bit."""
+        positions: set[int] = set()
+        index = 0
+        while index < len(tokens):
+            if tokens[index].lower() not in DETERMINERS:
+                index += 1
+                continue
+            end = index + 1
+            while end < len(tokens) and tokens[end][:1].isupper() and tokens[end].lower() not in FUNCTION_WORDS:
+                end += 1
+            head = tokens[end].lower() if end < len(tokens) else ""
+            if (
+                end > index + 1
+                and head
+                and tokens[end][:1].islower()
+                and head not in FUNCTION_WORDS
+                and self.reading.knows_word(head)
+            ):
+                positions.update(range(index + 1, end))
+            index = max(end, index + 1)
+        return positions
+
     def foreign_names(self, text: str) -> list[str]:
         """Names in the question that the notes never use: a sign it is about something else. Units
         ("TB", "Gbps") and words capitalised only because they start a sentence do not count."""
         found = []
         for sentence in (s for line in text.splitlines() for s in sentences(line)):
-            for position, token in enumerate(re.findall(r"[A-Za-z][A-Za-z0-9]*(?:'[a-z]+)?|\d+[A-Za-z]+\w*", sentence)):
+            tokens = re.findall(r"[A-Za-z][A-Za-z0-9]*(?:'[a-z]+)?|\d+[A-Za-z]+\w*", sentence)
+            instances = self._instances_of_known_kinds(tokens)
+            for position, token in enumerate(tokens):
+                if position in instances:
+                    continue
                 low = token.lower().split("'")[0]
                 if low in FUNCTION_WORDS or low in QUESTION_WORDS or low in VENDOR_WORDS or low in UNITS:
                     continue

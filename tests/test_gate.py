@@ -40,6 +40,18 @@ def test_units_sentence_starts_and_acronyms_of_known_names_are_not_foreign(cours
     assert "We" not in gate["foreign_names"] and "Where" not in gate["foreign_names"]
 
 
+def test_a_name_saying_which_one_of_a_kind_the_notes_know_is_not_foreign(course):
+    # "a Fluent Bit log shipper": the question is about shipping logs; the product only says which shipper.
+    answer = course.ask("Our Fluent Bit agent sends app logs to CloudWatch. How can we search them in near real time?")
+    gate = answer.trace["gate"]
+    assert "Fluent" not in gate["foreign_names"] and "Bit" not in gate["foreign_names"]
+    assert not answer.abstained
+    # A name that is itself what is asked about stays foreign.
+    assert {"Neptune", "Gremlin"} <= set(
+        course.ask("How do I query Neptune with Gremlin?").trace["gate"]["foreign_names"]
+    )
+
+
 @pytest.mark.parametrize(
     "question",
     [

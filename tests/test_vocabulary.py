@@ -18,6 +18,7 @@ EVERYDAY_LISTS = (
     v.SOFTWARE_KINDS,
     v.GLOSSARY_WORDS,
     v.WAYS_WORDS,
+    v.DETERMINERS,
 )
 
 
@@ -26,6 +27,7 @@ def test_word_lists_are_lower_case_words_with_no_overlap_where_it_would_confuse(
         assert words and all(w == w.lower() and " " not in w for w in words)
     assert not v.VENDOR_WORDS & v.FUNCTION_WORDS
     assert v.PRODUCT_ANSWER_TYPES <= v.GENERIC_ANSWER_TYPES
+    assert v.DETERMINERS <= v.FUNCTION_WORDS  # every determiner is a function word: never a noun's head
 
 
 def test_every_listed_word_is_everyday_english_or_a_vendor():
