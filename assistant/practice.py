@@ -39,34 +39,34 @@ import numpy as np
 from .answer import Citation
 from .config import PracticeSettings
 from .practice_reading import (
-    _PURPOSE_LABEL,
-    _after_name,
-    _asks_when_to_use,
-    _card_description,
-    _card_kind,
-    _choosable,
-    _is_discourse_label,
-    _is_heading_line,
-    _is_to_label,
-    _leading_term,
-    _names_any,
-    _quotable,
-    _row_description,
-    _subject_clause,
-    _without_brackets,
+    PURPOSE_LABEL,
+    after_name,
+    asks_when_to_use,
+    card_description,
+    card_kind,
+    choosable,
+    is_discourse_label,
+    is_heading_line,
+    is_to_label,
+    leading_term,
+    names_any,
+    quotable,
+    row_description,
+    subject_clause,
+    without_brackets,
 )
 from .practice_stems import (
-    _card_stems,
-    _forms,
-    _fronted_purpose,
-    _head_noun,
-    _kind_noun,
-    _kind_phrase,
-    _leading_verb,
-    _not_phrase,
-    _plural,
-    _short_name,
-    _tidy_verb_phrase,
+    card_stems,
+    fronted_purpose,
+    head_noun,
+    kind_noun,
+    kind_phrase,
+    leading_verb,
+    not_phrase,
+    phrase_forms,
+    plural_phrase,
+    short_name,
+    tidy_verb_phrase,
 )
 from .reading import (
     ROLE_HEADING,
@@ -383,7 +383,7 @@ class QuestionGenerator:
     # --- names that can be options ---
 
     def _thing(self, entity: Entity) -> Thing | None:
-        if not _choosable(entity):
+        if not choosable(entity):
             return None
         teaching = self._teaching_lines(entity)
         if not teaching:
@@ -404,7 +404,7 @@ class QuestionGenerator:
                 thing.genus.add(kind_of)  # "DaemonSet: A controller that ..." is a controller
             need = read_need(item.description)
             if need.thing:
-                head = _head_noun(need.thing)
+                head = head_noun(need.thing)
                 if head:
                     thing.heads.add(head)
         last = entity.name.split()[-1]
@@ -417,8 +417,8 @@ class QuestionGenerator:
             thing.heads.add(singular(last.lower()))  # "Line Charts" is a chart, "Task Nodes" a node
         for kind in thing.kinds:
             ancestor = self._ancestor_name(thing.teaching[0].line, entity)
-            if not (ancestor and kind.startswith(_short_name(ancestor))):
-                thing.heads.add(_kind_noun(kind))  # "node type" is a node; "EventBridge component" stays its own
+            if not (ancestor and kind.startswith(short_name(ancestor))):
+                thing.heads.add(kind_noun(kind))  # "node type" is a node; "EventBridge component" stays its own
         # "What does a liveness probe do? It checks ...": a card defining a term makes it a thing to choose; not
         # a card asking for a setting ("What are the default probe timings?").
         defined = (
@@ -472,7 +472,7 @@ class QuestionGenerator:
         keys = {entity.key} | set(entity.aliases)
         for item in self.reading.profile(entity.key):
             line = item.line
-            if item.cue < 0 or line.kind == "code" or _META.search(line.text) or _is_heading_line(line):
+            if item.cue < 0 or line.kind == "code" or _META.search(line.text) or is_heading_line(line):
                 continue
             described = self._description(line, entity, keys, item.role)
             if described is None:
@@ -507,30 +507,30 @@ class QuestionGenerator:
             return contrast.group("own"), 0.9  # "like `always`, except a container you stopped stays stopped"
         if re.match(r"(?i)(?:both|each|all|either|neither|like|such as|e\.g|i\.e)\b", (body or line.text).strip()):
             return None  # about several things at once, or only examples
-        if _SUBORDINATE.match((body or line.text).strip()) and not _asks_when_to_use(line):
+        if _SUBORDINATE.match((body or line.text).strip()) and not asks_when_to_use(line):
             return None  # "When integrating with X, ensure ...": advice about a situation, not what it is
         if line.kind == "card":
-            return _card_description(line, entity, role)
+            return card_description(line, entity, role)
         if line.kind == "row":
             if role < ROLE_LABEL or not line.body:
                 return None
-            return _row_description(line), 1.0
+            return row_description(line), 1.0
         if line.kind == "cell":
             return None  # one cell of a comparison says too little on its own
         if own_label:
             return (body, 1.0) if body else None
-        if line_label and _is_to_label(line_label, entity):
+        if line_label and is_to_label(line_label, entity):
             return None  # "To Amazon S3: Manual or programmatic export ...": what is done towards it, not what it is
-        if role >= ROLE_SUBJECT and not (line_label and not _is_discourse_label(line_label)):
-            if not _names_any(strip_asides(body or line.text), {s.lower() for s in entity.spellings}):
+        if role >= ROLE_SUBJECT and not (line_label and not is_discourse_label(line_label)):
+            if not names_any(strip_asides(body or line.text), {s.lower() for s in entity.spellings}):
                 return None  # named only in an aside: "(..., but Glue or EMR are preferred)"
-            after = _after_name(body or line.text, entity)
+            after = after_name(body or line.text, entity)
             if after:
                 return after, 0.95
         if line.kind == "sentence":
             # In prose, a sentence says what a thing is only when the thing is its subject ("The Spanning Tree
             # Protocol, IEEE 802.1D, prevents ...", "A VLAN splits ...") or it starts with "It".
-            clause = _subject_clause(line.text, entity)
+            clause = subject_clause(line.text, entity)
             if clause and (not others or not clause[1]):
                 return clause[0], 0.95 if clause[1] else 0.9
             if (
@@ -541,7 +541,7 @@ class QuestionGenerator:
                 return re.sub(r"(?i)^(?:it|this service|this tool)\s+", "", line.text), 0.8
             return None
         if role >= ROLE_PARENT and not others and line.depth > 0:
-            if line_label and not _is_discourse_label(line_label):
+            if line_label and not is_discourse_label(line_label):
                 return None  # "Allows data processing: ..." is an aspect with its own label
             parent_names = {names.resolve(k) for k, _, _ in find_names(line.context or "", names.all_keys)} - {None}
             if parent_names and not parent_names & keys:
@@ -550,11 +550,11 @@ class QuestionGenerator:
         if (
             role >= ROLE_HEADING
             and not others
-            and (not line_label and line.depth == 0 or line_label and _is_discourse_label(line_label))
+            and (not line_label and line.depth == 0 or line_label and is_discourse_label(line_label))
         ):
             if (
                 line_label
-                and _PURPOSE_LABEL.fullmatch(line_label.strip())
+                and PURPOSE_LABEL.fullmatch(line_label.strip())
                 and body
                 and not re.match(r"(?i)(?:for|ideal|best|great|used|useful|suited)\b", body)
                 and not looks_like_verb(*(body.split() + ["", ""])[:3])
@@ -581,9 +581,9 @@ class QuestionGenerator:
         keys = {entity.key} | set(entity.aliases)
         if re.search(r"(?i)\b(?:is|are|was|were|has|have|does|do)\b", label):
             return False  # "OSPF is a link-state protocol: ...": a sentence, not a label
-        if names.resolve(name_key(_without_brackets(label))) in keys:
+        if names.resolve(name_key(without_brackets(label))) in keys:
             return True
-        bare = _without_brackets(label)
+        bare = without_brackets(label)
         spans = find_names(bare, names.all_keys)
         found = {names.resolve(k) for k, _, _ in spans}
         found.discard(None)
@@ -603,7 +603,7 @@ class QuestionGenerator:
             kind = (
                 None
                 if not header or header.lower() in _GENERIC_HEADERS
-                else _kind_phrase(header, None, singular_ok=True, is_name=self._is_name)
+                else kind_phrase(header, None, singular_ok=True, is_name=self._is_name)
             )
             return (line.section.split(" > ")[0], header), kind
         if line.kind == "card":
@@ -615,7 +615,7 @@ class QuestionGenerator:
         if not parent:
             return None, None
         ancestor = self._ancestor_name(line, entity)
-        return (line.section, parent), _kind_phrase(
+        return (line.section, parent), kind_phrase(
             re.sub(r"^\d+(?:\.\d+)*\.?\s*", "", parent), ancestor, is_name=self._is_name
         )
 
@@ -703,17 +703,17 @@ class QuestionGenerator:
             for line in self.reading.lines(chunk_id):
                 if line.kind != "card" or not line.body or not line.label:
                     continue
-                term = _leading_term(line.body)
+                term = leading_term(line.body)
                 if (
                     term is None
-                    or _names_any(line.label, {term.lower()})
+                    or names_any(line.label, {term.lower()})
                     or re.search(r"(?i)\bvs\.?\b|\bversus\b|\bdifference\b", line.label)
                 ):
                     continue  # "X vs Y?" asks for a comparison, not for one term
                 key = f"card:{term.lower()}"
                 if key in self.things or self.reading.names.resolve(name_key(term)):
                     continue
-                kind = _card_kind(line.label, term)
+                kind = card_kind(line.label, term)
                 thing = Thing(
                     key,
                     term,
@@ -724,7 +724,7 @@ class QuestionGenerator:
                     own_lines=[line],
                 )
                 thing.kinds[kind] += 1
-                thing.heads.add(_kind_noun(kind))
+                thing.heads.add(kind_noun(kind))
                 thing.groups.add((_top_section(line.section), f"cards:{kind}"))
                 thing.sections.add(_top_section(line.section))
                 self.things[key] = thing
@@ -735,7 +735,7 @@ class QuestionGenerator:
         streaming platform." under "Apache Kafka"), the product it is part of, or the activity its parent item
         names ("Exporting Logs")."""
         fronted = re.match(r"(?i)^for\s+(?P<np>[^,:]{4,80}),\s+", strip_asides(line.text))
-        if fronted and not _names_any(fronted.group("np"), thing.spellings):
+        if fronted and not names_any(fronted.group("np"), thing.spellings):
             words = fronted.group("np").split()
             content = [w for w in plain_words(fronted.group("np")) if w not in FUNCTION_WORDS]
             relative = len(words) > 1 and words[1].lower() in ("that", "which", "who", "whose")
@@ -749,12 +749,12 @@ class QuestionGenerator:
         topic = self._section_topic(line, thing)
         if topic:
             return topic
-        context = _without_brackets(line.context or "")
+        context = without_brackets(line.context or "")
         if (
             context
             and re.fullmatch(r"[A-Z][a-z]+ing(?:\s+\S+){1,4}", context)
             and line.label != context
-            and not _names_any(context, thing.spellings)
+            and not names_any(context, thing.spellings)
         ):
             return f"is {lower_words(context, self._is_name)}"
         entity = self.reading.names.entity(thing.key)
@@ -764,9 +764,9 @@ class QuestionGenerator:
         if (
             other is not None
             and ancestor is not None  # other is only looked up for an ancestor
-            and not _names_any(ancestor, thing.spellings)
+            and not names_any(ancestor, thing.spellings)
             and self._kinship(thing, other)[0] < 0.5
-            and not _names_any(described, other.spellings)
+            and not names_any(described, other.spellings)
         ):
             return f"works with {other.name}"
         return None
@@ -776,7 +776,7 @@ class QuestionGenerator:
         a line sits in and says what the section's topic is, when that topic is not the thing itself."""
         names = self.reading.names
         leaf = line.section.split(" > ")[-1]
-        if _names_any(leaf, thing.spellings):
+        if names_any(leaf, thing.spellings):
             return None
         for chunk_id in self.reading.section_chunks(
             {(self.reading.chunks[line.chunk_id].source, line.section)}, limit=1
@@ -795,7 +795,7 @@ class QuestionGenerator:
                 if any(names.resolve(s.key) in self.things for s in first.subjects if s.role > ROLE_HEADING):
                     continue
                 need = read_need(first.text)
-                if need.thing and not (need.action or need.goal) and not _names_any(first.text, thing.spellings):
+                if need.thing and not (need.action or need.goal) and not names_any(first.text, thing.spellings):
                     return f"wants {with_article(lower_first(first.text.rstrip('.'), self._is_name))}"
         return None
 
@@ -936,12 +936,12 @@ class QuestionGenerator:
         copy the answer's line is used. None when the requirement cannot be read."""
         lower = lambda text: lower_first(text, self._is_name)  # noqa: E731
         if fact.asked:
-            return _card_stems(fact.asked, who, lower)
+            return card_stems(fact.asked, who, lower)
         if fact.scenario:
             scenario = strip_asides(fact.scenario).rstrip(".")
             scenario = re.sub(r"\byour\b", "its", scenario, flags=re.IGNORECASE)
             words = scenario.split()
-            verb = _leading_verb(words)
+            verb = leading_verb(words)
             if verb:
                 return [f"{who} needs to {verb} {' '.join(words[1:])}."]
             if re.match(
@@ -954,8 +954,8 @@ class QuestionGenerator:
             fact.need,
             thing=without_promotion(fact.need.thing),
             purpose=without_promotion(fact.need.purpose),
-            action=_tidy_verb_phrase(fact.need.action),
-            goal=_tidy_verb_phrase(fact.need.goal),
+            action=tidy_verb_phrase(fact.need.action),
+            goal=tidy_verb_phrase(fact.need.goal),
         )
         opener = f"{who} {fact.situation}." if fact.situation else ""
         subject = "It" if opener else who
@@ -968,12 +968,12 @@ class QuestionGenerator:
             """A verb phrase said several ways: as it is, its parts swapped, in two sentences, its purpose or
             last phrase put first, in other everyday words."""
             found = []
-            for form in _forms(phrase):
+            for form in phrase_forms(phrase):
                 found.append(say(core(form)))
                 split = split_second_action(form)
                 if split:
                     found.append(say(core(split[0]), after=f"It must also {split[1]}."))
-                for moved in (_fronted_purpose(form), last_phrase_fronted(form)):
+                for moved in (fronted_purpose(form), last_phrase_fronted(form)):
                     if moved:
                         found.append(say(core(moved[1]), fronted=moved[0]))
                         moved_split = split_second_action(moved[1])
@@ -997,7 +997,7 @@ class QuestionGenerator:
             variants += verb_phrases(need.goal, lambda g: f"needs to {g}")
         if need.action:
             variants += verb_phrases(need.action, lambda a: f"needs something that can {a}")
-            for form in _forms(need.action):
+            for form in phrase_forms(need.action):
                 split = split_second_action(form)
                 first, after = (split[0], f"It must also {split[1]}.") if split else (form, "")
                 passive = passive_variant(first)
@@ -1008,7 +1008,7 @@ class QuestionGenerator:
                     if moved and len(moved[1].split()) > 1:
                         variants.append(say(f"needs {passive[0]} to be {moved[1]}", fronted=moved[0], after=after))
         if need.quality:
-            for form in _forms(need.quality):
+            for form in phrase_forms(need.quality):
                 variants.append(say(f"needs something {form}"))
                 moved = last_phrase_fronted(form)
                 if moved:
@@ -1029,13 +1029,13 @@ class QuestionGenerator:
                     # "Data analysts need a visual preparation tool." (a singular "the data team" would need "needs")
                     variants.append(f"{opener} {sentence_case(need.users)} need {thing}.".strip())
                 elif need.purpose:
-                    for purpose in _forms(need.purpose):
+                    for purpose in phrase_forms(need.purpose):
                         variants.append(say(f"needs {thing}", fronted=f"for {purpose}"))
                         variants.append(say(f"needs {thing} for {purpose}"))
                 elif len([w for w in plain_words(need.thing) if w not in FUNCTION_WORDS]) >= 3 or need.constraints:
                     variants.append(say(f"needs {thing}"))  # "needs built-in integrations" alone says too little
         elif need.purpose and not need.goal and not need.action:
-            for purpose in _forms(need.purpose):
+            for purpose in phrase_forms(need.purpose):
                 if fact.wanted:
                     # "A team wants workflow management and orchestration for ETL data pipelines."
                     variants.append(f"{who} {fact.situation} for {purpose}.")
@@ -1054,7 +1054,7 @@ class QuestionGenerator:
     def _ask(self, kind: str | None, picks: int, rng: random.Random, constrained: bool) -> str:
         noun = kind or "option"
         if picks == 2:
-            return f"Which two {_plural(noun)} should it use? Choose two."
+            return f"Which two {plural_phrase(noun)} should it use? Choose two."
         choices = [f"Which {noun} should it use?", f"Which {noun} fits best?"]
         choices.append(f"Which {noun} meets {'these requirements' if constrained else 'this requirement'}?")
         return rng.choice(choices)
@@ -1144,7 +1144,7 @@ class QuestionGenerator:
         for _, thing in scored:
             if len(chosen) == needed:
                 break
-            if _names_any(stem, thing.spellings):
+            if names_any(stem, thing.spellings):
                 report.set_aside["named in the stem"] += 1
                 continue
             if named and any(
@@ -1344,13 +1344,13 @@ class QuestionGenerator:
         if problem is not None:
             report.dropped[problem] += 1
             return None
-        if any(_names_any(stem, t.spellings) for t, _ in distractors):
+        if any(names_any(stem, t.spellings) for t, _ in distractors):
             report.dropped["names_option"] += 1
             return None
         return self._assemble(fact, stem, distractors, rng, requirement)
 
     def _stem_problem(self, stem: str, fact: _Fact) -> str | None:
-        if any(_names_any(stem, thing.spellings) or _gives_away(thing.name, stem) for thing in fact.things):
+        if any(names_any(stem, thing.spellings) or _gives_away(thing.name, stem) for thing in fact.things):
             return "names_answer"
         if "(" in stem or ")" in stem or "[" in stem:
             return "aside"
@@ -1411,9 +1411,7 @@ class QuestionGenerator:
             )
             return len(citations)
 
-        quoted = " and ".join(
-            f"“{_quotable(line, answer_only=bool(fact.asked))}” [{cite(line)}]" for line in fact.lines
-        )
+        quoted = " and ".join(f"“{quotable(line, answer_only=bool(fact.asked))}” [{cite(line)}]" for line in fact.lines)
         explanation = f"{' and '.join(keys)}: your notes say {quoted}."
         asked = requirement.strip().rstrip(".")
         missed = fact.need.phrase() if not fact.need.empty else f"what your notes recommend for “{asked}”"
@@ -1435,13 +1433,13 @@ class QuestionGenerator:
                 # The notes offer it beside the key for the same idea ("Alternatives: Aurora/RDS"): it is not
                 # "for something else"; the notes put the key forward for this requirement instead.
                 why_not[thing.name] = (
-                    f"{thing.name} {verb} the notes' alternative here: “{_quotable(teaching.line)}” [{number}] - "
+                    f"{thing.name} {verb} the notes' alternative here: “{quotable(teaching.line)}” [{number}] - "
                     f"but for “{asked}” they put {' and '.join(keys)} forward."
                 )
                 continue
             why_not[thing.name] = (
-                f"{thing.name} {verb} for something else: your notes say “{_quotable(teaching.line)}” "
-                f"[{number}] - not {_not_phrase(fact.need, missed)}."
+                f"{thing.name} {verb} for something else: your notes say “{quotable(teaching.line)}” "
+                f"[{number}] - not {not_phrase(fact.need, missed)}."
             )
         answers = sorted(options.index(k) for k in keys)
         return Question(
@@ -1559,7 +1557,7 @@ def _gives_away(option: str, stem: str) -> bool:
     """Whether a stem names an option: the name itself, its one-word compound spelled out in parts ("store
     metadata" for Hive Metastore), or a keyword clipped from its words ("environment" for ENV)."""
     low = stem.lower()
-    return _names_any(low, {option.lower()}) or _spells_compound(option, low) or _clips_words(option, low)
+    return names_any(low, {option.lower()}) or _spells_compound(option, low) or _clips_words(option, low)
 
 
 def check_question(question: Question, max_copied_run: int = 5, max_stem_words: int = 60) -> list[str]:
@@ -1572,7 +1570,7 @@ def check_question(question: Question, max_copied_run: int = 5, max_stem_words: 
     stem = question.stem.lower()
     if any(_gives_away(o, stem) for o in right):
         problems.append("names_answer")
-    if any(_names_any(stem, {o.lower()}) for o in options if o not in right):
+    if any(names_any(stem, {o.lower()}) for o in options if o not in right):
         problems.append("names_option")
     if re.search(r"[()\[\]]", question.stem):
         problems.append("aside")

@@ -17,7 +17,7 @@ from .wording import known, looks_like_verb, singular, strip_asides
 # --- names and lines ----------------------------------------------------------------------------------
 
 
-def _choosable(entity: Entity) -> bool:
+def choosable(entity: Entity) -> bool:
     """A name that reads as a thing to choose: not a sentence start mistaken for a name ("Manages EC2"),
     not a common word on its own ("Users"), not a list or a heading."""
     name = entity.name
@@ -51,32 +51,32 @@ def _choosable(entity: Entity) -> bool:
     return not (not significant or all(w in DISCOURSE_LABELS or w in CATEGORY_HEADS for w in significant))
 
 
-def _names_any(text: str, spellings: set[str]) -> bool:
+def names_any(text: str, spellings: set[str]) -> bool:
     low = text.lower()
     return any(re.search(rf"(?<![\w-]){re.escape(s)}(?![\w-])", low) for s in spellings if len(s) >= 2)
 
 
-def _is_to_label(label: str, entity: Entity) -> bool:
+def is_to_label(label: str, entity: Entity) -> bool:
     match = re.match(r"(?i)^(?:to|into|from|via|with)\s+(.+)$", label.strip())
     return match is not None and name_key(match.group(1)) in ({entity.key} | set(entity.aliases))
 
 
-def _is_discourse_label(label: str) -> bool:
+def is_discourse_label(label: str) -> bool:
     words = [w for w in re.findall(r"[a-z]+", label.lower()) if w not in FUNCTION_WORDS]
     return bool(words) and all(w in DISCOURSE_LABELS or w in ANSWER_LABELS for w in words)
 
 
-def _is_heading_line(line: Line) -> bool:
+def is_heading_line(line: Line) -> bool:
     return (
         line.kind == "item" and len(line.text.split()) <= 6 and not line.text.rstrip().endswith(".") and not line.label
     )
 
 
-def _without_brackets(text: str | None) -> str:
+def without_brackets(text: str | None) -> str:
     return re.sub(r"\s*\([^)]*\)", "", text or "").strip()
 
 
-def _quotable(line: Line, answer_only: bool = False) -> str:
+def quotable(line: Line, answer_only: bool = False) -> str:
     text = line.shown if line.kind != "card" else line.body if answer_only else line.text
     text = re.sub(r"\s*={3,}[^=]*={3,}\s*", " ", text)  # a deck's "=== Deck 2 ===" divider read into a card
     return re.sub(r"\s+", " ", text).strip().rstrip(".")
@@ -86,13 +86,13 @@ def _quotable(line: Line, answer_only: bool = False) -> str:
 
 
 #: Labels that say what a thing is for ("Use Case: ...", "Good for: ...").
-_PURPOSE_LABEL = re.compile(
+PURPOSE_LABEL = re.compile(
     r"(?i)(?:typical\s+|main\s+|common\s+)?(?:use\s+cases?|uses?|purpose|good\s+for|best\s+for|"
     r"used\s+for|ideal\s+for|use\s+for|great\s+for|best\s+fit)"
 )
 
 
-def _row_description(line: Line) -> str:
+def row_description(line: Line) -> str:
     """A table row's most telling cell: one headed as when to use it, else the longest."""
     cells = []
     for cell in line.body.split("; "):
@@ -104,13 +104,13 @@ def _row_description(line: Line) -> str:
             words & {"use", "good", "best", "when", "typical", "purpose", "cue", "for", "why", "fit"}
             and len(value.split()) >= 3
         ):
-            if _PURPOSE_LABEL.fullmatch(header.strip()) and not re.match(r"(?i)(?:for|to|when|if)\b", value):
+            if PURPOSE_LABEL.fullmatch(header.strip()) and not re.match(r"(?i)(?:for|to|when|if)\b", value):
                 return f"For {value[:1].lower() + value[1:]}"  # "Best for: Audit backups ...": what it is for
             return value
     return max((value for _, value in cells), key=lambda v: len(v.split()), default=line.body)
 
 
-def _after_name(text: str, entity: Entity) -> str | None:
+def after_name(text: str, entity: Entity) -> str | None:
     """What a sentence says after naming its subject: "Amazon Athena is ideal for querying ..." -> "is ideal
     for querying ...", "Use X for connecting ..." -> "for connecting ..."."""
     text = strip_asides(text)
@@ -166,7 +166,7 @@ _CLAUSE_START = re.compile(r";\s+|,\s+(?:and\s+|but\s+|while\s+|whereas\s+)?|\s+
 _NEXT_NAMED_SUBJECT = re.compile(r";\s+|,\s+(?:and\s+|but\s+|while\s+|whereas\s+)?the\s+[A-Z]")
 
 
-def _subject_clause(text: str, entity: Entity) -> tuple[str, bool] | None:
+def subject_clause(text: str, entity: Entity) -> tuple[str, bool] | None:
     """What a sentence says of a thing that is its subject ("The Domain Name System turns names into
     addresses" -> "turns names into addresses"), also after a fronted phrase ("For data in SaaS apps, X is
     ...") or in a later clause ("..., and the Tape Gateway replaces ..."); and whether the thing is the
@@ -223,13 +223,13 @@ def _clause_predicate(text: str, entity: Entity, exact: bool = False) -> str | N
 # --- what a flash card says of a thing ----------------------------------------------------------------
 
 
-def _asks_when_to_use(line: Line) -> bool:
+def asks_when_to_use(line: Line) -> bool:
     """ "When do you use a StatefulSet instead of a Deployment? When each replica needs ...": a card whose
     answer is the situation that calls for the thing."""
     return line.kind == "card" and bool(re.match(r"(?i)^when\b.*\buse\b", line.label or ""))
 
 
-def _card_description(line: Line, entity: Entity, role: float) -> tuple[str, float] | None:
+def card_description(line: Line, entity: Entity, role: float) -> tuple[str, float] | None:
     """What a flash card says of a thing: its whole answer when the card asks what the thing is ("What is a
     Pod?", "What does X do?", "X?"), else a sentence of the answer whose subject it is ("USER switches to an
     unprivileged user ..."). A card about two things ("CMD or ENTRYPOINT?", "the difference between RUN and
@@ -241,10 +241,10 @@ def _card_description(line: Line, entity: Entity, role: float) -> tuple[str, flo
     if role >= ROLE_LABEL and line.body and asks and _asks_about_itself(label, entity):
         # "What does a liveness probe do? It checks whether ...": the answer's "It" is the thing asked about.
         return re.sub(r"^It\s+(?=[a-z]+s\b)", "", line.body), 1.0
-    if not _names_any(label, {s.lower() for s in entity.spellings}):
+    if not names_any(label, {s.lower() for s in entity.spellings}):
         return None  # "What is a headless Service? ... DNS returns ...": the card is about another thing
     for sentence in re.split(r"(?<=[.;])\s+", line.body or ""):
-        clause = _subject_clause(sentence, entity)
+        clause = subject_clause(sentence, entity)
         if clause and clause[1]:
             return clause[0], 0.9
     return None
@@ -258,7 +258,7 @@ def _asks_about_itself(label: str, entity: Entity) -> bool:
     """ "What is a Pod?", "What does a NodePort Service do?", "What is a Deployment used for?": the thing's name
     ends the noun phrase the card asks about. Not "What are the two Deployment update strategies?" (it asks
     for strategies) nor "What is the default Service type?" (a type): there the name only qualifies it."""
-    asked = re.match(r"(?i)^(?:what|who)\s+(?:is|are|does|do)\s+(.*)$", _without_brackets(label).strip(" ?"))
+    asked = re.match(r"(?i)^(?:what|who)\s+(?:is|are|does|do)\s+(.*)$", without_brackets(label).strip(" ?"))
     if not asked:
         return True  # "When do you use X?", "X?": other shapes of question, read as before
     phrase: list[str] = []
@@ -277,7 +277,7 @@ def _asks_about_itself(label: str, entity: Entity) -> bool:
     return singular(phrase[-1]) in ends
 
 
-def _leading_term(answer: str) -> str | None:
+def leading_term(answer: str) -> str | None:
     """The term a flash card's answer starts with - a command with its options, a path, a setting -
     or None when it starts with words ("Owner gets 7 ...", "Use access control lists ...")."""
     text = answer.strip()
@@ -300,7 +300,7 @@ def _leading_term(answer: str) -> str | None:
     return segment
 
 
-def _card_kind(question: str, term: str) -> str:
+def card_kind(question: str, term: str) -> str:
     """What a card asks for: its own words ("Which command ...", "Which file ...") or the shape of the term."""
     match = re.match(
         r"(?i)^(?:which|what)\s+(?P<kind>[a-z][\w\-]*(?:\s+[a-z][\w\-]*)?)\s+(?:\w+s|is|are|do|does|can|"

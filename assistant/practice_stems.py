@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .practice_reading import _without_brackets
+from .practice_reading import without_brackets
 from .vocabulary import CATEGORY_HEADS, DISCOURSE_LABELS, FUNCTION_WORDS, VENDOR_WORDS
 from .wording import (
     Need,
@@ -59,11 +59,11 @@ _NOT_KINDS = frozenset(
 )
 
 
-def _kind_phrase(heading: str, ancestor: str | None, singular_ok: bool = False, is_name=None) -> str | None:
+def kind_phrase(heading: str, ancestor: str | None, singular_ok: bool = False, is_name=None) -> str | None:
     """The kind a list's heading names, singular: "Node Types" -> "node type", "Types of Visualizations" ->
     "type of visualization", "File Systems in EMR" -> "file system", "AWS Service" -> "AWS service",
     "Key Components" (of EventBridge) -> "EventBridge component". None for a heading that names no kind."""
-    text = _without_brackets(heading).strip(" :*")
+    text = without_brackets(heading).strip(" :*")
     text = re.sub(r"\s+(?:in|on|for|within|across|with|by|under|at)\s+.*$", "", text)
     words = text.split()
     if not words or len(words) > 6:
@@ -92,7 +92,7 @@ def _kind_phrase(heading: str, ancestor: str | None, singular_ok: bool = False, 
     modifiers = [w for w in lowered[:-1] if w not in FUNCTION_WORDS]
     if all(w in DISCOURSE_LABELS or w in ("main", "core", "supported") for w in modifiers):
         head = phrase_words[-1]
-        return f"{_short_name(ancestor)} {head}" if ancestor else head
+        return f"{short_name(ancestor)} {head}" if ancestor else head
     return " ".join(phrase_words)
 
 
@@ -102,14 +102,14 @@ def _is_proper_word(word: str, is_name=None) -> bool:
     return word[:1].isupper() and known(word.lower()) < 3.0
 
 
-def _short_name(name: str) -> str:
+def short_name(name: str) -> str:
     words = name.split()
     while len(words) > 1 and words[0].lower() in VENDOR_WORDS:
         words.pop(0)
     return " ".join(words)
 
 
-def _head_noun(phrase: str) -> str | None:
+def head_noun(phrase: str) -> str | None:
     words = [w for w in plain_words(phrase) if w not in FUNCTION_WORDS]
     if not words:
         return None
@@ -117,10 +117,10 @@ def _head_noun(phrase: str) -> str | None:
     return head if known(head) >= 3.0 else None
 
 
-def _plural(noun: str) -> str:
+def plural_phrase(noun: str) -> str:
     words = noun.split()
     if len(words) > 2 and words[1] == "of":  # "type of visualization" -> "types of visualization"
-        return " ".join([_plural(words[0])] + words[1:])
+        return " ".join([plural_phrase(words[0])] + words[1:])
     last = words[-1]
     if re.search(r"[^aeiou]y$", last):
         plural = last[:-1] + "ies"
@@ -131,7 +131,7 @@ def _plural(noun: str) -> str:
     return " ".join(words[:-1] + [plural])
 
 
-def _kind_noun(kind: str) -> str:
+def kind_noun(kind: str) -> str:
     """The noun a kind phrase is about: "node type" -> "node", "type of visualization" -> "visualization"."""
     words = kind.lower().split()
     if "of" in words[:-1]:
@@ -144,7 +144,7 @@ def _kind_noun(kind: str) -> str:
 # --- what a stem asks for -----------------------------------------------------------------------------
 
 
-def _leading_verb(words: list[str]) -> str | None:
+def leading_verb(words: list[str]) -> str | None:
     """The base form of the verb a phrase opens with ("scans the buckets" -> "scan"), judged with the two
     words after it; None when it does not open with a verb."""
     if not words:
@@ -152,7 +152,7 @@ def _leading_verb(words: list[str]) -> str | None:
     return looks_like_verb(words[0], words[1] if len(words) > 1 else "", words[2] if len(words) > 2 else "")
 
 
-def _card_stems(question: str, who: str, lower) -> list[str]:
+def card_stems(question: str, who: str, lower) -> list[str]:
     """A card's question as an exam stem: a question that asks ("Which command ...?", "Where ...?") stays; a
     task ("Lock an account without deleting it?") or a thing ("Safe way to edit sudo rules?") becomes a need."""
     text = question.strip().rstrip("?.!").strip()
@@ -160,7 +160,7 @@ def _card_stems(question: str, who: str, lower) -> list[str]:
     if re.match(r"(?i)^(?:which|what|where|how|when|who)\b", text):
         return [f"{text}?"]
     words = text.split()
-    verb = _leading_verb(words)
+    verb = leading_verb(words)
     if verb:
         return [f"{who} needs to {verb} {' '.join(words[1:])}."]
     if len(words) >= 2:
@@ -168,7 +168,7 @@ def _card_stems(question: str, who: str, lower) -> list[str]:
     return []
 
 
-def _forms(phrase: str, limit: int = 24) -> list[str]:
+def phrase_forms(phrase: str, limit: int = 24) -> list[str]:
     """A phrase, then rewordings that keep its meaning, least reworded first: coordinated parts swapped, the
     two ends of a closing list swapped, single words swapped, everyday synonyms, and (last) without its
     closing detail. Combinations come after single changes; at most `limit` forms."""
@@ -189,7 +189,7 @@ def _forms(phrase: str, limit: int = 24) -> list[str]:
     return forms[:limit]
 
 
-def _fronted_purpose(phrase: str) -> tuple[str, str] | None:
+def fronted_purpose(phrase: str) -> tuple[str, str] | None:
     """ "integrate with X to import data into Y" -> ("to import data into Y", "integrate with X")."""
     match = re.match(r"^(?P<main>.+?)\s+(?P<purpose>to\s+(?P<verb>\w+)\s+(?P<next>\S+).*)$", phrase)
     if not match or len(match.group("main").split()) < 2:
@@ -199,13 +199,13 @@ def _fronted_purpose(phrase: str) -> tuple[str, str] | None:
     return match.group("purpose"), match.group("main")
 
 
-def _tidy_verb_phrase(phrase: str | None) -> str | None:
+def tidy_verb_phrase(phrase: str | None) -> str | None:
     """A need's verb phrase as a stem says it: no sales words, "the" before an abstract object."""
     cleaned = without_promotion(phrase)
     return with_definite_object(cleaned) if cleaned else cleaned
 
 
-def _not_phrase(need: Need, missed: str) -> str:
+def not_phrase(need: Need, missed: str) -> str:
     if missed.startswith("what your notes"):
         return missed
     if "," in missed and not re.search(r"\b(?:and|or)\b", missed):
