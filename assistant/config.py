@@ -146,12 +146,16 @@ class ReaderSettings(BaseModel):
             "asked": -0.4,
             "previous": -0.3,
             "negated": -0.5,
+            "requirements": 0.5,
         },
         description="How a candidate answer's features add up to its score (assistant/reader.py CANDIDATE_FEATURES). "
         "Set by hand on the dev sets: the strongest line about a candidate decides, a second line "
         "adds, a name the question itself uses or the kind of thing it "
         "does not ask for counts against. Logit models fitted with evals/tools/fit_reader.py did not "
-        "beat these on notes they were not fitted on, so the simpler weights stay.",
+        "beat these on notes they were not fitted on, so the simpler weights stay. requirements: for a "
+        "scenario of several sentences, the mean over its sentences of the candidate's best line for each "
+        "(one embedding of the whole dilutes a scenario's separate needs); 0.5 on the dev sets gained 3 "
+        "answers and lost 1, 1.0 lost 3 more (the meaning of a single sentence is loose).",
     )
     destination_bonus: float = Field(
         0.5,

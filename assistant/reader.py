@@ -80,6 +80,7 @@ CANDIDATE_FEATURES = (
     "asked",
     "previous",
     "negated",
+    "requirements",
 )
 
 
@@ -109,6 +110,8 @@ class Matcher:
         self.retrieved = {p.chunk.id: rank for rank, p in enumerate(retrieval.passages)}
         self._cache: dict[str, np.ndarray] = {}
         self._parts: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.clause_vectors: np.ndarray | None = None
+        self._clause_cache: dict[str, np.ndarray] = {}
         idf = lexical.idf
         self._idf = {t: idf(t) * w for t, w in self.weights.items()}
         self._total = sum(self._idf.values())
@@ -184,6 +187,21 @@ class Matcher:
         if line.index >= len(dense):
             return 0.0, 0.0
         return float(dense[line.index]), float(lexical[line.index])
+
+    def clause_similarity(self, line: Line) -> np.ndarray | None:
+        """A line's similarity to each of the question's requirement clauses (None: one clause)."""
+        if self.clause_vectors is None:
+            return None
+        cached = self._clause_cache.get(line.chunk_id)
+        if cached is None:
+            vectors = self.reading.line_vectors(line.chunk_id)
+            cached = (
+                np.asarray(vectors, np.float32) @ self.clause_vectors.T
+                if len(vectors)
+                else np.zeros((0, len(self.clause_vectors)))
+            )
+            self._clause_cache[line.chunk_id] = cached
+        return cached[line.index] if line.index < len(cached) else None
 
     def line(self, line: Line) -> float:
         scores = self.relevance(line.chunk_id)
@@ -339,6 +357,13 @@ class NotesReader:
                 features["lexical"] = max(features["lexical"], lexical)
         if not support:
             return None
+        if matcher.clause_vectors is not None:
+            best = np.zeros(len(matcher.clause_vectors), np.float32)
+            for _, item in support:
+                sims = matcher.clause_similarity(item.line)
+                if sims is not None:
+                    best = np.maximum(best, sims * item.role)
+            features["requirements"] = float(best.mean())
         support.sort(key=lambda pair: -pair[0])
         features["strength"] = support[0][0]
         features["second"] = support[1][0] if len(support) > 1 else 0.0
@@ -423,9 +448,15 @@ class NotesReader:
                     item.line.main_subject is not None
                     and self.reading.names.resolve(item.line.main_subject.key) == entity.key
                 ):
-                    context |= item.line.terms
+                    # A labelled line ("Single Availability Zone: ... nodes are physically close") says what
+                    # its label is for, not what it is called; an unlabelled one may call it so in passing.
+                    context |= set(tokenize(item.line.label)) if item.line.label else item.line.terms
         # The kind's head noun decides ("storage CLASS"): a modifier alone ("storage") is said of many things.
         head = stem(words[-1]) if words and words[-1] not in GENERIC_ANSWER_TYPES else None
+        if head is not None and head in wanted and not _headed_by(entity, head) and _modified_by(entity, head):
+            # In English the last word of a name is what it is: "Cluster Management" is management OF
+            # clusters, not a kind of cluster ("Ephemeral Cluster" is).
+            return misfit
         if (head in (own | context)) if head in wanted else bool(wanted & (own | context)):
             return 1.0
         # "the MSCK REPAIR TABLE command": the notes call it a thing of the asked kind right beside its name.
@@ -457,6 +488,9 @@ class NotesReader:
             if weights:
                 matcher = Matcher(query, retrieval, self.reading, self.lexical, self.settings, weights=weights)
         restrict = set(query.alternatives) if query.alternatives else None
+        clauses = _requirement_clauses(query.focus_text)
+        if len(clauses) >= 2 and self.settings.candidate_weights.get("requirements"):
+            matcher.clause_vectors = np.asarray(self.encode(clauses), np.float32)
         ranked = self.candidates(query, matcher, retrieval, restrict)
         if not ranked:
             return self._fact(query, retrieval, matcher)
@@ -1165,6 +1199,12 @@ def _clauses(text: str) -> list[str]:
     return [p for p in pieces if p.strip()]
 
 
+def _requirement_clauses(text: str) -> list[str]:
+    """A scenario's requirements, one per clause, the asking sentence aside."""
+    clauses = [c.strip() for c in re.split(r"(?<=[.;!?])\s+|;\s*", text) if len(tokenize(c)) >= 3]
+    return [c for c in clauses if not re.match(r"(?i)(which|what|how)\b", c)]
+
+
 def _negation_reaches(clause: str, stem_terms: set[str], option_terms: set[str]) -> bool:
     """Whether a "not" in a clause bears on the stem or the option: what it negates (the few words after
     it) is a stem word, or the option is named just before it ("Always ... is not allowed"). A "not" about
@@ -1232,6 +1272,16 @@ FEATURE_ANSWER_TYPES = frozenset(
         "component",
     }
 )
+
+
+def _headed_by(entity: Entity, head: str) -> bool:
+    """Whether a name (or one of its other spellings) ends with this word (stemmed)."""
+    return any(tokens and tokens[-1] == head for tokens in (tokenize(n) for n in [entity.name, *entity.aliases]))
+
+
+def _modified_by(entity: Entity, head: str) -> bool:
+    """Whether a name uses this word before its last word ("CLUSTER Management")."""
+    return any(head in tokens[:-1] for tokens in (tokenize(n) for n in [entity.name, *entity.aliases]))
 
 
 def _is_product(entity: Entity) -> bool:

@@ -548,3 +548,63 @@ def test_a_card_names_its_term_in_its_question_and_says_what_it_is_in_the_answer
         "controller should it use?\nA) Zorb Runner\nB) Zorb Timer\nC) Zorb Spreader\nD) Zorb Pillar"
     )
     assert answer.choice == "D", answer.trace["options"]
+
+
+def test_a_which_kind_question_wants_a_name_whose_last_word_is_that_kind(assistant_on_notes):
+    """ "What kind of grid?": "Burst Grid" is a grid; "Grid Management" is management of grids, and a
+    labelled line that mentions nodes in passing does not make its label a node."""
+    assistant = assistant_on_notes(
+        "u13-grid.md",
+        "# 13.1 Grid services\n\n## Running grids\n\n"
+        "- Grid Management: manages the machines of a grid and its monthly bill for big jobs.\n"
+        "- Burst Grid: temporary; starts for one job and stops when it ends (cost-effective).\n"
+        "- Standing Grid: persistent; for continuous or heavy use.\n\n"
+        "## Grid members\n\n"
+        "- Single Rack: for more speed and power, nodes sit physically close so busy jobs run faster.\n"
+        "- Helper Nodes: add compute power without storing any grid files.\n"
+        "- Keeper Nodes: store the grid files and run jobs.\n",
+    )
+    answer = assistant.ask(
+        "A small team runs one job on a grid every night. It takes half an hour, but the grid stays up all day "
+        "and the monthly bill is too high. What kind of grid should they move to?"
+    )
+    assert answer.recommendation == "Burst Grid", answer.answer
+    answer = assistant.ask(
+        "For a few busy days our grid needs more compute power and speed. Which node type should we add?"
+    )
+    assert answer.recommendation == "Helper Nodes", answer.answer
+
+
+def test_a_scenario_is_matched_requirement_by_requirement(assistant_on_notes):
+    """A scenario of several sentences is also matched sentence by sentence: a candidate whose lines meet
+    more of them gets more (the trace's "requirements"), and the answer is the one meeting them; a
+    one-sentence question is not split."""
+    assistant = assistant_on_notes(
+        "u14-flows.md",
+        "# 14.1 Moving records\n\n"
+        "- Zorb Flow: for data in SaaS applications (CRM suites, helpdesk tools), use Zorb Flow to import it "
+        "into the lake.\n"
+        "- Zorb Flow can filter and validate records before they are imported.\n"
+        "- Zorb Brew: a no-code tool that lets analysts clean, validate and prepare data visually.\n"
+        "- Zorb Brew suits non-technical users who need low-code transformations and data quality rules.\n"
+        "- Zorb Brew profiles datasets and flags missing or invalid values.\n",
+    )
+
+    def requirements(answer):
+        return {c["name"]: c["factors"].get("requirements", 0.0) for c in answer.trace["candidates"]}
+
+    crm = assistant.ask(
+        "Our sales team keeps its customer records in a hosted CRM application. The records must be imported "
+        "into the lake every night. Invalid records should be filtered out before they are imported. "
+        "Which service should we use?"
+    )
+    assert crm.recommendation == "Zorb Flow", crm.answer
+    assert requirements(crm)["Zorb Flow"] > requirements(crm)["Zorb Brew"] > 0
+    analysts = assistant.ask(
+        "Our analysts cannot write code. They must clean a dataset and flag missing values before a report. "
+        "Which service should they use?"
+    )
+    assert analysts.recommendation == "Zorb Brew", analysts.answer
+    assert requirements(analysts)["Zorb Brew"] > requirements(analysts)["Zorb Flow"] > 0
+    one_sentence = assistant.ask("Which service imports CRM records into the lake?")
+    assert not any(requirements(one_sentence).values())
