@@ -198,6 +198,13 @@ def test_changing_an_advanced_setting_while_an_answer_is_written_keeps_that_answ
     page.get_by_text("Advanced", exact=True).click()
     page.get_by_text("LLM (openai: scripted-model)").click()
     settle(page)
+    # The LLM is the answerer before the question is sent: the default reader's answer also starts "Use Amazon Mac".
+    page.get_by_role("radio", name="LLM (openai: scripted-model)").wait_for(state="attached")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=stSidebar] input[type=radio]')]"
+        ".some(r => r.checked && r.closest('label').innerText.includes('scripted-model'))",
+        timeout=30_000,
+    )
     model.replies.append(Reply(text="Use Amazon Macie [1] to scan the S3 buckets for PII data.", token_delay=0.8))
     wait_for_chat(page).fill(MACIE)
     wait_for_chat(page).press("Enter")
@@ -208,7 +215,11 @@ def test_changing_an_advanced_setting_while_an_answer_is_written_keeps_that_answ
     knob.locator("input[type='range']").focus()
     page.keyboard.press("ArrowRight")
     footer = page.locator(ANSWER_SELECTOR).filter(has_text="openai")
-    footer.first.wait_for(timeout=60_000)  # the answer was finished and drawn, not stopped by a page rerun
+    try:
+        footer.first.wait_for(timeout=60_000)  # the answer was finished and drawn, not stopped by a page rerun
+    except Exception as error:  # say what the page showed instead, for a failure seen once under CI
+        messages = page.locator("[data-testid='stChatMessage']").all_inner_texts()
+        pytest.fail(f"no finished LLM answer ({error}); requests to the model: {len(model.requests)}; chat: {messages}")
     answer = page.locator("[data-testid='stChatMessage']").filter(has=page.locator("[class*='-answered']")).last
     assert "to scan the S3 buckets for PII data" in answer.inner_text()
     assert int(knob.locator("[data-testid='stSliderThumbValue']").inner_text()) == before + 1  # the setting took
