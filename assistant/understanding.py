@@ -219,7 +219,7 @@ _CONTRAST = re.compile(
 _NEGATOR = re.compile(
     r"\b(?:no|not|without|never|avoid|avoiding|instead of|rather than|other than|than|besides|nothing|nobody|"
     r"(?:do not|don't|doesn't|does not|won't|shouldn't|should not)\s+(?:want|need|like)(?:\s+to)?"
-    r"(?:\s+(?:use|have|build|run|write|manage|maintain|see|get|add|keep|pay for|store))?)\s+"
+    r"(?:\s+(?P<verb>use|have|build|run|write|manage|maintain|see|get|add|keep|pay for|store))?)\s+"
     # "without adding a separate RUN step": what is ruled out is the step, not adding.
     r"(?:[a-z]+ing\s+(?:(?:for|on|with|about)\s+)?(?=(?:a|an|the|any|our|my|its|their|extra|more|additional)\s))?"
     r"(?:(?:on|in|at|a|an|the|any|our|my|its|their|own|to|be|being|using|use)\s+)*"
@@ -227,7 +227,7 @@ _NEGATOR = re.compile(
     r"(?:(?:anything|something|anyone|any\s+\w+|one|ones)\s+(?:that|which|who)\s+\w+\s+)?"
     # The negated phrase: a word or two ("key=value" is one), and a gloss in brackets right after it
     # ("not in key=value (hive) format": the brackets name the same thing).
-    r"((?:[\w'=-]+\s+){0,1}[\w'=-]+(?:\s*\([^()]{1,40}\))?)",
+    r"(?P<phrase>(?:[\w'=-]+\s+){0,1}[\w'=-]+(?:\s*\([^()]{1,40}\))?)",
     re.IGNORECASE,
 )
 # A claim the question takes for granted: "Since X ...,", "Given that X ...,", "X ..., right?", "I assume X".
@@ -336,13 +336,19 @@ def negated_terms(question: str) -> set[str]:
     the idea ("no-code", "without coding", "serverless")."""
     found: set[str] = set()
     for match in _NEGATOR.finditer(question):
-        phrase, _, gloss = match.group(1).partition("(")
+        if (match.group("verb") or "").lower() in _RUNNING_VERBS:
+            continue  # "do not want to run Flink clusters": running it is ruled out (a managed X), not Flink
+        phrase, _, gloss = match.group("phrase").partition("(")
         terms = set(tokenize(phrase))
         if terms and terms <= _NEGATION_IS_THE_IDEA:
             continue  # "no servers (serverless)": the brackets say the idea, not what is ruled out
         found |= terms | set(tokenize(gloss))
     return found - _NEGATION_IS_THE_IDEA
 
+
+#: "don't want to run/manage/maintain X": the work of running X is what is ruled out (the idea is a managed
+#: X), not X itself.
+_RUNNING_VERBS = frozenset(("run", "manage", "maintain"))
 
 _NEGATION_IS_THE_IDEA = frozenset(
     stem(w) for w in ("code", "coding", "server", "servers", "experience", "overhead", "copying")

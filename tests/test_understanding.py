@@ -118,6 +118,14 @@ def test_a_negated_relative_clause_rules_out_what_it_says():
     assert negated_terms("we don't want to pay for idle clusters") >= {"idl", "cluster"}
 
 
+def test_not_wanting_to_run_a_thing_rules_out_running_it_not_the_thing():
+    """ "do not want to run Flink clusters themselves": a managed Flink is the idea, Flink is wanted."""
+    assert negated_terms("The developers know Apache Flink but do not want to run Flink clusters themselves") == set()
+    assert negated_terms("we don't want to manage Kafka brokers") == set()
+    assert negated_terms("they do not want to maintain Airflow servers") == set()
+    assert negated_terms("we don't want to use Kafka") == {"kafka"}
+
+
 def test_a_gloss_in_brackets_after_a_negated_phrase_is_ruled_out_too():
     assert {"key", "valu", "zorblat"} <= negated_terms("our folders are NOT in key=value (zorblat) format")
     assert negated_terms("we want no servers (serverless) to patch") == set()  # the brackets say the idea
