@@ -533,6 +533,23 @@ def _answer_type(stem_text: str) -> str | None:
     return " ".join(useful)
 
 
+#: "What must we run?", "what do we install on them?": the verb says the kind of thing asked for.
+_KIND_OF_DOING = {"run": "command", "execute": "command", "type": "command", "install": "agent"}
+_WHAT_IS_DONE = re.compile(
+    r"\bwhat\s+(?:do|does|must|should|can|could|would|will|have to|need to)\s+(?:i|we|you|they|one)\s+"
+    r"(?:have to\s+|need to\s+)?(?P<verb>"
+    + "|".join(_KIND_OF_DOING)
+    + r")\b(?!\s+(?:it|them|this|that)\s+(?:as|on|in|with)\b)",
+    re.IGNORECASE,
+)
+
+
+def _kind_done(stem_text: str) -> str | None:
+    """The kind of thing a "what do we <verb>" question asks for, from its verb ("run": a command)."""
+    match = _WHAT_IS_DONE.search(stem_text)
+    return _KIND_OF_DOING[match.group("verb").lower()] if match else None
+
+
 _CLAIM_SOURCE = re.compile(
     r"^(?:i|we)\s+(?:assume|heard|read|think|believe|was told|were told)(?:\s+that)?\s+", re.IGNORECASE
 )
@@ -679,7 +696,9 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
         else set(subjects)
     )
     kind = _kind(stem_text, options, subjects, alternatives, follow_up and bool(_CHOICE.search(scope)), named)
-    answer_type = _answer_type(stem_text) or (_answer_type(previous) if follow_up and previous else None)
+    answer_type = (
+        _answer_type(stem_text) or _kind_done(stem_text) or (_answer_type(previous) if follow_up and previous else None)
+    )
     asks_list = False
     if (
         kind == "choice"

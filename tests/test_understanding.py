@@ -118,6 +118,15 @@ def test_a_negated_relative_clause_rules_out_what_it_says():
     assert negated_terms("we don't want to pay for idle clusters") >= {"idl", "cluster"}
 
 
+def test_what_a_question_does_with_the_answer_says_its_kind(names):
+    """ "What must we run?" asks for a command, "what do we install on them?" for an agent; "what should we
+    run it as?" asks for something else, and a "which ..." kind comes first."""
+    assert understand("New folders do not show up. What must we run?", None, names).answer_type == "command"
+    assert understand("We want their logs. What do we install on them?", None, names).answer_type == "agent"
+    assert understand("What should we run it as?", None, names).answer_type is None
+    assert understand("Which node type do we run?", None, names).answer_type == "node type"
+
+
 def test_not_wanting_to_run_a_thing_rules_out_running_it_not_the_thing():
     """ "do not want to run Flink clusters themselves": a managed Flink is the idea, Flink is wanted."""
     assert negated_terms("The developers know Apache Flink but do not want to run Flink clusters themselves") == set()
