@@ -544,10 +544,22 @@ _WHAT_IS_DONE = re.compile(
 )
 
 
+#: "One service for both?", "Is there a tool that ...?": the asking sentence names the kind of answer.
+_ONE_OF_A_KIND = re.compile(
+    r"\b(?:one|a|an|single|any|some)\s+(?:aws\s+)?(?P<kind>service|tool|product)\b", re.IGNORECASE
+)
+
+
 def _kind_done(stem_text: str) -> str | None:
-    """The kind of thing a "what do we <verb>" question asks for, from its verb ("run": a command)."""
+    """The kind of thing a question asks for when no "which ..." names it: from its verb ("what must we
+    run?": a command), or a service asked for in its asking sentence ("One service for both?")."""
     match = _WHAT_IS_DONE.search(stem_text)
-    return _KIND_OF_DOING[match.group("verb").lower()] if match else None
+    if match:
+        return _KIND_OF_DOING[match.group("verb").lower()]
+    asking = [s for s in re.split(r"(?<=[.!?])\s+", stem_text.strip()) if s.rstrip().endswith("?")]
+    if asking and _ONE_OF_A_KIND.search(asking[-1]):
+        return "service"
+    return None
 
 
 _CLAIM_SOURCE = re.compile(

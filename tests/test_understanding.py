@@ -125,6 +125,11 @@ def test_what_a_question_does_with_the_answer_says_its_kind(names):
     assert understand("We want their logs. What do we install on them?", None, names).answer_type == "agent"
     assert understand("What should we run it as?", None, names).answer_type is None
     assert understand("Which node type do we run?", None, names).answer_type == "node type"
+    assert understand("We route events and run jobs on a schedule. One service for both?", None, names).answer_type == (
+        "service"
+    )
+    assert understand("Is there a tool that does both?", None, names).answer_type == "service"
+    assert understand("A service writes logs. How do we keep them?", None, names).answer_type is None
 
 
 def test_not_wanting_to_run_a_thing_rules_out_running_it_not_the_thing():
