@@ -189,6 +189,9 @@ _CHOICE = re.compile(
     + "|".join(sorted(_KIND_NOUNS))
     + r")s?\b"
     r"|\bwhich\s+[\w\-]+(?:\s+[\w\-]+)?\s*\?\s*$"
+    # "what's the AWS equivalent?": the counterpart of a thing named is a thing to pick
+    r"|\bwhat(?:'s|\s+is|\s+would\s+be)\s+the\s+(?:[\w\-]+\s+){0,2}(?:equivalent|counterpart|replacement|alternative)"
+    r"(?=\s*(?:[?,.]|$|\b(?:for|to|of|in|on|that|which|here|there)\b))"
     r"|\bshould\s+(?:we|i|they|you|it|the\s+\w+|our\s+\w+)\b(?:\s+\S+){0,3}?\s+(?:use|choose|pick|enable|adopt|"
     r"implement|deploy|select|go|migrate|move|convert|export|consider|change|switch|add|configure|install)\b"
     r"|\b(?:should|must|would|could|can)\s+(?:\w+\s+)?be\s+(?:used|chosen|enabled|adopted|deployed)\b"

@@ -183,6 +183,9 @@ def test_a_quoted_description_is_asked_about_itself(names):
         ("Our image is huge because the compiler ends up in it. What Docker technique fixes this?", "choice"),
         ("Which Dockerfile instruction unpacks the archive for me?", "choice"),
         ("What is the default file system on a Tessel Lake cluster?", "fact"),
+        ("I used to clean data in a desktop tool, point-and-click only. What's the AWS equivalent?", "choice"),
+        ("What would be the managed alternative to our own Kafka cluster?", "choice"),
+        ("What is the replacement policy of the cache?", "fact"),
     ],
 )
 def test_which_or_what_with_a_kind_of_thing_asks_to_choose(names, question, kind):
