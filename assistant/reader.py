@@ -1202,7 +1202,9 @@ def _clauses(text: str) -> list[str]:
 def _requirement_clauses(text: str) -> list[str]:
     """A scenario's requirements, one per clause, the asking sentence aside."""
     clauses = [c.strip() for c in re.split(r"(?<=[.;!?])\s+|;\s*", text) if len(tokenize(c)) >= 3]
-    return [c for c in clauses if not re.match(r"(?i)(which|what|how)\b", c)]
+    # A sentence saying what is NOT wanted ("No sharing, no dashboards") would match the lines about what it
+    # rules out: an embedding does not read the "no".
+    return [c for c in clauses if not re.match(r"(?i)(which|what|how)\b", c) and not _NEGATES.search(c)]
 
 
 def _negation_reaches(clause: str, stem_terms: set[str], option_terms: set[str]) -> bool:

@@ -15,7 +15,7 @@ from itertools import pairwise
 
 from .reading import NameIndex, find_names, name_key
 from .text import stem, tokenize, words
-from .vocabulary import FUNCTION_WORDS, GENERIC_ANSWER_TYPES, QUESTION_WORDS
+from .vocabulary import ACTOR_NOUNS, FUNCTION_WORDS, GENERIC_ANSWER_TYPES, QUESTION_WORDS
 
 # --- pasted multiple choice ---------------------------------------------------------------------
 
@@ -125,6 +125,8 @@ _KIND_NOUNS = frozenset(
         "tool",
         "option",
         "feature",
+        "capability",
+        "capabilities",
         "style",
         "tier",
         "level",
@@ -192,7 +194,7 @@ _CHOICE = re.compile(
     # "what's the AWS equivalent?": the counterpart of a thing named is a thing to pick
     r"|\bwhat(?:'s|\s+is|\s+would\s+be)\s+the\s+(?:[\w\-]+\s+){0,2}(?:equivalent|counterpart|replacement|alternative)"
     r"(?=\s*(?:[?,.]|$|\b(?:for|to|of|in|on|that|which|here|there)\b))"
-    r"|\bshould\s+(?:we|i|they|you|it|the\s+\w+|our\s+\w+)\b(?:\s+\S+){0,3}?\s+(?:use|choose|pick|enable|adopt|"
+    r"|\bshould\s+(?:we|i|they|you|he|she|it|the\s+\w+|our\s+\w+)\b(?:\s+\S+){0,3}?\s+(?:use|choose|pick|enable|adopt|"
     r"implement|deploy|select|go|migrate|move|convert|export|consider|change|switch|add|configure|install)\b"
     r"|\b(?:should|must|would|could|can)\s+(?:\w+\s+)?be\s+(?:used|chosen|enabled|adopted|deployed)\b"
     r"|\b(?:recommend\w*|best (?:way|option|choice|service|fit|tool|approach)|most (?:suitable|appropriate|"
@@ -240,7 +242,10 @@ _PREMISE_LEAD = re.compile(
     re.IGNORECASE,
 )
 _PREMISE_TAG = re.compile(
-    r"^(?P<claim>[^?]{8,200}?)\s*,\s*(?:so\b|right\b|correct\b|isn't it\b|aren't they\b)", re.IGNORECASE
+    # within the first sentence: ", so" further on joins a scenario's own sentences ("... will appear, so their
+    # filters keep missing problems")
+    r"^(?P<claim>[^?.!]{8,200}?)\s*,\s*(?:so\b|(?:right|correct|isn't it|aren't they)\s*[?.!])",
+    re.IGNORECASE,
 )
 _PREMISE_ASSUME = re.compile(
     r"\b(?:i (?:assume|heard|read|think|believe)|so i assume)(?: that)?\s+(?P<claim>[^?.]{8,200})", re.IGNORECASE
@@ -570,6 +575,16 @@ _CLAIM_SOURCE = re.compile(
 )
 
 
+#: "A Redshift developer is testing ...", "Our data team runs ...": a sentence about who is asking sets the scene
+#: (a name there only says what they work with); it claims nothing about the name to check.
+_SETS_THE_SCENE = re.compile(
+    r"^\s*(?:a|an|the|our|my|one|some|two|three|several)\s+(?:[\w\-]+\s+){0,3}?(?:"
+    + "|".join(sorted(ACTOR_NOUNS))
+    + r")s?\b",
+    re.IGNORECASE,
+)
+
+
 def _claims(
     stem_text: str,
     name_keys: set[str] | None = None,
@@ -590,7 +605,7 @@ def _claims(
         first = re.split(r"(?<=[.!])\s+", stem_text.strip(), maxsplit=1)
         if len(first) == 2 and "?" in first[1]:
             names = find_names(first[0], name_keys, plain=plain_keys, shouted=shouted)
-            if names and names[0][1] <= 4:
+            if names and names[0][1] <= 4 and not _SETS_THE_SCENE.match(first[0]):
                 found.append(first[0].rstrip("."))
     # Paths and URLs in a claim ("s3://bucket/tables/month=2024-06/") are examples, not what is claimed;
     # "I read that ..." only says where the claim came from.

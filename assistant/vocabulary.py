@@ -628,6 +628,40 @@ WAYS_WORDS = frozenset(
 #: Headings of a list of terms of any kind ("Glossary", "Key terms", "Definitions").
 #: General English: the words that open a noun phrase naming one thing of a kind ("a Flask app", "our Redis
 #: cache"), so the name after them says which one, and the noun after the name what kind.
+#: Who a scenario is about: people and organisations ("A data engineer ...", "Our analytics team ...").
+ACTOR_NOUNS = frozenset(
+    {
+        "administrator",
+        "admin",
+        "analyst",
+        "architect",
+        "business",
+        "client",
+        "company",
+        "consultant",
+        "customer",
+        "department",
+        "developer",
+        "engineer",
+        "enterprise",
+        "firm",
+        "group",
+        "manager",
+        "operator",
+        "organisation",
+        "organization",
+        "owner",
+        "person",
+        "retailer",
+        "scientist",
+        "startup",
+        "student",
+        "team",
+        "user",
+        "vendor",
+    }
+)
+
 DETERMINERS = frozenset({"a", "an", "the", "our", "my", "your", "their", "his", "her", "its", "this", "that", "each"})
 
 GLOSSARY_WORDS = frozenset({"glossary", "glossaries", "terms", "terminology", "definitions", "vocabulary", "lexicon"})

@@ -601,10 +601,16 @@ def test_a_scenario_is_matched_requirement_by_requirement(assistant_on_notes):
     assert crm.recommendation == "Zorb Flow", crm.answer
     assert requirements(crm)["Zorb Flow"] > requirements(crm)["Zorb Brew"] > 0
     analysts = assistant.ask(
-        "Our analysts cannot write code. They must clean a dataset and flag missing values before a report. "
-        "Which service should they use?"
+        "Our analysts work visually, with low-code tools. They must clean a dataset and flag missing values "
+        "before a report. Which service should they use?"
     )
     assert analysts.recommendation == "Zorb Brew", analysts.answer
     assert requirements(analysts)["Zorb Brew"] > requirements(analysts)["Zorb Flow"] > 0
+    # A sentence saying what is not wanted is not a requirement: an embedding would match what it rules out.
+    ruled_out = assistant.ask(
+        "Our analysts clean and prepare a dataset visually every week. No SaaS applications or CRM records are "
+        "involved. Which service should they use?"
+    )
+    assert not ruled_out.abstained and not any(requirements(ruled_out).values())
     one_sentence = assistant.ask("Which service imports CRM records into the lake?")
     assert not any(requirements(one_sentence).values())

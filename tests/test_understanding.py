@@ -154,6 +154,19 @@ def test_claims_come_from_explicit_premises_only(names):
     assert understand("We send orders in bursts. Which service buffers them?", None, names).claims == []
 
 
+def test_a_scenario_setting_the_scene_claims_nothing(names):
+    """Who asks and what they work with, ", right where", or ", so" joining the scenario's own sentences are
+    the situation, not premises to check; a statement about the named thing is one."""
+    scene = "A Tessel Lake developer tests a query, right where the SQL is written. What should she use?"
+    assert understand(scene, None, names).claims == []
+    assert understand(scene, None, names).kind == "choice"
+    narrative = "Logs pour into Tessel Lake. Nobody can predict the errors, so fixed filters miss them. Which feature?"
+    assert understand(narrative, None, names).claims == []
+    assert understand("Tessel Lake keeps every log forever. How much does that cost?", None, names).claims == [
+        "Tessel Lake keeps every log forever"
+    ]
+
+
 def test_follow_ups_lean_on_the_conversation(names):
     history = [
         {"role": "user", "content": "Orders arrive in bursts. Which service buffers them?"},

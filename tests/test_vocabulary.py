@@ -19,6 +19,7 @@ EVERYDAY_LISTS = (
     v.GLOSSARY_WORDS,
     v.WAYS_WORDS,
     v.DETERMINERS,
+    v.ACTOR_NOUNS,
 )
 
 
