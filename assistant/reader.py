@@ -747,7 +747,7 @@ class NotesReader:
         lead = _cited(self._best_sentence(lead_line, query), draft.rely_on(lead_line.chunk_id, lead_line.text))
         # "Log Collection Methods: Native Support ... CloudWatch Agent ... AWS CLI ... Programmatic Access": the
         # best line of a list of ways comes with the other ways of its list, in the notes' order.
-        ways = self._list_of(lead_line)
+        ways = self._list_of(lead_line) or self._siblings(lead_line)
         if ways:
             steps = ways + [line for line in steps if line not in ways][: max(0, 5 - len(ways))]
         others = [line for line in steps if line is not lead_line]
@@ -758,6 +758,18 @@ class NotesReader:
         draft.text = "\n".join([lead] + ([""] + points if points else []))
         draft.trace["lines"] = [{"score": round(s, 4), "line": line.text[:160]} for s, line in best[:6]]
         return draft
+
+    def _siblings(self, line: Line) -> list[Line]:
+        """The points of the item a line sits under ("Exporting Logs": to S3, cost, analysis tools), in the
+        notes' order, when the line is one of two to five of them: together they say how; or []."""
+        if line.kind != "item" or not line.depth or not line.context:
+            return []
+        items = [
+            other
+            for other in self.reading.lines(line.chunk_id)
+            if other.kind == "item" and other.depth == line.depth and other.context == line.context
+        ]
+        return items if 2 <= len(items) <= 5 and line in items else []
 
     def _list_of(self, line: Line) -> list[Line]:
         """The items of the list of ways a line is one of (same section, parent and depth; two to seven of them,

@@ -2,6 +2,7 @@
 gets an answer composed for it, answer first, cited, honest."""
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -614,3 +615,14 @@ def test_a_scenario_is_matched_requirement_by_requirement(assistant_on_notes):
     assert not ruled_out.abstained and not any(requirements(ruled_out).values())
     one_sentence = assistant.ask("Which service imports CRM records into the lake?")
     assert not any(requirements(one_sentence).values())
+
+
+def test_a_howto_led_by_a_point_under_an_item_gives_that_items_other_points(assistant_on_notes):
+    """ "Exporting Logs" > to the Zorb Vault, cost, analysis tools: the lead point alone does not say how;
+    the other points of the item it sits under do, before lines elsewhere that only share its words."""
+    notes = (Path(__file__).parent / "data" / "zorblog-notes.md").read_text()
+    assistant = assistant_on_notes("u15-logs.md", notes)
+    answer = assistant.ask("How should I keep Zorblog logs cheaply for years and still be able to analyse them later?")
+    assert answer.kind == "howto", answer.answer
+    steps = answer.answer.split("\n\n", 1)[1].splitlines()
+    assert "manual or scheduled export" in steps[0] and "Quarry and Lumen" in steps[1], answer.answer
