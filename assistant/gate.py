@@ -221,6 +221,8 @@ class CoverageGate:
                     continue
                 if token.isupper() and self.reading.names.acronym(token):
                     continue  # "MWAA": an acronym of a name the notes spell out
+                if re.fullmatch(r"[A-Z]{2,}s", token):
+                    continue  # "DAGs", "VMs", "APIs": things, counted like any word; a product is not plural
                 name_like = (
                     (token[:1].isupper() and position > 0)
                     or (token.isupper() and len(token) > 1)

@@ -5,6 +5,16 @@ import pytest
 from assistant.vocabulary import states_amount
 
 
+def test_a_plural_acronym_names_things_not_a_product(course):
+    # "Airflow DAGs" are the workflows Airflow runs; a product is not plural. A capitalised name still counts.
+    answer = course.ask(
+        "We have about 120 Airflow DAGs on a self-managed server and are moving everything to AWS. Nobody wants "
+        "to rewrite them. Which orchestration service should we pick?"
+    )
+    assert "DAGs" not in answer.trace["gate"]["foreign_names"] and not answer.abstained, answer.answer
+    assert "Dagster" in course.ask("Can Dagster run our DAGs on AWS?").trace["gate"]["foreign_names"]
+
+
 @pytest.mark.parametrize(
     "question",
     [
