@@ -46,7 +46,6 @@ from .practice_reading import (
     card_kind,
     choosable,
     is_discourse_label,
-    is_heading_line,
     is_to_label,
     leading_term,
     names_any,
@@ -472,7 +471,7 @@ class QuestionGenerator:
         keys = {entity.key} | set(entity.aliases)
         for item in self.reading.profile(entity.key):
             line = item.line
-            if item.cue < 0 or line.kind == "code" or _META.search(line.text) or is_heading_line(line):
+            if item.cue < 0 or line.kind == "code" or _META.search(line.text) or line.is_heading:
                 continue
             described = self._description(line, entity, keys, item.role)
             if described is None:

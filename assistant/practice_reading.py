@@ -66,12 +66,6 @@ def is_discourse_label(label: str) -> bool:
     return bool(words) and all(w in DISCOURSE_LABELS or w in ANSWER_LABELS for w in words)
 
 
-def is_heading_line(line: Line) -> bool:
-    return (
-        line.kind == "item" and len(line.text.split()) <= 6 and not line.text.rstrip().endswith(".") and not line.label
-    )
-
-
 def without_brackets(text: str | None) -> str:
     return re.sub(r"\s*\([^)]*\)", "", text or "").strip()
 

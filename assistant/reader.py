@@ -544,7 +544,7 @@ class NotesReader:
         scored = []
         for line in pool.values():
             score = matcher.line(line)
-            if _is_heading_line(line):
+            if line.is_heading:
                 score *= 0.5  # "Node Types" introduces the answer; the lines under it hold it
             elif line.kind == "code":
                 score *= 0.6  # an example to show beside the answer, not the answer
@@ -648,7 +648,7 @@ class NotesReader:
         seen: set[str] = set()
         for item in self.reading.profile(entity.key):
             text = normalise_space(item.line.text).lower()
-            if text in seen or _is_heading_line(item.line) and len(self.reading.profile(entity.key)) > 3:
+            if text in seen or item.line.is_heading and len(self.reading.profile(entity.key)) > 3:
                 continue
             seen.add(text)
             about = item.role * (1.2 if item.role >= ROLE_SUBJECT else 1.0)
@@ -660,7 +660,7 @@ class NotesReader:
                 seen.add(text)
                 scored.append((0.5 * (0.4 + matcher.line(line)), line))
         scored.sort(key=lambda pair: -pair[0])
-        scored = [(score, line) for score, line in scored if not _is_heading_line(line)] or scored
+        scored = [(score, line) for score, line in scored if not line.is_heading] or scored
         own = {
             (item.line.chunk_id, item.line.index)
             for item in self.reading.profile(entity.key)
@@ -703,7 +703,7 @@ class NotesReader:
         found: list[Line] = []
         for chunk_id in sorted(set(chunk_ids), key=lambda cid: order.get(cid, 0)):
             for line in self.reading.lines(chunk_id):
-                if _is_heading_line(line):
+                if line.is_heading:
                     continue
                 leaf = line.section.split(" > ")[-1]
                 if part not in tokenize(leaf) and part not in tokenize(line.context or ""):
@@ -822,7 +822,7 @@ class NotesReader:
                 # compared thing than of this one is the other's.
                 roles = {self.reading.names.resolve(x.key): x.role for x in item.line.subjects}
                 elsewhere = elsewhere or any(roles.get(other, 0.0) > item.role for other in keys if other != key)
-                if text in seen or _is_heading_line(item.line) or elsewhere:
+                if text in seen or item.line.is_heading or elsewhere:
                     continue  # a line about the other thing is not a point about this one
                 seen.add(text)
                 # "Use X for A" lines say when to pick it, and a section about both ("EMR vs AWS Glue") is the
@@ -1134,7 +1134,7 @@ class NotesReader:
         for key in dict.fromkeys(keys):
             for item in self.reading.profile(key):
                 pool[(item.line.chunk_id, item.line.index)] = item.line
-        return [line for line in pool.values() if not _is_heading_line(line) and line.kind != "code"]
+        return [line for line in pool.values() if not line.is_heading and line.kind != "code"]
 
     @staticmethod
     def _denies_stem(stem_text: str, line: Line, stem_terms: set[str], option_terms: set[str]) -> bool:
@@ -1327,14 +1327,6 @@ _ANSWER_WORDS = frozenset(
         "amazon exam tip focus note general"
     )
 )
-
-
-def _is_heading_line(line: Line) -> bool:
-    """A line that only introduces what is under it ("Node Types", "AWS Data Exchange:")."""
-    if line.kind != "item" or line.text.rstrip().endswith("."):
-        return False
-    bare_label = bool(line.label and (not line.body or line.body.strip(" :") == line.label.strip(" :")))
-    return len(line.text.split()) <= 6 and (not line.label or bare_label)
 
 
 def _same_text(a: Line, b: Line) -> bool:

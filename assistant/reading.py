@@ -484,6 +484,15 @@ class Line:
         named = self.label if self.label and len(self.label.split()) <= 6 and self.main_subject else None
         return [f"{named}: {c}" if named and c != named else c for c in dict.fromkeys(long_cells)]
 
+    @property
+    def is_heading(self) -> bool:
+        """A line that only introduces what is under it ("Node Types", "AWS Data Exchange:"): an item of a
+        few words with no sentence end, and no label or a bare one."""
+        if self.kind != "item" or self.text.rstrip().endswith("."):
+            return False
+        bare_label = bool(self.label and (not self.body or self.body.strip(" :") == self.label.strip(" :")))
+        return len(self.text.split()) <= 6 and (not self.label or bare_label)
+
     def subject(self, key: str) -> Subject | None:
         return next((s for s in self.subjects if s.key == key), None)
 
