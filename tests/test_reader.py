@@ -626,3 +626,29 @@ def test_a_howto_led_by_a_point_under_an_item_gives_that_items_other_points(assi
     assert answer.kind == "howto", answer.answer
     steps = answer.answer.split("\n\n", 1)[1].splitlines()
     assert "manual or scheduled export" in steps[0] and "Quarry and Lumen" in steps[1], answer.answer
+
+
+def test_a_line_ending_in_a_colon_is_no_evidence_for_an_option(assistant_on_notes):
+    """ "Set with `zorb run --revive`:" only introduces the list under it: it does not say that the revive rule
+    acts on a failed health check; the line that does say what happens picks the option."""
+    assistant = assistant_on_notes(
+        "u16-zorb.md",
+        "# 16.1 Zorb pods\n\n## Health probes\n\n"
+        "A probe runs a command inside the pod. A new pod shows the status `starting`; it becomes `fit` after a "
+        "probe passes and `sick` after the number of failures set by `--tries`.\n\n"
+        "Important: on a plain Zorb engine a sick pod is only labelled sick and keeps running. Revive rules react "
+        "to a pod exiting, not to its health.\n\n"
+        "## Revive rules\n\n"
+        "Set with `zorb run --revive` (or `revive:` in a Zorbfile):\n\n"
+        "- `no` - never revive the pod.\n"
+        "- `always` - revive whenever the pod stops.\n",
+    )
+    answer = assistant.ask(
+        "A pod runs with --revive always and has a health probe. The app stops answering and the probe fails "
+        "three times in a row. What does the Zorb engine do?\n"
+        "A. Revives the pod straight away because of the revive rule\n"
+        "B. Labels the pod sick and leaves it running\n"
+        "C. Deletes the pod and starts a fresh one\n"
+        "D. Freezes the pod until the probe passes again"
+    )
+    assert answer.choice == "B", answer.answer
