@@ -1015,6 +1015,12 @@ class NotesReader:
             t for t in set().union(*option_terms) if sum(t in terms for terms in option_terms) > len(option_terms) / 2
         }
         stem_terms = set(tokenize(query.stem))
+        option_markers = [_markers(o.text) for o in query.options]
+        shared_markers = {
+            m
+            for m in set().union(*option_markers)
+            if sum(m in marks for marks in option_markers) > len(option_markers) / 2
+        }
         verdicts: list[tuple[float, str, Line | None]] = []
         option_keys = [
             [
@@ -1052,7 +1058,10 @@ class NotesReader:
             for line in self._option_evidence(option.text, keys, retrieval):
                 fits = stem_matcher.line(line)
                 says = self._says(line, option.text, vector, distinctive, keys)
-                if says > 0 and self._denies_stem(query.stem, line, stem_terms, distinctive):
+                if says > 0 and (
+                    self._denies_stem(query.stem, line, stem_terms, distinctive)
+                    or _unless_undoes(line.text, _markers(option.text) - shared_markers, stem_terms)
+                ):
                     says *= 0.3  # "Which formats can be split?" - "JSON and CSV cannot be split": not these
                 if says > 0 and line.kind == "row":
                     # In a table row, the cell that holds the option should be the one the stem asks about
@@ -1222,6 +1231,27 @@ def _requirement_clauses(text: str) -> list[str]:
     # A sentence saying what is NOT wanted ("No sharing, no dashboards") would match the lines about what it
     # rules out: an embedding does not read the "no".
     return [c for c in clauses if not re.match(r"(?i)(which|what|how)\b", c) and not _NEGATES.search(c)]
+
+
+_FLAG = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*")
+
+
+def _markers(text: str) -> set[str]:
+    """An option's words and its command-line flags ("-v", "--volumes"), which words alone would drop."""
+    return set(tokenize(text)) | {f.lower() for f in _FLAG.findall(text)}
+
+
+def _unless_undoes(text: str, option_markers: set[str], stem_terms: set[str]) -> bool:
+    """ "Named volumes are kept unless you add `-v`": the option that adds -v undoes what the sentence says
+    before "unless"; when the stem asks for that (keeping the named volume), the option goes against it."""
+    for sentence in re.split(r"(?<=[.;!?])\s+", text):
+        match = re.search(r"\bunless\b", sentence, re.IGNORECASE)
+        if not match:
+            continue
+        main, condition = sentence[: match.start()], sentence[match.end() :]
+        if option_markers & _markers(condition) and set(tokenize(main)) & stem_terms:
+            return True
+    return False
 
 
 def _negation_reaches(clause: str, stem_terms: set[str], option_terms: set[str]) -> bool:

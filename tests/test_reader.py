@@ -652,3 +652,19 @@ def test_a_line_ending_in_a_colon_is_no_evidence_for_an_option(assistant_on_note
         "D. Freezes the pod until the probe passes again"
     )
     assert answer.choice == "B", answer.answer
+
+
+def test_an_option_adding_what_an_unless_names_goes_against_what_the_sentence_keeps(assistant_on_notes):
+    """ "Named boxes are kept unless you add `-p`": asked to keep the boxes, the option with -p undoes it."""
+    assistant = assistant_on_notes(
+        "u17-zorb.md",
+        "# 17.1 Zorb stacks\n\n## Stopping a stack\n\n"
+        "- `zorb stack halt` pauses the stack's pods; `zorb stack wake` brings them back.\n"
+        "- `zorb stack drop` removes the stack's pods and its private network. Named boxes are kept unless you "
+        "add `-p` (`--purge`).\n",
+    )
+    answer = assistant.ask(
+        "We want to remove the stack's pods and network for good but keep the named boxes with our data. Which "
+        "command?\nA) zorb stack drop -p\nB) zorb stack drop\nC) zorb stack wake\nD) zorb stack drop --purge"
+    )
+    assert answer.choice == "B", answer.answer
