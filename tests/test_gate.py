@@ -5,6 +5,18 @@ import pytest
 from assistant.vocabulary import states_amount
 
 
+def test_a_scenario_told_in_its_own_words_is_judged_by_the_sentence_that_asks(course):
+    # The situation's words (shoppers, checkout, payment) are not in the notes; the asking sentence's are.
+    scenario = (
+        "An online shop's product manager wants to show how many shoppers move from product view to cart to "
+        "checkout to payment, and where most of them drop off. Which chart type should the dashboard use?"
+    )
+    answer = course.ask(scenario)
+    assert not answer.abstained and "Funnel" in (answer.recommendation or ""), answer.answer
+    # A question of one sentence about something the notes never cover is still declined.
+    assert course.ask("How do shoppers move from product view to checkout in a web shop?").abstained
+
+
 def test_a_plural_acronym_names_things_not_a_product(course):
     # "Airflow DAGs" are the workflows Airflow runs; a product is not plural. A capitalised name still counts.
     answer = course.ask(
