@@ -22,11 +22,13 @@ def test_eval_gate_on_the_dev_suite(course, tmp_path):
         name: [(r["id"], r["recommendation"] or r["answer"][:60]) for r in run.rows["hybrid"] if not r["correct"]]
         for name, run in run.runs.items()
     }
-    # 257/316 (0.81) on 2026-11-29, tuned on course-kinds-c (written blind 2026-11-28; 18/40 at its first
-    # run, 26/40 now): a regression gate, not a goal.
-    assert right / in_scope >= 0.78, misses
+    # 265/316 (0.84) on 2026-11-29, tuned on course-kinds-c (written blind 2026-11-28; 18/40 at its first
+    # run, 28/40 now): a regression gate, not a goal.
+    assert right / in_scope >= 0.81, misses
     assert declined / out_of_scope >= 0.8, misses
-    assert sum(s["false_abstentions"] for s in summaries) <= 14, misses  # 12: 9, and 3 in course-kinds-c
+    assert sum(s["false_abstentions"] for s in summaries) <= 4, (
+        misses
+    )  # 2 (2026-11-29; 12 before the gate read the asking sentence)
     assert all(s["citation_validity"] == 1.0 for s in summaries)
     assert run.runs["course-scenarios"].summaries["hybrid"]["answer_accuracy"] >= 0.85  # 49/53 (0.92)
     assert (tmp_path / "eval" / "report.md").exists()
