@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from .config import ReaderSettings
 from .reading import ROLE_HEADING, Line, Reading, is_acronym, name_key
 from .retrieval import LexicalIndex, Retrieval
-from .text import sentences, stem, tokenize, words
+from .text import asking_sentence, loose_sentences, sentences, stem, tokenize, words
 from .understanding import Query
 from .vocabulary import (
     DETERMINERS,
@@ -59,16 +59,6 @@ class GateDecision:
 _ASKS_ABOUT_ONE_THING = frozenset({"howto", "explanation", "fact", "comparison"})
 
 
-def asking_sentence(stem: str) -> str | None:
-    """The sentence a question of several sentences asks in (its last one ending in "?", else its last), or
-    None for a question of one sentence."""
-    parts = [p for p in re.split(r"(?<=[.!?])\s+", stem.strip()) if p.strip()]
-    if len(parts) < 2:
-        return None
-    asking = [p for p in parts if p.rstrip().endswith("?")]
-    return asking[-1] if asking else parts[-1]
-
-
 class CoverageGate:
     def __init__(self, settings: ReaderSettings, lexical: LexicalIndex, reading: Reading) -> None:
         self.settings = settings
@@ -93,12 +83,11 @@ class CoverageGate:
         )
         lexical = max(self._coverage(query, p.chunk.embedding_text) for p in retrieval.passages)
         unknown = self.unknown_share(query.retrieval_text)
-        asking = asking_sentence(query.stem)
-        if asking is not None:
+        if len(loose_sentences(query.stem)) > 1:
             # A scenario's situation is told in the learner's own words (shoppers, checkout, a data center);
             # the sentence that asks ("Which chart type should the dashboard use?") says what it is about
             # (on the dev sets: 12 in-scope questions declined became 2, no out-of-scope one more answered).
-            unknown = min(unknown, self.unknown_share(asking))
+            unknown = min(unknown, self.unknown_share(asking_sentence(query.stem)))
         foreign = self.foreign_names(query.stem if query.options else query.retrieval_text)
         features = {
             "evidence": max(best_passage, best_line - s.line_discount),

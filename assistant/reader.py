@@ -47,7 +47,7 @@ from .reading import (
     name_key,
 )
 from .retrieval import LexicalIndex, Retrieval
-from .text import normalise_space, sentences, stem, tokenize, words
+from .text import loose_sentences, normalise_space, sentences, stem, tokenize, words
 from .understanding import Query
 from .vocabulary import (
     CATEGORY_HEADS,
@@ -759,16 +759,28 @@ class NotesReader:
         draft.trace["lines"] = [{"score": round(s, 4), "line": line.text[:160]} for s, line in best[:6]]
         return draft
 
+    def _items_beside(self, line: Line, whole_section: bool) -> list[Line]:
+        """The items of the list a line is one of (same parent and depth), in the notes' order: in its passage,
+        or over its whole section (a list split over passages)."""
+        chunk_ids = (
+            self.reading.section_chunks({(self.reading.chunks[line.chunk_id].source, line.section)})
+            if whole_section
+            else [line.chunk_id]
+        )
+        items = [
+            other
+            for chunk_id in chunk_ids
+            for other in self.reading.lines(chunk_id)
+            if other.kind == "item" and other.depth == line.depth and other.context == line.context
+        ]
+        return list({(x.chunk_id, x.index): x for x in items}.values())
+
     def _siblings(self, line: Line) -> list[Line]:
         """The points of the item a line sits under ("Exporting Logs": to S3, cost, analysis tools), in the
         notes' order, when the line is one of two to five of them: together they say how; or []."""
         if line.kind != "item" or not line.depth or not line.context:
             return []
-        items = [
-            other
-            for other in self.reading.lines(line.chunk_id)
-            if other.kind == "item" and other.depth == line.depth and other.context == line.context
-        ]
+        items = self._items_beside(line, whole_section=False)
         return items if 2 <= len(items) <= 5 and line in items else []
 
     def _list_of(self, line: Line) -> list[Line]:
@@ -776,17 +788,11 @@ class NotesReader:
         under a heading that says they are ways: "Log Collection Methods", "Steps"), or []."""
         if line.kind != "item":
             return []
-        items = [
-            other
-            for chunk_id in self.reading.section_chunks({(self.reading.chunks[line.chunk_id].source, line.section)})
-            for other in self.reading.lines(chunk_id)
-            if other.kind == "item" and other.depth == line.depth and other.context == line.context
-        ]
-        unique = list({(x.chunk_id, x.index): x for x in items}.values())
         heading = (line.context or line.section.split(" > ")[-1]).lower()
         if not set(re.findall(r"[a-z]+", heading)) & WAYS_WORDS:
             return []  # a list of facts about a thing is no list of ways to do something
-        return unique if 2 <= len(unique) <= 7 and line in unique else []
+        items = self._items_beside(line, whole_section=True)
+        return items if 2 <= len(items) <= 7 and line in items else []
 
     # --- comparison ---
 
@@ -1049,7 +1055,9 @@ class NotesReader:
             )
             if k
         }
-        for option, vector, terms, named in zip(query.options, option_vectors, option_terms, option_keys, strict=True):
+        for option, vector, terms, named, markers in zip(
+            query.options, option_vectors, option_terms, option_keys, option_markers, strict=True
+        ):
             # Names every option shares ("kubectl ... deployment") tell none of them apart.
             keys = [k for k in named if k not in common]
             # What tells an option apart: its words that the other options and the stem do not share.
@@ -1060,7 +1068,7 @@ class NotesReader:
                 says = self._says(line, option.text, vector, distinctive, keys)
                 if says > 0 and (
                     self._denies_stem(query.stem, line, stem_terms, distinctive)
-                    or _unless_undoes(line.text, _markers(option.text) - shared_markers, stem_terms)
+                    or _unless_undoes(line.text, markers - shared_markers, stem_terms)
                 ):
                     says *= 0.3  # "Which formats can be split?" - "JSON and CSV cannot be split": not these
                 if says > 0 and line.kind == "row":
@@ -1225,9 +1233,14 @@ def _clauses(text: str) -> list[str]:
     return [p for p in pieces if p.strip()]
 
 
+def _sentence_parts(text: str) -> list[str]:
+    """A text's sentences, and their parts either side of a semicolon."""
+    return [part.strip() for sentence in loose_sentences(text) for part in re.split(r";\s*", sentence) if part.strip()]
+
+
 def _requirement_clauses(text: str) -> list[str]:
     """A scenario's requirements, one per clause, the asking sentence aside."""
-    clauses = [c.strip() for c in re.split(r"(?<=[.;!?])\s+|;\s*", text) if len(tokenize(c)) >= 3]
+    clauses = [c for c in _sentence_parts(text) if len(tokenize(c)) >= 3]
     # A sentence saying what is NOT wanted ("No sharing, no dashboards") would match the lines about what it
     # rules out: an embedding does not read the "no".
     return [c for c in clauses if not re.match(r"(?i)(which|what|how)\b", c) and not _NEGATES.search(c)]
@@ -1244,7 +1257,7 @@ def _markers(text: str) -> set[str]:
 def _unless_undoes(text: str, option_markers: set[str], stem_terms: set[str]) -> bool:
     """ "Named volumes are kept unless you add `-v`": the option that adds -v undoes what the sentence says
     before "unless"; when the stem asks for that (keeping the named volume), the option goes against it."""
-    for sentence in re.split(r"(?<=[.;!?])\s+", text):
+    for sentence in _sentence_parts(text):
         match = re.search(r"\bunless\b", sentence, re.IGNORECASE)
         if not match:
             continue

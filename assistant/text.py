@@ -265,6 +265,22 @@ def sentences(paragraph: str) -> list[str]:
     return found
 
 
+_LOOSE_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def loose_sentences(text: str) -> list[str]:
+    """The sentences of a question typed in a hurry: split at every ".", "!" or "?" before a space, a
+    lower-case start included ("hdfs capacity is fine. i want to add compute ..."), unlike `sentences`."""
+    return [part for part in _LOOSE_SENTENCE_END.split(text.strip()) if part.strip()]
+
+
+def asking_sentence(text: str) -> str:
+    """The sentence a question asks in: its last one ending in "?", else its last."""
+    parts = loose_sentences(text) or [text]
+    asking = [part for part in parts if part.rstrip().endswith("?")]
+    return asking[-1] if asking else parts[-1]
+
+
 def first_sentence(text: str) -> str:
     """The first sentence of the first line: where an answer names its answer."""
     first = (text or "").strip().split("\n", 1)[0]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from .reading import NameIndex, find_names, name_key
-from .text import stem, tokenize, words
+from .text import asking_sentence, stem, tokenize, words
 from .vocabulary import ACTOR_NOUNS, FUNCTION_WORDS, GENERIC_ANSWER_TYPES, QUESTION_WORDS
 
 # --- pasted multiple choice ---------------------------------------------------------------------
@@ -564,8 +564,8 @@ def _kind_done(stem_text: str) -> str | None:
     match = _WHAT_IS_DONE.search(stem_text)
     if match:
         return _KIND_OF_DOING[match.group("verb").lower()]
-    asking = [s for s in re.split(r"(?<=[.!?])\s+", stem_text.strip()) if s.rstrip().endswith("?")]
-    if asking and _ONE_OF_A_KIND.search(asking[-1]):
+    asking = asking_sentence(stem_text)
+    if asking.rstrip().endswith("?") and _ONE_OF_A_KIND.search(asking):
         return "service"
     return None
 

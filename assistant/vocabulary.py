@@ -625,9 +625,13 @@ WAYS_WORDS = frozenset(
     {"methods", "method", "ways", "steps", "options", "approaches", "techniques", "strategies", "procedure", "how"}
 )
 
-#: Headings of a list of terms of any kind ("Glossary", "Key terms", "Definitions").
 #: General English: the words that open a noun phrase naming one thing of a kind ("a Flask app", "our Redis
 #: cache"), so the name after them says which one, and the noun after the name what kind.
+DETERMINERS = frozenset({"a", "an", "the", "our", "my", "your", "their", "his", "her", "its", "this", "that", "each"})
+
+#: Headings of a list of terms of any kind ("Glossary", "Key terms", "Definitions").
+GLOSSARY_WORDS = frozenset({"glossary", "glossaries", "terms", "terminology", "definitions", "vocabulary", "lexicon"})
+
 #: Who a scenario is about: people and organisations ("A data engineer ...", "Our analytics team ...").
 ACTOR_NOUNS = frozenset(
     {
@@ -661,10 +665,6 @@ ACTOR_NOUNS = frozenset(
         "vendor",
     }
 )
-
-DETERMINERS = frozenset({"a", "an", "the", "our", "my", "your", "their", "his", "her", "its", "this", "that", "each"})
-
-GLOSSARY_WORDS = frozenset({"glossary", "glossaries", "terms", "terminology", "definitions", "vocabulary", "lexicon"})
 
 
 #: English function words and question scaffolding: no topic in them.

@@ -1,6 +1,6 @@
-"""The shared text helpers: one sentence splitter, one control-character cleaner."""
+"""The shared text helpers: the notes' sentence splitter and a hurried question's, one control-character cleaner."""
 
-from assistant.text import first_sentence, sentences, strip_control
+from assistant.text import asking_sentence, first_sentence, loose_sentences, sentences, strip_control
 
 
 def test_sentences_end_before_a_capital_not_after_an_abbreviation():
@@ -27,3 +27,16 @@ def test_control_characters_go_but_tab_newline_and_return_stay():
     assert strip_control("a\x00b\x1bc\x7fd\x85e\ufffff") == "abcdef"
     assert strip_control("line\tone\r\nline two") == "line\tone\r\nline two"
     assert strip_control("a\x07b", " ") == "a b"
+
+
+def test_a_hurried_question_splits_at_every_sentence_end_and_asks_in_its_last_question():
+    typed = "emr is cpu-bound but hdfs is fine. i want more compute. which node type do i add? thanks."
+    assert loose_sentences(typed) == [
+        "emr is cpu-bound but hdfs is fine.",
+        "i want more compute.",
+        "which node type do i add?",
+        "thanks.",
+    ]
+    assert asking_sentence(typed) == "which node type do i add?"
+    assert asking_sentence("We need a chart. Pick one.") == "Pick one."
+    assert asking_sentence("One sentence only") == "One sentence only"
