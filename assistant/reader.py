@@ -1151,12 +1151,7 @@ class NotesReader:
         for key in dict.fromkeys(keys):
             for item in self.reading.profile(key):
                 pool[(item.line.chunk_id, item.line.index)] = item.line
-        # A line ending in a colon ("Set with `docker run --restart`:") introduces what follows; it says nothing.
-        return [
-            line
-            for line in pool.values()
-            if not line.is_heading and line.kind != "code" and not line.text.rstrip().endswith(":")
-        ]
+        return [line for line in pool.values() if not line.is_heading and line.kind != "code"]
 
     @staticmethod
     def _denies_stem(stem_text: str, line: Line, stem_terms: set[str], option_terms: set[str]) -> bool:

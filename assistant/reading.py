@@ -487,7 +487,10 @@ class Line:
     @property
     def is_heading(self) -> bool:
         """A line that only introduces what is under it ("Node Types", "AWS Data Exchange:"): an item of a
-        few words with no sentence end, and no label or a bare one."""
+        few words with no sentence end, and no label or a bare one; or any line of prose or a list that ends
+        in a colon ("Set with `docker run --restart`:")."""
+        if self.kind in ("item", "sentence") and self.text.rstrip().endswith(":"):
+            return True
         if self.kind != "item" or self.text.rstrip().endswith("."):
             return False
         bare_label = bool(self.label and (not self.body or self.body.strip(" :") == self.label.strip(" :")))
