@@ -294,6 +294,21 @@ class PracticeSettings(BaseModel):
         "(cosine of what each is for, weighted this much): a query engine is a plausible wrong answer for a "
         "dashboard question, a data scanner is not. Ranking only: the kind and support rules still decide.",
     )
+    plausibility_weight: float = Field(
+        4.0,
+        description="Among distractors of one kind, near misses rank first: how much the notes back each for the "
+        "stem's requirement (its support, 0..1, weighted this much; most wrong options sit at 0.1-0.45). A "
+        "student weighs a query engine for a log-monitoring need, not a metadata catalog; tutors' reads dropped "
+        "options from another field more than for any other fault (5 of 20 in read 7). Ranking only: the support "
+        "rules below still keep out what the notes back too much. At 8, weaker kinship lost to support (a DataBrew "
+        "feature heading beside Apache projects) and self-consistency fell to 47/50.",
+    )
+    sibling_rank_discount: float = Field(
+        0.5,
+        description="In the ranking (not the kind rules), structural kinship counts this much less: being items of "
+        "one list (3) against two products of one vendor (1) otherwise outweighs every near miss, and a list of "
+        "'other services' is no contrast. Half keeps a list's siblings first among equals.",
+    )
     contrast_bonus: float = Field(
         1.0,
         description="A name the notes contrast with the answer ('alternatives: X', "
@@ -302,6 +317,20 @@ class PracticeSettings(BaseModel):
     variety: float = Field(
         0.3,
         description="Random jitter (by the seed) among distractors of about the same kinship, so sets differ by seed.",
+    )
+    same_answer_similarity: float = Field(
+        0.7,
+        description="Two stems with one right answer whose situations mean this much the same (embedding cosine) "
+        "ask one thing twice ('scan S3 buckets for sensitive data', 'simplify monitoring for confidential data in "
+        "S3': 0.82; tutors dropped such repeats). Stems with one answer for different needs sit at 0.5-0.65 on "
+        "the course set ('route events by rules' beside 'schedule automated actions').",
+    )
+    max_per_answer: int = Field(
+        3,
+        ge=1,
+        description="At most this many questions of a set share one right answer: a tutor's read of 20 dropped the "
+        "third and fourth question on one service as repeats, and a set that asks one service five times in 50 "
+        "teaches less than a shorter one.",
     )
     near_duplicate: float = Field(0.75, description="Two stems sharing this share of their words ask the same thing.")
 

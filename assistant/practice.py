@@ -145,6 +145,7 @@ RULES: dict[str, str] = {
     "cited": "the explanation quotes the answer's line with its citation",
     "key_line_of_other": "the answer's quoted line is not about a wrong option (it does not open with its name)",
     "near_duplicate": "not a near-duplicate of a question already kept",
+    "repeats_answer": "not the same requirement again, in other words, for an answer already asked about",
 }
 
 _META = re.compile(r"\b(?:exams?|distractors?|test questions?|not likely)\b", re.IGNORECASE)
@@ -292,6 +293,9 @@ class Thing:
     genus: set[str] = field(default_factory=set)  # what its own definitions say it is: "controller", "label"
     groups: set[tuple[str, str]] = field(default_factory=set)  # (section, parent) of the lists it is an item of
     sections: set[str] = field(default_factory=set)
+    # The sections whose sub-headings include one titled by it ("2.4 Apache Offerings" for "Apache Flink"):
+    # headings under one parent are parallel things, as items of one list are.
+    heading_parents: set[str] = field(default_factory=set)
     spellings: set[str] = field(default_factory=set)  # lower-case spellings and aliases
     own_lines: list[Line] = field(default_factory=list)  # lines about it outside the name index (its cards)
 
@@ -393,6 +397,9 @@ class QuestionGenerator:
         for item in teaching:
             line = item.line
             thing.sections.add(_top_section(line.section))
+            *parents, leaf = line.section.split(" > ")
+            if parents and self._titles(leaf, entity):
+                thing.heading_parents.add(" > ".join(parents))
             group, kind = self._group_and_kind(line, entity)
             if group is not None:
                 thing.groups.add(group)
@@ -432,6 +439,17 @@ class QuestionGenerator:
         if not thing.kinds and not thing.proper and not thing.groups and not defined:
             return None  # a term the notes neither list among its kind, name, nor define: not a thing to choose
         return thing
+
+    def _titles(self, heading: str, entity: Entity) -> bool:
+        """Whether a heading is the thing's own title ("Apache Flink", "2.1 Intro to Amazon Athena"), not a topic
+        that mentions it ("Monitoring Athena queries")."""
+        names = self.reading.names
+        heading = re.sub(r"^\d+(?:\.\d+)*\.?\s*", "", heading)
+        found = [names.resolve(k) for k, _, _ in find_names(heading, names.all_keys)]
+        if found != [entity.key]:
+            return False
+        rest = {w for w in tokenize(heading) if w not in FUNCTION_WORDS} - set(tokenize(" ".join(entity.spellings)))
+        return rest <= {"intro", "introduction", "overview"}
 
     def _read_example_lists(self) -> None:
         """ "Controllers such as Deployments, StatefulSets, DaemonSets and Jobs watch ...": the notes say what
@@ -659,7 +677,7 @@ class QuestionGenerator:
         shared_lists = a.groups & b.groups
         if shared_lists - self._mixed_lists or shared_lists and a.genus & b.genus:
             structural = SIBLINGS
-        elif set(a.kinds) & set(b.kinds):
+        elif set(a.kinds) & set(b.kinds) or a.heading_parents & b.heading_parents:
             structural = 2.0
         elif (a.heads & b.heads | a.genus & b.genus) - GENERIC_ANSWER_TYPES:
             structural = 1.5  # both "charts", both "controllers"; not merely both a "tool" or a "service"
@@ -880,6 +898,12 @@ class QuestionGenerator:
         return (a, b, rest) if len(plain_words(rest)) >= 2 else None
 
     # --- support: how much a thing's own lines back a requirement ---
+
+    def _stem_vector(self, stem: str) -> np.ndarray | None:
+        """The meaning of a stem's situation, without its closing question ("Which service ...?"), which every
+        stem shares."""
+        situation = re.sub(r"\s*[^.?!]*\?\s*$", "", stem) or stem
+        return self._requirement_vector(situation)
 
     def _requirement_vector(self, text: str) -> np.ndarray | None:
         if self._encode is None:
@@ -1110,6 +1134,7 @@ class QuestionGenerator:
             if t not in kind_words and t not in self._common_words
         }
         scored = []
+        supports: dict[str, float] = {}
         siblings: set[str] = set()  # items of the key's own list: their parallel lines are the notes' contrast
         for thing in self.things.values():
             if (
@@ -1133,6 +1158,11 @@ class QuestionGenerator:
             if kin < s.min_kinship:
                 continue
             kin += s.field_weight * min(self._field_closeness(key, thing) for key in fact.things)
+            support = self.support(thing, requirement, vector)[0]
+            supports[thing.key] = support
+            # A near miss ranks first: the notes back it for the requirement, less than the key (the support
+            # rules below keep out what they back too much).
+            kin += s.plausibility_weight * support - s.sibling_rank_discount * structural
             scored.append((kin + s.variety * rng.random(), thing))
             if structural >= SIBLINGS:
                 siblings.add(thing.key)
@@ -1154,7 +1184,7 @@ class QuestionGenerator:
             ):
                 report.set_aside["its lines are about a name the stem asks about"] += 1
                 continue
-            support, _ = self.support(thing, requirement, vector)
+            support = supports[thing.key]
             if support > s.max_wrong_support or support > key_support - s.support_margin:
                 report.set_aside["the notes support it too"] += 1
                 continue
@@ -1474,6 +1504,7 @@ class QuestionGenerator:
         budget = budget or max(4 * n, 100)
         kept: list[Question] = []
         kept_words: list[set[str]] = []
+        kept_meanings: list[tuple[str, np.ndarray]] = []
         seen: set[str] = set()
         for fact in _round_robin(facts, random.Random(f"{seed}:order")):
             if len(kept) >= budget:
@@ -1490,10 +1521,22 @@ class QuestionGenerator:
             if question.id in seen or any(_similar(words, other, self.settings.near_duplicate) for other in kept_words):
                 report.dropped["near_duplicate"] += 1
                 continue
+            right = _right_answers(question)
+            meaning = self._stem_vector(question.stem)
+            if meaning is not None and any(
+                other_right == right and float(meaning @ other) >= self.settings.same_answer_similarity
+                for other_right, other in kept_meanings
+            ):
+                # "scan buckets for sensitive data" and "monitor buckets for confidential data", both Macie: one
+                # question twice in other words, which tutors drop as a repeat.
+                report.dropped["repeats_answer"] += 1
+                continue
             seen.add(question.id)
             kept.append(question)
             kept_words.append(words)
-        chosen = spread(kept, n, random.Random(seed))
+            if meaning is not None:
+                kept_meanings.append((right, meaning))
+        chosen = spread(kept, n, random.Random(seed), per_answer=self.settings.max_per_answer)
         report.valid = len(kept)
         report.kept = len(chosen)
         return chosen, report
@@ -1738,7 +1781,11 @@ def _round_robin(facts: list[_Fact], rng: random.Random) -> list[_Fact]:
     return ordered
 
 
-def spread(questions: list[Question], n: int, rng: random.Random) -> list[Question]:
+def _right_answers(question: Question) -> str:
+    return "+".join(sorted(question.options[i] for i in question.keys))
+
+
+def spread(questions: list[Question], n: int, rng: random.Random, per_answer: int | None = None) -> list[Question]:
     """Up to n questions, spread over topics and answers: first every answer once, then answers again with
     other options beside them, then the rest; each pass takes at most one question per section, so every
     topic and answer gets its turn. (Two questions with one key and the same wrong options read as one
@@ -1747,13 +1794,11 @@ def spread(questions: list[Question], n: int, rng: random.Random) -> list[Questi
     rng.shuffle(pool)
     chosen: list[Question] = []
     used_answers: set[str] = set()
-
-    def right_of(question: Question) -> str:
-        return "+".join(sorted(question.options[i] for i in question.answers))
+    answer_counts: Counter[str] = Counter()
 
     def repeats_options(question: Question) -> bool:
         return any(
-            right_of(other) == right_of(question) and len(set(other.options) & set(question.options)) >= 3
+            _right_answers(other) == _right_answers(question) and len(set(other.options) & set(question.options)) >= 3
             for other in chosen
         )
 
@@ -1763,15 +1808,18 @@ def spread(questions: list[Question], n: int, rng: random.Random) -> list[Questi
             used_sections: set[str] = set()
             taken: list[Question] = []
             for question in pool:
-                right = right_of(question)
+                right = _right_answers(question)
                 if len(chosen) + len(taken) >= n:
                     break
                 if question.section in used_sections or (fresh_answers_only and right in used_answers):
+                    continue
+                if per_answer is not None and answer_counts[right] >= per_answer:
                     continue
                 if fresh_options_only and repeats_options(question):
                     continue
                 used_sections.add(question.section)
                 used_answers.add(right)
+                answer_counts[right] += 1
                 taken.append(question)
             if not taken:
                 return

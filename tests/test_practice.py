@@ -6,6 +6,7 @@ import random
 import re
 import sqlite3
 import zipfile
+from collections import Counter
 from datetime import UTC
 
 import pytest
@@ -919,3 +920,147 @@ def test_no_two_wrong_options_where_one_name_holds_the_other(make_assistant, tmp
     for question in questions:
         names = [set(o.lower().split()) for o in question.options]
         assert not any(a < b for a in names for b in names), question.options
+
+
+HARBOUR = """# Unit 7
+
+## 7.3 Harbour services
+
+- Murmur Lens: Runs SQL queries over archived log files.
+- Vexil Boards: Draws interactive charts of log trends for operators.
+- Kelda Vault: Encrypts stored backups with customer-managed keys.
+- Oskar Tally: Counts invoices per customer for monthly billing.
+- Zorblat Queue: Buffers bursts of incoming orders between producers and consumers.
+- Pell Mailer: Sends marketing newsletters to subscribers.
+- Tamsin Gate: Issues short-lived sign-in tokens to staff.
+"""
+
+
+def test_a_near_miss_ranks_before_a_sibling_from_another_field(make_assistant, tmp_path, embeddings):
+    from assistant.config import PracticeSettings, Settings
+    from assistant.core import Assistant
+
+    assistant = _assistant(make_assistant, tmp_path, "harbour", HARBOUR)
+
+    def offered_beside_the_query_tool(practice: PracticeSettings) -> Counter:
+        settings = assistant.settings
+        other = Assistant(
+            Settings(data_dir=settings.data_dir, corpus_dir=settings.corpus_dir, practice=practice),
+            embeddings=embeddings,
+        )
+        offered: Counter = Counter()
+        for seed in range(1, 9):
+            questions, _ = other.generate_questions(n=10, seed=seed)
+            for question in questions:
+                if question.options[question.answer] == "Murmur Lens":
+                    offered.update(question.options)
+        return offered
+
+    # Charts of log trends beside "SQL queries over archived logs": the wrong option a student would weigh.
+    near_miss = offered_beside_the_query_tool(PracticeSettings())
+    assert near_miss["Vexil Boards"] == near_miss["Murmur Lens"] > 0
+    # Ranked by kinship alone, it is left out for siblings from another field (encrypting backups).
+    by_kin = offered_beside_the_query_tool(PracticeSettings(plausibility_weight=0.0))
+    assert by_kin["Vexil Boards"] < by_kin["Murmur Lens"]
+
+
+OFFERINGS = """# Unit 4
+
+## 4.2 Stream Offerings
+
+How the platform's managed services stand in for popular open projects.
+
+### Korva Flux
+
+- Data analytics for streaming sensor readings.
+- Managed option: Quill Stream Analytics.
+
+### Brindle Loom
+
+- Workflow management and orchestration of batch jobs.
+- Managed option: Quill Conductor.
+
+### Tamsin Relay
+
+- Distributed event log that keeps ordered messages for replay.
+- Managed option: Quill Event Log.
+
+### Osric Vane
+
+- Data warehousing over a file cluster with a SQL-like interface.
+- Managed option: Quill Warehouse.
+
+### Pellor Forge
+
+- Large-scale batch data processing and transformations in memory.
+- Managed option: Quill Compute.
+"""
+
+
+def test_things_titling_headings_under_one_parent_are_options_for_each_other(make_assistant, tmp_path):
+    assistant = _assistant(make_assistant, tmp_path, "offerings", OFFERINGS)
+    questions, _ = assistant.generate_questions(n=10, seed=1)
+    projects = {"Korva Flux", "Brindle Loom", "Tamsin Relay", "Osric Vane", "Pellor Forge"}
+    # Each project is asked, the one whose lines form a list of its own ("Korva Flux") too.
+    assert {q.options[q.answer] for q in questions} == projects
+    for question in questions:
+        assert set(question.options) <= projects, question.options
+    _check_all(questions)
+
+
+REPEATED = """# Unit 2
+
+## 2.1 Vault services
+
+- Kelda Vault: Encrypts archived messages with customer-managed keys.
+- Oskar Tally: Counts messages per sender for monthly billing.
+- Murmur Lens: Runs SQL queries over archived message files.
+- Vexil Boards: Draws interactive dashboards from query results.
+- Zorblat Queue: Buffers bursts of incoming orders between producers and consumers.
+
+## Kelda Vault in practice
+
+- Kelda Vault protects message archives with encryption keys the customer controls.
+"""
+
+
+def test_one_answer_is_not_asked_twice_for_the_same_need_in_other_words(make_assistant, tmp_path, embeddings):
+    from assistant.config import PracticeSettings, Settings
+    from assistant.core import Assistant
+
+    assistant = _assistant(make_assistant, tmp_path, "repeated", REPEATED)
+
+    def keyed(practice: PracticeSettings):
+        settings = assistant.settings
+        other = Assistant(
+            Settings(data_dir=settings.data_dir, corpus_dir=settings.corpus_dir, practice=practice),
+            embeddings=embeddings,
+        )
+        questions, report = other.generate_questions(n=10, seed=1)
+        return Counter(q.options[q.answer] for q in questions), report
+
+    apart, _ = keyed(PracticeSettings(same_answer_similarity=1.01))
+    assert apart["Kelda Vault"] == 2  # "encrypt archived messages" and "protect message archives"
+    strict, report = keyed(PracticeSettings(same_answer_similarity=0.5))
+    assert strict["Kelda Vault"] == 1 and report.dropped["repeats_answer"] == 1
+    # Stems on other answers as close as that are not repeats: each answer is compared with its own stems only.
+    assert strict["Murmur Lens"] == apart["Murmur Lens"] == 1
+
+
+def test_a_set_asks_one_answer_at_most_the_cap():
+    def question(answer: str, section: str) -> Question:
+        return Question(
+            id=f"{answer}-{section}",
+            kind="scenario",
+            stem=f"{answer} {section}",
+            options=[answer, "b", "c", "d"],
+            answer=0,
+            explanation="",
+            why_not={},
+            citations=[],
+            section=section,
+        )
+
+    pool = [question("A", f"s{i}") for i in range(6)] + [question("B", "t0")]
+    assert [q.options[0] for q in spread(pool, 10, random.Random(1), per_answer=3)].count("A") == 3
+    assert [q.options[0] for q in spread(pool, 10, random.Random(1))].count("A") == 6
