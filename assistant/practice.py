@@ -356,6 +356,7 @@ class QuestionGenerator:
         self._idf = idf or (lambda term: 1.0)
         self._name_vectors: dict[str, np.ndarray] = {}
         self._field_vectors: dict[str, np.ndarray] = {}
+        self._titled: dict[tuple[str, str], bool] = {}  # (heading, name key): the heading is its title
         self.things: dict[str, Thing] = {}
         for key, entity in list(reading.names.entities.items()):
             thing = self._thing(entity)
@@ -439,6 +440,20 @@ class QuestionGenerator:
         if not thing.kinds and not thing.proper and not thing.groups and not defined:
             return None  # a term the notes neither list among its kind, name, nor define: not a thing to choose
         return thing
+
+    def _under_own_title(self, line: Line, thing: Thing) -> bool:
+        """Whether a line sits in a section the thing titles, however deep: what the section says, it says of
+        the thing."""
+        entity = self.reading.names.entity(thing.key)
+        if entity is None:
+            return False
+        for heading in line.section.split(" > "):
+            cached = self._titled.get((heading, thing.key))
+            if cached is None:
+                cached = self._titled[(heading, thing.key)] = self._titles(heading, entity)
+            if cached:
+                return True
+        return False
 
     def _titles(self, heading: str, entity: Entity) -> bool:
         """Whether a heading is the thing's own title ("Apache Flink", "2.1 Intro to Amazon Athena"), not a topic
@@ -923,6 +938,8 @@ class QuestionGenerator:
         ]
         for line, role, cue in items:
             where = (line.chunk_id, line.index)
+            if role < ROLE_HEADING and self._under_own_title(line, thing):
+                role = ROLE_HEADING  # "Visual data preparation tool" under "Intro to AWS Glue DataBrew > Overview"
             if where in seen or cue < 0 or line.kind == "code" or role < ROLE_HEADING:
                 continue
             seen.add(where)
@@ -1260,7 +1277,11 @@ class QuestionGenerator:
         for about in self.reading.profile(thing.key):
             if (about.line.chunk_id, about.line.index) in own:
                 continue  # the key's own line naming both ("..., and the Tape Gateway replaces ...") contrasts them
-            if about.role >= ROLE_SUBJECT and about.cue >= 0 and about.line.kind != "code":
+            if (
+                (about.role >= ROLE_SUBJECT or self._under_own_title(about.line, thing))
+                and about.cue >= 0
+                and about.line.kind != "code"
+            ):
                 shared |= terms & set(tokenize(about.line.text))  # its own words: `Line.terms` adds its parent's
         return shared
 

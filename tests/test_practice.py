@@ -1064,3 +1064,32 @@ def test_a_set_asks_one_answer_at_most_the_cap():
     pool = [question("A", f"s{i}") for i in range(6)] + [question("B", "t0")]
     assert [q.options[0] for q in spread(pool, 10, random.Random(1), per_answer=3)].count("A") == 3
     assert [q.options[0] for q in spread(pool, 10, random.Random(1))].count("A") == 6
+
+
+TITLED = """# Unit 8
+
+## 8.1 Harbour services
+
+- Murmur Lens: Runs SQL queries over archived log files.
+- Vexil Boards: Draws interactive charts for operators.
+- Kelda Vault: Encrypts stored backups with customer-managed keys.
+- Oskar Tally: Counts invoices per customer for monthly billing.
+- Zorblat Queue: Buffers bursts of incoming orders between producers and consumers.
+
+## 8.2 Intro to Vexil Boards
+
+### Overview
+
+- Queries archived log files with SQL before charting them.
+"""
+
+
+def test_what_a_section_titled_by_a_thing_says_counts_as_what_the_notes_say_of_it(make_assistant, tmp_path):
+    assistant = _assistant(make_assistant, tmp_path, "titled", TITLED)
+    generator = assistant.question_generator()
+    boards = next(t for t in generator.things.values() if t.name == "Vexil Boards")
+    requirement = "run SQL queries over archived log files"
+    support, line = generator.support(boards, requirement, generator._requirement_vector(requirement))
+    # The line under its own title backs it (read as a heading's line, 0.8), not only its list item on charts.
+    assert line is not None and line.text.startswith("Queries archived log files")
+    assert support > 0.45
