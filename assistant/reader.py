@@ -408,6 +408,15 @@ class NotesReader:
         own = [p for p in parts if any(sp in p.lower() for sp in spellings)]
         if not own or len(own) == len(parts):
             return 1.0
+        # "For Hive-style partitions, run X. For non-Hive partitions, run Y.": sentences that each open with
+        # their own condition are told apart by the condition; what each says to do shares the question's
+        # verbs ("run", "add") by chance.
+        conditional = [(p, m.group("condition")) for p in parts if (m := _CONDITION.match(p))]
+        if len(conditional) >= 2 and any(p in own for p, _ in conditional):
+            fits = {p: matcher.coverage(frozenset(tokenize(condition))) for p, condition in conditional}
+            best = max(fits.values())
+            if best > 0:
+                return 0.6 + 0.4 * max(fits.get(p, 0.0) for p in own) / best
         whole = matcher.coverage(line.terms)
         if whole <= 0:
             return 1.0
@@ -1309,6 +1318,8 @@ def _term_polarity(text: str, terms: set[str]) -> list[tuple[str, bool]]:
     return found
 
 
+#: A sentence opening with the case it applies to: "For non-Hive partitions, ...", "If the table is new, ...".
+_CONDITION = re.compile(r"(?i)^\s*(?:for|if|when|with)\s+(?P<condition>[^,]{3,80}),")
 _NEGATES = re.compile(r"\b(?:no|not|non|without|never|cannot|can't|don't|doesn't|avoid|instead of)\b", re.IGNORECASE)
 
 #: Answer kinds that are parts of a product, not products ("which CloudWatch feature ...").

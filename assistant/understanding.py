@@ -252,6 +252,25 @@ _PREMISE_ASSUME = re.compile(
 )
 
 
+#: A folder named key=value ("dt=2024-06-01/", "month=05"): the Hive convention for partition folders.
+_KEY_VALUE_FOLDER = re.compile(r"(?i)(?<![\w=])(?P<key>[a-z_][a-z0-9_]*)=(?P<value>[^\s/=,;]+)")
+_WITHOUT_KEY_VALUE = re.compile(r"(?i)\b(?:no|not|without|never|plain)\b[^.?!]{0,40}\bkey\s*=\s*value\b")
+
+
+def partition_layout(text: str) -> str | None:
+    """What a question's folder names say of a table's partitions, in general data-engineering words:
+    "s3://b/t/dt=2024-06-01/" is a Hive-style layout, "plain values, no key=value folder names" is not."""
+    if _WITHOUT_KEY_VALUE.search(text):
+        return "non-Hive partitions"
+    for match in _KEY_VALUE_FOLDER.finditer(text):
+        if match.group("key").lower() == "key":
+            continue  # "key=value" itself names the convention, not a folder
+        before, after = text[max(0, match.start() - 1) : match.start()], text[match.end() : match.end() + 1]
+        if "/" in (before, after):  # a path segment, not "x=1" in code or prose
+            return "Hive-style partitions"
+    return None
+
+
 @dataclass
 class Query:
     """A question as understood, computed once and read by every stage."""
@@ -541,6 +560,7 @@ def _answer_type(stem_text: str) -> str | None:
     return " ".join(useful)
 
 
+_RUN_VERBS = r"\b(?:run|runs|execute|executes|issue|issues|type|types)\b"
 #: "What must we run?", "what do we install on them?": the verb says the kind of thing asked for.
 _KIND_OF_DOING = {"run": "command", "execute": "command", "type": "command", "install": "agent"}
 _WHAT_IS_DONE = re.compile(
@@ -719,6 +739,12 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
             acronyms.append(expanded)
             expansions.append(names.display(expanded) if names is not None else expanded)
     subjects += [k for k in acronyms if k not in subjects]
+    layout = partition_layout(stem_text)
+    if layout:
+        # Folder names say how a table is partitioned, in the words notes use for it.
+        expansions.append(layout)
+        for term in tokenize(layout):
+            weights.setdefault(term, 1.0)
     alternatives = _alternatives(stem_text, name_keys, plain_keys, shouted)
     named = len(
         set(subjects) | {k for k, _, _ in find_names(stem_text, name_keys, shouted=shouted)}
@@ -729,6 +755,8 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
     answer_type = (
         _answer_type(stem_text) or _kind_done(stem_text) or (_answer_type(previous) if follow_up and previous else None)
     )
+    if answer_type and answer_type.split()[-1] == "statement" and re.search(_RUN_VERBS, stem_text, re.IGNORECASE):
+        answer_type = "command"  # "which statement should the engineer run": a SQL statement is a command
     asks_list = False
     if (
         kind == "choice"

@@ -668,3 +668,19 @@ def test_an_option_adding_what_an_unless_names_goes_against_what_the_sentence_ke
         "command?\nA) zorb stack drop -p\nB) zorb stack drop\nC) zorb stack wake\nD) zorb stack drop --purge"
     )
     assert answer.choice == "B", answer.answer
+
+
+def test_parallel_conditions_tell_two_commands_apart_not_the_verbs_they_share(assistant_on_notes):
+    """ "For Zorblat layouts, perform X. For non-Zorblat layouts, run Y.": a question in a Zorblat layout that
+    happens to say "run" and "add" is answered X; one ruling the layout out is answered Y."""
+    assistant = assistant_on_notes(
+        "u11-tables.md",
+        "# 11.1 Tables\n\n## Loading partitions\n\n"
+        "- Note: Data is not visible by default. For Zorblat layouts, you will have to perform the "
+        "SYNC ZORBLAT command. For non-Zorblat layouts, you will have to run the ADD NEW PART command.\n"
+        "- Partitions keep queries cheap.\n",
+    )
+    zorblat = assistant.ask("We added new folders in the Zorblat layout and queries miss them. What command do we run?")
+    assert zorblat.recommendation == "SYNC ZORBLAT"
+    other = assistant.ask("Our folders are in a non-Zorblat layout and queries miss new ones. What command do we run?")
+    assert other.recommendation == "ADD NEW PART"

@@ -103,6 +103,26 @@ def test_answer_type_is_the_thing_asked_for(names):
         == "storage class"
     )
     assert understand("What should we use?", None, names).answer_type is None
+    # A SQL statement to run is a command; a statement to judge true is not.
+    assert understand("Which statement should the engineer run?", None, names).answer_type == "command"
+    assert understand("Which statement about partitions is true?", None, names).answer_type != "command"
+
+
+def test_key_value_folders_are_read_as_a_hive_style_layout():
+    from assistant.understanding import partition_layout
+
+    assert partition_layout("new folders like s3://logs/events/dt=2024-06-01/ are missing") == "Hive-style partitions"
+    assert partition_layout("folders look like .../tables/month=2024-05/.") == "Hive-style partitions"
+    assert partition_layout("paths like s3://b/sales/2024/06/15/ - plain values, no key=value names") == (
+        "non-Hive partitions"
+    )
+    assert partition_layout("WHERE sale_date = '2024-03-01'") is None  # a filter, not a folder
+    assert partition_layout("set x=1 in the config") is None
+
+
+def test_a_hive_style_path_adds_the_notes_words_for_it(names):
+    query = understand("Queries miss s3://b/t/dt=2024-06-01/. What command do we run?", None, names)
+    assert "hive" in query.weights and "Hive-style partitions" in query.retrieval_text
 
 
 def test_negation_rules_out_what_follows_it():
