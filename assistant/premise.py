@@ -149,6 +149,10 @@ OPPOSITES = [
     ("read-only", "read-write"),
     ("optional", "required"),
     ("default", "custom"),
+    ("no-code", "script"),
+    ("no-code", "scripts"),
+    ("no-code", "coding"),
+    ("no-code", "programming"),
 ]
 _OPPOSITE_OF: dict[str, set[str]] = {}
 for _a, _b in OPPOSITES:
@@ -193,6 +197,17 @@ def opposed(claim: str, line: str) -> str | None:
         if _OPPOSITE_OF.get(word, set()) & line_words and word not in line_words:
             return "opposite"
     return None
+
+
+def _negation_bears(claim: str, line: str) -> bool:
+    """Whether a negation on one side is about words the other side uses: the few words after each "not"."""
+    negated, other = (claim, line) if _NEGATION.search(claim) else (line, claim)
+    other_terms = set(tokenize(other))
+    for match in _NEGATION.finditer(negated):
+        following = re.findall(r"[A-Za-z0-9][\w'-]*", negated[match.end() :])[:4]
+        if set(tokenize(" ".join(following))) & other_terms:
+            return True
+    return False
 
 
 def _is_grammatical_subject(claim: str, start: int, end: int) -> bool:
@@ -272,14 +287,17 @@ class PremiseChecker:
         ]
         found = [(k, s, e) for k, s, e in resolved if k]
         if not found:
-            return None
+            return self._contradicted_in_words(claim, retrieval)
         # The claim's subject is the first name that is its grammatical subject, the most specific one where
         # names overlap ("CloudWatch log groups delete ...", "Athena runs on Apache Flink", "gzip CSV files are").
         subjects = [
             f for f in found if _is_grammatical_subject(claim, f[1], f[2]) and self._spelled(f[0], claim[f[1] : f[2]])
         ]
         if not subjects:
-            return None  # a situation ("An EMR team needs ...", "Our clusters use ..."), not a claim about a thing
+            # No name is what it is about ("the Multi-AZ standby serves reads"): only a line that speaks to the
+            # whole claim in its own words and says the opposite can contradict it; a situation ("An EMR team
+            # needs ...") has none.
+            return self._contradicted_in_words(claim, retrieval)
         subject, start, end = min(subjects, key=lambda f: (f[1], -(f[2] - f[1])))
         others_named = {k for k, _, _ in found if k != subject}
         predicate = (claim[:start] + claim[end:]).strip(" ,.") or claim
@@ -314,7 +332,13 @@ class PremiseChecker:
             own_topic = main is not None and names.resolve(main.key) == subject
             # A line about the claim's own subject needs less closeness in meaning when it shares the words.
             close = similarity >= (s.premise_own_line_topic if own_topic else s.premise_same_topic)
-            if reason and close and (overlap >= s.premise_overlap or similarity >= 0.6):
+            # An opposite word in a line about the claim's own subject is the contested point itself ("write
+            # scripts" against "a no-code tool"): the words around it need not be shared.
+            if (
+                reason
+                and close
+                and (overlap >= s.premise_overlap or similarity >= 0.6 or reason == "opposite" and own_topic)
+            ):
                 trace["reason"] = reason
                 return self._result(claim, line, None, trace)
 
@@ -384,6 +408,34 @@ class PremiseChecker:
                 if rivals and not (others_named & line_keys):
                     trace["reason"] = "another name in its place"
                     return self._result(claim, line, None, trace)
+        return None
+
+    def _contradicted_in_words(self, claim: str, retrieval: Retrieval) -> PremiseResult | None:
+        s = self.settings
+        claim_vector = np.asarray(self.encode([claim])[0], np.float32)
+        claim_terms = set(tokenize(claim))
+        trace: dict = {"claim": claim, "subject": None}
+        self.last_trace = trace
+        lines = [
+            line
+            for passage in retrieval.passages
+            for line in self.reading.lines(passage.chunk.id)
+            if not _is_bare(line) and line.kind != "code"
+        ]
+        for line in sorted(lines, key=lambda line: -self._similarity(line, claim_vector))[:3]:
+            similarity, overlap = self._similarity(line, claim_vector), self._overlap(claim_terms, line)
+            reason = opposed(claim, line.text)
+            trace.setdefault("checked", []).append(
+                {"line": line.text[:120], "similarity": round(similarity, 3), "overlap": round(overlap, 3)}
+            )
+            # Both bars of a line about the claim's own subject at once: close in meaning and in words; and a
+            # "not" must bear on what the other side says ("does not serve reads" against "serves reads"; not
+            # "without running databases" against a line that says nothing of running them).
+            if reason == "negation" and not _negation_bears(claim, line.text):
+                continue
+            if reason in ("negation", "opposite") and similarity >= 0.6 and overlap >= s.premise_overlap:
+                trace["reason"] = reason
+                return self._result(claim, line, None, trace)
         return None
 
     def _spelled(self, key: str, written: str) -> bool:

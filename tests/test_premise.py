@@ -98,3 +98,48 @@ def test_a_claim_giving_one_thing_a_job_the_notes_tie_to_another_is_corrected(as
     assert wrong.premise is not None and "Plimsoll Flow" in wrong.premise.correction
     fine = assistant.ask("Plimsoll Flow imports our Quorra data into the lake, so how do I set up the connection?")
     assert fine.premise is None
+
+
+def test_a_not_bears_on_a_claim_only_through_the_words_it_negates():
+    from assistant.premise import _negation_bears
+
+    assert _negation_bears("the standby already serves read queries", "the standby does not serve reads")
+    # "without running databases" says nothing a line about centralising metadata could contradict.
+    assert not _negation_bears(
+        "we want one central metastore without running databases ourselves",
+        "Centralize metadata for a Hive metadata store with minimal operational overhead.",
+    )
+
+
+def test_writing_scripts_is_the_opposite_of_a_no_code_tool():
+    assert opposed("the tool makes you write scripts for every change", "A low or no-code tool for analysts.") == (
+        "opposite"
+    )
+
+
+def test_a_claim_about_no_named_thing_is_corrected_by_a_line_that_negates_it_in_its_words(assistant_on_notes):
+    assistant = assistant_on_notes(
+        "u12.md",
+        "# 12 Replicas\n\n## High availability\n\n"
+        "- Zorblat failover: the standby copy waits in another zone and does not serve read queries.\n"
+        "- Plimsoll replicas: asynchronous copies that serve read queries for reporting.\n",
+    )
+    wrong = assistant.ask("Since the standby copy already serves read queries, can we point reports at it?")
+    assert wrong.premise is not None and "does not serve read queries" in wrong.premise.correction
+    # A situation with a "not" of its own is no premise the notes contradict.
+    situation = assistant.ask(
+        "Our reports run every night and we do not want to run databases ourselves. What serves read queries?"
+    )
+    assert situation.premise is None
+
+
+def test_a_tool_said_to_need_scripts_is_corrected_when_the_notes_call_it_no_code(assistant_on_notes):
+    assistant = assistant_on_notes(
+        "u13.md",
+        "# 13 Preparation\n\n## Zorblat Prep\n\n"
+        "- Zorblat Prep: A low or no-code tool that lets analysts define cleaning steps.\n"
+        "- Zorblat Prep offers over 200 prebuilt transformations.\n\n## Plimsoll Jobs\n\n"
+        "- Plimsoll Jobs: Runs Python scripts that engineers write for each transformation.\n",
+    )
+    wrong = assistant.ask("Since Zorblat Prep makes you write Python scripts for every step, is it right for analysts?")
+    assert wrong.premise is not None and "no-code" in wrong.premise.correction
