@@ -332,6 +332,19 @@ class PracticeSettings(BaseModel):
         "third and fourth question on one service as repeats, and a set that asks one service five times in 50 "
         "teaches less than a shorter one.",
     )
+    reworded_max_copied_run: int = Field(
+        3,
+        ge=1,
+        description="A stem the LLM words may copy at most this many content words in a row from the answer's "
+        "line (the generator's own stems: max_copied_run). A model is asked for words other than the notes': "
+        "tutors' reads dropped most questions whose stem was the notes' line (16 of 20 in read 8).",
+    )
+    reworded_min_similarity: float = Field(
+        0.5,
+        description="A stem the LLM words must mean about what the generated stem means (embedding cosine of the "
+        "two at least this): a scenario in other words stays near 0.6-0.8, one that changed the need falls "
+        "below 0.4.",
+    )
     near_duplicate: float = Field(0.75, description="Two stems sharing this share of their words ask the same thing.")
 
 

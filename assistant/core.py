@@ -444,7 +444,7 @@ class Assistant:
     def reword_questions(self, questions, report=None):
         """Practice questions worded by the LLM backend, each checked like the generator's own."""
         from .llm import LLMError, make_backend
-        from .practice import reword_with_llm
+        from .practice import reword_with_llm, situation_of
 
         backend = make_backend(self.settings)
         if backend is None:
@@ -453,7 +453,21 @@ class Assistant:
         def complete(prompt: str) -> str:
             return "".join(backend.stream([("human", prompt)]))
 
-        return reword_with_llm(questions, complete, report)
+        import numpy as np
+
+        def similarity(a: str, b: str) -> float:
+            vectors = np.asarray(self.embeddings.encode_queries([situation_of(a), situation_of(b)]), np.float32)
+            return float(vectors[0] @ vectors[1])
+
+        practice = self.settings.practice
+        return reword_with_llm(
+            questions,
+            complete,
+            report,
+            max_copied_run=practice.reworded_max_copied_run,
+            similarity=similarity,
+            min_similarity=practice.reworded_min_similarity,
+        )
 
     def self_consistency(self, questions) -> tuple[int, int]:
         """How many questions the answering pipeline answers with the key when asked the way a student would:

@@ -79,7 +79,7 @@ from .reading import (
     find_names,
     name_key,
 )
-from .text import tokenize
+from .text import normalise_space, tokenize
 from .vocabulary import (
     ANSWER_LABELS,
     DISCOURSE_LABELS,
@@ -250,12 +250,14 @@ class GenerationReport:
     kept: int = 0
     dropped: Counter = field(default_factory=Counter)
     set_aside: Counter = field(default_factory=Counter)  # distractor candidates passed over, and why
+    reworded: int = 0  # stems the LLM worded that passed every rule (`quiz generate --llm`)
 
     def summary(self) -> str:
         reasons = ", ".join(f"{n} {RULES.get(rule, rule)}" for rule, n in self.dropped.most_common()) or "none"
+        worded = f" {self.reworded} stems worded by the model." if self.reworded else ""
         return (
             f"{self.generated} candidate questions, {self.valid} passed validation, {self.kept} chosen; "
-            f"dropped: {reasons}."
+            f"dropped: {reasons}.{worded}"
         )
 
     def rule_lines(self) -> list[str]:
@@ -915,10 +917,8 @@ class QuestionGenerator:
     # --- support: how much a thing's own lines back a requirement ---
 
     def _stem_vector(self, stem: str) -> np.ndarray | None:
-        """The meaning of a stem's situation, without its closing question ("Which service ...?"), which every
-        stem shares."""
-        situation = re.sub(r"\s*[^.?!]*\?\s*$", "", stem) or stem
-        return self._requirement_vector(situation)
+        """The meaning of a stem's situation (`situation_of`)."""
+        return self._requirement_vector(situation_of(stem))
 
     def _requirement_vector(self, text: str) -> np.ndarray | None:
         if self._encode is None:
@@ -1802,6 +1802,13 @@ def _round_robin(facts: list[_Fact], rng: random.Random) -> list[_Fact]:
     return ordered
 
 
+def situation_of(stem: str) -> str:
+    """A stem without its closing question ("Which service ...? Choose two."), which every stem shares: what
+    its meaning is compared on."""
+    without = re.sub(r"\s*Choose (?:two|three)\.?\s*$", "", stem, flags=re.IGNORECASE)
+    return re.sub(r"\s*[^.?!]*\?\s*$", "", without).strip() or stem
+
+
 def _right_answers(question: Question) -> str:
     return "+".join(sorted(question.options[i] for i in question.keys))
 
@@ -1895,15 +1902,17 @@ def export_anki(questions: list[Question], path, deck_name: str = "Study assista
     return len(questions)
 
 
-REWORD_PROMPT = """Rewrite this multiple-choice exam question so it reads like a real certification scenario.
-Keep its meaning; do not name or hint at any of the options in the stem; no remarks in brackets.
-Keep the explanation's quotations and [n] markers exactly.
-Reply with JSON only: {{"stem": "...", "explanation": "..."}}
+REWORD_PROMPT = """You write certification exam questions. Rewrite the question's stem as a short, realistic scenario
+(one or two sentences, then the question): a team's situation and what it needs, in everyday words. Do not
+reuse the wording of the notes' line, do not name or hint at any of the options, no remarks in brackets, and
+keep the same right answer.
 
-Stem: {stem}
+Notes' line that makes the answer right: {line}
 Options: {options}
 Right answer: {answer}
-Explanation: {explanation}"""
+Stem: {stem}
+
+Reply with JSON only: {{"stem": "..."}}"""
 
 
 def parse_json_reply(reply: str) -> dict | None:
@@ -1925,39 +1934,57 @@ def parse_json_reply(reply: str) -> dict | None:
 
 
 def reword_with_llm(
-    questions: list[Question], complete, report: GenerationReport | None = None, max_copied_run: int = 5
+    questions: list[Question],
+    complete,
+    report: GenerationReport | None = None,
+    max_copied_run: int = 3,
+    similarity: Callable[[str, str], float] | None = None,
+    min_similarity: float = 0.5,
 ) -> list[Question]:
-    """Let a model word stems and explanations; keep a rewording only if it passes the same rules
-    (`check_question`), keeps the stem's key terms and is no near-duplicate. `complete(prompt) -> str` calls
-    the model; any failure keeps the generator's own wording."""
+    """Let a model word each stem as a scenario in its own words; keep a rewording only if it passes the same
+    rules (`check_question`, with `max_copied_run` content words at most copied from the answer's line: the
+    point of a model is words other than the notes'), still asks the same thing (`similarity(old, new)` at
+    least `min_similarity`; without it, at least 40% of the stem's words kept) and is no near-duplicate.
+    `complete(prompt) -> str` calls the model; any failure keeps the generator's own wording. The explanation
+    and why-nots stay the generator's: they quote the notes."""
     report = report or GenerationReport()
     out: list[Question] = []
     for question in questions:
         right = " and ".join(question.options[i] for i in question.keys)
+        quoted = [quote for quote, _ in _QUOTE.findall(question.explanation)]
         prompt = REWORD_PROMPT.format(
-            stem=question.stem, options=", ".join(question.options), answer=right, explanation=question.explanation
+            line=" / ".join(quoted) or question.explanation,
+            stem=question.stem,
+            options=", ".join(question.options),
+            answer=right,
         )
         try:
             data = parse_json_reply(complete(prompt)) or {}
         except Exception as error:  # the model is optional: keep the original wording
             logger.info("model rewording failed: %s", error)
             data = {}
-        stem, explanation = str(data.get("stem", "")).strip(), str(data.get("explanation", "")).strip()
-        original_terms = set(tokenize(question.stem))
-        kept_terms = original_terms and len(set(tokenize(stem)) & original_terms) / len(original_terms) >= 0.4
-        candidate = Question(**{**question.to_dict(), "stem": stem, "explanation": explanation}) if stem else None
+        stem = normalise_space(str(data.get("stem", "")))
+        if similarity is not None:
+            same_ask = bool(stem) and similarity(question.stem, stem) >= min_similarity
+        else:
+            original_terms = set(tokenize(question.stem))
+            same_ask = bool(original_terms) and len(set(tokenize(stem)) & original_terms) / len(original_terms) >= 0.4
+        candidate = Question(**{**question.to_dict(), "stem": stem}) if stem else None
+        problems = check_question(candidate, max_copied_run) if candidate is not None else ["empty"]
         valid = (
             candidate is not None
-            and explanation
-            and kept_terms
-            and not check_question(candidate, max_copied_run)
+            and "?" in stem[-40:]  # it asks ("... Which service fits? Choose two.")
+            and same_ask
+            and not problems
             and not any(near_duplicate(stem, other.stem) for other in out)
         )
         if not valid or candidate is None:
             if data:
-                report.dropped["model wording rejected (kept the generated wording)"] += 1
+                reason = problems[0] if problems else "asks something else" if not same_ask else "not a question"
+                report.dropped[f"model wording rejected: {reason} (kept the generated wording)"] += 1
             out.append(question)
             continue
         candidate.id = _stable_id(question.kind, stem, *sorted(question.options), right)
+        report.reworded += 1
         out.append(candidate)
     return out

@@ -786,27 +786,44 @@ def test_parse_json_reply_is_tolerant():
 
 
 def test_llm_rewording_is_checked_by_the_same_rules_and_falls_back():
+    from assistant.practice import GenerationReport
+
     questions = [
         _question(id=f"q{i}", stem=f"A team needs something that can buffer orders, case {i}. Which queue fits?")
-        for i in range(3)
+        for i in range(5)
     ]
     replies = iter(
         [
-            json.dumps(
-                {
-                    "stem": "Orders arrive in bursts, case 0, and must be buffered. Which queue fits?",
-                    "explanation": questions[0].explanation,
-                }
-            ),
-            json.dumps(
-                {"stem": "Pick Zorblat Queue to buffer orders, case 1", "explanation": questions[1].explanation}
-            ),
+            json.dumps({"stem": "Orders arrive in bursts, case 0, and must wait for the workers. Which queue fits?"}),
+            json.dumps({"stem": "Pick Zorblat Queue to hold the orders, case 1. Which queue fits?"}),  # names it
             "I cannot help with that.",
+            # The notes' line again ("buffers bursts of incoming orders"): the model's words must be its own.
+            json.dumps({"stem": "A shop buffers bursts of incoming orders, case 3. Which queue fits?"}),
+            json.dumps({"stem": "Orders arrive in bursts, case 4, and must wait for the workers."}),  # asks nothing
         ]
     )
-    out = reword_with_llm(questions, lambda prompt: next(replies))
+    prompts: list[str] = []
+
+    def complete(prompt: str) -> str:
+        prompts.append(prompt)
+        return next(replies)
+
+    report = GenerationReport()
+    out = reword_with_llm(questions, complete, report)
+    assert "Buffers bursts of incoming orders" in prompts[0]  # the model is shown the line not to copy
     assert out[0].stem.startswith("Orders arrive") and out[0].id != questions[0].id
-    assert out[1].stem == questions[1].stem and out[2].stem == questions[2].stem  # names the answer; malformed
+    assert out[0].explanation == questions[0].explanation  # the quotes stay the generator's
+    assert [q.stem for q in out[1:]] == [q.stem for q in questions[1:]]
+    assert report.reworded == 1 and sum(report.dropped.values()) == 3
+
+
+def test_llm_rewording_that_asks_something_else_is_not_kept():
+    question = _question(stem="A team needs something that can buffer orders. Which queue fits?")
+    reply = json.dumps({"stem": "A team wants to page the on-call engineer at night. Which option fits?"})
+    kept = reword_with_llm([question], lambda prompt: reply, similarity=lambda a, b: 0.2)
+    assert kept[0].stem == question.stem
+    taken = reword_with_llm([question], lambda prompt: reply, similarity=lambda a, b: 0.9)
+    assert taken[0].stem.startswith("A team wants to page")
 
 
 def test_values_written_as_code_are_options_of_their_list_even_everyday_words(units):
@@ -1093,3 +1110,40 @@ def test_what_a_section_titled_by_a_thing_says_counts_as_what_the_notes_say_of_i
     # The line under its own title backs it (read as a heading's line, 0.8), not only its list item on charts.
     assert line is not None and line.text.startswith("Queries archived log files")
     assert support > 0.45
+
+
+def test_quiz_generate_llm_words_stems_through_an_openai_server_and_checks_them(units):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from scripted_llm_server import Reply, ScriptedLLMServer
+
+    worded = (
+        "Analysts must run queries over old message archives and draw charts from the results. "
+        "Which two analysis tools should they use? Choose two."
+    )
+    server = ScriptedLLMServer().start()
+    try:
+        env = {
+            **_env(units["bullets"]),
+            "STUDY_LLM": "openai",
+            "STUDY_LLM_MODEL": "m",
+            "STUDY_LLM_BASE_URL": f"{server.url}/v1",
+        }
+        plain = CliRunner().invoke(app, ["quiz", "generate", "--n", "2", "--seed", "3", "--json"], env=env)
+        originals = json.loads(plain.stdout[plain.stdout.index("[") :])
+        assert originals[0]["kind"] == "choose_two"  # "query and chart archived messages"
+        server.replies = [
+            Reply(json.dumps({"stem": worded})),
+            # Fluent, but about another need: the embedding model says it asks something else.
+            Reply(json.dumps({"stem": "A team wants to page the on-call engineer at night. Which queue type fits?"})),
+        ]
+        result = CliRunner().invoke(app, ["quiz", "generate", "--n", "2", "--seed", "3", "--json", "--llm"], env=env)
+    finally:
+        server.stop()
+    assert result.exit_code == 0, result.output
+    questions = json.loads(result.stdout[result.stdout.index("[") :])
+    assert len(server.requests) == 2 and "Rewrite the question" in json.dumps(server.requests[0])
+    assert questions[0]["stem"] == worded and questions[0]["explanation"] == originals[0]["explanation"]
+    assert questions[1]["stem"] == originals[1]["stem"]
