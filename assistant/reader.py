@@ -439,7 +439,9 @@ class NotesReader:
         asked_for = {stem(w) for w in words if w not in GENERIC_ANSWER_TYPES}
         # A name the question uses only to place the kind ("which CloudWatch feature") is not the kind; a
         # name that is the kind itself ("which storage class", where the notes define storage classes) is.
-        placing = {t for key in query.subjects if set(key.split()) != asked_for for t in key.split()}
+        # "Which CloudWatch Logs feature": before a generic kind word the name only places it, whatever it spells.
+        generic_head = bool(words) and words[-1] in GENERIC_ANSWER_TYPES
+        placing = {t for key in query.subjects if generic_head or set(key.split()) != asked_for for t in key.split()}
         wanted = asked_for - placing
         if not wanted:
             return 1.0
@@ -492,7 +494,11 @@ class NotesReader:
         if query.answer_type:
             # The words naming the kind of answer ("file system") are shared by every candidate of that
             # kind; what tells them apart is the rest of the question.
-            kind_terms = set(tokenize(query.answer_type)) - self._subject_terms(query)
+            kind_terms = set(tokenize(query.answer_type))
+            if query.answer_type.split()[-1] not in GENERIC_ANSWER_TYPES:
+                # "which storage class": the question's own name is the kind; "which CloudWatch Logs feature":
+                # the name places a generic kind, and every line of its section uses it.
+                kind_terms -= self._subject_terms(query)
             weights = {t: w for t, w in query.weights.items() if t not in kind_terms}
             if weights:
                 matcher = Matcher(query, retrieval, self.reading, self.lexical, self.settings, weights=weights)

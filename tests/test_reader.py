@@ -684,3 +684,23 @@ def test_parallel_conditions_tell_two_commands_apart_not_the_verbs_they_share(as
     assert zorblat.recommendation == "SYNC ZORBLAT"
     other = assistant.ask("Our folders are in a non-Zorblat layout and queries miss new ones. What command do we run?")
     assert other.recommendation == "ADD NEW PART"
+
+
+def test_a_name_before_a_generic_kind_word_places_the_kind_and_is_not_the_answer(assistant_on_notes):
+    """ "Which Zorblat Logs feature ...": every line of the section says "Zorblat Logs"; a candidate whose
+    name holds "Zorblat" is not thereby of the asked kind, nor is a line that repeats the name closer."""
+    assistant = assistant_on_notes(
+        "u14.md",
+        "# 14 Zorblat Logs\n\n## Collection\n\n"
+        "- Zorblat Agent: Install on servers to send log files to Zorblat Logs.\n"
+        "- Native Upload: Services send their own logs to Zorblat Logs.\n\n## Streaming\n\n"
+        "- Pattern Alerts: Trigger a function within seconds when a text pattern appears in the logs.\n"
+        "- Log Export: Copy old logs to cheap storage once a month.\n",
+    )
+    answer = assistant.ask(
+        "When the text ERROR_42 shows up in our application logs, a function has to run within seconds. "
+        "Which Zorblat Logs feature connects them?"
+    )
+    assert answer.recommendation == "Pattern Alerts"
+    fits = {c["name"]: c["factors"].get("type_mismatch", 0.0) for c in answer.trace["candidates"]}
+    assert fits["Pattern Alerts"] == 0.0
