@@ -22,9 +22,9 @@ def test_eval_gate_on_the_dev_suite(course, tmp_path):
         name: [(r["id"], r["recommendation"] or r["answer"][:60]) for r in run.rows["hybrid"] if not r["correct"]]
         for name, run in run.runs.items()
     }
-    # 265/316 (0.84) on 2026-11-29, tuned on course-kinds-c (written blind 2026-11-28; 18/40 at its first
-    # run, 28/40 now): a regression gate, not a goal.
-    assert right / in_scope >= 0.81, misses
+    # 271/316 (0.86) at the end of the sixth session (265 at the fifth's), tuned on course-kinds-c (written
+    # blind 2026-11-28; 18/40 at its first run, 30/40 now): a regression gate, not a goal.
+    assert right / in_scope >= 0.83, misses
     assert declined / out_of_scope >= 0.8, misses
     assert sum(s["false_abstentions"] for s in summaries) <= 4, (
         misses
