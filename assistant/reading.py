@@ -61,6 +61,8 @@ ROLE_MENTION = 0.3  # X merely appears
 _ITEM = re.compile(r"^(?P<indent>\s*)(?:(?P<bullet>[-*+•])|(?P<num>\d{1,3})[.)])\s+(?P<text>.*)$")
 _LABEL = re.compile(r"^(?P<label>[^:]{1,80}?)\s*:\s+(?P<rest>\S.*)$|^(?P<bare>[^:]{1,80}?):$")
 _DASH_LABEL = re.compile(r"^(?P<label>`[^`]{1,60}`|[^-–—:.]{1,60}?)\s+[-–—]{1,2}\s+(?P<rest>\S.*)$")
+#: "**How do I stop a job?**" (or __...__) alone on its line: a FAQ's question.
+_BOLD_QUESTION = re.compile(r"^(?:\*\*|__)(?P<question>[^*_]{3,200}\?)\s*(?:\*\*|__)$")
 _CARD = re.compile(r"(?:^|\s)(?:Q|Question)\s*[:.]\s+", re.IGNORECASE)
 _CARD_ANSWER = re.compile(r"\s(?:A|Answer)\s*[:.]\s+")
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9&+.'’\-]*[A-Za-z0-9+]|[A-Za-z0-9]")
@@ -534,6 +536,7 @@ def _raw_lines(chunk: Chunk, vocabulary: NotesVocabulary) -> list[_Raw]:  # noqa
     group = -1
     parents: list[tuple[int, str, str | None]] = []  # (indent, line text, name it introduces)
     paragraph: list[str] = []
+    unanswered: list[_Raw] = []  # a FAQ's bold question whose answer is the next paragraph
     table_header: list[str] | None = None
     code: list[str] | None = None
     code_context: str | None = None
@@ -542,13 +545,26 @@ def _raw_lines(chunk: Chunk, vocabulary: NotesVocabulary) -> list[_Raw]:  # noqa
         nonlocal group
         if not paragraph:
             return
+        # A FAQ entry: a bold question on a line of its own, its answer the lines (or the paragraph) after it.
+        asked = _BOLD_QUESTION.match(paragraph[0].strip())
+        if asked:
+            question, reply = _clean(asked.group("question")), _clean(" ".join(p.strip() for p in paragraph[1:]))
+            paragraph.clear()
+            group += 1
+            raws.append(_Raw(f"{question} {reply}".strip(), "card", 0, group, label=question, body=reply))
+            unanswered[:] = [raws[-1]] if not reply else []
+            return
         text = _clean(" ".join(p.strip() for p in paragraph))
         paragraph.clear()
         answer = re.match(r"^(?:A|Answer)\s*[:.]\s+(?P<reply>.+)$", text, re.IGNORECASE | re.DOTALL)
-        if answer and raws and raws[-1].kind == "card" and not raws[-1].body:
-            # A card's answer set apart from its question by a blank line (a page break in a PDF).
+        waiting = unanswered[0] if unanswered and raws and raws[-1] is unanswered[0] else None
+        unanswered.clear()
+        if (answer or waiting) and raws and raws[-1].kind == "card" and not raws[-1].body:
+            # A card's answer set apart from its question by a blank line (a page break in a PDF; a FAQ
+            # whose bold question is a paragraph of its own).
             card = raws[-1]
-            card.body, card.text = answer.group("reply").strip(), f"{card.label} {answer.group('reply').strip()}"
+            reply = answer.group("reply").strip() if answer else text
+            card.body, card.text = reply, f"{card.label} {reply}"
             return
         group += 1
         for piece in _cards(text):

@@ -297,3 +297,17 @@ def test_a_line_ending_in_a_colon_only_introduces_what_follows(make_assistant, t
     intro = next(line for line in lines if line.text.startswith("Set with"))
     point = next(line for line in lines if "revive whenever" in line.text)
     assert intro.is_heading and not point.is_heading
+
+
+def test_a_faq_entry_is_a_card_whether_its_answer_follows_on_the_next_line_or_paragraph():
+    faq = (
+        "**What does the Zorblat Keeper do?**\nThe Zorblat Keeper decides which batch runs next.\n\n"
+        "**Which runner suits one machine?**\n\nUse the Spinner Runner. It needs nothing but the ledger.\n\n"
+        "A plain paragraph about Plimsoll Caps follows."
+    )
+    lines, _ = _read(faq, section="FAQ")
+    assert [line.kind for line in lines][:2] == ["card", "card"]
+    assert lines[0].label == "What does the Zorblat Keeper do?" and lines[0].subject(name_key("Zorblat Keeper"))
+    assert lines[1].shown.startswith("Use the Spinner Runner")
+    assert _roles(lines, "Which runner")["Spinner Runner"][1] == 1  # put forward by the answer
+    assert lines[-1].kind == "sentence"  # the paragraph after an answered entry is prose again
