@@ -3,8 +3,9 @@
 A dataset is JSON Lines. Every row has `id`, `kind` and `question`; the rest depends on the kind:
 - `scenario`, `fact`: `expect` (aliases, any one in the recommendation or the lead sentence is right),
   `evidence` (substrings one retrieved/cited passage must contain), optional `forbid`;
-- `multiple_choice`: `options` (object letter -> text) and `answer` (a letter, or a list of letters for
-  pick-several); the options are appended to the question when it does not already show them;
+- `multiple_choice`: `options` (object letter -> text, or number -> text, read as A, B, C ... in order as
+  the answerer letters numbered options) and `answer` (a letter, or a list of letters for pick-several);
+  the options are appended to the question when it does not already show them;
 - `comparison`, `explanation`, `howto`: `expect_all` (key phrases the answer must all contain);
 - `premise`: `expect` (what the notes say instead); right when the answer flags the premise;
 - `out_of_scope`: nothing else (`expect`/`evidence` may be omitted); right when it declines.
@@ -163,6 +164,11 @@ def _parse_item(raw: Any, where: str) -> EvalItem:
             raise DatasetError(
                 f"{where}: a multiple-choice row needs options and an answer letter (or list) among them"
             )
+        if all(key.isdigit() for key in options):
+            # "1. ... 2. ...": the answerer letters numbered options A, B, C ... in order, as pasted.
+            lettered = {key: "ABCDEFGH"[position] for position, key in enumerate(options)}
+            options = {lettered[key]: text for key, text in options.items()}
+            answer = lettered[answer] if isinstance(answer, str) else [lettered[letter] for letter in letters]
     elif kind == "premise" and not lists["expect"]:
         raise DatasetError(f"{where}: a premise row needs at least one expect alias (what the notes say instead)")
     elif kind in ("comparison", "explanation", "howto") and not (lists["expect_all"] or lists["expect"]):

@@ -266,3 +266,21 @@ def test_misses_lists_only_wrong_answers():
         wrong[1]["expected"] == "abstain" and wrong[1]["got"] == "Lead line." and wrong[1]["cited sections"] == "x; y"
     )
     assert misses([]) == []
+
+
+def test_numbered_options_are_lettered_in_order_as_the_answerer_letters_them(tmp_path):
+    from assistant.evaluation import choice_correct
+
+    row = {
+        "id": "num",
+        "kind": "multiple_choice",
+        "question": "Which one?\n1. alpha\n2. beta\n3. gamma\n4. delta",
+        "options": {"1": "alpha", "2": "beta", "3": "gamma", "4": "delta"},
+        "answer": "3",
+    }
+    path = tmp_path / "n.jsonl"
+    path.write_text(json.dumps(row) + "\n" + json.dumps({**row, "id": "two", "answer": ["1", "4"]}) + "\n")
+    items = {i.id: i for i in load_dataset(path)}
+    assert items["num"].answer == "C" and list(items["num"].options) == ["A", "B", "C", "D"]
+    assert items["two"].answer == ["A", "D"]
+    assert choice_correct("C", items["num"].answer) and not choice_correct("A", items["num"].answer)
