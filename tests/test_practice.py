@@ -501,12 +501,21 @@ def test_a_cli_is_never_an_option_among_services_and_sales_words_are_no_requirem
     assert not sight.stem.startswith("Building")  # "for managers" closes a purpose, it is not who needs it
 
 
-def test_a_near_miss_sharing_the_requirements_rarer_words_is_a_distractor_only_when_the_notes_back_it_far_less(
-    units, embeddings
-):
+def _with_practice(assistant, embeddings, **changes):
+    """Another Assistant over the same notes and index, with other practice settings."""
     from assistant.config import PracticeSettings, Settings
     from assistant.core import Assistant
 
+    settings = assistant.settings
+    return Assistant(
+        Settings(data_dir=settings.data_dir, corpus_dir=settings.corpus_dir, practice=PracticeSettings(**changes)),
+        embeddings=embeddings,
+    )
+
+
+def test_a_near_miss_sharing_the_requirements_rarer_words_is_a_distractor_only_when_the_notes_back_it_far_less(
+    units, embeddings
+):
     def olo_options(assistant) -> set[str]:
         offered: set[str] = set()
         for seed in range(1, 6):
@@ -516,12 +525,8 @@ def test_a_near_miss_sharing_the_requirements_rarer_words_is_a_distractor_only_w
                     offered |= set(question.options)
         return offered
 
-    def with_practice(**changes) -> Assistant:
-        engines = units["engines"].settings
-        return Assistant(
-            Settings(data_dir=engines.data_dir, corpus_dir=engines.corpus_dir, practice=PracticeSettings(**changes)),
-            embeddings=embeddings,
-        )
+    def with_practice(**changes):
+        return _with_practice(units["engines"], embeddings, **changes)
 
     # "Saves interactive notebooks" beside "Runs interactive SQL": it shares a rarer word, but the notes back it
     # for running SQL far less than the key, so it is the plausible wrong option an exam would offer.
@@ -618,21 +623,23 @@ def test_section_filter(units):
     assert questions and all("Analysis" in q.section for q in questions)
 
 
-def test_spread_asks_every_answer_once_before_repeating_one():
-    def question(answer: str, section: str) -> Question:
-        return Question(
-            id=f"{answer}-{section}",
-            kind="scenario",
-            stem=f"{answer} {section}",
-            options=[answer, "b", "c", "d"],
-            answer=0,
-            explanation="",
-            why_not={},
-            citations=[],
-            section=section,
-        )
+def _keyed(answer: str, section: str) -> Question:
+    """A bare question keyed `answer` in `section`, for the set's spreading rules."""
+    return Question(
+        id=f"{answer}-{section}",
+        kind="scenario",
+        stem=f"{answer} {section}",
+        options=[answer, "b", "c", "d"],
+        answer=0,
+        explanation="",
+        why_not={},
+        citations=[],
+        section=section,
+    )
 
-    pool = [question("A", f"s{i}") for i in range(6)] + [question(x, "s0") for x in "BCDE"]
+
+def test_spread_asks_every_answer_once_before_repeating_one():
+    pool = [_keyed("A", f"s{i}") for i in range(6)] + [_keyed(x, "s0") for x in "BCDE"]
     chosen = spread(pool, 5, random.Random(1))
     assert sorted(q.options[q.answer] for q in chosen) == ["A", "B", "C", "D", "E"]
     assert len(spread(pool, 50, random.Random(1))) == len(pool)
@@ -954,17 +961,10 @@ HARBOUR = """# Unit 7
 
 
 def test_a_near_miss_ranks_before_a_sibling_from_another_field(make_assistant, tmp_path, embeddings):
-    from assistant.config import PracticeSettings, Settings
-    from assistant.core import Assistant
-
     assistant = _assistant(make_assistant, tmp_path, "harbour", HARBOUR)
 
-    def offered_beside_the_query_tool(practice: PracticeSettings) -> Counter:
-        settings = assistant.settings
-        other = Assistant(
-            Settings(data_dir=settings.data_dir, corpus_dir=settings.corpus_dir, practice=practice),
-            embeddings=embeddings,
-        )
+    def offered_beside_the_query_tool(**changes) -> Counter:
+        other = _with_practice(assistant, embeddings, **changes)
         offered: Counter = Counter()
         for seed in range(1, 9):
             questions, _ = other.generate_questions(n=10, seed=seed)
@@ -974,10 +974,10 @@ def test_a_near_miss_ranks_before_a_sibling_from_another_field(make_assistant, t
         return offered
 
     # Charts of log trends beside "SQL queries over archived logs": the wrong option a student would weigh.
-    near_miss = offered_beside_the_query_tool(PracticeSettings())
+    near_miss = offered_beside_the_query_tool()
     assert near_miss["Vexil Boards"] == near_miss["Murmur Lens"] > 0
     # Ranked by kinship alone, it is left out for siblings from another field (encrypting backups).
-    by_kin = offered_beside_the_query_tool(PracticeSettings(plausibility_weight=0.0))
+    by_kin = offered_beside_the_query_tool(plausibility_weight=0.0)
     assert by_kin["Vexil Boards"] < by_kin["Murmur Lens"]
 
 
@@ -1042,43 +1042,22 @@ REPEATED = """# Unit 2
 
 
 def test_one_answer_is_not_asked_twice_for_the_same_need_in_other_words(make_assistant, tmp_path, embeddings):
-    from assistant.config import PracticeSettings, Settings
-    from assistant.core import Assistant
-
     assistant = _assistant(make_assistant, tmp_path, "repeated", REPEATED)
 
-    def keyed(practice: PracticeSettings):
-        settings = assistant.settings
-        other = Assistant(
-            Settings(data_dir=settings.data_dir, corpus_dir=settings.corpus_dir, practice=practice),
-            embeddings=embeddings,
-        )
-        questions, report = other.generate_questions(n=10, seed=1)
+    def keyed(**changes):
+        questions, report = _with_practice(assistant, embeddings, **changes).generate_questions(n=10, seed=1)
         return Counter(q.options[q.answer] for q in questions), report
 
-    apart, _ = keyed(PracticeSettings(same_answer_similarity=1.01))
+    apart, _ = keyed(same_answer_similarity=1.01)
     assert apart["Kelda Vault"] == 2  # "encrypt archived messages" and "protect message archives"
-    strict, report = keyed(PracticeSettings(same_answer_similarity=0.5))
+    strict, report = keyed(same_answer_similarity=0.5)
     assert strict["Kelda Vault"] == 1 and report.dropped["repeats_answer"] == 1
     # Stems on other answers as close as that are not repeats: each answer is compared with its own stems only.
     assert strict["Murmur Lens"] == apart["Murmur Lens"] == 1
 
 
 def test_a_set_asks_one_answer_at_most_the_cap():
-    def question(answer: str, section: str) -> Question:
-        return Question(
-            id=f"{answer}-{section}",
-            kind="scenario",
-            stem=f"{answer} {section}",
-            options=[answer, "b", "c", "d"],
-            answer=0,
-            explanation="",
-            why_not={},
-            citations=[],
-            section=section,
-        )
-
-    pool = [question("A", f"s{i}") for i in range(6)] + [question("B", "t0")]
+    pool = [_keyed("A", f"s{i}") for i in range(6)] + [_keyed("B", "t0")]
     assert [q.options[0] for q in spread(pool, 10, random.Random(1), per_answer=3)].count("A") == 3
     assert [q.options[0] for q in spread(pool, 10, random.Random(1))].count("A") == 6
 
