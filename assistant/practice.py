@@ -181,6 +181,8 @@ _GENERIC_HEADERS = frozenset(
     }
 )
 _ACTORS = ("A team", "A company", "An organization")
+#: Words a heading adds to a name when the section is about that thing ("Intro to Amazon Athena").
+_TITLE_WORDS = frozenset(tokenize("intro introduction overview about"))
 #: The structural kinship of two items of one list (`QuestionGenerator._kinship`).
 SIBLINGS = 3.0
 #: Vendor words that make a name a vendor's product or service ("AWS Glue"); "Apache" names projects.
@@ -466,7 +468,7 @@ class QuestionGenerator:
         if found != [entity.key]:
             return False
         rest = {w for w in tokenize(heading) if w not in FUNCTION_WORDS} - set(tokenize(" ".join(entity.spellings)))
-        return rest <= {"intro", "introduction", "overview"}
+        return rest <= _TITLE_WORDS
 
     def _read_example_lists(self) -> None:
         """ "Controllers such as Deployments, StatefulSets, DaemonSets and Jobs watch ...": the notes say what

@@ -1072,7 +1072,7 @@ TITLED = """# Unit 8
 - Oskar Tally: Counts invoices per customer for monthly billing.
 - Zorblat Queue: Buffers bursts of incoming orders between producers and consumers.
 
-## 8.2 Intro to Vexil Boards
+## 8.2 Introduction to Vexil Boards
 
 ### Overview
 
