@@ -65,7 +65,11 @@ _DASH_LABEL = re.compile(r"^(?P<label>`[^`]{1,60}`|[^-–—:.]{1,60}?)\s+[-–�
 _BOLD_QUESTION = re.compile(r"^(?:\*\*|__)(?P<question>[^*_]{3,200}\?)\s*(?:\*\*|__)$")
 _CARD = re.compile(r"(?:^|\s)(?:Q|Question)\s*[:.]\s+", re.IGNORECASE)
 _CARD_ANSWER = re.compile(r"\s(?:A|Answer)\s*[:.]\s+")
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9&+.'’\-]*[A-Za-z0-9+]|[A-Za-z0-9]")
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_&+.'’\-]*[A-Za-z0-9+]|[A-Za-z0-9]")
+#: A card asking how to do something: its answer says what to do.
+_HOW_DO_I = re.compile(r"(?i)^\s*how\s+(?:do|can|should|would)\s+(?:i|we|you|one)\b")
+#: A setting or identifier in snake_case ("for_each", "max_active_runs"): a name by its shape.
+_SNAKE_CASE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")
 _CODE_SPAN = re.compile(r"`([^`\n]{2,80})`")
 _BRACKETED = re.compile(r"\s*\(([^()]{1,80})\)")
 #: Vendor words as `stem` spells them: name keys and tokens compare in stems.
@@ -133,9 +137,11 @@ def is_acronym(token: str) -> bool:
 
 
 def _is_shaped_name(token: str) -> bool:
-    """Acronyms (EMR), CamelCase (DataBrew, maxSurge) and codes with digits (S3, EC2) are names by their shape."""
+    """Acronyms (EMR), CamelCase (DataBrew, maxSurge), snake_case (for_each) and codes with digits (S3, EC2)
+    are names by their shape."""
     return (
         is_acronym(token)
+        or bool(_SNAKE_CASE.fullmatch(token))
         or bool(re.search(r"[a-z][A-Z]", token))
         or (bool(re.search(r"\d", token)) and bool(re.search(r"[A-Za-z]", token)))
     )
@@ -319,7 +325,12 @@ def name_spans(text: str, vocabulary: NotesVocabulary) -> list[str]:
             close()
             at_start = at_start or piece.strip() in (":", "(", "!", "?", '"', "-", "–", "—")
             continue
-        if word[0].isupper() or (word[0].isdigit() and _is_shaped_name(word)) or re.fullmatch(r"[a-z]+[A-Z]\w*", word):
+        if (
+            word[0].isupper()
+            or (word[0].isdigit() and _is_shaped_name(word))
+            or re.fullmatch(r"[a-z]+[A-Z]\w*", word)
+            or _SNAKE_CASE.fullmatch(word)
+        ):
             if word.lower() in VENDOR_WORDS and run and run[-1].lower() not in _NAME_JOINERS:
                 close()  # "EMR Apache Hive" is two names side by side
             if not run:
@@ -1065,6 +1076,18 @@ def _subjects(  # noqa: C901 - the order of these checks is the rule
                 rest = sentence.lstrip(" \"'(`")[len(opening[0]) :].split()
                 if rest and (rest[0].lower() in _VERBISH or re.fullmatch(r"[a-z]+(?:s|ed)", rest[0])):
                     put(opening[0], ROLE_SUBJECT)
+        # "How do I avoid downtime on replacement? Add create_before_destroy = true ...": the answer to a
+        # how-question that opens with an instruction puts forward the first thing it names.
+        first = next(iter(sentences(raw.body or "")), "")
+        if (
+            _HOW_DO_I.match(raw.label)
+            and re.match(r"[A-Z][a-z]+\s", first)
+            and not _starts_with_name(first, vocabulary)
+        ):
+            named = name_spans(first, vocabulary)
+            if named:
+                put(named[0], ROLE_PUT_FORWARD, 1)
+                own_role = max(own_role, ROLE_PUT_FORWARD)
     elif label_term and _lists_situations(raw.context, section):
         put(label_term, ROLE_MENTION)  # under "Use Cases", a label names a situation, not a thing to pick
     elif label_term:

@@ -409,6 +409,34 @@ CONTRAST_WORDS = (
 )
 
 #: What a "which ..." question may ask for without naming a kind of thing: any candidate fits.
+#: Kinds of answer that name a configuration value ("which lifecycle setting", "which producer option"): an
+#: identifier written in snake_case ("create_before_destroy", "max_active_runs") is one by its shape.
+SETTING_WORDS = frozenset(
+    [
+        "setting",
+        "settings",
+        "option",
+        "options",
+        "parameter",
+        "parameters",
+        "argument",
+        "arguments",
+        "attribute",
+        "attributes",
+        "property",
+        "properties",
+        "flag",
+        "flags",
+        "field",
+        "fields",
+        "key",
+        "keys",
+        "variable",
+        "variables",
+        "config",
+    ]
+)
+
 GENERIC_ANSWER_TYPES = frozenset(
     [
         "service",

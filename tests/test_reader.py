@@ -704,3 +704,23 @@ def test_a_name_before_a_generic_kind_word_places_the_kind_and_is_not_the_answer
     assert answer.recommendation == "Pattern Alerts"
     fits = {c["name"]: c["factors"].get("type_mismatch", 0.0) for c in answer.trace["candidates"]}
     assert fits["Pattern Alerts"] == 0.0
+
+
+def test_a_snake_case_identifier_is_a_setting_and_a_how_to_card_puts_it_forward(assistant_on_notes):
+    """A FAQ answers "How do I ...?" with an instruction naming a setting: asked which setting, that is it."""
+    assistant = assistant_on_notes(
+        "u15.md",
+        "# 15 Zorblat gadgets\n\n## Lifecycle rules\n\n"
+        "**How do I avoid downtime when a gadget has to be replaced?**\n"
+        "Add build_first = true inside a lifecycle block. Zorblat then builds the new gadget before it deletes "
+        "the old one, instead of the default order.\n\n"
+        "**How do I keep a gadget from ever being deleted?**\n"
+        "Set keep_forever = true in its lifecycle block, and any plan that would delete it stops with an error.\n\n"
+        "**A Pebble VM is broken but nothing changed. How do I rebuild it?**\n"
+        "Run zorblat apply with the rebuild flag and the gadget's address.\n",
+    )
+    answer = assistant.ask(
+        "Swapping a gadget's certificate forces a replacement, and deleting before creating causes an outage "
+        "each time. Which lifecycle setting makes the new one come up first?"
+    )
+    assert answer.recommendation == "build_first"

@@ -311,3 +311,26 @@ def test_a_faq_entry_is_a_card_whether_its_answer_follows_on_the_next_line_or_pa
     assert lines[1].shown.startswith("Use the Spinner Runner")
     assert _roles(lines, "Which runner")["Spinner Runner"][1] == 1  # put forward by the answer
     assert lines[-1].kind == "sentence"  # the paragraph after an answered entry is prose again
+
+
+def test_a_snake_case_identifier_is_a_name_by_its_shape():
+    vocabulary = NotesVocabulary(["Set max_active_runs to one, or use for_each over a map."])
+    assert name_spans("Set max_active_runs to one, or use for_each over a map.", vocabulary) == [
+        "max_active_runs",
+        "for_each",
+    ]
+    assert name_spans("a plain sentence with no identifiers", vocabulary) == []
+
+
+def test_the_answer_to_a_how_question_puts_forward_what_its_instruction_names():
+    faq = (
+        "**How do I avoid downtime when a gadget is replaced?**\n"
+        "Add build_first = true inside a lifecycle block. Zorblat then builds the new gadget before it deletes "
+        "the old one.\n\n"
+        "**What does Zorblat Keeper do?**\nZorblat Keeper decides which batch runs next."
+    )
+    lines, _ = _read(faq, section="FAQ")
+    assert _roles(lines, "How do I avoid")["build_first"] == (ROLE_PUT_FORWARD, 1)
+    assert "Zorblat Keeper" not in {
+        name for name, (_, cue) in _roles(lines, "What does Zorblat").items() if cue > 0
+    }  # a what-question's answer describes; it does not instruct

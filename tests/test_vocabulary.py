@@ -20,6 +20,7 @@ EVERYDAY_LISTS = (
     v.WAYS_WORDS,
     v.DETERMINERS,
     v.ACTOR_NOUNS,
+    v.SETTING_WORDS,
 )
 
 
