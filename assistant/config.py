@@ -186,6 +186,11 @@ class ReaderSettings(BaseModel):
         "explanations: 16/22 with the role as a factor, 18/22 without).",
     )
     premise_same_topic: float = Field(0.5, description="A line this close to a claim speaks to the same thing.")
+    premise_close: float = Field(
+        0.6,
+        description="A line this close in meaning to a claim speaks to it whatever words they share; a claim "
+        "that names nothing needs this closeness and premise_overlap's words both.",
+    )
     premise_overlap: float = Field(
         0.3,
         description="... and shares this much of the claim's rarer words, so an "

@@ -337,7 +337,11 @@ class PremiseChecker:
             if (
                 reason
                 and close
-                and (overlap >= s.premise_overlap or similarity >= 0.6 or reason == "opposite" and own_topic)
+                and (
+                    overlap >= s.premise_overlap
+                    or similarity >= s.premise_close
+                    or (reason == "opposite" and own_topic)
+                )
             ):
                 trace["reason"] = reason
                 return self._result(claim, line, None, trace)
@@ -433,7 +437,7 @@ class PremiseChecker:
             # "without running databases" against a line that says nothing of running them).
             if reason == "negation" and not _negation_bears(claim, line.text):
                 continue
-            if reason in ("negation", "opposite") and similarity >= 0.6 and overlap >= s.premise_overlap:
+            if reason in ("negation", "opposite") and similarity >= s.premise_close and overlap >= s.premise_overlap:
                 trace["reason"] = reason
                 return self._result(claim, line, None, trace)
         return None

@@ -43,6 +43,7 @@ from .reading import (
     Reading,
     find_names,
     is_shouted,
+    is_snake_case,
     lists_items,
     name_key,
 )
@@ -465,11 +466,7 @@ class NotesReader:
                     context |= set(tokenize(item.line.label)) if item.line.label else item.line.terms
         # The kind's head noun decides ("storage CLASS"): a modifier alone ("storage") is said of many things.
         head = stem(words[-1]) if words and words[-1] not in GENERIC_ANSWER_TYPES else None
-        if (
-            words
-            and words[-1] in SETTING_WORDS
-            and any(re.fullmatch(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+", s) for s in entity.spellings)
-        ):
+        if words and words[-1] in SETTING_WORDS and any(is_snake_case(spelling) for spelling in entity.spellings):
             return 1.0  # "which lifecycle setting": create_before_destroy is a setting by its shape
         if head is not None and head in wanted and not _headed_by(entity, head) and _modified_by(entity, head):
             # In English the last word of a name is what it is: "Cluster Management" is management OF

@@ -136,12 +136,17 @@ def is_acronym(token: str) -> bool:
     return not (len(letters) >= 4 and token.isalpha() and english_frequency(token.lower()) >= 3.0)
 
 
+def is_snake_case(token: str) -> bool:
+    """A setting or identifier written in snake_case ("for_each", "max_active_runs")."""
+    return bool(_SNAKE_CASE.fullmatch(token))
+
+
 def _is_shaped_name(token: str) -> bool:
     """Acronyms (EMR), CamelCase (DataBrew, maxSurge), snake_case (for_each) and codes with digits (S3, EC2)
     are names by their shape."""
     return (
         is_acronym(token)
-        or bool(_SNAKE_CASE.fullmatch(token))
+        or is_snake_case(token)
         or bool(re.search(r"[a-z][A-Z]", token))
         or (bool(re.search(r"\d", token)) and bool(re.search(r"[A-Za-z]", token)))
     )
@@ -329,7 +334,7 @@ def name_spans(text: str, vocabulary: NotesVocabulary) -> list[str]:
             word[0].isupper()
             or (word[0].isdigit() and _is_shaped_name(word))
             or re.fullmatch(r"[a-z]+[A-Z]\w*", word)
-            or _SNAKE_CASE.fullmatch(word)
+            or is_snake_case(word)
         ):
             if word.lower() in VENDOR_WORDS and run and run[-1].lower() not in _NAME_JOINERS:
                 close()  # "EMR Apache Hive" is two names side by side

@@ -560,9 +560,12 @@ def _answer_type(stem_text: str) -> str | None:
     return " ".join(useful)
 
 
-_RUN_VERBS = r"\b(?:run|runs|execute|executes|issue|issues|type|types)\b"
 #: "What must we run?", "what do we install on them?": the verb says the kind of thing asked for.
 _KIND_OF_DOING = {"run": "command", "execute": "command", "type": "command", "install": "agent"}
+#: The verbs of doing a command, in any form ("which statement should the engineer run").
+_RUN_VERBS = re.compile(
+    r"\b(?:" + "|".join(v for v, kind in _KIND_OF_DOING.items() if kind == "command") + r")s?\b", re.IGNORECASE
+)
 _WHAT_IS_DONE = re.compile(
     r"\bwhat\s+(?:do|does|must|should|can|could|would|will|have to|need to)\s+(?:i|we|you|they|one)\s+"
     r"(?:have to\s+|need to\s+)?(?P<verb>"
@@ -755,7 +758,7 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
     answer_type = (
         _answer_type(stem_text) or _kind_done(stem_text) or (_answer_type(previous) if follow_up and previous else None)
     )
-    if answer_type and answer_type.split()[-1] == "statement" and re.search(_RUN_VERBS, stem_text, re.IGNORECASE):
+    if answer_type and answer_type.split()[-1] == "statement" and _RUN_VERBS.search(stem_text):
         answer_type = "command"  # "which statement should the engineer run": a SQL statement is a command
     asks_list = False
     if (

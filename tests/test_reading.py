@@ -284,14 +284,11 @@ def test_a_label_weighing_up_a_name_makes_the_points_beneath_about_it():
     assert replays["Plimsoll Streams"][0] == ROLE_PARENT and replays["Zorblat Queue"][0] < ROLE_PARENT
 
 
-def test_a_line_ending_in_a_colon_only_introduces_what_follows(make_assistant, tmp_path):
-    folder = tmp_path / "colon"
-    folder.mkdir()
-    (folder / "u.md").write_text(
-        "# 1. Zorb\n\n## Revive rules\n\nSet with `zorb run --revive`:\n\n- `always` - revive whenever the pod stops.\n"
+def test_a_line_ending_in_a_colon_only_introduces_what_follows(assistant_on_notes):
+    assistant = assistant_on_notes(
+        "u.md",
+        "# 1. Zorb\n\n## Revive rules\n\nSet with `zorb run --revive`:\n\n- `always` - revive whenever the pod stops.\n",
     )
-    assistant = make_assistant(folder)
-    assistant.ingest()
     reading = assistant.index.reading
     lines = [line for chunk_id in reading.chunks for line in reading.lines(chunk_id)]
     intro = next(line for line in lines if line.text.startswith("Set with"))
