@@ -52,6 +52,7 @@ from .practice_reading import (
     quotable,
     row_description,
     subject_clause,
+    term_kind,
     without_brackets,
 )
 from .practice_stems import (
@@ -76,6 +77,7 @@ from .reading import (
     Entity,
     Line,
     Reading,
+    asks_how,
     find_names,
     name_key,
 )
@@ -441,7 +443,14 @@ class QuestionGenerator:
             )
             and entity.name.split()[0].lower() not in _SETTING_WORDS
         )
-        if not thing.kinds and not thing.proper and not thing.groups and not defined:
+        # "How do I ...? Run terraform init -upgrade ...": what a how-to answer tells to use is a thing to choose.
+        instructed = any(item.line.kind == "card" and asks_how(item.line.label or "") for item in teaching)
+        if instructed and not thing.kinds:
+            shape = term_kind(entity.name)
+            if shape:
+                thing.kinds[shape] += 1
+                thing.heads.add(kind_noun(shape))
+        if not thing.kinds and not thing.proper and not thing.groups and not defined and not instructed:
             return None  # a term the notes neither list among its kind, name, nor define: not a thing to choose
         return thing
 
@@ -723,6 +732,10 @@ class QuestionGenerator:
                 continue  # a card's term: asked by its card (below)
             for item in thing.teaching[:6]:
                 need = read_need(item.description)
+                if item.line.label and item.line.kind == "card" and asks_how(item.line.label):
+                    # "How do I tear everything down? terraform destroy ...": the card's own question is the stem.
+                    facts.append(_Fact([thing], [item.line], need, asked=item.line.label))
+                    continue
                 if need.empty:
                     continue
                 facts.append(_Fact([thing], [item.line], need, situation=self._situation(item.line, thing)))
@@ -747,8 +760,9 @@ class QuestionGenerator:
                 ):
                     continue  # "X vs Y?" asks for a comparison, not for one term
                 key = f"card:{term.lower()}"
-                if key in self.things or self.reading.names.resolve(name_key(term)):
-                    continue
+                resolved = self.reading.names.resolve(name_key(term))
+                if key in self.things or resolved and (resolved in self.things or term_kind(term) != "command"):
+                    continue  # a name: a thing already, or not one to choose (a command line is taken here)
                 kind = card_kind(line.label, term)
                 thing = Thing(
                     key,
@@ -978,7 +992,7 @@ class QuestionGenerator:
         copy the answer's line is used. None when the requirement cannot be read."""
         lower = lambda text: lower_first(text, self._is_name)  # noqa: E731
         if fact.asked:
-            return card_stems(fact.asked, who, lower)
+            return card_stems(fact.asked, who, lower, self._shared_kind(fact.things))
         if fact.scenario:
             scenario = strip_asides(fact.scenario).rstrip(".")
             scenario = re.sub(r"\byour\b", "its", scenario, flags=re.IGNORECASE)
@@ -1364,7 +1378,7 @@ class QuestionGenerator:
             report.dropped[failure] += 1
             return None
         requirement = _requirement_of(body, fact)
-        if not _names_a_task(requirement):
+        if not fact.asked and not _names_a_task(requirement):  # a card's own question asks for a task
             report.dropped["specific"] += 1
             return None
         vector = self._requirement_vector(requirement)

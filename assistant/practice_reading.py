@@ -10,8 +10,25 @@ from __future__ import annotations
 
 import re
 
-from .reading import ROLE_LABEL, SIDE_BY_SIDE, Entity, Line, name_key
-from .vocabulary import ANSWER_LABELS, CATEGORY_HEADS, DISCOURSE_LABELS, FUNCTION_WORDS, VENDOR_WORDS
+from .reading import (
+    ROLE_LABEL,
+    ROLE_PUT_FORWARD,
+    SIDE_BY_SIDE,
+    Entity,
+    Line,
+    asks_how,
+    command_phrase,
+    is_snake_case,
+    name_key,
+)
+from .vocabulary import (
+    ANSWER_LABELS,
+    CATEGORY_HEADS,
+    CONSTRUCT_WORDS,
+    DISCOURSE_LABELS,
+    FUNCTION_WORDS,
+    VENDOR_WORDS,
+)
 from .wording import known, looks_like_verb, singular, strip_asides
 
 # --- names and lines ----------------------------------------------------------------------------------
@@ -223,12 +240,42 @@ def asks_when_to_use(line: Line) -> bool:
     return line.kind == "card" and bool(re.match(r"(?i)^when\b.*\buse\b", line.label or ""))
 
 
+def instructed_by(line: Line, entity: Entity) -> bool:
+    """A how-to card whose answer puts this one thing forward ("How do I move to a newer provider version? ...
+    run terraform init -upgrade ..."): the card's question is what the thing is for."""
+    if line.kind != "card" or not line.label or not asks_how(line.label):
+        return False
+    keys = {entity.key} | {name_key(s) for s in entity.spellings}
+    forward = {s.key for s in line.subjects if s.cue > 0 and s.role >= ROLE_PUT_FORWARD}
+    return len(forward) == 1 and bool(forward & keys)
+
+
+def how_to_purpose(question: str) -> str | None:
+    """What a how-to card's question asks to do, as a verb phrase: "How do I pin which provider versions are
+    allowed?" -> "pin which provider versions are allowed"; None for "What now?" (the situation says it)."""
+    last = re.split(r"(?<=[.!?])\s+", question.strip())[-1]
+    match = re.match(r"(?i)^\s*how\s+(?:do|can|should|would)\s+(?:i|we|you|one)\s+(?P<doing>.+?)\s*\?$", last)
+    if not match:
+        return None
+    doing = match.group("doing")
+    doing = re.sub(r"(?i)\b(?:my|our)\b", "its", doing)
+    doing = re.sub(r"(?i)\b(?:me|us)\b", "it", doing)
+    return doing
+
+
 def card_description(line: Line, entity: Entity, role: float) -> tuple[str, float] | None:
     """What a flash card says of a thing: its whole answer when the card asks what the thing is ("What is a
     Pod?", "What does X do?", "X?"), else a sentence of the answer whose subject it is ("USER switches to an
     unprivileged user ..."). A card about two things ("CMD or ENTRYPOINT?", "the difference between RUN and
     CMD") is read sentence by sentence only."""
     label = line.label or ""
+    if instructed_by(line, entity):
+        # What the thing is for: what the card asks to do, or the situation its "What now?" is about.
+        purpose = how_to_purpose(label)
+        situation = " ".join(re.split(r"(?<=[.!?])\s+", label.strip())[:-1]).rstrip(".")
+        if purpose and situation and re.search(r"(?i)\b(?:it|that|this|them)\b", purpose):
+            return f"{situation}; {purpose}", 1.0  # "... keeps changing a tag ...; stop that"
+        return (purpose or situation, 1.0) if purpose or situation else None
     asks = (
         re.match(r"(?i)^(?:what|who)\s+(?:is|are|does|do)\b|^(?:why|when)\b.*\buse\b", label) or len(label.split()) <= 4
     ) and not SIDE_BY_SIDE.search(label)
@@ -306,3 +353,18 @@ def card_kind(question: str, term: str) -> str:
     if term.startswith("/"):
         return "directory" if term.endswith("/") else "file"
     return "command"
+
+
+def term_kind(term: str) -> str | None:
+    """What kind of thing a term is by its shape: a command line ("terraform init -upgrade"), a setting
+    ("create_before_destroy", "prevent_destroy = true"), or the construct its last word names ("data block")."""
+    words = term.split()
+    if not words:
+        return None
+    if words[-1].lower() in CONSTRUCT_WORDS and len(words) > 1:
+        return singular(words[-1].lower())
+    if command_phrase(term) == term:
+        return "command"
+    if is_snake_case(words[0]) or "=" in term or re.fullmatch(r"[a-z]+(?:\.[a-z]+)+", words[0]):
+        return "setting"
+    return None

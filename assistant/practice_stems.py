@@ -152,9 +152,14 @@ def leading_verb(words: list[str]) -> str | None:
     return looks_like_verb(words[0], words[1] if len(words) > 1 else "", words[2] if len(words) > 2 else "")
 
 
-def card_stems(question: str, who: str, lower) -> list[str]:
+def card_stems(question: str, who: str, lower, kind: str | None = None) -> list[str]:
     """A card's question as an exam stem: a question that asks ("Which command ...?", "Where ...?") stays; a
-    task ("Lock an account without deleting it?") or a thing ("Safe way to edit sudo rules?") becomes a need."""
+    task ("Lock an account without deleting it?") or a thing ("Safe way to edit sudo rules?") becomes a need;
+    a how-to ("How do I pin a module?", "A run crashed. What now?") becomes a situation and a need, the
+    question put to a team rather than to "I"."""
+    how_to = how_to_stem(question, who, kind)
+    if how_to:
+        return [how_to]
     text = question.strip().rstrip("?.!").strip()
     text = re.sub(r"(?i)\byour\b", "its", text)
     if re.match(r"(?i)^(?:which|what|where|how|when|who)\b", text):
@@ -216,3 +221,29 @@ def not_phrase(need: Need, missed: str) -> str:
     if need.purpose:
         return f"what your notes put forward for {missed}"
     return f"{missed}"
+
+
+def _third_person(text: str) -> str:
+    """ "I", "my", "me" in a card's question as a team's ("the team", "its")."""
+    text = re.sub(r"\bI\b", "the team", text)
+    text = re.sub(r"(?i)\b(?:my|our)\b", "its", text)
+    return re.sub(r"(?i)\b(?:me|us)\b", "the team", text)
+
+
+def how_to_stem(question: str, who: str, kind: str | None) -> str | None:
+    """ "How do I protect a database from being deleted by accident?" -> "A team wants to protect a database
+    from being deleted by accident." (the ask is added after); "A run crashed and the lock was never released.
+    What now?" -> "A run crashed and the lock was never released. Which command should the team use next?"."""
+    parts = re.split(r"(?<=[.!?])\s+", question.strip())
+    last, situation = parts[-1], " ".join(parts[:-1])
+    how = re.match(r"(?i)^\s*how\s+(?:do|can|should|would)\s+(?:i|we|you|one)\s+(?P<doing>.+?)\s*\?$", last)
+    if how:
+        # "wants to": what follows is the card's own verb phrase, which may hold a clause of its own ("pin which
+        # provider versions are allowed").
+        doing = _third_person(how.group("doing"))
+        if situation:
+            return f"{_third_person(situation)} {who} wants to {doing}."
+        return f"{who} wants to {doing}."
+    if situation and re.match(r"(?i)^\s*what\s+(?:now|next|should\s+(?:i|we)\s+do)\b", last):
+        return f"{_third_person(situation)} Which {kind or 'option'} should the team use next?"
+    return None

@@ -34,6 +34,7 @@ from .premise import PremiseChecker
 from .reading import (
     ROLE_HEADING,
     ROLE_PARENT,
+    ROLE_PUT_FORWARD,
     ROLE_SUBJECT,
     SIDE_BY_SIDE,
     VENDOR_STEMS,
@@ -41,6 +42,7 @@ from .reading import (
     Line,
     ProfileLine,
     Reading,
+    asks_how,
     find_names,
     is_shouted,
     is_snake_case,
@@ -408,6 +410,14 @@ class NotesReader:
         if len(parts) < 2:
             return 1.0
         own = [p for p in parts if any(sp in p.lower() for sp in spellings)]
+        if own and line.kind == "card" and line.label and asks_how(line.label):
+            resolve = self.reading.names.resolve
+            instructed = {resolve(s.key) for s in line.subjects if s.cue > 0 and s.role >= ROLE_PUT_FORWARD}
+            others = {resolve(s.key) for s in line.subjects if s.role >= ROLE_SUBJECT} - {entity.key}
+            if instructed == {entity.key} and not others:
+                # "How do I avoid downtime ...? Add create_before_destroy = true ... Terraform then builds the
+                # replacement first": the whole answer tells what the one thing it puts forward does.
+                return 1.0
         if not own or len(own) == len(parts):
             return 1.0
         # "For Hive-style partitions, run X. For non-Hive partitions, run Y.": sentences that each open with
@@ -1192,6 +1202,9 @@ class NotesReader:
 
         names = self.reading.names
         role = max((x.role for x in line.subjects if names.resolve(x.key) in keys and x.cue >= 0), default=0.0)
+        flags = {t for t in text.split() if re.fullmatch(r"-{1,2}[a-z][\w\-=]*", t)}
+        if flags and not any(flags <= set(names.display(k).split()) for k in keys):
+            role = 0.0  # "terraform init -reconfigure": a line about terraform init need not say what the flag does
 
         similarity = self.reading.line_similarity(line.chunk_id, vector)
         meaning = float(similarity[line.index]) if line.index < len(similarity) else 0.0

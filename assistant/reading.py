@@ -30,6 +30,7 @@ from .vocabulary import (
     ANSWER_LABELS,
     CATEGORY_HEADS,
     COMMON_ZIPF,
+    CONSTRUCT_WORDS,
     CONTRAST_WORDS,
     DISCOURSE_LABELS,
     FIT_WORDS,
@@ -915,6 +916,8 @@ def _put_forward(text: str, vocabulary: NotesVocabulary) -> list[tuple[str, int]
         names = name_spans(match.group("span"), vocabulary)
         if names and match.group("span").strip().startswith(names[0].split()[0]):
             found.append((names[0], 0))
+    # "run terraform init -upgrade", "save it with terraform plan -out=tfplan": a command line in lower case.
+    found.extend((command, 0) for _, command in commands_in(text))
     if re.search(rf"\b(?:{'|'.join(re.escape(w) for w in FIT_WORDS)})\b", text, re.IGNORECASE):
         # "For fully managed offerings (e.g., Step Functions, Kinesis, Glue)": the examples are put forward too.
         for example in re.findall(r"\((?:e\.g\.|eg|for example|such as|like)[,:]?\s*([^)]+)\)", text, re.IGNORECASE):
@@ -1084,14 +1087,14 @@ def _subjects(  # noqa: C901 - the order of these checks is the rule
         # "How do I avoid downtime on replacement? Add create_before_destroy = true ...": the answer to a
         # how-question that opens with an instruction puts forward the first thing it names.
         first = next(iter(sentences(raw.body or "")), "")
-        if (
-            _HOW_DO_I.match(raw.label)
-            and re.match(r"[A-Z][a-z]+\s", first)
-            and not _starts_with_name(first, vocabulary)
-        ):
-            named = name_spans(first, vocabulary)
-            if named:
-                put(named[0], ROLE_PUT_FORWARD, 1)
+        opening_command = command_phrase(first) if asks_how(raw.label) else None
+        if opening_command:
+            put(opening_command, ROLE_PUT_FORWARD, 1)  # "How do I tear everything down? terraform destroy removes ..."
+            own_role = max(own_role, ROLE_PUT_FORWARD)
+        elif asks_how(raw.label) and re.match(r"[A-Z][a-z]+\s", first) and not _starts_with_name(first, vocabulary):
+            instructed = _first_named(first, vocabulary)
+            if instructed:
+                put(instructed, ROLE_PUT_FORWARD, 1)
                 own_role = max(own_role, ROLE_PUT_FORWARD)
     elif label_term and _lists_situations(raw.context, section):
         put(label_term, ROLE_MENTION)  # under "Use Cases", a label names a situation, not a thing to pick
@@ -1243,6 +1246,36 @@ _VERBISH = frozenset(
 )
 
 
+def asks_how(question: str) -> bool:
+    """A card asking what to do: "How do I pin a module?", or a situation and then the ask ("A run crashed
+    and the lock was never released. What now?", "Someone built a bucket by hand. How do I adopt it?")."""
+    last = re.split(r"(?<=[.!?])\s+", question.strip())[-1]
+    return bool(_HOW_DO_I.match(last) or _WHAT_NOW.match(last))
+
+
+#: "What now?", "What should I do?": a situation's ask for what to do.
+_WHAT_NOW = re.compile(r"(?i)^\s*what\s+(?:now|next|(?:should|do|can|must)\s+(?:i|we|you)\s+do(?:\s+\w+){0,3})\s*\?")
+
+
+def _first_named(sentence: str, vocabulary: NotesVocabulary) -> str | None:
+    """The first thing an instruction names: a name, a command line or a snake_case setting, whichever comes
+    first ("Check ..., then use terraform force-unlock ...", "Add create_before_destroy = true ...")."""
+    # In an instruction "use" names what to run too ("then use terraform force-unlock with the lock ID").
+    found: list[tuple[int, str]] = list(commands_in(sentence, _RUN_WORDS | {"use"}))
+    construct = re.match(r"^[A-Z][a-z]+\s+(?:an?\s+|the\s+)?(?P<phrase>[a-z][\w\-]*\s+[a-z]+)\b", sentence)
+    if (
+        construct
+        and construct.group("phrase").split()[-1] in CONSTRUCT_WORDS
+        and construct.group("phrase").split()[0] not in FUNCTION_WORDS  # "List that label in skip_drift"
+    ):
+        found.append((construct.start("phrase"), construct.group("phrase")))  # "Use a data block, such as ..."
+    for name in name_spans(sentence, vocabulary):
+        position = sentence.find(name)
+        if position >= 0 and not any(start <= position < start + len(c) for start, c in found):
+            found.append((position, name))
+    return min(found)[1] if found else None
+
+
 def _sentence_term(sentence: str) -> str | None:
     """A sentence's opening noun phrase when it is a specific term followed by a verb ("Enhanced fan-out
     changes ...", "Change data capture keeps ..."), not everyday words ("A stream is ...")."""
@@ -1272,10 +1305,108 @@ def _card_topic(question: str, vocabulary: NotesVocabulary) -> str | None:
         re.IGNORECASE,
     )
     if match:
-        topic = match.group("topic").strip()
-        if 0 < len(topic.split()) <= 3:
-            return topic
+        words = match.group("topic").split()
+        asks_a_verb = re.match(r"(?i)^(?:what|who)\s+(?:does|do)\s", question.strip()) and not re.search(
+            r"(?i)\s(?:do|does|for|used|mean)\s*\?$", question.strip()
+        )
+        if asks_a_verb and len(words) > 1:
+            words = words[:-1]  # "What does terraform validate check?": the last word is the question's verb
+        while len(words) > 1 and _is_adverb(words[-1]):
+            words = words[:-1]  # "What does terraform plan actually do?"
+        if 0 < len(words) <= 3:
+            return " ".join(words)
     return None
+
+
+def _is_adverb(word: str) -> bool:
+    """An everyday -ly adverb ("actually", "really", "usually"): no part of a term."""
+    low = word.lower()
+    return low.endswith("ly") and len(low) > 4 and english_frequency(low) >= 3.5
+
+
+#: Verbs that run a program's command: "run terraform init -upgrade", "execute kubectl rollout undo". Not
+#: "use" ("use parquet files" names no command).
+_RUN_WORDS = frozenset({"run", "runs", "execute", "executes", "invoke", "invokes"})
+
+
+def command_phrase(text: str) -> str | None:
+    """A command line at the start of a text, as the notes write it in lower case: a program word that English
+    barely knows ("terraform", "kubectl"), up to two subcommands, then any flags or arguments written as code
+    ("-upgrade", "-out=tfplan", "my_dag"). "terraform init -upgrade, which picks ..." -> "terraform init
+    -upgrade". None for ordinary words ("the tests", "a backup")."""
+    tokens = text.strip().split()
+    if not tokens:
+        return None
+    program = tokens[0].strip(",;:.")
+    if (
+        not re.fullmatch(r"[a-z][a-z0-9_\-]*", program)
+        or program in FUNCTION_WORDS
+        or english_frequency(program) >= _PROGRAM_WORD_ZIPF
+        or "-" in program
+        and any(english_frequency(part) >= 3.0 for part in program.split("-"))  # "co-locates"
+    ):
+        return None
+    phrase = [program]
+    for token in tokens[1:]:
+        clean = token.rstrip(",;:.")
+        coded = bool(re.match(r"-{1,2}[a-z]", clean) or re.search(r"[=_/.\d]", clean))
+        if coded and re.fullmatch(r"[\w\-=./:~]+", clean):
+            phrase.append(clean)
+        elif (
+            len(phrase) <= 2
+            and all(not t.startswith("-") for t in phrase[1:])
+            and re.fullmatch(r"[a-z][a-z\-]*", clean)
+            and clean not in FUNCTION_WORDS
+            and not re.search(r"(?:ed|ing)$", clean)
+            and not (len(phrase) == 2 and _is_verb_s_form(clean))
+        ):
+            phrase.append(clean)  # a subcommand ("init", "force-unlock", "rollout undo")
+        else:
+            break
+        if clean != token:
+            break  # punctuation ends the command
+    return " ".join(phrase) if len(phrase) >= 2 else None
+
+
+def _is_verb_s_form(word: str) -> bool:
+    """ "removes", "rewrites": an everyday verb's -s form, the sentence's verb after a command ("terraform destroy
+    removes ..."), not a second subcommand ("rollout undo")."""
+    if not word.endswith("s"):
+        return False
+    return any(english_frequency(base) >= 3.4 for base in (word[:-1], word[:-2]) if len(base) >= 3)
+
+
+#: Below this Zipf frequency a lower-case word that opens a command line is a program's name ("terraform" 2.0,
+#: "kubectl" 0, "docker" 3.0, "airflow" 3.1, "git" 3.4, "helm" 3.7), not an everyday verb ("build" 5.0,
+#: "test" 5.2, "check" 5.0).
+_PROGRAM_WORD_ZIPF = 3.8
+
+
+def commands_in(text: str, verbs: frozenset[str] = _RUN_WORDS) -> list[tuple[int, str]]:
+    """Command lines a text names, with where each starts: after "run"/"execute" ("run terraform import"),
+    or anywhere when it carries a flag ("terraform plan -out=tfplan")."""
+    found: dict[int, str] = {}
+    covered = 0
+    for match in re.finditer(r"(?:^|(?<=\s))([a-z][a-z0-9_\-]*)\s", text):
+        start = match.start(1)
+        if start < covered:
+            continue  # "init -upgrade" inside "terraform init -upgrade"
+        before = text[:start].split()
+        command = command_phrase(text[start:])
+        if not command:
+            continue
+        after_verb = bool(before) and before[-1].lower() in verbs
+        rest = text[start + len(command) :].split()
+        # "terraform workspace new creates one": a command that is its sentence's subject.
+        subject = (
+            bool(rest)
+            and _is_verb_s_form(rest[0].strip(",.;:"))
+            and english_frequency(command.split()[0]) < _PROGRAM_WORD_ZIPF - 1.0
+        )
+        if after_verb or subject or any(t.startswith("-") for t in command.split()[1:]):
+            found[start] = command
+            covered = start + len(command)
+    return sorted(found.items())
 
 
 # --- the name index ------------------------------------------------------------------------------

@@ -437,6 +437,15 @@ SETTING_WORDS = frozenset(
     ]
 )
 
+#: General IT: nouns for a construct written in code or configuration ("a data block", "a lifecycle hook",
+#: "a PodDisruptionBudget resource"): the word before them names which one, so "Use a data block" puts the
+#: block forward.
+CONSTRUCT_WORDS = frozenset(
+    {"block", "blocks", "file", "files", "directive", "directives", "hook", "hooks", "resource", "module", "command"}
+    | {"script", "function", "template", "trigger", "operator", "sensor", "plugin", "policy", "rule", "annotation"}
+    | {"label", "selector", "flag", "setting", "option", "parameter", "argument", "variable"}
+)
+
 GENERIC_ANSWER_TYPES = frozenset(
     [
         "service",

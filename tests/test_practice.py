@@ -198,6 +198,40 @@ Dunmore: depot-managed storage that outlives the couriers using it.
 """
 
 
+HOW_TO_FAQ = """# Running zorbctl day to day
+
+## Syncing and latches
+
+**How do I stop two people from syncing the ledger at the same time?**
+Set shared_latch = true in the ledger block. While one sync runs, the second one waits for the latch.
+
+**A sync crashed and the latch was never released. What now?**
+Check that nobody else is syncing, then run zorbctl unlatch with the latch ID shown in the error.
+
+**How do I move to a newer plugin build on purpose?**
+Widen the pin if needed and run zorbctl init -upgrade, which picks the newest allowed build and rewrites the pin file.
+
+## Changing gadgets
+
+**How do I avoid an outage when a gadget has to be rebuilt?**
+Add build_first = true inside a guard block. Zorblat then builds the new gadget before it deletes the old one.
+
+**How do I protect a billing gadget from being deleted by mistake?**
+Set keep_forever = true in its guard block, and any plan that would delete that gadget fails with an error.
+
+**Something outside Zorblat keeps renaming a label and every plan wants to undo it. How do I stop that?**
+List that label in skip_drift within the guard block, and Zorblat stops resetting it after the gadget exists.
+
+**How do I see what changed outside Zorblat without touching any gadget?**
+Run zorbctl plan -observe to list the differences, then keep them with zorbctl apply -observe.
+
+**How do I tidy the layout of every file?**
+zorbctl tidy rewrites each file into the standard spacing and order.
+
+**How do I make sure a rollout does exactly what was reviewed?**
+Save the plan with zorbctl plan -save=p1, then roll it out later with zorbctl apply p1.
+"""
+
 INSTRUCTION_CARDS = """# Zorblat build file
 
 ## Instructions (flashcards)
@@ -287,6 +321,7 @@ def units(embeddings, tmp_path_factory):
         ("viewing", VIEWING, ".md"),
         ("engines", ENGINES, ".md"),
         ("instruction-cards", INSTRUCTION_CARDS, ".md"),
+        ("how-to", HOW_TO_FAQ, ".md"),
         ("glossary", GLOSSARY_AND_POLICIES, ".md"),
         ("wardens", WARDEN_CARDS, ".md"),
     ):
@@ -447,6 +482,26 @@ def test_prose_tables_and_cards_give_questions_too(units):
     mask = next(q for q in cards if q.options[q.answer] == "zctl mask jobname")
     assert "stop a job from ever starting again" in mask.stem.lower() and "Which command" in mask.stem
     assert all(option.startswith("z") for option in mask.options)
+
+
+def test_a_how_to_faq_asks_each_card_as_a_situation_with_options_of_its_answers_kind(units):
+    questions, report = units["how-to"].generate_questions(n=20, seed=1)
+    _check_all(questions)
+    keyed = {q.options[q.answer]: q for q in questions}
+    assert len(questions) >= 6, report.summary()
+    assert {"keep_forever", "build_first", "zorbctl init -upgrade", "zorbctl tidy"} <= set(keyed), sorted(keyed)
+    keep = keyed["keep_forever"]
+    # The card's question put to a team, not to "I"; the ask names the kind; the options are settings.
+    assert "wants to protect a billing gadget from being deleted by mistake." in keep.stem
+    assert "Which setting" in keep.stem and " I " not in f" {keep.stem} "
+    assert set(keep.options) <= {"shared_latch", "build_first", "keep_forever", "skip_drift"}
+    # Each wrong option is taught by its own card: what it is for.
+    assert "outage when a gadget has to be rebuilt" in keep.why_not.get("build_first", "build_first")
+    upgrade = keyed["zorbctl init -upgrade"]
+    assert all(option.startswith("zorbctl") for option in upgrade.options)
+    unlatch = keyed.get("zorbctl unlatch")
+    if unlatch is not None:  # "What now?": the situation is the stem and the ask follows it
+        assert unlatch.stem.startswith("A sync crashed and the latch was never released.")
 
 
 def test_the_notes_own_scenario_is_asked_for_its_solution(units):

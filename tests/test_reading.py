@@ -15,6 +15,9 @@ from assistant.reading import (
     NameIndex,
     NotesVocabulary,
     Reading,
+    asks_how,
+    command_phrase,
+    commands_in,
     find_names,
     lists_items,
     name_key,
@@ -331,3 +334,48 @@ def test_the_answer_to_a_how_question_puts_forward_what_its_instruction_names():
     assert "Zorblat Keeper" not in {
         name for name, (_, cue) in _roles(lines, "What does Zorblat").items() if cue > 0
     }  # a what-question's answer describes; it does not instruct
+
+
+def test_a_command_line_in_lower_case_is_read_up_to_its_flags():
+    assert command_phrase("zorbctl init -fresh, which picks the newest") == "zorbctl init -fresh"
+    assert command_phrase("zorbctl vault unseal --all to start") == "zorbctl vault unseal --all"
+    assert command_phrase("zorbctl purge removes every gadget") == "zorbctl purge"  # "removes" is the verb
+    assert command_phrase("the tests daily") is None  # a function word opens no command
+    assert command_phrase("build the image") is None  # an everyday verb is no program's name
+    text = "Save the plan with zorbctl plan -out=p1 and later run zorbctl apply p1, or zorbctl status shows it."
+    assert [c for _, c in commands_in(text)] == ["zorbctl plan -out=p1", "zorbctl apply p1", "zorbctl status"]
+    assert commands_in("Run zorbctl init to start.") == [(4, "zorbctl init")]
+    assert commands_in("use parquet files for speed") == []  # "use" alone runs nothing
+
+
+def test_a_card_asking_what_to_do_is_a_how_to_whether_it_asks_first_or_after_a_situation():
+    assert asks_how("How do I pin a module?")
+    assert asks_how("A run crashed and the lock was never released. What now?")
+    assert asks_how("Someone built a bucket by hand. How do I bring it under control?")
+    assert not asks_how("What does zorbctl plan do?")
+    assert not asks_how("How does the ledger stay consistent?")
+
+
+def test_a_how_to_answer_puts_forward_the_command_or_construct_it_tells_to_use():
+    faq = (
+        "**A sync crashed and the latch was never released. What now?**\n"
+        "Check that nobody else is syncing, then use zorbctl unlatch with the latch ID from the error.\n\n"
+        "**How do I move to a newer plugin on purpose?**\n"
+        "Widen the constraint and run zorbctl init -upgrade, which rewrites the pin file.\n\n"
+        "**How do I wipe every gadget?**\n"
+        "zorbctl purge removes every gadget after asking for confirmation.\n\n"
+        "**How do I read something Zorblat does not manage?**\n"
+        "Use a lookup block, such as one that finds the newest KVX image.\n\n"
+        "**What does zorbctl validate actually check?**\n"
+        "It checks syntax and references."
+    )
+    lines, _ = _read(faq, section="FAQ")
+    forward = {
+        line.label: [s.name for s in line.subjects if s.cue > 0 and s.role >= ROLE_PUT_FORWARD] for line in lines
+    }
+    assert forward["A sync crashed and the latch was never released. What now?"] == ["zorbctl unlatch"]
+    assert forward["How do I move to a newer plugin on purpose?"] == ["zorbctl init -upgrade"]
+    assert forward["How do I wipe every gadget?"] == ["zorbctl purge"]
+    assert forward["How do I read something Zorblat does not manage?"] == ["lookup block"]  # not the KVX example
+    # "What does X actually check?": the question's verb and adverb are no part of the term it asks about.
+    assert lines[-1].subject(name_key("zorbctl validate"))
