@@ -92,6 +92,7 @@ from .vocabulary import (
     INTERFACE_WORDS,
     RECOMMEND_VERBS,
     SOFTWARE_KINDS,
+    VAGUE_KINDS,
     VENDOR_WORDS,
     english_frequency,
 )
@@ -1742,7 +1743,7 @@ def _same_kind_enough(key: Thing, other: Thing, structural: float) -> bool:
     takes products; anything else at least another name."""
     if _field_shaped(key.name) != _field_shaped(other.name):
         return False  # "maxSurge", "backoffLimit": settings inside an object, not objects like "DaemonSet"
-    broad = GENERIC_ANSWER_TYPES | SOFTWARE_KINDS
+    broad = GENERIC_ANSWER_TYPES | SOFTWARE_KINDS | VAGUE_KINDS
     if key.genus - broad and other.genus - broad and not (key.genus & other.genus) and not key.vendor:
         return False  # "Drover: A controller ..." beside "Dunmore: storage ...": defined as different kinds (a
         # vendor's products are all services, whatever each calls itself: "marketplace", "catalog")

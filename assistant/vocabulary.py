@@ -656,6 +656,13 @@ SOFTWARE_KINDS = frozenset(
     {"framework", "engine", "application", "app", "system", "software", "library", "program", "suite", "database"}
 )
 
+#: General English: nouns that say only that a term is some thing ("An object that holds settings", "a unit of
+#: work", "data kept apart"): a definition opening with one tells nothing of its kind against another's.
+VAGUE_KINDS = frozenset(
+    {"object", "objects", "unit", "units", "data", "item", "items", "entity", "element", "thing", "piece", "part"}
+    | {"kind", "type", "way", "means", "place", "set", "collection", "record", "value", "values"}
+)
+
 #: Headings of a list of ways to do something ("Log Collection Methods", "Steps", "Options"): a how-to answers
 #: with the whole list.
 WAYS_WORDS = frozenset(

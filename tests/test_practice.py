@@ -232,6 +232,15 @@ zorbctl tidy rewrites each file into the standard spacing and order.
 Save the plan with zorbctl plan -save=p1, then roll it out later with zorbctl apply p1.
 """
 
+VAGUE_GENUS = """# Zorblat gadget objects
+
+- Zorb Map: An object that holds plain settings, such as a colour theme, that gadgets read at start.
+- Zorb Vault: Data kept apart for passwords and signing keys, handed to gadgets when they start.
+- Zorb Runner: A controller that keeps a set number of identical gadgets running and replaces failed ones.
+- Zorb Sweeper: A controller that runs exactly one gadget on every host, for log shipping on each machine.
+- Zorb Timer: A controller that starts a gadget on a fixed schedule and lets it finish.
+"""
+
 INSTRUCTION_CARDS = """# Zorblat build file
 
 ## Instructions (flashcards)
@@ -322,6 +331,7 @@ def units(embeddings, tmp_path_factory):
         ("engines", ENGINES, ".md"),
         ("instruction-cards", INSTRUCTION_CARDS, ".md"),
         ("how-to", HOW_TO_FAQ, ".md"),
+        ("vague-genus", VAGUE_GENUS, ".md"),
         ("glossary", GLOSSARY_AND_POLICIES, ".md"),
         ("wardens", WARDEN_CARDS, ".md"),
     ):
@@ -502,6 +512,15 @@ def test_a_how_to_faq_asks_each_card_as_a_situation_with_options_of_its_answers_
     unlatch = keyed.get("zorbctl unlatch")
     if unlatch is not None:  # "What now?": the situation is the stem and the ask follows it
         assert unlatch.stem.startswith("A sync crashed and the latch was never released.")
+
+
+def test_a_definition_that_only_says_object_or_data_does_not_set_a_thing_apart_in_kind(units):
+    # "An object that ..." and "Data kept ..." say nothing of kind against "A controller that ...": the map is
+    # asked with the vault and the controllers as wrong options (before, it had none of its kind).
+    questions, report = units["vague-genus"].generate_questions(n=10, seed=1)
+    keyed = {q.options[q.answer]: q for q in questions}
+    assert "Zorb Map" in keyed, report.summary()
+    assert len(set(keyed["Zorb Map"].options)) == 4
 
 
 def test_the_notes_own_scenario_is_asked_for_its_solution(units):

@@ -22,6 +22,7 @@ EVERYDAY_LISTS = (
     v.ACTOR_NOUNS,
     v.SETTING_WORDS,
     v.CONSTRUCT_WORDS,
+    v.VAGUE_KINDS,
 )
 
 
