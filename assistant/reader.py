@@ -639,7 +639,16 @@ class NotesReader:
             said = polarities[index]
             return found + sum(specific(t) * (1.0 if said[t] else -1.0) for t in contrasted if t in said)
 
-        return max((shared(i, p), -i, p) for i, p in enumerate(parts))[2]
+        _, position, chosen = max((shared(i, p), -i, p) for i, p in enumerate(parts))
+        index = -position
+        if index > 0 and _leans_on_before(chosen):
+            # "Commit it to version control ...": the sentence before says what "it" is ("It is the dependency
+            # lock file that terraform init writes ..."); back to the one that names it.
+            start = index - 1
+            while start > 0 and _leans_on_before(parts[start]):
+                start -= 1
+            return " ".join(parts[start : index + 1])
+        return chosen
 
     def _sentence_per_name(self, parts: list[str], query: Query) -> str | None:
         """The sentences of a line that each name one of the things the question asks about, joined, when
@@ -1271,6 +1280,13 @@ def _requirement_clauses(text: str) -> list[str]:
     # A sentence saying what is NOT wanted ("No sharing, no dashboards") would match the lines about what it
     # rules out: an embedding does not read the "no".
     return [c for c in clauses if not re.match(r"(?i)(which|what|how)\b", c) and not _NEGATES.search(c)]
+
+
+def _leans_on_before(sentence: str) -> bool:
+    """A sentence whose opening words stand for something said before it ("It is ...", "Commit it to ...",
+    "Use them when ...")."""
+    opening = sentence.strip().split()[:4]
+    return any(re.fullmatch(r"(?i)(?:it|they|them|these|this)[,.]?", word) for word in opening)
 
 
 _FLAG = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*")

@@ -71,6 +71,9 @@ _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_&+.'’\-]*[A-Za-z0-9+]|[A-Za-z0-9]"
 _HOW_DO_I = re.compile(r"(?i)^\s*how\s+(?:do|can|should|would)\s+(?:i|we|you|one)\b")
 #: A setting or identifier in snake_case ("for_each", "max_active_runs"): a name by its shape.
 _SNAKE_CASE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")
+#: A dotted identifier ("min.insync.replicas", "terraform.tfstate", "log.retention.hours"): parts of two or more
+#: characters joined by dots, one of them a word - not "e.g", not a version ("2.0").
+_DOTTED = re.compile(r"[a-z][a-z0-9_\-]+(?:\.[a-z0-9_\-]{2,})+")
 _CODE_SPAN = re.compile(r"`([^`\n]{2,80})`")
 _BRACKETED = re.compile(r"\s*\(([^()]{1,80})\)")
 #: Vendor words as `stem` spells them: name keys and tokens compare in stems.
@@ -138,8 +141,9 @@ def is_acronym(token: str) -> bool:
 
 
 def is_snake_case(token: str) -> bool:
-    """A setting or identifier written in snake_case ("for_each", "max_active_runs")."""
-    return bool(_SNAKE_CASE.fullmatch(token))
+    """A setting or identifier written in snake_case ("for_each", "max_active_runs"), or dotted
+    ("min.insync.replicas", "terraform.tfstate")."""
+    return bool(_SNAKE_CASE.fullmatch(token) or _DOTTED.fullmatch(token))
 
 
 def _is_shaped_name(token: str) -> bool:

@@ -724,3 +724,21 @@ def test_a_snake_case_identifier_is_a_setting_and_a_how_to_card_puts_it_forward(
         "each time. Which lifecycle setting makes the new one come up first?"
     )
     assert answer.recommendation == "build_first"
+
+
+def test_a_fact_sentence_that_says_it_brings_the_sentence_saying_what_it_is(assistant_on_notes):
+    assistant = assistant_on_notes(
+        "u10-faq.md",
+        "# Running zorbctl\n\n## Plugins\n\n"
+        "**What is .zorb.pins and should it be kept?**\n"
+        "It is the pin file that zorbctl init writes, recording the exact plugin build chosen and its checksums. "
+        "Commit it to version control so that every colleague and every pipeline installs the same plugin build.\n\n"
+        "**How do I tidy the layout?**\nzorbctl tidy rewrites each file into the standard spacing.\n",
+    )
+    answer = assistant.ask(
+        "my laptop and the build server keep getting different plugin builds from the same code. "
+        "which file should we commit so everyone gets the same build?"
+    )
+    assert not answer.abstained
+    # "Commit it ..." alone does not say what to commit: the sentence before it names the pin file.
+    assert "pin file" in answer.answer.split("\n")[0], answer.answer

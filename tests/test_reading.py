@@ -379,3 +379,9 @@ def test_a_how_to_answer_puts_forward_the_command_or_construct_it_tells_to_use()
     assert forward["How do I read something Zorblat does not manage?"] == ["lookup block"]  # not the KVX example
     # "What does X actually check?": the question's verb and adverb are no part of the term it asks about.
     assert lines[-1].subject(name_key("zorbctl validate"))
+
+
+def test_a_dotted_setting_or_file_name_is_a_name_by_its_shape():
+    text = "Set min.insync.replicas to 2 and keep terraform.tfstate safe, e.g. in a bucket, on version 2.0."
+    vocabulary = NotesVocabulary([text])
+    assert name_spans(text, vocabulary) == ["min.insync.replicas", "terraform.tfstate"]  # not "e.g", not "2.0"
