@@ -14,7 +14,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from .config import ReaderSettings
-from .reading import ROLE_HEADING, Line, Reading, is_acronym, name_key
+from .reading import ROLE_HEADING, Line, Reading, command_phrase, is_acronym, name_key
 from .retrieval import LexicalIndex, Retrieval
 from .text import asking_sentence, loose_sentences, sentences, stem, tokenize, words
 from .understanding import Query
@@ -57,6 +57,19 @@ class GateDecision:
 # Questions about one named thing (how to use it, what it is, a fact about it, how it compares): a name
 # the notes do not have is what is asked about. A scenario's choice may mention anything ("a Flask app").
 _ASKS_ABOUT_ONE_THING = frozenset({"howto", "explanation", "fact", "comparison"})
+#: A word and a code construct it names ("data block", "pre-start hook"); only nouns whose kinds are named by
+#: the word before them (general IT), not "file" or "setting", which any everyday word may qualify.
+_CONSTRUCT_PHRASE = re.compile(
+    r"\b([a-z][a-z_\-]*)\s+(blocks?|directives?|hooks?|operators?|sensors?|plugins?|annotations?)\b"
+)
+
+
+def singular_construct(noun: str) -> str:
+    return noun[:-1] if noun.endswith("s") else noun
+
+
+#: General English: words before a command that run or name it ("run terraform test", "using kubectl debug").
+_RUNS_A_COMMAND = frozenset({"run", "runs", "running", "use", "using", "with", "execute", "invoke", "via", "call"})
 
 
 class CoverageGate:
@@ -64,6 +77,7 @@ class CoverageGate:
         self.settings = settings
         self.lexical = lexical
         self.reading = reading
+        self._constructs: dict[str, set[str]] | None = None  # construct noun -> the words the notes put before it
 
     def run(self, query: Query, retrieval: Retrieval) -> GateDecision:
         s = self.settings
@@ -138,6 +152,56 @@ class CoverageGate:
                     elif new and words_of[0].lower() in VENDOR_WORDS:
                         found.append((" ".join(words_of), ""))  # "AWS Lake Formation": a product they never name
                 run = []
+        found.extend(self._unknown_commands(text))
+        found.extend(self._unknown_constructs(text))
+        return found
+
+    def _unknown_constructs(self, text: str) -> list[tuple[str, str]]:
+        """ "a moved block" in notes that write of data, resource and lifecycle blocks but never of a moved one:
+        a kind of construct the notes list several of, named with a word they never put before it."""
+        if self._constructs is None:
+            seen: dict[str, set[str]] = {}
+            for chunk in self.reading.chunks.values():
+                for modifier, noun in _CONSTRUCT_PHRASE.findall(chunk.text.lower()):
+                    seen.setdefault(singular_construct(noun), set()).add(modifier)
+            self._constructs = seen
+        found = []
+        for modifier, noun in _CONSTRUCT_PHRASE.findall(text.lower()):
+            kinds = self._constructs.get(singular_construct(noun), set())
+            if len(kinds) >= 2 and modifier not in kinds and modifier not in FUNCTION_WORDS:
+                article = "an" if modifier[0] in "aeiou" else "a"
+                found.append((f"{article} {modifier} {noun}", ""))  # "They never mention a moved block."
+        return found
+
+    def _unknown_commands(self, text: str) -> list[tuple[str, str]]:
+        """ "terraform test" in notes whose commands are terraform init, plan, apply ...: a program the notes
+        run, with a subcommand they never give, is a command they do not cover."""
+        commands = [e.name.lower().split() for e in self.reading.names.entities.values() if command_phrase(e.name)]
+        # A program is what several commands of the notes start with, one of them with a flag ("terraform",
+        # "docker"); not the first word of a term that happens to look like one ("liveness probe").
+        flagged = {words[0] for words in commands if any(w.startswith("-") for w in words[1:])}
+        programs = {program for program in flagged if len({tuple(w[:2]) for w in commands if w[0] == program}) >= 2}
+        known = {" ".join(words[:2]) for words in commands if len(words) >= 2}
+        found: list[tuple[str, str]] = []
+        tokens = text.split()
+        for index, token in enumerate(tokens):
+            program = token.strip("`'\"(").lower()
+            if program not in programs:
+                continue
+            command = command_phrase(" ".join(t.strip("`'\"()") for t in tokens[index : index + 6]))
+            if not command or command.startswith("-"):
+                continue
+            before = tokens[index - 1].lower() if index else ""
+            if not (
+                before in _RUNS_A_COMMAND or token.startswith("`") or any(w.startswith("-") for w in command.split())
+            ):
+                continue  # "every terraform run says ...", "the docker daemon": the program named in prose
+            words = command.lower().split()
+            if words[1].startswith("-") or " ".join(words[:2]) in known:
+                continue
+            if any(words[1] in other[1:] for other in commands if other[0] == program):
+                continue  # "terraform plan" beside "terraform plan -out": a subcommand they do give
+            found.append((" ".join(words[:2]), program))
         return found
 
     def _knows(self, token: str) -> bool:

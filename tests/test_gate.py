@@ -137,3 +137,40 @@ def test_a_name_the_notes_never_use_around_one_they_know_is_declined_and_named(c
 )
 def test_known_names_acronyms_and_scenarios_are_not_taken_for_unknown_names(course, question):
     assert course.ask(question).trace["gate"]["unknown_names"] == []
+
+
+ZORBCTL_NOTES = """# Running zorbctl
+
+## Plans
+
+**How do I see what would change?**
+Run zorbctl plan to list the changes, or zorbctl plan -out=p1 to keep them for later.
+
+**How do I apply a saved plan?**
+Run zorbctl apply p1; a saved plan is applied without asking again.
+
+**How do I move to a newer plugin?**
+Run zorbctl init -upgrade, which rewrites the pin file.
+
+## Blocks
+
+A gadget block declares one gadget; a lookup block reads a gadget Zorblat does not manage; a guard block
+holds the rules that protect a gadget from being replaced or deleted.
+"""
+
+
+def test_a_command_or_construct_the_notes_never_give_is_declined_and_named(assistant_on_notes):
+    assistant = assistant_on_notes("zorbctl.md", ZORBCTL_NOTES)
+    command = assistant.ask("How do I check my gadgets with zorbctl lint before a plan?")
+    assert command.abstained and "They mention zorbctl but not zorbctl lint." in command.answer
+    construct = assistant.ask("How do I use a renamed block to move a gadget to a new address?")
+    assert construct.abstained and "They never mention a renamed block." in construct.answer
+    # What the notes do give is answered, and a program named in prose is no command.
+    assert not assistant.ask("How do I apply a saved plan with zorbctl apply?").abstained
+    assert not assistant.ask("How do I use a lookup block to read a gadget Zorblat does not manage?").abstained
+    assert (
+        assistant.ask("Every zorbctl run says the plan is stale. How do I see what would change?").trace["gate"][
+            "unknown_names"
+        ]
+        == []
+    )
