@@ -14,7 +14,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from .config import ReaderSettings
-from .reading import ROLE_HEADING, Line, Reading, command_phrase, is_acronym, name_key
+from .reading import ROLE_HEADING, Line, Reading, command_phrase, command_programs, is_acronym, name_key
 from .retrieval import LexicalIndex, Retrieval
 from .text import asking_sentence, loose_sentences, sentences, stem, tokenize, words
 from .understanding import Query
@@ -158,17 +158,22 @@ class CoverageGate:
 
     def _unknown_constructs(self, text: str) -> list[tuple[str, str]]:
         """ "a moved block" in notes that write of data, resource and lifecycle blocks but never of a moved one:
-        a kind of construct the notes list several of, named with a word they never put before it."""
+        a kind of construct the notes name several of as things, with a word they never put before it."""
         if self._constructs is None:
             seen: dict[str, set[str]] = {}
             for chunk in self.reading.chunks.values():
                 for modifier, noun in _CONSTRUCT_PHRASE.findall(chunk.text.lower()):
                     seen.setdefault(singular_construct(noun), set()).add(modifier)
-            self._constructs = seen
+            # Kinds the notes name as things ("data block", "resource block" are names; "newer plugin" is not).
+            named: dict[str, int] = {}
+            for entity in self.reading.names.entities.values():
+                for _, noun in _CONSTRUCT_PHRASE.findall(entity.name.lower()):
+                    named[singular_construct(noun)] = named.get(singular_construct(noun), 0) + 1
+            self._constructs = {noun: kinds for noun, kinds in seen.items() if named.get(noun, 0) >= 2}
         found = []
         for modifier, noun in _CONSTRUCT_PHRASE.findall(text.lower()):
             kinds = self._constructs.get(singular_construct(noun), set())
-            if len(kinds) >= 2 and modifier not in kinds and modifier not in FUNCTION_WORDS:
+            if kinds and modifier not in kinds and modifier not in FUNCTION_WORDS:
                 article = "an" if modifier[0] in "aeiou" else "a"
                 found.append((f"{article} {modifier} {noun}", ""))  # "They never mention a moved block."
         return found
@@ -176,11 +181,9 @@ class CoverageGate:
     def _unknown_commands(self, text: str) -> list[tuple[str, str]]:
         """ "terraform test" in notes whose commands are terraform init, plan, apply ...: a program the notes
         run, with a subcommand they never give, is a command they do not cover."""
-        commands = [e.name.lower().split() for e in self.reading.names.entities.values() if command_phrase(e.name)]
-        # A program is what several commands of the notes start with, one of them with a flag ("terraform",
-        # "docker"); not the first word of a term that happens to look like one ("liveness probe").
-        flagged = {words[0] for words in commands if any(w.startswith("-") for w in words[1:])}
-        programs = {program for program in flagged if len({tuple(w[:2]) for w in commands if w[0] == program}) >= 2}
+        names = [e.name for e in self.reading.names.entities.values()]
+        commands = [name.lower().split() for name in names if command_phrase(name)]
+        programs = command_programs(names)
         known = {" ".join(words[:2]) for words in commands if len(words) >= 2}
         found: list[tuple[str, str]] = []
         tokens = text.split()

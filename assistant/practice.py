@@ -78,6 +78,8 @@ from .reading import (
     Line,
     Reading,
     asks_how,
+    command_phrase,
+    command_programs,
     find_names,
     name_key,
 )
@@ -365,6 +367,7 @@ class QuestionGenerator:
         self._field_vectors: dict[str, np.ndarray] = {}
         self._titled: dict[tuple[str, str], bool] = {}  # (heading, name key): the heading is its title
         self.things: dict[str, Thing] = {}
+        self._programs = command_programs(e.name for e in reading.names.entities.values())
         for key, entity in list(reading.names.entities.items()):
             thing = self._thing(entity)
             if thing is not None:
@@ -446,11 +449,12 @@ class QuestionGenerator:
         )
         # "How do I ...? Run terraform init -upgrade ...": what a how-to answer tells to use is a thing to choose.
         instructed = any(item.line.kind == "card" and asks_how(item.line.label or "") for item in teaching)
-        if instructed and not thing.kinds:
-            shape = term_kind(entity.name)
-            if shape:
-                thing.kinds[shape] += 1
-                thing.heads.add(kind_noun(shape))
+        # A command line of a program the notes run ("docker compose ps"), or a flag ("--memory"), is a thing
+        # of that kind by its shape, wherever it is described.
+        shape = term_kind(entity.name, None if instructed else self._programs)
+        if shape and not thing.kinds and (instructed or shape in ("command", "flag")):
+            thing.kinds[shape] += 1
+            thing.heads.add(kind_noun(shape))
         if not thing.kinds and not thing.proper and not thing.groups and not defined and not instructed:
             return None  # a term the notes neither list among its kind, name, nor define: not a thing to choose
         return thing
@@ -1633,11 +1637,27 @@ def _clips_words(option: str, stem: str) -> bool:
     return False
 
 
+def _says_subcommand(option: str, stem: str) -> bool:
+    """Whether the stem uses a command line's subcommand as a word: "stop the containers" gives away "docker
+    compose stop", "list the changes" "zorbctl list"."""
+    command = command_phrase(option)
+    if command != option:
+        return False
+    words = set(re.findall(r"[a-z]+", stem))
+    return any(len(w) >= 3 and w in words for w in option.lower().split()[1:] if not w.startswith("-"))
+
+
 def _gives_away(option: str, stem: str) -> bool:
     """Whether a stem names an option: the name itself, its one-word compound spelled out in parts ("store
-    metadata" for Hive Metastore), or a keyword clipped from its words ("environment" for ENV)."""
+    metadata" for Hive Metastore), a keyword clipped from its words ("environment" for ENV), or a command's
+    subcommand ("stop the containers" for docker compose stop)."""
     low = stem.lower()
-    return names_any(low, {option.lower()}) or _spells_compound(option, low) or _clips_words(option, low)
+    return (
+        names_any(low, {option.lower()})
+        or _spells_compound(option, low)
+        or _clips_words(option, low)
+        or _says_subcommand(option, low)
+    )
 
 
 def check_question(question: Question, max_copied_run: int = 5, max_stem_words: int = 60) -> list[str]:

@@ -134,10 +134,10 @@ def after_name(text: str, entity: Entity) -> str | None:
     if not spans:
         return None
     start, end = min(spans)
-    before = text[:start].strip(" ,")
+    before = text[:start].strip(" ,`")  # "`docker compose ps` lists ...": code marks are no words
     if re.match(r"^\s*[-\w]+(?:\s+[-\w]+)?\s+[-–—:]\s", text[end:]):
         return None  # "Pod anti-affinity - Rules that ...": the name starts a longer term the line is about
-    after = re.sub(r"^\s*(?:service|services)\b", "", text[end:], flags=re.IGNORECASE)
+    after = re.sub(r"^\s*(?:service|services)\b", "", text[end:].lstrip("`"), flags=re.IGNORECASE)
     # ", formerly called X, is ...", ", usually shortened to Y, runs ...": an aside about its name.
     after = re.sub(r"^\s*,\s*[^,]{1,60},\s*(?=(?:is|are|was|has|have|\w+s)\b)", " ", after)
     if re.match(r"\s*(?:/|&|,|and\b|or\b)", after):
@@ -355,16 +355,19 @@ def card_kind(question: str, term: str) -> str:
     return "command"
 
 
-def term_kind(term: str) -> str | None:
-    """What kind of thing a term is by its shape: a command line ("terraform init -upgrade"), a setting
-    ("create_before_destroy", "prevent_destroy = true"), or the construct its last word names ("data block")."""
+def term_kind(term: str, programs: set[str] | None = None) -> str | None:
+    """What kind of thing a term is by its shape: a command line ("terraform init -upgrade"; of one of
+    `programs` when they are given), a flag ("--memory"), a setting ("create_before_destroy", "prevent_destroy
+    = true"), or the construct its last word names ("data block")."""
     words = term.split()
     if not words:
         return None
     if words[-1].lower() in CONSTRUCT_WORDS and len(words) > 1:
         return singular(words[-1].lower())
-    if command_phrase(term) == term:
+    if command_phrase(term) == term and (programs is None or words[0].lower() in programs):
         return "command"
+    if re.fullmatch(r"--?[a-z][\w\-]*(?:=\S+)?", term):
+        return "flag"
     if is_snake_case(words[0]) or "=" in term or re.fullmatch(r"[a-z]+(?:\.[a-z]+)+", words[0]):
         return "setting"
     return None

@@ -1162,6 +1162,11 @@ def _subjects(  # noqa: C901 - the order of these checks is the rule
         put(name, role if own_role < ROLE_SUBJECT and not raw.parent_name else role * 0.5)
     for term in _CODE_SPAN.findall(raw.text):
         put(term.strip(), ROLE_MENTION + 0.2)
+    # "`docker compose ps` lists the project's containers": code that opens the line and is followed by its
+    # verb is the line's subject.
+    code_first = re.match(r"^`(?P<term>[^`\n]{2,80})`\s+(?P<verb>[a-z]+)\b", raw.text.strip())
+    if code_first and (code_first.group("verb") in _VERBISH or _is_verb_s_form(code_first.group("verb"))):
+        put(code_first.group("term").strip(), ROLE_SUBJECT)
     for name in mentioned:
         put(name, ROLE_MENTION)
     if raw.topic and own_role < ROLE_SUBJECT:
@@ -1384,6 +1389,14 @@ def _is_verb_s_form(word: str) -> bool:
 #: "kubectl" 0, "docker" 3.0, "airflow" 3.1, "git" 3.4, "helm" 3.7), not an everyday verb ("build" 5.0,
 #: "test" 5.2, "check" 5.0).
 _PROGRAM_WORD_ZIPF = 3.8
+
+
+def command_programs(names: Iterable[str]) -> set[str]:
+    """The programs a set of names runs: the first word of several command lines, one of them with a flag
+    ("terraform", "docker"); not the first word of a term that happens to look like one ("liveness probe")."""
+    commands = [name.lower().split() for name in names if command_phrase(name)]
+    flagged = {words[0] for words in commands if any(w.startswith("-") for w in words[1:])}
+    return {program for program in flagged if len({tuple(w[:2]) for w in commands if w[0] == program}) >= 2}
 
 
 def commands_in(text: str, verbs: frozenset[str] = _RUN_WORDS) -> list[tuple[int, str]]:

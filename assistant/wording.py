@@ -938,6 +938,8 @@ def split_second_action(phrase: str) -> tuple[str, str] | None:
         first = phrase[: match.start()]
         if len(plain_words(first)) < 3 or first.split()[-1].lower().endswith("ing"):
             continue  # "provide monitoring and search capabilities": one list of things, not two actions
+        if "," in first and len(first.rsplit(",", 1)[1].split()) <= 2:
+            continue  # "show live CPU, memory and network use": the last items of a list, not a second action
         if (
             looks_like_verb(match.group("second"), match.group("next"))
             or match.group("next").lower() in ("or", "and")

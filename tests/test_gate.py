@@ -154,8 +154,14 @@ Run zorbctl init -upgrade, which rewrites the pin file.
 
 ## Blocks
 
-A gadget block declares one gadget; a lookup block reads a gadget Zorblat does not manage; a guard block
-holds the rules that protect a gadget from being replaced or deleted.
+**How do I declare a gadget?**
+Write a gadget block with the gadget's type and name.
+
+**How do I read a gadget Zorblat does not manage?**
+Use a lookup block; it only reads and never changes the gadget.
+
+**How do I protect a gadget from being deleted?**
+Add a guard block with the rules that protect it.
 """
 
 

@@ -225,11 +225,22 @@ List that label in skip_drift within the guard block, and Zorblat stops resettin
 **How do I see what changed outside Zorblat without touching any gadget?**
 Run zorbctl plan -observe to list the differences, then keep them with zorbctl apply -observe.
 
-**How do I tidy the layout of every file?**
+**How do I make every file follow one standard layout?**
 zorbctl tidy rewrites each file into the standard spacing and order.
 
 **How do I make sure a rollout does exactly what was reviewed?**
 Save the plan with zorbctl plan -save=p1, then roll it out later with zorbctl apply p1.
+"""
+
+COMMAND_LIST = """# Driving zorbctl
+
+## Everyday commands
+
+- `zorbctl plan -out=p1` writes the proposed changes to a file for a later review.
+- `zorbctl status` shows which gadgets are running and which have failed.
+- `zorbctl halt` pauses every gadget but keeps its state, so they can resume later.
+- `zorbctl purge --all` deletes every gadget together with its stored state.
+- `zorbctl meter` shows live CPU and memory use per gadget.
 """
 
 VAGUE_GENUS = """# Zorblat gadget objects
@@ -332,6 +343,7 @@ def units(embeddings, tmp_path_factory):
         ("instruction-cards", INSTRUCTION_CARDS, ".md"),
         ("how-to", HOW_TO_FAQ, ".md"),
         ("vague-genus", VAGUE_GENUS, ".md"),
+        ("commands", COMMAND_LIST, ".md"),
         ("glossary", GLOSSARY_AND_POLICIES, ".md"),
         ("wardens", WARDEN_CARDS, ".md"),
     ):
@@ -521,6 +533,18 @@ def test_a_definition_that_only_says_object_or_data_does_not_set_a_thing_apart_i
     keyed = {q.options[q.answer]: q for q in questions}
     assert "Zorb Map" in keyed, report.summary()
     assert len(set(keyed["Zorb Map"].options)) == 4
+
+
+def test_commands_a_list_describes_are_asked_with_other_commands_and_no_stem_says_the_subcommand(units):
+    questions, report = units["commands"].generate_questions(n=10, seed=1)
+    _check_all(questions)
+    keyed = {q.options[q.answer]: q for q in questions}
+    assert {"zorbctl halt", "zorbctl meter"} <= set(keyed), report.summary()
+    for question in questions:
+        assert all(option.startswith("zorbctl") for option in question.options)
+        key = question.options[question.answer]
+        assert not {w for w in key.split()[1:] if not w.startswith("-")} & set(question.stem.lower().split())
+    assert "pauses every gadget" in keyed["zorbctl halt"].explanation
 
 
 def test_the_notes_own_scenario_is_asked_for_its_solution(units):

@@ -385,3 +385,14 @@ def test_a_dotted_setting_or_file_name_is_a_name_by_its_shape():
     text = "Set min.insync.replicas to 2 and keep terraform.tfstate safe, e.g. in a bucket, on version 2.0."
     vocabulary = NotesVocabulary([text])
     assert name_spans(text, vocabulary) == ["min.insync.replicas", "terraform.tfstate"]  # not "e.g", not "2.0"
+
+
+def test_code_that_opens_a_line_and_is_followed_by_its_verb_is_the_lines_subject():
+    lines, _ = _read(
+        "- `zorbctl list` shows every gadget; `zorbctl tail -f web` follows one gadget's log.\n"
+        "- Use `zorbctl stop` to pause a gadget.\n",
+        section="Commands",
+    )
+    roles = _roles(lines, "`zorbctl list`")
+    assert roles["zorbctl list"][0] == ROLE_SUBJECT
+    assert roles["zorbctl tail -f web"][0] < ROLE_SUBJECT  # named later in the line: a mention

@@ -200,6 +200,8 @@ def test_rewordings_keep_the_meaning():
         "scan the buckets for secrets",
         "alert the owners if any is found",
     )
+    # "CPU, memory and network use": the end of a list, not a second thing done.
+    assert split_second_action("show live CPU, memory and network use per container") is None
     assert synonym_variant("scan buckets for large files") == "inspect buckets for big files"
     assert (
         cored("move data from a source to a target while the source stays online")
