@@ -134,6 +134,10 @@ def after_name(text: str, entity: Entity) -> str | None:
     if not spans:
         return None
     start, end = min(spans)
+    boundary = max(text.rfind(". ", 0, start), text.rfind("; ", 0, start))
+    if boundary >= 0:
+        # "`--cpus=1.5` caps ... . `--cpu-shares` (default 1024) is only ...": the name opens a later sentence.
+        start, end, text = start - boundary - 2, end - boundary - 2, text[boundary + 2 :]
     before = text[:start].strip(" ,`")  # "`docker compose ps` lists ...": code marks are no words
     if re.match(r"^\s*[-\w]+(?:\s+[-\w]+)?\s+[-–—:]\s", text[end:]):
         return None  # "Pod anti-affinity - Rules that ...": the name starts a longer term the line is about

@@ -1164,9 +1164,15 @@ def _subjects(  # noqa: C901 - the order of these checks is the rule
         put(term.strip(), ROLE_MENTION + 0.2)
     # "`docker compose ps` lists the project's containers": code that opens the line and is followed by its
     # verb is the line's subject.
-    code_first = re.match(r"^`(?P<term>[^`\n]{2,80})`\s+(?P<verb>[a-z]+)\b", raw.text.strip())
-    if code_first and (code_first.group("verb") in _VERBISH or _is_verb_s_form(code_first.group("verb"))):
-        put(code_first.group("term").strip(), ROLE_SUBJECT)
+    for sentence in sentences(raw.text):
+        # "`--memory` (`-m`), e.g. `--memory=512m`, is a hard memory cap": its aside and example set aside.
+        code_first = re.match(
+            r"^`(?P<term>[^`\n]{2,80})`(?:\s*\([^()]{1,60}\))?(?:,\s*(?:e\.g\.|i\.e\.|such as)[^,]{1,60},)?"
+            r"\s+(?P<verb>[a-z]+)\b",
+            sentence.strip(),
+        )
+        if code_first and (code_first.group("verb") in _VERBISH or _is_verb_s_form(code_first.group("verb"))):
+            put(code_first.group("term").strip(), ROLE_SUBJECT)
     for name in mentioned:
         put(name, ROLE_MENTION)
     if raw.topic and own_role < ROLE_SUBJECT:

@@ -216,6 +216,11 @@ _LEADING_ADVERB = re.compile(r"^(?P<adverb>[A-Za-z]+ly)\s+", re.IGNORECASE)
 _ASIDE = re.compile(r"\s*\([^()]*\)")
 _EXAMPLE_TAIL = re.compile(r",?\s*\b(?:e\.g\.|eg\.|i\.e\.|for example|for instance)(?=[\s,:])[^.;]*", re.IGNORECASE)
 # "such as clickstreams, logs and events": a list of examples (one example, "like PII", stays: it says what).
+#: "X, e.g. `x=1`, is a hard cap": an example set off by commas inside a sentence, its verb after it.
+_EXAMPLE_INSIDE = re.compile(
+    r",\s*(?:e\.g\.|i\.e\.|for example)\s+[^,.;]{1,40},\s+(?=(?:is|are|was|were|has|have|can|will|[a-z]+s)\b)",
+    re.IGNORECASE,
+)
 _ETC = re.compile(r",?\s*\betc\b\.?", re.IGNORECASE)
 
 
@@ -492,6 +497,7 @@ def strip_asides(text: str) -> str:
     previous = None
     while previous != text:
         previous, text = text, _ASIDE.sub("", text)
+    text = _EXAMPLE_INSIDE.sub(" ", text)
     text = _EXAMPLE_TAIL.sub("", text)
     text = _without_example_lists(text)
     text = _ETC.sub("", text)

@@ -1224,3 +1224,16 @@ def test_quiz_generate_llm_words_stems_through_an_openai_server_and_checks_them(
     assert len(server.requests) == 2 and "Rewrite the question" in json.dumps(server.requests[0])
     assert questions[0]["stem"] == worded and questions[0]["explanation"] == originals[0]["explanation"]
     assert questions[1]["stem"] == originals[1]["stem"]
+
+
+def test_what_a_line_says_of_a_name_that_opens_its_second_sentence_is_that_sentences_rest():
+    from collections import Counter
+
+    from assistant.practice_reading import after_name
+    from assistant.reading import Entity
+
+    soft = Entity("soft cap", "--soft-cap", False, spellings=Counter({"--soft-cap": 1}))
+    text = "`--cap` (`-c`) is a hard limit. `--soft-cap` sets a target used when the host is busy."
+    assert after_name(text, soft) == "sets a target used when the host is busy"
+    hard = Entity("cap", "--cap", False, spellings=Counter({"--cap": 1}))
+    assert after_name(text, hard).startswith("a hard limit")

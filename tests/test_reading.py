@@ -395,4 +395,9 @@ def test_code_that_opens_a_line_and_is_followed_by_its_verb_is_the_lines_subject
     )
     roles = _roles(lines, "`zorbctl list`")
     assert roles["zorbctl list"][0] == ROLE_SUBJECT
+    limits, _ = _read(
+        "- `--cap` (`-c`), e.g. `--cap=5`, is a hard limit. `--soft-cap` sets a target.", section="Limits"
+    )
+    assert _roles(limits, "`--cap`")["--cap"][0] == ROLE_SUBJECT  # past its aside and example
+    assert _roles(limits, "`--cap`")["--soft-cap"][0] == ROLE_SUBJECT  # it opens the second sentence
     assert roles["zorbctl tail -f web"][0] < ROLE_SUBJECT  # named later in the line: a mention

@@ -200,6 +200,10 @@ def test_rewordings_keep_the_meaning():
         "scan the buckets for secrets",
         "alert the owners if any is found",
     )
+    # An example set off by commas inside a sentence goes; the sentence's verb stays.
+    assert strip_asides("`--cap` (`-c`), e.g. `--cap=5`, is a hard limit; a gadget over it stops.") == (
+        "`--cap` is a hard limit; a gadget over it stops."
+    )
     # "CPU, memory and network use": the end of a list, not a second thing done.
     assert split_second_action("show live CPU, memory and network use per container") is None
     assert synonym_variant("scan buckets for large files") == "inspect buckets for big files"
