@@ -410,7 +410,8 @@ def looks_like_verb(word: str, following: str = "", after: str = "") -> str | No
         base = base_of(low)
         if nxt in _AUXILIARIES or not base:
             return None
-        if nxt.endswith("ing") and nxt not in ("string", "thing", "nothing", "everything"):
+        if nxt.endswith("ing") and "-" not in nxt and nxt not in ("string", "thing", "nothing", "everything"):
+            # ("protects slow-starting containers": a hyphenated -ing word is an adjective, read on below)
             # "Simplifies monitoring" (a verb taking an activity), not "Logs streaming".
             return base if base.endswith(("ify", "ize", "ise", "ate")) else None
         if nxt in ("and", "or"):

@@ -200,6 +200,8 @@ def test_rewordings_keep_the_meaning():
         "scan the buckets for secrets",
         "alert the owners if any is found",
     )
+    # A hyphenated "-ing" word after a verb is an adjective, not an activity it takes.
+    assert read_need("protects slow-starting containers").action == "protect slow-starting containers"
     # An example set off by commas inside a sentence goes; the sentence's verb stays.
     assert strip_asides("`--cap` (`-c`), e.g. `--cap=5`, is a hard limit; a gadget over it stops.") == (
         "`--cap` is a hard limit; a gadget over it stops."
