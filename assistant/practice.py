@@ -81,6 +81,7 @@ from .reading import (
     command_phrase,
     command_programs,
     find_names,
+    is_snake_case,
     name_key,
 )
 from .text import normalise_space, tokenize
@@ -451,10 +452,15 @@ class QuestionGenerator:
         instructed = any(item.line.kind == "card" and asks_how(item.line.label or "") for item in teaching)
         # A command line of a program the notes run ("docker compose ps"), or a flag ("--memory"), is a thing
         # of that kind by its shape, wherever it is described.
-        shape = term_kind(entity.name, None if instructed else self._programs)
-        if shape and not thing.kinds and (instructed or shape in ("command", "flag")):
+        said = " ".join(item.line.text for item in teaching[:3])
+        shape = term_kind(entity.name, None if instructed else self._programs, said)
+        if shape and not thing.kinds and (instructed or shape in ("command", "flag") or shape.endswith(" setting")):
             thing.kinds[shape] += 1
             thing.heads.add(kind_noun(shape))
+        if is_snake_case(entity.name.split()[0]):
+            # Settings written in code in one section are options for each other ("Lifecycle rules":
+            # create_before_destroy, prevent_destroy, replace_triggered_by), as items of one list are.
+            thing.groups |= {(item.line.section, "settings in code") for item in teaching[:3]}
         if not thing.kinds and not thing.proper and not thing.groups and not defined and not instructed:
             return None  # a term the notes neither list among its kind, name, nor define: not a thing to choose
         return thing
@@ -533,7 +539,9 @@ class QuestionGenerator:
                 for w in plain_words(description)
                 if w not in FUNCTION_WORDS and not any(w in s.lower().split() for s in entity.spellings)
             ]
-            if len(words) < self.settings.min_description_words or "?" in description:
+            # A how-to card's task ("tear everything down") is a whole need in fewer words.
+            least = 2 if line.kind == "card" and asks_how(line.label or "") else self.settings.min_description_words
+            if len(words) < least or "?" in description:
                 continue
             if is_choice_noun_phrase(description) or is_comparison(description):
                 continue  # only a ranking ("the simpler choice") or a comparison with what it does not name
@@ -1638,13 +1646,19 @@ def _clips_words(option: str, stem: str) -> bool:
 
 
 def _says_subcommand(option: str, stem: str) -> bool:
-    """Whether the stem uses a command line's subcommand as a word: "stop the containers" gives away "docker
-    compose stop", "list the changes" "zorbctl list"."""
-    command = command_phrase(option)
-    if command != option:
+    """Whether the stem uses a word of a command's subcommand or of a setting's name: "stop the containers"
+    gives away "docker compose stop", "the lock was never released" "terraform force-unlock", "which provider
+    versions" "required_providers"."""
+    words = {singular(w) for w in re.findall(r"[a-z]+", stem) if len(w) >= 4}
+    if command_phrase(option) == option:
+        parts = [p for w in option.lower().split()[1:] if not w.startswith("-") for p in w.split("-")]
+    elif is_snake_case(option.split()[0]):
+        parts = re.split(r"[_.]", option.split()[0].lower())
+    else:
         return False
-    words = set(re.findall(r"[a-z]+", stem))
-    return any(len(w) >= 3 and w in words for w in option.lower().split()[1:] if not w.startswith("-"))
+    parts = [singular(p) for p in parts if len(p) >= 4 and p not in FUNCTION_WORDS]
+    # "lock" in "unlock": a stem word inside a part gives it away too.
+    return any(p in words or any(len(w) >= 4 and w in p for w in words) for p in parts)
 
 
 def _gives_away(option: str, stem: str) -> bool:

@@ -18,6 +18,7 @@ from .reading import (
     Line,
     asks_how,
     command_phrase,
+    commands_in,
     is_snake_case,
     name_key,
 )
@@ -251,6 +252,9 @@ def instructed_by(line: Line, entity: Entity) -> bool:
         return False
     keys = {entity.key} | {name_key(s) for s in entity.spellings}
     forward = {s.key for s in line.subjects if s.cue > 0 and s.role >= ROLE_PUT_FORWARD}
+    first = re.split(r"(?<=[.!?])\s+", (line.body or "").strip())[0]
+    if len(commands_in(first)) >= 2 and re.search(r"(?i)\b(?:then|later|afterwards|and after)\b", first):
+        return False  # "Run X to see ..., then Y to write it": a sequence; neither alone answers the card
     return len(forward) == 1 and bool(forward & keys)
 
 
@@ -312,6 +316,8 @@ def _asks_about_itself(label: str, entity: Entity) -> bool:
         if phrase and (low in FUNCTION_WORDS or low in _QUESTION_VERBS):
             break  # "a Deployment used for", "a NodePort Service do"
         phrase.append(low)
+    if len(phrase) > 1 and re.match(r"(?i)^what\s+(?:does|do)\s", label) and phrase == asked.group(1).lower().split():
+        phrase = phrase[:-1]  # "What does terraform validate check?": its last word is the question's verb
     if not phrase:
         return True
     ends = {
@@ -359,13 +365,25 @@ def card_kind(question: str, term: str) -> str:
     return "command"
 
 
-def term_kind(term: str, programs: set[str] | None = None) -> str | None:
+def term_kind(term: str, programs: set[str] | None = None, said: str = "") -> str | None:
     """What kind of thing a term is by its shape: a command line ("terraform init -upgrade"; of one of
     `programs` when they are given), a flag ("--memory"), a setting ("create_before_destroy", "prevent_destroy
-    = true"), or the construct its last word names ("data block")."""
+    = true"), or the construct its last word names ("data block"). What a line `said` of it refines that: "a
+    required_providers block" is a block; "create_before_destroy = true inside a lifecycle block" a lifecycle
+    setting (a setting of one construct is not one of another)."""
     words = term.split()
     if not words:
         return None
+    if said:
+        low, name = said.lower(), re.escape(term.lower())
+        own = re.search(rf"`?{name}`?\s+(?P<construct>{'|'.join(sorted(CONSTRUCT_WORDS))})\b", low)
+        if own:
+            return singular(own.group("construct"))  # "a required_providers block"
+        inside = re.search(
+            rf"{name}.{{0,40}}?\b(?:in|inside|within)\s+(?:its\s+|the\s+|an?\s+)?(?P<where>[a-z][\w\-]*)\s+block\b", low
+        )
+        if inside and (is_snake_case(words[0]) or "=" in term):
+            return f"{inside.group('where')} setting"  # "create_before_destroy = true inside a lifecycle block"
     if words[-1].lower() in CONSTRUCT_WORDS and len(words) > 1:
         return singular(words[-1].lower())
     if command_phrase(term) == term and (programs is None or words[0].lower() in programs):

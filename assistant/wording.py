@@ -676,6 +676,8 @@ def swapped(phrase: str) -> str | None:
     a_verb = looks_like_verb(a_words[0], a_words[1] if len(a_words) > 1 else "")
     b_verb = looks_like_verb(b_words[0], b_words[1] if len(b_words) > 1 else "")
     if a_verb and b_verb:
+        if re.search(r"\b(?:when|if|because|while|that|which|where|whenever|unless)\b", a, re.IGNORECASE):
+            return None  # "replace X when another resource or attribute changes": the "or" is inside the clause
         if len(a_words) <= 2 and len(b_words) > 1:
             # "scan and identify X" -> "identify and scan X"; "spin up and tear down with Y" -> "tear down and
             # spin up with Y": the verbs share what follows.
@@ -1627,6 +1629,8 @@ def grammar_problem(stem: str) -> str | None:
     events"), a sentence cut off at a function word ("... the nearest edge location and then."), a place
     phrase put first, a colon joining a pasted fragment ("A company faces this: ..."), or an object pronoun
     whose noun was left behind in the notes ("something that can pull them into the lake")."""
+    if re.search(r"[,;:]\s*[.?!]", stem):
+        return "a sentence ends on a comma"  # "... within the configuration,."
     for sentence in re.split(r"(?<=[.?!])\s+", stem.strip()):
         words = re.findall(r"[A-Za-z][A-Za-z\-']*", sentence)
         if not words:

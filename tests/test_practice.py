@@ -1237,3 +1237,31 @@ def test_what_a_line_says_of_a_name_that_opens_its_second_sentence_is_that_sente
     assert after_name(text, soft) == "sets a target used when the host is busy"
     hard = Entity("cap", "--cap", False, spellings=Counter({"--cap": 1}))
     assert after_name(text, hard).startswith("a hard limit")
+
+
+def test_a_terms_kind_comes_from_its_shape_and_what_its_line_says_of_it():
+    from assistant.practice_reading import term_kind
+
+    assert term_kind("zorbctl init -upgrade") == "command"
+    assert term_kind("zorbctl init -upgrade", programs={"kubectl"}) is None  # not a program the notes run
+    assert term_kind("--pids-limit") == "flag"
+    assert term_kind("lookup block") == "block"
+    assert term_kind("pinned_plugins", said="List each plugin in a pinned_plugins block with its source.") == "block"
+    assert term_kind("build_first", said="Add build_first = true inside a guard block.") == "guard setting"
+    assert term_kind("build_first") == "setting"
+
+
+def test_a_stem_using_a_word_of_a_commands_subcommand_or_a_settings_name_gives_it_away():
+    from assistant.practice import _gives_away
+
+    assert _gives_away("zorbctl force-unlatch", "a sync crashed and the latch was never released.")
+    assert _gives_away("pinned_plugins", "a team wants to pin which plugin versions are allowed.")
+    assert _gives_away("docker compose stop", "a team needs to stop the containers.")
+    assert not _gives_away("zorbctl tidy", "a team wants every file to follow one standard layout.")
+
+
+def test_a_how_to_answer_that_runs_two_commands_in_turn_puts_neither_forward_as_its_answer(units):
+    # "Run zorbctl plan -observe to list ..., then keep them with zorbctl apply -observe": a sequence.
+    generator = units["how-to"].question_generator()
+    assert "zorbctl plan -observe" not in {t.name for t in generator.things.values()}
+    assert "zorbctl unlatch" in {t.name for t in generator.things.values()}

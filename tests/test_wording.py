@@ -200,6 +200,9 @@ def test_rewordings_keep_the_meaning():
         "scan the buckets for secrets",
         "alert the owners if any is found",
     )
+    # An "or" inside a subordinate clause joins that clause's words, not two actions.
+    assert swapped("replace a gadget when another referenced gadget or attribute changes") is None
+    assert grammar_problem("A team needs something that can check the layout,. Which command?")
     # A hyphenated "-ing" word after a verb is an adjective, not an activity it takes.
     assert read_need("protects slow-starting containers").action == "protect slow-starting containers"
     # An example set off by commas inside a sentence goes; the sentence's verb stays.
