@@ -1426,11 +1426,18 @@ class QuestionGenerator:
         if any(names_any(stem, t.spellings) for t, _ in distractors):
             report.dropped["names_option"] += 1
             return None
+        wrong = [t.name for t, _ in distractors]
+        if any(_gives_away(thing.name, stem, wrong) for thing in fact.things):
+            report.dropped["names_answer"] += 1  # "the lock was never released" beside force-unlock alone
+            return None
         return self._assemble(fact, stem, distractors, rng, requirement)
 
     def _stem_problem(self, stem: str, fact: _Fact) -> str | None:
-        if any(names_any(stem, thing.spellings) or _gives_away(thing.name, stem) for thing in fact.things):
-            return "names_answer"
+        if any(
+            names_any(stem, thing.spellings) or _gives_away(thing.name, stem, others=[thing.name])
+            for thing in fact.things
+        ):
+            return "names_answer"  # (a subcommand's word is judged once the wrong options are known)
         if "(" in stem or ")" in stem or "[" in stem:
             return "aside"
         if grammar_problem(stem):
@@ -1661,16 +1668,18 @@ def _says_subcommand(option: str, stem: str) -> bool:
     return any(p in words or any(len(w) >= 4 and w in p for w in words) for p in parts)
 
 
-def _gives_away(option: str, stem: str) -> bool:
+def _gives_away(option: str, stem: str, others: Iterable[str] = ()) -> bool:
     """Whether a stem names an option: the name itself, its one-word compound spelled out in parts ("store
-    metadata" for Hive Metastore), a keyword clipped from its words ("environment" for ENV), or a command's
-    subcommand ("stop the containers" for docker compose stop)."""
+    metadata" for Hive Metastore), a keyword clipped from its words ("environment" for ENV), or a word of a
+    command's subcommand or a setting's name ("stop the containers" for docker compose stop) that none of the
+    `others` (the wrong options, when known) shares."""
     low = stem.lower()
     return (
         names_any(low, {option.lower()})
         or _spells_compound(option, low)
         or _clips_words(option, low)
         or _says_subcommand(option, low)
+        and not any(_says_subcommand(other, low) for other in others)
     )
 
 
@@ -1682,7 +1691,8 @@ def check_question(question: Question, max_copied_run: int = 5, max_stem_words: 
     if len(options) != 4 or len({name_key(o) for o in options}) != 4:
         problems.append("four_options")
     stem = question.stem.lower()
-    if any(_gives_away(o, stem) for o in right):
+    wrong = [o for o in options if o not in right]
+    if any(_gives_away(o, stem, wrong) for o in right):
         problems.append("names_answer")
     if any(names_any(stem, {o.lower()}) for o in options if o not in right):
         problems.append("names_option")

@@ -1265,3 +1265,11 @@ def test_a_how_to_answer_that_runs_two_commands_in_turn_puts_neither_forward_as_
     generator = units["how-to"].question_generator()
     assert "zorbctl plan -observe" not in {t.name for t in generator.things.values()}
     assert "zorbctl unlatch" in {t.name for t in generator.things.values()}
+
+
+def test_a_subcommand_word_the_wrong_options_share_gives_nothing_away():
+    from assistant.practice import _gives_away
+
+    stem = "a team wants to list the gadgets that changed."
+    assert _gives_away("zorbctl list", stem)
+    assert not _gives_away("zorbctl list", stem, others=["zorbctl list-all", "zorbctl plan", "zorbctl tidy"])
