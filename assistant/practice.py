@@ -74,6 +74,7 @@ from .reading import (
     ROLE_PARENT,
     ROLE_PUT_FORWARD,
     ROLE_SUBJECT,
+    SIDE_BY_SIDE,
     Entity,
     Line,
     Reading,
@@ -84,7 +85,7 @@ from .reading import (
     is_snake_case,
     name_key,
 )
-from .text import normalise_space, tokenize
+from .text import normalise_space, sentences, tokenize
 from .vocabulary import (
     ANSWER_LABELS,
     DISCOURSE_LABELS,
@@ -1142,7 +1143,7 @@ class QuestionGenerator:
     ) -> list[tuple[Thing, _Teaching]] | None:
         s = self.settings
         needed = 4 - len(fact.things)
-        used_lines = {_normal(line.text) for line in fact.lines}
+        used_lines = {_normal(self._quote(line, key)) for line in fact.lines for key in fact.things}
         keys = {t.key for t in fact.things}
         spellings = set().union(*(t.spellings for t in fact.things))
         contrasted = self._contrasted(fact)
@@ -1254,14 +1255,14 @@ class QuestionGenerator:
             if teaching is None:
                 report.set_aside["no line of its own left to quote"] += 1
                 continue
-            used_lines.add(_normal(teaching.line.text))
+            used_lines.add(_normal(self._quote(teaching.line, thing)))
             chosen.append((thing, teaching))
         for thing in deferred:
             if len(chosen) == needed:
                 break
             teaching = self._why_not_line(thing, used_lines, vector)
             if teaching is not None:
-                used_lines.add(_normal(teaching.line.text))
+                used_lines.add(_normal(self._quote(teaching.line, thing)))
                 chosen.append((thing, teaching))
         return chosen if len(chosen) == needed else None
 
@@ -1354,11 +1355,26 @@ class QuestionGenerator:
                 found.update(k for k in (names.resolve(k) for k, _, _ in find_names(heading, names.all_keys)) if k)
         return found
 
+    def _quote(self, line: Line, thing: Thing, answer_only: bool = False) -> str:
+        """What to quote of a line for a thing: the line (a card's answer alone when asked), or, of a card that
+        sets two things side by side ("ARG or ENV?"), only the sentences about this one, so the other's
+        sentences can teach the other option."""
+        if line.kind == "card" and line.label and line.body and SIDE_BY_SIDE.search(line.label):
+            parts = sentences(line.body)
+            if thing.name.isupper():
+                # "RUN executes ...; CMD records the command to run": a keyword is its capitals, not the verb.
+                own = [p for p in parts if re.search(rf"(?<![\w-]){re.escape(thing.name)}(?![\w-])", p)]
+            else:
+                own = [p for p in parts if names_any(p, thing.spellings)]
+            if own and len(own) < len(parts):
+                return re.sub(r"\s+", " ", " ".join(own)).strip().rstrip(".")
+        return quotable(line, answer_only=answer_only)
+
     def _why_not_line(self, thing: Thing, used: set[str], vector) -> _Teaching | None:
         """The line that best says what a wrong option IS for, not quoted yet in this question."""
         best, best_score = None, -1.0
         for item in thing.teaching:
-            if _normal(item.line.text) in used or is_verdict(item.description):
+            if _normal(self._quote(item.line, thing)) in used or is_verdict(item.description):
                 continue  # "Preferred for ..." says which to pick, not what the option is for
             score = item.selfness
             if vector is not None:
@@ -1497,7 +1513,9 @@ class QuestionGenerator:
             )
             return len(citations)
 
-        quoted = " and ".join(f"“{quotable(line, answer_only=bool(fact.asked))}” [{cite(line)}]" for line in fact.lines)
+        quoted = " and ".join(
+            f"“{self._quote(line, fact.things[0], answer_only=bool(fact.asked))}” [{cite(line)}]" for line in fact.lines
+        )
         explanation = f"{' and '.join(keys)}: your notes say {quoted}."
         asked = requirement.strip().rstrip(".")
         missed = fact.need.phrase() if not fact.need.empty else f"what your notes recommend for “{asked}”"
@@ -1518,13 +1536,14 @@ class QuestionGenerator:
             if thing.key in alternatives:
                 # The notes offer it beside the key for the same idea ("Alternatives: Aurora/RDS"): it is not
                 # "for something else"; the notes put the key forward for this requirement instead.
+                said = self._quote(teaching.line, thing)
                 why_not[thing.name] = (
-                    f"{thing.name} {verb} the notes' alternative here: “{quotable(teaching.line)}” [{number}] - "
+                    f"{thing.name} {verb} the notes' alternative here: “{said}” [{number}] - "
                     f"but for “{asked}” they put {' and '.join(keys)} forward."
                 )
                 continue
             why_not[thing.name] = (
-                f"{thing.name} {verb} for something else: your notes say “{quotable(teaching.line)}” "
+                f"{thing.name} {verb} for something else: your notes say “{self._quote(teaching.line, thing)}” "
                 f"[{number}] - not {not_phrase(fact.need, missed)}."
             )
         answers = sorted(options.index(k) for k in keys)
@@ -1658,7 +1677,8 @@ def _says_subcommand(option: str, stem: str) -> bool:
     versions" "required_providers"."""
     words = {singular(w) for w in re.findall(r"[a-z]+", stem) if len(w) >= 4}
     if command_phrase(option) == option:
-        parts = [p for w in option.lower().split()[1:] if not w.startswith("-") for p in w.split("-")]
+        # Its subcommands and flags ("ignore the cache" for docker build --no-cache), not its program.
+        parts = [p for w in option.lower().split()[1:] for p in re.split(r"[-=]", w.lstrip("-"))]
     elif is_snake_case(option.split()[0]):
         parts = re.split(r"[_.]", option.split()[0].lower())
     else:
@@ -1791,6 +1811,11 @@ def _same_kind_enough(key: Thing, other: Thing, structural: float) -> bool:
     if key.genus - broad and other.genus - broad and not (key.genus & other.genus) and not key.vendor:
         return False  # "Drover: A controller ..." beside "Dunmore: storage ...": defined as different kinds (a
         # vendor's products are all services, whatever each calls itself: "marketplace", "catalog")
+    shaped = {k for k in other.kinds if k in ("flag", "command") or k.endswith(" setting")}
+    if shaped and not shaped & set(key.kinds) and structural < SIBLINGS:
+        # "--memory" is a flag, "docker stats" a command: they are options only for things of their kind (an
+        # instruction like ENTRYPOINT takes no flags as wrong options).
+        return False
     if key.kinds or key.groups:
         return structural >= 1.5 or (key.vendor and other.vendor and not key.kinds)
     if key.vendor:

@@ -376,11 +376,12 @@ def term_kind(term: str, programs: set[str] | None = None, said: str = "") -> st
         return None
     if said:
         low, name = said.lower(), re.escape(term.lower())
-        own = re.search(rf"`?{name}`?\s+(?P<construct>{'|'.join(sorted(CONSTRUCT_WORDS))})\b", low)
+        own = re.search(rf"(?<![\w-])`?{name}`?\s+(?P<construct>{'|'.join(sorted(CONSTRUCT_WORDS))})\b", low)
         if own:
             return singular(own.group("construct"))  # "a required_providers block"
         inside = re.search(
-            rf"{name}.{{0,40}}?\b(?:in|inside|within)\s+(?:its\s+|the\s+|an?\s+)?(?P<where>[a-z][\w\-]*)\s+block\b", low
+            rf"(?<![\w-]){name}.{{0,40}}?\b(?:in|inside|within)\s+(?:its\s+|the\s+|an?\s+)?(?P<where>[a-z][\w\-]*)\s+block\b",
+            low,
         )
         if inside and (is_snake_case(words[0]) or "=" in term):
             return f"{inside.group('where')} setting"  # "create_before_destroy = true inside a lifecycle block"

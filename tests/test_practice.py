@@ -222,6 +222,12 @@ Set keep_forever = true in its guard block, and any plan that would delete that 
 **Something outside Zorblat keeps renaming a label and every plan wants to undo it. How do I stop that?**
 List that label in skip_drift within the guard block, and Zorblat stops resetting it after the gadget exists.
 
+**How do I rebuild a gadget whenever a gadget it is linked to changes?**
+Add rebuild_when inside the guard block, naming the linked gadget; Zorblat then replaces this one as well.
+
+**A gadget is broken but its settings have not changed. How do I get Zorblat to make it again?**
+Run zorbctl apply -rebuild= followed by the gadget's address, which plans a delete and re-create of that one.
+
 **How do I see what changed outside Zorblat without touching any gadget?**
 Run zorbctl plan -observe to list the differences, then keep them with zorbctl apply -observe.
 
@@ -515,8 +521,9 @@ def test_a_how_to_faq_asks_each_card_as_a_situation_with_options_of_its_answers_
     keep = keyed["keep_forever"]
     # The card's question put to a team, not to "I"; the ask names the kind; the options are settings.
     assert "wants to protect a billing gadget from being deleted by mistake." in keep.stem
-    assert "Which setting" in keep.stem and " I " not in f" {keep.stem} "
-    assert set(keep.options) <= {"shared_latch", "build_first", "keep_forever", "skip_drift"}
+    assert "Which guard setting" in keep.stem and " I " not in f" {keep.stem} "
+    # Settings of the guard block only: shared_latch sits in another block, so it is another kind.
+    assert set(keep.options) <= {"build_first", "keep_forever", "skip_drift", "rebuild_when"}
     # Each wrong option is taught by its own card: what it is for.
     assert "outage when a gadget has to be rebuilt" in keep.why_not.get("build_first", "build_first")
     upgrade = keyed["zorbctl init -upgrade"]
@@ -1273,3 +1280,34 @@ def test_a_subcommand_word_the_wrong_options_share_gives_nothing_away():
     stem = "a team wants to list the gadgets that changed."
     assert _gives_away("zorbctl list", stem)
     assert not _gives_away("zorbctl list", stem, others=["zorbctl list-all", "zorbctl plan", "zorbctl tidy"])
+
+
+def test_a_card_setting_two_things_side_by_side_quotes_only_each_things_own_sentences(units):
+    # "ZCMD or ZENTRY?": the key's explanation quotes its own sentence, and the other's sentence may teach the
+    # other option in the same question (not the whole card twice). A keyword is its capitals: "a run command"
+    # is no sentence about ZRUN.
+    generator = units["instruction-cards"].question_generator()
+    card = next(
+        line
+        for chunk_id in generator.reading.chunks
+        for line in generator.reading.lines(chunk_id)
+        if line.label == "ZCMD or ZENTRY?"
+    )
+    things = {t.name: t for t in generator.things.values()}
+    assert generator._quote(card, things["ZENTRY"]) == "ZENTRY fixes the program the container always runs"
+    assert generator._quote(card, things["ZCMD"]).startswith("ZCMD only supplies default arguments")
+    questions, _ = units["instruction-cards"].generate_questions(n=20, seed=1)
+    _check_all(questions)
+
+
+def test_an_instruction_never_takes_flags_or_commands_as_wrong_options():
+    from assistant.practice import SIBLINGS, Thing, _same_kind_enough
+
+    entry = Thing("zentry", "ZENTRY", True, False, [])
+    flag = Thing("cap", "--cap", False, False, [])
+    flag.kinds["flag"] += 1
+    other_flag = Thing("soft cap", "--soft-cap", False, False, [])
+    other_flag.kinds["flag"] += 1
+    assert not _same_kind_enough(entry, flag, 2.0)  # both "flags" by a word they share is not enough
+    assert _same_kind_enough(entry, flag, SIBLINGS)  # items of one list stay options for each other
+    assert _same_kind_enough(other_flag, flag, 2.0)
