@@ -78,6 +78,7 @@ class CoverageGate:
         self.lexical = lexical
         self.reading = reading
         self._constructs: dict[str, set[str]] | None = None  # construct noun -> the words the notes put before it
+        self._commands: tuple[list[list[str]], set[str]] | None = None  # the notes' command lines, their programs
 
     def run(self, query: Query, retrieval: Retrieval) -> GateDecision:
         s = self.settings
@@ -181,9 +182,10 @@ class CoverageGate:
     def _unknown_commands(self, text: str) -> list[tuple[str, str]]:
         """ "terraform test" in notes whose commands are terraform init, plan, apply ...: a program the notes
         run, with a subcommand they never give, is a command they do not cover."""
-        names = [e.name for e in self.reading.names.entities.values()]
-        commands = [name.lower().split() for name in names if command_phrase(name)]
-        programs = command_programs(names)
+        if self._commands is None:
+            names = [e.name for e in self.reading.names.entities.values()]
+            self._commands = ([name.lower().split() for name in names if command_phrase(name)], command_programs(names))
+        commands, programs = self._commands
         known = {" ".join(words[:2]) for words in commands if len(words) >= 2}
         found: list[tuple[str, str]] = []
         tokens = text.split()
