@@ -43,6 +43,7 @@ from .practice_reading import (
     after_name,
     asks_when_to_use,
     card_description,
+    card_description_of_task,
     card_kind,
     choosable,
     is_discourse_label,
@@ -1355,6 +1356,32 @@ class QuestionGenerator:
                 found.update(k for k in (names.resolve(k) for k, _, _ in find_names(heading, names.all_keys)) if k)
         return found
 
+    def _how_to_use(self, teaching: _Teaching, thing: Thing) -> tuple[str, str] | None:
+        """For a thing a how-to card puts forward: what the card asks to do, as "to <task>" or "when <situation>",
+        and the sentence of its answer that names the thing; None for any other line."""
+        line = teaching.line
+        if line.kind != "card" or not line.label or not asks_how(line.label) or not line.body:
+            return None
+        said_task = self._task(teaching.description)
+        if said_task is None:
+            return None
+        parts = sentences(line.body)
+        own = [p for p in parts if names_any(p, thing.spellings)] or parts[:1]
+        return said_task, re.sub(r"\s+", " ", own[0]).strip().rstrip(".")
+
+    def _task(self, description: str) -> str | None:
+        """A how-to card's task as the notes give it: "to move to a newer provider version", "when a run crashed
+        and the lock was never released", "when a VM is broken ..., to make Terraform rebuild it"."""
+        situation, _, task = description.rpartition("; ")
+        words = task.split()
+        if not words:
+            return None
+        if situation:
+            return f"when {lower_first(situation, self._is_name)}, to {task}"
+        if looks_like_verb(words[0], *(words[1:3])) or words[0].lower() in ("make", "keep", "get", "see", "tear"):
+            return f"to {task}"
+        return f"when {lower_first(task, self._is_name)}"  # "A run crashed and the lock was never released"
+
     def _quote(self, line: Line, thing: Thing, answer_only: bool = False) -> str:
         """What to quote of a line for a thing: the line (a card's answer alone when asked), or, of a card that
         sets two things side by side ("ARG or ENV?"), only the sentences about this one, so the other's
@@ -1529,6 +1556,9 @@ class QuestionGenerator:
             else:
                 missed = f"{missed} for {fact.held}"  # "scan buckets for sensitive data"
         why_not = {}
+        # For a how-to card's question, what the answer is given for, as the notes give it ("to tear everything
+        # down", "when a run crashed ..."): each why-not ends on it.
+        wanted = self._task(card_description_of_task(fact.asked)) if fact.asked and asks_how(fact.asked) else None
         alternatives = self._alternatives(fact)
         for thing, teaching in distractors:
             number = cite(teaching.line)
@@ -1542,9 +1572,22 @@ class QuestionGenerator:
                     f"but for “{asked}” they put {' and '.join(keys)} forward."
                 )
                 continue
+            use = self._how_to_use(teaching, thing)
+            if use is not None:
+                # "terraform fmt is what your notes give to enforce a consistent style: “terraform fmt rewrites
+                # ...”": the card's task says what it is for; its answer's sentence, what it does.
+                task, said = use
+                why_not[thing.name] = f"{thing.name} {verb} what your notes give {task}: “{said}” [{number}] - " + (
+                    f"not what they give {wanted}." if wanted else f"not {not_phrase(fact.need, missed)}."
+                )
+                continue
             why_not[thing.name] = (
                 f"{thing.name} {verb} for something else: your notes say “{self._quote(teaching.line, thing)}” "
-                f"[{number}] - not {not_phrase(fact.need, missed)}."
+                + (
+                    f"[{number}] - not what they give {wanted}."
+                    if wanted
+                    else f"[{number}] - not {not_phrase(fact.need, missed)}."
+                )
             )
         answers = sorted(options.index(k) for k in keys)
         return Question(

@@ -271,6 +271,16 @@ def how_to_purpose(question: str) -> str | None:
     return doing
 
 
+def card_description_of_task(question: str) -> str:
+    """What a how-to card's question asks to do, as its things' descriptions say it: "pin a module", "a run
+    crashed and the lock was never released", or "a VM is broken; make Terraform rebuild it"."""
+    purpose = how_to_purpose(question)
+    situation = " ".join(re.split(r"(?<=[.!?])\s+", question.strip())[:-1]).rstrip(".")
+    if purpose and situation and re.search(r"(?i)\b(?:it|that|this|them)\b", purpose):
+        return f"{situation}; {purpose}"
+    return purpose or situation
+
+
 def card_description(line: Line, entity: Entity, role: float) -> tuple[str, float] | None:
     """What a flash card says of a thing: its whole answer when the card asks what the thing is ("What is a
     Pod?", "What does X do?", "X?"), else a sentence of the answer whose subject it is ("USER switches to an
@@ -278,12 +288,10 @@ def card_description(line: Line, entity: Entity, role: float) -> tuple[str, floa
     CMD") is read sentence by sentence only."""
     label = line.label or ""
     if instructed_by(line, entity):
-        # What the thing is for: what the card asks to do, or the situation its "What now?" is about.
-        purpose = how_to_purpose(label)
-        situation = " ".join(re.split(r"(?<=[.!?])\s+", label.strip())[:-1]).rstrip(".")
-        if purpose and situation and re.search(r"(?i)\b(?:it|that|this|them)\b", purpose):
-            return f"{situation}; {purpose}", 1.0  # "... keeps changing a tag ...; stop that"
-        return (purpose or situation, 1.0) if purpose or situation else None
+        # What the thing is for: what the card asks to do, or the situation its "What now?" is about ("...
+        # keeps changing a tag ...; stop that").
+        task = card_description_of_task(label)
+        return (task, 1.0) if task else None
     asks = (
         re.match(r"(?i)^(?:what|who)\s+(?:is|are|does|do)\b|^(?:why|when)\b.*\buse\b", label) or len(label.split()) <= 4
     ) and not SIDE_BY_SIDE.search(label)

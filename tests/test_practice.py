@@ -524,8 +524,12 @@ def test_a_how_to_faq_asks_each_card_as_a_situation_with_options_of_its_answers_
     assert "Which guard setting" in keep.stem and " I " not in f" {keep.stem} "
     # Settings of the guard block only: shared_latch sits in another block, so it is another kind.
     assert set(keep.options) <= {"build_first", "keep_forever", "skip_drift", "rebuild_when"}
-    # Each wrong option is taught by its own card: what it is for.
-    assert "outage when a gadget has to be rebuilt" in keep.why_not.get("build_first", "build_first")
+    # Each wrong option is taught by its own card: the task it is given for, and the sentence that names it;
+    # each ends on what the question asks for.
+    build_first = keep.why_not.get("build_first", "")
+    assert build_first.startswith("build_first is what your notes give to avoid an outage when a gadget has to be")
+    assert "“Add build_first = true inside a guard block”" in build_first
+    assert build_first.endswith("not what they give to protect a billing gadget from being deleted by mistake.")
     upgrade = keyed["zorbctl init -upgrade"]
     assert all(option.startswith("zorbctl") for option in upgrade.options)
     unlatch = keyed.get("zorbctl unlatch")
