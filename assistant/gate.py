@@ -19,6 +19,7 @@ from .retrieval import LexicalIndex, Retrieval
 from .text import asking_sentence, loose_sentences, sentences, stem, tokenize, words
 from .understanding import Query
 from .vocabulary import (
+    COMMAND_LEADS,
     DETERMINERS,
     FUNCTION_WORDS,
     QUESTION_WORDS,
@@ -66,10 +67,6 @@ _CONSTRUCT_PHRASE = re.compile(
 
 def singular_construct(noun: str) -> str:
     return noun[:-1] if noun.endswith("s") else noun
-
-
-#: General English: words before a command that run or name it ("run terraform test", "using kubectl debug").
-_RUNS_A_COMMAND = frozenset({"run", "runs", "running", "use", "using", "with", "execute", "invoke", "via", "call"})
 
 
 class CoverageGate:
@@ -198,7 +195,7 @@ class CoverageGate:
                 continue
             before = tokens[index - 1].lower() if index else ""
             if not (
-                before in _RUNS_A_COMMAND or token.startswith("`") or any(w.startswith("-") for w in command.split())
+                before in COMMAND_LEADS or token.startswith("`") or any(w.startswith("-") for w in command.split())
             ):
                 continue  # "every terraform run says ...", "the docker daemon": the program named in prose
             words = command.lower().split()

@@ -39,6 +39,7 @@ from .vocabulary import (
     NAME_SUFFIXES,
     NAME_TAILS,
     RECOMMEND_VERBS,
+    RUN_VERBS,
     VENDOR_WORDS,
     english_frequency,
     rare_english_frequencies,
@@ -1276,7 +1277,7 @@ def _first_named(sentence: str, vocabulary: NotesVocabulary) -> str | None:
     """The first thing an instruction names: a name, a command line or a snake_case setting, whichever comes
     first ("Check ..., then use terraform force-unlock ...", "Add create_before_destroy = true ...")."""
     # In an instruction "use" names what to run too ("then use terraform force-unlock with the lock ID").
-    found: list[tuple[int, str]] = list(commands_in(sentence, _RUN_WORDS | {"use"}))
+    found: list[tuple[int, str]] = list(commands_in(sentence, RUN_VERBS | {"use"}))
     construct = re.match(r"^[A-Z][a-z]+\s+(?:an?\s+|the\s+)?(?P<phrase>[a-z][\w\-]*\s+[a-z]+)\b", sentence)
     if (
         construct
@@ -1337,11 +1338,6 @@ def _is_adverb(word: str) -> bool:
     """An everyday -ly adverb ("actually", "really", "usually"): no part of a term."""
     low = word.lower()
     return low.endswith("ly") and len(low) > 4 and english_frequency(low) >= 3.5
-
-
-#: Verbs that run a program's command: "run terraform init -upgrade", "execute kubectl rollout undo". Not
-#: "use" ("use parquet files" names no command).
-_RUN_WORDS = frozenset({"run", "runs", "execute", "executes", "invoke", "invokes"})
 
 
 def command_phrase(text: str) -> str | None:
@@ -1405,7 +1401,7 @@ def command_programs(names: Iterable[str]) -> set[str]:
     return {program for program in flagged if len({tuple(w[:2]) for w in commands if w[0] == program}) >= 2}
 
 
-def commands_in(text: str, verbs: frozenset[str] = _RUN_WORDS) -> list[tuple[int, str]]:
+def commands_in(text: str, verbs: frozenset[str] = RUN_VERBS) -> list[tuple[int, str]]:
     """Command lines a text names, with where each starts: after "run"/"execute" ("run terraform import"),
     or anywhere when it carries a flag ("terraform plan -out=tfplan")."""
     found: dict[int, str] = {}

@@ -656,6 +656,13 @@ SOFTWARE_KINDS = frozenset(
     {"framework", "engine", "application", "app", "system", "software", "library", "program", "suite", "database"}
 )
 
+#: General English: verbs that run a program's command ("run terraform init -upgrade", "execute kubectl rollout
+#: undo"); not "use" ("use parquet files" names no command).
+RUN_VERBS = frozenset({"run", "runs", "execute", "executes", "invoke", "invokes"})
+
+#: General English: words before a command a question names ("using terraform test", "via kubectl debug").
+COMMAND_LEADS = RUN_VERBS | frozenset({"running", "use", "using", "with", "via", "call"})
+
 #: General English: nouns that say only that a term is some thing ("An object that holds settings", "a unit of
 #: work", "data kept apart"): a definition opening with one tells nothing of its kind against another's.
 VAGUE_KINDS = frozenset(

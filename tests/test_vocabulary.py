@@ -23,6 +23,8 @@ EVERYDAY_LISTS = (
     v.SETTING_WORDS,
     v.CONSTRUCT_WORDS,
     v.VAGUE_KINDS,
+    v.RUN_VERBS,
+    v.COMMAND_LEADS,
 )
 
 
