@@ -40,6 +40,7 @@ from .vocabulary import (
     NAME_TAILS,
     RECOMMEND_VERBS,
     RUN_VERBS,
+    RUNBOOK_LABELS,
     VENDOR_WORDS,
     english_frequency,
     rare_english_frequencies,
@@ -373,7 +374,7 @@ def _stylistic_start(word: str) -> bool:
 def _is_discourse(label: str) -> bool:
     """A label that structures the notes ("Exam Tip", "Use Case", "Benefits") rather than names a thing."""
     words = [w for w in re.findall(r"[a-z0-9;]+", label.lower()) if w not in FUNCTION_WORDS]
-    return not words or all(w in DISCOURSE_LABELS or w in VENDOR_WORDS for w in words)
+    return not words or all(w in DISCOURSE_LABELS or w in VENDOR_WORDS or w in RUNBOOK_LABELS for w in words)
 
 
 def _is_category(text: str) -> bool:
@@ -1131,6 +1132,13 @@ def _subjects(  # noqa: C901 - the order of these checks is the rule
         if described and len(raw.body.split()) <= 10:
             put(described[0], ROLE_PUT_FORWARD, +1)
             own_role = max(own_role, ROLE_PUT_FORWARD)
+        elif re.match(r"[A-Z][a-z]+\s", raw.body) and not _starts_with_name(raw.body, vocabulary):
+            # "Fix: Raise proxy_read_timeout only in the location ...": a longer answer is an instruction; it puts
+            # forward the first thing it names, as a how-to card's answer does.
+            instructed = _first_named(next(iter(sentences(raw.body)), ""), vocabulary)
+            if instructed:
+                put(instructed, ROLE_PUT_FORWARD, +1)
+                own_role = max(own_role, ROLE_PUT_FORWARD)
     if raw.kind == "item" and not raw.label and len(raw.text.split()) <= 4 and not raw.text.endswith("."):
         own_term = term_of(raw.text, vocabulary)  # a line that is only a term ("Partitioning", "Node Types")
         if own_term:
@@ -1363,6 +1371,8 @@ def command_phrase(text: str) -> str | None:
         coded = bool(re.match(r"-{1,2}[a-z]", clean) or re.search(r"[=_/.\d]", clean))
         if coded and re.fullmatch(r"[\w\-=./:~]+", clean):
             phrase.append(clean)
+        elif re.fullmatch(r"-[a-z]", phrase[-1]) and re.fullmatch(r"[a-z]{3,}", clean) and clean not in FUNCTION_WORDS:
+            phrase.append(clean)  # a one-letter flag's value: "nginx -s reload"
         elif (
             len(phrase) <= 2
             and all(not t.startswith("-") for t in phrase[1:])

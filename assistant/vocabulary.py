@@ -656,6 +656,13 @@ SOFTWARE_KINDS = frozenset(
     {"framework", "engine", "application", "app", "system", "software", "library", "program", "suite", "database"}
 )
 
+#: General IT English: the labels of a runbook's lines ("Symptom:", "Likely cause:", "Fix:", "Check:"): they
+#: structure an incident; they name nothing.
+RUNBOOK_LABELS = frozenset(
+    {"symptom", "symptoms", "cause", "causes", "likely", "root", "check", "checks", "fix", "fixes", "diagnosis"}
+    | {"resolution", "workaround", "incident", "impact"}
+)
+
 #: General English: verbs that run a program's command ("run terraform init -upgrade", "execute kubectl rollout
 #: undo"); not "use" ("use parquet files" names no command).
 RUN_VERBS = frozenset({"run", "runs", "execute", "executes", "invoke", "invokes"})

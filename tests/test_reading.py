@@ -401,3 +401,18 @@ def test_code_that_opens_a_line_and_is_followed_by_its_verb_is_the_lines_subject
     assert _roles(limits, "`--cap`")["--cap"][0] == ROLE_SUBJECT  # past its aside and example
     assert _roles(limits, "`--cap`")["--soft-cap"][0] == ROLE_SUBJECT  # it opens the second sentence
     assert roles["zorbctl tail -f web"][0] < ROLE_SUBJECT  # named later in the line: a mention
+
+
+def test_a_runbooks_labels_name_nothing_and_its_fix_puts_forward_what_it_tells_to_change():
+    runbook = (
+        "Symptom: Slow reports fail with a timeout after about a minute.\n"
+        "Likely cause: The backend takes longer than zorb_read_timeout allows.\n"
+        "Fix: Raise zorb_read_timeout only in the location that serves the slow reports, then run zorbctl -s reload.\n"
+        "Check: Watch the error log while the report runs.\n"
+    )
+    lines, _ = _read(runbook, section="Timeouts")
+    names = {s.name for line in lines for s in line.subjects}
+    assert not names & {"Symptom", "Likely cause", "Fix", "Check"}
+    fix = next(line for line in lines if line.label == "Fix")
+    assert _roles([fix], "Fix")["zorb_read_timeout"] == (ROLE_PUT_FORWARD, 1)
+    assert command_phrase("zorbctl -s reload, then") == "zorbctl -s reload"  # a one-letter flag takes its value

@@ -25,6 +25,7 @@ EVERYDAY_LISTS = (
     v.VAGUE_KINDS,
     v.RUN_VERBS,
     v.COMMAND_LEADS,
+    v.RUNBOOK_LABELS,
 )
 
 
