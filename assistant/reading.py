@@ -1132,7 +1132,11 @@ def _subjects(  # noqa: C901 - the order of these checks is the rule
         if described and len(raw.body.split()) <= 10:
             put(described[0], ROLE_PUT_FORWARD, +1)
             own_role = max(own_role, ROLE_PUT_FORWARD)
-        elif re.match(r"[A-Z][a-z]+\s", raw.body) and not _starts_with_name(raw.body, vocabulary):
+        elif (
+            label_words & _FIX_LABELS
+            and re.match(r"[A-Z][a-z]+\s", raw.body)
+            and not _starts_with_name(raw.body, vocabulary)
+        ):
             # "Fix: Raise proxy_read_timeout only in the location ...": a longer answer is an instruction; it puts
             # forward the first thing it names, as a how-to card's answer does.
             instructed = _first_named(next(iter(sentences(raw.body)), ""), vocabulary)
@@ -1276,6 +1280,10 @@ def asks_how(question: str) -> bool:
     last = re.split(r"(?<=[.!?])\s+", question.strip())[-1]
     return bool(_HOW_DO_I.match(last) or _WHAT_NOW.match(last))
 
+
+#: A runbook's answer labels ("Fix:", "Workaround:"): a long answer after one is an instruction; "Service Choice:
+#: Select ... ranging from simple (X) to advanced (Y)" is advice, and puts nothing forward by its first name.
+_FIX_LABELS = frozenset({"fix", "fixes", "resolution", "workaround", "remedy"})
 
 #: "What now?", "What should I do?": a situation's ask for what to do.
 _WHAT_NOW = re.compile(r"(?i)^\s*what\s+(?:now|next|(?:should|do|can|must)\s+(?:i|we|you)\s+do(?:\s+\w+){0,3})\s*\?")

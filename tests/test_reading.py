@@ -416,3 +416,12 @@ def test_a_runbooks_labels_name_nothing_and_its_fix_puts_forward_what_it_tells_t
     fix = next(line for line in lines if line.label == "Fix")
     assert _roles([fix], "Fix")["zorb_read_timeout"] == (ROLE_PUT_FORWARD, 1)
     assert command_phrase("zorbctl -s reload, then") == "zorbctl -s reload"  # a one-letter flag takes its value
+
+
+def test_advice_after_an_answer_label_puts_nothing_forward_by_its_first_name():
+    lines, _ = _read(
+        "- Service Choice: Select tools by need, ranging from simple (Zorb Editor) to advanced (Plim Sight).\n",
+        section="Choosing",
+    )
+    forward = [s.name for s in lines[0].subjects if s.cue > 0]
+    assert "Zorb Editor" not in forward  # only a runbook's "Fix:" reads a long answer as an instruction
