@@ -22,6 +22,7 @@ from .vocabulary import (
     COMMAND_LEADS,
     DETERMINERS,
     FUNCTION_WORDS,
+    KIND_NAMED_CONSTRUCTS,
     QUESTION_WORDS,
     UNITS,
     VENDOR_WORDS,
@@ -58,15 +59,8 @@ class GateDecision:
 # Questions about one named thing (how to use it, what it is, a fact about it, how it compares): a name
 # the notes do not have is what is asked about. A scenario's choice may mention anything ("a Flask app").
 _ASKS_ABOUT_ONE_THING = frozenset({"howto", "explanation", "fact", "comparison"})
-#: A word and a code construct it names ("data block", "pre-start hook"); only nouns whose kinds are named by
-#: the word before them (general IT), not "file" or "setting", which any everyday word may qualify.
-_CONSTRUCT_PHRASE = re.compile(
-    r"\b([a-z][a-z_\-]*)\s+(blocks?|directives?|hooks?|operators?|sensors?|plugins?|annotations?)\b"
-)
-
-
-def singular_construct(noun: str) -> str:
-    return noun[:-1] if noun.endswith("s") else noun
+#: A word and the code construct it names the kind of ("data block", "pre-start hook").
+_CONSTRUCT_PHRASE = re.compile(rf"\b([a-z][a-z_\-]*)\s+({'|'.join(sorted(KIND_NAMED_CONSTRUCTS))})s?\b")
 
 
 class CoverageGate:
@@ -161,16 +155,16 @@ class CoverageGate:
             seen: dict[str, set[str]] = {}
             for chunk in self.reading.chunks.values():
                 for modifier, noun in _CONSTRUCT_PHRASE.findall(chunk.text.lower()):
-                    seen.setdefault(singular_construct(noun), set()).add(modifier)
+                    seen.setdefault(noun, set()).add(modifier)
             # Kinds the notes name as things ("data block", "resource block" are names; "newer plugin" is not).
             named: dict[str, int] = {}
             for entity in self.reading.names.entities.values():
                 for _, noun in _CONSTRUCT_PHRASE.findall(entity.name.lower()):
-                    named[singular_construct(noun)] = named.get(singular_construct(noun), 0) + 1
+                    named[noun] = named.get(noun, 0) + 1
             self._constructs = {noun: kinds for noun, kinds in seen.items() if named.get(noun, 0) >= 2}
         found = []
         for modifier, noun in _CONSTRUCT_PHRASE.findall(text.lower()):
-            kinds = self._constructs.get(singular_construct(noun), set())
+            kinds = self._constructs.get(noun, set())
             if kinds and modifier not in kinds and modifier not in FUNCTION_WORDS:
                 article = "an" if modifier[0] in "aeiou" else "a"
                 found.append((f"{article} {modifier} {noun}", ""))  # "They never mention a moved block."

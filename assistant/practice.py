@@ -43,9 +43,9 @@ from .practice_reading import (
     after_name,
     asks_when_to_use,
     card_description,
-    card_description_of_task,
     card_kind,
     choosable,
+    how_to_purpose,
     is_discourse_label,
     is_to_label,
     leading_term,
@@ -85,6 +85,7 @@ from .reading import (
     find_names,
     is_snake_case,
     name_key,
+    split_how_to,
 )
 from .text import normalise_space, sentences, tokenize
 from .vocabulary import (
@@ -456,7 +457,7 @@ class QuestionGenerator:
         # of that kind by its shape, wherever it is described.
         said = " ".join(item.line.text for item in teaching[:3])
         shape = term_kind(entity.name, None if instructed else self._programs, said)
-        if shape and not thing.kinds and (instructed or shape in ("command", "flag") or shape.endswith(" setting")):
+        if shape and not thing.kinds and (instructed or _is_shape_kind(shape)):
             thing.kinds[shape] += 1
             thing.heads.add(kind_noun(shape))
         if is_snake_case(entity.name.split()[0]):
@@ -1362,25 +1363,24 @@ class QuestionGenerator:
         line = teaching.line
         if line.kind != "card" or not line.label or not asks_how(line.label) or not line.body:
             return None
-        said_task = self._task(teaching.description)
+        said_task = self._task(line.label)
         if said_task is None:
             return None
         parts = sentences(line.body)
-        own = [p for p in parts if names_any(p, thing.spellings)] or parts[:1]
+        own = _own_sentences(parts, thing) or parts[:1]
         return said_task, re.sub(r"\s+", " ", own[0]).strip().rstrip(".")
 
-    def _task(self, description: str) -> str | None:
-        """A how-to card's task as the notes give it: "to move to a newer provider version", "when a run crashed
-        and the lock was never released", "when a VM is broken ..., to make Terraform rebuild it"."""
-        situation, _, task = description.rpartition("; ")
-        words = task.split()
-        if not words:
+    def _task(self, question: str) -> str | None:
+        """What a how-to card's question asks, as the notes give it: "to move to a newer provider version",
+        "when a run crashed and the lock was never released", "when a VM is broken ..., to make Terraform
+        rebuild it". None for any other question."""
+        split = split_how_to(question)
+        if split is None:
             return None
-        if situation:
-            return f"when {lower_first(situation, self._is_name)}, to {task}"
-        if looks_like_verb(words[0], *(words[1:3])) or words[0].lower() in ("make", "keep", "get", "see", "tear"):
-            return f"to {task}"
-        return f"when {lower_first(task, self._is_name)}"  # "A run crashed and the lock was never released"
+        situation, purpose = (lower_first(split[0], self._is_name) if split[0] else ""), how_to_purpose(question)
+        if situation and purpose:
+            return f"when {situation}, to {purpose}"
+        return f"to {purpose}" if purpose else f"when {situation}" if situation else None
 
     def _quote(self, line: Line, thing: Thing, answer_only: bool = False) -> str:
         """What to quote of a line for a thing: the line (a card's answer alone when asked), or, of a card that
@@ -1388,11 +1388,7 @@ class QuestionGenerator:
         sentences can teach the other option."""
         if line.kind == "card" and line.label and line.body and SIDE_BY_SIDE.search(line.label):
             parts = sentences(line.body)
-            if thing.name.isupper():
-                # "RUN executes ...; CMD records the command to run": a keyword is its capitals, not the verb.
-                own = [p for p in parts if re.search(rf"(?<![\w-]){re.escape(thing.name)}(?![\w-])", p)]
-            else:
-                own = [p for p in parts if names_any(p, thing.spellings)]
+            own = _own_sentences(parts, thing)
             if own and len(own) < len(parts):
                 return re.sub(r"\s+", " ", " ".join(own)).strip().rstrip(".")
         return quotable(line, answer_only=answer_only)
@@ -1476,10 +1472,7 @@ class QuestionGenerator:
         return self._assemble(fact, stem, distractors, rng, requirement)
 
     def _stem_problem(self, stem: str, fact: _Fact) -> str | None:
-        if any(
-            names_any(stem, thing.spellings) or _gives_away(thing.name, stem, others=[thing.name])
-            for thing in fact.things
-        ):
+        if any(names_any(stem, thing.spellings) or _names_outright(thing.name, stem) for thing in fact.things):
             return "names_answer"  # (a subcommand's word is judged once the wrong options are known)
         if "(" in stem or ")" in stem or "[" in stem:
             return "aside"
@@ -1558,7 +1551,7 @@ class QuestionGenerator:
         why_not = {}
         # For a how-to card's question, what the answer is given for, as the notes give it ("to tear everything
         # down", "when a run crashed ..."): each why-not ends on it.
-        wanted = self._task(card_description_of_task(fact.asked)) if fact.asked and asks_how(fact.asked) else None
+        wanted = self._task(fact.asked) if fact.asked else None
         alternatives = self._alternatives(fact)
         for thing, teaching in distractors:
             number = cite(teaching.line)
@@ -1714,6 +1707,19 @@ def _clips_words(option: str, stem: str) -> bool:
     return False
 
 
+def _own_sentences(parts: list[str], thing: Thing) -> list[str]:
+    """The sentences that name a thing; a keyword by its capitals ("RUN executes ...", not "the command to
+    run")."""
+    if thing.name.isupper():
+        return [p for p in parts if re.search(rf"(?<![\w-]){re.escape(thing.name)}(?![\w-])", p)]
+    return [p for p in parts if names_any(p, thing.spellings)]
+
+
+def _is_shape_kind(kind: str) -> bool:
+    """A kind a thing has by its shape (term_kind): a command line, a flag, a setting of one construct."""
+    return kind in ("command", "flag") or kind.endswith(" setting")
+
+
 def _says_subcommand(option: str, stem: str) -> bool:
     """Whether the stem uses a word of a command's subcommand or of a setting's name: "stop the containers"
     gives away "docker compose stop", "the lock was never released" "terraform force-unlock", "which provider
@@ -1731,18 +1737,20 @@ def _says_subcommand(option: str, stem: str) -> bool:
     return any(p in words or any(len(w) >= 4 and w in p for w in words) for p in parts)
 
 
-def _gives_away(option: str, stem: str, others: Iterable[str] = ()) -> bool:
-    """Whether a stem names an option: the name itself, its one-word compound spelled out in parts ("store
-    metadata" for Hive Metastore), a keyword clipped from its words ("environment" for ENV), or a word of a
-    command's subcommand or a setting's name ("stop the containers" for docker compose stop) that none of the
-    `others` (the wrong options, when known) shares."""
+def _names_outright(option: str, stem: str) -> bool:
+    """Whether a stem names an option whatever the other options are: the name itself, its one-word compound
+    spelled out in parts ("store metadata" for Hive Metastore), or a keyword clipped from its words
+    ("environment" for ENV)."""
     low = stem.lower()
-    return (
-        names_any(low, {option.lower()})
-        or _spells_compound(option, low)
-        or _clips_words(option, low)
-        or _says_subcommand(option, low)
-        and not any(_says_subcommand(other, low) for other in others)
+    return names_any(low, {option.lower()}) or _spells_compound(option, low) or _clips_words(option, low)
+
+
+def _gives_away(option: str, stem: str, others: Iterable[str] = ()) -> bool:
+    """Whether a stem names an option (_names_outright), or uses a word of a command's subcommand or a setting's
+    name ("stop the containers" for docker compose stop) that none of the `others`, the wrong options, shares."""
+    low = stem.lower()
+    return _names_outright(option, low) or (
+        _says_subcommand(option, low) and not any(_says_subcommand(other, low) for other in others)
     )
 
 
@@ -1854,7 +1862,7 @@ def _same_kind_enough(key: Thing, other: Thing, structural: float) -> bool:
     if key.genus - broad and other.genus - broad and not (key.genus & other.genus) and not key.vendor:
         return False  # "Drover: A controller ..." beside "Dunmore: storage ...": defined as different kinds (a
         # vendor's products are all services, whatever each calls itself: "marketplace", "catalog")
-    shaped = {k for k in other.kinds if k in ("flag", "command") or k.endswith(" setting")}
+    shaped = {k for k in other.kinds if _is_shape_kind(k)}
     if shaped and not shaped & set(key.kinds) and structural < SIBLINGS:
         # "--memory" is a flag, "docker stats" a command: they are options only for things of their kind (an
         # instruction like ENTRYPOINT takes no flags as wrong options).

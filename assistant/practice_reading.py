@@ -21,6 +21,7 @@ from .reading import (
     commands_in,
     is_snake_case,
     name_key,
+    split_how_to,
 )
 from .vocabulary import (
     ANSWER_LABELS,
@@ -261,21 +262,18 @@ def instructed_by(line: Line, entity: Entity) -> bool:
 def how_to_purpose(question: str) -> str | None:
     """What a how-to card's question asks to do, as a verb phrase: "How do I pin which provider versions are
     allowed?" -> "pin which provider versions are allowed"; None for "What now?" (the situation says it)."""
-    last = re.split(r"(?<=[.!?])\s+", question.strip())[-1]
-    match = re.match(r"(?i)^\s*how\s+(?:do|can|should|would)\s+(?:i|we|you|one)\s+(?P<doing>.+?)\s*\?$", last)
-    if not match:
+    split = split_how_to(question)
+    if split is None or split[1] is None:
         return None
-    doing = match.group("doing")
-    doing = re.sub(r"(?i)\b(?:my|our)\b", "its", doing)
-    doing = re.sub(r"(?i)\b(?:me|us)\b", "it", doing)
-    return doing
+    doing = re.sub(r"(?i)\b(?:my|our)\b", "its", split[1])
+    return re.sub(r"(?i)\b(?:me|us)\b", "it", doing)
 
 
 def card_description_of_task(question: str) -> str:
     """What a how-to card's question asks to do, as its things' descriptions say it: "pin a module", "a run
     crashed and the lock was never released", or "a VM is broken; make Terraform rebuild it"."""
     purpose = how_to_purpose(question)
-    situation = " ".join(re.split(r"(?<=[.!?])\s+", question.strip())[:-1]).rstrip(".")
+    situation = split[0] if (split := split_how_to(question)) else ""
     if purpose and situation and re.search(r"(?i)\b(?:it|that|this|them)\b", purpose):
         return f"{situation}; {purpose}"
     return purpose or situation

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from .practice_reading import without_brackets
+from .reading import split_how_to
 from .vocabulary import CATEGORY_HEADS, DISCOURSE_LABELS, FUNCTION_WORDS, VENDOR_WORDS
 from .wording import (
     Need,
@@ -234,16 +235,13 @@ def how_to_stem(question: str, who: str, kind: str | None) -> str | None:
     """ "How do I protect a database from being deleted by accident?" -> "A team wants to protect a database
     from being deleted by accident." (the ask is added after); "A run crashed and the lock was never released.
     What now?" -> "A run crashed and the lock was never released. Which command should the team use next?"."""
-    parts = re.split(r"(?<=[.!?])\s+", question.strip())
-    last, situation = parts[-1], " ".join(parts[:-1])
-    how = re.match(r"(?i)^\s*how\s+(?:do|can|should|would)\s+(?:i|we|you|one)\s+(?P<doing>.+?)\s*\?$", last)
-    if how:
+    split = split_how_to(question)
+    if split is None:
+        return None
+    situation, doing = split
+    opener = f"{_third_person(situation)}. " if situation else ""
+    if doing:
         # "wants to": what follows is the card's own verb phrase, which may hold a clause of its own ("pin which
         # provider versions are allowed").
-        doing = _third_person(how.group("doing"))
-        if situation:
-            return f"{_third_person(situation)} {who} wants to {doing}."
-        return f"{who} wants to {doing}."
-    if situation and re.match(r"(?i)^\s*what\s+(?:now|next|should\s+(?:i|we)\s+do)\b", last):
-        return f"{_third_person(situation)} Which {kind or 'option'} should the team use next?"
-    return None
+        return f"{opener}{who} wants to {_third_person(doing)}."
+    return f"{opener}Which {kind or 'option'} should the team use next?"

@@ -1211,8 +1211,8 @@ class NotesReader:
 
         names = self.reading.names
         role = max((x.role for x in line.subjects if names.resolve(x.key) in keys and x.cue >= 0), default=0.0)
-        flags = {t for t in text.split() if re.fullmatch(r"-{1,2}[a-z][\w\-=]*", t)}
-        if flags and not any(flags <= set(names.display(k).split()) for k in keys):
+        flags = set(_FLAG.findall(text))
+        if flags and not any(flags <= set(_FLAG.findall(names.display(k))) for k in keys):
             role = 0.0  # "terraform init -reconfigure": a line about terraform init need not say what the flag does
 
         similarity = self.reading.line_similarity(line.chunk_id, vector)

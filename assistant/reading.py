@@ -69,8 +69,8 @@ _BOLD_QUESTION = re.compile(r"^(?:\*\*|__)(?P<question>[^*_]{3,200}\?)\s*(?:\*\*
 _CARD = re.compile(r"(?:^|\s)(?:Q|Question)\s*[:.]\s+", re.IGNORECASE)
 _CARD_ANSWER = re.compile(r"\s(?:A|Answer)\s*[:.]\s+")
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_&+.'’\-]*[A-Za-z0-9+]|[A-Za-z0-9]")
-#: A card asking how to do something: its answer says what to do.
-_HOW_DO_I = re.compile(r"(?i)^\s*how\s+(?:do|can|should|would)\s+(?:i|we|you|one)\b")
+#: A card asking how to do something: its answer says what to do ("How do I <doing>?").
+_HOW_DO_I = re.compile(r"(?i)^\s*how\s+(?:do|can|should|would)\s+(?:i|we|you|one)\b\s*(?P<doing>[^?]*?)\s*\??\s*$")
 #: A setting or identifier in snake_case ("for_each", "max_active_runs"): a name by its shape.
 _SNAKE_CASE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")
 #: A dotted identifier ("min.insync.replicas", "terraform.tfstate", "log.retention.hours"): parts of two or more
@@ -1092,16 +1092,10 @@ def _subjects(  # noqa: C901 - the order of these checks is the rule
                     put(opening[0], ROLE_SUBJECT)
         # "How do I avoid downtime on replacement? Add create_before_destroy = true ...": the answer to a
         # how-question that opens with an instruction puts forward the first thing it names.
-        first = next(iter(sentences(raw.body or "")), "")
-        opening_command = command_phrase(first) if asks_how(raw.label) else None
-        if opening_command:
-            put(opening_command, ROLE_PUT_FORWARD, 1)  # "How do I tear everything down? terraform destroy removes ..."
+        instructed = _instructed(raw.body or "", vocabulary) if asks_how(raw.label) else None
+        if instructed:
+            put(instructed, ROLE_PUT_FORWARD, 1)
             own_role = max(own_role, ROLE_PUT_FORWARD)
-        elif asks_how(raw.label) and re.match(r"[A-Z][a-z]+\s", first) and not _starts_with_name(first, vocabulary):
-            instructed = _first_named(first, vocabulary)
-            if instructed:
-                put(instructed, ROLE_PUT_FORWARD, 1)
-                own_role = max(own_role, ROLE_PUT_FORWARD)
     elif label_term and _lists_situations(raw.context, section):
         put(label_term, ROLE_MENTION)  # under "Use Cases", a label names a situation, not a thing to pick
     elif label_term:
@@ -1132,17 +1126,11 @@ def _subjects(  # noqa: C901 - the order of these checks is the rule
         if described and len(raw.body.split()) <= 10:
             put(described[0], ROLE_PUT_FORWARD, +1)
             own_role = max(own_role, ROLE_PUT_FORWARD)
-        elif (
-            label_words & _FIX_LABELS
-            and re.match(r"[A-Z][a-z]+\s", raw.body)
-            and not _starts_with_name(raw.body, vocabulary)
-        ):
+        elif label_words & _FIX_LABELS and (instructed := _instructed(raw.body, vocabulary)):
             # "Fix: Raise proxy_read_timeout only in the location ...": a longer answer is an instruction; it puts
-            # forward the first thing it names, as a how-to card's answer does.
-            instructed = _first_named(next(iter(sentences(raw.body)), ""), vocabulary)
-            if instructed:
-                put(instructed, ROLE_PUT_FORWARD, +1)
-                own_role = max(own_role, ROLE_PUT_FORWARD)
+            # forward what it tells to use, as a how-to card's answer does.
+            put(instructed, ROLE_PUT_FORWARD, +1)
+            own_role = max(own_role, ROLE_PUT_FORWARD)
     if raw.kind == "item" and not raw.label and len(raw.text.split()) <= 4 and not raw.text.endswith("."):
         own_term = term_of(raw.text, vocabulary)  # a line that is only a term ("Partitioning", "Node Types")
         if own_term:
@@ -1274,11 +1262,25 @@ _VERBISH = frozenset(
 )
 
 
+def split_how_to(question: str) -> tuple[str, str | None] | None:
+    """A card's question that asks what to do, as (situation, what to do): "How do I pin a module?" -> ("",
+    "pin a module"); "Someone built a bucket by hand. How do I adopt it?" -> ("Someone built a bucket by hand",
+    "adopt it"); "A run crashed and the lock was never released. What now?" -> ("A run crashed ...", None).
+    None for a question that asks no such thing."""
+    parts = re.split(r"(?<=[.!?])\s+", question.strip())
+    last, situation = parts[-1], " ".join(parts[:-1]).rstrip(".")
+    how = _HOW_DO_I.match(last)
+    if how:
+        return situation, how.group("doing") or None
+    if situation and _WHAT_NOW.match(last):
+        return situation, None
+    return None
+
+
 def asks_how(question: str) -> bool:
     """A card asking what to do: "How do I pin a module?", or a situation and then the ask ("A run crashed
     and the lock was never released. What now?", "Someone built a bucket by hand. How do I adopt it?")."""
-    last = re.split(r"(?<=[.!?])\s+", question.strip())[-1]
-    return bool(_HOW_DO_I.match(last) or _WHAT_NOW.match(last))
+    return split_how_to(question) is not None
 
 
 #: A runbook's answer labels ("Fix:", "Workaround:"): a long answer after one is an instruction; "Service Choice:
@@ -1287,6 +1289,18 @@ _FIX_LABELS = frozenset({"fix", "fixes", "resolution", "workaround", "remedy"})
 
 #: "What now?", "What should I do?": a situation's ask for what to do.
 _WHAT_NOW = re.compile(r"(?i)^\s*what\s+(?:now|next|(?:should|do|can|must)\s+(?:i|we|you)\s+do(?:\s+\w+){0,3})\s*\?")
+
+
+def _instructed(answer: str, vocabulary: NotesVocabulary) -> str | None:
+    """What an answer's opening instruction tells to use: the command it opens with ("terraform destroy removes
+    ..."), or, when it opens with a verb, the first thing it names ("Add create_before_destroy = true ...")."""
+    first = next(iter(sentences(answer)), "")
+    opening_command = command_phrase(first)
+    if opening_command:
+        return opening_command
+    if re.match(r"[A-Z][a-z]+\s", first) and not _starts_with_name(first, vocabulary):
+        return _first_named(first, vocabulary)
+    return None
 
 
 def _first_named(sentence: str, vocabulary: NotesVocabulary) -> str | None:

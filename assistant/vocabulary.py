@@ -408,7 +408,6 @@ CONTRAST_WORDS = (
     "unnecessary",
 )
 
-#: What a "which ..." question may ask for without naming a kind of thing: any candidate fits.
 #: Kinds of answer that name a configuration value ("which lifecycle setting", "which producer option"): an
 #: identifier written in snake_case ("create_before_destroy", "max_active_runs") is one by its shape.
 SETTING_WORDS = frozenset(
@@ -446,6 +445,12 @@ CONSTRUCT_WORDS = frozenset(
     | {"label", "selector", "flag", "setting", "option", "parameter", "argument", "variable"}
 )
 
+#: Of CONSTRUCT_WORDS, those whose kinds are named by the word before them ("a data block", "a pre-start hook",
+#: "a sql sensor"), so a word the notes never put there names a kind they do not cover; not "file" or "setting",
+#: which any everyday word may qualify.
+KIND_NAMED_CONSTRUCTS = frozenset({"block", "directive", "hook", "operator", "sensor", "plugin", "annotation"})
+
+#: What a "which ..." question may ask for without naming a kind of thing: any candidate fits.
 GENERIC_ANSWER_TYPES = frozenset(
     [
         "service",

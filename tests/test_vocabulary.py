@@ -26,6 +26,7 @@ EVERYDAY_LISTS = (
     v.RUN_VERBS,
     v.COMMAND_LEADS,
     v.RUNBOOK_LABELS,
+    v.KIND_NAMED_CONSTRUCTS,
 )
 
 
@@ -34,6 +35,7 @@ def test_word_lists_are_lower_case_words_with_no_overlap_where_it_would_confuse(
         assert words and all(w == w.lower() and " " not in w for w in words)
     assert not v.VENDOR_WORDS & v.FUNCTION_WORDS
     assert v.PRODUCT_ANSWER_TYPES <= v.GENERIC_ANSWER_TYPES
+    assert v.KIND_NAMED_CONSTRUCTS <= v.CONSTRUCT_WORDS
     assert v.DETERMINERS <= v.FUNCTION_WORDS  # every determiner is a function word: never a noun's head
 
 
