@@ -38,6 +38,7 @@ from .vocabulary import (
     MERIT_LABELS,
     NAME_SUFFIXES,
     NAME_TAILS,
+    PLAIN_ADVERBS,
     RECOMMEND_VERBS,
     RUN_VERBS,
     RUNBOOK_LABELS,
@@ -155,8 +156,13 @@ def _is_shaped_name(token: str) -> bool:
         is_acronym(token)
         or is_snake_case(token)
         or bool(re.search(r"[a-z][A-Z]", token))
-        or (bool(re.search(r"\d", token)) and bool(re.search(r"[A-Za-z]", token)))
+        or (bool(re.search(r"\d", token)) and bool(re.search(r"[A-Za-z]", token)) and not is_quantity(token))
     )
+
+
+def is_quantity(token: str) -> bool:
+    """A number with a lower-case unit ("50m", "300s", "10gb", "1st"): a value, not a name like "S3" or "3D"."""
+    return bool(re.fullmatch(r"\d+(?:\.\d+)?(?!xx)[a-z]{1,2}", token))
 
 
 def _is_title_like(text: str) -> bool:
@@ -219,8 +225,11 @@ class NotesVocabulary:
         low = word.lower()
         if low in FUNCTION_WORDS or low in VENDOR_WORDS:
             return False
-        if "-" in low and english_frequency(low.rsplit("-", 1)[1]) >= 3.0:
-            return False  # "Apache-based", "SQL-like", "Event-driven": descriptions, not names
+        # "Apache-based", "SQL-like", "Event-driven": descriptions, not names; but every part capitalised
+        # inside a sentence ("the X-Forwarded-Proto header", "Content-Type") is a name's spelling.
+        parts_capitalised = all(part[:1].isupper() for part in word.split("-"))
+        if "-" in low and english_frequency(low.rsplit("-", 1)[1]) >= 3.0 and not parts_capitalised:
+            return False
         if low in DISCOURSE_LABELS or low in CATEGORY_HEADS or low in NAME_TAILS:
             return False
         inside, lower = self.capitalised_inside[low], self.lowercase[low]
@@ -345,6 +354,10 @@ def name_spans(text: str, vocabulary: NotesVocabulary) -> list[str]:
         ):
             if word.lower() in VENDOR_WORDS and run and run[-1].lower() not in _NAME_JOINERS:
                 close()  # "EMR Apache Hive" is two names side by side
+            # An identifier in snake_case or dotted is a name of its own: "real_ip_header X-Forwarded-For" is
+            # a setting and the value given to it.
+            if run and (is_snake_case(word) or is_snake_case(run[-1])):
+                close()
             if not run:
                 run_at_start = at_start
             run.append(word)
@@ -1393,6 +1406,8 @@ def command_phrase(text: str) -> str | None:
         coded = bool(re.match(r"-{1,2}[a-z]", clean) or re.search(r"[=_/.\d]", clean))
         if coded and re.fullmatch(r"[\w\-=./:~]+", clean):
             phrase.append(clean)
+        elif clean in PLAIN_ADVERBS:
+            break  # "the backend ever sees", "run nginx -t first": an adverb, not part of the command
         elif re.fullmatch(r"-[a-z]", phrase[-1]) and re.fullmatch(r"[a-z]{3,}", clean) and clean not in FUNCTION_WORDS:
             phrase.append(clean)  # a one-letter flag's value: "nginx -s reload"
         elif (
@@ -1401,7 +1416,9 @@ def command_phrase(text: str) -> str | None:
             and re.fullmatch(r"[a-z][a-z\-]*", clean)
             and clean not in FUNCTION_WORDS
             and not re.search(r"(?:ed|ing)$", clean)
-            and not (len(phrase) == 2 and _is_verb_s_form(clean))
+            # "terraform destroy removes ...", "gzip_min_length skips tiny responses": the sentence's verb
+            # after a command or after a setting that opens the sentence (a program's name has no "_").
+            and not ((len(phrase) == 2 or "_" in program) and _is_verb_s_form(clean))
         ):
             phrase.append(clean)  # a subcommand ("init", "force-unlock", "rollout undo")
         else:

@@ -183,6 +183,12 @@ _KIND_NOUNS = frozenset(
         "action",
         "storage",
         "choice",
+        # configuration vocabulary: "which directive should be raised", "which request header should ..."
+        "directive",
+        "parameter",
+        "header",
+        "flag",
+        "block",
     ]
 )
 _CHOICE = re.compile(

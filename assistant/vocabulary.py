@@ -682,6 +682,14 @@ VAGUE_KINDS = frozenset(
     | {"kind", "type", "way", "means", "place", "set", "collection", "record", "value", "values"}
 )
 
+#: General English: adverbs of time, frequency and degree that are not -ly words ("the backend ever sees", "nginx
+#: always sees", "run nginx -t first"): never a command's subcommand or a flag's value.
+PLAIN_ADVERBS = frozenset(
+    {"ever", "never", "always", "first", "again", "still", "already", "often", "sometimes", "later", "next"}
+    | {"last", "instead", "even", "soon", "yet", "anyway", "together", "twice", "once", "alone", "too", "also"}
+    | {"quite", "rather", "almost", "enough", "here", "there", "now", "then", "just", "only", "anymore", "afterwards"}
+)
+
 #: Headings of a list of ways to do something ("Log Collection Methods", "Steps", "Options"): a how-to answers
 #: with the whole list.
 WAYS_WORDS = frozenset(

@@ -19,6 +19,7 @@ from assistant.reading import (
     command_phrase,
     commands_in,
     find_names,
+    is_quantity,
     lists_items,
     name_key,
     name_spans,
@@ -322,6 +323,19 @@ def test_a_snake_case_identifier_is_a_name_by_its_shape():
     assert name_spans("a plain sentence with no identifiers", vocabulary) == []
 
 
+def test_a_setting_stands_apart_from_the_value_or_header_it_is_given():
+    text = "Set body_limit 50m; in the server block. Name the header with real_ip_header X-Zorb-Client;."
+    vocabulary = NotesVocabulary([text, "Redirect only when the X-Zorb-Proto header says http."])
+    assert name_spans("Set body_limit 50m; in the server block.", vocabulary) == ["body_limit"]  # 50m is a value
+    assert name_spans("Name the header with real_ip_header X-Zorb-Client;.", vocabulary) == [
+        "real_ip_header",
+        "X-Zorb-Client",
+    ]
+    # A header capitalised part by part inside a sentence is a name, though "proto" is a word.
+    assert name_spans("Redirect only when the X-Zorb-Proto header says http.", vocabulary) == ["X-Zorb-Proto"]
+    assert is_quantity("300s") and is_quantity("10gb") and not is_quantity("S3") and not is_quantity("5xx")
+
+
 def test_the_answer_to_a_how_question_puts_forward_what_its_instruction_names():
     faq = (
         "**How do I avoid downtime when a gadget is replaced?**\n"
@@ -341,6 +355,9 @@ def test_a_command_line_in_lower_case_is_read_up_to_its_flags():
     assert command_phrase("zorbctl vault unseal --all to start") == "zorbctl vault unseal --all"
     assert command_phrase("zorbctl purge removes every gadget") == "zorbctl purge"  # "removes" is the verb
     assert command_phrase("the tests daily") is None  # a function word opens no command
+    assert command_phrase("zorbd ever sees them") is None  # an adverb is no subcommand
+    assert command_phrase("zorbctl -t first, then reload") == "zorbctl -t"  # nor a flag's value
+    assert command_phrase("zorb_min_length skips tiny replies") is None  # a setting opening its sentence
     assert command_phrase("build the image") is None  # an everyday verb is no program's name
     text = "Save the plan with zorbctl plan -out=p1 and later run zorbctl apply p1, or zorbctl status shows it."
     assert [c for _, c in commands_in(text)] == ["zorbctl plan -out=p1", "zorbctl apply p1", "zorbctl status"]

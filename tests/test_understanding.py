@@ -219,6 +219,8 @@ def test_a_quoted_description_is_asked_about_itself(names):
         ("I used to clean data in a desktop tool, point-and-click only. What's the AWS equivalent?", "choice"),
         ("What would be the managed alternative to our own Kafka cluster?", "choice"),
         ("What is the replacement policy of the cache?", "fact"),
+        ("Uploads time out after a minute. Which directive should be raised for that location?", "choice"),
+        ("Which request header should the redirect condition check?", "choice"),
     ],
 )
 def test_which_or_what_with_a_kind_of_thing_asks_to_choose(names, question, kind):
