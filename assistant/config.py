@@ -74,6 +74,12 @@ class ReaderSettings(BaseModel):
         "about formats, 'Supported Formats: gzip, Snappy' gives them. As the figure factor: on the dev sets "
         "0.85 already turned one answer, 0.7 a second, 0.6 nothing more.",
     )
+    instruction_factor: float = Field(
+        1.25,
+        description="For a question asking what to do about its situation ('what do I need to change?', 'what am "
+        "I missing?'), a line that tells what to do ('Fix: ...', 'Raise proxy_read_timeout ...') counts this much "
+        "more: the line restating the symptom shares the question's words but does not answer it.",
+    )
     comparison_pool: int = Field(
         12,
         description="A comparison weighs this many of each thing's best lines against the other's: enough to "

@@ -44,6 +44,7 @@ from .reading import (
     Reading,
     asks_how,
     find_names,
+    instructs,
     is_shouted,
     is_snake_case,
     lists_items,
@@ -582,6 +583,8 @@ class NotesReader:
                 score *= self.settings.figure_missing_factor  # "How many ...?" is answered by a line with a number
             if query.asks_list and not lists_items(line.text):
                 score *= self.settings.list_missing_factor  # "Which formats ...?" is answered by a line listing them
+            if query.asks_remedy and instructs(line):
+                score *= self.settings.instruction_factor  # "what am I missing?" is answered by what to do
             scored.append((score, line))
         scored.sort(key=lambda pair: (-pair[0], pair[1].chunk_id, pair[1].index))
         return scored[:limit]

@@ -46,6 +46,7 @@ from .vocabulary import (
     english_frequency,
     rare_english_frequencies,
 )
+from .wording import looks_like_verb
 
 if TYPE_CHECKING:
     import numpy as np
@@ -1299,6 +1300,30 @@ def asks_how(question: str) -> bool:
 #: A runbook's answer labels ("Fix:", "Workaround:"): a long answer after one is an instruction; "Service Choice:
 #: Select ... ranging from simple (X) to advanced (Y)" is advice, and puts nothing forward by its first name.
 _FIX_LABELS = frozenset({"fix", "fixes", "resolution", "workaround", "remedy"})
+
+#: Labels of a line that tells what to do: a runbook's fix, a scenario's solution.
+_INSTRUCTION_LABELS = _FIX_LABELS | {"solution", "solutions"}
+
+
+def instructs(line: Line) -> bool:
+    """Whether a line tells what to do: a fix or solution label ("Fix: Start the backend ..."), or a text that
+    opens with a verb in its base form, perhaps after an adverb ("Raise proxy_read_timeout ...", "Always run
+    ...", "Do not ..."); not a statement ("Data lakes store ...", "The backend takes longer ...")."""
+    label_words = set(re.findall(r"[a-z]+", (line.label or "").lower()))
+    if label_words & _INSTRUCTION_LABELS:
+        return True
+    text = line.body if line.label and line.body else line.text
+    words = re.findall(r"[A-Za-z']+", text)[:5]
+    if not words or not words[0][:1].isupper():
+        return False  # an instruction opens its sentence
+    while words and (words[0].lower() in PLAIN_ADVERBS or _is_adverb(words[0])):
+        words.pop(0)
+    if len(words) < 2:
+        return False
+    if words[0].lower() in ("do", "don't", "never") and words[1].lower() in ("not", "use", "run", "set"):
+        return True
+    return looks_like_verb(words[0], words[1], words[2] if len(words) > 2 else "") == words[0].lower()
+
 
 #: "What now?", "What should I do?": a situation's ask for what to do.
 _WHAT_NOW = re.compile(r"(?i)^\s*what\s+(?:now|next|(?:should|do|can|must)\s+(?:i|we|you)\s+do(?:\s+\w+){0,3})\s*\?")

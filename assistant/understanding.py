@@ -214,6 +214,16 @@ _CHOICE = re.compile(
     r"|\bor\s+(?:[\w\-]+\s+){0,3}[\w\-]+\s*\?\s*$",  # "... spun up per job or kept running?"
     re.IGNORECASE,
 )
+#: A question that asks what to do about its situation ("what do I need to change in nginx?", "what am I
+#: missing?", "how do I fix it?"): a line that tells what to do answers it, not one restating the symptom.
+_ASKS_REMEDY = re.compile(
+    r"\bwhat\s+(?:do|should|must|can|would)\s+(?:i|we|you|they|one)\s+(?:need\s+to\s+|have\s+to\s+)?"
+    r"(?:do|change|set|fix|add|adjust|configure|tweak|edit|update|run|try)\b"
+    r"|\bwhat\s+am\s+i\s+(?:missing|doing\s+wrong)\b|\bwhat(?:'s|\s+is)\s+(?:missing|wrong|the\s+fix)\b"
+    r"|\bhow\s+(?:do|can|should|would)\s+(?:i|we|you)\s+(?:fix|solve|resolve|repair|stop|prevent|get\s+rid\s+of)\b"
+    r"|\bhow\s+to\s+(?:fix|solve|resolve)\b",
+    re.IGNORECASE,
+)
 _YES_NO = re.compile(r"^\s*(?:can|could|does|do|did|is|are|was|were|will|would|has|have)\b", re.IGNORECASE)
 _FOLLOW_UP = re.compile(
     r"^\s*(?:and|but|or|also|then|so|what about|how about|what if|if|instead|same|ok|okay|got it|actually|"
@@ -299,6 +309,7 @@ class Query:
     amount: str | None = None  # "How long ...?" -> "duration": the question asks for a figure (see asked_amount)
     answer_type: str | None = None
     asks_list: bool = False  # "Which compression formats ...?": several of a kind; a line listing them answers
+    asks_remedy: bool = False  # "what do I need to change?", "what am I missing?": a line telling what to do
     parts: str | None = None  # "the key components of X": the stem of the kind of part asked for ("compon")
     sides: list[str] = field(default_factory=list)  # "the difference between A and B": ["A", "B"], as written
     claims: list[str] = field(default_factory=list)
@@ -316,6 +327,7 @@ class Query:
             "alternatives": self.alternatives,
             "answer_type": self.answer_type,
             "asks_list": self.asks_list,
+            "asks_remedy": self.asks_remedy,
             "negated": sorted(self.negated),
             "claims": self.claims,
             "options": [f"{o.letter}) {o.text}" for o in self.options],
@@ -805,6 +817,7 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
         amount=None if options else asked_amount(stem_text),
         answer_type=answer_type,
         asks_list=asks_list,
+        asks_remedy=bool(_ASKS_REMEDY.search(stem_text)),
         parts=_parts_asked(stem_text) if kind == "explanation" else None,
         sides=_sides(stem_text) if kind == "comparison" else [],
         claims=_claims(stem_text, name_keys, plain_keys, shouted) if not options else [],

@@ -19,6 +19,7 @@ from assistant.reading import (
     command_phrase,
     commands_in,
     find_names,
+    instructs,
     is_quantity,
     lists_items,
     name_key,
@@ -442,3 +443,28 @@ def test_advice_after_an_answer_label_puts_nothing_forward_by_its_first_name():
     )
     forward = [s.name for s in lines[0].subjects if s.cue > 0]
     assert "Zorb Editor" not in forward  # only a runbook's "Fix:" reads a long answer as an instruction
+
+
+def test_a_line_that_tells_what_to_do_is_an_instruction():
+    runbook = (
+        "Symptom: Replies arrive slowly after the upgrade.\n"
+        "Likely cause: The zorbd cache is cold.\n"
+        "Fix: Warm the cache with zorbctl warm, then reload.\n"
+        "- Raise cache_size in the main block.\n"
+        "- Always run zorbctl check first.\n"
+        "- Data lakes store raw files.\n"
+        "- The backend takes longer than the timeout.\n"
+        "- Do not restart the master process.\n"
+    )
+    lines, _ = _read(runbook)
+    told = {line.text.split(":")[0] if line.label else line.text.split()[0]: instructs(line) for line in lines}
+    assert told == {
+        "Symptom": False,
+        "Likely cause": False,
+        "Fix": True,
+        "Raise": True,
+        "Always": True,
+        "Data": False,
+        "The": False,
+        "Do": True,
+    }

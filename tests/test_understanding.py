@@ -254,3 +254,17 @@ def test_what_a_gerund_after_without_does_is_not_what_is_ruled_out():
 
 def test_what_a_gerund_and_its_preposition_lead_into_is_what_is_ruled_out():
     assert negated_terms("without paying for extra delete writes") == {"extra", "delet"}
+
+
+@pytest.mark.parametrize(
+    "question,remedy",
+    [
+        ("the site says 502 and the app is up. what do i need to change in nginx?", True),
+        ("html pages are compressed fine but json is not. what am i missing?", True),
+        ("chrome still says the certificate expired. whats going on and how do i fix it?", True),
+        ("What is the default level of the error log?", False),
+        ("Which directive sets the cache lifetime?", False),
+    ],
+)
+def test_a_question_asking_what_to_do_about_its_situation_asks_for_a_remedy(names, question, remedy):
+    assert understand(question, None, names).asks_remedy is remedy
