@@ -278,12 +278,15 @@ def _evidence_clauses(text: str) -> Iterator[str]:
 def name_key(name: str) -> str:
     """The key that folds spellings of one name together: case, plurals, vendor words in front and
     "Service" at the end set aside ("Amazon OpenSearch Service" and "opensearch" share a key)."""
-    tokens = re.findall(r"[a-z0-9]+", name.lower().replace("’", "'").replace("'s", ""))
+    text = re.sub(r"'[sS]", "", name.replace("’", "'"))
+    # A one-letter flag keeps its case: "nginx -T" (print the configuration) is not "nginx -t" (test it).
+    flags = {m.start(1) for m in re.finditer(r"(?<![\w-])-([A-Z])(?![\w-])", text)}
+    tokens = [m.group(0) if m.start() in flags else m.group(0).lower() for m in re.finditer(r"[A-Za-z0-9]+", text)]
     while len(tokens) > 1 and tokens[0] in VENDOR_WORDS | {"the", "a", "an"}:
         tokens.pop(0)
     while len(tokens) > 1 and tokens[-1] in NAME_SUFFIXES:
         tokens.pop()
-    return " ".join(stem(t) for t in tokens)
+    return " ".join(t if t.isupper() else stem(t) for t in tokens)
 
 
 def name_spans(text: str, vocabulary: NotesVocabulary) -> list[str]:
@@ -1428,7 +1431,7 @@ def command_phrase(text: str) -> str | None:
     phrase = [program]
     for token in tokens[1:]:
         clean = token.rstrip(",;:.")
-        coded = bool(re.match(r"-{1,2}[a-z]", clean) or re.search(r"[=_/.\d]", clean))
+        coded = bool(re.match(r"-{1,2}[A-Za-z]", clean) or re.search(r"[=_/.\d]", clean))
         if coded and re.fullmatch(r"[\w\-=./:~]+", clean):
             phrase.append(clean)
         elif clean in PLAIN_ADVERBS:
@@ -1704,7 +1707,8 @@ def find_names(
             words = tokens[position : position + width]
             if words[0][0].lower() in FUNCTION_WORDS and width > 1:
                 continue
-            key = name_key(" ".join(w for w, _, _ in words))
+            # Keyed as written between the first word and the last, so a flag keeps its dash ("nginx -T").
+            key = name_key(text[words[0][1] : words[-1][2]])
             if key in keys and key not in FUNCTION_WORDS:
                 if plain and key in plain and not words[0][0][:1].isupper():
                     continue

@@ -356,6 +356,9 @@ def test_a_command_line_in_lower_case_is_read_up_to_its_flags():
     assert command_phrase("zorbctl vault unseal --all to start") == "zorbctl vault unseal --all"
     assert command_phrase("zorbctl purge removes every gadget") == "zorbctl purge"  # "removes" is the verb
     assert command_phrase("the tests daily") is None  # a function word opens no command
+    assert command_phrase("zorbd -T prints it all") == "zorbd -T"  # a flag in capitals is a flag
+    assert name_key("zorbd -T") != name_key("zorbd -t")  # and not the lower-case one
+    assert find_names("then run zorbd -T now", {name_key("zorbd -T")}) == [("zorbd T", 9, 17)]
     assert command_phrase("zorbd ever sees them") is None  # an adverb is no subcommand
     assert command_phrase("zorbctl -t first, then reload") == "zorbctl -t"  # nor a flag's value
     assert command_phrase("zorb_min_length skips tiny replies") is None  # a setting opening its sentence
