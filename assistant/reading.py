@@ -1054,6 +1054,17 @@ _SITUATION_WORDS = frozenset(
 )
 
 
+#: Endings of abstract nouns ("Functionality", "Actions", "Execution", "Cost Efficiency", "Query Capabilities").
+_ABSTRACT_ENDINGS = ("ity", "ities", "tion", "tions", "sion", "sions", "ness", "ment", "ments", "ance", "ence", "ency")
+
+
+def _names_an_aspect(label: str, vocabulary: NotesVocabulary) -> bool:
+    """A label that names an aspect of something rather than a thing: no name in it, and its head an abstract
+    noun ("Actions", "Execution", "Cost Efficiency"), not a thing ("Leader Node", "Amazon S3")."""
+    words = re.findall(r"[A-Za-z]+", label)
+    return bool(words) and not name_spans(label, vocabulary) and words[-1].lower().endswith(_ABSTRACT_ENDINGS)
+
+
 def _lists_situations(context: str | None, section: str) -> bool:
     """Whether the lines here list situations ("Use Cases", "Example scenarios") rather than things."""
     leaf = section.split(SECTION_SEPARATOR)[-1] if section else ""
@@ -1115,6 +1126,10 @@ def _subjects(  # noqa: C901 - the order of these checks is the rule
             own_role = max(own_role, ROLE_PUT_FORWARD)
     elif label_term and _lists_situations(raw.context, section):
         put(label_term, ROLE_MENTION)  # under "Use Cases", a label names a situation, not a thing to pick
+    elif label_term and raw.parent_name and _names_an_aspect(raw.label or "", vocabulary):
+        # "Subscription Filters" > "Actions: Can ... trigger AWS Lambda functions": under a term, a label that
+        # names an aspect says what the term does; the line is about the term, not about "Actions".
+        put(label_term, ROLE_MENTION)
     elif label_term:
         put(label_term, ROLE_LABEL)
         for alias in aliases_in(raw.label or "", vocabulary):

@@ -471,3 +471,17 @@ def test_a_line_that_tells_what_to_do_is_an_instruction():
         "The": False,
         "Do": True,
     }
+
+
+def test_a_label_naming_an_aspect_of_the_term_above_it_leaves_the_line_to_that_term():
+    notes = (
+        "- Zorblat Filters\n"
+        "  - Matches patterns within logs in real time.\n"
+        "  - Actions: Can trigger Quandry functions for automated responses.\n"
+        "- Node Kinds\n"
+        "  - Leader Node: Plans the queries.\n"
+    )
+    lines, _ = _read(notes, section="Streaming")
+    actions = _roles(lines, "Actions:")
+    assert actions["Zorblat Filters"][0] == ROLE_PARENT and actions["Actions"][0] < ROLE_PARENT
+    assert _roles(lines, "Leader Node:")["Leader Node"][0] == ROLE_LABEL  # a thing, not an aspect
