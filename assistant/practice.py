@@ -43,9 +43,11 @@ from .practice_reading import (
     after_name,
     asks_when_to_use,
     card_description,
+    card_description_of_task,
     card_kind,
     choosable,
     how_to_purpose,
+    instructed_by,
     is_discourse_label,
     is_to_label,
     leading_term,
@@ -83,6 +85,7 @@ from .reading import (
     command_phrase,
     command_programs,
     find_names,
+    fix_questions,
     is_snake_case,
     name_key,
     split_how_to,
@@ -372,6 +375,16 @@ class QuestionGenerator:
         self._titled: dict[tuple[str, str], bool] = {}  # (heading, name key): the heading is its title
         self.things: dict[str, Thing] = {}
         self._programs = command_programs(e.name for e in reading.names.entities.values())
+        # A runbook's fixes, each asked as the how-to question its symptom poses ("... What now?").
+        # Asides set apart: the stem is the symptom put to a team ("... (111: Connection refused) ...").
+        self._fix_asks: dict[tuple[str, int], tuple[Line, str]] = {
+            (chunk_id, index): (symptom, _without_asides_outside_quotes(question))
+            for chunk_id in reading.chunks
+            for index, (symptom, question) in fix_questions(reading.lines(chunk_id)).items()
+        }
+        # Each fix's incident, as its section's title names it ("504 Gateway Timeout"): what a why-not says the
+        # wrong option is the fix for.
+        self._incidents = {question: symptom.section.split(" > ")[-1] for symptom, question in self._fix_asks.values()}
         for key, entity in list(reading.names.entities.items()):
             thing = self._thing(entity)
             if thing is not None:
@@ -420,6 +433,8 @@ class QuestionGenerator:
                 thing.groups.add(group)
             if kind:
                 thing.kinds[kind] += 1
+            if self._how_question(line, entity.key):
+                continue  # what a how-to asks or a runbook's symptom says is a situation, not what the thing is
             kind_of = genus(item.description) if item.selfness >= 0.95 else None
             if kind_of:
                 thing.genus.add(kind_of)  # "DaemonSet: A controller that ..." is a controller
@@ -452,7 +467,7 @@ class QuestionGenerator:
             and entity.name.split()[0].lower() not in _SETTING_WORDS
         )
         # "How do I ...? Run terraform init -upgrade ...": what a how-to answer tells to use is a thing to choose.
-        instructed = any(item.line.kind == "card" and asks_how(item.line.label or "") for item in teaching)
+        instructed = any(self._how_question(item.line, entity.key) for item in teaching)
         # A command line of a program the notes run ("docker compose ps"), or a flag ("--memory"), is a thing
         # of that kind by its shape, wherever it is described.
         said = " ".join(item.line.text for item in teaching[:3])
@@ -543,7 +558,7 @@ class QuestionGenerator:
                 if w not in FUNCTION_WORDS and not any(w in s.lower().split() for s in entity.spellings)
             ]
             # A how-to card's task ("tear everything down") is a whole need in fewer words.
-            least = 2 if line.kind == "card" and asks_how(line.label or "") else self.settings.min_description_words
+            least = 2 if self._how_question(line, entity.key) else self.settings.min_description_words
             if len(words) < least or "?" in description:
                 continue
             if is_choice_noun_phrase(description) or is_comparison(description):
@@ -572,6 +587,12 @@ class QuestionGenerator:
             return None  # "When integrating with X, ensure ...": advice about a situation, not what it is
         if line.kind == "card":
             return card_description(line, entity, role)
+        fix_asked = self._fix_asks.get((line.chunk_id, line.index), (None, None))[1]
+        if fix_asked and instructed_by(line, entity, fix_asked):
+            # "Symptom: Uploads fail with 413 ... Fix: Set client_max_body_size ...": what the fix's thing is for
+            # is the situation its symptom describes.
+            task = card_description_of_task(fix_asked)
+            return (task, 1.0) if task else None
         if line.kind == "row":
             if role < ROLE_LABEL or not line.body:
                 return None
@@ -748,9 +769,12 @@ class QuestionGenerator:
                 continue  # a card's term: asked by its card (below)
             for item in thing.teaching[:6]:
                 need = read_need(item.description)
-                if item.line.label and item.line.kind == "card" and asks_how(item.line.label):
-                    # "How do I tear everything down? terraform destroy ...": the card's own question is the stem.
-                    facts.append(_Fact([thing], [item.line], need, asked=item.line.label))
+                asked = self._how_question(item.line, thing.key)
+                if asked:
+                    # "How do I tear everything down? terraform destroy ...": the card's own question is the stem
+                    # (a runbook's fix: its symptom, "... What now?", which backs the fix as a scenario does).
+                    symptom = self._fix_asks.get((item.line.chunk_id, item.line.index), (None, None))[0]
+                    facts.append(_Fact([thing], [item.line], need, asked=asked, backing=[symptom] if symptom else []))
                     continue
                 if need.empty:
                     continue
@@ -1361,19 +1385,33 @@ class QuestionGenerator:
         """For a thing a how-to card puts forward: what the card asks to do, as "to <task>" or "when <situation>",
         and the sentence of its answer that names the thing; None for any other line."""
         line = teaching.line
-        if line.kind != "card" or not line.label or not asks_how(line.label) or not line.body:
+        question = self._how_question(line, thing.key)
+        if not question or not line.body:
             return None
-        said_task = self._task(line.label)
+        said_task = self._task(question)
         if said_task is None:
             return None
         parts = sentences(line.body)
         own = _own_sentences(parts, thing) or parts[:1]
         return said_task, re.sub(r"\s+", " ", own[0]).strip().rstrip(".")
 
+    def _how_question(self, line: Line, key: str | None = None) -> str | None:
+        """The how-to question a line answers: a how-to card's own, or a runbook fix's symptom asked as one
+        (for the thing the fix tells to use, when `key` is given)."""
+        if line.kind == "card" and line.label and asks_how(line.label):
+            return line.label
+        asked = self._fix_asks.get((line.chunk_id, line.index), (None, None))[1]
+        entity = self.reading.names.entity(key) if key else None
+        if asked and key is not None and (entity is None or not instructed_by(line, entity, asked)):
+            return None
+        return asked
+
     def _task(self, question: str) -> str | None:
         """What a how-to card's question asks, as the notes give it: "to move to a newer provider version",
         "when a run crashed and the lock was never released", "when a VM is broken ..., to make Terraform
         rebuild it". None for any other question."""
+        if question in self._incidents:
+            return f"for “{self._incidents[question]}”"  # a runbook's fix: for its incident
         split = split_how_to(question)
         if split is None:
             return None
@@ -1474,7 +1512,7 @@ class QuestionGenerator:
     def _stem_problem(self, stem: str, fact: _Fact) -> str | None:
         if any(names_any(stem, thing.spellings) or _names_outright(thing.name, stem) for thing in fact.things):
             return "names_answer"  # (a subcommand's word is judged once the wrong options are known)
-        if "(" in stem or ")" in stem or "[" in stem:
+        if _has_aside(stem):
             return "aside"
         if grammar_problem(stem):
             return "grammar"
@@ -1767,7 +1805,7 @@ def check_question(question: Question, max_copied_run: int = 5, max_stem_words: 
         problems.append("names_answer")
     if any(names_any(stem, {o.lower()}) for o in options if o not in right):
         problems.append("names_option")
-    if re.search(r"[()\[\]]", question.stem):
+    if _has_aside(question.stem):
         problems.append("aside")
     if grammar_problem(question.stem):
         problems.append("grammar")
@@ -1817,6 +1855,23 @@ _LIKE_EXCEPT = re.compile(r"(?i)^like\s+[^,;]{1,40},\s*(?:except|but)\s+(?:that\
 
 #: First words of a setting rather than a thing: "default Service type", "maximum retries".
 _SETTING_WORDS = frozenset({"default", "maximum", "minimum", "max", "min", "typical", "recommended", "current"})
+
+
+_QUOTED = re.compile(r'("[^"]*"|“[^”]*”)')
+_ASIDE = re.compile(r"\s*\([^()]*\)")
+
+
+def _has_aside(stem: str) -> bool:
+    """Brackets in a stem outside a quoted message: an aside ("(not likely on exams)"); an error message the
+    notes quote ("(24: Too many open files)") is what is seen."""
+    return bool(re.search(r"[()\[\]]", _QUOTED.sub("", stem)))
+
+
+def _without_asides_outside_quotes(text: str) -> str:
+    """A text without its bracketed asides, quoted messages kept whole."""
+    parts = _QUOTED.split(text)
+    kept = "".join(part if index % 2 else _ASIDE.sub("", part) for index, part in enumerate(parts))
+    return normalise_space(re.sub(r"\s+([.,;:])", r"\1", kept))
 
 
 def _normal(text: str) -> str:

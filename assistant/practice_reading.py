@@ -246,10 +246,11 @@ def asks_when_to_use(line: Line) -> bool:
     return line.kind == "card" and bool(re.match(r"(?i)^when\b.*\buse\b", line.label or ""))
 
 
-def instructed_by(line: Line, entity: Entity) -> bool:
+def instructed_by(line: Line, entity: Entity, asked: str | None = None) -> bool:
     """A how-to card whose answer puts this one thing forward ("How do I move to a newer provider version? ...
-    run terraform init -upgrade ..."): the card's question is what the thing is for."""
-    if line.kind != "card" or not line.label or not asks_how(line.label):
+    run terraform init -upgrade ..."): the card's question is what the thing is for. `asked`: the question
+    a line that is no card answers (a runbook's fix, asked by its symptom)."""
+    if asked is None and (line.kind != "card" or not line.label or not asks_how(line.label)):
         return False
     keys = {entity.key} | {name_key(s) for s in entity.spellings}
     forward = {s.key for s in line.subjects if s.cue > 0 and s.role >= ROLE_PUT_FORWARD}

@@ -13,7 +13,7 @@ import re
 
 from .practice_reading import without_brackets
 from .reading import split_how_to
-from .vocabulary import CATEGORY_HEADS, DISCOURSE_LABELS, FUNCTION_WORDS, VENDOR_WORDS
+from .vocabulary import CATEGORY_HEADS, DISCOURSE_LABELS, FUNCTION_WORDS, SETTING_WORDS, VENDOR_WORDS
 from .wording import (
     Need,
     cored,
@@ -225,9 +225,11 @@ def not_phrase(need: Need, missed: str) -> str:
 
 
 def _third_person(text: str) -> str:
-    """ "I", "my", "me" in a card's question as a team's ("the team", "its")."""
-    text = re.sub(r"\bI\b", "the team", text)
-    text = re.sub(r"(?i)\b(?:my|our)\b", "its", text)
+    """ "I", "my", "me" (or "you", as a runbook tells its reader) in a card's question as a team's ("the team",
+    "its")."""
+    text = re.sub(r"^You\b", "The team", text)
+    text = re.sub(r"\b(?:I|you)\b", "the team", text)
+    text = re.sub(r"(?i)\b(?:my|our|your)\b", "its", text)
     return re.sub(r"(?i)\b(?:me|us)\b", "the team", text)
 
 
@@ -244,4 +246,6 @@ def how_to_stem(question: str, who: str, kind: str | None) -> str | None:
         # "wants to": what follows is the card's own verb phrase, which may hold a clause of its own ("pin which
         # provider versions are allowed").
         return f"{opener}{who} wants to {_third_person(doing)}."
-    return f"{opener}Which {kind or 'option'} should the team use next?"
+    # "Which command should the team run next?", "Which setting should the team change?"
+    verb = "run next" if kind == "command" else "change" if kind in SETTING_WORDS else "use next"
+    return f"{opener}Which {kind or 'option'} should the team {verb}?"

@@ -1319,6 +1319,28 @@ def asks_how(question: str) -> bool:
 #: Select ... ranging from simple (X) to advanced (Y)" is advice, and puts nothing forward by its first name.
 _FIX_LABELS = frozenset({"fix", "fixes", "resolution", "workaround", "remedy"})
 
+#: A runbook's labels for what is seen ("Symptom:", "Problem:"): the situation its fix is for.
+_SYMPTOM_LABELS = frozenset({"symptom", "symptoms", "problem", "issue", "error"})
+
+
+def fix_questions(lines: list[Line]) -> dict[int, tuple[Line, str]]:
+    """A runbook's incidents as the how-to questions their fixes answer: each fix line (by index) under a
+    symptom line of its section, with that line and the question "<symptom>. What now?", as a FAQ card would
+    ask it."""
+    symptoms: dict[str, Line] = {}
+    found: dict[int, tuple[Line, str]] = {}
+    for line in lines:
+        words = set(re.findall(r"[a-z]+", (line.label or "").lower()))
+        if not line.body or line.body == line.text:
+            continue
+        if words & _SYMPTOM_LABELS:
+            symptoms.setdefault(line.section, line)
+        elif words & _FIX_LABELS and line.section in symptoms:
+            symptom = symptoms[line.section]
+            found[line.index] = (symptom, f"{symptom.body.strip().rstrip('.')}. What now?")
+    return found
+
+
 #: Labels of a line that tells what to do: a runbook's fix, a scenario's solution.
 _INSTRUCTION_LABELS = _FIX_LABELS | {"solution", "solutions"}
 

@@ -1628,7 +1628,9 @@ def grammar_problem(stem: str) -> str | None:
     """What reads wrong in a stem as English, or None: a verb straight after "needs" ("needs get and direct
     events"), a sentence cut off at a function word ("... the nearest edge location and then."), a place
     phrase put first, a colon joining a pasted fragment ("A company faces this: ..."), or an object pronoun
-    whose noun was left behind in the notes ("something that can pull them into the lake")."""
+    whose noun was left behind in the notes ("something that can pull them into the lake"). A quoted message
+    ("(24: Too many open files)") is what was seen, not the stem's English: it is read as one word."""
+    stem = re.sub(r'"[^"]*"|“[^”]*”', '"message"', stem)
     if re.search(r"[,;:]\s*[.?!]", stem):
         return "a sentence ends on a comma"  # "... within the configuration,."
     for sentence in re.split(r"(?<=[.?!])\s+", stem.strip()):

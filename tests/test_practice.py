@@ -290,6 +290,41 @@ ZUSER anti-sharing - Rules that keep two builds apart on one host, for example o
 """
 
 
+RUNBOOK = """# Operating zorbd: a runbook
+
+Each section is one incident: what you see, what usually causes it, and what to do.
+
+## 598 Relay Refused
+
+Symptom: Callers get 598 Relay Refused and the zorbd log shows "relay() failed (7: refused) while reaching the vault".
+Likely cause: relay_target points at the wrong vault host or port.
+Fix: Correct the address in relay_target so it matches where the vault listens, then reload.
+
+## Slow exports cut off
+
+Symptom: Long exports stop after about a minute with 597 Vault Timeout.
+Likely cause: The vault answers later than wait_budget allows.
+Fix: Raise wait_budget only in the route that serves the slow export.
+
+## Big parcels bounced
+
+Symptom: Parcels bigger than one megabyte are bounced at once with 596 Parcel Too Heavy.
+Likely cause: parcel_ceiling defaults to 1m and zorbd refuses larger parcels before the vault sees them.
+Fix: Set parcel_ceiling 50m; in the route that takes parcels, then reload.
+
+## Noisy callers
+
+Symptom: One caller floods the sign-in route with hundreds of calls per second.
+Likely cause: No call quota is in place.
+Fix: Define a shared quota with quota_zone keyed on the caller address, and apply it in the route.
+
+## Stale pages served slowly
+
+Symptom: A slow vault serves the same public pages again and again.
+Likely cause: No keep store is configured.
+Fix: Define a keep store with keep_store_path in the main context, then enable it in a route.
+"""
+
 WARDEN_CARDS = """# Fleet yards
 
 ## Couriers (flashcards)
@@ -352,6 +387,7 @@ def units(embeddings, tmp_path_factory):
         ("commands", COMMAND_LIST, ".md"),
         ("glossary", GLOSSARY_AND_POLICIES, ".md"),
         ("wardens", WARDEN_CARDS, ".md"),
+        ("runbook", RUNBOOK, ".md"),
     ):
         folder = root / name
         folder.mkdir()
@@ -1315,3 +1351,35 @@ def test_an_instruction_never_takes_flags_or_commands_as_wrong_options():
     assert not _same_kind_enough(entry, flag, 2.0)  # both "flags" by a word they share is not enough
     assert _same_kind_enough(entry, flag, SIBLINGS)  # items of one list stay options for each other
     assert _same_kind_enough(other_flag, flag, 2.0)
+
+
+def test_a_runbook_asks_each_incident_as_its_symptom_with_other_incidents_fixes_as_wrong_options(units):
+    questions, report = units["runbook"].generate_questions(n=10, seed=1)
+    _check_all(questions)
+    fixes = {"relay_target", "wait_budget", "parcel_ceiling", "quota_zone", "keep_store_path"}
+    keyed = {q.options[q.answer]: q for q in questions}
+    # "598 Relay Refused" beside relay_target gives it away: that incident is not asked.
+    assert {"wait_budget", "quota_zone", "keep_store_path"} <= set(keyed) <= fixes - {"relay_target"}, report.summary()
+    budget = keyed["wait_budget"]
+    # The stem is the incident's symptom, put to a team, asking which setting to change.
+    assert budget.stem == (
+        "Long exports stop after about a minute with 597 Vault Timeout. Which setting should the team change?"
+    )
+    assert set(budget.options) <= fixes
+    # Each wrong option is taught by its own incident's fix, named by that incident's title.
+    for wrong, why in budget.why_not.items():
+        assert why.startswith(f"{wrong} is what your notes give for “")
+        assert why.endswith("not what they give for “Slow exports cut off”.")
+
+
+def test_a_quoted_message_in_a_runbook_symptom_is_kept_whole_and_is_no_aside(units):
+    generator = units["runbook"].question_generator()
+    relay = next(f for f in generator.facts if f.key.name == "relay_target")
+    assert relay.asked.startswith(
+        'Callers get 598 Relay Refused and the zorbd log shows "relay() failed (7: refused) while'
+    )
+    assert not check_question(
+        _question(
+            stem='The log shows "(24: Too many open files)" and calls fail. Which setting should the team change?'
+        )
+    )

@@ -19,6 +19,7 @@ from assistant.reading import (
     command_phrase,
     commands_in,
     find_names,
+    fix_questions,
     instructs,
     is_quantity,
     lists_items,
@@ -485,3 +486,19 @@ def test_a_label_naming_an_aspect_of_the_term_above_it_leaves_the_line_to_that_t
     actions = _roles(lines, "Actions:")
     assert actions["Zorblat Filters"][0] == ROLE_PARENT and actions["Actions"][0] < ROLE_PARENT
     assert _roles(lines, "Leader Node:")["Leader Node"][0] == ROLE_LABEL  # a thing, not an aspect
+
+
+def test_a_runbook_fix_is_asked_by_its_sections_symptom():
+    runbook = (
+        "Symptom: Replies arrive slowly after the upgrade.\n"
+        "Likely cause: The zorbd cache is cold.\n"
+        "Fix: Warm the cache with zorbctl warm, then reload.\n"
+        "Check: zorbctl stats shows the hit rate.\n"
+    )
+    lines, _ = _read(runbook, section="Slow replies")
+    asked = fix_questions(lines)
+    fix = next(line for line in lines if line.label == "Fix")
+    assert list(asked) == [fix.index]
+    symptom, question = asked[fix.index]
+    assert symptom.label == "Symptom" and question == "Replies arrive slowly after the upgrade. What now?"
+    assert asks_how(question)
