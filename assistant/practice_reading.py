@@ -29,6 +29,7 @@ from .vocabulary import (
     CONSTRUCT_WORDS,
     DISCOURSE_LABELS,
     FUNCTION_WORDS,
+    RUNBOOK_LABELS,
     VENDOR_WORDS,
 )
 from .wording import known, looks_like_verb, singular, strip_asides
@@ -82,7 +83,8 @@ def is_to_label(label: str, entity: Entity) -> bool:
 
 def is_discourse_label(label: str) -> bool:
     words = [w for w in re.findall(r"[a-z]+", label.lower()) if w not in FUNCTION_WORDS]
-    return bool(words) and all(w in DISCOURSE_LABELS or w in ANSWER_LABELS for w in words)
+    # A runbook's "Check:" or "Likely cause:" structures an incident as "Note:" structures a list.
+    return bool(words) and all(w in DISCOURSE_LABELS or w in ANSWER_LABELS or w in RUNBOOK_LABELS for w in words)
 
 
 def without_brackets(text: str | None) -> str:
@@ -180,7 +182,12 @@ _CLAUSE_START = re.compile(r";\s+|,\s+(?:and\s+|but\s+|while\s+|whereas\s+)?|\s+
 #: A later clause with its own named subject ("..., the Volume Gateway presents ..."): where what a sentence
 #: (or one of its clauses) says of its subject ends. A bare capital after a comma may be a list item ("S3,
 #: Redshift"), so it ends nothing.
-_NEXT_NAMED_SUBJECT = re.compile(r";\s+|,\s+(?:and\s+|but\s+|while\s+|whereas\s+)?the\s+[A-Z]")
+_NEXT_NAMED_SUBJECT = re.compile(
+    r";\s+|,\s+(?:and\s+|but\s+|while\s+|whereas\s+)?the\s+[A-Z]"
+    # "nginx -s quit stops gracefully and nginx -s stop stops at once": a command line or a snake_case setting
+    # opening the next clause is its subject.
+    r"|,?\s+(?:and|but|while|whereas)\s+(?=[a-z][\w\-]*\s+-{1,2}[A-Za-z]|[a-z][a-z0-9]*_[a-z0-9_]+\s+[a-z]+s\b)"
+)
 
 
 def subject_clause(text: str, entity: Entity) -> tuple[str, bool] | None:
@@ -206,7 +213,8 @@ def subject_clause(text: str, entity: Entity) -> tuple[str, bool] | None:
     for start in starts:
         found = _clause_predicate(start, entity, exact=True)
         if found:
-            return found, False
+            following = _NEXT_NAMED_SUBJECT.search(found)
+            return (found[: following.start()] if following else found), False
     return None
 
 
