@@ -51,7 +51,7 @@ from .reading import (
     name_key,
 )
 from .retrieval import LexicalIndex, Retrieval
-from .text import loose_sentences, normalise_space, sentences, stem, tokenize, words
+from .text import asking_sentence, loose_sentences, normalise_space, sentences, stem, tokenize, words
 from .understanding import Query
 from .vocabulary import (
     CATEGORY_HEADS,
@@ -1056,6 +1056,21 @@ class NotesReader:
             vector=np.asarray(stem_vector, np.float32),
             weights={t: 1.0 for t in tokenize(query.stem) if t not in query.negated},
         )
+        # "A team has already defined a cache zone ... Which directive sets how long responses are kept?": which
+        # clause of a line holds an option is judged by the sentence that asks, when it says what it asks for.
+        asking = asking_sentence(query.stem)
+        asked_terms = {t for t in tokenize(asking) if t not in query.negated and t not in _ASK_TERMS}
+        clause_matcher = stem_matcher
+        if asking.strip() != query.stem.strip() and len(asked_terms) >= 3:
+            clause_matcher = Matcher(
+                query,
+                retrieval,
+                self.reading,
+                self.lexical,
+                self.settings,
+                vector=np.asarray(stem_vector, np.float32),
+                weights=dict.fromkeys(asked_terms, 1.0),
+            )
         names = self.reading.names
         option_terms = [set(tokenize(o.text)) for o in query.options]
         shared = {
@@ -1101,6 +1116,7 @@ class NotesReader:
         ):
             # Names every option shares ("kubectl ... deployment") tell none of them apart.
             keys = [k for k in named if k not in common]
+            other_keys = {k for other in option_keys if other is not named for k in other} - set(keys)
             # What tells an option apart: its words that the other options and the stem do not share.
             distinctive = terms - shared - stem_terms or terms - shared or terms
             best_score, best_line = 0.0, None
@@ -1123,12 +1139,14 @@ class NotesReader:
                 elif (
                     says > 0
                     and (len(option.text.split()) <= 3 or re.search(r"\d", option.text))
-                    and not self._about(line, keys)
+                    # A line that names the other options too ("... with proxy_cache_path ...; set lifetimes with
+                    # proxy_cache_valid ...") says each in its own clause, whichever it puts forward.
+                    and (not self._about(line, keys) or self._names_any(line, other_keys))
                 ):
                     # Likewise a value in a sentence of several clauses: "accepts 1 MB/s of writes and serves 2
                     # MB/s of reads" says the 2 of a question about writes only in the clause about reads. (A
                     # statement option is judged whole: its own words say which clause it is about.)
-                    says *= self._clause_fit(line, distinctive, stem_matcher)
+                    says *= self._clause_fit(line, distinctive, clause_matcher, option.text)
                 if says > 0 and fits * says > best_score:
                     best_score, best_line = fits * says, line
             if query.negated & terms and not _NEGATES.search(option.text):
@@ -1167,12 +1185,20 @@ class NotesReader:
         names = self.reading.names
         return any(x.role >= ROLE_SUBJECT and x.cue >= 0 and names.resolve(x.key) in keys for x in line.subjects)
 
+    def _names_any(self, line: Line, keys: set[str]) -> bool:
+        resolve = self.reading.names.resolve
+        return any(resolve(x.key) in keys for x in line.subjects)
+
     @staticmethod
-    def _clause_fit(line: Line, distinctive: set[str], stem_matcher: Matcher) -> float:
-        """How much the clauses of a line that hold an option's distinctive words speak to the stem, against
-        the line as a whole (0.5..1; 1 when every clause holds them, or the line is one clause)."""
+    def _clause_fit(line: Line, distinctive: set[str], stem_matcher: Matcher, option: str = "") -> float:
+        """How much the clauses of a line that hold an option (written out, else its distinctive words) speak
+        to the stem, against the line as a whole (0.5..1; 1 when every clause holds it, or the line is one
+        clause). "keep_on" shares every word with "keep_valid": its own clause is where it is written."""
         clauses = _clauses(line.shown)
-        holding = [c for c in clauses if distinctive & set(tokenize(c))]
+        spelled = _whole_word(option.strip()) if option.strip() else None
+        holding = [c for c in clauses if spelled and spelled.search(c)] or [
+            c for c in clauses if distinctive & set(tokenize(c))
+        ]
         if len(clauses) < 2 or not holding or len(holding) == len(clauses):
             return 1.0
         whole = stem_matcher.coverage(line.terms)
@@ -1255,6 +1281,9 @@ class NotesReader:
             says *= self.settings.statement_unnamed_factor
         return says
 
+
+#: The words a question asks with ("which", "should", "best"), stemmed: they say nothing of what is asked.
+_ASK_TERMS = frozenset(tokenize("which what how should would could does best fits choose pick option statement"))
 
 _CLAUSE_BREAK = re.compile(r"(?<=[.;!?])\s+|;\s*|,?\s+(?:and|but|while|whereas)\s+(?=(?P<verb>[a-z]+)\s+(?P<next>\S+))")
 

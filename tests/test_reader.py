@@ -367,6 +367,24 @@ def test_a_value_option_is_read_in_the_clause_the_stem_asks_about(assistant_on_n
     assert scores["B"] > 1.5 * scores["A"]  # told apart by the clause about writes, not by a near tie
 
 
+def test_options_a_fix_names_in_turn_are_told_apart_by_the_clause_the_asking_sentence_speaks_of(assistant_on_notes):
+    assistant = assistant_on_notes(
+        "zorbd.md",
+        "# Operating zorbd\n\n## Slow pages\n\n"
+        "Symptom: A slow vault serves the same pages again and again.\n"
+        "Fix: Define a store in the main context with keep_path /var/keep; then enable it in a route with keep_on "
+        "appstore; and set lifetimes with keep_valid 200 302 10m; keep_stale lets zorbd serve an old copy while "
+        "the vault is failing.\n",
+    )
+    answer = assistant.ask(
+        "A team has already defined a zorbd keep store and enabled it in a route. Which directive sets the "
+        "lifetimes of pages with status 200 and 302 in the keep store?\nA) keep_path\nB) keep_stale\nC) keep_valid\n"
+        "D) keep_on"
+    )
+    # The fix puts keep_path forward (it names it first), yet the question asks for the lifetimes' clause.
+    assert answer.choice == "C", answer.answer
+
+
 def test_a_named_option_is_not_contradicted_by_its_own_line_and_an_option_doing_what_is_ruled_out_loses(
     assistant_on_notes,
 ):
