@@ -181,6 +181,12 @@ class ReaderSettings(BaseModel):
         description="A pasted option that states something of a name ('FTP uploads are stored in Amazon RDS') is "
         "said this much by a line that never names it: the line may fill that place with another name.",
     )
+    statement_other_value_factor: float = Field(
+        0.3,
+        description="A pasted statement with a figure is said this much by a line whose clause saying the same "
+        "thing gives another figure ('refused with 429 by default' against 'refused with 503 by default; set "
+        "... 429 ...'): the line contradicts it. As low as a line saying the opposite (0.3), for the same reason.",
+    )
     negated_line_factor: float = Field(0.6, description="A line about what the question rules out counts this much.")
 
     # --- premises (assistant/premise.py) ---

@@ -1276,14 +1276,44 @@ class NotesReader:
             if (token.isupper() or token[:1].isupper()) and token.lower() not in VENDOR_WORDS
         } & distinctive
         unnamed = bool(named) and not named & line.terms
-        unnamed = unnamed or bool(keys) and not any(names.resolve(x.key) in keys for x in line.subjects)
+        unnamed = unnamed or bool(keys) and not any(
+            names.resolve(x.key) in keys for before in self._read_with(line) for x in before.subjects
+        )
         if len(text.split()) >= 4 and unnamed:
             says *= self.settings.statement_unnamed_factor
+        if len(text.split()) >= 4 and says > 0 and _other_value(text, line.shown):
+            # "rejected with 429 by default" against "rejected with 503 by default; set ... 429 ...".
+            says *= self.settings.statement_other_value_factor
         return says
+
+    def _read_with(self, line: Line) -> list[Line]:
+        """A line and the one before it in its section: "The burst lets short spikes queue ..." is read after
+        the sentence that sets limit_req's burst, which it names."""
+        lines = self.reading.lines(line.chunk_id)
+        before = [lines[line.index - 1]] if 0 < line.index <= len(lines) - 1 else []
+        return [line] + [b for b in before if b.section == line.section]
 
 
 #: The words a question asks with ("which", "should", "best"), stemmed: they say nothing of what is asked.
 _ASK_TERMS = frozenset(tokenize("which what how should would could does best fits choose pick option statement"))
+
+def _other_value(statement: str, text: str) -> bool:
+    """Whether the clause of a text that says what a statement says gives another value: "Requests ... are
+    rejected with 429 by default" against "Requests ... are rejected with 503 by default; set limit_req_status
+    429; to return 429 ... instead" (the 429 is in another clause)."""
+    values = set(re.findall(r"\b\d+(?:\.\d+)?\b", statement))
+    if not values:
+        return False
+    words = {t for t in tokenize(statement) if not t.isdigit()}
+    clauses = [c for c in re.split(r"(?<=[.;!?])\s+|;\s*", text) if c.strip()]
+    if not words or len(clauses) < 2:
+        return False
+    best = max(clauses, key=lambda c: len(words & set(tokenize(c))))
+    if len(words & set(tokenize(best))) < 0.6 * len(words):
+        return False
+    said = set(re.findall(r"\b\d+(?:\.\d+)?\b", best))
+    return bool(said) and not values & said
+
 
 _CLAUSE_BREAK = re.compile(r"(?<=[.;!?])\s+|;\s*|,?\s+(?:and|but|while|whereas)\s+(?=(?P<verb>[a-z]+)\s+(?P<next>\S+))")
 

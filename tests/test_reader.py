@@ -385,6 +385,31 @@ def test_options_a_fix_names_in_turn_are_told_apart_by_the_clause_the_asking_sen
     assert answer.choice == "C", answer.answer
 
 
+def test_a_statement_giving_another_value_than_its_clause_is_false_and_one_read_with_its_lead_in_is_true(
+    assistant_on_notes,
+):
+    assistant = assistant_on_notes(
+        "zorbd-quota.md",
+        "# Operating zorbd\n\n## Noisy callers\n\n"
+        "Symptom: One caller floods the sign-in route with hundreds of calls per second.\n"
+        "Fix: In the main context, define a shared quota keyed on the caller address: quota_zone $caller "
+        "zone=signin:10m rate=5r/s;. Apply it in the route with quota_on zone=signin surge=10 nowait;. "
+        "The surge lets short spikes wait instead of failing, and nowait serves the waiting calls at once. "
+        "Calls beyond the quota are refused with 503 by default; set quota_status 429; to return 429 instead.\n",
+    )
+    answer = assistant.ask(
+        "Which TWO statements about zorbd call quotas are correct? (Choose two.)\n"
+        "A. quota_zone is defined in the main context, for example keyed on $caller.\n"
+        "B. Calls beyond the quota are refused with 429 by default.\n"
+        "C. The surge parameter of quota_on lets short spikes wait instead of failing.\n"
+        "D. The nowait parameter refuses every call above the base rate at once, ignoring surge.\n"
+        "E. quota_status can only be set to 503."
+    )
+    assert answer.choice == ["A", "C"], answer.answer
+    scores = {o["letter"]: o["score"] for o in answer.trace["options"]}
+    assert scores["B"] < scores["C"]  # 429 is said in another clause than "refused ... by default"
+
+
 def test_a_named_option_is_not_contradicted_by_its_own_line_and_an_option_doing_what_is_ruled_out_loses(
     assistant_on_notes,
 ):
