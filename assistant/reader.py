@@ -1276,15 +1276,22 @@ class NotesReader:
             if (token.isupper() or token[:1].isupper()) and token.lower() not in VENDOR_WORDS
         } & distinctive
         unnamed = bool(named) and not named & line.terms
-        unnamed = unnamed or bool(keys) and not any(
-            names.resolve(x.key) in keys for before in self._read_with(line) for x in before.subjects
-        )
+        unnamed = unnamed or bool(keys) and not any(self._mentions(before, keys) for before in self._read_with(line))
         if len(text.split()) >= 4 and unnamed:
             says *= self.settings.statement_unnamed_factor
         if len(text.split()) >= 4 and says > 0 and _other_value(text, line.shown):
             # "rejected with 429 by default" against "rejected with 503 by default; set ... 429 ...".
             says *= self.settings.statement_other_value_factor
         return says
+
+    def _mentions(self, line: Line, keys: list[str]) -> bool:
+        """Whether a line names one of these things: as a subject, or anywhere in its text ("... still
+        written to the state file in plain text")."""
+        names = self.reading.names
+        if any(names.resolve(x.key) in keys for x in line.subjects):
+            return True
+        found = find_names(line.text, names.all_keys, shouted=names.shouted_keys, plain=names.plain_keys)
+        return any(names.resolve(key) in keys for key, _, _ in found)
 
     def _read_with(self, line: Line) -> list[Line]:
         """A line and the one before it in its section: "The burst lets short spikes queue ..." is read after

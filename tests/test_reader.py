@@ -410,6 +410,32 @@ def test_a_statement_giving_another_value_than_its_clause_is_false_and_one_read_
     assert scores["B"] < scores["C"]  # 429 is said in another clause than "refused ... by default"
 
 
+def test_a_statement_naming_a_term_is_said_by_a_line_that_uses_the_term_in_passing(assistant_on_notes):
+    assistant = assistant_on_notes(
+        "zorb-ledger.md",
+        "# Zorb ledger\n\n## The ledger file\n\n"
+        "**What is the ledger file?**\n"
+        "Zorb keeps a record of every gadget it manages in the ledger file, by default zorb.ledger in the working "
+        "folder. It maps each gadget address to a real gadget ID.\n\n"
+        "## Guarded values\n\n"
+        "**How do I keep a password out of the plan output?**\n"
+        "Mark the input with guarded = true, and Zorb shows (guarded) in plan output instead of the real text.\n\n"
+        "**Does guarded mean the value is sealed in the ledger?**\n"
+        "No. Guarded values are still written to the ledger file in plain text, so the ledger needs protection.\n",
+    )
+    answer = assistant.ask(
+        "Which statement about guarded values in Zorb is correct?\n"
+        "A. Setting guarded = true seals the value with a key.\n"
+        "B. Guarded values are still stored in the ledger file in plain text.\n"
+        "C. Marking an input guarded keeps it out of the ledger file entirely.\n"
+        "D. Guarded values are hidden from every plan by deleting them."
+    )
+    # The card names "ledger file" only in its text, not as what it is about: it is still what says B.
+    assert answer.choice == "B", answer.answer
+    said = {o["letter"]: (o["line"] or "") for o in answer.trace["options"]}
+    assert said["B"].startswith("Does guarded mean"), said
+
+
 def test_a_named_option_is_not_contradicted_by_its_own_line_and_an_option_doing_what_is_ruled_out_loses(
     assistant_on_notes,
 ):
