@@ -1136,6 +1136,10 @@ class NotesReader:
                         says *= 0.5 + 0.5 * max(stem_matcher.coverage(frozenset(tokenize(c))) for c in cells) / max(
                             stem_matcher.coverage(line.terms), 1e-6
                         )
+                    if len(option.text.split()) >= 4 and self._said_of_another_row(line, distinctive, keys):
+                        # "A bind mount is created with docker volume create": the table says that of the named
+                        # volume's row, and the bind mount's row says otherwise.
+                        says *= self.settings.statement_other_value_factor
                 elif (
                     says > 0
                     and (len(option.text.split()) <= 3 or re.search(r"\d", option.text))
@@ -1284,6 +1288,23 @@ class NotesReader:
             says *= self.settings.statement_other_value_factor
         return says
 
+    def _said_of_another_row(self, line: Line, distinctive: set[str], keys: list[str]) -> bool:
+        """Whether most of what a statement says beyond its names is missing from its own table row and most of
+        that is in another row of the same table."""
+        names = self.reading.names
+        about = {names.resolve(x.key) for x in line.subjects} & set(keys)  # the row's own thing, of the option's
+        own_name = {t for k in about if k for t in tokenize(names.display(k))}
+        said = distinctive - own_name
+        missing = said - line.terms
+        if len(missing) < 2 or len(missing) < 0.5 * len(said):
+            return False
+        rows = [
+            other for other in self.reading.lines(line.chunk_id) if other.kind == "row" and other.group == line.group
+        ]
+        return any(
+            len(missing & other.terms) >= max(2.0, 0.6 * len(missing)) for other in rows if other.index != line.index
+        )
+
     def _mentions(self, line: Line, keys: list[str]) -> bool:
         """Whether a line names one of these things: as a subject, or anywhere in its text ("... still
         written to the state file in plain text")."""
@@ -1303,6 +1324,7 @@ class NotesReader:
 
 #: The words a question asks with ("which", "should", "best"), stemmed: they say nothing of what is asked.
 _ASK_TERMS = frozenset(tokenize("which what how should would could does best fits choose pick option statement"))
+
 
 def _other_value(statement: str, text: str) -> bool:
     """Whether the clause of a text that says what a statement says gives another value: "Requests ... are

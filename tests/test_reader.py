@@ -436,6 +436,28 @@ def test_a_statement_naming_a_term_is_said_by_a_line_that_uses_the_term_in_passi
     assert said["B"].startswith("Does guarded mean"), said
 
 
+def test_a_statement_giving_a_row_what_the_table_says_of_another_row_is_not_said_by_its_row(assistant_on_notes):
+    assistant = assistant_on_notes(
+        "zorb-stores.md",
+        "# Zorb storage\n\n## Stores: vaults, pins and flash\n\n"
+        "| Kind | Where the data lives | Managed by Zorb? | Survives removal? |\n"
+        "| --- | --- | --- | --- |\n"
+        "| Named vault | Zorb's own storage area | Yes: zorbctl vault create/ls/rm | Yes |\n"
+        "| Pin mount | Any host path you choose | No: it is just a host folder | Yes |\n"
+        "| Flash mount | Host memory only, never written to disk | Yes, for the gadget's lifetime | No |\n",
+    )
+    answer = assistant.ask(
+        "Which TWO statements about Zorb storage are correct? (Choose two.)\n"
+        "1) A named vault lives in a storage area that Zorb itself manages.\n"
+        "2) A pin mount is created and listed with zorbctl vault create / zorbctl vault ls.\n"
+        "3) Data written to a flash mount is still there after the gadget stops and starts again.\n"
+        "4) A pin mount uses any host path you choose."
+    )
+    scores = [o["score"] for o in answer.trace["options"]]
+    # "created with zorbctl vault create" is the named vault's row; the pin mount's row says "No".
+    assert scores[1] < scores[3], scores
+
+
 def test_a_named_option_is_not_contradicted_by_its_own_line_and_an_option_doing_what_is_ruled_out_loses(
     assistant_on_notes,
 ):
