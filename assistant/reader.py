@@ -43,6 +43,7 @@ from .reading import (
     ProfileLine,
     Reading,
     asks_how,
+    command_phrase,
     find_names,
     instructs,
     is_shouted,
@@ -479,6 +480,8 @@ class NotesReader:
         head = stem(words[-1]) if words and words[-1] not in GENERIC_ANSWER_TYPES else None
         if words and words[-1] in SETTING_WORDS and any(is_snake_case(spelling) for spelling in entity.spellings):
             return 1.0  # "which lifecycle setting": create_before_destroy is a setting by its shape
+        if words and words[-1] in ("command", "commands") and any(command_phrase(sp) for sp in entity.spellings):
+            return 1.0  # "what command": nginx -s reopen is a command line by its shape
         if head is not None and head in wanted and not _headed_by(entity, head) and _modified_by(entity, head):
             # In English the last word of a name is what it is: "Cluster Management" is management OF
             # clusters, not a kind of cluster ("Ephemeral Cluster" is).

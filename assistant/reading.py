@@ -1187,6 +1187,16 @@ def _subjects(  # noqa: C901 - the order of these checks is the rule
                     break
                 put(other, ROLE_SUBJECT)
                 position = at + len(other)
+    if raw.kind in ("item", "sentence") and (not raw.label or _is_discourse(raw.label)):
+        # "Fix: Raise proxy_read_timeout ... proxy_connect_timeout covers only establishing the connection":
+        # a later sentence (or one after a structuring label) that opens with a name and its verb is about it.
+        body_sentences = sentences(raw.body if raw.label and raw.body else raw.text)
+        for sentence in body_sentences[0 if raw.label else 1 :]:
+            opening = name_spans(sentence, vocabulary)
+            if opening and sentence.lstrip(" \"'(`").startswith(opening[0].split()[0]):
+                rest = sentence.lstrip(" \"'(`")[len(opening[0]) :].split()
+                if rest and (rest[0].lower() in _VERBISH or _is_verb_s_form(rest[0].strip(",;:"))):
+                    put(opening[0], ROLE_SUBJECT)
     if raw.parent_name:
         put(raw.parent_name, ROLE_PARENT if own_role < ROLE_SUBJECT else ROLE_MENTION + 0.1)
     for name, role in heading_names:

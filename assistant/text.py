@@ -250,7 +250,8 @@ def normalise_space(text: str) -> str:
 # --- sentences -------------------------------------------------------------------------------------
 # A sentence ends at . ! or ? before a capital, a digit, a quote, a bracket or code; "e.g. Redis",
 # "vs. Glue" and initials do not end one. The one splitter for notes, answers and questions.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(`])")
+# A sentence may open with a setting in snake_case ("... the slow endpoint. proxy_connect_timeout covers ...").
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(`]|[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b)")
 _ABBREVIATION_END = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|approx|incl|no|fig|cf)\.|\b[A-Z]\.)$", re.IGNORECASE)
 
 

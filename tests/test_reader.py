@@ -458,6 +458,28 @@ def test_a_statement_giving_a_row_what_the_table_says_of_another_row_is_not_said
     assert scores[1] < scores[3], scores
 
 
+def test_a_command_line_is_a_command_by_its_shape_when_the_question_asks_for_one(assistant_on_notes):
+    assistant = assistant_on_notes(
+        "zorbd-logs.md",
+        "# Operating zorbd\n\n## Logs and log levels\n\n"
+        "- Symptom: The error log is either silent about a problem or flooded with noise.\n"
+        "- Likely cause: trail_level filters by severity; the default level is error.\n"
+        "- Fix: Set trail_level warn; for more detail. trail_file writes one line per request, and trail_file off; "
+        "disables it.\n"
+        "- After logrotate moves the files, run zorbd -s reopen so zorbd writes to new files.\n",
+    )
+    answer = assistant.ask(
+        "logrotate renamed the request log last night but zorbd keeps writing into the renamed file. What command "
+        "makes zorbd start writing to fresh log files without a restart?"
+    )
+    assert answer.recommendation == "zorbd -s reopen", answer.answer
+    factors = {c["name"]: c["factors"] for c in answer.trace["candidates"]}
+    assert not factors["zorbd -s reopen"].get("type_mismatch")
+    # A setting is no command: it is set back for the kind (not excused because nothing seemed a command).
+    assert all(f.get("type_mismatch") == 1.0 for name, f in factors.items() if "_" in name)
+    assert any("_" in name for name in factors)
+
+
 def test_a_named_option_is_not_contradicted_by_its_own_line_and_an_option_doing_what_is_ruled_out_loses(
     assistant_on_notes,
 ):

@@ -502,3 +502,15 @@ def test_a_runbook_fix_is_asked_by_its_sections_symptom():
     symptom, question = asked[fix.index]
     assert symptom.label == "Symptom" and question == "Replies arrive slowly after the upgrade. What now?"
     assert asks_how(question)
+
+
+def test_a_later_sentence_that_opens_with_a_name_and_its_verb_is_about_that_name():
+    lines, _ = _read(
+        "- Fix: Raise wait_budget only in the route that serves the slow export. connect_budget covers only the "
+        "handshake and cannot exceed 75 seconds.\n",
+        section="Slow exports",
+    )
+    fix = next(line for line in lines if line.label == "Fix")
+    assert _roles(lines, "Fix:")["connect_budget"] == (ROLE_SUBJECT, 0)
+    assert fix.subjects  # the fix still puts wait_budget forward
+    assert _roles(lines, "Fix:")["wait_budget"][0] == ROLE_PUT_FORWARD

@@ -15,6 +15,11 @@ def test_sentences_end_before_a_capital_not_after_an_abbreviation():
     assert sentences("version 1.5 is current. lower case does not start one.") == [
         "version 1.5 is current. lower case does not start one."
     ]
+    # A setting in snake_case opens a sentence of its own.
+    assert sentences("Raise wait_budget in the route. connect_budget covers only the handshake.") == [
+        "Raise wait_budget in the route.",
+        "connect_budget covers only the handshake.",
+    ]
 
 
 def test_first_sentence_is_read_from_the_first_line():
