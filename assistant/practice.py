@@ -78,6 +78,7 @@ from .reading import (
     ROLE_PUT_FORWARD,
     ROLE_SUBJECT,
     SIDE_BY_SIDE,
+    SYMPTOM_LABELS,
     Entity,
     Line,
     Reading,
@@ -472,7 +473,7 @@ class QuestionGenerator:
         # of that kind by its shape, wherever it is described.
         said = " ".join(item.line.text for item in teaching[:3])
         shape = term_kind(entity.name, None if instructed else self._programs, said)
-        if shape and not thing.kinds and (instructed or _is_shape_kind(shape)):
+        if shape and not thing.kinds and (instructed or _is_shape_kind(shape) or shape == "setting"):
             thing.kinds[shape] += 1
             thing.heads.add(kind_noun(shape))
         if is_snake_case(entity.name.split()[0]):
@@ -548,6 +549,8 @@ class QuestionGenerator:
             line = item.line
             if item.cue < 0 or line.kind == "code" or _META.search(line.text) or line.is_heading:
                 continue
+            if line.label and set(re.findall(r"[a-z]+", line.label.lower())) & SYMPTOM_LABELS:
+                continue  # "Symptom: access.log shows only the proxy's address": a problem seen, not what it is for
             described = self._description(line, entity, keys, item.role)
             if described is None:
                 continue
@@ -563,6 +566,10 @@ class QuestionGenerator:
                 continue
             if is_choice_noun_phrase(description) or is_comparison(description):
                 continue  # only a ranking ("the simpler choice") or a comparison with what it does not name
+            if re.search(r"\$[A-Za-z_]", description) or _opens_with_arguments(
+                description, line.text, entity.spellings
+            ):
+                continue  # "error timeout updating; lets nginx ...", "$upstream_cache_status": code, not a need
             text = _normal(line.text)
             if text not in found or found[text].selfness < selfness:
                 found[text] = _Teaching(line, description, selfness)
@@ -1365,8 +1372,8 @@ class QuestionGenerator:
     def _alternatives(self, fact: _Fact) -> set[str]:
         """Names the notes offer beside the key for the same idea: in the lines of a Scenario/Solution idea,
         not the key. Only a scenario's idea weighs options against each other."""
-        if not fact.backing:
-            return set()
+        if not fact.backing or fact.asked:
+            return set()  # a runbook's fix names other settings beside its own: not alternatives to it
         found = set().union(*(self._names_in_idea(line) for line in fact.lines + fact.backing))
         return found - {t.key for t in fact.things}
 
@@ -1859,6 +1866,19 @@ _SETTING_WORDS = frozenset({"default", "maximum", "minimum", "max", "min", "typi
 
 _QUOTED = re.compile(r'("[^"]*"|“[^”]*”)')
 _ASIDE = re.compile(r"\s*\([^()]*\)")
+
+
+def _opens_with_arguments(description: str, text: str, spellings: Iterable[str]) -> bool:
+    """ "proxy_cache_use_stale error timeout updating; lets nginx serve ...": what follows the name up to its
+    ";" are a directive's arguments - a few words straight after the name, no verb among them (unlike
+    "lists the project's containers; ..." or a label's "Default; stores distributed data")."""
+    found = re.match(r"((?:\S+\s+){0,3}\S+);\s", description)
+    if not found:
+        return False
+    words = found.group(1).split()
+    if any(looks_like_verb(w, words[i + 1] if i + 1 < len(words) else "") for i, w in enumerate(words)):
+        return False
+    return any(re.search(rf"{re.escape(sp)}\s+{re.escape(found.group(1))};", text) for sp in spellings)
 
 
 def _has_aside(stem: str) -> bool:

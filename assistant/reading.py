@@ -1330,7 +1330,7 @@ def asks_how(question: str) -> bool:
 _FIX_LABELS = frozenset({"fix", "fixes", "resolution", "workaround", "remedy"})
 
 #: A runbook's labels for what is seen ("Symptom:", "Problem:"): the situation its fix is for.
-_SYMPTOM_LABELS = frozenset({"symptom", "symptoms", "problem", "issue", "error"})
+SYMPTOM_LABELS = frozenset({"symptom", "symptoms", "problem", "issue", "error"})
 
 
 def fix_questions(lines: list[Line]) -> dict[int, tuple[Line, str]]:
@@ -1343,7 +1343,7 @@ def fix_questions(lines: list[Line]) -> dict[int, tuple[Line, str]]:
         words = set(re.findall(r"[a-z]+", (line.label or "").lower()))
         if not line.body or line.body == line.text:
             continue
-        if words & _SYMPTOM_LABELS:
+        if words & SYMPTOM_LABELS:
             symptoms.setdefault(line.section, line)
         elif words & _FIX_LABELS and line.section in symptoms:
             symptom = symptoms[line.section]

@@ -322,7 +322,14 @@ Fix: Define a shared quota with quota_zone keyed on the caller address, and appl
 
 Symptom: A slow vault serves the same public pages again and again.
 Likely cause: No keep store is configured.
-Fix: Define a keep store with keep_store_path in the main context, then enable it in a route.
+Fix: Define a keep store with keep_store_path in the main context, then enable it in a route. keep_stale error \
+timeout updating; lets zorbd serve an expired copy while the vault is failing.
+
+## Quiet logs
+
+Symptom: trail_file shows only the balancer's private address for every caller.
+Likely cause: trail_level filters by severity and the default level is error.
+Fix: Set trail_level warn; for more detail.
 """
 
 WARDEN_CARDS = """# Fleet yards
@@ -1356,7 +1363,7 @@ def test_an_instruction_never_takes_flags_or_commands_as_wrong_options():
 def test_a_runbook_asks_each_incident_as_its_symptom_with_other_incidents_fixes_as_wrong_options(units):
     questions, report = units["runbook"].generate_questions(n=10, seed=1)
     _check_all(questions)
-    fixes = {"relay_target", "wait_budget", "parcel_ceiling", "quota_zone", "keep_store_path"}
+    fixes = {"relay_target", "wait_budget", "parcel_ceiling", "quota_zone", "keep_store_path", "trail_level"}
     keyed = {q.options[q.answer]: q for q in questions}
     assert {"wait_budget", "quota_zone", "keep_store_path"} <= set(keyed) <= fixes, report.summary()
     # "598 Relay Refused" beside relay_target gives it away: that incident is not asked by its symptom.
@@ -1385,3 +1392,12 @@ def test_a_quoted_message_in_a_runbook_symptom_is_kept_whole_and_is_no_aside(uni
             stem='The log shows "(24: Too many open files)" and calls fail. Which setting should the team change?'
         )
     )
+
+
+def test_a_runbooks_symptom_teaches_nothing_and_a_directives_arguments_are_no_description(units):
+    generator = units["runbook"].question_generator()
+    taught = {thing.name: [t.description for t in thing.teaching] for thing in generator.things.values()}
+    # "Symptom: trail_file shows only ...": a problem seen, not what trail_file is for.
+    assert "trail_file" not in taught
+    assert all("error timeout updating" not in d for d in taught.get("keep_stale", []))
+    assert any("filters by severity" in d for d in taught["trail_level"])
