@@ -87,7 +87,7 @@ from .reading import (
     command_programs,
     find_names,
     fix_questions,
-    is_snake_case,
+    is_code_identifier,
     name_key,
     split_how_to,
 )
@@ -476,7 +476,7 @@ class QuestionGenerator:
         if shape and not thing.kinds and (instructed or _is_shape_kind(shape) or shape == "setting"):
             thing.kinds[shape] += 1
             thing.heads.add(kind_noun(shape))
-        if is_snake_case(entity.name.split()[0]):
+        if is_code_identifier(entity.name.split()[0]):
             # Settings written in code in one section are options for each other ("Lifecycle rules":
             # create_before_destroy, prevent_destroy, replace_triggered_by), as items of one list are.
             thing.groups |= {(item.line.section, "settings in code") for item in teaching[:3]}
@@ -1773,7 +1773,7 @@ def _says_subcommand(option: str, stem: str) -> bool:
     if command_phrase(option) == option:
         # Its subcommands and flags ("ignore the cache" for docker build --no-cache), not its program.
         parts = [p for w in option.lower().split()[1:] for p in re.split(r"[-=]", w.lstrip("-"))]
-    elif is_snake_case(option.split()[0]):
+    elif is_code_identifier(option.split()[0]):
         parts = re.split(r"[_.]", option.split()[0].lower())
     else:
         return False

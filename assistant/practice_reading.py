@@ -19,7 +19,7 @@ from .reading import (
     asks_how,
     command_phrase,
     commands_in,
-    is_snake_case,
+    is_code_identifier,
     name_key,
     split_how_to,
 )
@@ -398,7 +398,7 @@ def term_kind(term: str, programs: set[str] | None = None, said: str = "") -> st
             rf"(?<![\w-]){name}.{{0,40}}?\b(?:in|inside|within)\s+(?:its\s+|the\s+|an?\s+)?(?P<where>[a-z][\w\-]*)\s+block\b",
             low,
         )
-        if inside and (is_snake_case(words[0]) or "=" in term):
+        if inside and (is_code_identifier(words[0]) or "=" in term):
             return f"{inside.group('where')} setting"  # "create_before_destroy = true inside a lifecycle block"
     if words[-1].lower() in CONSTRUCT_WORDS and len(words) > 1:
         return singular(words[-1].lower())
@@ -406,6 +406,6 @@ def term_kind(term: str, programs: set[str] | None = None, said: str = "") -> st
         return "command"
     if re.fullmatch(r"--?[a-z][\w\-]*(?:=\S+)?", term):
         return "flag"
-    if is_snake_case(words[0]) or "=" in term or re.fullmatch(r"[a-z]+(?:\.[a-z]+)+", words[0]):
+    if is_code_identifier(words[0]) or "=" in term or re.fullmatch(r"[a-z]+(?:\.[a-z]+)+", words[0]):
         return "setting"
     return None

@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -46,8 +46,8 @@ from .reading import (
     command_phrase,
     find_names,
     instructs,
+    is_code_identifier,
     is_shouted,
-    is_snake_case,
     lists_items,
     name_key,
 )
@@ -478,7 +478,7 @@ class NotesReader:
                     context |= set(tokenize(item.line.label)) if item.line.label else item.line.terms
         # The kind's head noun decides ("storage CLASS"): a modifier alone ("storage") is said of many things.
         head = stem(words[-1]) if words and words[-1] not in GENERIC_ANSWER_TYPES else None
-        if words and words[-1] in SETTING_WORDS and any(is_snake_case(spelling) for spelling in entity.spellings):
+        if words and words[-1] in SETTING_WORDS and any(is_code_identifier(spelling) for spelling in entity.spellings):
             return 1.0  # "which lifecycle setting": create_before_destroy is a setting by its shape
         if words and words[-1] in ("command", "commands") and any(command_phrase(sp) for sp in entity.spellings):
             return 1.0  # "what command": nginx -s reopen is a command line by its shape
@@ -1050,30 +1050,26 @@ class NotesReader:
         the option counts against it."""
         stem_vector = retrieval.turn_vector if retrieval.turn_vector is not None else self.encode([query.stem])[0]
         option_vectors = np.asarray(self.encode([o.text for o in query.options]), np.float32)
-        stem_matcher = Matcher(
-            query,
-            retrieval,
-            self.reading,
-            self.lexical,
-            self.settings,
-            vector=np.asarray(stem_vector, np.float32),
-            weights={t: 1.0 for t in tokenize(query.stem) if t not in query.negated},
-        )
-        # "A team has already defined a cache zone ... Which directive sets how long responses are kept?": which
-        # clause of a line holds an option is judged by the sentence that asks, when it says what it asks for.
-        asking = asking_sentence(query.stem)
-        asked_terms = {t for t in tokenize(asking) if t not in query.negated and t not in _ASK_TERMS}
-        clause_matcher = stem_matcher
-        if asking.strip() != query.stem.strip() and len(asked_terms) >= 3:
-            clause_matcher = Matcher(
+
+        def stem_matcher_of(terms: Iterable[str]) -> Matcher:
+            return Matcher(
                 query,
                 retrieval,
                 self.reading,
                 self.lexical,
                 self.settings,
                 vector=np.asarray(stem_vector, np.float32),
-                weights=dict.fromkeys(asked_terms, 1.0),
+                weights=dict.fromkeys(terms, 1.0),
             )
+
+        stem_matcher = stem_matcher_of(t for t in tokenize(query.stem) if t not in query.negated)
+        # "A team has already defined a cache zone ... Which directive sets how long responses are kept?": which
+        # clause of a line holds an option is judged by the sentence that asks, when it says what it asks for.
+        asking = asking_sentence(query.stem)
+        asked_terms = {t for t in tokenize(asking) if t not in query.negated and t not in _ASK_TERMS}
+        clause_matcher = stem_matcher
+        if asking.strip() != query.stem.strip() and len(asked_terms) >= 3:
+            clause_matcher = stem_matcher_of(asked_terms)
         names = self.reading.names
         option_terms = [set(tokenize(o.text)) for o in query.options]
         shared = {

@@ -144,8 +144,8 @@ def is_acronym(token: str) -> bool:
     return not (len(letters) >= 4 and token.isalpha() and english_frequency(token.lower()) >= 3.0)
 
 
-def is_snake_case(token: str) -> bool:
-    """A setting or identifier written in snake_case ("for_each", "max_active_runs"), or dotted
+def is_code_identifier(token: str) -> bool:
+    """A setting or identifier written as code: in snake_case ("for_each", "max_active_runs"), or dotted
     ("min.insync.replicas", "terraform.tfstate")."""
     return bool(_SNAKE_CASE.fullmatch(token) or _DOTTED.fullmatch(token))
 
@@ -155,7 +155,7 @@ def _is_shaped_name(token: str) -> bool:
     are names by their shape."""
     return (
         is_acronym(token)
-        or is_snake_case(token)
+        or is_code_identifier(token)
         or bool(re.search(r"[a-z][A-Z]", token))
         or (bool(re.search(r"\d", token)) and bool(re.search(r"[A-Za-z]", token)) and not is_quantity(token))
     )
@@ -354,13 +354,13 @@ def name_spans(text: str, vocabulary: NotesVocabulary) -> list[str]:
             word[0].isupper()
             or (word[0].isdigit() and _is_shaped_name(word))
             or re.fullmatch(r"[a-z]+[A-Z]\w*", word)
-            or is_snake_case(word)
+            or is_code_identifier(word)
         ):
             if word.lower() in VENDOR_WORDS and run and run[-1].lower() not in _NAME_JOINERS:
                 close()  # "EMR Apache Hive" is two names side by side
             # An identifier in snake_case or dotted is a name of its own: "real_ip_header X-Forwarded-For" is
             # a setting and the value given to it.
-            if run and (is_snake_case(word) or is_snake_case(run[-1])):
+            if run and (is_code_identifier(word) or is_code_identifier(run[-1])):
                 close()
             if not run:
                 run_at_start = at_start
