@@ -1619,6 +1619,14 @@ class QuestionGenerator:
                     f"not what they give {wanted}." if wanted else f"not {not_phrase(fact.need, missed)}."
                 )
                 continue
+            if wanted and any(teaching.line.section == line.section for line in fact.lines):
+                # "gzip_min_length skips tiny responses" sits in the same fix as gzip_types: it is not "not what
+                # they give" for that incident; it does another part of the fix.
+                why_not[thing.name] = (
+                    f"{thing.name} {verb} beside it in the same section, for another part of the job: your notes "
+                    f"say “{self._quote(teaching.line, thing)}” [{number}]."
+                )
+                continue
             why_not[thing.name] = (
                 f"{thing.name} {verb} for something else: your notes say “{self._quote(teaching.line, thing)}” "
                 + (

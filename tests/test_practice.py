@@ -304,7 +304,8 @@ Fix: Correct the address in relay_target so it matches where the vault listens, 
 
 Symptom: Long exports stop after about a minute with 597 Vault Timeout.
 Likely cause: The vault answers later than wait_budget allows.
-Fix: Raise wait_budget only in the route that serves the slow export.
+Fix: Raise wait_budget only in the route that serves the slow export. connect_budget covers only the handshake \
+with the vault and cannot usefully exceed 75 seconds.
 
 ## Big parcels bounced
 
@@ -1364,6 +1365,7 @@ def test_a_runbook_asks_each_incident_as_its_symptom_with_other_incidents_fixes_
     questions, report = units["runbook"].generate_questions(n=10, seed=1)
     _check_all(questions)
     fixes = {"relay_target", "wait_budget", "parcel_ceiling", "quota_zone", "keep_store_path", "trail_level"}
+    fixes |= {"connect_budget"}  # a near miss beside a fix, asked by its own line
     keyed = {q.options[q.answer]: q for q in questions}
     assert {"wait_budget", "quota_zone", "keep_store_path"} <= set(keyed) <= fixes, report.summary()
     # "598 Relay Refused" beside relay_target gives it away: that incident is not asked by its symptom.
@@ -1377,6 +1379,8 @@ def test_a_runbook_asks_each_incident_as_its_symptom_with_other_incidents_fixes_
     assert set(budget.options) <= fixes
     # Each wrong option is taught by its own incident's fix, named by that incident's title.
     for wrong, why in budget.why_not.items():
+        if wrong == "connect_budget":
+            continue  # the near miss in the same fix (below)
         assert why.startswith(f"{wrong} is what your notes give for “")
         assert why.endswith("not what they give for “Slow exports cut off”.")
 
@@ -1401,3 +1405,13 @@ def test_a_runbooks_symptom_teaches_nothing_and_a_directives_arguments_are_no_de
     assert "trail_file" not in taught
     assert all("error timeout updating" not in d for d in taught.get("keep_stale", []))
     assert any("filters by severity" in d for d in taught["trail_level"])
+
+
+def test_a_near_miss_from_the_keys_own_fix_is_not_said_to_belong_to_another_incident(units):
+    questions, report = units["runbook"].generate_questions(n=10, seed=1)
+    budget = next(q for q in questions if q.options[q.answer] == "wait_budget")
+    # connect_budget sits in the same fix: it does another part of the job, it is not "for" another incident.
+    assert "connect_budget" in budget.options, budget.options
+    why = budget.why_not["connect_budget"]
+    assert why.startswith("connect_budget is beside it in the same section, for another part of the job")
+    assert "covers only the handshake" in why and "not what they give" not in why
