@@ -78,7 +78,6 @@ from .reading import (
     ROLE_PUT_FORWARD,
     ROLE_SUBJECT,
     SIDE_BY_SIDE,
-    SYMPTOM_LABELS,
     Entity,
     Line,
     Reading,
@@ -102,6 +101,7 @@ from .vocabulary import (
     INTERFACE_WORDS,
     RECOMMEND_VERBS,
     SOFTWARE_KINDS,
+    SYMPTOM_LABELS,
     VAGUE_KINDS,
     VENDOR_WORDS,
     english_frequency,
@@ -110,6 +110,7 @@ from .wording import (
     Need,
     genus,
     grammar_problem,
+    has_aside,
     inverted_compound,
     is_choice_noun_phrase,
     is_comparison,
@@ -131,6 +132,7 @@ from .wording import (
     strip_asides,
     synonym_variant,
     with_article,
+    without_asides_outside_quotes,
     without_promotion,
 )
 
@@ -379,13 +381,10 @@ class QuestionGenerator:
         # A runbook's fixes, each asked as the how-to question its symptom poses ("... What now?").
         # Asides set apart: the stem is the symptom put to a team ("... (111: Connection refused) ...").
         self._fix_asks: dict[tuple[str, int], tuple[Line, str]] = {
-            (chunk_id, index): (symptom, _without_asides_outside_quotes(question))
+            (chunk_id, index): (symptom, without_asides_outside_quotes(question))
             for chunk_id in reading.chunks
             for index, (symptom, question) in fix_questions(reading.lines(chunk_id)).items()
         }
-        # Each fix's incident, as its section's title names it ("504 Gateway Timeout"): what a why-not says the
-        # wrong option is the fix for.
-        self._incidents = {question: symptom.section.split(" > ")[-1] for symptom, question in self._fix_asks.values()}
         for key, entity in list(reading.names.entities.items()):
             thing = self._thing(entity)
             if thing is not None:
@@ -1395,7 +1394,7 @@ class QuestionGenerator:
         question = self._how_question(line, thing.key)
         if not question or not line.body:
             return None
-        said_task = self._task(question)
+        said_task = self._task(question, line)
         if said_task is None:
             return None
         parts = sentences(line.body)
@@ -1413,12 +1412,13 @@ class QuestionGenerator:
             return None
         return asked
 
-    def _task(self, question: str) -> str | None:
+    def _task(self, question: str, line: Line) -> str | None:
         """What a how-to card's question asks, as the notes give it: "to move to a newer provider version",
         "when a run crashed and the lock was never released", "when a VM is broken ..., to make Terraform
         rebuild it". None for any other question."""
-        if question in self._incidents:
-            return f"for “{self._incidents[question]}”"  # a runbook's fix: for its incident
+        if (line.chunk_id, line.index) in self._fix_asks:
+            # A runbook's fix is for its incident, as its section's title names it ("504 Gateway Timeout").
+            return f"for “{line.section.split(' > ')[-1]}”"
         split = split_how_to(question)
         if split is None:
             return None
@@ -1519,7 +1519,7 @@ class QuestionGenerator:
     def _stem_problem(self, stem: str, fact: _Fact) -> str | None:
         if any(names_any(stem, thing.spellings) or _names_outright(thing.name, stem) for thing in fact.things):
             return "names_answer"  # (a subcommand's word is judged once the wrong options are known)
-        if _has_aside(stem):
+        if has_aside(stem):
             return "aside"
         if grammar_problem(stem):
             return "grammar"
@@ -1596,7 +1596,7 @@ class QuestionGenerator:
         why_not = {}
         # For a how-to card's question, what the answer is given for, as the notes give it ("to tear everything
         # down", "when a run crashed ..."): each why-not ends on it.
-        wanted = self._task(fact.asked) if fact.asked else None
+        wanted = self._task(fact.asked, fact.lines[0]) if fact.asked else None
         alternatives = self._alternatives(fact)
         for thing, teaching in distractors:
             number = cite(teaching.line)
@@ -1820,7 +1820,7 @@ def check_question(question: Question, max_copied_run: int = 5, max_stem_words: 
         problems.append("names_answer")
     if any(names_any(stem, {o.lower()}) for o in options if o not in right):
         problems.append("names_option")
-    if _has_aside(question.stem):
+    if has_aside(question.stem):
         problems.append("aside")
     if grammar_problem(question.stem):
         problems.append("grammar")
@@ -1872,10 +1872,6 @@ _LIKE_EXCEPT = re.compile(r"(?i)^like\s+[^,;]{1,40},\s*(?:except|but)\s+(?:that\
 _SETTING_WORDS = frozenset({"default", "maximum", "minimum", "max", "min", "typical", "recommended", "current"})
 
 
-_QUOTED = re.compile(r'("[^"]*"|“[^”]*”)')
-_ASIDE = re.compile(r"\s*\([^()]*\)")
-
-
 def _opens_with_arguments(description: str, text: str, spellings: Iterable[str]) -> bool:
     """ "proxy_cache_use_stale error timeout updating; lets nginx serve ...": what follows the name up to its
     ";" are a directive's arguments - a few words straight after the name, no verb among them (unlike
@@ -1887,19 +1883,6 @@ def _opens_with_arguments(description: str, text: str, spellings: Iterable[str])
     if any(looks_like_verb(w, words[i + 1] if i + 1 < len(words) else "") for i, w in enumerate(words)):
         return False
     return any(re.search(rf"{re.escape(sp)}\s+{re.escape(found.group(1))};", text) for sp in spellings)
-
-
-def _has_aside(stem: str) -> bool:
-    """Brackets in a stem outside a quoted message: an aside ("(not likely on exams)"); an error message the
-    notes quote ("(24: Too many open files)") is what is seen."""
-    return bool(re.search(r"[()\[\]]", _QUOTED.sub("", stem)))
-
-
-def _without_asides_outside_quotes(text: str) -> str:
-    """A text without its bracketed asides, quoted messages kept whole."""
-    parts = _QUOTED.split(text)
-    kept = "".join(part if index % 2 else _ASIDE.sub("", part) for index, part in enumerate(parts))
-    return normalise_space(re.sub(r"\s+([.,;:])", r"\1", kept))
 
 
 def _normal(text: str) -> str:

@@ -58,6 +58,7 @@ from .vocabulary import (
     CATEGORY_HEADS,
     GENERIC_ANSWER_TYPES,
     PRODUCT_ANSWER_TYPES,
+    QUESTION_WORDS,
     SETTING_WORDS,
     VENDOR_WORDS,
     WAYS_WORDS,
@@ -1066,7 +1067,7 @@ class NotesReader:
         # "A team has already defined a cache zone ... Which directive sets how long responses are kept?": which
         # clause of a line holds an option is judged by the sentence that asks, when it says what it asks for.
         asking = asking_sentence(query.stem)
-        asked_terms = {t for t in tokenize(asking) if t not in query.negated and t not in _ASK_TERMS}
+        asked_terms = {t for t in tokenize(asking) if t not in query.negated and t not in _ASKING_TERMS}
         clause_matcher = stem_matcher
         if asking.strip() != query.stem.strip() and len(asked_terms) >= 3:
             clause_matcher = stem_matcher_of(asked_terms)
@@ -1321,10 +1322,6 @@ class NotesReader:
         return [line] + [b for b in before if b.section == line.section]
 
 
-#: The words a question asks with ("which", "should", "best"), stemmed: they say nothing of what is asked.
-_ASK_TERMS = frozenset(tokenize("which what how should would could does best fits choose pick option statement"))
-
-
 def _other_value(statement: str, text: str) -> bool:
     """Whether the clause of a text that says what a statement says gives another value: "Requests ... are
     rejected with 429 by default" against "Requests ... are rejected with 503 by default; set limit_req_status
@@ -1342,6 +1339,9 @@ def _other_value(statement: str, text: str) -> bool:
     said = set(re.findall(r"\b\d+(?:\.\d+)?\b", best))
     return bool(said) and not values & said
 
+
+#: The words a question asks with ("which", "should", "best"), stemmed: they say nothing of what is asked.
+_ASKING_TERMS = frozenset(t for word in QUESTION_WORDS for t in tokenize(word))
 
 _CLAUSE_BREAK = re.compile(r"(?<=[.;!?])\s+|;\s*|,?\s+(?:and|but|while|whereas)\s+(?=(?P<verb>[a-z]+)\s+(?P<next>\S+))")
 

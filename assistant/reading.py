@@ -34,6 +34,7 @@ from .vocabulary import (
     CONTRAST_WORDS,
     DISCOURSE_LABELS,
     FIT_WORDS,
+    FIX_LABELS,
     FUNCTION_WORDS,
     MERIT_LABELS,
     NAME_SUFFIXES,
@@ -42,6 +43,7 @@ from .vocabulary import (
     RECOMMEND_VERBS,
     RUN_VERBS,
     RUNBOOK_LABELS,
+    SYMPTOM_LABELS,
     VENDOR_WORDS,
     english_frequency,
     rare_english_frequencies,
@@ -1158,7 +1160,7 @@ def _subjects(  # noqa: C901 - the order of these checks is the rule
         if described and len(raw.body.split()) <= 10:
             put(described[0], ROLE_PUT_FORWARD, +1)
             own_role = max(own_role, ROLE_PUT_FORWARD)
-        elif label_words & _FIX_LABELS and (instructed := _instructed(raw.body, vocabulary)):
+        elif label_words & FIX_LABELS and (instructed := _instructed(raw.body, vocabulary)):
             # "Fix: Raise proxy_read_timeout only in the location ...": a longer answer is an instruction; it puts
             # forward what it tells to use, as a how-to card's answer does.
             put(instructed, ROLE_PUT_FORWARD, +1)
@@ -1325,14 +1327,6 @@ def asks_how(question: str) -> bool:
     return split_how_to(question) is not None
 
 
-#: A runbook's answer labels ("Fix:", "Workaround:"): a long answer after one is an instruction; "Service Choice:
-#: Select ... ranging from simple (X) to advanced (Y)" is advice, and puts nothing forward by its first name.
-_FIX_LABELS = frozenset({"fix", "fixes", "resolution", "workaround", "remedy"})
-
-#: A runbook's labels for what is seen ("Symptom:", "Problem:"): the situation its fix is for.
-SYMPTOM_LABELS = frozenset({"symptom", "symptoms", "problem", "issue", "error"})
-
-
 def fix_questions(lines: list[Line]) -> dict[int, tuple[Line, str]]:
     """A runbook's incidents as the how-to questions their fixes answer: each fix line (by index) under a
     symptom line of its section, with that line and the question "<symptom>. What now?", as a FAQ card would
@@ -1345,14 +1339,14 @@ def fix_questions(lines: list[Line]) -> dict[int, tuple[Line, str]]:
             continue
         if words & SYMPTOM_LABELS:
             symptoms.setdefault(line.section, line)
-        elif words & _FIX_LABELS and line.section in symptoms:
+        elif words & FIX_LABELS and line.section in symptoms:
             symptom = symptoms[line.section]
             found[line.index] = (symptom, f"{symptom.body.strip().rstrip('.')}. What now?")
     return found
 
 
 #: Labels of a line that tells what to do: a runbook's fix, a scenario's solution.
-_INSTRUCTION_LABELS = _FIX_LABELS | {"solution", "solutions"}
+_INSTRUCTION_LABELS = FIX_LABELS | {"solution", "solutions"}
 
 
 def instructs(line: Line) -> bool:

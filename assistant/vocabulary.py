@@ -668,6 +668,13 @@ RUNBOOK_LABELS = frozenset(
     | {"resolution", "workaround", "incident", "impact"}
 )
 
+#: A runbook's answer labels ("Fix:", "Workaround:"): a long answer after one is an instruction; "Service Choice:
+#: Select ... ranging from simple (X) to advanced (Y)" is advice, and puts nothing forward by its first name.
+FIX_LABELS = frozenset({"fix", "fixes", "resolution", "workaround", "remedy"})
+
+#: A runbook's labels for what is seen ("Symptom:", "Problem:"): the situation its fix is for.
+SYMPTOM_LABELS = frozenset({"symptom", "symptoms", "problem", "issue", "error"})
+
 #: General English: verbs that run a program's command ("run terraform init -upgrade", "execute kubectl rollout
 #: undo"); not "use" ("use parquet files" names no command).
 RUN_VERBS = frozenset({"run", "runs", "execute", "executes", "invoke", "invokes"})

@@ -214,6 +214,8 @@ PHRASE_BREAKS = frozenset(
 _LEADING_ADVERB = re.compile(r"^(?P<adverb>[A-Za-z]+ly)\s+", re.IGNORECASE)
 
 _ASIDE = re.compile(r"\s*\([^()]*\)")
+#: A quoted message ("connect() failed (111: Connection refused)"): what was seen, kept whole.
+_QUOTED = re.compile(r'("[^"]*"|“[^”]*”)')
 _EXAMPLE_TAIL = re.compile(r",?\s*\b(?:e\.g\.|eg\.|i\.e\.|for example|for instance)(?=[\s,:])[^.;]*", re.IGNORECASE)
 # "such as clickstreams, logs and events": a list of examples (one example, "like PII", stays: it says what).
 #: "X, e.g. `x=1`, is a hard cap": an example set off by commas inside a sentence, its verb after it.
@@ -491,6 +493,19 @@ _AUXILIARIES = frozenset(
 
 
 # --- phrases ---------------------------------------------------------------------------------------
+
+
+def has_aside(stem: str) -> bool:
+    """Brackets in a stem outside a quoted message: an aside ("(not likely on exams)"); an error message the
+    notes quote ("(24: Too many open files)") is what is seen."""
+    return bool(re.search(r"[()\[\]]", _QUOTED.sub("", stem)))
+
+
+def without_asides_outside_quotes(text: str) -> str:
+    """A text without its bracketed asides, quoted messages kept whole."""
+    parts = _QUOTED.split(text)
+    kept = "".join(part if index % 2 else _ASIDE.sub("", part) for index, part in enumerate(parts))
+    return re.sub(r"\s+", " ", re.sub(r"\s+([.,;:])", r"\1", kept)).strip()
 
 
 def strip_asides(text: str) -> str:
@@ -1630,7 +1645,7 @@ def grammar_problem(stem: str) -> str | None:
     phrase put first, a colon joining a pasted fragment ("A company faces this: ..."), or an object pronoun
     whose noun was left behind in the notes ("something that can pull them into the lake"). A quoted message
     ("(24: Too many open files)") is what was seen, not the stem's English: it is read as one word."""
-    stem = re.sub(r'"[^"]*"|“[^”]*”', '"message"', stem)
+    stem = _QUOTED.sub('"message"', stem)
     if re.search(r"[,;:]\s*[.?!]", stem):
         return "a sentence ends on a comma"  # "... within the configuration,."
     for sentence in re.split(r"(?<=[.?!])\s+", stem.strip()):

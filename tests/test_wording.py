@@ -8,6 +8,7 @@ from assistant.wording import (
     cored,
     genus,
     grammar_problem,
+    has_aside,
     inner_swapped,
     is_comparison,
     is_verdict,
@@ -28,6 +29,7 @@ from assistant.wording import (
     third_person,
     with_article,
     with_definite_object,
+    without_asides_outside_quotes,
 )
 
 
@@ -280,3 +282,12 @@ def test_a_list_of_examples_names_the_kind_of_its_items():
     assert kind_of_examples("Use yards like North and South") == [("yard", "North and South")]
     assert kind_of_examples("real-time data such as clicks, logs and events") == []  # "data" is no plural noun
     assert kind_of_examples("It helps such as the others") == []
+
+
+def test_a_quoted_message_is_kept_whole_and_is_no_aside():
+    text = 'The log shows "connect() failed (111: refused) while reading" (see below) at once.'
+    assert (
+        without_asides_outside_quotes(text) == 'The log shows "connect() failed (111: refused) while reading" at once.'
+    )
+    assert not has_aside('The log shows "(24: Too many open files)". Which setting?')
+    assert has_aside("A team (not likely on exams) needs logs. Which service?")
