@@ -240,9 +240,20 @@ class CoverageGate:
                 continue  # numbers and codes ("db-0", "3-member") are details of the scenario, not its topic
             weight = max(0.0, 6.0 - english_frequency(word))
             total += weight
-            if stem(word) not in self.lexical.document_frequency and not self.reading.names.acronym(word.upper()):
+            if not self._knows_word(word):
                 unknown += weight
         return unknown / total if total else 0.0
+
+    def _knows_word(self, word: str) -> bool:
+        """Whether the notes use a word: as it is, as an acronym they define, or (hyphenated) part by part -
+        "self-hosted", "runs-on" and "fail-fast" are the notes' own words when they write them so, and the
+        index keeps only the parts."""
+        known = self.lexical.document_frequency
+        if stem(word) in known or self.reading.names.acronym(word.upper()):
+            return True
+        parts = [p for p in word.split("-") if p]
+        # The index drops function words ("on" of runs-on): they are no evidence either way.
+        return len(parts) > 1 and all(p in FUNCTION_WORDS or stem(p) in known for p in parts)
 
     def _instances_of_known_kinds(self, tokens: list[str]) -> set[int]:
         """Positions of names that only say which one of a kind the notes do know: "a Fluent Bit log

@@ -180,3 +180,21 @@ def test_a_command_or_construct_the_notes_never_give_is_declined_and_named(assis
         ]
         == []
     )
+
+
+FLEETCTL_NOTES = """# Fleet runners
+
+## Runners
+
+A job picks its machine with runs-on. Self-hosted runners are machines you register yourself; they keep
+their tools between jobs. Set fail-fast to false to let the other matrix jobs finish after one fails.
+"""
+
+
+def test_a_hyphenated_word_the_notes_write_is_known_not_unknown(assistant_on_notes):
+    # The index keeps the parts of "self-hosted"; the question's "self-hosted" is still the notes' own word.
+    assistant = assistant_on_notes("fleet.md", FLEETCTL_NOTES)
+    known = assistant.ask("Do self-hosted runners keep their tools with runs-on and fail-fast?")
+    assert known.trace["gate"]["unknown_share"] == 0.0
+    # A hyphenated word with a part the notes never use still counts as unknown.
+    assert assistant.ask("Do cloud-hosted runners keep their tools?").trace["gate"]["unknown_share"] > 0.0

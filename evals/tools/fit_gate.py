@@ -11,6 +11,7 @@ in-scope questions it would decline and how many out-of-scope ones it would answ
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 import numpy as np
@@ -66,8 +67,11 @@ def fit(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/fit-gate"))
+    parser.add_argument("--save", type=Path, help="also write the collected features here (JSON)")
     args = parser.parse_args()
     rows = collect(args.data_dir)
+    if args.save:
+        args.save.write_text(json.dumps(rows))
     x = np.array([[r[f] for f in FEATURES] for r in rows])
     y = np.array([1.0 if r["in_scope"] else 0.0 for r in rows])
     declined = answered = 0
@@ -78,7 +82,14 @@ def main() -> None:
         declined += int((~covered & (y[~train] == 1)).sum())
         answered += int((covered & (y[~train] == 0)).sum())
     weights, bias = fit(x, y)
+    reader = Settings().reader
+    current = np.array([reader.gate_weights.get(f, 0.0) for f in FEATURES])
+    now = x @ current + reader.gate_bias >= 0
     print(f"{int(y.sum())} in scope, {int(len(y) - y.sum())} out of scope")
+    print(
+        f"the settings' weights: {int((~now & (y == 1)).sum())} wrongly declined, "
+        f"{int((now & (y == 0)).sum())} wrongly answered"
+    )
     print(f"held out one set of notes at a time: {declined} wrongly declined, {answered} wrongly answered")
     print(
         "gate_weights =",
