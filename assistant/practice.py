@@ -1925,17 +1925,9 @@ def _same_kind_enough(key: Thing, other: Thing, structural: float) -> bool:
     if _field_shaped(key.name) != _field_shaped(other.name):
         return False  # "maxSurge", "backoffLimit": settings inside an object, not objects like "DaemonSet"
     broad = GENERIC_ANSWER_TYPES | SOFTWARE_KINDS | VAGUE_KINDS
-    if (
-        key.genus - broad
-        and other.genus - broad
-        and not (key.genus & other.genus)
-        and not key.vendor
-        and structural < SIBLINGS
-    ):
-        # "Drover: A controller ..." beside "Dunmore: storage ...": defined as different kinds (a vendor's
-        # products are all services, whatever each calls itself: "marketplace", "catalog"). Rows of one table
-        # column or items of one list that is no glossary are alternatives whatever each definition calls it.
-        return False
+    if key.genus - broad and other.genus - broad and not (key.genus & other.genus) and not key.vendor:
+        return False  # "Drover: A controller ..." beside "Dunmore: storage ...": defined as different kinds (a
+        # vendor's products are all services, whatever each calls itself: "marketplace", "catalog")
     shaped = {k for k in other.kinds if _is_shape_kind(k)}
     if shaped and not shaped & set(key.kinds) and structural < SIBLINGS:
         # "--memory" is a flag, "docker stats" a command: they are options only for things of their kind (an
