@@ -7,6 +7,8 @@ from functools import lru_cache
 
 import Stemmer
 
+from .vocabulary import CLIPPED_WORDS
+
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\-]*")
 _stemmer = Stemmer.Stemmer("english")
 
@@ -235,7 +237,8 @@ def tokenize(text: str) -> list[str]:
             parts.append(word.replace("-", ""))
         for part in parts:
             if part not in STOPWORDS and (len(part) > 1 or part.isdigit()):
-                tokens.append(stem(part))
+                # "on-prem", "the prod db": a clipped word matches the word it stands for, in notes and questions.
+                tokens.append(stem(CLIPPED_WORDS.get(part, part)))
     return tokens
 
 

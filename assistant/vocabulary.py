@@ -703,6 +703,67 @@ WAYS_WORDS = frozenset(
     {"methods", "method", "ways", "steps", "options", "approaches", "techniques", "strategies", "procedure", "how"}
 )
 
+#: General IT English: words learners clip in chat ("on-prem", "prod db", "the repo"), each with the word it
+#: stands for. Only clippings with one common reading in IT writing ("docs" may be documents or
+#: documentation, "min" minutes or minimum, "temp" temporary or temperature: left out).
+CLIPPED_WORDS: dict[str, str] = {
+    "prem": "premises",
+    "prod": "production",
+    "env": "environment",
+    "envs": "environments",
+    "repo": "repository",
+    "repos": "repositories",
+    "config": "configuration",
+    "configs": "configurations",
+    "cfg": "configuration",
+    "db": "database",
+    "dbs": "databases",
+    "dir": "directory",
+    "dirs": "directories",
+    "info": "information",
+    "auth": "authentication",
+    "admin": "administrator",
+    "admins": "administrators",
+    "app": "application",
+    "apps": "applications",
+    "stats": "statistics",
+    "perf": "performance",
+    "msg": "message",
+    "msgs": "messages",
+    "dev": "development",
+    "devs": "developers",
+    "dep": "dependency",
+    "deps": "dependencies",
+    "pkg": "package",
+    "pkgs": "packages",
+    "lib": "library",
+    "libs": "libraries",
+    "cert": "certificate",
+    "certs": "certificates",
+    "creds": "credentials",
+    "infra": "infrastructure",
+    "req": "request",
+    "reqs": "requests",
+    "resp": "response",
+    "secs": "seconds",
+    "mins": "minutes",
+    "hr": "hour",
+    "hrs": "hours",
+    "num": "number",
+    "var": "variable",
+    "vars": "variables",
+    "param": "parameter",
+    "params": "parameters",
+    "arg": "argument",
+    "args": "arguments",
+    "mgmt": "management",
+    "svc": "service",
+    "svcs": "services",
+    "addr": "address",
+    "perm": "permission",
+    "perms": "permissions",
+}
+
 #: General English: the words that open a noun phrase naming one thing of a kind ("a Flask app", "our Redis
 #: cache"), so the name after them says which one, and the noun after the name what kind.
 DETERMINERS = frozenset({"a", "an", "the", "our", "my", "your", "their", "his", "her", "its", "this", "that", "each"})

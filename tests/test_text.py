@@ -45,3 +45,11 @@ def test_a_hurried_question_splits_at_every_sentence_end_and_asks_in_its_last_qu
     assert asking_sentence(typed) == "which node type do i add?"
     assert asking_sentence("We need a chart. Pick one.") == "Pick one."
     assert asking_sentence("One sentence only") == "One sentence only"
+
+
+def test_a_clipped_word_matches_the_word_it_stands_for():
+    from assistant.text import tokenize
+
+    assert set(tokenize("logs from our on-prem boxes")) & set(tokenize("servers on premises"))
+    assert set(tokenize("the prod db")) >= set(tokenize("production database"))
+    assert tokenize("repo") == tokenize("repository")

@@ -72,3 +72,15 @@ def test_rare_frequencies_come_from_the_large_list():
     found = v.rare_english_frequencies({"trino", "ingest", "zorblatqq"})
     assert found["ingest"] > v.rare_english_frequencies({"trino"}).get("trino", 0.0)
     assert "zorblatqq" not in found
+
+
+def test_clipped_words_stand_for_everyday_english_words_they_begin_like():
+    # Each clipping is a chat form of one general IT word, not a name from a set of notes: the full word is
+    # everyday English, shares the clipping's first letter, and is longer than it.
+    for clipped, full in v.CLIPPED_WORDS.items():
+        assert clipped == clipped.lower() and " " not in clipped and clipped != full
+        assert full[0] == clipped[0] and len(full) > len(clipped), clipped
+        frequency = v.english_frequency(full) or v.rare_english_frequencies({full}).get(full, 0.0)
+        assert frequency >= 2.5, full
+    # Clippings with two common readings are left out.
+    assert not {"docs", "min", "max", "temp", "sec", "spec"} & set(v.CLIPPED_WORDS)
