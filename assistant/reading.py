@@ -1347,16 +1347,25 @@ def fix_questions(lines: list[Line]) -> dict[int, tuple[Line, str]]:
 
 #: Labels of a line that tells what to do: a runbook's fix, a scenario's solution.
 _INSTRUCTION_LABELS = FIX_LABELS | {"solution", "solutions"}
+#: "you will have to perform ...", "you must run ...", "make sure to ...": an instruction inside a statement.
+_INSTRUCTING_PHRASE = re.compile(
+    r"\b(?:you|we)\s+(?:will\s+)?(?:have\s+to|need\s+to|must|should)\s+[a-z]+|\bmake\s+sure\s+(?:to|that|you)\b",
+    re.IGNORECASE,
+)
 
 
 def instructs(line: Line) -> bool:
     """Whether a line tells what to do: a fix or solution label ("Fix: Start the backend ..."), or a text that
     opens with a verb in its base form, perhaps after an adverb ("Raise proxy_read_timeout ...", "Always run
-    ...", "Do not ..."); not a statement ("Data lakes store ...", "The backend takes longer ...")."""
+    ...", "Do not ..."), or a statement that says what you have to do ("... you will have to perform the MSCK
+    REPAIR TABLE command"); not a plain statement ("Data lakes store ...", "The backend takes longer ...")."""
     label_words = set(re.findall(r"[a-z]+", (line.label or "").lower()))
     if label_words & _INSTRUCTION_LABELS:
         return True
     text = line.body if line.label and line.body else line.text
+    if _INSTRUCTING_PHRASE.search(text):
+        return True  # "Data will not populate ... you will have to perform the MSCK REPAIR TABLE command"
+
     words = re.findall(r"[A-Za-z']+", text)[:5]
     if not words or not words[0][:1].isupper():
         return False  # an instruction opens its sentence

@@ -221,6 +221,9 @@ _ASKS_REMEDY = re.compile(
     r"(?:do|change|set|fix|add|adjust|configure|tweak|edit|update|run|try)\b"
     r"|\bwhat\s+am\s+i\s+(?:missing|doing\s+wrong)\b|\bwhat(?:'s|\s+is)\s+(?:missing|wrong|the\s+fix)\b"
     r"|\bhow\s+(?:do|can|should|would)\s+(?:i|we|you)\s+(?:fix|solve|resolve|repair|stop|prevent|get\s+rid\s+of)\b"
+    # "how do I get Athena to pick them up?", "how do I make only the newest run survive?": getting a thing to
+    # behave otherwise is asking what to do about it.
+    r"|\bhow\s+(?:do|can|should|would)\s+(?:i|we|you)\s+(?:get|make|have|let)\s+(?!rid\b)\S+(?:\s+\S+){0,4}?\s+(?:to\s+)?[a-z]+\b"
     r"|\bhow\s+to\s+(?:fix|solve|resolve)\b",
     re.IGNORECASE,
 )

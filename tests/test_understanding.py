@@ -262,7 +262,10 @@ def test_what_a_gerund_and_its_preposition_lead_into_is_what_is_ruled_out():
         ("the site says 502 and the app is up. what do i need to change in nginx?", True),
         ("html pages are compressed fine but json is not. what am i missing?", True),
         ("chrome still says the certificate expired. whats going on and how do i fix it?", True),
+        ("new month folders are there but queries return nothing. how do i get athena to pick them up?", True),
+        ("every push leaves the old run going. how do i make only the newest run survive?", True),
         ("What is the default level of the error log?", False),
+        ("How do I load Salesforce data into S3?", False),
         ("Which directive sets the cache lifetime?", False),
     ],
 )
