@@ -618,6 +618,22 @@ class NotesReader:
         return draft
 
     def _best_sentence(self, line: Line, query: Query) -> str:
+        """Of a long line, the sentence that shares the question's most specific words; when it opens by
+        leaning on the sentence before it in its paragraph ("Run it only on indices ..."), that one first."""
+        chosen = self._chosen_sentence(line, query)
+        if not _leans_on_before(chosen) or not line.shown.startswith(chosen):
+            return chosen
+        lines = self.reading.lines(line.chunk_id)
+        position = next((i for i, other in enumerate(lines) if other is line), 0)
+        before = lines[position - 1] if position > 0 else None
+        if before is None or before.kind != "sentence" or line.kind != "sentence" or before.group != line.group:
+            return chosen
+        # "Force merge (...) rewrites an index into fewer segments ... Run it only on indices no longer written
+        # to": a paragraph's sentences are lines of their own, and "it" is named in the one before.
+        antecedent = [p for p in sentences(before.shown) if p.strip()]
+        return f"{antecedent[-1]} {chosen}" if antecedent else chosen
+
+    def _chosen_sentence(self, line: Line, query: Query) -> str:
         """Of a long line, the sentence that shares the question's most specific words."""
         parts = [p for p in sentences(line.shown) if p.strip()]
         if len(parts) <= 1:

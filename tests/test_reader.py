@@ -855,3 +855,26 @@ def test_a_fact_sentence_that_says_it_brings_the_sentence_saying_what_it_is(assi
     assert not answer.abstained
     # "Commit it ..." alone does not say what to commit: the sentence before it names the pin file.
     assert "pin file" in answer.answer.split("\n")[0], answer.answer
+
+
+SHELF_NOTES = """# Shelf operations
+
+## Compacting shelves
+
+Every shelf has an owner listed in the registry. Zorb merge (`zorbctl merge`) rewrites a shelf into fewer, larger boxes and drops the emptied ones. Run it only on shelves that nobody writes to anymore, such as last month's shelves; on a shelf still taking writes, the big boxes stop being tidied. It is disk heavy, so run it at night.
+
+## Adding shelves
+
+Add a shelf with zorbctl add when the old ones are full. New shelves start empty.
+"""
+
+
+def test_a_sentence_leaning_on_the_one_before_it_comes_with_it(assistant_on_notes):
+    # A paragraph's sentences are lines of their own; "Run it only on ..." says nothing without the sentence
+    # that names what "it" is.
+    assistant = assistant_on_notes("shelves.md", SHELF_NOTES)
+    answer = assistant.ask(
+        "we keep last month's shelves around, nobody writes to them anymore. lots of tiny boxes. anything to compact them?"
+    )
+    lead = answer.answer.split("\n")[0]
+    assert "Run it only on shelves" in lead and "Zorb merge" in lead, answer.answer
