@@ -213,8 +213,14 @@ class NotesVocabulary:
             and not self.lowercase_stems[stem(w)]
             and english_frequency(w) == 0.0
         }
-        known = rare_english_frequencies(unseen)
-        self._unseen_names = {w for w in unseen if known.get(w, 0.0) < UNSEEN_NAME_ZIPF}
+        # "Compacting", "Sharding" under a heading: the -ing form of an English verb is an activity, not a name.
+        bases = {w: _ing_bases(w) for w in unseen}
+        known = rare_english_frequencies(unseen | {b for found in bases.values() for b in found})
+        self._unseen_names = {
+            w
+            for w in unseen
+            if known.get(w, 0.0) < UNSEEN_NAME_ZIPF and not any(known.get(b, 0.0) >= UNSEEN_NAME_ZIPF for b in bases[w])
+        }
 
     def is_proper(self, token: str) -> bool:
         """Whether a capitalised token is (part of) a name."""
@@ -239,6 +245,18 @@ class NotesVocabulary:
         if inside > lower:
             return True
         return low in self._unseen_names
+
+
+def _ing_bases(word: str) -> set[str]:
+    """The base forms an -ing word may come from: "compacting" compact, "sharding" shard, "storing" store,
+    "shipping" ship; nothing for other words."""
+    if not word.endswith("ing") or len(word) < 6:
+        return set()
+    root = word[:-3]
+    bases = {root, root + "e"}
+    if len(root) > 2 and root[-1] == root[-2]:
+        bases.add(root[:-1])
+    return bases
 
 
 #: Below this Zipf frequency in wordfreq's large English list, a word the notes only capitalise by style

@@ -809,6 +809,14 @@ ACTOR_NOUNS = frozenset(
 #: English function words and question scaffolding: no topic in them.
 FUNCTION_WORDS = frozenset(
     [
+        # Quantifiers open a noun phrase as articles do ("Every shelf has ...", "Several nodes ..."): never a name.
+        "every",
+        "several",
+        "many",
+        "neither",
+        "another",
+        "much",
+        "less",
         "a",
         "about",
         "above",

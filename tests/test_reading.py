@@ -518,3 +518,17 @@ def test_a_later_sentence_that_opens_with_a_name_and_its_verb_is_about_that_name
     assert _roles(lines, "Fix:")["connect_budget"] == (ROLE_SUBJECT, 0)
     assert fix.subjects  # the fix still puts wait_budget forward
     assert _roles(lines, "Fix:")["wait_budget"][0] == ROLE_PUT_FORWARD
+
+
+def test_quantifiers_and_activities_do_not_make_names():
+    prose = (
+        "Every shelf has an owner listed in the registry. Several boxes hold spare parts. "
+        "Shelf merge (`zorbctl merge`) rewrites a shelf into fewer boxes."
+    )
+    lines, vocabulary = _read(prose, section="3.2 Compacting shelves")
+    named = {s.name for line in lines for s in line.subjects}
+    # "Every" and "Several" open a noun phrase as "a" does; they are no part of a name.
+    assert not {n for n in named if n.split()[0] in ("Every", "Several")}, named
+    # A heading's -ing word is an activity ("Compacting"), not a name, when English knows its verb.
+    assert not vocabulary.is_proper("Compacting")
+    assert "Compacting" not in named
