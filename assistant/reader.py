@@ -605,7 +605,7 @@ class NotesReader:
             draft.text = "Your notes say nothing more specific about this."
             return draft
         top_score, top = best[0]
-        lead = _cited(self._best_sentence(top, query), draft.rely_on(top.chunk_id, top.text))
+        lead = _cited(self._lead_sentence(top, query), draft.rely_on(top.chunk_id, top.text))
         points: list[str] = []
         for score, line in best[1:]:
             if len(points) >= MAX_POINTS - 1 or score < 0.6 * top_score:
@@ -616,6 +616,27 @@ class NotesReader:
         draft.text = "\n".join([lead] + ([""] + points if points else []))
         draft.trace["lines"] = [{"score": round(s, 4), "line": line.text[:160]} for s, line in best[:5]]
         return draft
+
+    def _lead_sentence(self, line: Line, query: Query) -> str:
+        """The sentence an answer opens with, with the thing it is about when it does not say it: "Insights -
+        Execution: Up to 50 log groups can be queried simultaneously" (a point under a term, labelled by
+        the aspect it tells of)."""
+        sentence = self._best_sentence(line, query)
+        context = (line.context or "").rstrip(":").strip()
+        if not context or not line.label or line.depth == 0:
+            return sentence
+        names = self.reading.names
+        parent = names.resolve(name_key(context))
+        label = names.resolve(name_key(line.label))
+        # The line's label is its own subject only when it names a thing; an aspect ("Execution") leaves the
+        # line to the term above it (reading gives that term the larger role).
+        roles = {names.resolve(x.key): x.role for x in line.subjects}
+        if not parent or roles.get(parent, 0.0) <= roles.get(label, 0.0):
+            return sentence
+        entity = names.entity(parent)
+        if entity and any(spelling.lower() in sentence.lower() for spelling in entity.spellings):
+            return sentence
+        return f"{context} - {sentence}"
 
     def _best_sentence(self, line: Line, query: Query) -> str:
         """Of a long line, the sentence that shares the question's most specific words; when it opens by
@@ -805,7 +826,7 @@ class NotesReader:
         order = {cid: i for i, cid in enumerate(self.reading.chunks)}
         steps.sort(key=lambda line: (order.get(line.chunk_id, 0), line.index))
         lead_line = best[0][1]
-        lead = _cited(self._best_sentence(lead_line, query), draft.rely_on(lead_line.chunk_id, lead_line.text))
+        lead = _cited(self._lead_sentence(lead_line, query), draft.rely_on(lead_line.chunk_id, lead_line.text))
         # "Log Collection Methods: Native Support ... CloudWatch Agent ... AWS CLI ... Programmatic Access": the
         # best line of a list of ways comes with the other ways of its list, in the notes' order.
         ways = self._list_of(lead_line) or self._siblings(lead_line)

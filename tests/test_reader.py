@@ -878,3 +878,22 @@ def test_a_sentence_leaning_on_the_one_before_it_comes_with_it(assistant_on_note
     )
     lead = answer.answer.split("\n")[0]
     assert "Run it only on shelves" in lead and "Zorb merge" in lead, answer.answer
+
+
+ASPECT_NOTES = """# Zorblat logs
+
+## Reading logs
+
+- Lookups
+  - Query Capabilities: Write and run lookups, in plain words too.
+  - Execution: Up to 50 shelves can be searched at the same time.
+- Archives
+  - Storage: Old logs move to cheap storage after a month.
+"""
+
+
+def test_a_lead_labelled_by_an_aspect_says_the_term_it_is_about(assistant_on_notes):
+    # "Execution: Up to 50 shelves ..." tells of Lookups; alone it would not say what to use.
+    assistant = assistant_on_notes("zorblat-logs.md", ASPECT_NOTES)
+    answer = assistant.ask("how do i search 30 shelves at the same time?")
+    assert answer.answer.startswith("Lookups - Execution: Up to 50 shelves"), answer.answer
