@@ -387,11 +387,18 @@ def negated_terms(question: str) -> set[str]:
         if (match.group("verb") or "").lower() in _RUNNING_VERBS:
             continue  # "do not want to run Flink clusters": running it is ruled out (a managed X), not Flink
         phrase, _, gloss = match.group("phrase").partition("(")
+        if _LEAVING.match(phrase):
+            continue  # "without leaving AWS Glue": staying in it is the wish, nothing is ruled out
         terms = set(tokenize(phrase))
         if terms and terms <= _NEGATION_IS_THE_IDEA:
             continue  # "no servers (serverless)": the brackets say the idea, not what is ruled out
         found |= terms | set(tokenize(gloss))
     return found - _NEGATION_IS_THE_IDEA
+
+
+#: General English: after "without", going out of a thing ("without leaving", "without switching away from")
+#: says to stay in it.
+_LEAVING = re.compile(r"(?i)\s*(?:leaving|exiting|quitting|stepping\s+outside|going\s+outside|switching\s+away)\b")
 
 
 #: "don't want to run/manage/maintain X": the work of running X is what is ruled out (the idea is a managed
