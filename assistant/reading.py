@@ -1697,7 +1697,9 @@ class NameIndex:
             if len(words) < 2 or not entity.proper:
                 continue
             initials = "".join(w[0].lower() for w in words)
-            if spells_initials(letters, initials):
+            # "GitHub Actions" is GHA too: a word in camel case gives the initial of each of its parts.
+            camel = "".join(p[0].lower() for w in words for p in re.findall(r"[A-Z][a-z0-9]*|^[a-z0-9]+", w) or [w])
+            if spells_initials(letters, initials) or spells_initials(letters, camel):
                 found.append(key)
         return found[0] if len(found) == 1 else None
 

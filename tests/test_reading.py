@@ -532,3 +532,10 @@ def test_quantifiers_and_activities_do_not_make_names():
     # A heading's -ing word is an activity ("Compacting"), not a name, when English knows its verb.
     assert not vocabulary.is_proper("Compacting")
     assert "Compacting" not in named
+
+
+def test_an_acronym_may_spell_the_parts_of_a_camel_case_word():
+    lines, vocabulary = _read("- ZorbHub Actions: Runs jobs on every push.\n- Plim Store keeps files.")
+    names = NameIndex({"c1": lines}, vocabulary)
+    assert names.acronym("ZHA") == names.acronym("ZA") == name_key("ZorbHub Actions")
+    assert names.acronym("ZHQ") is None
