@@ -398,7 +398,10 @@ def negated_terms(question: str) -> set[str]:
 
 #: General English: after "without", going out of a thing ("without leaving", "without switching away from")
 #: says to stay in it.
-_LEAVING = re.compile(r"(?i)\s*(?:(?:ever|even|once|\w+ly)\s+)?(?:leaving|exiting|quitting|stepping\s+outside|going\s+outside|switching\s+away)\b")
+_LEAVING = re.compile(
+    r"(?i)\s*(?:(?:ever|even|once|\w+ly)\s+)?"
+    r"(?:leaving|exiting|quitting|stepping\s+outside|going\s+outside|switching\s+away)\b"
+)
 
 
 #: "don't want to run/manage/maintain X": the work of running X is what is ruled out (the idea is a managed
