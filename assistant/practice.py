@@ -84,6 +84,7 @@ from .reading import (
     asks_how,
     command_phrase,
     command_programs,
+    conditional_instruction,
     find_names,
     fix_questions,
     is_code_identifier,
@@ -1417,6 +1418,11 @@ class QuestionGenerator:
         "when a run crashed and the lock was never released", "when a VM is broken ..., to make Terraform
         rebuild it". None for any other question."""
         if (line.chunk_id, line.index) in self._fix_asks:
+            conditional = conditional_instruction(line.text)
+            if self._fix_asks[(line.chunk_id, line.index)][0] is line and conditional:
+                # "If bulk requests are rejected, send smaller batches": the situation the sentence gives.
+                lead, condition, _ = conditional
+                return f"to {condition}" if lead.lower() == "to" else f"when {condition}"
             # A runbook's fix is for its incident, as its section's title names it ("504 Gateway Timeout").
             return f"for “{line.section.split(' > ')[-1]}”"
         split = split_how_to(question)

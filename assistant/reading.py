@@ -1183,6 +1183,14 @@ def _subjects(  # noqa: C901 - the order of these checks is the rule
             # forward what it tells to use, as a how-to card's answer does.
             put(instructed, ROLE_PUT_FORWARD, +1)
             own_role = max(own_role, ROLE_PUT_FORWARD)
+    conditional = conditional_instruction(raw.text) if raw.kind in ("item", "sentence") and not raw.label else None
+    if conditional:
+        # "If clients get "Data too large" errors, check GET _nodes/stats/breaker ...": what the instruction tells
+        # to use is put forward for that situation, as a runbook's fix puts it forward.
+        told = conditional[2]
+        instructed = _instructed(told[:1].upper() + told[1:], vocabulary)
+        if instructed:
+            put(instructed, ROLE_PUT_FORWARD, +1)
     if raw.kind == "item" and not raw.label and len(raw.text.split()) <= 4 and not raw.text.endswith("."):
         own_term = term_of(raw.text, vocabulary)  # a line that is only a term ("Partitioning", "Node Types")
         if own_term:
@@ -1345,13 +1353,46 @@ def asks_how(question: str) -> bool:
     return split_how_to(question) is not None
 
 
+#: "If clients start receiving errors, check ...", "To get a different primary count, use ...": a situation or a
+#: purpose, then an instruction (lower case after the comma).
+_CONDITIONED = re.compile(
+    r"^(?P<lead>If|When|Whenever|Once|To)\s+(?P<condition>[^,;:]{6,160}?),\s+(?P<instruction>[a-z][^;]*)$"
+)
+
+
+def conditional_instruction(text: str) -> tuple[str, str, str] | None:
+    """A sentence that says what to do in a situation or for a purpose: (lead word, condition, instruction),
+    when the part after the comma opens with a verb in its base form ("If bulk requests are rejected, send
+    smaller batches ..."); None for a statement ("When a node leaves, the cluster waits ...")."""
+    match = _CONDITIONED.match(text.strip())
+    if not match:
+        return None
+    words = re.findall(r"[A-Za-z']+", match.group("instruction"))[:3]
+    if len(words) < 2 or looks_like_verb(words[0], words[1], words[2] if len(words) > 2 else "") != words[0]:
+        return None
+    return match.group("lead"), match.group("condition").strip(), match.group("instruction").strip()
+
+
+def conditional_question(lead: str, condition: str) -> str:
+    """The how-to question a conditional instruction answers: "<situation>. What now?" or "How do I <purpose>?"."""
+    if lead.lower() == "to":
+        return f"How do I {condition}?"
+    return f"{condition[:1].upper()}{condition[1:]}. What now?"
+
+
 def fix_questions(lines: list[Line]) -> dict[int, tuple[Line, str]]:
     """A runbook's incidents as the how-to questions their fixes answer: each fix line (by index) under a
     symptom line of its section, with that line and the question "<symptom>. What now?", as a FAQ card would
-    ask it."""
+    ask it. Prose says the same in one sentence ("If bulk requests are rejected, send smaller batches"): such
+    a line is its own symptom, asked "<situation>. What now?" (or "How do I <purpose>?" after "To ...")."""
     symptoms: dict[str, Line] = {}
     found: dict[int, tuple[Line, str]] = {}
     for line in lines:
+        if line.kind in ("sentence", "item") and not line.label:
+            conditional = conditional_instruction(line.text)
+            if conditional and any(s.cue > 0 for s in line.subjects):
+                found[line.index] = (line, conditional_question(conditional[0], conditional[1]))
+            continue
         words = set(re.findall(r"[a-z]+", (line.label or "").lower()))
         if not line.body or line.body == line.text:
             continue
@@ -1428,6 +1469,10 @@ def _first_named(sentence: str, vocabulary: NotesVocabulary) -> str | None:
         position = sentence.find(name)
         if position >= 0 and not any(start <= position < start + len(c) for start, c in found):
             found.append((position, name))
+    for code in re.finditer(r"`([^`]{2,80})`", sentence):
+        # "check `GET _nodes/stats/breaker` ...": what is set in code type is named as written.
+        if not any(start <= code.start(1) < start + len(c) for start, c in found):
+            found.append((code.start(1), code.group(1)))
     return min(found)[1] if found else None
 
 

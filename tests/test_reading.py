@@ -539,3 +539,22 @@ def test_an_acronym_may_spell_the_parts_of_a_camel_case_word():
     names = NameIndex({"c1": lines}, vocabulary)
     assert names.acronym("ZHA") == names.acronym("ZA") == name_key("ZorbHub Actions")
     assert names.acronym("ZHQ") is None
+
+
+def test_a_sentence_saying_what_to_do_in_a_situation_puts_forward_what_it_tells_to_use():
+    prose = (
+        'If shelves start refusing boxes with "Shelf too full" errors, check `GET _shelves/stats` to see which '
+        "shelf is full. To get a different shelf count, use `zorbctl split` on the old shelf. When a node leaves, "
+        "the cluster waits before moving its boxes."
+    )
+    chunk = Chunk("c1", "u.md", "Shelves", prose, 0)
+    vocabulary = NotesVocabulary([chunk.embedding_text])
+    lines = parse_chunk(chunk, vocabulary)
+    forward = [[s.name.strip("`") for s in line.subjects if s.cue > 0] for line in lines]
+    assert forward[0] == ["GET _shelves/stats"] and "zorbctl split" in forward[1] and forward[2] == []
+    # Each is the how-to question a FAQ card would ask; a statement after "When ..." is none.
+    asked = {index: question for index, (_, question) in fix_questions(lines).items()}
+    assert asked == {
+        0: 'Shelves start refusing boxes with "Shelf too full" errors. What now?',
+        1: "How do I get a different shelf count?",
+    }
