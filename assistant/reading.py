@@ -953,6 +953,8 @@ def _put_forward(text: str, vocabulary: NotesVocabulary) -> list[tuple[str, int]
     ):
         if re.match(r"cases?\b", match.group("span"), re.IGNORECASE):
             continue  # "use case" is a noun
+        if _described_by_its_subject(text[: match.start()], match.group(0)):
+            continue  # "Scheduled runs always use the workflow file on ...": what runs do, not advice
         found.extend((phrase, 1) for phrase in _object_phrase(match.group("span"), vocabulary))
     # "perform the MSCK REPAIR TABLE command", "run kubectl rollout undo": the named thing to do.
     for match in re.finditer(r"\b(?:run|perform|execute)\s+(?:the\s+|a\s+)?(?P<span>[^.;:()]+)", text, re.IGNORECASE):
@@ -990,6 +992,28 @@ def _put_forward(text: str, vocabulary: NotesVocabulary) -> list[tuple[str, int]
             if names:
                 found.append((names[-1], 1))
     return found
+
+
+#: Adverbs that may open advice ("Always use ...", "you should usually use ...") or describe what a subject does
+#: ("Scheduled runs always use ...").
+_ADVERB_LEADS = frozenset(
+    {"always", "also", "just", "simply", "instead", "rather", "generally", "usually", "typically", "often"}
+)
+_ADVISING_BEFORE_ADVERB = frozenset({"you", "we", "i", "should", "must", "can", "could", "would", "will", "then", "to"})
+
+
+def _described_by_its_subject(before: str, matched: str) -> bool:
+    """Whether "<adverb> use X" follows a noun that is doing it ("Scheduled runs always use ..."): a statement
+    of what that subject does, not advice ("Always use ...", "you should usually use ...")."""
+    lead = matched.strip(" ,;:(.").split()[0].lower() if matched.strip(" ,;:(.") else ""
+    if lead not in _ADVERB_LEADS:
+        return False
+    words = re.findall(r"[A-Za-z']+", before)
+    return (
+        bool(words)
+        and words[-1].lower() not in _ADVISING_BEFORE_ADVERB
+        and not before.rstrip().endswith((",", ";", ":", ".", "("))
+    )
 
 
 def _starts_with_name(text: str, vocabulary: NotesVocabulary) -> bool:

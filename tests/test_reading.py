@@ -558,3 +558,14 @@ def test_a_sentence_saying_what_to_do_in_a_situation_puts_forward_what_it_tells_
         0: 'Shelves start refusing boxes with "Shelf too full" errors. What now?',
         1: "How do I get a different shelf count?",
     }
+
+
+def test_an_adverb_before_use_advises_only_when_no_subject_is_doing_it():
+    lines, _ = _read(
+        "- Scheduled runs always use the Zorblat File on the main branch.\n"
+        "- Always use Plimsoll Queue for retries.\n"
+        "- You should usually use Quandry Vault for secrets.\n"
+    )
+    forward = [{s.name for s in line.subjects if s.cue > 0} for line in lines]
+    assert "Zorblat File" not in forward[0]
+    assert "Plimsoll Queue" in forward[1] and "Quandry Vault" in forward[2]
