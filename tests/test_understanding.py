@@ -148,6 +148,11 @@ def test_what_a_question_does_with_the_answer_says_its_kind(names):
     assert understand("We want their logs. What do we install on them?", None, names).answer_type == "agent"
     assert understand("What should we run it as?", None, names).answer_type is None
     assert understand("Which node type do we run?", None, names).answer_type == "node type"
+    # A service asked for without a question mark is still asked for; a statement about one is not.
+    assert understand("route events and schedule jobs. is there one service for both", None, names).answer_type == (
+        "service"
+    )
+    assert understand("We route events with one service for both.", None, names).answer_type is None
     assert understand("We route events and run jobs on a schedule. One service for both?", None, names).answer_type == (
         "service"
     )
