@@ -1437,6 +1437,13 @@ _INSTRUCTING_PHRASE = re.compile(
 )
 
 
+#: A phrase put before the main clause to say when or for what ("Before stopping a node, ...", "If ..., ").
+_FRONTED_PHRASE = re.compile(
+    r"^(?:Before|After|During|When|Whenever|If|Once|While|To|For|On|In|With)\s+[^,;:]{3,120}?,\s+(?P<rest>[a-z].*)$",
+    re.DOTALL,
+)
+
+
 def instructs(line: Line) -> bool:
     """Whether a line tells what to do: a fix or solution label ("Fix: Start the backend ..."), or a text that
     opens with a verb in its base form, perhaps after an adverb ("Raise proxy_read_timeout ...", "Always run
@@ -1448,6 +1455,13 @@ def instructs(line: Line) -> bool:
     text = line.body if line.label and line.body else line.text
     if _INSTRUCTING_PHRASE.search(text):
         return True  # "Data will not populate ... you will have to perform the MSCK REPAIR TABLE command"
+    fronted = _FRONTED_PHRASE.match(text)
+    if fronted:
+        # "Before stopping a node, set ...", "If bulk requests are rejected, send ...": the instruction follows
+        # the phrase that says when.
+        text = fronted.group("rest")
+        rest = re.findall(r"[A-Za-z']+", text)[:3]
+        return len(rest) >= 2 and looks_like_verb(rest[0], rest[1], rest[2] if len(rest) > 2 else "") == rest[0]
 
     words = re.findall(r"[A-Za-z']+", text)[:5]
     if not words or not words[0][:1].isupper():

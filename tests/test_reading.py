@@ -476,6 +476,11 @@ def test_a_line_that_tells_what_to_do_is_an_instruction():
     }
     # A statement that says what you have to do instructs; the same statement without it does not.
     assert [instructs(line) for line in lines[-2:]] == [True, False]
+    # An instruction may follow a phrase that says when; a statement after one does not instruct.
+    fronted, _ = _read(
+        "Before stopping a node, set the drain flag with zorbctl. When a node leaves, the cluster waits a minute."
+    )
+    assert [instructs(line) for line in fronted] == [True, False]
 
 
 def test_a_label_naming_an_aspect_of_the_term_above_it_leaves_the_line_to_that_term():
