@@ -62,6 +62,14 @@ def test_units_sentence_starts_and_acronyms_of_known_names_are_not_foreign(cours
     assert "We" not in gate["foreign_names"] and "Where" not in gate["foreign_names"]
 
 
+def test_a_name_with_its_release_number_is_a_tool_the_scenario_runs_not_foreign(course):
+    gate = course.ask("Our Glue jobs run Python 3.10 and write to S3. Which service catalogs the output?").trace["gate"]
+    assert "Python" not in gate["foreign_names"]
+    # Without a release number it is a name the notes never use.
+    gate = course.ask("Our Glue jobs run Python and write to S3. Which service catalogs the output?").trace["gate"]
+    assert "Python" in gate["foreign_names"]
+
+
 def test_a_name_saying_which_one_of_a_kind_the_notes_know_is_not_foreign(course):
     # "a Fluent Bit log shipper": the question is about shipping logs; the product only says which shipper.
     answer = course.ask("Our Fluent Bit agent sends app logs to CloudWatch. How can we search them in near real time?")
