@@ -390,6 +390,11 @@ def negated_terms(question: str) -> set[str]:
         if _LEAVING.match(phrase):
             continue  # "without leaving AWS Glue": staying in it is the wish, nothing is ruled out
         terms = set(tokenize(phrase))
+        existing = re.match(r"(?i)\s*(?:existing|current|legacy)\s+(?P<what>[^,.;]+)", phrase)
+        if existing and not re.search(r"[A-Z]", existing.group("what")):
+            # "no existing streaming platform": starting fresh rules out moving something over (the lines about
+            # migrating existing apps), not streaming; "no existing Kafka code" does rule out Kafka.
+            terms = {stem("existing")}  # "current", "legacy": what there is now, as the notes say "existing"
         if terms and terms <= _NEGATION_IS_THE_IDEA:
             continue  # "no servers (serverless)": the brackets say the idea, not what is ruled out
         found |= terms | set(tokenize(gloss))

@@ -131,6 +131,10 @@ def test_negation_rules_out_what_follows_it():
     assert {"contain", "restart"} <= negated_terms("We do NOT want the containers restarted")
     assert negated_terms("make sure none of the S3 buckets hold personal data") == set()
     assert "code" not in negated_terms("analysts who cannot write code, without coding")
+    # Starting fresh rules out moving something over, not what there is none of yet; a name is ruled out.
+    assert negated_terms("They have no existing streaming platform") == {"exist"}
+    assert negated_terms("there is no current orchestration code") == {"exist"}
+    assert {"exist", "kafka"} <= negated_terms("no existing Kafka code")
     # "without leaving X" wishes to stay in X: nothing is ruled out.
     assert negated_terms("manage the pipeline without leaving Zorblat Glue") == set()
     assert negated_terms("without ever exiting the console") == set()
