@@ -22,6 +22,7 @@ from .line_vectors import LineVectors
 from .reader import NotesReader
 from .reading import Reading
 from .retrieval import HybridRetriever, LexicalIndex, Passage, Retrieval
+from .spelling import SpellingCorrector
 from .store import NoteStore, StoreError, drop_collections, wipe_embedded_store
 from .text import strip_control
 from .understanding import Query, understand
@@ -46,6 +47,7 @@ class _Index:
     reading: Reading
     gate: CoverageGate
     reader: NotesReader
+    spelling: SpellingCorrector
 
 
 @dataclass
@@ -115,6 +117,7 @@ class Assistant:
             reading=reading,
             gate=CoverageGate(self.settings.reader, lexical, reading),
             reader=reader,
+            spelling=SpellingCorrector(text for chunk in chunks for text in (chunk.section, chunk.text)),
         )
 
     @property
@@ -308,7 +311,10 @@ class Assistant:
                 notices=notices + ["No notes are indexed."],
             )
         else:
-            query = understand(text, history, index.reading.names)
+            # "databse", "athna": a typo is read as the notes' word it is one slip from, and the answer says so.
+            asked, corrections = index.spelling.correct(text)
+            notices += [f"Read “{c.typed}” as “{c.read_as}”." for c in corrections]
+            query = understand(asked, history, index.reading.names)
             # One index for the whole question: a rebuild that swaps it meanwhile must not mix the two.
             retrieval = self._retrieve(query, mode, top_k, index)
             passages = retrieval.passages

@@ -1,0 +1,108 @@
+"""Typos read as the notes' words: the first step of understanding a question.
+
+Learners type fast: "databse", "athna", "partitons". A misspelt word matches nothing in the word index
+and pulls the question's embedding away from the notes, so a word that is neither the notes' own nor an
+English word is read as the one word of the notes it is a single slip away from (a letter dropped, added,
+changed, or two swapped), when there is one. The answer says which words were read so.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .vocabulary import english_frequency, rare_english_frequencies
+
+logger = logging.getLogger(__name__)
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+#: Words in prose ("database", "partitions"), not identifiers ("max_retries", "s3", "X-Forwarded-For").
+#: A hyphen may join them ("open-soruce", "on-premsies": each part is read on its own).
+_PLAIN_WORD = re.compile(r"(?<![\w./`$])[A-Za-z]+(?![\w/`]|\.\w)")
+
+
+@dataclass(frozen=True)
+class Correction:
+    typed: str
+    read_as: str
+
+
+class SpellingCorrector:
+    """Reads words that are neither the notes' nor English as the notes' word one slip away.
+
+    `min_length`: shorter words have too many neighbours to guess from ("nde" may be "node" or "and");
+    `english_zipf`: a word this frequent in English (wordfreq's large list) is a real word, whatever the
+    notes say ("deadlocks", "provenance")."""
+
+    def __init__(self, texts: Iterable[str], min_length: int = 5, english_zipf: float = 2.0) -> None:
+        self.min_length = min_length
+        self.english_zipf = english_zipf
+        self.words: Counter[str] = Counter()
+        for text in texts:
+            self.words.update(w.lower() for w in re.findall(r"[A-Za-z]+", text))
+
+    def correct(self, text: str) -> tuple[str, list[Correction]]:
+        """The text with each typo replaced by the notes' word, and what was replaced."""
+        unknown = {
+            m.group(0).lower()
+            for m in _PLAIN_WORD.finditer(text)
+            if len(m.group(0)) >= self.min_length
+            and m.group(0).lower() not in self.words
+            and english_frequency(m.group(0).lower()) == 0.0
+        }
+        if not unknown:
+            return text, []
+        real = rare_english_frequencies(unknown)
+        fixes = {
+            word: fix
+            for word in unknown
+            if real.get(word, 0.0) < self.english_zipf and (fix := self._nearest(word)) is not None
+        }
+        if not fixes:
+            return text, []
+        corrections: list[Correction] = []
+
+        def replace(match: re.Match[str]) -> str:
+            typed = match.group(0)
+            fix = fixes.get(typed.lower())
+            if fix is None:
+                return typed
+            shown = (
+                fix.upper() if typed.isupper() and len(typed) > 1 else fix.capitalize() if typed[0].isupper() else fix
+            )
+            corrections.append(Correction(typed, shown))
+            return shown
+
+        corrected = _PLAIN_WORD.sub(replace, text)
+        logger.debug("read %s", ", ".join(f"{c.typed}->{c.read_as}" for c in corrections))
+        return corrected, corrections
+
+    def _nearest(self, word: str) -> str | None:
+        """The notes' word one slip away (the most frequent in the notes when several are); else a common
+        English word one slip away ("perssitently": persistently), which still reads right to the embedding;
+        None when there is none or no clear one."""
+        near = {w for w in _one_slip_away(word) if len(w) >= self.min_length - 1}
+        for frequency in (
+            lambda w: float(self.words[w]),
+            lambda w: english_frequency(w) if english_frequency(w) >= 3.0 else 0.0,
+        ):
+            counts = sorted(((frequency(w), w) for w in near if frequency(w) > 0), reverse=True)
+            if not counts:
+                continue
+            if len(counts) > 1 and counts[0][0] == counts[1][0]:
+                return None  # two words as near and as common: no guess
+            return counts[0][1]
+        return None
+
+
+def _one_slip_away(word: str) -> set[str]:
+    """Every string one letter dropped, added, changed or two neighbours swapped away (Norvig's edits1)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    swaps = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    changes = {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    inserts = {a + c + b for a, b in splits for c in _LETTERS}
+    return (deletes | swaps | changes | inserts) - {word}
