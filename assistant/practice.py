@@ -48,6 +48,7 @@ from .practice_reading import (
     choosable,
     how_to_purpose,
     instructed_by,
+    instrument_purpose,
     is_discourse_label,
     is_to_label,
     leading_term,
@@ -415,7 +416,8 @@ class QuestionGenerator:
     # --- names that can be options ---
 
     def _thing(self, entity: Entity) -> Thing | None:
-        if not choosable(entity):
+        coded = self._written_as_code(entity)
+        if not choosable(entity, coded=coded):
             return None
         teaching = self._teaching_lines(entity)
         if not teaching:
@@ -480,9 +482,23 @@ class QuestionGenerator:
             # Settings written in code in one section are options for each other ("Lifecycle rules":
             # create_before_destroy, prevent_destroy, replace_triggered_by), as items of one list are.
             thing.groups |= {(item.line.section, "settings in code") for item in teaching[:3]}
+        if coded and not thing.kinds and not thing.groups:
+            # A name written as code ("`HEALTHCHECK NONE`", "`needs`") is a term, but says nothing of its kind
+            # (capitals make it look like a product's name): it is an option only among things of its kind.
+            return None
         if not thing.kinds and not thing.proper and not thing.groups and not defined and not instructed:
             return None  # a term the notes neither list among its kind, name, nor define: not a thing to choose
         return thing
+
+    def _written_as_code(self, entity: Entity) -> bool:
+        """Whether the notes write the name as code ("`needs`") wherever they name it in prose."""
+        spellings = [s for s in entity.spellings if s]
+        texts = [
+            item.line.text
+            for item in self.reading.profile(entity.key)
+            if item.line.kind != "code" and any(s in item.line.text for s in spellings)
+        ]
+        return bool(texts) and all(any(f"`{s}`" in text for s in spellings) for text in texts)
 
     def _under_own_title(self, line: Line, thing: Thing) -> bool:
         """Whether a line sits in a section the thing titles, however deep: what the section says, it says of
@@ -564,6 +580,8 @@ class QuestionGenerator:
             least = 2 if self._how_question(line, entity.key) else self.settings.min_description_words
             if len(words) < least or "?" in description:
                 continue
+            if "ones" in [w.lower() for w in re.findall(r"[A-Za-z]+", description)[:6]]:
+                continue  # "clears out unused ones": what it acts on is named in another clause
             if is_choice_noun_phrase(description) or is_comparison(description):
                 continue  # only a ranking ("the simpler choice") or a comparison with what it does not name
             if re.search(r"\$[A-Za-z_]", description) or _opens_with_arguments(
@@ -590,16 +608,13 @@ class QuestionGenerator:
             return contrast.group("own"), 0.9  # "like `always`, except a container you stopped stays stopped"
         if re.match(r"(?i)(?:both|each|all|either|neither|like|such as|e\.g|i\.e)\b", (body or line.text).strip()):
             return None  # about several things at once, or only examples
+        instructed = self._instructed_for(line, entity)
+        if instructed is not None:
+            return instructed or None
         if _SUBORDINATE.match((body or line.text).strip()) and not asks_when_to_use(line):
             return None  # "When integrating with X, ensure ...": advice about a situation, not what it is
         if line.kind == "card":
             return card_description(line, entity, role)
-        fix_asked = self._fix_asks.get((line.chunk_id, line.index), (None, None))[1]
-        if fix_asked and instructed_by(line, entity, fix_asked):
-            # "Symptom: Uploads fail with 413 ... Fix: Set client_max_body_size ...": what the fix's thing is for
-            # is the situation its symptom describes.
-            task = card_description_of_task(fix_asked)
-            return (task, 1.0) if task else None
         if line.kind == "row":
             if role < ROLE_LABEL or not line.body:
                 return None
@@ -661,6 +676,24 @@ class QuestionGenerator:
                 text = body or line.text
                 text = re.sub(r"^(?:it|they)\s+", "", text, flags=re.IGNORECASE)
                 return text, 0.7
+        return None
+
+    def _instructed_for(self, line: Line, entity: Entity) -> tuple[str, float] | tuple[()] | None:
+        """What an instruction that uses this thing is for: a runbook fix's task, or what a prose instruction
+        does with it as its tool; () when the line is a fix of another thing; None for a line that instructs
+        nothing of it."""
+        fix_asked = self._fix_asks.get((line.chunk_id, line.index), (None, None))[1]
+        if line.kind != "card" and fix_asked and instructed_by(line, entity, fix_asked):
+            # "Symptom: Uploads fail with 413 ... Fix: Set client_max_body_size ...": what the fix's thing is for
+            # is the situation its symptom describes.
+            task = card_description_of_task(fix_asked)
+            return (task, 1.0) if task else ()
+        if line.kind in ("sentence", "item") and not line.label:
+            # "Register a snapshot repository with `PUT _snapshot/<repo>`", "If clients get errors, check `X` to
+            # see which breaker trips": prose names a tool by what to do with it, in any situation.
+            purpose = instrument_purpose(line.text, entity)
+            if purpose:
+                return purpose, 0.9
         return None
 
     def _labels(self, label: str, entity: Entity) -> bool:
@@ -1775,8 +1808,9 @@ def _own_sentences(parts: list[str], thing: Thing) -> list[str]:
 
 
 def _is_shape_kind(kind: str) -> bool:
-    """A kind a thing has by its shape (term_kind): a command line, a flag, a setting of one construct."""
-    return kind in ("command", "flag") or kind.endswith(" setting")
+    """A kind a thing has by its shape (term_kind): a command line, a flag, an API request, a setting of one
+    construct."""
+    return kind in ("command", "flag", "API") or kind.endswith(" setting")
 
 
 def _says_subcommand(option: str, stem: str) -> bool:

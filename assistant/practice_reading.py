@@ -37,13 +37,21 @@ from .wording import known, looks_like_verb, singular, strip_asides
 # --- names and lines ----------------------------------------------------------------------------------
 
 
-def choosable(entity: Entity) -> bool:
+#: A name written as code that is one term: a key, a path or an API request ("`needs`", "`_cat/nodes?v`",
+#: "`GET _cluster/health`"), not a setting with its value ("`node.roles: [ ]`") nor an expression.
+_CODE_TERM = re.compile(r"(?:[A-Z]{3,7}\s+)?[\w./<>?&=*@~+-]+")
+
+
+def choosable(entity: Entity, coded: bool = False) -> bool:
     """A name that reads as a thing to choose: not a sentence start mistaken for a name ("Manages EC2"),
-    not a common word on its own ("Users"), not a list or a heading."""
+    not a common word on its own ("Users"), not a list or a heading. `coded`: the notes write the name as
+    code in its lines ("`needs`", "`_cat/nodes?v`"), so it is a term, everyday word or not."""
     name = entity.name
     words = name.split()
     if entity.literal and 0 < len(words) <= 3 and len(name) <= 40:
         return True  # "`always`", "`on-failure[:max-retries]`": a value the notes write as code, everyday word or not
+    if coded and len(name) <= 40 and _CODE_TERM.fullmatch(name) and re.search(r"[A-Za-z]{2}", name):
+        return True  # "`needs`", "`fail-fast`", "`_cat/allocation?v`": a key or a request, not prose
     if not words or len(words) > 7 or len(name) > 60 or re.search(r"[,:;?!\"“”]", name):
         return False
     first = words[0]
@@ -176,7 +184,7 @@ _FRONTED_PHRASE = re.compile(
 
 #: Where a compound sentence's next clause starts with its own subject ("..., the Volume Gateway presents ...,
 #: and the Tape Gateway replaces ..."; "...; X does ..."; "... whereas X is ...").
-_CLAUSE_START = re.compile(r";\s+|,\s+(?:and\s+|but\s+|while\s+|whereas\s+)?|\s+(?:while|whereas)\s+")
+_CLAUSE_START = re.compile(r";\s+|:\s+(?=`)|,\s+(?:and\s+|but\s+|while\s+|whereas\s+)?|\s+(?:while|whereas)\s+")
 
 
 #: A later clause with its own named subject ("..., the Volume Gateway presents ..."): where what a sentence
@@ -187,6 +195,8 @@ _NEXT_NAMED_SUBJECT = re.compile(
     # "nginx -s quit stops gracefully and nginx -s stop stops at once": a command line or a snake_case setting
     # opening the next clause is its subject.
     r"|,?\s+(?:and|but|while|whereas)\s+(?=[a-z][\w\-]*\s+-{1,2}[A-Za-z]|[a-z][a-z0-9]*_[a-z0-9_]+\s+[a-z]+s\b)"
+    # "`_cat/nodes?v` shows ..., `_cat/shards?v` lists ...": a name written as code opening the next clause.
+    r"|,\s+(?:and\s+)?(?=`[^`]+`\s+[a-z]+s\b)"
 )
 
 
@@ -223,12 +233,12 @@ def _clause_predicate(text: str, entity: Entity, exact: bool = False) -> str | N
     (after "the"): inside a sentence, "the Volume Gateway" is not "Gateway"."""
     modifier = "" if exact else r"(?:[a-z][\w\-]*\s+)?"
     for spelling in sorted(entity.spellings, key=len, reverse=True):
-        match = re.match(rf"(?i)^(?:the|an?|each|every)?\s*{modifier}{re.escape(spelling)}(?![\w-])", text)
+        # "`_cat/nodes?v` shows ...": code marks around the name are no words.
+        match = re.match(rf"(?i)^(?:the|an?|each|every)?\s*{modifier}`?{re.escape(spelling)}`?(?![\w-])", text)
         if not match:
             continue
-        if match.group(0).lower().split()[0] not in ("the", "a", "an", "each", "every") and not match.group(
-            0
-        ).lower().startswith(spelling.lower()):
+        opened = match.group(0).lower().lstrip("`")
+        if opened.split()[0] not in ("the", "a", "an", "each", "every") and not opened.startswith(spelling.lower()):
             continue  # "Static NAT maps ...": a word before the name makes it another thing
         rest = text[match.end() :]
         rest = re.sub(r"^\s*,\s*[^,]{1,60},\s*(?=(?:is|are|was|has|have|\w+s)\b)", " ", rest).strip()
@@ -242,6 +252,45 @@ def _clause_predicate(text: str, entity: Entity, exact: bool = False) -> str | N
         ):
             rest = re.sub(r"^(?:is|are)\s+(?=(?:an?|the)\s+)", "", rest, flags=re.IGNORECASE)
             return re.sub(r"^(?:is|are)\s+(?!not\b)", "", rest, flags=re.IGNORECASE).rstrip(".")
+    return None
+
+
+#: Where one clause of a prose sentence ends and the next instruction starts ("..., then run X", "...; set
+#: X ...", "... and run X"), for reading the clause that names a thing as the tool of an instruction.
+_INSTRUCTION_BREAK = re.compile(r"(?<=[.!?])\s+|;\s+|:\s+|,\s+(?:and\s+|then\s+)?|\s+(?:and|then)\s+(?=[a-z]+\s)")
+_INSTRUMENT_WORDS = r"(?:with|through|using|via)"
+#: "Use `X` to see ...", "check `X` to find ...": a verb that puts a tool to a purpose.
+_USE_VERBS = r"(?:use|run|call|check|query|send|try)"
+
+
+def instrument_purpose(text: str, entity: Entity) -> str | None:
+    """What a prose instruction does with a thing written as code as its tool: "Register a snapshot repository
+    with `PUT _snapshot/<repo>`." -> "register a snapshot repository"; "Use `_cat/allocation?v` to see disk per
+    node" -> "see disk per node". None when no clause of the text instructs so (a statement, or a verb that is
+    no instruction: "It is used with `X`")."""
+    spellings = "|".join(re.escape(s) for s in sorted(entity.spellings, key=len, reverse=True))
+    if not spellings:
+        return None
+    code = rf"`(?:{spellings})`(?:\s*\([^)]*\))?"
+    for clause in _INSTRUCTION_BREAK.split(strip_asides(text.strip())):
+        clause = clause.strip().rstrip(".")
+        used = re.fullmatch(rf"(?i){_USE_VERBS}\s+(?:the\s+)?{code}\s+to\s+(?P<doing>[a-z].+)", clause)
+        if used:
+            doing = used.group("doing")
+        else:
+            tool = re.fullmatch(rf"(?P<doing>[A-Za-z][^`]+?)\s+{_INSTRUMENT_WORDS}\s+(?:the\s+)?{code}", clause)
+            if not tool:
+                continue
+            doing = tool.group("doing")
+        words = re.findall(r"[A-Za-z']+", doing)
+        if len(words) < 2 or words[0].lower() in FUNCTION_WORDS:
+            continue
+        if {w.lower() for w in words} & {"it", "them", "they", "this", "these", "those"}:
+            continue  # "Attach it through ...": what it acts on is in another sentence
+        verb = looks_like_verb(words[0], words[1], words[2] if len(words) > 2 else "")
+        if verb != words[0].lower():
+            continue  # "The cluster waits with ...", "Attached it with ...": no instruction's base-form verb
+        return doing[:1].lower() + doing[1:]
     return None
 
 
@@ -380,6 +429,15 @@ def card_kind(question: str, term: str) -> str:
     return "command"
 
 
+#: A request to a service's HTTP API by its shape: a method in capitals and a path ("GET _cluster/health", "POST
+#: <alias>/_rollover"), or a path with a query or an underscored endpoint ("_cat/nodes?v", "_slm/policy").
+_API_REQUEST = re.compile(
+    r"[A-Z]{3,7}\s+(?=\S*[/_])/?[\w.<>*~-]+(?:/[\w.<>*~-]*)*(?:\?\S*)?"
+    r"|(?=\S*/)/?(?:[\w.<>*~-]+/)*_[a-z][\w.<>*~-]*(?:/[\w.<>*~-]*)*(?:\?\S*)?"
+    r"|/?[\w.<>*~-]+(?:/[\w.<>*~-]+)+\?\S+"
+)
+
+
 def term_kind(term: str, programs: set[str] | None = None, said: str = "") -> str | None:
     """What kind of thing a term is by its shape: a command line ("terraform init -upgrade"; of one of
     `programs` when they are given), a flag ("--memory"), a setting ("create_before_destroy", "prevent_destroy
@@ -406,6 +464,8 @@ def term_kind(term: str, programs: set[str] | None = None, said: str = "") -> st
         return "command"
     if re.fullmatch(r"--?[a-z][\w\-]*(?:=\S+)?", term):
         return "flag"
+    if _API_REQUEST.fullmatch(term):
+        return "API"
     if is_code_identifier(words[0]) or "=" in term or re.fullmatch(r"[a-z]+(?:\.[a-z]+)+", words[0]):
         return "setting"
     return None

@@ -1415,3 +1415,37 @@ def test_a_near_miss_from_the_keys_own_fix_is_not_said_to_belong_to_another_inci
     why = budget.why_not["connect_budget"]
     assert why.startswith("connect_budget is beside it in the same section, for another part of the job")
     assert "covers only the handshake" in why and "not what they give" not in why
+
+
+HANDBOOK = """# Running a Zorb cluster
+
+## Checking the cluster
+
+Every check starts with `GET _zorb/health`. Other `_zv` views worth knowing: `_zv/racks?v` shows each rack with its load and its owner, `_zv/parcels?v` lists every parcel with its shelf and its age, and `_zv/quota?v` shows how much free space each rack has left.
+
+## Moving parcels
+
+`POST _transfer` copies parcels from one shelf to another shelf across racks. Register a backup vault with `PUT _vault/<name>`. Check `GET _racks/stats/drops` to see which rack sheds its load.
+
+`HALT NOW` stops every rack of the cluster at once.
+"""
+
+
+def test_a_prose_handbook_offers_its_api_requests_by_what_each_shows_or_is_used_for(make_assistant, tmp_path):
+    assistant = _assistant(make_assistant, tmp_path, "handbook", HANDBOOK)
+    generator = assistant.question_generator()
+    taught = {t.name: [item.description for item in t.teaching] for t in generator.things.values()}
+    # A view that opens one clause of a list of clauses is taught by its clause only.
+    assert taught["_zv/racks?v"] == ["shows each rack with its load and its owner"]
+    # A request named as the tool of an instruction is taught by what the instruction does with it.
+    assert taught["PUT _vault/<name>"] == ["register a backup vault"]
+    assert taught["GET _racks/stats/drops"] == ["see which rack sheds its load"]
+    assert all(generator.things[k].kind == "API" for k in generator.things if k in taught and "_" in k)
+    # Code that names no kind is no option: capitals do not make "`HALT NOW`" a product.
+    assert "HALT NOW" not in taught
+    questions, report = assistant.generate_questions(n=10, seed=2)
+    _check_all(questions)
+    assert len(questions) >= 3, report.summary()
+    apis = set(taught) - {"HALT NOW"}
+    for question in questions:
+        assert "Which API" in question.stem and set(question.options) <= apis, question.options

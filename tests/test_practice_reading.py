@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from assistant.practice_reading import is_discourse_label, subject_clause
+from assistant.practice_reading import choosable, instrument_purpose, is_discourse_label, subject_clause, term_kind
 from assistant.reading import Entity, name_key
 
 
@@ -25,3 +25,29 @@ def test_what_a_sentence_says_of_a_command_stops_where_the_next_command_takes_ov
 def test_a_runbooks_labels_structure_an_incident_as_note_structures_a_list():
     assert is_discourse_label("Check") and is_discourse_label("Likely cause")
     assert not is_discourse_label("Zorb Vault")
+
+
+def test_a_name_written_as_code_opening_a_clause_ends_the_clause_before_it():
+    text = "Views: `_zv/racks?v` shows each rack with its load, and `_zv/quota?v` shows the free space per rack."
+    assert subject_clause(text, _entity("_zv/racks?v")) == ("shows each rack with its load", False)
+    assert subject_clause(text, _entity("_zv/quota?v")) == ("shows the free space per rack", False)
+
+
+def test_an_instruction_says_what_its_tool_written_as_code_is_for():
+    vault = _entity("PUT _vault/<name>")
+    assert instrument_purpose("Register a backup vault with `PUT _vault/<name>`.", vault) == "register a backup vault"
+    drops = _entity("GET _racks/stats/drops")
+    text = "If a rack drops parcels, check `GET _racks/stats/drops` to see which rack sheds load, then retry."
+    assert instrument_purpose(text, drops) == "see which rack sheds load"
+    # No instruction: a statement, or an instruction whose object is in another sentence.
+    assert instrument_purpose("The cluster waits with `PUT _vault/<name>`.", vault) is None
+    assert instrument_purpose("Attach it through a template with `PUT _vault/<name>`.", vault) is None
+
+
+def test_an_api_request_is_a_kind_by_its_shape_and_code_makes_an_everyday_word_a_term():
+    assert term_kind("GET _zorb/health") == term_kind("_zv/racks?v") == term_kind("POST <alias>/_turn") == "API"
+    assert term_kind("Zorb DataMover") is None  # a product's name after an acronym is no request
+    assert term_kind("actions/fetch") is None and term_kind("_source") is None
+    needs = _entity("needs")
+    assert not choosable(needs) and choosable(needs, coded=True)
+    assert not choosable(_entity("node.roles: [ ]"), coded=True)  # a setting with its value
