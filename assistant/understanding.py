@@ -740,6 +740,24 @@ def quoted_subject(question: str) -> str | None:
     return None
 
 
+#: How a question opens when it is one: a question word, or a verb put first ("is there ...", "should we ...").
+_OPENS_A_QUESTION = re.compile(
+    r"^\W*(?:what|what's|whats|which|how|where|when|why|who|is|are|can|could|should|would|will|do|does|did|"
+    r"has|have|shall|must)\b",
+    re.IGNORECASE,
+)
+
+
+def _with_question_mark(text: str) -> str:
+    """The question with the question mark learners often leave off ("what should we point hive at"): its last
+    sentence, when it opens as a question does, ends with one."""
+    if "?" in text or not text.strip():
+        return text
+    stripped = text.rstrip(" .!")
+    last = re.split(r"(?<=[.!])\s+|\n+", stripped)[-1]
+    return stripped + "?" if _OPENS_A_QUESTION.match(last) else text
+
+
 def understand(question: str, history: list[dict] | None, names: NameIndex | None = None) -> Query:
     """Read a (cleaned) question in the context of the conversation, knowing the notes' names."""
     quoted = quoted_subject(question)
@@ -752,6 +770,7 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
     plain_keys = names.plain_keys if names is not None else set()
     shouted = names.shouted_keys if names is not None else set()
     stem_text, options = pasted_options(question)
+    stem_text = _with_question_mark(stem_text)
     previous = previous_question(history)
     follow_up = bool(previous) and not options and is_follow_up(stem_text)
     scope = f"{previous} {stem_text}" if follow_up else stem_text

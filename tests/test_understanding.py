@@ -283,3 +283,17 @@ def test_what_a_gerund_and_its_preposition_lead_into_is_what_is_ruled_out():
 )
 def test_a_question_asking_what_to_do_about_its_situation_asks_for_a_remedy(names, question, remedy):
     assert understand(question, None, names).asks_remedy is remedy
+
+
+def test_a_question_without_its_question_mark_is_read_as_the_question(names):
+    for question in (
+        "our clusters are torn down after each job. what should we point the metastore at",
+        "we run one job a week. is the cluster better spun up per job or kept running",
+    ):
+        bare, marked = understand(question, None, names), understand(question + "?", None, names)
+        assert (bare.kind, bare.answer_type) == (marked.kind, marked.answer_type)
+    assert understand(
+        "we run one job a week. is the cluster better spun up per job or kept running", None, names
+    ).kind == ("choice")
+    # A statement stays a statement.
+    assert understand("We use Zorblat Queue. The team wants logs.", None, names).text.endswith("logs.")
