@@ -57,6 +57,11 @@ class IngestReport:
         )
 
 
+def _from_outside(source: str) -> bool:
+    """Whether a file was indexed from outside the corpus folder: its name is its absolute path."""
+    return Path(source).is_absolute()
+
+
 def source_name(path: Path, corpus_dir: Path) -> str:
     """Stable name of a note file: relative to the corpus folder when inside it, else absolute."""
     resolved = path.resolve()
@@ -110,14 +115,20 @@ class Ingestor:
                 report.errors.append(f"{path}: no such file or folder")
             else:
                 roots.append(Path(path))
-        # Files indexed earlier from outside the corpus folder stay in step too, while they exist.
-        roots.extend(Path(r.path) for r in manifest.files.values() if Path(r.path).exists())
+        # Files indexed earlier from outside the corpus folder (named by their absolute path) stay in step too,
+        # while they exist. A file named relative to the corpus folder belongs to whichever folder that is now:
+        # after the folder moves, the old copy is not kept beside the new one.
+        roots.extend(
+            Path(r.path) for source, r in manifest.files.items() if _from_outside(source) and Path(r.path).exists()
+        )
         found = discover(roots)
         report.warnings.extend(found.warnings)
 
         on_disk = {source_name(p, settings.corpus_dir): p for p in found.files}
+        on_disk_paths = {str(p.resolve()) for p in on_disk.values()}
         for source in sorted(set(manifest.files) - set(on_disk)):
-            if Path(manifest.files[source].path).exists():
+            path_now = manifest.files[source].path
+            if _from_outside(source) and Path(path_now).exists() and path_now not in on_disk_paths:
                 continue  # still there, just not supported or not reachable now: keep it
             stale = sorted(set(manifest.files[source].chunk_ids) | set(self.store.ids_for_source(source)))
             self.store.delete(stale)
@@ -134,6 +145,9 @@ class Ingestor:
             try:
                 stat = path.stat()
                 record = manifest.files.get(source)
+                if record and record.path != str(path.resolve()):
+                    record.path = str(path.resolve())  # the same note in a moved folder: follow it there
+                    manifest.save(self.manifest_path)
                 if record and record.size == stat.st_size and record.mtime_ns == stat.st_mtime_ns:
                     report.unchanged += 1
                     continue

@@ -81,6 +81,28 @@ def test_ingest_extra_paths_are_added_and_kept_in_step(make_assistant, small_not
     assert report.removed == [str(extra.resolve())]
 
 
+def test_a_moved_notes_folder_is_followed_not_indexed_twice(make_assistant, small_notes, tmp_path):
+    import shutil
+
+    make_assistant(small_notes).ingest()
+    moved = tmp_path / "moved"
+    shutil.copytree(small_notes, moved)
+    assistant = make_assistant(moved)  # same data dir, the notes folder now elsewhere
+    report = assistant.ingest()
+    assert report.chunks_embedded == 0 and report.chunks_total == 2  # no second copy of each passage
+    assert sorted({c.source for c in assistant.store.all_chunks()}) == ["glue.md", "macie.md"]
+    # Its records now point at the new folder: the old one can go without the notes going with it.
+    shutil.rmtree(small_notes)
+    assert assistant.ingest().chunks_total == 2
+    # A file first indexed from outside, whose folder later becomes the notes folder, is kept once.
+    outside = make_assistant(tmp_path / "empty", data_dir=tmp_path / "store2")
+    (tmp_path / "empty").mkdir()
+    outside.ingest([moved / "glue.md"])
+    inside = make_assistant(moved, data_dir=tmp_path / "store2")
+    inside.ingest()
+    assert sorted(c.source for c in inside.store.all_chunks()) == ["glue.md", "macie.md"]
+
+
 def test_ingest_skips_unreadable_files_with_warnings_and_indexes_the_rest(make_assistant, small_notes):
     (small_notes / "binary.md").write_bytes(b"\x00\x01\x02" * 100)
     (small_notes / "empty.txt").write_text("")
