@@ -468,4 +468,6 @@ def term_kind(term: str, programs: set[str] | None = None, said: str = "") -> st
         return "API"
     if is_code_identifier(words[0]) or "=" in term or re.fullmatch(r"[a-z]+(?:\.[a-z]+)+", words[0]):
         return "setting"
+    if re.fullmatch(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+", term) and f"`{term}`" in said:
+        return "setting"  # "`fail-fast`", "`timeout-minutes`": a key in kebab case, written as code (not "read-only")
     return None

@@ -1449,3 +1449,31 @@ def test_a_prose_handbook_offers_its_api_requests_by_what_each_shows_or_is_used_
     apis = set(taught) - {"HALT NOW"}
     for question in questions:
         assert "Which API" in question.stem and set(question.options) <= apis, question.options
+
+
+KEYS = """# Zorb pipelines
+
+## Keys of a pipeline file
+
+`hold-open` keeps idle links alive for a minute before closing them.
+
+`drop-late` discards parcels that arrive after their delivery deadline.
+
+`fan-out` copies every parcel to each downstream queue at once.
+
+`mark-seen` stamps each parcel with the time a reader first opened it.
+
+A link kept alive by hold-open still costs memory on both ends.
+"""
+
+
+def test_keys_in_kebab_case_written_as_code_are_settings_asked_beside_each_other(make_assistant, tmp_path):
+    assistant = _assistant(make_assistant, tmp_path, "keys", KEYS)
+    generator = assistant.question_generator()
+    kinds = {t.name: t.kind for t in generator.things.values()}
+    assert kinds == {"hold-open": "setting", "drop-late": "setting", "fan-out": "setting", "mark-seen": "setting"}
+    questions, report = assistant.generate_questions(n=10, seed=2)
+    _check_all(questions)
+    assert questions, report.summary()
+    for question in questions:
+        assert "Which setting" in question.stem and set(question.options) == set(kinds), question.options

@@ -51,3 +51,8 @@ def test_an_api_request_is_a_kind_by_its_shape_and_code_makes_an_everyday_word_a
     needs = _entity("needs")
     assert not choosable(needs) and choosable(needs, coded=True)
     assert not choosable(_entity("node.roles: [ ]"), coded=True)  # a setting with its value
+
+
+def test_a_key_in_kebab_case_is_a_setting_only_where_the_notes_write_it_as_code():
+    assert term_kind("drop-late", said="`drop-late` discards parcels that arrive late.") == "setting"
+    assert term_kind("read-only", said="The volume is read-only.") is None
