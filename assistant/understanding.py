@@ -631,6 +631,8 @@ def _kind_done(stem_text: str) -> str | None:
     asking = asking_sentence(stem_text)
     # Learners often leave the question mark off: "is there one service for both of those".
     asks = asking.rstrip().endswith("?") or bool(_YES_NO.match(asking)) or _opens_with_question_word(asking)
+    # "one service for both": a short last sentence that is only the thing asked for.
+    asks = asks or (len(asking.split()) <= 6 and bool(_ONE_OF_A_KIND.match(asking.strip())))
     if asks and _ONE_OF_A_KIND.search(asking):
         return "service"
     return None

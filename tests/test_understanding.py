@@ -157,6 +157,7 @@ def test_what_a_question_does_with_the_answer_says_its_kind(names):
         "service"
     )
     assert understand("We route events with one service for both.", None, names).answer_type is None
+    assert understand("route events and schedule jobs. one service for both", None, names).answer_type == "service"
     assert understand("We route events and run jobs on a schedule. One service for both?", None, names).answer_type == (
         "service"
     )
