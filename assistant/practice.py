@@ -70,6 +70,7 @@ from .practice_stems import (
     phrase_forms,
     plural_phrase,
     short_name,
+    thing_with_article,
     tidy_verb_phrase,
 )
 from .reading import (
@@ -478,9 +479,10 @@ class QuestionGenerator:
         if shape and not thing.kinds and (instructed or _is_shape_kind(shape) or shape == "setting"):
             thing.kinds[shape] += 1
             thing.heads.add(kind_noun(shape))
-        if is_code_identifier(entity.name.split()[0]):
+        if is_code_identifier(entity.name.split()[0]) and all(k.endswith("setting") for k in thing.kinds):
             # Settings written in code in one section are options for each other ("Lifecycle rules":
-            # create_before_destroy, prevent_destroy, replace_triggered_by), as items of one list are.
+            # create_before_destroy, prevent_destroy, replace_triggered_by), as items of one list are; not a
+            # name in code that a table lists as something else (`data_cold` among "Role"s).
             thing.groups |= {(item.line.section, "settings in code") for item in teaching[:3]}
         if coded and not thing.kinds and not thing.groups:
             # A name written as code ("`HEALTHCHECK NONE`", "`needs`") is a term, but says nothing of its kind
@@ -1159,8 +1161,10 @@ class QuestionGenerator:
                 for f in (reordered_adjectives(need.thing), inverted_compound(need.thing), synonym_variant(need.thing))
                 if f
             ]
-            for thing in dict.fromkeys(things):
-                thing = with_article(lower_first(thing, self._is_name))
+            for each in dict.fromkeys(things):
+                thing = thing_with_article(lower_first(each, self._is_name))
+                if thing is None:
+                    continue
                 if need.users and need.users.split()[-1].lower().endswith("s"):
                     # "Data analysts need a visual preparation tool." (a singular "the data team" would need "needs")
                     variants.append(f"{opener} {sentence_case(need.users)} need {thing}.".strip())

@@ -174,6 +174,31 @@ def card_stems(question: str, who: str, lower, kind: str | None = None) -> list[
     return []
 
 
+def is_superlative(word: str) -> bool:
+    """ "lowest", "largest", "biggest": an everyday adjective's -est form (not "forest", "honest", "interest")."""
+    low = word.lower()
+    if len(low) < 6 or not low.endswith("est"):
+        return False
+    stems = [low[:-3], low[:-2]] + ([low[:-4]] if low[-4] == low[-5] else [])
+    return any(len(b) >= 3 and b not in FUNCTION_WORDS and known(b) >= 4.5 for b in stems)
+
+
+def thing_with_article(thing: str) -> str | None:
+    """A needed thing with its article, as a stem says it ("a key-value database", "the lowest cost per GB");
+    None for a phrase that is no thing at all but a verb and what follows it ("renamed the master role", "used
+    only the first time ...")."""
+    words = thing.split()
+    if (
+        len(words) > 1
+        and words[0].lower().endswith("ed")
+        and (words[1].lower() in FUNCTION_WORDS or words[1].lower().endswith("ly"))
+    ):
+        return None
+    if words and is_superlative(words[0]):
+        return f"the {thing}"  # one thing is the lowest: not "a lowest cost"
+    return with_article(thing)
+
+
 def phrase_forms(phrase: str, limit: int = 24) -> list[str]:
     """A phrase, then rewordings that keep its meaning, least reworded first: coordinated parts swapped, the
     two ends of a closing list swapped, single words swapped, everyday synonyms, and (last) without its

@@ -1477,3 +1477,45 @@ def test_keys_in_kebab_case_written_as_code_are_settings_asked_beside_each_other
     assert questions, report.summary()
     for question in questions:
         assert "Which setting" in question.stem and set(question.options) == set(kinds), question.options
+
+
+ROLES = """# Zorb racks
+
+## Rack roles
+
+Every rack runs zorbd; `rack.seed_hosts` is read only the first time a new fleet forms, and `rack.spill_limit` caps how many parcels wait in one queue.
+
+| Role | What the rack does | Sizing notes |
+|---|---|---|
+| `shelf_hot` | Newest parcels, opened many times a day | Fast disks, most memory |
+| `shelf_warm` | Older parcels still opened but rarely changed | Larger, cheaper disks |
+| `shelf_cold` | Parcels almost never opened again | Lowest price per parcel of the regular shelves |
+| `sorter` | Sorts parcels into queues before shelving | Memory bound |
+| `shelf_frozen` | Sealed crates kept in a remote depot; the shelf holds only their labels | Local disk is only a cache |
+| `tally` | Counts parcels per sender for the monthly bill | Small machines |
+"""
+
+
+def test_a_table_lists_names_in_code_as_its_kind_so_settings_of_the_section_are_no_options(make_assistant, tmp_path):
+    assistant = _assistant(make_assistant, tmp_path, "roles", ROLES)
+    questions, report = assistant.generate_questions(n=10, seed=2)
+    _check_all(questions)
+    roles = {"shelf_hot", "shelf_warm", "shelf_cold", "sorter", "shelf_frozen", "tally"}
+    asked = [q for q in questions if q.options[q.answer] in roles]
+    assert len(asked) >= 2, report.summary()
+    for question in asked:
+        assert set(question.options) <= roles, question.options
+        # "the lowest price", never "a lowest price"; "read only the first time ..." is no thing to need.
+        assert " a lowest" not in question.stem and "needs read" not in question.stem
+
+
+def test_a_needed_thing_takes_the_article_english_gives_it_and_a_verb_phrase_is_no_thing():
+    from assistant.practice_stems import thing_with_article
+
+    assert thing_with_article("lowest price per parcel") == "the lowest price per parcel"
+    assert thing_with_article("biggest shelf") == "the biggest shelf"
+    assert thing_with_article("forest of racks") == "a forest of racks"  # no superlative
+    assert thing_with_article("renamed the sorter role") is None
+    assert thing_with_article("read only the first time a fleet forms") is not None  # "read" is no -ed form
+    assert thing_with_article("used only the first time a fleet forms") is None
+    assert thing_with_article("distributed parcel store") == "a distributed parcel store"
