@@ -1172,8 +1172,9 @@ _TRAILING_PARTICIPLE = re.compile(
 #: Words that open a clause of its own inside a requirement ("check whether the container is healthy").
 _SUBORDINATING_WORDS = frozenset({"whether", "if", "when", "whenever", "while", "where", "until", "unless", "because"})
 #: Where a requirement's main clause ends: those words, the relative pronouns and "once".
+#: "sets how long a job may run", "caps how many jobs may run": a question word opens an embedded clause too.
 _SUBORDINATOR = re.compile(
-    r"\s(?:" + "|".join(sorted(_SUBORDINATING_WORDS | {"that", "which", "who", "once"})) + r")\s"
+    r"\s(?:" + "|".join(sorted(_SUBORDINATING_WORDS | {"that", "which", "who", "once", "how", "what"})) + r")\s"
 )
 _UNREADABLE = re.compile(r"\b(?:is|are|was|were|would|will|could|should|may|might|must|has|have|had)\b", re.IGNORECASE)
 #: A part that is only qualities: "fully managed and highly available", "cost-effective".

@@ -291,3 +291,14 @@ def test_a_quoted_message_is_kept_whole_and_is_no_aside():
     )
     assert not has_aside('The log shows "(24: Too many open files)". Which setting?')
     assert has_aside("A team (not likely on exams) needs logs. Which service?")
+
+
+def test_a_modal_inside_an_embedded_question_clause_leaves_the_requirement_readable():
+    # "how long a job may run" is a clause of its own inside "sets ..."; the main clause has no modal.
+    assert read_need("sets how long a job may run before Zorblat cancels it").action == (
+        "set how long a job may run before Zorblat cancels it"
+    )
+    assert (
+        read_need("caps how many jobs may run at the same time").action == "cap how many jobs may run at the same time"
+    )
+    assert read_need("the data may take a week").empty  # a modal in the main clause is still a clause of its own
