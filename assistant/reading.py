@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING
 from .chunking import SECTION_SEPARATOR, Chunk
 from .text import sentences, stem, tokenize
 from .vocabulary import (
+    ADVICE_ADVERBS,
+    ADVISING_WORDS,
     ANSWER_LABELS,
     CATEGORY_HEADS,
     COMMON_ZIPF,
@@ -994,24 +996,16 @@ def _put_forward(text: str, vocabulary: NotesVocabulary) -> list[tuple[str, int]
     return found
 
 
-#: Adverbs that may open advice ("Always use ...", "you should usually use ...") or describe what a subject does
-#: ("Scheduled runs always use ...").
-_ADVERB_LEADS = frozenset(
-    {"always", "also", "just", "simply", "instead", "rather", "generally", "usually", "typically", "often"}
-)
-_ADVISING_BEFORE_ADVERB = frozenset({"you", "we", "i", "should", "must", "can", "could", "would", "will", "then", "to"})
-
-
 def _described_by_its_subject(before: str, matched: str) -> bool:
     """Whether "<adverb> use X" follows a noun that is doing it ("Scheduled runs always use ..."): a statement
     of what that subject does, not advice ("Always use ...", "you should usually use ...")."""
     lead = matched.strip(" ,;:(.").split()[0].lower() if matched.strip(" ,;:(.") else ""
-    if lead not in _ADVERB_LEADS:
+    if lead not in ADVICE_ADVERBS:
         return False
     words = re.findall(r"[A-Za-z']+", before)
     return (
         bool(words)
-        and words[-1].lower() not in _ADVISING_BEFORE_ADVERB
+        and words[-1].lower() not in ADVISING_WORDS
         and not before.rstrip().endswith((",", ";", ":", ".", "("))
     )
 

@@ -703,6 +703,13 @@ WAYS_WORDS = frozenset(
     {"methods", "method", "ways", "steps", "options", "approaches", "techniques", "strategies", "procedure", "how"}
 )
 
+#: General English: adverbs that may open advice ("Always use ...", "you should usually use ...") or describe
+#: what a subject does ("Scheduled runs always use ..."), and the words before them that make them advice.
+ADVICE_ADVERBS = frozenset(
+    {"always", "also", "just", "simply", "instead", "rather", "generally", "usually", "typically", "often"}
+)
+ADVISING_WORDS = frozenset({"you", "we", "i", "should", "must", "can", "could", "would", "will", "then", "to"})
+
 #: General IT English: words learners clip in chat ("on-prem", "prod db", "the repo"), each with the word it
 #: stands for. Only clippings with one common reading in IT writing ("docs" may be documents or
 #: documentation, "min" minutes or minimum, "temp" temporary or temperature: left out).
