@@ -2015,6 +2015,8 @@ def _names_several(thing: Thing) -> bool:
     last = words[-1]
     if thing.vendor or last[-1:] != "s" or last.endswith(("ss", "us", "is")):
         return False
+    if len(words) == 1 and re.search(r"[-_./]", last):
+        return False  # "timeout-minutes", "max_retries": a key's name is one setting, whatever its last word
     if len(words) == 1:  # "Gauges", "Histograms"; not "Kubernetes", whose singular is no English word
         return english_frequency(singular(last).lower()) >= 2.5
     return all(english_frequency(w.lower()) >= 2.5 for w in words)  # "Plimsoll Streams" names one product

@@ -1463,6 +1463,8 @@ KEYS = """# Zorb pipelines
 
 `mark-seen` stamps each parcel with the time a reader first opened it.
 
+`wait-seconds` caps how long a reader waits for a parcel before giving up.
+
 A link kept alive by hold-open still costs memory on both ends.
 """
 
@@ -1471,12 +1473,21 @@ def test_keys_in_kebab_case_written_as_code_are_settings_asked_beside_each_other
     assistant = _assistant(make_assistant, tmp_path, "keys", KEYS)
     generator = assistant.question_generator()
     kinds = {t.name: t.kind for t in generator.things.values()}
-    assert kinds == {"hold-open": "setting", "drop-late": "setting", "fan-out": "setting", "mark-seen": "setting"}
+    assert kinds == {
+        "hold-open": "setting",
+        "drop-late": "setting",
+        "fan-out": "setting",
+        "mark-seen": "setting",
+        "wait-seconds": "setting",
+    }
     questions, report = assistant.generate_questions(n=10, seed=2)
     _check_all(questions)
     assert questions, report.summary()
     for question in questions:
-        assert "Which setting" in question.stem and set(question.options) == set(kinds), question.options
+        assert "Which setting" in question.stem and set(question.options) <= set(kinds), question.options
+        # A key's name is one setting, whatever its last word: "wait-seconds is ...", never "wait-seconds are".
+        assert not any(text.startswith("wait-seconds are") for text in question.why_not.values()), question.why_not
+    assert any("wait-seconds" in question.why_not for question in questions)
 
 
 ROLES = """# Zorb racks
