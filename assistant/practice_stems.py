@@ -18,6 +18,7 @@ from .wording import (
     Need,
     cored,
     inner_swapped,
+    is_superlative,
     known,
     looks_like_verb,
     plain_words,
@@ -172,15 +173,6 @@ def card_stems(question: str, who: str, lower, kind: str | None = None) -> list[
     if len(words) >= 2:
         return [f"{who} needs {with_article(lower(text))}."]
     return []
-
-
-def is_superlative(word: str) -> bool:
-    """ "lowest", "largest", "biggest": an everyday adjective's -est form (not "forest", "honest", "interest")."""
-    low = word.lower()
-    if len(low) < 6 or not low.endswith("est"):
-        return False
-    stems = [low[:-3], low[:-2]] + ([low[:-4]] if low[-4] == low[-5] else [])
-    return any(len(b) >= 3 and b not in FUNCTION_WORDS and known(b) >= 4.5 for b in stems)
 
 
 def thing_with_article(thing: str) -> str | None:

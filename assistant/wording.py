@@ -651,6 +651,15 @@ def _plural_noun(word: str) -> bool:
     return word.endswith("s") and not word.endswith(("ss", "us", "is"))
 
 
+def is_superlative(word: str) -> bool:
+    """ "lowest", "largest", "biggest": an everyday adjective's -est form (not "forest", "honest", "interest")."""
+    low = word.lower()
+    if len(low) < 6 or not low.endswith("est"):
+        return False
+    stems = [low[:-3], low[:-2]] + ([low[:-4]] if low[-4] == low[-5] else [])
+    return any(len(b) >= 3 and b not in FUNCTION_WORDS and known(b) >= 4.5 for b in stems)
+
+
 def with_article(phrase: str) -> str:
     """A noun phrase as the object of "needs": "a marketplace", "an open-source framework", but "temporary
     storage", "built-in integrations", "workflow management and orchestration"."""
@@ -659,6 +668,8 @@ def with_article(phrase: str) -> str:
         return phrase
     if words[0] in ("a", "an", "the", "some", "any", "one", "each", "every", "its", "their", "your", "our", "no"):
         return phrase
+    if is_superlative(words[0]):
+        return f"the {phrase}"  # one thing is the lowest: "the lowest cost per GB", never "a lowest cost"
     head_part = re.split(r"\s+(?:on|in|for|of|with|to|from|at|by|across|over)\s+", phrase.lower())[0]
     head_words = head_part.split()
     head = re.sub(r"[^a-z0-9\-]", "", head_words[-1]) if head_words else words[-1]

@@ -73,6 +73,9 @@ def test_articles_follow_the_head_noun():
     assert with_article("temporary storage") == "temporary storage"  # a mass noun
     assert with_article("built-in integrations") == "built-in integrations"  # a plural
     assert with_article("tool for analysis and charts") == "a tool for analysis and charts"
+    # One thing is the lowest: "the lowest cost per parcel", never "a lowest"; "forest" is no superlative.
+    assert with_article("lowest cost per parcel") == "the lowest cost per parcel"
+    assert with_article("forest map") == "a forest map"
 
 
 def test_coordinated_modifiers_of_one_singular_head_take_an_article():
