@@ -526,7 +526,8 @@ def test_a_question_asking_for_several_things_of_a_kind_leads_with_the_line_that
     )
     answer = assistant.ask("Which compression formats does Zorblat Query support?")
     assert answer.kind == "fact"
-    assert answer.answer.startswith("Supported Formats: brotli, lzo")
+    # The listing line leads, with the term its label is an aspect of ("Data Compression - Supported Formats").
+    assert answer.answer.startswith("Data Compression - Supported Formats: brotli, lzo")
 
 
 def test_a_question_about_two_names_a_line_gives_a_sentence_each_gets_both_sentences(assistant_on_notes):
