@@ -41,6 +41,7 @@ class SpellingCorrector:
         self.min_length = min_length
         self.english_zipf = english_zipf
         self.words: Counter[str] = Counter()
+        self._english: dict[str, bool] = {}
         for text in texts:
             self.words.update(w.lower() for w in re.findall(r"[A-Za-z]+", text))
 
@@ -55,12 +56,8 @@ class SpellingCorrector:
         }
         if not unknown:
             return text, []
-        real = rare_english_frequencies(unknown)
-        fixes = {
-            word: fix
-            for word in unknown
-            if real.get(word, 0.0) < self.english_zipf and (fix := self._nearest(word)) is not None
-        }
+        near = {word: fix for word in unknown if (fix := self._nearest(word)) is not None}
+        fixes = {word: fix for word, fix in near.items() if not self._is_english(word)}
         if not fixes:
             return text, []
         corrections: list[Correction] = []
@@ -79,6 +76,13 @@ class SpellingCorrector:
         corrected = _PLAIN_WORD.sub(replace, text)
         logger.debug("read %s", ", ".join(f"{c.typed}->{c.read_as}" for c in corrections))
         return corrected, corrections
+
+    def _is_english(self, word: str) -> bool:
+        """Whether wordfreq's large list knows a word well enough to leave it alone ("deadlocks"). The list is
+        read in one pass per new word (~45 ms), so only for a word that has a guess, and each word once."""
+        if word not in self._english:
+            self._english[word] = rare_english_frequencies({word}).get(word, 0.0) >= self.english_zipf
+        return self._english[word]
 
     def _nearest(self, word: str) -> str | None:
         """The notes' word one slip away (the most frequent in the notes when several are); else a common
