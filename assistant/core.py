@@ -24,7 +24,7 @@ from .reading import Reading
 from .retrieval import HybridRetriever, LexicalIndex, Passage, Retrieval
 from .spelling import SpellingCorrector
 from .store import NoteStore, StoreError, drop_collections, wipe_embedded_store
-from .text import strip_control
+from .text import strip_control, term_of_word
 from .understanding import Query, understand
 
 if TYPE_CHECKING:  # imported when used: the CLI's `ask` must not pay for them
@@ -117,7 +117,9 @@ class Assistant:
             reading=reading,
             gate=CoverageGate(self.settings.reader, lexical, reading),
             reader=reader,
-            spelling=SpellingCorrector(text for chunk in chunks for text in (chunk.section, chunk.text)),
+            spelling=SpellingCorrector(
+                reading.word_forms, lambda word: lexical.document_frequency.get(term_of_word(word), 0)
+            ),
         )
 
     @property

@@ -16,10 +16,9 @@ from dataclasses import asdict, dataclass, field
 from .config import ReaderSettings
 from .reading import ROLE_HEADING, Line, Reading, command_phrase, command_programs, is_acronym, name_key
 from .retrieval import LexicalIndex, Retrieval
-from .text import asking_sentence, loose_sentences, sentences, stem, tokenize, words
+from .text import asking_sentence, loose_sentences, sentences, term_of_word, tokenize, words
 from .understanding import Query
 from .vocabulary import (
-    CLIPPED_WORDS,
     COMMAND_LEADS,
     DETERMINERS,
     FUNCTION_WORDS,
@@ -250,11 +249,11 @@ class CoverageGate:
         "self-hosted", "runs-on" and "fail-fast" are the notes' own words when they write them so, and the
         index keeps only the parts."""
         known = self.lexical.document_frequency
-        if stem(CLIPPED_WORDS.get(word, word)) in known or self.reading.names.acronym(word.upper()):
+        if term_of_word(word) in known or self.reading.names.acronym(word.upper()):
             return True
         parts = [p for p in word.split("-") if p]
         # The index drops function words ("on" of runs-on): they are no evidence either way.
-        return len(parts) > 1 and all(p in FUNCTION_WORDS or stem(CLIPPED_WORDS.get(p, p)) in known for p in parts)
+        return len(parts) > 1 and all(p in FUNCTION_WORDS or term_of_word(p) in known for p in parts)
 
     def _instances_of_known_kinds(self, tokens: list[str]) -> set[int]:
         """Positions of names that only say which one of a kind the notes do know: "a Fluent Bit log

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .reading import (
+    FRONTED_PHRASE,
     ROLE_LABEL,
     ROLE_PUT_FORWARD,
     SIDE_BY_SIDE,
@@ -175,13 +176,6 @@ def after_name(text: str, entity: Entity) -> str | None:
     return rest or None
 
 
-#: A phrase fronted before a sentence's subject ("For single objects uploaded far away, X routes ..."): it
-#: sets the scene; the subject follows the comma.
-_FRONTED_PHRASE = re.compile(
-    r"(?i)^(?:for|in|with|on|at|from|during|after|before|once|by|within|across|inside|outside)\s[^,]{3,90},\s+"
-)
-
-
 #: Where a compound sentence's next clause starts with its own subject ("..., the Volume Gateway presents ...,
 #: and the Tape Gateway replaces ..."; "...; X does ..."; "... whereas X is ...").
 _CLAUSE_START = re.compile(r";\s+|:\s+(?=`)|,\s+(?:and\s+|but\s+|while\s+|whereas\s+)?|\s+(?:while|whereas)\s+")
@@ -211,8 +205,9 @@ def subject_clause(text: str, entity: Entity) -> tuple[str, bool] | None:
     if found:
         following = _NEXT_NAMED_SUBJECT.search(found)
         return (found[: following.start()] if following else found), True
-    fronted = _FRONTED_PHRASE.match(text)
-    starts = [text[fronted.end() :]] if fronted else []
+    # "For single objects uploaded far away, X routes ...": a fronted phrase sets the scene; the subject follows.
+    fronted = FRONTED_PHRASE.match(text)
+    starts = [fronted.group("rest")] if fronted else []
     # A later clause is tried only when the sentence does not open with the thing: a list after the verb
     # ("delivers to S3, Redshift, ...") must not cut the first clause short. The clause ends where the next
     # one starts with its own subject ("..., and the Tape Gateway ...").

@@ -18,7 +18,6 @@ from .wording import (
     Need,
     cored,
     inner_swapped,
-    is_superlative,
     known,
     looks_like_verb,
     plain_words,
@@ -186,9 +185,7 @@ def thing_with_article(thing: str) -> str | None:
         and (words[1].lower() in FUNCTION_WORDS or words[1].lower().endswith("ly"))
     ):
         return None
-    if words and is_superlative(words[0]):
-        return f"the {thing}"  # one thing is the lowest: not "a lowest cost"
-    return with_article(thing)
+    return with_article(thing)  # "the lowest cost per GB": with_article gives a superlative its "the"
 
 
 def phrase_forms(phrase: str, limit: int = 24) -> list[str]:

@@ -644,9 +644,7 @@ class NotesReader:
         chosen = self._chosen_sentence(line, query)
         if not _leans_on_before(chosen) or not line.shown.startswith(chosen):
             return chosen
-        lines = self.reading.lines(line.chunk_id)
-        position = next((i for i, other in enumerate(lines) if other is line), 0)
-        before = lines[position - 1] if position > 0 else None
+        before = self.reading.line(line.chunk_id, line.index - 1) if line.index > 0 else None
         if before is None or before.kind != "sentence" or line.kind != "sentence" or before.group != line.group:
             return chosen
         # "Force merge (...) rewrites an index into fewer segments ... Run it only on indices no longer written

@@ -1371,24 +1371,43 @@ def asks_how(question: str) -> bool:
     return split_how_to(question) is not None
 
 
-#: "If clients start receiving errors, check ...", "To get a different primary count, use ...": a situation or a
-#: purpose, then an instruction (lower case after the comma).
-_CONDITIONED = re.compile(
-    r"^(?P<lead>If|When|Whenever|Once|To)\s+(?P<condition>[^,;:]{6,160}?),\s+(?P<instruction>[a-z][^;]*)$"
+#: A phrase put before a sentence's main clause to say when, where or what for ("Before stopping a node, set
+#: ...", "If bulk requests are rejected, send ...", "For single objects uploaded far away, X routes ..."): the
+#: main clause follows the comma.
+FRONTED_PHRASE = re.compile(
+    r"(?i)^(?P<lead>before|after|during|when|whenever|if|once|while|to|for|in|with|on|at|from|by|within|across|"
+    r"inside|outside)\s(?P<phrase>[^,]{3,120}?),\s+(?P<rest>.*)$",
+    re.DOTALL,
 )
+#: The fronted phrases that make a situation or a purpose of the sentence's instruction.
+_CONDITION_LEADS = frozenset({"if", "when", "whenever", "once", "to"})
+#: The fronted phrases that say when or what for before an instruction ("Before stopping a node, set ..."); not
+#: where from ("From the nginx host, curl the backend": a check that locates, measured to outrank the fix).
+_INSTRUCTION_LEADS = _CONDITION_LEADS | {"before", "after", "during", "while", "for", "on", "in", "with"}
+
+
+def _opens_with_base_verb(text: str) -> bool:
+    """Whether a clause opens with a verb in its base form, lower case as after a comma ("set ...", "send ...")."""
+    words = re.findall(r"[A-Za-z']+", text)[:3]
+    return (
+        len(words) >= 2
+        and words[0].islower()
+        and looks_like_verb(words[0], words[1], words[2] if len(words) > 2 else "") == words[0]
+    )
 
 
 def conditional_instruction(text: str) -> tuple[str, str, str] | None:
     """A sentence that says what to do in a situation or for a purpose: (lead word, condition, instruction),
     when the part after the comma opens with a verb in its base form ("If bulk requests are rejected, send
     smaller batches ..."); None for a statement ("When a node leaves, the cluster waits ...")."""
-    match = _CONDITIONED.match(text.strip())
-    if not match:
+    match = FRONTED_PHRASE.match(text.strip())
+    if not match or match.group("lead").lower() not in _CONDITION_LEADS or ";" in match.group("rest"):
         return None
-    words = re.findall(r"[A-Za-z']+", match.group("instruction"))[:3]
-    if len(words) < 2 or looks_like_verb(words[0], words[1], words[2] if len(words) > 2 else "") != words[0]:
+    if len(match.group("phrase")) < 6 or re.search(r"[;:]", match.group("phrase")):
         return None
-    return match.group("lead"), match.group("condition").strip(), match.group("instruction").strip()
+    if not _opens_with_base_verb(match.group("rest")):
+        return None
+    return match.group("lead"), match.group("phrase").strip(), match.group("rest").strip()
 
 
 def conditional_question(lead: str, condition: str) -> str:
@@ -1431,13 +1450,6 @@ _INSTRUCTING_PHRASE = re.compile(
 )
 
 
-#: A phrase put before the main clause to say when or for what ("Before stopping a node, ...", "If ..., ").
-_FRONTED_PHRASE = re.compile(
-    r"^(?:Before|After|During|When|Whenever|If|Once|While|To|For|On|In|With)\s+[^,;:]{3,120}?,\s+(?P<rest>[a-z].*)$",
-    re.DOTALL,
-)
-
-
 def instructs(line: Line) -> bool:
     """Whether a line tells what to do: a fix or solution label ("Fix: Start the backend ..."), or a text that
     opens with a verb in its base form, perhaps after an adverb ("Raise proxy_read_timeout ...", "Always run
@@ -1449,13 +1461,15 @@ def instructs(line: Line) -> bool:
     text = line.body if line.label and line.body else line.text
     if _INSTRUCTING_PHRASE.search(text):
         return True  # "Data will not populate ... you will have to perform the MSCK REPAIR TABLE command"
-    fronted = _FRONTED_PHRASE.match(text)
-    if fronted:
+    fronted = FRONTED_PHRASE.match(text)
+    if (
+        fronted
+        and fronted.group("lead").lower() in _INSTRUCTION_LEADS
+        and not re.search(r"[;:]", fronted.group("phrase"))
+    ):
         # "Before stopping a node, set ...", "If bulk requests are rejected, send ...": the instruction follows
         # the phrase that says when.
-        text = fronted.group("rest")
-        rest = re.findall(r"[A-Za-z']+", text)[:3]
-        return len(rest) >= 2 and looks_like_verb(rest[0], rest[1], rest[2] if len(rest) > 2 else "") == rest[0]
+        return _opens_with_base_verb(fronted.group("rest"))
 
     words = re.findall(r"[A-Za-z']+", text)[:5]
     if not words or not words[0][:1].isupper():
@@ -1976,6 +1990,11 @@ class Reading:
             return []
         found = [c.id for c in self._ordered if (c.source, c.section) in sections] if self.eager else []
         return found[:limit]
+
+    @property
+    def word_forms(self) -> set[str]:
+        """Every word of the notes as written, lower case (of the first `eager_limit` passages)."""
+        return self._word_forms
 
     def knows_word(self, word: str) -> bool:
         """Whether the notes use this word (in any case; a plural or singular form counts)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from .vocabulary import english_frequency, rare_english_frequencies
@@ -37,13 +37,26 @@ class SpellingCorrector:
     `english_zipf`: a word this frequent in English (wordfreq's large list) is a real word, whatever the
     notes say ("deadlocks", "provenance")."""
 
-    def __init__(self, texts: Iterable[str], min_length: int = 5, english_zipf: float = 2.0) -> None:
+    def __init__(
+        self,
+        words: Collection[str],
+        frequency: Callable[[str], float],
+        min_length: int = 5,
+        english_zipf: float = 2.0,
+    ) -> None:
+        """`words`: the notes' words, lower case (Reading.word_forms); `frequency`: how common a word is in
+        the notes (its term's document frequency), to choose between two near words."""
+        self.words = words
+        self.frequency = frequency
         self.min_length = min_length
         self.english_zipf = english_zipf
-        self.words: Counter[str] = Counter()
         self._english: dict[str, bool] = {}
-        for text in texts:
-            self.words.update(w.lower() for w in re.findall(r"[A-Za-z]+", text))
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str]) -> SpellingCorrector:
+        """A corrector over texts alone (no index): their words and how often each occurs."""
+        counts: Counter[str] = Counter(w.lower() for text in texts for w in re.findall(r"[A-Za-z]+", text))
+        return cls(set(counts), counts.__getitem__)
 
     def correct(self, text: str) -> tuple[str, list[Correction]]:
         """The text with each typo replaced by the notes' word, and what was replaced."""
@@ -90,7 +103,7 @@ class SpellingCorrector:
         None when there is none or no clear one."""
         near = {w for w in _one_slip_away(word) if len(w) >= self.min_length - 1}
         for frequency in (
-            lambda w: float(self.words[w]),
+            lambda w: float(self.frequency(w)) if w in self.words else 0.0,
             lambda w: english_frequency(w) if english_frequency(w) >= 3.0 else 0.0,
         ):
             counts = sorted(((frequency(w), w) for w in near if frequency(w) > 0), reverse=True)

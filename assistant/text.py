@@ -220,6 +220,12 @@ def stem(word: str) -> str:
     return _stemmer.stemWord(word)
 
 
+def term_of_word(word: str) -> str:
+    """The index term of one lower-case word: its stem, and for a word learners clip ("on-prem", "the prod db")
+    the stem of the word it stands for, in notes and questions alike."""
+    return stem(CLIPPED_WORDS.get(word, word))
+
+
 def words(text: str) -> list[str]:
     """Lower-cased word tokens, hyphens and apostrophes split off."""
     return [w.strip("'-") for w in _WORD.findall(text.lower()) if w.strip("'-")]
@@ -237,8 +243,7 @@ def tokenize(text: str) -> list[str]:
             parts.append(word.replace("-", ""))
         for part in parts:
             if part not in STOPWORDS and (len(part) > 1 or part.isdigit()):
-                # "on-prem", "the prod db": a clipped word matches the word it stands for, in notes and questions.
-                tokens.append(stem(CLIPPED_WORDS.get(part, part)))
+                tokens.append(term_of_word(part))
     return tokens
 
 

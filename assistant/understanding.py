@@ -617,11 +617,6 @@ _ONE_OF_A_KIND = re.compile(
 )
 
 
-def _opens_with_question_word(sentence: str) -> bool:
-    words = sentence.split()
-    return bool(words) and words[0].lower().strip("\"'(") in ("which", "what", "how", "where", "who")
-
-
 def _kind_done(stem_text: str) -> str | None:
     """The kind of thing a question asks for when no "which ..." names it: from its verb ("what must we
     run?": a command), or a service asked for in its asking sentence ("One service for both?")."""
@@ -629,10 +624,9 @@ def _kind_done(stem_text: str) -> str | None:
     if match:
         return _KIND_OF_DOING[match.group("verb").lower()]
     asking = asking_sentence(stem_text)
-    # Learners often leave the question mark off: "is there one service for both of those".
-    asks = asking.rstrip().endswith("?") or bool(_YES_NO.match(asking)) or _opens_with_question_word(asking)
-    # "one service for both": a short last sentence that is only the thing asked for.
-    asks = asks or (len(asking.split()) <= 6 and bool(_ONE_OF_A_KIND.match(asking.strip())))
+    # (A question mark left off is put back first: "is there one service for both of those".) "one service for
+    # both": a short last sentence that is only the thing asked for.
+    asks = asking.rstrip().endswith("?") or (len(asking.split()) <= 6 and bool(_ONE_OF_A_KIND.match(asking.strip())))
     if asks and _ONE_OF_A_KIND.search(asking):
         return "service"
     return None

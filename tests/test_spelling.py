@@ -9,7 +9,7 @@ NOTES = [
 
 
 def test_a_word_one_slip_from_the_notes_word_is_read_as_it():
-    corrector = SpellingCorrector(NOTES)
+    corrector = SpellingCorrector.from_texts(NOTES)
     text, corrections = corrector.correct("How are partitons of the databse kept in order by Zorblat Queeu?")
     assert text == "How are partitions of the database kept in order by Zorblat Queue?"
     assert [(c.typed, c.read_as) for c in corrections] == [
@@ -20,7 +20,7 @@ def test_a_word_one_slip_from_the_notes_word_is_read_as_it():
 
 
 def test_english_words_names_identifiers_and_short_words_are_left_alone():
-    corrector = SpellingCorrector(NOTES)
+    corrector = SpellingCorrector.from_texts(NOTES)
     # Real English words the notes do not use, code identifiers, and words too short to guess from stay.
     for text in (
         "Why do deadlocks happen in the databases?",
@@ -31,7 +31,7 @@ def test_english_words_names_identifiers_and_short_words_are_left_alone():
 
 
 def test_a_hyphenated_part_is_read_on_its_own_and_english_helps_when_the_notes_lack_the_word():
-    corrector = SpellingCorrector(NOTES)
+    corrector = SpellingCorrector.from_texts(NOTES)
     text, _ = corrector.correct("keep data perssitently in open-soruce brokers")
     assert text == "keep data persistently in open-source brokers"
 
