@@ -93,8 +93,14 @@ def test_question_shows_at_once_then_the_answer_whose_citation_link_opens_the_vi
     dialog.get_by_text("Note viewer").wait_for(timeout=30_000)
     target = page.locator(".st-key-viewer-target")
     target.wait_for(timeout=30_000)
-    page.wait_for_timeout(800)  # the scroll runs after the dialog has drawn
-    box, view = target.bounding_box(), page.locator(".st-key-note-viewer").bounding_box()
+    viewer = page.locator(".st-key-note-viewer")
+    # The scroll runs after the dialog has drawn; on a loaded machine that takes longer than a fixed pause (a
+    # clean-clone run once read the box at 800 ms, before the scroll): wait for it, up to ten seconds.
+    for _ in range(50):
+        page.wait_for_timeout(200)
+        box, view = target.bounding_box(), viewer.bounding_box()
+        if box and view and box["y"] < view["y"] + view["height"] and box["y"] + box["height"] > view["y"]:
+            break
     assert box["y"] < view["y"] + view["height"] and box["y"] + box["height"] > view["y"], "not scrolled to"
     assert page.url.split("?")[0].endswith("/chat")  # the link opened the viewer, it did not navigate
     assert target.locator("code").filter(has_text="CREATE EXTERNAL TABLE").count() == 1  # code as code
