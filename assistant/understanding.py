@@ -19,8 +19,17 @@ from .vocabulary import ACTOR_NOUNS, FUNCTION_WORDS, GENERIC_ANSWER_TYPES, QUEST
 
 # --- pasted multiple choice ---------------------------------------------------------------------
 
-# "A) ...", "A. ...", "(a) ...", "a) ...", "1) ...", "1. ...", "(1) ...", "A: ..." at the start of a line.
-_OPTION_LINE = re.compile(r"^\s*(?:\(\s*(?P<p>[A-Ha-h]|[1-8])\s*\)|(?P<l>[A-Ha-h]|[1-8])\s*[.):])\s+(?P<text>\S.*)$")
+# "A) ...", "A. ...", "(a) ...", "a) ...", "1) ...", "1. ...", "(1) ...", "A: ..." at the start of a line, and
+# the ways they come out of a web page or a markdown file: after a list bullet or a tick box ("- A) ...",
+# "☐ A. ..."), in bold ("**A.** ..."), in brackets ("[A] ..."), with a dash ("A - ..."), as "Option A: ...",
+# or with no space after a bracket ("A)Hive"). A stray match is harmless: options must run A, B, C ... in order.
+_OPTION_LINE = re.compile(
+    r"^\s*(?:[-*+•·▪◦○●□☐❑]\s*)?(?:\*\*|__|\*|_)?(?:(?:option|choice|answer)\s+)?"
+    r"(?:\(\s*(?P<p>[A-Ha-h]|[1-8])\s*\)|\[\s*(?P<b>[A-Ha-h]|[1-8])\s*\]|(?P<r>[A-Ha-h]|[1-8])\s*\)"
+    r"|(?P<l>[A-Ha-h]|[1-8])\s*(?:[.:]|\s[-–—])(?=[\s*_]))"
+    r"(?:\*\*|__|\*|_)?\s*(?P<text>\S.*)$",
+    re.IGNORECASE,
+)
 # The same inline: "... A) Hive B) Trino C) Flink", "A. Hive B. Trino C. Flink" (checked to run A, B, C ...).
 _INLINE_OPTION = re.compile(r"(?:^|\s)(?:\(\s*(?P<p>[A-Ha-h]|[1-8])\s*\)|(?P<l>[A-Ha-h]|[1-8])[).:])(?=\s)")
 _PICK_COUNT = re.compile(
@@ -48,7 +57,7 @@ def pasted_options(text: str) -> tuple[str, list[Option]]:
     for number, line in enumerate(lines):
         match = _OPTION_LINE.match(line)
         if match:
-            token = match.group("p") or match.group("l")
+            token = match.group("p") or match.group("b") or match.group("r") or match.group("l")
             found.append((number, token, match.group("text").strip()))
     options = _in_sequence([(token, body) for _, token, body in found])
     if len(options) >= 2:
@@ -832,7 +841,9 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
         subjects = _names_in_order(stem_text, name_keys, shouted, names) or subjects
     picks = 1
     if options:
-        count = _PICK_COUNT.search(stem_text)
+        # "(Select TWO.)" may come before the options or after the last one.
+        after_options = question[question.rfind(options[-1].text) + len(options[-1].text) :]
+        count = _PICK_COUNT.search(stem_text) or _PICK_COUNT.search(after_options)
         if count:
             picks = _COUNTS[(count.group("n") or count.group("m")).lower()]
     option_text = " ".join(o.text for o in options)

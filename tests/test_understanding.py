@@ -57,6 +57,15 @@ def test_each_kind_of_question_is_recognised(names, question, kind):
         ("Pick one\n1. Alpha\n2. Beta", ["A", "B"], "Pick one"),
         ("Which two? Pick 2. A) Alpha B) Beta C) Gamma", ["A", "B", "C"], "Which two? Pick 2."),
         ("We run version 2. Which? (a) Alpha (b) Beta", ["A", "B"], "We run version 2. Which?"),
+        # as they come out of web pages and markdown files
+        ("Pick one\n- A) Alpha\n- B) Beta", ["A", "B"], "Pick one"),
+        ("Pick one\n* a. Alpha\n* b. Beta", ["A", "B"], "Pick one"),
+        ("Pick one\n**A.** Alpha\n**B.** Beta", ["A", "B"], "Pick one"),
+        ("Pick one\n[A] Alpha\n[B] Beta", ["A", "B"], "Pick one"),
+        ("Pick one\nA - Alpha\nB – Beta", ["A", "B"], "Pick one"),
+        ("Pick one\nOption A: Alpha\nOption B: Beta", ["A", "B"], "Pick one"),
+        ("Pick one\n☐ A. Alpha\n☐ B. Beta", ["A", "B"], "Pick one"),
+        ("Pick one\nA)Alpha\nB)Beta", ["A", "B"], "Pick one"),
     ],
 )
 def test_pasted_options_in_every_common_format(text, letters, stem):
@@ -73,6 +82,8 @@ def test_text_that_only_mentions_letters_has_no_options():
 def test_choose_two_is_read(names):
     query = understand("Which TWO are queues? (Choose two.)\nA) Zorblat Queue\nB) Tessel Lake\nC) x\nD) y", None, names)
     assert query.picks == 2 and query.stem.startswith("Which TWO")
+    after = understand("Which are queues?\nA) Zorblat Queue\nB) Tessel Lake\nC) x\nD) y\n(Select TWO.)", None, names)
+    assert after.picks == 2 and [o.letter for o in after.options] == ["A", "B", "C", "D"]
 
 
 def test_names_in_any_case_and_acronyms_the_notes_never_write(names):
