@@ -59,6 +59,7 @@ def pasted_options(text: str) -> tuple[str, list[Option]]:
         if match:
             token = match.group("p") or match.group("b") or match.group("r") or match.group("l")
             found.append((number, token, match.group("text").strip()))
+    found = [(number, token, body + _continuation(lines, number, found)) for number, token, body in found]
     options = _in_sequence([(token, body) for _, token, body in found])
     if len(options) >= 2:
         first_line = next(n for n, token, _ in found if _letter(token, token.isdigit()) == "A")
@@ -79,6 +80,21 @@ def pasted_options(text: str) -> tuple[str, list[Option]]:
             if len(options) >= 2:
                 return text[: inline[first].start()].strip(), options
     return text, []
+
+
+def _continuation(lines: list[str], number: int, found: list[tuple[int, str, str]]) -> str:
+    """The rest of an option that wraps onto the next lines (copied from a PDF or a narrow page): the lines up to
+    the next option, or after the last option those indented or going on in lower case ("Answer: B" is not)."""
+    later = [n for n, _, _ in found if n > number]
+    end = later[0] if later else len(lines)
+    rest = []
+    for line in lines[number + 1 : end]:
+        if not line.strip():
+            break
+        if not later and not (line[:1].isspace() or line.strip()[:1].islower()):
+            break
+        rest.append(line.strip())
+    return " " + " ".join(rest) if rest else ""
 
 
 def _in_sequence(pieces: list[tuple[str, str]]) -> list[Option]:

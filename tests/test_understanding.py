@@ -74,6 +74,16 @@ def test_pasted_options_in_every_common_format(text, letters, stem):
     assert [o.text for o in options][:2] == ["Alpha", "Beta"]
 
 
+def test_an_option_that_wraps_onto_the_next_line_is_read_whole():
+    text = "Which design?\nA) Run one cluster all week and\nresize it by hand\nB) Start a cluster for each\n   nightly run\n"
+    assert [o.text for o in pasted_options(text)[1]] == [
+        "Run one cluster all week and resize it by hand",
+        "Start a cluster for each nightly run",
+    ]
+    answered = "Which?\nA) Alpha\nB) Beta\nCorrect answer: B\nExplanation: Beta fits."
+    assert [o.text for o in pasted_options(answered)[1]] == ["Alpha", "Beta"]
+
+
 def test_text_that_only_mentions_letters_has_no_options():
     assert pasted_options("Use option B. It is better.")[1] == []
     assert pasted_options("see B) first C) third")[1] == []  # markers must run A, B, C ... in order from A
