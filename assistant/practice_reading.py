@@ -31,6 +31,7 @@ from .vocabulary import (
     DISCOURSE_LABELS,
     FUNCTION_WORDS,
     RUNBOOK_LABELS,
+    SETTING_WORDS,
     VENDOR_WORDS,
 )
 from .wording import known, looks_like_verb, singular, strip_asides
@@ -223,6 +224,10 @@ def subject_clause(text: str, entity: Entity) -> tuple[str, bool] | None:
     return None
 
 
+#: A noun naming a configuration value ("the `permissions` key", "the `retries` option"): SETTING_WORDS.
+_SETTING_NOUNS = "|".join(sorted(SETTING_WORDS, key=len, reverse=True))
+
+
 def _clause_predicate(text: str, entity: Entity, exact: bool = False) -> str | None:
     """The predicate of a clause whose subject is the thing; with `exact`, its name must open the clause
     (after "the"): inside a sentence, "the Volume Gateway" is not "Gateway"."""
@@ -232,10 +237,16 @@ def _clause_predicate(text: str, entity: Entity, exact: bool = False) -> str | N
         match = re.match(rf"(?i)^(?:the|an?|each|every)?\s*{modifier}`?{re.escape(spelling)}`?(?![\w-])", text)
         if not match:
             continue
+        # "The `concurrency` key places runs ...": a noun after a name written as code says what kind it is;
+        # the name is still the subject.
+        end = match.end()
+        named = re.match(rf"(?i)\s+(?:{_SETTING_NOUNS})(?![\w-])", text[end:])
+        if named and match.group(0).endswith("`"):
+            end += named.end()
         opened = match.group(0).lower().lstrip("`")
         if opened.split()[0] not in ("the", "a", "an", "each", "every") and not opened.startswith(spelling.lower()):
             continue  # "Static NAT maps ...": a word before the name makes it another thing
-        rest = text[match.end() :]
+        rest = text[end:]
         rest = re.sub(r"^\s*,\s*[^,]{1,60},\s*(?=(?:is|are|was|has|have|\w+s)\b)", " ", rest).strip()
         # "EXPOSE only documents ...", "X simply delivers ...": an adverb before the verb.
         rest = re.sub(r"(?i)^(?:only|also|simply|just|always|never|usually|often|mainly)\s+(?=\w+s\b)", "", rest)
@@ -447,6 +458,8 @@ def term_kind(term: str, programs: set[str] | None = None, said: str = "") -> st
         own = re.search(rf"(?<![\w-])`?{name}`?\s+(?P<construct>{'|'.join(sorted(CONSTRUCT_WORDS))})\b", low)
         if own:
             return singular(own.group("construct"))  # "a required_providers block"
+        if re.search(rf"(?<![\w-])`{name}`\s+(?:{_SETTING_NOUNS})(?![\w-])", low):
+            return "setting"  # "the `permissions` key": the notes say it is a setting
         inside = re.search(
             rf"(?<![\w-]){name}.{{0,40}}?\b(?:in|inside|within)\s+(?:its\s+|the\s+|an?\s+)?(?P<where>[a-z][\w\-]*)\s+block\b",
             low,

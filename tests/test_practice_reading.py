@@ -56,3 +56,12 @@ def test_an_api_request_is_a_kind_by_its_shape_and_code_makes_an_everyday_word_a
 def test_a_key_in_kebab_case_is_a_setting_only_where_the_notes_write_it_as_code():
     assert term_kind("drop-late", said="`drop-late` discards parcels that arrive late.") == "setting"
     assert term_kind("read-only", said="The volume is read-only.") is None
+
+
+def test_a_name_in_code_followed_by_a_setting_noun_is_the_subject_and_a_setting():
+    text = "The `spill` key, at rack or fleet level, moves late parcels to a side queue."
+    assert subject_clause(text, _entity("spill")) == ("moves late parcels to a side queue", True)
+    assert term_kind("spill", said=text) == "setting"
+    # Only after a name written as code: "The Zorb key" is a name of its own, not a setting called Zorb.
+    assert subject_clause("The Zorb key opens every rack.", _entity("Zorb")) is None
+    assert term_kind("spill", said="The spill key moves parcels.") is None
