@@ -813,6 +813,10 @@ ACTOR_NOUNS = frozenset(
 )
 
 
+#: English modal verbs: one needs the verb it governs after it, so a phrase does not end on one ("how long a
+#: job may" is a clause cut short).
+MODAL_VERBS = frozenset(["can", "could", "may", "might", "must", "shall", "should", "will", "would"])
+
 #: English function words and question scaffolding: no topic in them.
 FUNCTION_WORDS = frozenset(
     [

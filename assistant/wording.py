@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .vocabulary import FUNCTION_WORDS, english_frequency, large_english_table
+from .vocabulary import FUNCTION_WORDS, MODAL_VERBS, english_frequency, large_english_table
 
 logger = logging.getLogger(__name__)
 
@@ -1157,6 +1157,8 @@ def _without_dangling_end(main: str) -> str:
         or words[-1].lower() in ("that", "which", "who", "is", "are", "be", "been", "being")
     ):
         words.pop()
+    if words and words[-1].lower() in MODAL_VERBS:
+        return ""  # "set how long a job may | run before ...": the cut falls inside a clause, before its verb
     return " ".join(words)
 
 
@@ -1257,9 +1259,18 @@ def _verb_phrase(text: str) -> str | None:
     rest = words[1:]
     # "scans and identifies", "spins up and tears down": the second verb in base form too.
     out = [base]
+    # "checks syntax, argument names, types and references": a list of nouns after the verb (its first item after
+    # a comma is no verb), so its last item is no second verb.
+    nouns_listed = False
     for index, word in enumerate(rest):
         previous = rest[index - 1].lower() if index else ""
-        if previous in ("and", "or") and index >= 1:
+        if (
+            previous.endswith(",")
+            and word.lower() not in ("and", "or")
+            and not looks_like_verb(word, *(rest[index + 1 : index + 3] + ["", ""])[:2])
+        ):
+            nouns_listed = True
+        if previous in ("and", "or") and index >= 1 and not nouns_listed:
             other = (
                 looks_like_verb(
                     word,
@@ -1290,8 +1301,10 @@ def _gerund_phrase(text: str) -> str | None:
             return None  # "monitoring and automation of X" is a noun phrase, not two things to do
     out = [base]
     for index, word in enumerate(words[1:], start=1):
-        # "filtering and transforming data": two things to do; "handling event routing or scheduling": one.
-        if index == 2 and words[1].lower() in ("and", "or") and word.lower().endswith("ing") and base_of(word):
+        # "filtering and transforming data": two things to do; "handling event routing or scheduling": one;
+        # "contacting any remote API or reading remote state": two, each with its object.
+        joined = words[index - 1].lower() in ("and", "or") and word.lower().endswith("ing") and base_of(word)
+        if joined and (index == 2 or index + 1 < len(words)):
             out.append(base_of(word) or word)
         else:
             out.append(word)
@@ -1306,7 +1319,7 @@ def _split_constraint(phrase: str) -> tuple[str, list[str]]:
     if not match:
         return phrase, []
     rest = match.group("rest").strip(" .")
-    main = phrase[: match.start()].strip()
+    main = phrase[: match.start()].strip(" ,")  # "check X within the configuration, without ...": no comma left
     as_verb = _gerund_phrase(rest)
     sentence = f"It must not {as_verb}." if as_verb else f"It must work without {rest}."
     return main, [sentence]
@@ -1664,7 +1677,7 @@ def grammar_problem(stem: str) -> str | None:
         words = re.findall(r"[A-Za-z][A-Za-z\-']*", sentence)
         if not words:
             continue
-        if words[-1].lower() in _CANNOT_END:
+        if words[-1].lower() in _CANNOT_END or words[-1].lower() in MODAL_VERBS:
             return f"a sentence ends at {words[-1]!r}"
         if _FRONTED_PLACE.match(sentence):
             return "a place phrase put first"

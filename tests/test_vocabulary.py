@@ -86,3 +86,9 @@ def test_clipped_words_stand_for_everyday_english_words_they_begin_like():
         assert frequency >= 2.5, full
     # Clippings with two common readings are left out.
     assert not {"docs", "min", "max", "temp", "sec", "spec"} & set(v.CLIPPED_WORDS)
+
+
+def test_modal_verbs_are_the_english_modals_each_a_common_word():
+    assert {"can", "could", "may", "might", "must", "shall", "should", "will", "would"} == v.MODAL_VERBS
+    for word in v.MODAL_VERBS:
+        assert v.english_frequency(word) >= 4.0, word

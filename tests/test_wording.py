@@ -305,3 +305,33 @@ def test_a_modal_inside_an_embedded_question_clause_leaves_the_requirement_reada
         read_need("caps how many jobs may run at the same time").action == "cap how many jobs may run at the same time"
     )
     assert read_need("the data may take a week").empty  # a modal in the main clause is still a clause of its own
+
+
+def test_a_phrase_is_not_cut_between_a_modal_and_its_verb():
+    # "how long a belt may run | before ...": "run" reads as a participle left dangling, and dropping it would
+    # leave "may" without its verb.
+    assert shortened("set how long a belt or a single roller may run before the rack stops it") is None
+    assert shortened("set how long a belt may run on the rack before a crate stops it") == (
+        "set how long a belt may run on the rack"
+    )
+    assert grammar_problem("A team needs something that can set how long a parcel may. Which setting fits?")
+    assert (
+        grammar_problem("A team needs something that can set how long a parcel may wait. Which setting fits?") is None
+    )
+
+
+def test_a_list_of_nouns_after_the_verb_keeps_its_last_item_a_noun():
+    need = read_need("checks crates, parcel labels, weights and references within the manifest")
+    assert need.action == "check crates, parcel labels, weights and references within the manifest"
+    # Two verbs joined by "and" are still two things to do.
+    assert read_need("stores parcels under a name, and fetches them later").action == (
+        "store parcels under a name, and fetch them later"
+    )
+
+
+def test_a_without_clause_leaves_no_comma_and_each_of_its_gerunds_becomes_a_verb():
+    need = read_need("checks the manifest, without opening any crate or weighing the parcels")
+    assert need.action == "check the manifest"
+    assert need.constraints == ["It must not open any crate or weigh the parcels."]
+    # A last gerund with no object of its own is a noun: "routing or scheduling" is one thing.
+    assert read_need("handles parcel routing or scheduling").action == "handle parcel routing or scheduling"
