@@ -70,7 +70,10 @@ def clean_question(text: object, limit: int) -> tuple[str, list[str]]:
     stripped = strip_control(cleaned, " ")
     if stripped != cleaned:
         notices.append("Control characters were removed from the question.")
-    stripped = re.sub(r"\s+", " ", stripped).strip()
+    # Spaces collapse, line breaks stay (one at a time): a pasted multiple-choice question has its options on
+    # lines of their own, and an option that wraps is told from the next one by them.
+    stripped = re.sub(r"[^\S\n]+", " ", stripped)
+    stripped = re.sub(r" ?\n[\s]*", "\n", stripped).strip()
     if len(stripped) > limit:
         notices.append(f"The question was {len(stripped):,} characters long; only the first {limit:,} were used.")
         stripped = stripped[:limit].rsplit(" ", 1)[0] or stripped[:limit]

@@ -17,6 +17,11 @@ def test_clean_question_strips_control_characters_with_a_notice():
     assert text == "Which service scans S3?" and any("Control" in n for n in notices)
 
 
+def test_clean_question_keeps_one_line_break_between_lines():
+    text, _ = clean_question("  Which one?\r\n\n\n  A)  Alpha \n\tB) Beta  \n", 2000)
+    assert text == "Which one?\nA) Alpha\nB) Beta"
+
+
 def test_clean_question_replaces_lone_surrogates():
     text, notices = clean_question("PII \ud800 scan?", 2000)
     assert "\ud800" not in text and text.startswith("PII") and notices

@@ -124,6 +124,21 @@ def test_pasted_multiple_choice_picks_a_letter_and_says_why_not(course):
     assert citations_valid(answer.answer, [c.n for c in answer.citations])
 
 
+def test_pasted_multiple_choice_as_copied_from_a_web_page_reads_the_same(course):
+    stem = "A team needs to import Salesforce and Slack data into S3, filtering it on the way. Which service?"
+    answer = course.ask(
+        stem + "\n\n- **A.** AWS Data Exchange\n- **B.** Amazon AppFlow, which it can set\n  up without code\n"
+        "- **C.** Amazon Macie\n- **D.** Amazon Athena\n\nCorrect answer: hidden"
+    )
+    assert answer.kind == "multiple_choice" and answer.choice == "B"
+    assert [o.text for o in answer.options] == [
+        "AWS Data Exchange",
+        "Amazon AppFlow, which it can set up without code",
+        "Amazon Macie",
+        "Amazon Athena",
+    ]
+
+
 def test_pasted_choose_two_picks_two(course):
     answer = course.ask(
         "Which TWO formats can Athena split when compressed? (Choose two.) "
