@@ -11,13 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from filelock import FileLock, Timeout
+
 from .answer import NOT_COVERED, Answer
 from .answerers import Draft
 from .citations import build_answer
 from .config import Settings, check_mode
 from .embeddings import SentenceTransformerEmbeddings
 from .gate import CoverageGate, GateDecision
-from .ingest import Ingestor, IngestReport, ProgressCallback
+from .ingest import Ingestor, IngestReport, ProgressCallback, missing_notes_folder
 from .line_vectors import LineVectors
 from .reader import NotesReader
 from .reading import Reading
@@ -78,6 +80,40 @@ def clean_question(text: object, limit: int) -> tuple[str, list[str]]:
         notices.append(f"The question was {len(stripped):,} characters long; only the first {limit:,} were used.")
         stripped = stripped[:limit].rsplit(" ", 1)[0] or stripped[:limit]
     return stripped, notices
+
+
+class _IngestBusy(Exception):
+    """Another process has been ingesting into the same data folder for longer than we wait."""
+
+
+class _OtherIngests:
+    """An ingest runs alone on its data folder across processes (a second `study ingest`, the UI saving a note):
+    two at once would each rebuild or delete the other's passages. Entering waits for the other to finish and
+    says whether it had to (the index on disk then changed under this process)."""
+
+    WAIT_SECONDS = 900.0  # a full rebuild of a large library takes minutes; longer than this, something is stuck
+
+    def __init__(self, data_dir: Path) -> None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self._lock = FileLock(str(data_dir / "ingest.lock"))
+
+    def __enter__(self) -> bool:
+        try:
+            self._lock.acquire(timeout=0)
+            return False
+        except Timeout:
+            logger.info("another ingest is running on this data folder; waiting for it")
+        try:
+            self._lock.acquire(timeout=self.WAIT_SECONDS)
+        except Timeout as error:
+            raise _IngestBusy(
+                f"another ingest of these notes has been running for over {self.WAIT_SECONDS / 60:.0f} minutes; "
+                f"try again when it has finished (lock: {self._lock.lock_file})"
+            ) from error
+        return True
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
 
 
 class Assistant:
@@ -141,32 +177,55 @@ class Assistant:
     def ingest(
         self, paths: list[Path] | None = None, rebuild: bool = False, progress: ProgressCallback | None = None
     ) -> IngestReport:
+        missing = missing_notes_folder(self.settings, paths)
+        if missing:
+            return IngestReport(errors=[missing])
         with self._ingest_lock:
-            if rebuild and self._store_opens():
-                return self._rebuild_beside(progress)
-            if rebuild:
-                self._drop_derived_files()
-                try:
-                    self.store.count()
-                except StoreError as error:
-                    logger.warning("the index cannot be opened (%s); rebuilding it from an empty folder", error)
-                    # A corrupted embedded store cannot even be opened: start from an empty folder.
-                    with self._lock:
-                        self._store = None
-                        self._index = None
-                    wipe_embedded_store(self.settings)
-            report = Ingestor(self.settings, self.store).run(paths=paths, rebuild=rebuild, progress=progress)
-            if report.chunks_embedded and self.embeddings.onnx_path is not None:
-                self.embeddings.ensure_onnx()  # torch is loaded now: export the fast query encoder once
-            if report.changed_anything or self._index is None:
-                fresh = self._build_index()
-                self._embed_lines(fresh, progress)
-                with self._lock:
-                    self._index = fresh  # swapped whole: concurrent askers see the old or the new index
-                if self.settings.progress_db.exists():
-                    # Practice questions built on passages that are gone are retired, not deleted.
-                    self.progress.retire_stale({c.id for c in fresh.lexical.chunks})
+            try:
+                with _OtherIngests(self.settings.data_dir) as waited:
+                    report = self._ingest_alone(paths, rebuild, progress, reload=waited)
+            except _IngestBusy as busy:
+                return IngestReport(errors=[str(busy)])
+            except PermissionError as error:
+                return IngestReport(errors=[f"{self.settings.data_dir}: the data folder cannot be written ({error})"])
+            if waited:
+                report.warnings.insert(0, "another ingest of these notes was running; this one waited for it")
             return report
+
+    def _ingest_alone(
+        self, paths: list[Path] | None, rebuild: bool, progress: ProgressCallback | None, reload: bool
+    ) -> IngestReport:
+        """One ingest, no other running on the same data folder (this process's or another's)."""
+        if reload:
+            # Another process changed the index while this one waited: the store is opened again and the index
+            # read again below.
+            with self._lock:
+                self._store = None
+        if rebuild and self._store_opens():
+            return self._rebuild_beside(progress)
+        if rebuild:
+            self._drop_derived_files()
+            try:
+                self.store.count()
+            except StoreError as error:
+                logger.warning("the index cannot be opened (%s); rebuilding it from an empty folder", error)
+                # A corrupted embedded store cannot even be opened: start from an empty folder.
+                with self._lock:
+                    self._store = None
+                    self._index = None
+                wipe_embedded_store(self.settings)
+        report = Ingestor(self.settings, self.store).run(paths=paths, rebuild=rebuild, progress=progress)
+        if report.chunks_embedded and self.embeddings.onnx_path is not None:
+            self.embeddings.ensure_onnx()  # torch is loaded now: export the fast query encoder once
+        if report.changed_anything or self._index is None or reload:
+            fresh = self._build_index()
+            self._embed_lines(fresh, progress)
+            with self._lock:
+                self._index = fresh  # swapped whole: concurrent askers see the old or the new index
+            if self.settings.progress_db.exists():
+                # Practice questions built on passages that are gone are retired, not deleted.
+                self.progress.retire_stale({c.id for c in fresh.lexical.chunks})
+        return report
 
     def _store_opens(self) -> bool:
         try:

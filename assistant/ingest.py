@@ -71,6 +71,17 @@ def source_name(path: Path, corpus_dir: Path) -> str:
         return resolved.as_posix()
 
 
+def missing_notes_folder(settings: Settings, paths: list[Path] | None) -> str | None:
+    """Why an ingest cannot run, when the notes folder is gone and no files are named. A folder that is not
+    there (unmounted, renamed, a typo in STUDY_CORPUS_DIR) says nothing about the notes: the index is kept as
+    it is rather than emptied."""
+    if paths or settings.corpus_dir.exists():
+        return None
+    return (
+        f"{settings.corpus_dir}: the notes folder does not exist (set STUDY_CORPUS_DIR); the index was left as it was"
+    )
+
+
 class Ingestor:
     def __init__(self, settings: Settings, store: NoteStore, manifest_path: Path | None = None) -> None:
         self.settings = settings
@@ -88,6 +99,10 @@ class Ingestor:
         report = IngestReport()
         progress = progress or (lambda *_: None)
         settings = self.settings
+        missing = missing_notes_folder(settings, paths)
+        if missing:
+            report.errors.append(missing)
+            return report
         manifest = Manifest() if rebuild else Manifest.load(self.manifest_path)
         model = self.store.embeddings.name
         if manifest.files and manifest.embedding_model != model:
@@ -108,8 +123,6 @@ class Ingestor:
         roots: list[Path] = []
         if settings.corpus_dir.exists():
             roots.append(settings.corpus_dir)
-        elif not paths:
-            report.errors.append(f"{settings.corpus_dir}: the notes folder does not exist (set STUDY_CORPUS_DIR)")
         for path in paths or []:
             if not Path(path).exists():
                 report.errors.append(f"{path}: no such file or folder")

@@ -120,6 +120,66 @@ def test_ingest_missing_path_is_an_error_not_a_crash(make_assistant, small_notes
     assert report.chunks_total == 2
 
 
+def test_a_notes_folder_that_is_gone_leaves_the_index_as_it_was(make_assistant, small_notes, tmp_path):
+    make_assistant(small_notes).ingest()
+    gone = make_assistant(tmp_path / "unmounted")  # same data dir, the notes folder not there (a typo, a drive)
+    for rebuild in (False, True):
+        report = gone.ingest(rebuild=rebuild)
+        assert any("does not exist" in e and "left as it was" in e for e in report.errors)
+        assert not report.removed and report.chunks_removed == 0
+    assert sorted(c.source for c in gone.store.all_chunks()) == ["glue.md", "macie.md"]
+    assert gone.ask("Which service scans S3 buckets for PII?").citations
+
+
+def _hold_ingest_lock(data_dir, seconds):
+    """Another process holding the data folder's ingest lock (as a second `study ingest` would)."""
+    import subprocess
+    import sys
+    import time
+
+    code = (
+        "import sys, time; from filelock import FileLock; lock = FileLock(sys.argv[1]); lock.acquire(); "
+        "print('held', flush=True); time.sleep(float(sys.argv[2]))"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code, str(data_dir / "ingest.lock"), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    return holder, time.monotonic()
+
+
+def test_an_ingest_waits_for_another_process_ingesting_the_same_data_folder(make_assistant, small_notes):
+    import time
+
+    assistant = make_assistant(small_notes)
+    assistant.ingest()
+    (small_notes / "macie.md").write_text(MACIE + "- Findings go to EventBridge.\n")
+    holder, started = _hold_ingest_lock(assistant.settings.data_dir, 3)
+    try:
+        report = assistant.ingest()
+        assert time.monotonic() - started >= 2.5  # it waited for the other one to finish
+    finally:
+        holder.wait(timeout=30)
+    assert any("another ingest" in w and "waited" in w for w in report.warnings)
+    assert report.changed == ["macie.md"] and report.chunks_total == 2
+
+
+def test_an_ingest_stuck_elsewhere_gives_a_clear_error_and_changes_nothing(make_assistant, small_notes, monkeypatch):
+    from assistant import core
+
+    assistant = make_assistant(small_notes)
+    assistant.ingest()
+    monkeypatch.setattr(core._OtherIngests, "WAIT_SECONDS", 0.5)
+    holder, _ = _hold_ingest_lock(assistant.settings.data_dir, 5)
+    try:
+        report = assistant.ingest(rebuild=True)
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+    assert any("another ingest" in e and "try again" in e for e in report.errors)
+    assert sorted(c.source for c in assistant.store.all_chunks()) == ["glue.md", "macie.md"]
+
+
 def test_ingest_rebuild_gives_the_same_index(make_assistant, small_notes):
     assistant = make_assistant(small_notes)
     assistant.ingest()
