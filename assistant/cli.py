@@ -595,7 +595,14 @@ def ui(
 
     # The UI runs in its own process: it logs at the level chosen here (--verbose or STUDY_LOG_LEVEL).
     level = logging.getLevelName(logging.getLogger("assistant").getEffectiveLevel())
-    raise typer.Exit(subprocess.call(command, env={**os.environ, LEVEL_VARIABLE: level}))
+    env = {**os.environ, LEVEL_VARIABLE: level}
+    if os.name == "posix":
+        # The server takes this process's place, so its process id is the one the user started: stopping it
+        # (kill, a service manager) stops the server, with no orphan left holding the port.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execve(sys.executable, command, env)
+    raise typer.Exit(subprocess.call(command, env=env))
 
 
 if __name__ == "__main__":  # pragma: no cover

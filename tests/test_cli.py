@@ -183,3 +183,43 @@ def test_cli_sources_lists_the_notes(cli_env):
     runner.invoke(app, ["ingest"])
     result = runner.invoke(app, ["sources"])
     assert result.exit_code == 0 and "u3-data-operations-and-support.md" in result.output
+
+
+def test_stopping_the_ui_command_by_its_process_id_stops_the_server(tmp_path, notes_dir):
+    import contextlib
+    import os
+    import signal
+    import subprocess
+    import time
+    import urllib.request
+
+    from browser import environment, server_command
+    from servers import free_port
+
+    port = free_port()
+    health = f"http://127.0.0.1:{port}/_stcore/health"
+    log = open(tmp_path / "ui.log", "w")  # noqa: SIM115 - closed below
+    env = environment(notes_dir, tmp_path / "data")
+    # A session of its own only so that a failing run can clean up after itself; the stop below is by process id.
+    process = subprocess.Popen(
+        server_command(port), stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(health, timeout=2):
+                    break
+            except OSError:
+                assert time.monotonic() < deadline and process.poll() is None, (tmp_path / "ui.log").read_text()
+                time.sleep(0.3)
+        process.send_signal(signal.SIGTERM)  # what `kill <pid>` or a service manager sends: no process group
+        process.wait(timeout=30)
+        time.sleep(1)
+        with pytest.raises(OSError):  # nothing left answering on the port
+            urllib.request.urlopen(health, timeout=2)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+        log.close()
