@@ -15,7 +15,7 @@ from itertools import pairwise
 
 from .reading import NameIndex, find_names, name_key
 from .text import asking_sentence, stem, tokenize, words
-from .vocabulary import ACTOR_NOUNS, FUNCTION_WORDS, GENERIC_ANSWER_TYPES, QUESTION_WORDS
+from .vocabulary import ACTOR_NOUNS, CLAUSE_JOINERS, FUNCTION_WORDS, GENERIC_ANSWER_TYPES, QUESTION_WORDS
 
 # --- pasted multiple choice ---------------------------------------------------------------------
 
@@ -769,14 +769,36 @@ _OPENS_A_QUESTION = re.compile(
 )
 
 
+# A subject pronoun's contraction opens a clause of its own ("which service should do this we'd rather not
+# host code"): where a chat message runs two sentences together without a stop, one starts here.
+_RUN_ON_CLAUSE = re.compile(r"\b(?P<before>[a-z0-9]+)\s+(?=(?:we|i|you|they)['’](?:d|re|m|ve|ll)\b)", re.IGNORECASE)
+
+
+def _run_on_clauses(text: str) -> list[str]:
+    """A chat message's sentences where they run together without a stop (see _RUN_ON_CLAUSE)."""
+    clauses, start = [], 0
+    for match in _RUN_ON_CLAUSE.finditer(text):
+        if match.group("before").lower() not in CLAUSE_JOINERS:
+            clauses.append(text[start : match.end("before")])
+            start = match.end()
+    return [*clauses, text[start:]]
+
+
 def _with_question_mark(text: str) -> str:
     """The question with the question mark learners often leave off ("what should we point hive at"): its last
-    sentence, when it opens as a question does, ends with one."""
+    sentence, when it opens as a question does, ends with one; a message with no question mark and no stop at
+    its end ("cheaper place to keep them") asks with its last sentence. Sentences run together are parted."""
     if "?" in text or not text.strip():
         return text
+    clauses = _run_on_clauses(text.strip())
+    for index, clause in enumerate(clauses[:-1]):
+        clauses[index] = clause + ("?" if _OPENS_A_QUESTION.match(clause) else ".")
+    text = " ".join(clauses)
     stripped = text.rstrip(" .!")
-    last = re.split(r"(?<=[.!])\s+|\n+", stripped)[-1]
-    return stripped + "?" if _OPENS_A_QUESTION.match(last) else text
+    sentences = re.split(r"(?<=[.!?])\s+|\n+", stripped)
+    # A situation, then a last sentence left unfinished: that sentence is what the message asks.
+    asks_last = len(sentences) > 1 and "?" not in stripped and text.rstrip()[-1:].isalnum()
+    return stripped + "?" if _OPENS_A_QUESTION.match(sentences[-1]) or asks_last else text
 
 
 def understand(question: str, history: list[dict] | None, names: NameIndex | None = None) -> Query:

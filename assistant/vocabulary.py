@@ -813,9 +813,56 @@ ACTOR_NOUNS = frozenset(
 )
 
 
+#: English conjunctions and subordinators: a clause after one of them ("when we're", "so we'd") belongs to the
+#: sentence before it; after any other word a subject pronoun with its verb starts a sentence of its own.
+CLAUSE_JOINERS = frozenset(
+    [
+        "after",
+        "also",
+        "although",
+        "and",
+        "as",
+        "because",
+        "before",
+        "but",
+        "cause",
+        "cuz",
+        "except",
+        "if",
+        "lest",
+        "now",
+        "once",
+        "or",
+        "since",
+        "so",
+        "than",
+        "that",
+        "then",
+        "though",
+        "till",
+        "unless",
+        "until",
+        "what",
+        "whatever",
+        "when",
+        "whenever",
+        "where",
+        "whereas",
+        "wherever",
+        "whether",
+        "which",
+        "while",
+        "who",
+        "why",
+        "how",
+        "yet",
+    ]
+)
+
 #: English modal verbs: one needs the verb it governs after it, so a phrase does not end on one ("how long a
 #: job may" is a clause cut short).
 MODAL_VERBS = frozenset(["can", "could", "may", "might", "must", "shall", "should", "will", "would"])
+
 
 #: English function words and question scaffolding: no topic in them.
 FUNCTION_WORDS = frozenset(

@@ -89,6 +89,27 @@ def test_text_that_only_mentions_letters_has_no_options():
     assert pasted_options("see B) first C) third")[1] == []  # markers must run A, B, C ... in order from A
 
 
+@pytest.mark.parametrize(
+    "message,stem",
+    [
+        # two sentences run together: the first asks, the second says what the learner would rather not do
+        (
+            "which service should do this we'd rather not host our own code",
+            "which service should do this? we'd rather not host our own code",
+        ),
+        ("which service is best when we're offline", "which service is best when we're offline?"),  # one clause
+        # a situation, then an unfinished last sentence: that is what is asked
+        (
+            "our bill keeps growing. cheaper place to keep old logs",
+            "our bill keeps growing. cheaper place to keep old logs?",
+        ),
+        ("explain partitioning", "explain partitioning"),  # one sentence that does not open as a question
+    ],
+)
+def test_a_chat_message_without_stops_is_read_as_sentences_with_its_question(names, message, stem):
+    assert understand(message, None, names).stem == stem
+
+
 def test_choose_two_is_read(names):
     query = understand("Which TWO are queues? (Choose two.)\nA) Zorblat Queue\nB) Tessel Lake\nC) x\nD) y", None, names)
     assert query.picks == 2 and query.stem.startswith("Which TWO")

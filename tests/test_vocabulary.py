@@ -32,6 +32,7 @@ EVERYDAY_LISTS = (
     v.SYMPTOM_LABELS,
     v.ADVICE_ADVERBS,
     v.ADVISING_WORDS,
+    v.CLAUSE_JOINERS,
 )
 
 
@@ -92,3 +93,8 @@ def test_modal_verbs_are_the_english_modals_each_a_common_word():
     assert {"can", "could", "may", "might", "must", "shall", "should", "will", "would"} == v.MODAL_VERBS
     for word in v.MODAL_VERBS:
         assert v.english_frequency(word) >= 4.0, word
+
+
+def test_clause_joiners_are_conjunctions_not_subjects_or_verbs():
+    assert {"when", "if", "because", "so", "and", "that"} <= v.CLAUSE_JOINERS
+    assert not {"we", "i", "they", "need", "service", "this"} & v.CLAUSE_JOINERS
