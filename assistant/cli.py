@@ -159,7 +159,8 @@ def _render_answer(answer, show_sources: bool = True) -> None:
 
     style = "yellow" if answer.abstained else "green"
     title = "not in your notes" if answer.abstained else f"answer ({answer.kind})"
-    console.print(Panel(escape(answer.answer), border_style=style, title=title))
+    # Wrapped inside the box: the console soft-wraps plain lines, which in a panel would cut them at its edge.
+    console.print(Panel(escape(answer.answer), border_style=style, title=title), soft_wrap=False)
     if answer.table is not None:
         table = Table(*[escape(c) for c in answer.table.columns], show_lines=True)
         for row in answer.table.rows:

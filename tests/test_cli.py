@@ -223,3 +223,18 @@ def test_stopping_the_ui_command_by_its_process_id_stops_the_server(tmp_path, no
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
         log.close()
+
+
+def test_an_answer_wraps_inside_its_box_on_a_narrow_terminal(cli_env, monkeypatch):
+    import re
+
+    from assistant import cli
+
+    monkeypatch.setattr(cli.console, "width", 60)
+    result = runner.invoke(app, ["ask", "How do I get Athena to recognise new partitions after I add folders to S3?"])
+    assert result.exit_code == 0, result.output
+    box = [line for line in result.stdout.splitlines() if line.startswith("│")]
+    assert box and all(len(line) <= 60 and line.endswith("│") for line in box)
+    markers = set(re.findall(r"\[(\d+)\]", " ".join(box)))  # every source listed is cited where it can be read
+    listed = set(re.findall(r"^\[(\d+)\]", result.stdout, re.MULTILINE))
+    assert listed and listed <= markers
