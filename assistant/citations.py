@@ -88,7 +88,8 @@ def build_answer(
 
 def _tidy(text: str) -> str:
     """Spacing around markers after references were dropped or numbered: "X [1] ." -> "X [1]."."""
-    text = re.sub(r"[ \t]+([.,;:])", r"\1", text)
+    # Only a stop that ends the word: "add ../hotfix" and "ls .config" keep their space.
+    text = re.sub(r"[ \t]+([.,;:])(?=\s|$)", r"\1", text)
     text = re.sub(r"(\[\d+\])(?:\s*\1)+", r"\1", text)  # "[1] [1]" -> "[1]"
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 

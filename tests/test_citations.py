@@ -46,3 +46,8 @@ def test_premise_table_and_options_share_the_numbering():
 def test_a_draft_with_no_references_has_no_citations():
     answer = _build(Draft(kind="fact", text="Your notes don't cover this.", abstained=True, suggestions=["S"]))
     assert answer.citations == [] and answer.abstained and answer.suggestions == ["S"]
+
+
+def test_a_path_or_flag_that_starts_with_a_stop_keeps_its_space():
+    draft = Draft(kind="fact", text=f"Run `git worktree add ../hotfix main` or `ls .config` {ref('a')} .")
+    assert _build(draft).answer == "Run `git worktree add ../hotfix main` or `ls .config` [1]."
