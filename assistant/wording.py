@@ -495,6 +495,11 @@ _AUXILIARIES = frozenset(
 # --- phrases ---------------------------------------------------------------------------------------
 
 
+# A space left before a stop where an aside was cut ("Enable it (once) ."), not a path or flag that starts with
+# one ("git worktree add ../hotfix", "ls .config"): the stop ends the word.
+_SPACE_BEFORE_STOP = re.compile(r"\s+([,.;:])(?=\s|$)")
+
+
 def has_aside(stem: str) -> bool:
     """Brackets in a stem outside a quoted message: an aside ("(not likely on exams)"); an error message the
     notes quote ("(24: Too many open files)") is what is seen."""
@@ -505,7 +510,7 @@ def without_asides_outside_quotes(text: str) -> str:
     """A text without its bracketed asides, quoted messages kept whole."""
     parts = _QUOTED.split(text)
     kept = "".join(part if index % 2 else _ASIDE.sub("", part) for index, part in enumerate(parts))
-    return re.sub(r"\s+", " ", re.sub(r"\s+([.,;:])", r"\1", kept)).strip()
+    return re.sub(r"\s+", " ", _SPACE_BEFORE_STOP.sub(r"\1", kept)).strip()
 
 
 def strip_asides(text: str) -> str:
@@ -517,7 +522,7 @@ def strip_asides(text: str) -> str:
     text = _EXAMPLE_TAIL.sub("", text)
     text = _without_example_lists(text)
     text = _ETC.sub("", text)
-    text = re.sub(r"\s+([,.;:])", r"\1", text)
+    text = _SPACE_BEFORE_STOP.sub(r"\1", text)
     return re.sub(r"\s+", " ", text).strip(" ,;:-")
 
 

@@ -335,3 +335,7 @@ def test_a_without_clause_leaves_no_comma_and_each_of_its_gerunds_becomes_a_verb
     assert need.constraints == ["It must not open any crate or weigh the parcels."]
     # A last gerund with no object of its own is a noun: "routing or scheduling" is one thing.
     assert read_need("handles parcel routing or scheduling").action == "handle parcel routing or scheduling"
+
+
+def test_cutting_an_aside_leaves_a_path_that_starts_with_a_stop_alone():
+    assert strip_asides("Run `git worktree add ../hotfix main` (fast) .") == "Run `git worktree add ../hotfix main`."
