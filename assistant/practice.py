@@ -500,7 +500,10 @@ class QuestionGenerator:
             for item in self.reading.profile(entity.key)
             if item.line.kind != "code" and any(s in item.line.text for s in spellings)
         ]
-        return bool(texts) and all(any(f"`{s}`" in text for s in spellings) for text in texts)
+        # "`continue-on-error: true` lets ...": a key written as code with its value is written as code.
+        return bool(texts) and all(
+            any(re.search(rf"`{re.escape(s)}(?:`|:\s)", text) for s in spellings) for text in texts
+        )
 
     def _under_own_title(self, line: Line, thing: Thing) -> bool:
         """Whether a line sits in a section the thing titles, however deep: what the section says, it says of
@@ -567,7 +570,7 @@ class QuestionGenerator:
             line = item.line
             if item.cue < 0 or line.kind == "code" or _META.search(line.text) or line.is_heading:
                 continue
-            if line.label and set(re.findall(r"[a-z]+", line.label.lower())) & SYMPTOM_LABELS:
+            if line.label and "`" not in line.label and set(re.findall(r"[a-z]+", line.label.lower())) & SYMPTOM_LABELS:
                 continue  # "Symptom: access.log shows only the proxy's address": a problem seen, not what it is for
             described = self._description(line, entity, keys, item.role)
             if described is None:
@@ -601,7 +604,7 @@ class QuestionGenerator:
         others = [s for s in line.subjects if names.resolve(s.key) not in keys and s.role >= ROLE_SUBJECT]
         own_label = bool(line.label and self._labels(line.label, entity))
         body = line.body if line.body and line.body != line.text else ""
-        if line.label and re.search(r"(?i)\b(?:is|are|was|were|has|have)\b", line.label):
+        if line.label and (re.search(r"(?i)\b(?:is|are|was|were|has|have)\b", line.label) or _cut_code(line.label)):
             line_label, body = None, ""  # a sentence read as a label
         else:
             line_label = line.label
@@ -703,7 +706,7 @@ class QuestionGenerator:
         ("Amazon Aurora/RDS")."""
         names = self.reading.names
         keys = {entity.key} | set(entity.aliases)
-        if re.search(r"(?i)\b(?:is|are|was|were|has|have|does|do)\b", label):
+        if re.search(r"(?i)\b(?:is|are|was|were|has|have|does|do)\b", label) or _cut_code(label):
             return False  # "OSPF is a link-state protocol: ...": a sentence, not a label
         if names.resolve(name_key(without_brackets(label))) in keys:
             return True
@@ -1927,6 +1930,12 @@ def _opens_with_arguments(description: str, text: str, spellings: Iterable[str])
     if any(looks_like_verb(w, words[i + 1] if i + 1 < len(words) else "") for i, w in enumerate(words)):
         return False
     return any(re.search(rf"{re.escape(sp)}\s+{re.escape(found.group(1))};", text) for sp in spellings)
+
+
+def _cut_code(label: str) -> bool:
+    """Whether a label is code cut at its colon ("`continue-on-error" of "`continue-on-error: true` lets ..."): a
+    key set to its value opens a sentence, it labels nothing."""
+    return label.count("`") % 2 == 1
 
 
 def _normal(text: str) -> str:

@@ -153,6 +153,9 @@ def after_name(text: str, entity: Entity) -> str | None:
         # "`--cpus=1.5` caps ... . `--cpu-shares` (default 1024) is only ...": the name opens a later sentence.
         start, end, text = start - boundary - 2, end - boundary - 2, text[boundary + 2 :]
     before = text[:start].strip(" ,`")  # "`docker compose ps` lists ...": code marks are no words
+    value = re.match(r":\s[^`]{1,30}`", text[end:]) if text[start - 1 : start] == "`" else None
+    if value:
+        end += value.end()  # "`continue-on-error: true` lets ...": the key set to a value is the subject
     if re.match(r"^\s*[-\w]+(?:\s+[-\w]+)?\s+[-–—:]\s", text[end:]):
         return None  # "Pod anti-affinity - Rules that ...": the name starts a longer term the line is about
     after = re.sub(r"^\s*(?:service|services)\b", "", text[end:].lstrip("`"), flags=re.IGNORECASE)
@@ -240,6 +243,10 @@ def _clause_predicate(text: str, entity: Entity, exact: bool = False) -> str | N
         # "The `concurrency` key places runs ...": a noun after a name written as code says what kind it is;
         # the name is still the subject.
         end = match.end()
+        opened_code = "`" in match.group(0) and not match.group(0).endswith("`")
+        value = re.match(r":\s[^`]{1,30}`", text[end:]) if opened_code else None
+        if value:
+            end += value.end()  # "`continue-on-error: true` lets ...": the key set to a value is the subject
         named = re.match(rf"(?i)\s+(?:{_SETTING_NOUNS})(?![\w-])", text[end:])
         if named and match.group(0).endswith("`"):
             end += named.end()
@@ -476,6 +483,8 @@ def term_kind(term: str, programs: set[str] | None = None, said: str = "") -> st
         return "API"
     if is_code_identifier(words[0]) or "=" in term or re.fullmatch(r"[a-z]+(?:\.[a-z]+)+", words[0]):
         return "setting"
-    if re.fullmatch(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+", term) and f"`{term}`" in said:
-        return "setting"  # "`fail-fast`", "`timeout-minutes`": a key in kebab case, written as code (not "read-only")
+    if re.fullmatch(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+", term) and re.search(rf"`{re.escape(term)}(?:`|:\s)", said):
+        # "`fail-fast`", "`timeout-minutes`", "`fail-fast: false`": a key in kebab case, written as code (not
+        # "read-only").
+        return "setting"
     return None

@@ -232,6 +232,8 @@ def not_phrase(need: Need, missed: str) -> str:
         head, _, last = missed.rpartition(",")
         missed = f"{head} and {last.strip()}"  # "aggregate data, monitor logs": two parts of a longer list
     if need.goal or need.action:
+        if re.match(r"let\s", missed):
+            return f"what can {missed}"  # "what can let a step fail", not "what lets you let a step fail"
         return f"what lets you {missed}"
     if need.purpose:
         return f"what your notes put forward for {missed}"

@@ -1316,6 +1316,22 @@ def _gerund_phrase(text: str) -> str | None:
     return " ".join(out)
 
 
+def _let_object_verb(rest: str) -> str | None:
+    """ "a step or job fail without ..." after "lets" -> "let a step or job fail without ...": "let" with its
+    object and a bare verb (a short noun phrase, then a verb in its base form); None for anything else."""
+    words = rest.split()
+    if not words or words[0].lower() in ("you", "us", "them", "me", "it"):
+        return None
+    for index in range(1, min(len(words), 6)):
+        word = words[index].lower()
+        if word in FUNCTION_WORDS or not re.fullmatch(r"[a-z]+", word):
+            continue
+        following = (words[index + 1 : index + 3] + ["", ""])[:2]
+        if looks_like_verb(word, *following) == word and not word.endswith("s"):
+            return f"let {rest}"
+    return None
+
+
 def _split_constraint(phrase: str) -> tuple[str, list[str]]:
     """A verb phrase with its "without ..." part as a sentence of its own:
     "amplify processing power without participating in X" -> ("amplify processing power",
@@ -1446,6 +1462,11 @@ def read_need(description: str) -> Need:  # noqa: C901 - one clause shape per br
             need.users = who
         elif who and who.lower() not in ("you", "us", "them", "one"):
             need.purpose = f"{who} to {rest}"  # "allows direct connections to X": what it gives, not who
+            return need
+        let = _let_object_verb(rest) if enabler.group("verb").lower().startswith("let") and not who else None
+        if let:
+            # "lets a step or job fail without failing the workflow": let, its object, a verb in its base form.
+            need.action, need.constraints = _split_constraint(let)
             return need
         as_goal = _verb_phrase(rest) if not re.match(r"(?i)(?:you|us|them)\b", rest) else None
         if as_goal:
@@ -1647,8 +1668,10 @@ def _finite_verb_inside(phrase: str) -> bool:
     words = phrase.split()
     for index, word in enumerate(words[1:], start=1):
         previous = words[index - 1].lower().strip(",")
-        if previous in _SUBORDINATING_WORDS:
-            return False  # "check whether the container is healthy": what follows is a clause of its own
+        if previous in _SUBORDINATING_WORDS or previous in ("how", "what"):
+            # "check whether the container is healthy", "set how many retries are allowed": what follows is a
+            # clause of its own (a question word opens an embedded one).
+            return False
         if previous in ("that", "which", "who", "to", "can", "it", "must", "will", "and", "or"):
             continue
         low = word.lower().strip(",.")

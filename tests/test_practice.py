@@ -1530,3 +1530,35 @@ def test_a_needed_thing_takes_the_article_english_gives_it_and_a_verb_phrase_is_
     assert thing_with_article("read only the first time a fleet forms") is not None  # "read" is no -ed form
     assert thing_with_article("used only the first time a fleet forms") is None
     assert thing_with_article("distributed parcel store") == "a distributed parcel store"
+
+
+VALUED_KEYS = """# Zorb belts
+
+## Keys of a belt file
+
+`hold-open` keeps idle links alive for a minute before closing them.
+
+`drop-late` discards parcels that arrive after their delivery deadline.
+
+`fan-out` copies every parcel to each downstream queue at once.
+
+`skip-on-error: true` lets a belt or roller stop without stopping the whole rack, which suits optional belts.
+
+`wait-seconds` caps how long a reader waits for a parcel before giving up.
+"""
+
+
+def test_a_key_written_as_code_with_its_value_is_a_setting_taught_by_its_sentence(make_assistant, tmp_path):
+    assistant = _assistant(make_assistant, tmp_path, "valued", VALUED_KEYS)
+    generator = assistant.question_generator()
+    # "`skip-on-error: true` lets ...": the colon inside the code is no label (nor "error" a symptom's label).
+    thing = generator.things["skip on error"]
+    assert thing.kind == "setting"
+    assert thing.teaching[0].description.startswith("lets a belt or roller stop")
+    questions, report = assistant.generate_questions(n=10, seed=2)
+    _check_all(questions)
+    keyed = [q for q in questions if q.options[q.answer] == "skip-on-error"]
+    assert keyed, report.summary()
+    assert "let a belt or roller stop" in keyed[0].stem and "It must not stop the whole rack." in keyed[0].stem
+    for question in questions:
+        assert not any("lets you let" in text for text in question.why_not.values()), question.why_not

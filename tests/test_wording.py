@@ -337,5 +337,19 @@ def test_a_without_clause_leaves_no_comma_and_each_of_its_gerunds_becomes_a_verb
     assert read_need("handles parcel routing or scheduling").action == "handle parcel routing or scheduling"
 
 
+def test_a_question_word_opens_an_embedded_clause_in_the_need():
+    stem = "A team needs something that can set how many parcels are kept before the rack is marked full."
+    assert grammar_problem(stem) is None
+    assert grammar_problem("A team needs something that can show what the rack is holding.") is None
+    assert grammar_problem("A team needs a rack needs more shelves.") == "a second clause pasted into the need"
+
+
+def test_lets_with_an_object_and_a_bare_verb_is_an_action():
+    need = read_need("lets a belt or roller stop without stopping the rack, which suits optional belts.")
+    assert need.action == "let a belt or roller stop"
+    assert need.constraints == ["It must not stop the rack."]
+    assert read_need("lets you run parcels without weighing them").action != "let you run parcels"
+
+
 def test_cutting_an_aside_leaves_a_path_that_starts_with_a_stop_alone():
     assert strip_asides("Run `git worktree add ../hotfix main` (fast) .") == "Run `git worktree add ../hotfix main`."
