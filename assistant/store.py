@@ -31,6 +31,18 @@ class StoreError(RuntimeError):
     """The index cannot be opened or used; the message names the remedy."""
 
 
+def unusable_index(settings: Settings, what: str, error: BaseException) -> StoreError:
+    """The error for an index that cannot be opened, naming the remedy that fits: a data folder that cannot be
+    written (a read-only mount, another user's folder) is not mended by a rebuild, which would fail the same way."""
+    read_only = any(mark in str(error).lower() for mark in ("readonly", "read-only", "permission denied"))
+    if read_only or not os.access(settings.data_dir, os.W_OK):
+        return StoreError(
+            f"{what} cannot be opened: the data folder {settings.data_dir} cannot be written ({error}); "
+            "make it writable, or set STUDY_DATA_DIR to a folder you can write to"
+        )
+    return StoreError(f"{what} cannot be opened ({error}); {REBUILD_HINT}")
+
+
 def make_client(settings: Settings):
     """A Chroma client for these settings (embedded unless a server is configured)."""
     import chromadb
@@ -49,7 +61,7 @@ def make_client(settings: Settings):
     try:
         return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
     except Exception as error:
-        raise StoreError(f"the index in {settings.chroma_dir} cannot be opened ({error}); {REBUILD_HINT}") from error
+        raise unusable_index(settings, f"the index in {settings.chroma_dir}", error) from error
 
 
 @dataclass
@@ -124,7 +136,7 @@ class NoteStore:
                 collection_configuration={"hnsw": {"space": "cosine"}},
             )
         except Exception as error:
-            raise StoreError(f"the index collection cannot be opened ({error}); {REBUILD_HINT}") from error
+            raise unusable_index(settings, "the index collection", error) from error
 
     def count(self) -> int:
         try:

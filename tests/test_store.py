@@ -57,3 +57,32 @@ def test_search_asks_for_more_than_the_store_holds(make_assistant, tmp_path):
     hits = assistant.index.retriever.store.search(list(map(float, vector)), 50)
     assert 0 < len(hits) == held
     assert "Zorblat" in hits[0].chunk.text
+
+
+def test_a_read_only_data_folder_is_named_as_such_not_sent_to_a_rebuild(make_assistant, notes_dir, tmp_path):
+    """A real read-only mount (as a synced or shared folder can be), in a mount namespace of its own."""
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("unshare") is None:
+        pytest.skip("needs unshare to mount a folder read-only")
+    data = tmp_path / "data"
+    make_assistant(notes_dir, data_dir=data).ingest()
+    script = (
+        "import sys; from pathlib import Path; from assistant.config import Settings; from assistant.core import "
+        "Assistant; from assistant.store import StoreError\n"
+        "try:\n    Assistant(Settings(data_dir=Path(sys.argv[1]), corpus_dir=Path(sys.argv[2]))).store.count()\n"
+        "except StoreError as error:\n    print(error)\n"
+    )
+    mount = f'mount --bind {data} {data} && mount -o remount,bind,ro {data} && exec "$@"'
+    result = subprocess.run(
+        ["unshare", "-m", "sh", "-c", mount, "_", sys.executable, "-c", script, str(data), str(notes_dir)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if "mount" in result.stderr and result.returncode != 0 and not result.stdout:
+        pytest.skip(f"this machine cannot mount a folder read-only here: {result.stderr.strip()[:200]}")
+    assert "cannot be written" in result.stdout and "STUDY_DATA_DIR" in result.stdout, result.stdout + result.stderr
+    assert REBUILD_HINT not in result.stdout
