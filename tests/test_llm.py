@@ -363,10 +363,11 @@ def test_llm_errors_fall_back_with_a_notice(llm_assistant, server, reply, reason
 
 
 def test_llm_no_first_token_falls_back_at_the_first_token_limit(llm_assistant, server):
-    server.replies.append(Reply(text="Use Amazon Macie [1].", delay=6))
+    server.replies.append(Reply(text="Use Amazon Macie [1].", delay=8))
     started = time.monotonic()
     answer = llm_assistant.ask(QUESTION)
-    assert time.monotonic() - started < llm_assistant.settings.llm_first_token_timeout + 1.5
+    # It gave up at the limit (2 s), not when the reply came (8 s); the margin is for a loaded machine.
+    assert time.monotonic() - started < 6.5
     assert answer.backend == "default (fallback)" and answer.model == "scripted-model"
     assert any("no first token within 2 s" in n for n in answer.notices)
     assert "first_token_s" not in answer.trace["timings"] and answer.trace["prompt_tokens"] > 0
