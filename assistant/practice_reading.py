@@ -483,6 +483,8 @@ def term_kind(term: str, programs: set[str] | None = None, said: str = "") -> st
         return "API"
     if is_code_identifier(words[0]) or "=" in term or re.fullmatch(r"[a-z]+(?:\.[a-z]+)+", words[0]):
         return "setting"
+    if re.fullmatch(r"[a-z]{2,}(?:[A-Z][a-z0-9]+)+", term):
+        return "setting"  # "backoffLimit", "maxSurge": a key in lowerCamelCase is code by its shape (not "iPhone")
     if re.fullmatch(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+", term) and re.search(rf"`{re.escape(term)}(?:`|:\s)", said):
         # "`fail-fast`", "`timeout-minutes`", "`fail-fast: false`": a key in kebab case, written as code (not
         # "read-only").

@@ -65,3 +65,9 @@ def test_a_name_in_code_followed_by_a_setting_noun_is_the_subject_and_a_setting(
     # Only after a name written as code: "The Zorb key" is a name of its own, not a setting called Zorb.
     assert subject_clause("The Zorb key opens every rack.", _entity("Zorb")) is None
     assert term_kind("spill", said="The spill key moves parcels.") is None
+
+
+def test_a_key_in_lower_camel_case_is_a_setting_by_its_shape():
+    assert term_kind("spillLimit") == term_kind("waitSecondsAfterDrop") == "setting"
+    # Not a brand's lower-case first letter, nor a word or a name in capitals.
+    assert term_kind("iPhone") is None and term_kind("Spill") is None and term_kind("SpillLimit") is None
