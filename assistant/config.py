@@ -390,6 +390,14 @@ class Settings(BaseSettings):
         5000, ge=0, description="Embed every line after ingest up to this many chunks."
     )
     max_file_mb: float = Field(20.0, gt=0, description="Larger files are skipped with a warning.")
+    notes_check_seconds: float = Field(
+        2.0,
+        ge=0,
+        description="At most this often, a question first looks for notes edited, added or removed since they "
+        "were read (and for an index another process changed) and reads them again: soon enough that a note "
+        "saved a moment ago is in the next answer, seldom enough that a burst of questions does not walk the "
+        "folder each time (a walk of a few hundred files costs a few ms). 0 looks before every question.",
+    )
     llm: Literal["none", "openai", "ollama"] = "none"
     llm_base_url: str | None = None
     llm_model: str | None = None

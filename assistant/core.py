@@ -21,6 +21,7 @@ from .embeddings import SentenceTransformerEmbeddings
 from .gate import CoverageGate, GateDecision
 from .ingest import Ingestor, IngestReport, ProgressCallback, missing_notes_folder
 from .line_vectors import LineVectors
+from .loading import discover
 from .reader import NotesReader
 from .reading import Reading
 from .retrieval import HybridRetriever, LexicalIndex, Passage, Retrieval
@@ -82,6 +83,27 @@ def clean_question(text: object, limit: int) -> tuple[str, list[str]]:
     return stripped, notices
 
 
+def _notes_on_disk(corpus_dir: Path) -> frozenset[tuple[str, int, int]]:
+    """Each note file in the folder with its size and modification time: what changes when a note is saved."""
+    stamped = set()
+    for path in discover([corpus_dir]).files:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        stamped.add((str(path.resolve()), stat.st_size, stat.st_mtime_ns))
+    return frozenset(stamped)
+
+
+def _file_stamp(path: Path) -> tuple[int, int] | None:
+    """A file's identity and modification time; a write-then-rename (the manifest's) changes both."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns
+
+
 class _IngestBusy(Exception):
     """Another process has been ingesting into the same data folder for longer than we wait."""
 
@@ -128,6 +150,13 @@ class Assistant:
         self._index: _Index | None = None
         self._lock = threading.RLock()
         self._ingest_lock = threading.Lock()
+        # What the notes folder held when the index last read it, and the manifest that read wrote (see
+        # refresh_notes): a note saved in an editor, or an ingest by another process, is seen by the next question.
+        self._notes_seen: frozenset[tuple[str, int, int]] | None = None
+        self._manifest_seen: tuple[int, int] | None = None
+        self._notes_checked_at = float("-inf")
+        self._refresh_lock = threading.Lock()
+        self._reload_next_ingest = False
 
     # --- the store and the derived index ------------------------------------------------------
 
@@ -192,10 +221,78 @@ class Assistant:
                 report.warnings.insert(0, "another ingest of these notes was running; this one waited for it")
             return report
 
+    def refresh_notes(self) -> IngestReport | None:
+        """Read again what changed in the notes folder since the index read it (a note edited, added or removed
+        while the assistant was open or closed), and take in an index another process changed. Looks at most
+        every `notes_check_seconds`; None when it did not look or nothing had changed."""
+        settings = self.settings
+        if not settings.manifest_path.exists() or not settings.corpus_dir.exists():
+            return None  # nothing read yet (the first ingest is ensure_ingested's), or the folder is not there
+        if time.monotonic() - self._notes_checked_at < settings.notes_check_seconds:
+            return None
+        if not self._refresh_lock.acquire(blocking=False):
+            return None  # another question is already looking
+        try:
+            self._notes_checked_at = time.monotonic()
+            on_disk = _notes_on_disk(settings.corpus_dir)
+            manifest = _file_stamp(settings.manifest_path)
+            if on_disk == self._notes_seen and manifest == self._manifest_seen:
+                return None
+            if self._notes_seen is None and self._manifest_matches(on_disk):
+                self._notes_seen, self._manifest_seen = on_disk, manifest  # as the index left them: nothing to do
+                return None
+            if self._manifest_seen is not None and manifest != self._manifest_seen:
+                self._reload_next_ingest = True  # another process read the notes into the store
+            logger.info("the notes changed since they were read; reading them again")
+            return self.ingest()
+        finally:
+            self._refresh_lock.release()
+
+    def _fresh_index(self, notices: list[str]) -> _Index:
+        """The index, after reading again any notes changed since it read them; what happened goes to `notices`."""
+        try:
+            report = self.refresh_notes()
+        except (StoreError, OSError) as error:
+            logger.warning("the changed notes could not be read again: %s", error)
+            report = IngestReport(errors=[str(error)])
+        if report is not None and report.errors:
+            notices.append(
+                f"Your notes changed but could not be read again ({report.errors[0]}); "
+                "this answer uses them as they were."
+            )
+        elif report is not None and (report.added or report.changed or report.removed):
+            changed = sorted({*report.added, *report.changed, *report.removed})
+            listed = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+            notices.append(f"Your notes changed since they were last read; read again: {listed}.")
+        return self.index
+
+    def _manifest_matches(self, on_disk: frozenset[tuple[str, int, int]]) -> bool:
+        from .store import Manifest
+
+        try:
+            records = Manifest.load(self.settings.manifest_path).files
+        except StoreError:
+            return False
+        corpus = self.settings.corpus_dir.resolve()
+        indexed = {(r.path, r.size, r.mtime_ns) for r in records.values() if Path(r.path).is_relative_to(corpus)}
+        return indexed == set(on_disk)
+
     def _ingest_alone(
         self, paths: list[Path] | None, rebuild: bool, progress: ProgressCallback | None, reload: bool
     ) -> IngestReport:
         """One ingest, no other running on the same data folder (this process's or another's)."""
+        reload = reload or self._reload_next_ingest
+        self._reload_next_ingest = False
+        on_disk = _notes_on_disk(self.settings.corpus_dir) if self.settings.corpus_dir.exists() else None
+        report = self._read_notes(paths, rebuild, progress, reload)
+        if not report.errors:
+            self._notes_seen, self._manifest_seen = on_disk, _file_stamp(self.settings.manifest_path)
+            self._notes_checked_at = time.monotonic()  # an ingest has just looked
+        return report
+
+    def _read_notes(
+        self, paths: list[Path] | None, rebuild: bool, progress: ProgressCallback | None, reload: bool
+    ) -> IngestReport:
         if reload:
             # Another process changed the index while this one waited: the store is opened again and the index
             # read again below.
@@ -367,7 +464,7 @@ class Assistant:
                 abstained=True,
                 notices=notices + ["The question was empty."],
             )
-        elif len((index := self.index).lexical) == 0:
+        elif len((index := self._fresh_index(notices)).lexical) == 0:
             answer = Answer(
                 text,
                 "Your notes index is empty: add notes and run `study ingest` first.",

@@ -88,3 +88,52 @@ def test_save_note_never_writes_outside_the_corpus(make_assistant, notes_dir, tm
 def test_save_note_rejects_unsupported_types(make_assistant, notes_dir):
     with pytest.raises(ValueError, match="unsupported"):
         make_assistant(notes_dir).save_note("run.sh", b"rm -rf /")
+
+
+ZORBLAT = "## Zorblat Queue\n\n- Zorblat Queue buffers orders that arrive in bursts.\n"
+PLIMSOLL = "## Plimsoll Streams\n\n- Plimsoll Streams replays ordered events to many readers.\n"
+
+
+def test_a_note_saved_while_the_assistant_is_open_is_in_the_next_answer(make_assistant, tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "queue.md").write_text(ZORBLAT)
+    assistant = make_assistant(notes, notes_check_seconds=0)
+    assistant.ingest()
+    assert "Zorblat" in assistant.ask("Which service buffers orders that arrive in bursts?").answer
+    before = assistant.ask("Which service replays ordered events to many readers?")
+    assert "Plimsoll" not in before.answer
+
+    (notes / "streams.md").write_text(PLIMSOLL)  # saved from an editor: no `study ingest`
+    after = assistant.ask("Which service replays ordered events to many readers?")
+    assert "Plimsoll Streams" in after.answer and after.citations[0].source == "streams.md"
+    assert any("read again: streams.md" in n for n in after.notices)
+    unchanged = assistant.ask("Which service replays ordered events to many readers?")
+    assert not any("read again" in n for n in unchanged.notices)  # read once, not at every question
+
+    (notes / "streams.md").unlink()
+    gone = assistant.ask("Which service replays ordered events to many readers?")
+    assert all(c.source != "streams.md" for c in gone.citations)
+
+
+def test_an_index_another_process_changed_is_taken_in(make_assistant, tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "queue.md").write_text(ZORBLAT)
+    open_all_term = make_assistant(notes, notes_check_seconds=0)
+    open_all_term.ingest()
+    open_all_term.ask("Which service buffers orders?")
+    (notes / "streams.md").write_text(PLIMSOLL)
+    make_assistant(notes).ingest()  # `study ingest` in a terminal, beside the open UI
+    answer = open_all_term.ask("Which service replays ordered events to many readers?")
+    assert "Plimsoll Streams" in answer.answer
+
+
+def test_notes_are_looked_at_no_more_often_than_the_setting_says(make_assistant, tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "queue.md").write_text(ZORBLAT)
+    assistant = make_assistant(notes, notes_check_seconds=3600)
+    assistant.ingest()
+    (notes / "streams.md").write_text(PLIMSOLL)
+    assert assistant.refresh_notes() is None  # an ingest just looked: not again for an hour
