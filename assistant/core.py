@@ -78,8 +78,16 @@ def clean_question(text: object, limit: int) -> tuple[str, list[str]]:
     stripped = re.sub(r"[^\S\n]+", " ", stripped)
     stripped = re.sub(r" ?\n[\s]*", "\n", stripped).strip()
     if len(stripped) > limit:
-        notices.append(f"The question was {len(stripped):,} characters long; only the first {limit:,} were used.")
-        stripped = stripped[:limit].rsplit(" ", 1)[0] or stripped[:limit]
+        # A long paste (a case study, a page of notes) ends with what it asks, and pasted options come last:
+        # the end is kept, from its first whole word.
+        notices.append(
+            f"The question was {len(stripped):,} characters long; only its last {limit:,} were read (where the "
+            "question and any options are)."
+        )
+        tail = stripped[-limit:]
+        if not stripped[-limit - 1].isspace() and re.search(r"\s", tail):
+            tail = re.split(r"\s", tail, maxsplit=1)[1]  # a word cut in two is left out
+        stripped = tail.strip()
     return stripped, notices
 
 

@@ -32,6 +32,14 @@ def test_clean_question_truncates_very_long_input_with_a_notice():
     assert len(text) <= 2000 and any("characters long" in n and "2,000" in n for n in notices)
 
 
+def test_a_long_paste_keeps_its_end_where_the_question_and_options_are():
+    paste = "Background paragraph. " * 400 + "\nWhich service scans S3 for PII?\nA) Amazon Macie\nB) AWS Glue"
+    text, notices = clean_question(paste, 2000)
+    assert text.endswith("Which service scans S3 for PII?\nA) Amazon Macie\nB) AWS Glue") and len(text) <= 2000
+    assert text.startswith("Background paragraph.")  # from a whole line or word, not half of one
+    assert any("last 2,000" in n for n in notices)
+
+
 def test_clean_question_accepts_non_strings():
     assert clean_question(None, 100)[0] == "" and clean_question(42, 100)[0] == "42"
 
