@@ -48,6 +48,7 @@ from .practice_reading import (
     choosable,
     how_to_purpose,
     instructed_by,
+    instructed_construct,
     instrument_purpose,
     is_discourse_label,
     is_to_label,
@@ -838,6 +839,9 @@ class QuestionGenerator:
                 if line.kind != "card" or not line.body or not line.label:
                     continue
                 term = leading_term(line.body)
+                # "How do I pass values in? Declare input variables with variable blocks": the construct it uses.
+                construct = instructed_construct(line.body) if term is None and asks_how(line.label) else None
+                term = term or construct
                 if (
                     term is None
                     or names_any(line.label, {term.lower()})
@@ -848,7 +852,7 @@ class QuestionGenerator:
                 resolved = self.reading.names.resolve(name_key(term))
                 if key in self.things or resolved and (resolved in self.things or term_kind(term) != "command"):
                     continue  # a name: a thing already, or not one to choose (a command line is taken here)
-                kind = card_kind(line.label, term)
+                kind = term.split()[-1] if construct else card_kind(line.label, term)
                 thing = Thing(
                     key,
                     term,

@@ -428,6 +428,29 @@ def leading_term(answer: str) -> str | None:
     return segment
 
 
+#: "Declare input variables with variable blocks, ...": an instruction whose tool is a construct (its verb in
+#: the base form, then "with" and a word naming which construct).
+_WITH_CONSTRUCT = re.compile(
+    r"^(?P<verb>[A-Z][a-z]+)\s+(?P<object>[^,.;:]{0,60}?)\s*\bwith\s+(?:an?\s+|the\s+)?"
+    r"(?P<which>[a-z][\w\-]*)\s+(?P<construct>[a-z]+)\b"
+)
+
+
+def instructed_construct(answer: str) -> str | None:
+    """The construct a how-to answer's opening instruction tells to use as its tool: "Declare input variables
+    with variable blocks, ..." -> "variable block"; None for any other answer."""
+    match = _WITH_CONSTRUCT.match(answer.strip())
+    if not match:
+        return None
+    construct, which = singular(match.group("construct").lower()), match.group("which").lower()
+    following = (match.group("object").split() + ["", ""])[:2]
+    if construct not in CONSTRUCT_WORDS or which in FUNCTION_WORDS:
+        return None
+    if looks_like_verb(match.group("verb"), *following) != match.group("verb").lower():
+        return None  # "Terraform works with state files": a statement, not an instruction
+    return f"{which} {construct}"
+
+
 def card_kind(question: str, term: str) -> str:
     """What a card asks for: its own words ("Which command ...", "Which file ...") or the shape of the term."""
     match = re.match(

@@ -1562,3 +1562,34 @@ def test_a_key_written_as_code_with_its_value_is_a_setting_taught_by_its_sentenc
     assert "let a belt or roller stop" in keyed[0].stem and "It must not stop the whole rack." in keyed[0].stem
     for question in questions:
         assert not any("lets you let" in text for text in question.why_not.values()), question.why_not
+
+
+BLOCK_FAQ = """# Zorblat ledgers
+
+## Blocks of a ledger
+
+**How do I read a crate that Zorblat does not manage?**
+Use a probe block, such as one that looks up the newest crate by its tag.
+
+**How do I pin which plugin builds are allowed?**
+List each plugin in a plugin_pins block with its source address and a build constraint.
+
+**How do I pass values into a ledger?**
+Declare input gauges with gauge blocks, optionally giving a unit, a default and a description.
+
+**Someone built a crate by hand. How do I bring it under Zorblat?**
+Write a gadget block for it and then run zorbctl adopt with the crate's address.
+"""
+
+
+def test_a_construct_a_how_to_answer_uses_as_its_tool_is_a_thing_of_its_kind(make_assistant, tmp_path):
+    assistant = _assistant(make_assistant, tmp_path, "blocks", BLOCK_FAQ)
+    generator = assistant.question_generator()
+    gauge = next(t for t in generator.things.values() if t.name == "gauge block")
+    assert gauge.kind == "block"
+    questions, report = assistant.generate_questions(n=10, seed=2)
+    _check_all(questions)
+    keyed = [q for q in questions if q.options[q.answer] == "gauge block"]
+    assert keyed, report.summary()
+    assert "pass values into a ledger" in keyed[0].stem and "Which block" in keyed[0].stem
+    assert any("gauge block" in q.why_not for q in questions)

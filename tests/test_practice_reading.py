@@ -2,7 +2,14 @@
 
 from collections import Counter
 
-from assistant.practice_reading import choosable, instrument_purpose, is_discourse_label, subject_clause, term_kind
+from assistant.practice_reading import (
+    choosable,
+    instructed_construct,
+    instrument_purpose,
+    is_discourse_label,
+    subject_clause,
+    term_kind,
+)
 from assistant.reading import Entity, name_key
 
 
@@ -71,3 +78,11 @@ def test_a_key_in_lower_camel_case_is_a_setting_by_its_shape():
     assert term_kind("spillLimit") == term_kind("waitSecondsAfterDrop") == "setting"
     # Not a brand's lower-case first letter, nor a word or a name in capitals.
     assert term_kind("iPhone") is None and term_kind("Spill") is None and term_kind("SpillLimit") is None
+
+
+def test_a_how_to_answer_that_uses_a_construct_as_its_tool_names_it():
+    assert instructed_construct("Declare input gauges with gauge blocks, optionally giving a unit.") == "gauge block"
+    assert instructed_construct("Guard the belt with a latch hook.") == "latch hook"
+    # A statement, or a word that names no construct, is no instruction to use one.
+    assert instructed_construct("Zorblat works with ledger files.") is None
+    assert instructed_construct("Fill the crate with spare parts.") is None
