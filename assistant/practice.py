@@ -491,6 +491,13 @@ class QuestionGenerator:
             return None
         if not thing.kinds and not thing.proper and not thing.groups and not defined and not instructed:
             return None  # a term the notes neither list among its kind, name, nor define: not a thing to choose
+        if "setting" in thing.kinds and not is_code_identifier(entity.name):
+            # "The `concurrency` key ..." under a heading "Concurrency": a setting shows as the notes write it in code.
+            for item in teaching:
+                written = re.search(rf"`({re.escape(entity.name)})`", item.line.text, re.IGNORECASE)
+                if written:
+                    thing.name = written.group(1)
+                    break
         return thing
 
     def _written_as_code(self, entity: Entity) -> bool:

@@ -1545,6 +1545,10 @@ VALUED_KEYS = """# Zorb belts
 `skip-on-error: true` lets a belt or roller stop without stopping the whole rack, which suits optional belts.
 
 `wait-seconds` caps how long a reader waits for a parcel before giving up.
+
+## Spill
+
+The `spill` key, at belt or rack level, moves late parcels to a side queue.
 """
 
 
@@ -1555,6 +1559,9 @@ def test_a_key_written_as_code_with_its_value_is_a_setting_taught_by_its_sentenc
     thing = generator.things["skip on error"]
     assert thing.kind == "setting"
     assert thing.teaching[0].description.startswith("lets a belt or roller stop")
+    # "The `spill` key ..." under a heading "Spill": a setting shows as the notes write it in code.
+    spill = generator.things["spill"]
+    assert spill.kind == "setting" and spill.name == "spill"
     questions, report = assistant.generate_questions(n=10, seed=2)
     _check_all(questions)
     keyed = [q for q in questions if q.options[q.answer] == "skip-on-error"]
