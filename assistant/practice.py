@@ -56,6 +56,7 @@ from .practice_reading import (
     names_any,
     quotable,
     row_description,
+    run_so_purpose,
     subject_clause,
     term_kind,
     without_brackets,
@@ -704,7 +705,7 @@ class QuestionGenerator:
         if line.kind in ("sentence", "item") and not line.label:
             # "Register a snapshot repository with `PUT _snapshot/<repo>`", "If clients get errors, check `X` to
             # see which breaker trips": prose names a tool by what to do with it, in any situation.
-            purpose = instrument_purpose(line.text, entity)
+            purpose = instrument_purpose(line.text, entity) or run_so_purpose(line.text, entity)
             if purpose:
                 return purpose, 0.9
         return None

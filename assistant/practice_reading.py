@@ -34,7 +34,7 @@ from .vocabulary import (
     SETTING_WORDS,
     VENDOR_WORDS,
 )
-from .wording import known, looks_like_verb, singular, strip_asides
+from .wording import base_of, known, looks_like_verb, singular, strip_asides
 
 # --- names and lines ----------------------------------------------------------------------------------
 
@@ -308,6 +308,38 @@ def instrument_purpose(text: str, entity: Entity) -> str | None:
 
 
 # --- what a flash card says of a thing ----------------------------------------------------------------
+
+
+#: The fronted situations an instruction to run something can be given in ("After logrotate moves the files, run
+#: X ..."): when, not where or what for.
+_WHEN_LEADS = frozenset({"after", "before", "once", "when", "whenever", "if"})
+
+
+def run_so_purpose(text: str, entity: Entity) -> str | None:
+    """What an instruction to run a thing does, when it says so with "so": "After logrotate moves the files, run
+    nginx -s reopen (or send USR1 to the master) so nginx writes to new files." -> "make nginx write to new files
+    after logrotate moves the files". None for any other sentence."""
+    spellings = "|".join(re.escape(s) for s in sorted(entity.spellings, key=len, reverse=True))
+    if not spellings:
+        return None
+    text = strip_asides(text.strip()).rstrip(".")
+    when = ""
+    fronted = FRONTED_PHRASE.match(text)
+    if fronted:
+        if fronted.group("lead").lower() not in _WHEN_LEADS:
+            return None
+        when, text = f" {fronted.group('lead').lower()} {fronted.group('phrase').strip()}", fronted.group("rest")
+    match = re.fullmatch(
+        rf"(?i)(?:run|use|call|send)\s+`?(?:{spellings})`?\s+so(?:\s+that)?\s+(?P<subject>[\w\-]+)\s+"
+        rf"(?P<verb>[a-z]+s)\s+(?P<rest>[^,;]+)",
+        text,
+    )
+    if not match or match.group("subject").lower() in FUNCTION_WORDS:
+        return None
+    base = base_of(match.group("verb"))
+    if not base or base == match.group("verb").lower():
+        return None
+    return f"make {match.group('subject')} {base} {match.group('rest').strip()}{when}"
 
 
 def asks_when_to_use(line: Line) -> bool:

@@ -7,6 +7,7 @@ from assistant.practice_reading import (
     instructed_construct,
     instrument_purpose,
     is_discourse_label,
+    run_so_purpose,
     subject_clause,
     term_kind,
 )
@@ -86,3 +87,19 @@ def test_a_how_to_answer_that_uses_a_construct_as_its_tool_names_it():
     # A statement, or a word that names no construct, is no instruction to use one.
     assert instructed_construct("Zorblat works with ledger files.") is None
     assert instructed_construct("Fill the crate with spare parts.") is None
+
+
+def test_an_instruction_to_run_a_command_so_something_happens_says_what_the_command_is_for():
+    reopen = _entity("zorbd -s rewind")
+    text = (
+        "After the sweeper moves the logs, run zorbd -s rewind (or send HUP to the master) so zorbd writes to new logs."
+    )
+    assert run_so_purpose(text, reopen) == "make zorbd write to new logs after the sweeper moves the logs"
+    assert (
+        run_so_purpose("Run zorbd -s rewind so that zorbd drops stale crates.", reopen)
+        == "make zorbd drop stale crates"
+    )
+    # Not where from, nor a statement, nor "so" without a clause of its own.
+    assert run_so_purpose("From the rack host, run zorbd -s rewind so zorbd writes to new logs.", reopen) is None
+    assert run_so_purpose("zorbd -s rewind runs so fast that nobody notices.", reopen) is None
+    assert run_so_purpose("Run zorbd -s rewind so the logs rotate.", reopen) is None
