@@ -19,6 +19,22 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped)
 
 
+# An inline code span as notes and answers write one: `git bisect`, on one line.
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def escape_markdown_keeping_code(text: str) -> str:
+    """`escape_markdown`, except that inline code (`git bisect`) is shown as code, not with its backticks. A code
+    span renders its content literally, so it stays as safe as escaped text."""
+    pieces, end = [], 0
+    for match in _CODE_SPAN.finditer(text):
+        pieces.append(escape_markdown(text[end : match.start()]))
+        pieces.append(f"`{match.group(1)}`")
+        end = match.end()
+    pieces.append(escape_markdown(text[end:]))
+    return "".join(pieces)
+
+
 def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
@@ -43,9 +59,9 @@ def answer_markdown(text: str) -> str:
     lines = []
     for line in text.split("\n"):
         if line.startswith("- "):
-            lines.append("- " + escape_markdown(line[2:]))
+            lines.append("- " + escape_markdown_keeping_code(line[2:]))
         else:
-            lines.append(escape_markdown(line) + "  ")
+            lines.append(escape_markdown_keeping_code(line) + "  ")
     return "\n".join(lines)
 
 
@@ -81,7 +97,7 @@ def table_markdown(columns: list[str], rows: list[list[str]], anchor: str | None
     """A comparison table as safe Markdown; [n] markers in cells become links."""
 
     def cell(text: str) -> str:
-        safe = escape_markdown(re.sub(r"\s+", " ", str(text)).strip()) or " "
+        safe = escape_markdown_keeping_code(re.sub(r"\s+", " ", str(text)).strip()) or " "
         return link_citations(safe, anchor) if anchor else safe
 
     width = len(columns)
@@ -96,10 +112,10 @@ def options_markdown(options, anchor: str | None = None) -> str:
     """Multiple-choice verdicts as a list: the picked option(s) marked, each with its reason."""
     lines = []
     for option in options:
-        reason = escape_markdown(option.reason.strip())
+        reason = escape_markdown_keeping_code(option.reason.strip())
         reason = link_citations(reason, anchor) if anchor else reason
         text = escape_markdown(option.text.strip())
-        letter = escape_markdown(option.letter)
+        letter = escape_markdown(option.shown)
         head = f":green[**✓ {letter}\\. {text}**]" if option.picked else f"✗ {letter}\\. {text}"
         lines.append(f"- {head}" + (f" — {reason}" if reason else ""))
     return "\n".join(lines)

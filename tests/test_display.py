@@ -65,3 +65,13 @@ def test_tables_and_options_escape_note_text_and_keep_links():
 def test_highlighted_passage_is_escaped():
     marked = highlight_passage("- <script>x()</script> Use Macie", ["Use Macie"])
     assert "<script>" not in marked and ":orange-background[" in marked
+
+
+def test_inline_code_is_shown_as_code_and_everything_around_it_stays_escaped():
+    linked = answer_markdown_linked("- Run `git bisect run ./test.sh` *now* [1].\nA lone ` stays.", "m1")
+    assert "`git bisect run ./test.sh`" in linked and "\\*now\\*" in linked and "(#cite-m1-1)" in linked
+    assert "A lone \\` stays" in linked
+    table = table_markdown(["aspect", "`git pull`"], [["does", "fetch, then `merge` [2]"]], anchor="m1")
+    assert "| `git pull` |" in table and "`merge` [\\[2\\]](#cite-m1-2)" in table
+    options = options_markdown([OptionVerdict("A", "x", False, "`<b>` is shown, not run")])
+    assert "`<b>` is shown" in options
