@@ -40,6 +40,12 @@ class OptionVerdict:
     picked: bool
     reason: str
     score: float = 0.0
+    label: str = ""  # the option's marker as the learner wrote it ("3", "c"); `letter` is A, B, C ... in order
+
+    @property
+    def shown(self) -> str:
+        """The marker to show: the learner's own, so "3. Blob" is answered as 3, not as C."""
+        return self.label or self.letter
 
 
 @dataclass

@@ -47,7 +47,9 @@ def build_answer(
         if draft.table
         else None
     )
-    options = [OptionVerdict(o.letter, o.text, o.picked, renumber(o.reason), o.score) for o in draft.options]
+    options = [
+        OptionVerdict(o.letter, o.text, o.picked, renumber(o.reason), o.score, label=o.label) for o in draft.options
+    ]
     notices = list(draft.notices)
     if missing:
         notices.append(f"Dropped {len(missing)} reference(s) to passages that are not in your notes.")

@@ -680,7 +680,7 @@ class LLMAnswerer:
             raise LLMFallback("named no option letter")
         by_letter = {o.letter: o for o in query.options}
         picked = [by_letter[letter] for letter in letters]
-        head = " and ".join(f"{o.letter}) {o.text}" for o in picked)
+        head = " and ".join(f"{o.shown}) {o.text}" for o in picked)
         word = "Answers" if len(picked) > 1 else "Answer"
         # Why: the reply without its "Answer: B" sentence.
         pieces = _sentence_pieces(reply.strip())
@@ -720,7 +720,11 @@ class LLMAnswerer:
             chosen_option = option.letter in letters
             draft.options.append(
                 OptionVerdict(
-                    option.letter, option.text, chosen_option, reasons if chosen_option else "Not the model's pick."
+                    option.letter,
+                    option.text,
+                    chosen_option,
+                    reasons if chosen_option else "Not the model's pick.",
+                    label=option.label,
                 )
             )
         draft.recommendation = " and ".join(o.text for o in picked)

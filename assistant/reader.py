@@ -1203,12 +1203,12 @@ class NotesReader:
                 what = _cited(_strip_label(option_line, None), draft.rely_on(option_line.chunk_id, option_line.text))
             else:
                 what = "Your notes say nothing about this option."
-            verdict = OptionVerdict(letter, option.text, letter in picked, what, round(score, 4))
+            verdict = OptionVerdict(letter, option.text, letter in picked, what, round(score, 4), label=option.label)
             draft.options.append(verdict)
             if letter in picked:
-                lead_parts.append(f"{letter}) {option.text}")
-                reasons.append(f"- {letter}) {option.text}: {what}")
-        others = [f"- Not {o.letter}) {o.text}: {o.reason}" for o in draft.options if not o.picked]
+                lead_parts.append(f"{option.shown}) {option.text}")
+                reasons.append(f"- {option.shown}) {option.text}: {what}")
+        others = [f"- Not {o.shown}) {o.text}: {o.reason}" for o in draft.options if not o.picked]
         answer_word = "Answers" if len(lead_parts) > 1 else "Answer"
         draft.text = "\n".join([f"{answer_word}: {' and '.join(lead_parts)}.", ""] + reasons + others)
         draft.recommendation = " and ".join(o.text for o in draft.options if o.picked)

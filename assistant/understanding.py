@@ -41,8 +41,13 @@ _COUNTS = {"two": 2, "three": 3, "four": 4, "2": 2, "3": 3, "4": 4}
 
 @dataclass(frozen=True)
 class Option:
-    letter: str
+    letter: str  # A, B, C ... in order, whatever the question used: what `choice` reports
     text: str
+    label: str = ""  # the marker as written ("3", "c"), shown back to the learner
+
+    @property
+    def shown(self) -> str:
+        return self.label or self.letter
 
 
 def _letter(token: str, numbered: bool) -> str:
@@ -106,7 +111,7 @@ def _in_sequence(pieces: list[tuple[str, str]]) -> list[Option]:
     for index, (token, body) in enumerate(pieces):
         if token.isdigit() != numbered or _letter(token, numbered) != "ABCDEFGH"[index] or not body:
             return options if len(options) >= 2 else []
-        options.append(Option("ABCDEFGH"[index], body.rstrip(" ;,")))
+        options.append(Option("ABCDEFGH"[index], body.rstrip(" ;,"), label=token))
     return options
 
 
@@ -325,6 +330,9 @@ class Query:
     retrieval_text: str
     focus_text: str  # what answers are matched against: the stem, or the latest turn of a follow-up
     follow_up: bool = False
+    # A follow-up only by being short ("How do I reverse a list in Python?"): it neither opens like a reply nor
+    # points back ("it", "that one"), and asks a whole question of its own.
+    stands_alone: bool = False
     previous_question: str | None = None
     previous_answer: str | None = None
     setting_aside_previous: bool = False
@@ -402,6 +410,13 @@ def is_follow_up(question: str) -> bool:
         and len(content) <= 14
         or len(content) <= 3
     )
+
+
+def _stands_alone(question: str) -> bool:
+    """A short question that asks a whole question of its own (see Query.stands_alone): it opens as a question,
+    has two or more words of its own to ask about, and nothing in it opens like a reply or points back."""
+    content = [w for w in words(question) if w not in FUNCTION_WORDS and w not in QUESTION_WORDS]
+    return len(content) >= 2 and not _FOLLOW_UP.search(question) and bool(_OPENS_A_QUESTION.match(question))
 
 
 def negated_terms(question: str) -> set[str]:
@@ -894,6 +909,7 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
         ).strip(),
         focus_text=stem_text,
         follow_up=follow_up,
+        stands_alone=follow_up and _stands_alone(stem_text),
         previous_question=previous if follow_up else None,
         previous_answer=previous_answer(history) if follow_up else None,
         setting_aside_previous=setting_aside,

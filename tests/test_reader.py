@@ -913,3 +913,13 @@ def test_a_lead_labelled_by_an_aspect_says_the_term_it_is_about(assistant_on_not
     assistant = assistant_on_notes("zorblat-logs.md", ASPECT_NOTES)
     answer = assistant.ask("how do i search 30 shelves at the same time?")
     assert answer.answer.startswith("Lookups - Execution: Up to 50 shelves"), answer.answer
+
+
+def test_numbered_options_are_answered_by_the_numbers_the_question_used(course):
+    answer = course.ask(
+        "A team needs to import Salesforce and Slack data into S3, filtering it on the way. Which service?\n"
+        "1. AWS Data Exchange\n2. Amazon AppFlow\n3. Amazon Macie\n4. Amazon Athena"
+    )
+    assert answer.choice == "B"  # the contract's letter, A, B, C ... in order
+    assert answer.answer.startswith("Answer: 2) Amazon AppFlow") and "Not 1) AWS Data Exchange" in answer.answer
+    assert [o.shown for o in answer.options] == ["1", "2", "3", "4"]
