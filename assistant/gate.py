@@ -94,6 +94,11 @@ class CoverageGate:
             # the sentence that asks ("Which chart type should the dashboard use?") says what it is about
             # (on the dev sets: 12 in-scope questions declined became 2, no out-of-scope one more answered).
             unknown = min(unknown, self.unknown_share(asking_sentence(query.stem)))
+        if query.stands_alone:
+            # A whole question of its own about something the notes never mention ("How do I reverse a list in
+            # Python?" after a question on Git) stays unknown whatever the conversation was about. A follow-up
+            # that leans on the conversation ("different case now: it runs once a night") is read with it.
+            unknown = max(unknown, self.unknown_share(query.stem))
         foreign = self.foreign_names(query.stem if query.options else query.retrieval_text)
         features = {
             "evidence": max(best_passage, best_line - s.line_discount),

@@ -206,3 +206,16 @@ def test_a_hyphenated_word_the_notes_write_is_known_not_unknown(assistant_on_not
     assert known.trace["gate"]["unknown_share"] == 0.0
     # A hyphenated word with a part the notes never use still counts as unknown.
     assert assistant.ask("Do cloud-hosted runners keep their tools?").trace["gate"]["unknown_share"] > 0.0
+
+
+def test_a_whole_new_question_in_a_conversation_is_judged_on_its_own_words(course):
+    history = [
+        {"role": "user", "content": "Which service scans S3 buckets for PII?"},
+        {"role": "assistant", "content": "Use Amazon Macie [1]."},
+    ]
+    off_topic = course.ask("How do I reverse a list in Python?", history=history)
+    assert off_topic.abstained, off_topic.answer
+    on_topic = course.ask("Which service catalogs table schemas for Athena?", history=history)
+    assert not on_topic.abstained and "Catalog" in on_topic.answer
+    leaning = course.ask("and what if we must also encrypt them?", history=history)
+    assert not leaning.abstained  # leans on the conversation: read with it
