@@ -158,7 +158,9 @@ def _render_answer(answer, show_sources: bool = True) -> None:
     from rich.table import Table
 
     style = "yellow" if answer.abstained else "green"
-    title = "not in your notes" if answer.abstained else f"answer ({answer.kind})"
+    # A question with no word in it ("???", an emoji) was not declined for the notes: there was nothing to read.
+    unread = answer.abstained and not any(ch.isalnum() for ch in answer.question)
+    title = "nothing to answer" if unread else "not in your notes" if answer.abstained else f"answer ({answer.kind})"
     # Wrapped inside the box: the console soft-wraps plain lines, which in a panel would cut them at its edge.
     console.print(Panel(escape(answer.answer), border_style=style, title=title), soft_wrap=False)
     if answer.table is not None:
@@ -526,9 +528,8 @@ def progress() -> None:
         table.add_row(escape(item.section), str(item.attempts), f"{item.accuracy:.0%}")
     console.print(table)
     for item in weakest:
-        console.print(
-            f"Re-read: [bold]{escape(item.section)}[/] ({item.accuracy:.0%} right over {item.attempts} attempts)"
-        )
+        attempts = f"{item.attempts} attempt" + ("" if item.attempts == 1 else "s")
+        console.print(f"Re-read: [bold]{escape(item.section)}[/] ({item.accuracy:.0%} right over {attempts})")
 
 
 @app.command()

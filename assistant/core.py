@@ -78,16 +78,20 @@ def clean_question(text: object, limit: int) -> tuple[str, list[str]]:
     stripped = re.sub(r"[^\S\n]+", " ", stripped)
     stripped = re.sub(r" ?\n[\s]*", "\n", stripped).strip()
     if len(stripped) > limit:
-        # A long paste (a case study, a page of notes) ends with what it asks, and pasted options come last:
-        # the end is kept, from its first whole word.
+        # A long paste asks its question first ("Which service? Here is our setup: ...") or last (a case study,
+        # then its question and options): its start and its end are read, the middle is left out.
+        head_room = limit // 4
+        head = stripped[:head_room]
+        if not stripped[head_room].isspace() and re.search(r"\s", head):
+            head = head[: max(m.start() for m in re.finditer(r"\s", head))]  # a word cut in two is left out
+        tail = stripped[-(limit - len(head) - 3) :]
+        if re.search(r"\s", tail):
+            tail = re.split(r"\s", tail, maxsplit=1)[1]
         notices.append(
-            f"The question was {len(stripped):,} characters long; only its last {limit:,} were read (where the "
-            "question and any options are)."
+            f"The question was {len(stripped):,} characters long; only its start and its end ({limit:,} "
+            "characters in all, where a question and its options are) were read."
         )
-        tail = stripped[-limit:]
-        if not stripped[-limit - 1].isspace() and re.search(r"\s", tail):
-            tail = re.split(r"\s", tail, maxsplit=1)[1]  # a word cut in two is left out
-        stripped = tail.strip()
+        stripped = f"{head.strip()}\n…\n{tail.strip()}"
     return stripped, notices
 
 
@@ -470,7 +474,7 @@ class Assistant:
                 text,
                 "Please type a question about your notes.",
                 abstained=True,
-                notices=notices + ["The question was empty."],
+                notices=notices + ["The question has no words in it."],
             )
         elif len((index := self._fresh_index(notices)).lexical) == 0:
             answer = Answer(

@@ -238,3 +238,9 @@ def test_an_answer_wraps_inside_its_box_on_a_narrow_terminal(cli_env, monkeypatc
     markers = set(re.findall(r"\[(\d+)\]", " ".join(box)))  # every source listed is cited where it can be read
     listed = set(re.findall(r"^\[(\d+)\]", result.stdout, re.MULTILINE))
     assert listed and listed <= markers
+
+
+def test_a_question_with_no_words_is_told_so_not_that_the_notes_lack_it(cli_env):
+    result = runner.invoke(app, ["ask", "???"])
+    assert result.exit_code == 0, result.output
+    assert "nothing to answer" in result.stdout and "not in your notes" not in result.stdout
