@@ -29,6 +29,7 @@ from .spelling import SpellingCorrector
 from .store import NoteStore, StoreError, drop_collections, wipe_embedded_store
 from .text import strip_control, term_of_word
 from .understanding import Query, understand
+from .vocabulary import looks_like_another_language
 
 if TYPE_CHECKING:  # imported when used: the CLI's `ask` must not pay for them
     from .chunking import Chunk
@@ -546,6 +547,8 @@ class Assistant:
             text += f" They mention {known} but not {asked}." if known else f" They never mention {asked}."
         elif gate is not None and gate.figure_found is False:
             text += " They never give that figure."
+        elif looks_like_another_language(query.text):
+            text += " Questions are read in English, and this one looks like it is in another language."
         if suggestions:
             text += " The nearest sections of your notes are: " + "; ".join(suggestions) + "."
         return Draft(kind=query.kind, text=text, abstained=True, suggestions=suggestions)

@@ -1170,3 +1170,34 @@ def rare_english_frequencies(words: set[str]) -> dict[str, float]:
 
 #: At or above this Zipf frequency a word is everyday English ("glue" is 3.8, "support" 5.5).
 COMMON_ZIPF = 4.0
+
+
+#: Languages learners commonly write in with the Latin script; wordfreq's small lists for them load in ~0.1 s.
+OTHER_LATIN_LANGUAGES = ("de", "fr", "es", "pt", "it", "nl")
+
+
+def looks_like_another_language(text: str) -> bool:
+    """Whether a question seems written in a language other than English: mostly letters of another script,
+    or, of its words, two or more (and a third or more) that another common language has and English does not
+    ("funktioniert", "qué", "données"), one of them an everyday word of it. Technical English ("idempotent
+    upserts") and names ("kafka msk") are no other language's everyday words."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return False
+    if sum(1 for ch in letters if ord(ch) > 0x24F) > len(letters) / 2:
+        return True  # Cyrillic, Greek, CJK, Arabic ... (0x24F ends the Latin blocks)
+    import wordfreq
+
+    found = [w.lower() for w in re.findall(r"[^\W\d_]{2,}", text)]
+    if len(found) < 3 or any(w in QUESTION_WORDS for w in found) or sum(w in FUNCTION_WORDS for w in found) >= 2:
+        return False  # "Which MSK config ...": English asks with English words, whatever its names
+    not_english = [w for w in found if english_frequency(w) == 0.0 and w not in FUNCTION_WORDS]
+    for language in OTHER_LATIN_LANGUAGES:
+        theirs = sum(1 for w in not_english if wordfreq.zipf_frequency(w, language, wordlist="small") > 0)
+        # ... and one of that language's everyday words ("wie", "para", "les"): names ("kafka") are no sign.
+        everyday = any(
+            wordfreq.zipf_frequency(w, language, wordlist="small") >= 5.0 and english_frequency(w) < 4.0 for w in found
+        )
+        if theirs >= 2 and theirs >= len(found) / 3 and everyday:
+            return True
+    return False

@@ -146,3 +146,10 @@ def test_notes_are_looked_at_no_more_often_than_the_setting_says(make_assistant,
     assistant.ingest()
     (notes / "streams.md").write_text(PLIMSOLL)
     assert assistant.refresh_notes() is None  # an ingest just looked: not again for an hour
+
+
+def test_a_question_in_another_language_is_declined_saying_so(course):
+    answer = course.ask("¿Qué servicio escanea los buckets de S3 para encontrar datos personales?")
+    assert answer.abstained and "another language" in answer.answer
+    english = course.ask("Which service orchestrates the weekly payroll robots?")
+    assert english.abstained and "another language" not in english.answer

@@ -98,3 +98,20 @@ def test_modal_verbs_are_the_english_modals_each_a_common_word():
 def test_clause_joiners_are_conjunctions_not_subjects_or_verbs():
     assert {"when", "if", "because", "so", "and", "that"} <= v.CLAUSE_JOINERS
     assert not {"we", "i", "they", "need", "service", "this"} & v.CLAUSE_JOINERS
+
+
+def test_a_question_in_another_language_is_told_from_technical_english():
+    for other in (
+        "Wie funktioniert die Partitionierung in Athena?",
+        "¿Qué servicio escanea S3 para datos personales?",
+        "Quel service analyse les données personnelles?",
+        "Какой сервис сканирует S3?",
+    ):
+        assert v.looks_like_another_language(other), other
+    for english in (
+        "Which MSK config sets kafka retention?",
+        "kafka retention msk config",
+        "idempotent upserts dedupe",
+        "How do I reverse a list in Python?",
+    ):
+        assert not v.looks_like_another_language(english), english
