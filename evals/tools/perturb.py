@@ -5,9 +5,11 @@ the answers depend on tidy wording.
     .venv/bin/study eval --suite /tmp/dev-typos --out /tmp/dev-typos-out
 
 Styles: `typo` swaps two neighbouring letters in one word of six letters or more (never in an expected
-answer); `chat` lower-cases the question and drops its question marks and final full stop. Units of notes
-are copied beside their questions. Other kinds of question are copied unchanged. Never run on evals/test
-to tune: the copies are as held out as their originals.
+answer); `chat` lower-cases the question and drops its question marks and final full stop; `layout` lays a
+multiple-choice question's options out as a web page or a markdown file gives them, one layout per question in
+turn (bold letters, list bullets, numbers, "Option A:"). Units of notes are copied beside their questions.
+Other kinds of question are copied unchanged. Never run on evals/test to tune: the copies are as held out as
+their originals.
 """
 
 from __future__ import annotations
@@ -20,6 +22,13 @@ import shutil
 from pathlib import Path
 
 PERTURBED_KINDS = ("scenario", "fact")
+#: How pasted options come out of web pages and markdown files (the `layout` style), by letter and text.
+LAYOUTS = (
+    lambda letter, text, index: f"**{letter}.** {text}",
+    lambda letter, text, index: f"- {letter}) {text}",
+    lambda letter, text, index: f"{index + 1}. {text}",
+    lambda letter, text, index: f"Option {letter}: {text}",
+)
 
 
 def typo(question: str, keep: str, rng: random.Random) -> str:
@@ -38,6 +47,16 @@ def chat(question: str) -> str:
     return question.lower().replace("?", "").rstrip(". ")
 
 
+def layout(row: dict, number: int) -> str:
+    """The question's stem with its options in the number-th layout of LAYOUTS, one per line."""
+    from assistant.understanding import pasted_options
+
+    stem, _ = pasted_options(row["question"])
+    shown = LAYOUTS[number % len(LAYOUTS)]
+    options = [shown(letter, text, index) for index, (letter, text) in enumerate(sorted(row["options"].items()))]
+    return stem + "\n\n" + "\n".join(options)
+
+
 def perturb_file(source: Path, target: Path, style: str, rng: random.Random) -> int:
     changed = 0
     rows = []
@@ -45,7 +64,12 @@ def perturb_file(source: Path, target: Path, style: str, rng: random.Random) -> 
         if not line.strip():
             continue
         row = json.loads(line)
-        if row.get("kind") in PERTURBED_KINDS:
+        if style == "layout":
+            if row.get("options"):
+                before = row["question"]
+                row["question"] = layout(row, changed)
+                changed += row["question"] != before
+        elif row.get("kind") in PERTURBED_KINDS:
             keep = " ".join(row.get("expect", [])).lower()
             before = row["question"]
             row["question"] = typo(before, keep, rng) if style == "typo" else chat(before)
@@ -60,7 +84,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("suite", type=Path)
     parser.add_argument("out", type=Path)
-    parser.add_argument("--style", choices=("typo", "chat"), default="typo")
+    parser.add_argument("--style", choices=("typo", "chat", "layout"), default="typo")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     rng = random.Random(args.seed)
