@@ -1119,6 +1119,10 @@ class NotesReader:
             if sum(m in marks for marks in option_markers) > len(option_markers) / 2
         }
         verdicts: list[tuple[float, str, Line | None]] = []
+        # Each option's own line about itself (it is the line's subject, no other option named): what a wrong
+        # option's why-not quotes, rather than the line that came nearest the stem ("... without stashing" is
+        # the worktree's line, not what git stash is for).
+        own_lines: dict[str, Line] = {}
         option_keys = [
             [
                 k
@@ -1155,6 +1159,10 @@ class NotesReader:
             # What tells an option apart: its words that the other options and the stem do not share.
             distinctive = terms - shared - stem_terms or terms - shared or terms
             best_score, best_line = 0.0, None
+            own_says = 0.0
+            # Only a name that spells the option's own words ("git stash"), not a part of it ("git" of "git
+            # worktree"), makes a line the option's own.
+            named_whole = any(distinctive <= set(k.split()) for k in keys)
             for line in self._option_evidence(option.text, keys, retrieval):
                 fits = stem_matcher.line(line)
                 says = self._says(line, option.text, vector, distinctive, keys)
@@ -1188,6 +1196,13 @@ class NotesReader:
                     says *= self._clause_fit(line, distinctive, clause_matcher, option.text)
                 if says > 0 and fits * says > best_score:
                     best_score, best_line = fits * says, line
+                if (
+                    says > own_says
+                    and named_whole
+                    and self._about(line, keys)
+                    and not self._names_any(line, other_keys - set(keys))
+                ):
+                    own_says, own_lines[option.letter] = says, line
             if query.negated & terms and not _NEGATES.search(option.text):
                 # "without paying for extra delete writes": an option that does what the stem rules out
                 # ("a Lambda that deletes items") answers another question.
@@ -1198,7 +1213,8 @@ class NotesReader:
         draft = Draft(kind="multiple_choice", text="")
         draft.choice = sorted(picked) if query.picks > 1 else next(iter(picked))
         lead_parts, reasons = [], []
-        for (score, letter, option_line), option in zip(verdicts, query.options, strict=True):
+        for (score, letter, best_line), option in zip(verdicts, query.options, strict=True):
+            option_line = best_line if letter in picked else own_lines.get(letter, best_line)
             if option_line is not None:
                 what = _cited(_strip_label(option_line, None), draft.rely_on(option_line.chunk_id, option_line.text))
             else:

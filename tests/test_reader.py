@@ -923,3 +923,23 @@ def test_numbered_options_are_answered_by_the_numbers_the_question_used(course):
     assert answer.choice == "B"  # the contract's letter, A, B, C ... in order
     assert answer.answer.startswith("Answer: 2) Amazon AppFlow") and "Not 1) AWS Data Exchange" in answer.answer
     assert [o.shown for o in answer.options] == ["1", "2", "3", "4"]
+
+
+def test_a_wrong_options_why_not_quotes_its_own_line_not_the_line_nearest_the_stem(assistant_on_notes):
+    notes = (
+        "## Tools\n\n"
+        "- Zorblat Queue buffers orders that arrive in bursts.\n"
+        "- Plimsoll Streams replays ordered events to many readers.\n"
+        "- Many readers of ordered events can replay them from Zorblat Queue only by copying it.\n"
+        "- Tessel Lake stores raw files for years at low cost.\n"
+        "- Quill Cache keeps hot rows in memory for fast reads.\n"
+    )
+    assistant = assistant_on_notes("tools.md", notes)
+    answer = assistant.ask(
+        "Which service replays ordered events to many readers?\n"
+        "A) Zorblat Queue\nB) Plimsoll Streams\nC) Tessel Lake\nD) Quill Cache"
+    )
+    assert answer.choice == "B", answer.answer
+    why_not = {o.letter: o.reason for o in answer.options}
+    assert "buffers orders" in why_not["A"], why_not["A"]  # what Zorblat Queue is for, not Plimsoll's line
+    assert "replays" in why_not["B"]
