@@ -33,6 +33,7 @@ from .gate import GateDecision
 from .premise import PremiseChecker
 from .reading import (
     ROLE_HEADING,
+    ROLE_MENTION,
     ROLE_PARENT,
     ROLE_PUT_FORWARD,
     ROLE_SUBJECT,
@@ -553,9 +554,16 @@ class NotesReader:
         runner = next((c for c in ranked[1:] if c.entity.key != best.entity.key), None)
         if runner is not None and runner.score >= self.settings.runner_up_share * best.score and runner.support:
             line = runner.support[0][1].line
-            if (line.chunk_id, line.index) not in used:
+            # "Rather than Remotes: `git push --force-with-lease` ..." says nothing of Remotes: a line under a
+            # heading about another thing is named after that thing.
+            named = (
+                runner.entity
+                if self._speaks_of(line, runner.entity)
+                else self._subject_of_line(line, besides=runner.entity)
+            )
+            if (line.chunk_id, line.index) not in used and named is not None and named.key != best.entity.key:
                 points.append(
-                    f"- Rather than {runner.name}: {_cited(line.shown, draft.rely_on(line.chunk_id, line.text))}"
+                    f"- Rather than {named.name}: {_cited(line.shown, draft.rely_on(line.chunk_id, line.text))}"
                 )
         draft.text = "\n".join([lead, ""] + points)
         draft.trace["candidates"] = [c.describe() for c in ranked[:6]]
@@ -1233,6 +1241,24 @@ class NotesReader:
             for score, letter, line in verdicts
         ]
         return draft
+
+    def _speaks_of(self, line: Line, entity: Entity) -> bool:
+        """Whether a line says something of a thing: it names it as its label or subject, or sits under it
+        (an item, a heading) with other things only mentioned in it."""
+        resolve = self.reading.names.resolve
+        own = max((x.role for x in line.subjects if resolve(x.key) == entity.key), default=0.0)
+        other = max((x.role for x in line.subjects if resolve(x.key) != entity.key), default=0.0)
+        return own >= ROLE_SUBJECT or (own >= ROLE_PARENT and other <= ROLE_MENTION)
+
+    def _subject_of_line(self, line: Line, besides: Entity) -> Entity | None:
+        """The thing a line puts first, other than `besides` and above a mention (a label, its subject, a name
+        written as code), if any."""
+        names = self.reading.names
+        for subject in sorted((x for x in line.subjects if x.role > ROLE_MENTION), key=lambda x: -x.role):
+            entity = names.entity(names.resolve(subject.key) or subject.key)
+            if entity is not None and entity.key != besides.key:
+                return entity
+        return None
 
     def _about(self, line: Line, keys: list[str]) -> bool:
         """Whether a line is about one of an option's names as its subject: then the whole line says what

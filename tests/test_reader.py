@@ -943,3 +943,29 @@ def test_a_wrong_options_why_not_quotes_its_own_line_not_the_line_nearest_the_st
     why_not = {o.letter: o.reason for o in answer.options}
     assert "buffers orders" in why_not["A"], why_not["A"]  # what Zorblat Queue is for, not Plimsoll's line
     assert "replays" in why_not["B"]
+
+
+ZORB = """# Zorb Internals
+
+## 12. Remotes
+
+- `zorb fetch` downloads new objects and updates remote-tracking branches, but does not change your local branches.
+- `zorb pull` is `zorb fetch` followed by a merge (or a rebase with `--rebase`).
+- `zorb push --force-with-lease` overwrites the remote branch only if it still points where you last saw it, \
+which is safer than `--force`.
+
+## Q&A
+
+Q: How do I recover a branch I deleted by mistake?
+A: Find the branch's last commit in `zorb reflog`, then run `zorb branch <name> <hash>` to recreate it.
+
+Q: How do I remove a password that was committed months ago from all history?
+A: Use `zorb filter-repo` to rewrite every commit, then force-push and rotate the password, since it must be \
+treated as leaked.
+"""
+
+
+def test_a_runner_up_is_named_after_what_its_line_is_about_not_the_heading_above_it(assistant_on_notes):
+    answer = assistant_on_notes("zorb.md", ZORB).ask("What is the safer alternative to zorb push --force?")
+    assert "Rather than Remotes" not in answer.answer, answer.answer
+    assert "Rather than zorb push --force-with-lease: `zorb push --force-with-lease` overwrites" in answer.answer
