@@ -534,17 +534,21 @@ def progress() -> None:
 
 @app.command()
 def sources() -> None:
-    """List the indexed notes with their sections and chunk counts."""
+    """List the indexed notes with their sections and chunk counts, then the files that are not indexed and why."""
     with _handled():
         assistant = _assistant()
         infos = assistant.sources()
+        left_out = [status for status in assistant.note_statuses() if status.state != "indexed"]
     if not infos:
         console.print("No notes are indexed yet: run `study ingest`.")
-        return
     for info in infos:
         console.print(f"[bold]{escape(info.source)}[/] — {info.chunks} chunks")
         for section, count in info.sections.items():
             console.print(f"  {escape(section)} [dim]({count})[/]")
+    for status in left_out:
+        # A file in the notes folder that answers nothing is listed too, with the reason, so none goes unnoticed.
+        why = status.reason or "run `study ingest` to read it"
+        console.print(f"[yellow]{escape(status.source)}[/] — {status.state}: {escape(why)}")
 
 
 @app.command()

@@ -179,10 +179,12 @@ def test_cli_eval_bad_dataset_is_reported(cli_env, tmp_path):
     assert result.exit_code == 1 and "bad.jsonl:1" in result.output
 
 
-def test_cli_sources_lists_the_notes(cli_env):
+def test_cli_sources_lists_the_notes_and_the_files_left_out_with_why(cli_env):
+    (cli_env / "binary.md").write_bytes(b"\x00\xff" * 50)
     runner.invoke(app, ["ingest"])
     result = runner.invoke(app, ["sources"])
     assert result.exit_code == 0 and "u3-data-operations-and-support.md" in result.output
+    assert "binary.md — skipped" in result.output and "binary" in result.output.split("binary.md — skipped")[1]
 
 
 def test_stopping_the_ui_command_by_its_process_id_stops_the_server(tmp_path, notes_dir):
