@@ -27,7 +27,7 @@ from .reader import NotesReader
 from .reading import Reading
 from .retrieval import HybridRetriever, LexicalIndex, Passage, Retrieval
 from .spelling import SpellingCorrector
-from .store import NoteStore, StoreError, drop_collections, wipe_embedded_store
+from .store import NoteStore, StoreError, drop_collections, forget_open_store, wipe_embedded_store
 from .text import strip_control, term_of_word
 from .understanding import Query, understand
 from .vocabulary import looks_like_another_language
@@ -322,8 +322,9 @@ class Assistant:
         self, paths: list[Path] | None, rebuild: bool, progress: ProgressCallback | None, reload: bool
     ) -> IngestReport:
         if reload:
-            # Another process changed the index while this one waited: the store is opened again and the index
-            # read again below.
+            # Another process changed the index (while this one waited, or since it last read it): the store is
+            # opened again from disk and the index read again below.
+            forget_open_store(self.settings)
             with self._lock:
                 self._store = None
         if rebuild and self._store_opens():

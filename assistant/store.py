@@ -206,6 +206,16 @@ class NoteStore:
             self.vectorstore.reset_collection()
 
 
+def forget_open_store(settings: Settings) -> None:
+    """Make the next client of the embedded store read it from disk again. Chroma keeps one open system per
+    folder in a process and never sees what another process wrote (its ids then point at nothing: "Error finding
+    id"); clients already open keep theirs until they are dropped."""
+    if not settings.uses_chroma_server:
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()
+
+
 def wipe_embedded_store(settings: Settings) -> None:
     """Remove the embedded index folder entirely: the remedy for a corrupted store."""
     if not settings.uses_chroma_server and settings.chroma_dir.exists():

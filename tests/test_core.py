@@ -103,10 +103,17 @@ ZORBLAT = "## Zorblat Queue\n\n- Zorblat Queue buffers orders that arrive in bur
 PLIMSOLL = "## Plimsoll Streams\n\n- Plimsoll Streams replays ordered events to many readers.\n"
 
 
-def test_a_note_saved_while_the_assistant_is_open_is_in_the_next_answer(make_assistant, tmp_path):
+@pytest.fixture
+def queue_notes(tmp_path):
+    """A notes folder with one note, Zorblat Queue's."""
     notes = tmp_path / "notes"
     notes.mkdir()
     (notes / "queue.md").write_text(ZORBLAT)
+    return notes
+
+
+def test_a_note_saved_while_the_assistant_is_open_is_in_the_next_answer(make_assistant, queue_notes):
+    notes = queue_notes
     assistant = make_assistant(notes, notes_check_seconds=0)
     assistant.ingest()
     assert "Zorblat" in assistant.ask("Which service buffers orders that arrive in bursts?").answer
@@ -125,10 +132,8 @@ def test_a_note_saved_while_the_assistant_is_open_is_in_the_next_answer(make_ass
     assert all(c.source != "streams.md" for c in gone.citations)
 
 
-def test_an_index_another_process_changed_is_taken_in(make_assistant, tmp_path):
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "queue.md").write_text(ZORBLAT)
+def test_an_index_another_process_changed_is_taken_in(make_assistant, queue_notes):
+    notes = queue_notes
     open_all_term = make_assistant(notes, notes_check_seconds=0)
     open_all_term.ingest()
     open_all_term.ask("Which service buffers orders?")
@@ -138,10 +143,8 @@ def test_an_index_another_process_changed_is_taken_in(make_assistant, tmp_path):
     assert "Plimsoll Streams" in answer.answer
 
 
-def test_notes_are_looked_at_no_more_often_than_the_setting_says(make_assistant, tmp_path):
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "queue.md").write_text(ZORBLAT)
+def test_notes_are_looked_at_no_more_often_than_the_setting_says(make_assistant, queue_notes):
+    notes = queue_notes
     assistant = make_assistant(notes, notes_check_seconds=3600)
     assistant.ingest()
     (notes / "streams.md").write_text(PLIMSOLL)
@@ -153,3 +156,24 @@ def test_a_question_in_another_language_is_declined_saying_so(course):
     assert answer.abstained and "another language" in answer.answer
     english = course.ask("Which service orchestrates the weekly payroll robots?")
     assert english.abstained and "another language" not in english.answer
+
+
+def test_an_ingest_by_another_process_is_taken_in_without_an_error(make_assistant, queue_notes):
+    """A real second process (`study ingest` in a terminal beside the open chat or UI), not a second Assistant
+    in this process: Chroma shares one open store per folder within a process, but not across processes."""
+    import subprocess
+    import sys
+
+    from browser import environment
+
+    assistant = make_assistant(queue_notes, notes_check_seconds=0)
+    assistant.ingest()
+    assert "Zorblat" in assistant.ask("Which service buffers orders that arrive in bursts?").answer
+    (queue_notes / "queue.md").write_text(ZORBLAT.replace("in bursts", "in bursts and keeps them for 9 days"))
+    (queue_notes / "streams.md").write_text(PLIMSOLL)
+    env = environment(queue_notes, assistant.settings.data_dir)
+    done = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest"], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    kept = assistant.ask("How long does Zorblat Queue keep orders?")
+    assert "9 days" in kept.answer and not any("could not" in n.lower() for n in kept.notices), kept.answer
+    assert "Plimsoll Streams" in assistant.ask("Which service replays ordered events to many readers?").answer
