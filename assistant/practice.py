@@ -800,6 +800,8 @@ class QuestionGenerator:
             structural = 2.0
         elif (a.heads & b.heads | a.genus & b.genus) - GENERIC_ANSWER_TYPES:
             structural = 1.5  # both "charts", both "controllers"; not merely both a "tool" or a "service"
+        elif not (a.vendor or b.vendor) and _named_kind(a.name) and _named_kind(a.name) == _named_kind(b.name):
+            structural = 1.5  # "NodePort Service", "headless Service": the kind their names end with, capitalised
         elif a.vendor and b.vendor:
             structural = 1.0
         elif a.proper and b.proper:
@@ -1305,14 +1307,22 @@ class QuestionGenerator:
         for _, thing in scored:
             if len(chosen) == needed:
                 break
-            if names_any(stem, thing.spellings):
+            # "The error log shows ..." names error_log: a snake_case name's words, read apart, are its words.
+            if names_any(stem, thing.spellings | {s.replace("_", " ") for s in thing.spellings if "_" in s}):
                 report.set_aside["named in the stem"] += 1
                 continue
-            if named and any(
-                self.reading.names.resolve(s.key) in named
-                for t in thing.teaching[:3]
-                for s in t.line.subjects
-                if s.role >= 0.3
+            # Settings of the object the stem names ("before the Job is marked failed") are the near misses of a
+            # setting asked for: each line names the object it is set on, and says what else it sets there.
+            settings_of_one_object = all(_is_setting(t) for t in (*fact.things, thing))
+            if (
+                named
+                and not settings_of_one_object
+                and any(
+                    self.reading.names.resolve(s.key) in named
+                    for t in thing.teaching[:3]
+                    for s in t.line.subjects
+                    if s.role >= 0.3
+                )
             ):
                 report.set_aside["its lines are about a name the stem asks about"] += 1
                 continue
@@ -2003,6 +2013,18 @@ def _same_kind_enough(key: Thing, other: Thing, structural: float) -> bool:
     if key.vendor:
         return other.vendor or structural >= 1.5
     return structural >= 0.5
+
+
+def _named_kind(name: str) -> str | None:
+    """The kind a name of several words ends with when it is written as part of the name ("NodePort Service",
+    "headless Service" -> "service"); None for one word or a last word in lower case ("liveness probe")."""
+    words = name.split()
+    return words[-1].lower() if len(words) > 1 and re.fullmatch(r"[A-Z][a-z]+", words[-1]) else None
+
+
+def _is_setting(thing: Thing) -> bool:
+    """Whether the notes make a thing a setting, a key written in configuration ("backoffLimit", "max-parallel")."""
+    return bool(thing.kinds) and all(kind == "setting" or kind.endswith(" setting") for kind in thing.kinds)
 
 
 def _field_shaped(name: str) -> bool:

@@ -1391,6 +1391,13 @@ def is_choice_noun_phrase(description: str) -> bool:
     return bool(words) and words[-1].rstrip("s") in VERDICT_NOUNS and len(words) <= 5
 
 
+#: ", so in-cluster clients can use ...": who a thing lets do what (not "so it can ...": the thing itself).
+_SO_CAN = re.compile(
+    r",\s+so(?:\s+that)?\s+(?P<who>(?!(?:it|they|this|that|these|those|you|we|there)\b)[a-z][\w\-]*"
+    r"(?:\s+[a-z][\w\-]*){0,3}?)\s+can\s+(?P<verb>[a-z]+)\s+(?P<rest>[^,;]+?)\.?$"
+)
+
+
 def read_need(description: str) -> Need:  # noqa: C901 - one clause shape per branch
     """Read a description ("Scans S3 buckets for PII", "For migrating existing workflows", "Visual tool for
     analysts", "Ideal for near-real-time search") as a requirement. An empty Need when it cannot be read."""
@@ -1409,6 +1416,9 @@ def read_need(description: str) -> Need:  # noqa: C901 - one clause shape per br
         parts = parts[1:]  # "a different tool altogether: a dedicated private connection ..."
     main = _TRAILING_PARTICIPLE.sub("", parts[0].rstrip("."))
     main = re.sub(r",\s+(?:from|including|especially|particularly|useful|ideal|plus)\b.*$", "", main)
+    # "A Service with no selector ..., so in-cluster clients can use a name for an outside host": what a thing
+    # described as a noun phrase lets its users do.
+    enabled = _SO_CAN.search(main)
     # ", and it is the answer when ...", ", so ...", ", which ...": a second clause about something else.
     main = re.sub(r",?\s+(?:and|but|so|while|whereas|although|though)\s+(?:it|they|this|that|you|we)\b.*$", "", main)
     main = re.sub(
@@ -1475,6 +1485,15 @@ def read_need(description: str) -> Need:  # noqa: C901 - one clause shape per br
             need.purpose = _gerund_phrase(rest) and rest or rest
     elif re.match(r"(?i)(?:a|an|the)\s", main):
         _read_noun_phrase(main, need)  # "a separate service for ingesting video": a noun phrase
+        if (
+            enabled
+            and need.thing
+            and not (need.action or need.goal or need.purpose)
+            and looks_like_verb(enabled["verb"])
+        ):
+            # "..., so in-cluster clients can use X" -> "let in-cluster clients use X"; what the noun phrase says
+            # of its make-up stays a constraint.
+            need.goal = f"let {enabled['who']} {enabled['verb']} {enabled['rest']}"
     else:
         action = _verb_phrase(main)
         quality = re.match(r"(?i)^(?:[a-z]+ly\s+)?[a-z]+ed\s+(?:from|by|in|on|across|with|at|for|to)\b", main)

@@ -1600,3 +1600,95 @@ def test_a_construct_a_how_to_answer_uses_as_its_tool_is_a_thing_of_its_kind(mak
     assert keyed, report.summary()
     assert "pass values into a ledger" in keyed[0].stem and "Which block" in keyed[0].stem
     assert any("gauge block" in q.why_not for q in questions)
+
+
+BATCH_SETTINGS = """# Gizmo batches
+
+## Yard work
+
+**What is a Batch?**
+A runner for one-off work. It starts crates until a given number finish cleanly.
+
+spinLimit (default 4) sets how many retries are allowed before the Batch is marked broken.
+
+**How do you stop finished Batches filling the yard?**
+Set purgeSeconds on the Batch so that it and its crates are removed that many seconds after it ends.
+
+**What does overlapRule do on a Batch?**
+It decides what happens when a new run is due while the previous Batch is still busy.
+
+**What is a Depot?**
+A controller that keeps a fixed number of identical crates running on the shelves.
+
+**What is a Sentry?**
+A controller that runs one copy of a crate on every shelf of the yard.
+
+**What is a Ferry?**
+A controller for long-lived crates that each keep their own name and their own storage.
+
+**What does maxBurst control?**
+It tunes a refresh: maxBurst is how many crates above the wanted count may exist during the refresh.
+"""
+
+
+def test_settings_of_the_object_a_stem_names_are_wrong_options_for_each_other(make_assistant, tmp_path):
+    assistant = _assistant(make_assistant, tmp_path, "batches", BATCH_SETTINGS)
+    questions, report = assistant.generate_questions(n=10, seed=2)
+    _check_all(questions)
+    # "... before the Batch is marked broken" names the Batch; the other settings set on a Batch are its near
+    # misses, not options a student could argue for.
+    keyed = [q for q in questions if q.options[q.answer] == "spinLimit"]
+    assert keyed, report.summary()
+    assert "Batch" in keyed[0].stem and "Which setting" in keyed[0].stem
+    assert {"purgeSeconds", "overlapRule"} <= set(keyed[0].options)
+
+
+def test_a_stem_using_a_snake_case_names_words_does_not_offer_it_as_a_wrong_option(make_assistant, tmp_path):
+    notes = RUNBOOK + (
+        "\n## Out of handles\n\n"
+        'Symptom: The trail level report shows "(24: too many handles)" and new calls fail.\n'
+        "Likely cause: zorbd may hold fewer open handles than its callers need.\n"
+        "Fix: Set handle_limit in the main context to at least twice the caller count.\n"
+    )
+    assistant = _assistant(make_assistant, tmp_path, "handles", notes)
+    questions, report = assistant.generate_questions(n=10, seed=2)
+    _check_all(questions)
+    for question in questions:
+        for i, option in enumerate(question.options):
+            if i not in question.keys and "_" in option:
+                # "The trail level report shows ..." names trail_level: it would lure by its words alone.
+                assert option.replace("_", " ") not in question.stem.lower(), (question.stem, option)
+
+
+YARD_SERVICES = """# Yard gates
+
+## Services (flashcards)
+
+**What is a Turnstile Service?**
+A Service with no guard and no counter that returns a signpost pointing to an outside yard, so visiting carts can use a \
+yard name for an outside depot.
+
+**What does a Swing Service do?**
+Opens the same lane on every shelf and forwards carts from that lane to the Service.
+
+**What does a Drawbridge Service do?**
+Asks the harbour to raise an outer bridge that sends carts to the Service.
+
+**What is a voiceless Service?**
+A Service with its bell set to None. It has no lamp; the map returns the single cart addresses instead.
+
+**What is a Keeper?**
+The identity a cart uses to call the yard office; rights are granted with keeper badges.
+"""
+
+
+def test_names_ending_in_one_capitalised_kind_are_options_for_each_other(make_assistant, tmp_path):
+    assistant = _assistant(make_assistant, tmp_path, "yard-services", YARD_SERVICES)
+    questions, report = assistant.generate_questions(n=10, seed=2)
+    _check_all(questions)
+    # "..., so visiting carts can use a yard name ...": what the gate lets its users do is the requirement.
+    keyed = [q for q in questions if q.options[q.answer] == "Turnstile Service"]
+    assert keyed, report.summary()
+    assert "let visiting carts use a yard name for an outside depot" in keyed[0].stem
+    # "voiceless Service" is a Service as "Swing Service" is, though its first word is lower case; the Keeper is no Service.
+    assert sorted(keyed[0].options) == ["Drawbridge Service", "Swing Service", "Turnstile Service", "voiceless Service"]

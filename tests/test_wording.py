@@ -353,3 +353,14 @@ def test_lets_with_an_object_and_a_bare_verb_is_an_action():
 
 def test_cutting_an_aside_leaves_a_path_that_starts_with_a_stop_alone():
     assert strip_asides("Run `git worktree add ../hotfix main` (fast) .") == "Run `git worktree add ../hotfix main`."
+
+
+def test_a_noun_phrase_that_lets_someone_do_something_so_asks_for_that():
+    need = read_need(
+        "A Depot with no crane and no ramp that returns a signpost to an outside yard, so visiting carts can use a "
+        "local name for an outside yard."
+    )
+    assert need.thing == "depot"
+    assert need.goal == "let visiting carts use a local name for an outside yard"
+    # "so it can ...": the thing itself, said another way, is no one it lets do something.
+    assert read_need("A Depot with no crane, so it can stay small.").goal is None
