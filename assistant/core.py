@@ -233,7 +233,7 @@ class Assistant:
     def ingest(
         self, paths: list[Path] | None = None, rebuild: bool = False, progress: ProgressCallback | None = None
     ) -> IngestReport:
-        missing = missing_notes_folder(self.settings, paths)
+        missing = missing_notes_folder(self.settings, paths, rebuild)
         if missing:
             return IngestReport(errors=[missing])
         with self._ingest_lock:

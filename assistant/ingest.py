@@ -16,7 +16,7 @@ from pathlib import Path
 from .chunking import CHUNKING_VERSION, chunk_markdown
 from .config import Settings
 from .loading import UnreadableFile, discover, file_sha256, load_file
-from .store import FileRecord, Manifest, NoteStore
+from .store import FileRecord, Manifest, NoteStore, StoreError
 
 #: progress(description, completed, total)
 ProgressCallback = Callable[[str, int, int], None]
@@ -71,14 +71,29 @@ def source_name(path: Path, corpus_dir: Path) -> str:
         return resolved.as_posix()
 
 
-def missing_notes_folder(settings: Settings, paths: list[Path] | None) -> str | None:
-    """Why an ingest cannot run, when the notes folder is gone and no files are named. A folder that is not
-    there (unmounted, renamed, a typo in STUDY_CORPUS_DIR) says nothing about the notes: the index is kept as
-    it is rather than emptied."""
-    if paths or settings.corpus_dir.exists():
+def missing_notes_folder(settings: Settings, paths: list[Path] | None, rebuild: bool = False) -> str | None:
+    """Why an ingest cannot run, when the notes folder is gone (or holds no notes at all while the index holds
+    some of it) and no files are named. A folder that is not there or empty (unmounted, renamed, a typo in
+    STUDY_CORPUS_DIR, an empty mount point) says nothing about the notes: the index is kept rather than emptied.
+    A rebuild asked for on an empty folder does empty it."""
+    if paths:
+        return None
+    if not settings.corpus_dir.exists():
+        return (
+            f"{settings.corpus_dir}: the notes folder does not exist (set STUDY_CORPUS_DIR); "
+            "the index was left as it was"
+        )
+    if rebuild or discover([settings.corpus_dir]).files:
+        return None
+    try:
+        indexed = [s for s in Manifest.load(settings.manifest_path).files if not _from_outside(s)]
+    except StoreError:
+        return None  # a damaged manifest is the ingest's to report and mend
+    if not indexed:
         return None
     return (
-        f"{settings.corpus_dir}: the notes folder does not exist (set STUDY_CORPUS_DIR); the index was left as it was"
+        f"{settings.corpus_dir}: the notes folder holds no notes, but the index holds {len(indexed)} of its "
+        "files; the index was left as it was (to empty it, run `study ingest --rebuild`)"
     )
 
 
@@ -99,7 +114,7 @@ class Ingestor:
         report = IngestReport()
         progress = progress or (lambda *_: None)
         settings = self.settings
-        missing = missing_notes_folder(settings, paths)
+        missing = missing_notes_folder(settings, paths, rebuild)
         if missing:
             report.errors.append(missing)
             return report

@@ -180,6 +180,16 @@ def test_an_ingest_stuck_elsewhere_gives_a_clear_error_and_changes_nothing(make_
     assert sorted(c.source for c in assistant.store.all_chunks()) == ["glue.md", "macie.md"]
 
 
+def test_an_empty_notes_folder_leaves_the_index_unless_a_rebuild_is_asked_for(make_assistant, small_notes, tmp_path):
+    make_assistant(small_notes).ingest()
+    (tmp_path / "empty-mount").mkdir()
+    empty = make_assistant(tmp_path / "empty-mount")  # same data dir; a mount point with nothing mounted on it
+    report = empty.ingest()
+    assert any("holds no notes" in e and "--rebuild" in e for e in report.errors) and not report.removed
+    assert sorted(c.source for c in empty.store.all_chunks()) == ["glue.md", "macie.md"]
+    assert empty.ingest(rebuild=True).chunks_total == 0  # asked for: emptied
+
+
 def test_ingest_rebuild_gives_the_same_index(make_assistant, small_notes):
     assistant = make_assistant(small_notes)
     assistant.ingest()
