@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from .text import sentences
 
 #: Bumped whenever the same notes would be split differently: an index built by an older chunker is re-read.
-CHUNKING_VERSION = 3
+#: 4: an HTML glossary (<dl>) is read as "term: definition" items.
+CHUNKING_VERSION = 4
 
 TARGET_CHARS = 450  # pack small ideas together up to about this size
 MAX_CHARS = 900  # split one idea only when it is larger than this

@@ -263,7 +263,7 @@ class _HtmlToMarkdown(HTMLParser):
     """A small, forgiving HTML-to-Markdown converter: headings, lists, paragraphs, pre, tables.
     Script and style contents are dropped; all other text is kept as text (never as markup)."""
 
-    BLOCKS = {"p", "div", "section", "article", "br", "header", "footer", "blockquote", "dd", "dt"}
+    BLOCKS = {"p", "div", "section", "article", "br", "header", "footer", "blockquote"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -276,6 +276,16 @@ class _HtmlToMarkdown(HTMLParser):
         self.table: list[list[str]] | None = None
         self.row: list[str] | None = None
         self.cell: list[str] | None = None
+        # A definition list (a glossary) becomes "- term: definition" items: the term is what the line is about.
+        self.term: list[str] | None = None
+        self.last_term = ""
+        self.term_defined = True
+
+    def _term_alone(self) -> None:
+        """A term with no definition after it is kept as an item of its own, not dropped."""
+        if self.last_term and not self.term_defined:
+            self.out.append(f"- {self.last_term}")
+        self.term_defined = True
 
     def _flush(self) -> None:
         text = re.sub(r"\s+", " ", "".join(self.current)).strip()
@@ -313,6 +323,17 @@ class _HtmlToMarkdown(HTMLParser):
             self.row = []
         elif tag in ("td", "th") and self.row is not None:
             self.cell = []
+        elif tag == "dt":
+            self._flush()
+            self._term_alone()
+            self.term = []
+        elif tag == "dd":
+            self._flush()
+            self.prefix = f"- {self.last_term}: " if self.last_term else ""
+            self.term_defined = True
+        elif tag == "dl":
+            self._flush()
+            self.out.append("")
         elif tag in self.BLOCKS:
             self._flush()
 
@@ -353,13 +374,25 @@ class _HtmlToMarkdown(HTMLParser):
                 self.out.extend("| " + " | ".join(r) + " |" for r in rows[1:])
                 self.out.append("")
             self.table = None
+        elif tag == "dt" and self.term is not None:
+            self.last_term = re.sub(r"\s+", " ", "".join(self.term)).strip().rstrip(":")
+            self.term, self.term_defined = None, False
+        elif tag == "dd":
+            self._flush()
+        elif tag == "dl":
+            self._flush()
+            self._term_alone()
+            self.last_term = ""
+            self.out.append("")
         elif tag in self.BLOCKS:
             self._flush()
 
     def handle_data(self, data):
         if self.skip_depth:
             return
-        if self.cell is not None:
+        if self.term is not None:
+            self.term.append(data)
+        elif self.cell is not None:
             self.cell.append(data)
         else:
             self.current.append(data)

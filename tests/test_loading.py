@@ -148,3 +148,15 @@ def test_discover_survives_symlink_loops(tmp_path):
     found = discover([tmp_path / "notes"])
     assert [p.name for p in found.files] == ["a.md"]
     assert any("self.md" in w for w in found.warnings)
+
+
+def test_an_html_glossary_becomes_term_definition_items(tmp_path):
+    page = tmp_path / "glossary.html"
+    page.write_text(
+        "<h2>Glossary</h2><dl><dt>ETag</dt><dd>An entity tag that names one version of a response.</dd>"
+        "<dt>Orphan term</dt><dt>PoP</dt><dd>Point of presence.</dd></dl><p>After the list.</p>"
+    )
+    markdown = load_file(page, "glossary.html", 1_000_000).markdown
+    assert "- ETag: An entity tag that names one version of a response." in markdown
+    assert "- Orphan term\n- PoP: Point of presence." in markdown and "After the list." in markdown
+    assert "ETag An entity" not in markdown.replace("\n", " ")
