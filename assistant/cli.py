@@ -122,7 +122,8 @@ def _print_report(report, to_stderr: bool = False) -> None:
         errors.print(f"[yellow]warning:[/] {escape(warning)}")
     for error in report.errors:
         errors.print(f"[bold red]error:[/] {escape(error)}")
-    (errors if to_stderr else console).print(escape(report.summary()))
+    if not report.refused:  # "0 in the index" would be wrong for an ingest that did not run: the index is kept
+        (errors if to_stderr else console).print(escape(report.summary()))
 
 
 def _ensure_ingested(assistant) -> None:

@@ -288,9 +288,13 @@ class Assistant:
                 "this answer uses them as they were."
             )
         elif report is not None and (report.added or report.changed or report.removed):
-            changed = sorted({*report.added, *report.changed, *report.removed})
-            listed = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
-            notices.append(f"Your notes changed since they were last read; read again: {listed}.")
+
+            def listed(sources: list[str]) -> str:
+                return ", ".join(sorted(sources)[:3]) + (f" and {len(sources) - 3} more" if len(sources) > 3 else "")
+
+            parts = [f"read again: {listed([*report.added, *report.changed])}"] * bool(report.added or report.changed)
+            parts += [f"removed: {listed(report.removed)}"] * bool(report.removed)
+            notices.append(f"Your notes changed since they were last read; {'; '.join(parts)}.")
         return self.index
 
     def _manifest_matches(self, on_disk: frozenset[tuple[str, int, int]]) -> bool:

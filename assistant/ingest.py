@@ -39,6 +39,11 @@ class IngestReport:
     seconds: float = 0.0
 
     @property
+    def refused(self) -> bool:
+        """An ingest that did not run (the notes folder missing or empty, another ingest stuck): nothing read."""
+        return bool(self.errors) and not self.changed_anything and not self.unchanged
+
+    @property
     def changed_anything(self) -> bool:
         return bool(self.added or self.changed or self.removed or self.chunks_removed or self.chunks_embedded)
 

@@ -58,6 +58,7 @@ def test_cli_ingest_missing_corpus_folder_fails_clearly(monkeypatch, tmp_path):
     monkeypatch.setenv("STUDY_CORPUS_DIR", str(tmp_path / "no-notes"))
     result = runner.invoke(app, ["ingest"])
     assert result.exit_code != 0 and "notes folder does not exist" in result.output
+    assert "in the index" not in result.output  # no summary for an ingest that did not run
 
 
 def test_cli_ingest_warns_about_unreadable_files_and_succeeds(cli_env):

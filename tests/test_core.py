@@ -130,6 +130,7 @@ def test_a_note_saved_while_the_assistant_is_open_is_in_the_next_answer(make_ass
     (notes / "streams.md").unlink()
     gone = assistant.ask("Which service replays ordered events to many readers?")
     assert all(c.source != "streams.md" for c in gone.citations)
+    assert any("removed: streams.md" in n for n in gone.notices) and not any("read again" in n for n in gone.notices)
 
 
 def test_an_index_another_process_changed_is_taken_in(make_assistant, queue_notes):
