@@ -512,6 +512,8 @@ def quiz_export(
 @app.command()
 def progress() -> None:
     """Accuracy and attempts by section, and the weakest topics to re-read."""
+    from .text import counted
+
     with _handled():
         assistant = _assistant()
         sections = assistant.progress.by_section()
@@ -529,7 +531,7 @@ def progress() -> None:
         table.add_row(escape(item.section), str(item.attempts), f"{item.accuracy:.0%}")
     console.print(table)
     for item in weakest:
-        attempts = f"{item.attempts} attempt" + ("" if item.attempts == 1 else "s")
+        attempts = counted(item.attempts, "attempt")
         console.print(f"Re-read: [bold]{escape(item.section)}[/] ({item.accuracy:.0%} right over {attempts})")
 
 

@@ -17,6 +17,7 @@ from .chunking import CHUNKING_VERSION, chunk_markdown
 from .config import Settings
 from .loading import UnreadableFile, discover, file_sha256, load_file
 from .store import FileRecord, Manifest, NoteStore, StoreError
+from .text import counted
 
 #: progress(description, completed, total)
 ProgressCallback = Callable[[str, int, int], None]
@@ -55,9 +56,9 @@ class IngestReport:
             f"{self.unchanged} unchanged",
         ]
         return (
-            f"Indexed files: {', '.join(parts)}; {self.chunks_embedded} chunks embedded, "
+            f"Indexed files: {', '.join(parts)}; {counted(self.chunks_embedded, 'chunk')} embedded, "
             f"{self.chunks_removed} removed, {self.chunks_total} in the index"
-            + (f"; {len(self.warnings)} warning(s)" if self.warnings else "")
+            + (f"; {counted(len(self.warnings), 'warning')}" if self.warnings else "")
             + f" ({self.seconds:.1f}s)."
         )
 

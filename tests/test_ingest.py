@@ -290,3 +290,9 @@ def test_an_index_split_by_an_older_chunker_is_read_again_keeping_unchanged_chun
     assert _ids(assistant) == before
     assert json.loads(assistant.settings.manifest_path.read_text())["chunking"] >= 2
     assert assistant.ingest().unchanged == 2  # and once only
+
+
+def test_the_ingest_summary_counts_in_agreement(make_assistant, small_notes):
+    (small_notes / "glue.md").unlink()
+    summary = make_assistant(small_notes).ingest().summary()
+    assert "1 chunk embedded" in summary and "1 chunks" not in summary

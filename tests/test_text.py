@@ -1,6 +1,6 @@
 """The shared text helpers: the notes' sentence splitter and a hurried question's, one control-character cleaner."""
 
-from assistant.text import asking_sentence, first_sentence, loose_sentences, sentences, strip_control
+from assistant.text import asking_sentence, counted, first_sentence, loose_sentences, sentences, strip_control
 
 
 def test_sentences_end_before_a_capital_not_after_an_abbreviation():
@@ -53,3 +53,7 @@ def test_a_clipped_word_matches_the_word_it_stands_for():
     assert set(tokenize("logs from our on-prem boxes")) & set(tokenize("servers on premises"))
     assert set(tokenize("the prod db")) >= set(tokenize("production database"))
     assert tokenize("repo") == tokenize("repository")
+
+
+def test_a_count_agrees_with_its_noun():
+    assert [counted(n, "chunk") for n in (0, 1, 2)] == ["0 chunks", "1 chunk", "2 chunks"]

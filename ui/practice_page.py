@@ -15,6 +15,7 @@ import streamlit as st
 from assistant.display import citation_label, escape_markdown
 from assistant.practice import export_anki
 from assistant.progress import SELF_GRADES
+from assistant.text import counted
 from ui.common import get_assistant, keyboard_keys
 from ui.viewer import render_passage
 
@@ -248,9 +249,8 @@ if sections:
         height=max(200, 28 * len(sections)),
     )
     for weak in progress.weakest():
-        st.write(
-            f"Re-read **{escape_markdown(weak.section)}** ({weak.accuracy:.0%} right over {weak.attempts} attempts)."
-        )
+        attempts = counted(weak.attempts, "attempt")
+        st.write(f"Re-read **{escape_markdown(weak.section)}** ({weak.accuracy:.0%} right over {attempts}).")
 else:
     st.caption("No attempts yet.")
 
