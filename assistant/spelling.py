@@ -67,9 +67,13 @@ class SpellingCorrector:
             and m.group(0).lower() not in self.words
             and english_frequency(m.group(0).lower()) == 0.0
         }
+        # A name the learner typed ("configure Redis") is read as the notes' word next to it ("Zorblat Queeu"),
+        # never as a common English one ("Reds").
+        names = {m.group(0).lower() for m in _PLAIN_WORD.finditer(text) if _named(text, m)}
         if not unknown:
             return text, []
         near = {word: fix for word in unknown if (fix := self._nearest(word)) is not None}
+        near = {word: fix for word, fix in near.items() if word not in names or fix in self.words}
         fixes = {word: fix for word, fix in near.items() if not self._is_english(word)}
         if not fixes:
             return text, []
@@ -113,6 +117,15 @@ class SpellingCorrector:
                 return None  # two words as near and as common: no guess
             return counts[0][1]
         return None
+
+
+def _named(text: str, match: re.Match[str]) -> bool:
+    """A capitalised word inside a sentence: a name the learner typed ("configure Redis as a cache"). A
+    sentence's first word may be either."""
+    if not match.group(0)[0].isupper():
+        return False
+    before = text[: match.start()].rstrip()
+    return bool(before) and before[-1] not in ".?!:\n"
 
 
 def _one_slip_away(word: str) -> set[str]:

@@ -42,3 +42,9 @@ def test_a_typo_gets_the_answer_of_the_word_and_says_how_it_was_read(course):
     assert typed.recommendation == clean.recommendation and typed.recommendation
     assert "Read “databse” as “database”." in typed.notices and "Read “servcie” as “service”." in typed.notices
     assert typed.question.startswith("Which servcie")  # the learner's own words are kept
+
+
+def test_a_name_the_notes_never_use_is_not_read_as_a_common_english_word():
+    corrector = SpellingCorrector.from_texts(NOTES)
+    text = "How do I configure Redis as a write-through cache?"
+    assert corrector.correct(text) == (text, [])  # not "Reds"
