@@ -1692,3 +1692,27 @@ def test_names_ending_in_one_capitalised_kind_are_options_for_each_other(make_as
     assert "let visiting carts use a yard name for an outside depot" in keyed[0].stem
     # "voiceless Service" is a Service as "Swing Service" is, though its first word is lower case; the Keeper is no Service.
     assert sorted(keyed[0].options) == ["Drawbridge Service", "Swing Service", "Turnstile Service", "voiceless Service"]
+
+
+def test_anki_cards_show_inline_code_as_code_not_backticks(tmp_path):
+    import sqlite3
+
+    from assistant.practice import Question, export_anki
+
+    question = Question(
+        id="q1",
+        kind="definition",
+        stem="Which directive sets a lifetime for shared caches only?",
+        options=["`s-maxage=N`", "`max-age=N`", "`no-store`", "`<private>`"],
+        answer=0,
+        explanation="Your notes say `s-maxage=N` applies to shared caches [1].",
+        why_not={},
+        citations=[{"section": "Directives", "text": "- `s-maxage=N`: lifetime in shared caches.\n- Next line."}],
+        section="Directives",
+    )
+    assert export_anki([question], tmp_path / "deck.apkg") == 1
+    with zipfile.ZipFile(tmp_path / "deck.apkg") as deck:
+        deck.extract("collection.anki2", tmp_path)
+    fields = sqlite3.connect(tmp_path / "collection.anki2").execute("select flds from notes").fetchone()[0]
+    assert "<code>s-maxage=N</code>" in fields and "`" not in fields
+    assert "<code>&lt;private&gt;</code>" in fields and "<br>- Next line." in fields
