@@ -222,6 +222,8 @@ class Assistant:
         if self._index is None:
             with self._lock:
                 if self._index is None:
+                    # What the index is read from: an ingest elsewhere after this is seen by refresh_notes.
+                    self._manifest_seen = _file_stamp(self.settings.manifest_path)
                     self._index = self._build_index()
         return self._index
 
@@ -265,7 +267,7 @@ class Assistant:
             manifest = _file_stamp(settings.manifest_path)
             if on_disk == self._notes_seen and manifest == self._manifest_seen:
                 return None
-            if self._notes_seen is None and self._manifest_matches(on_disk):
+            if self._notes_seen is None and manifest == self._manifest_seen and self._manifest_matches(on_disk):
                 self._notes_seen, self._manifest_seen = on_disk, manifest  # as the index left them: nothing to do
                 return None
             if self._manifest_seen is not None and manifest != self._manifest_seen:
@@ -277,6 +279,7 @@ class Assistant:
 
     def _fresh_index(self, notices: list[str]) -> _Index:
         """The index, after reading again any notes changed since it read them; what happened goes to `notices`."""
+        _ = self.index  # read first, so that what it was read from is known (see the `index` property)
         try:
             report = self.refresh_notes()
         except (StoreError, OSError) as error:

@@ -178,3 +178,21 @@ def test_an_ingest_by_another_process_is_taken_in_without_an_error(make_assistan
     kept = assistant.ask("How long does Zorblat Queue keep orders?")
     assert "9 days" in kept.answer and not any("could not" in n.lower() for n in kept.notices), kept.answer
     assert "Plimsoll Streams" in assistant.ask("Which service replays ordered events to many readers?").answer
+
+
+def test_an_ingest_by_another_process_before_the_first_question_is_taken_in(make_assistant, queue_notes):
+    """The UI opens (its index read at start), `study ingest` runs in a terminal, then the first question."""
+    import subprocess
+    import sys
+
+    from browser import environment
+
+    make_assistant(queue_notes).ingest()
+    opened = make_assistant(queue_notes, notes_check_seconds=0)
+    opened.warm_up()  # the index is read when the UI starts
+    (queue_notes / "queue.md").write_text(ZORBLAT.replace("in bursts", "in bursts and keeps them for 9 days"))
+    env = environment(queue_notes, opened.settings.data_dir)
+    done = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest"], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    answer = opened.ask("How long does Zorblat Queue keep orders?")
+    assert "9 days" in answer.answer, answer.answer
