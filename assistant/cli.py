@@ -159,8 +159,10 @@ def _render_answer(answer, show_sources: bool = True) -> None:
     from rich.table import Table
 
     style = "yellow" if answer.abstained else "green"
+    from .text import has_words
+
     # A question with no word in it ("???", an emoji) was not declined for the notes: there was nothing to read.
-    unread = answer.abstained and not any(ch.isalnum() for ch in answer.question)
+    unread = answer.abstained and not has_words(answer.question)
     title = "nothing to answer" if unread else "not in your notes" if answer.abstained else f"answer ({answer.kind})"
     # Wrapped inside the box: the console soft-wraps plain lines, which in a panel would cut them at its edge.
     console.print(Panel(escape(answer.answer), border_style=style, title=title), soft_wrap=False)

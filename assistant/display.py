@@ -23,6 +23,11 @@ def escape_markdown(text: str) -> str:
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
 
 
+def html_keeping_code(text: str) -> str:
+    """Text as HTML (an Anki card): escaped, with inline code (`s-maxage`) as <code>, not with its backticks."""
+    return _CODE_SPAN.sub(r"<code>\1</code>", html.escape(text))
+
+
 def escape_markdown_keeping_code(text: str) -> str:
     """`escape_markdown`, except that inline code (`git bisect`) is shown as code, not with its backticks. A code
     span renders its content literally, so it stays as safe as escaped text."""

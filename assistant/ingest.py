@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .chunking import CHUNKING_VERSION, chunk_markdown
 from .config import Settings
-from .loading import UnreadableFile, discover, file_sha256, load_file
+from .loading import UnreadableFile, discover, file_sha256, load_file, stamped_notes
 from .store import FileRecord, Manifest, NoteStore, StoreError
 from .text import counted
 
@@ -89,8 +89,8 @@ def missing_notes_folder(settings: Settings, paths: list[Path] | None, rebuild: 
             f"{settings.corpus_dir}: the notes folder does not exist (set STUDY_CORPUS_DIR); "
             "the index was left as it was"
         )
-    if rebuild or discover([settings.corpus_dir]).files:
-        return None
+    if rebuild or next(stamped_notes(settings.corpus_dir), None) is not None:
+        return None  # the first note found is enough: no walk of the whole folder before the ingest's own
     try:
         indexed = [s for s in Manifest.load(settings.manifest_path).files if not _from_outside(s)]
     except StoreError:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -35,6 +36,33 @@ class Discovery:
     warnings: list[str] = field(default_factory=list)
 
 
+def is_note_name(name: str) -> bool:
+    """A file name ingest reads: not hidden, of a supported type."""
+    return not name.startswith(".") and os.path.splitext(name)[1].lower() in SUPPORTED_SUFFIXES
+
+
+def stamped_notes(folder: Path) -> Iterator[tuple[str, int, int]]:
+    """Each note under a folder, walked as `discover` walks it (hidden and linked folders not entered), with its
+    size and modification time: what changes when a note is saved. Lazy and light (os.scandir entries carry their
+    file type; one stat per note), as it runs before questions: ~0.1 ms for a few notes, ~5 ms for 300."""
+    folders = [str(folder)]
+    while folders:
+        try:
+            entries = list(os.scandir(folders.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if not entry.name.startswith("."):
+                        folders.append(entry.path)
+                elif is_note_name(entry.name):
+                    stat = entry.stat()  # follows a link to its note, as discover does
+                    yield entry.path, stat.st_size, stat.st_mtime_ns
+            except OSError:
+                continue  # a broken link, or a file gone meanwhile
+
+
 def discover(paths: list[Path]) -> Discovery:
     """All supported files under `paths` (files or folders), sorted, each once; warnings for the rest."""
     found: dict[str, Path] = {}
@@ -54,9 +82,9 @@ def discover(paths: list[Path]) -> Discovery:
         for folder, dirnames, filenames in os.walk(root, followlinks=False, onerror=None):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in sorted(filenames):
-                candidate = Path(folder) / name
-                if name.startswith(".") or candidate.suffix.lower() not in SUPPORTED_SUFFIXES:
+                if not is_note_name(name):
                     continue
+                candidate = Path(folder) / name
                 try:
                     resolved = candidate.resolve(strict=True)
                 except (OSError, RuntimeError):

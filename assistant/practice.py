@@ -2155,19 +2155,13 @@ def spread(questions: list[Question], n: int, rng: random.Random, per_answer: in
 # --- export and optional model wording -----------------------------------------------------------------
 
 
-def _card_html(text: str) -> str:
-    """Notes' text as a card shows it: escaped, with inline code (`s-maxage`) as code, not with its backticks."""
-    import html
-
-    return re.sub(r"`([^`\n]+)`", r"<code>\1</code>", html.escape(text))
-
-
 def export_anki(questions: list[Question], path, deck_name: str = "Study assistant") -> int:
     """Write an Anki deck (.apkg): the stem and options on the front, the answer(s), the explanation and
     the cited passage's text on the back. Returns the number of notes."""
-    import html
 
     import genanki
+
+    from .display import html_keeping_code
 
     model = genanki.Model(
         1607392319,
@@ -2185,17 +2179,17 @@ def export_anki(questions: list[Question], path, deck_name: str = "Study assista
     deck = genanki.Deck(deck_id, deck_name)
     for question in questions:
         front = (
-            _card_html(question.stem)
+            html_keeping_code(question.stem)
             + "<ol type=A>"
-            + "".join(f"<li>{_card_html(option)}</li>" for option in question.options)
+            + "".join(f"<li>{html_keeping_code(option)}</li>" for option in question.options)
             + "</ol>"
         )
         cited = question.citations[0] if question.citations else {"section": "", "text": ""}
         right = " and ".join(question.options[i] for i in question.keys)
-        passage = "<br>".join(_card_html(line) for line in str(cited["text"]).split("\n"))
+        passage = "<br>".join(html_keeping_code(line) for line in str(cited["text"]).split("\n"))
         back = (
-            f"<b>{_card_html(right)}</b><br>{_card_html(question.explanation)}"
-            f"<br><br><i>{html.escape(cited['section'])}</i><br>{passage}"
+            f"<b>{html_keeping_code(right)}</b><br>{html_keeping_code(question.explanation)}"
+            f"<br><br><i>{html_keeping_code(cited['section'])}</i><br>{passage}"
         )
         deck.add_note(genanki.Note(model=model, fields=[front, back], guid=question.id))
     genanki.Package(deck).write_to_file(str(path))

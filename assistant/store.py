@@ -31,15 +31,20 @@ class StoreError(RuntimeError):
     """The index cannot be opened or used; the message names the remedy."""
 
 
+def unwritable_data_folder(settings: Settings, error: BaseException) -> str:
+    """What to say when the data folder cannot be written (a read-only mount, another user's folder)."""
+    return (
+        f"the data folder {settings.data_dir} cannot be written ({error}); "
+        "make it writable, or set STUDY_DATA_DIR to a folder you can write to"
+    )
+
+
 def unusable_index(settings: Settings, what: str, error: BaseException) -> StoreError:
     """The error for an index that cannot be opened, naming the remedy that fits: a data folder that cannot be
-    written (a read-only mount, another user's folder) is not mended by a rebuild, which would fail the same way."""
+    written is not mended by a rebuild, which would fail the same way."""
     read_only = any(mark in str(error).lower() for mark in ("readonly", "read-only", "permission denied"))
     if read_only or not os.access(settings.data_dir, os.W_OK):
-        return StoreError(
-            f"{what} cannot be opened: the data folder {settings.data_dir} cannot be written ({error}); "
-            "make it writable, or set STUDY_DATA_DIR to a folder you can write to"
-        )
+        return StoreError(f"{what} cannot be opened: {unwritable_data_folder(settings, error)}")
     return StoreError(f"{what} cannot be opened ({error}); {REBUILD_HINT}")
 
 

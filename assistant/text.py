@@ -303,6 +303,11 @@ def first_sentence(text: str) -> str:
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
+def has_words(text: str) -> bool:
+    """Whether a question has anything to read ("???" and an emoji do not)."""
+    return re.search(r"[^\W_]", text) is not None
+
+
 def counted(number: int, noun: str) -> str:
     """A count with its noun (a regular plural) in agreement: "1 chunk", "2 chunks"."""
     return f"{number} {noun}" + ("" if number == 1 else "s")

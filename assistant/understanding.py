@@ -894,8 +894,10 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
         subjects = _names_in_order(stem_text, name_keys, shouted, names) or subjects
     picks = 1
     if options:
-        # "(Select TWO.)" may come before the options or after the last one.
-        after_options = question[question.rfind(options[-1].text) + len(options[-1].text) :]
+        # "(Select TWO.)" may come before the options or after the last one (found by its last word: an option
+        # that wrapped onto a second line is joined with a space, so its whole text is not in the question).
+        last_word = options[-1].text.split()[-1]
+        after_options = question[question.rfind(last_word) + len(last_word) :]
         count = _PICK_COUNT.search(stem_text) or _PICK_COUNT.search(after_options)
         if count:
             picks = _COUNTS[(count.group("n") or count.group("m")).lower()]

@@ -65,6 +65,20 @@ def notes_dir(tmp_path):
 
 
 @pytest.fixture
+def notes_folder(tmp_path):
+    """A folder of made-up notes: `notes_folder("small", {"macie.md": text, ...})`."""
+
+    def write(name: str, files: dict[str, str]) -> Path:
+        folder = tmp_path / name
+        folder.mkdir()
+        for file_name, text in files.items():
+            (folder / file_name).write_text(text)
+        return folder
+
+    return write
+
+
+@pytest.fixture
 def make_assistant(embeddings, tmp_path):
     """Build an Assistant over a given corpus folder, with its own data dir."""
     from assistant.config import Settings

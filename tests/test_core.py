@@ -104,12 +104,9 @@ PLIMSOLL = "## Plimsoll Streams\n\n- Plimsoll Streams replays ordered events to 
 
 
 @pytest.fixture
-def queue_notes(tmp_path):
+def queue_notes(notes_folder):
     """A notes folder with one note, Zorblat Queue's."""
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "queue.md").write_text(ZORBLAT)
-    return notes
+    return notes_folder("notes", {"queue.md": ZORBLAT})
 
 
 def test_a_note_saved_while_the_assistant_is_open_is_in_the_next_answer(make_assistant, queue_notes):

@@ -9,12 +9,8 @@ GLUE = "## 2.1 Glue\n\n- AWS Glue Data Catalog: central metastore for Hive on EM
 
 
 @pytest.fixture
-def small_notes(tmp_path):
-    folder = tmp_path / "small"
-    folder.mkdir()
-    (folder / "macie.md").write_text(MACIE)
-    (folder / "glue.md").write_text(GLUE)
-    return folder
+def small_notes(notes_folder):
+    return notes_folder("small", {"macie.md": MACIE, "glue.md": GLUE})
 
 
 def _ids(assistant):

@@ -513,6 +513,15 @@ def _check_all(questions):
         assert set(question.why_not) == {o for i, o in enumerate(question.options) if i not in question.answers}
 
 
+def _keyed_to(assistant, answer: str):
+    """The first of ten generated questions (seed 2, every one checked valid) whose key is `answer`."""
+    questions, report = assistant.generate_questions(n=10, seed=2)
+    _check_all(questions)
+    keyed = [q for q in questions if q.options[q.answer] == answer]
+    assert keyed, report.summary()
+    return keyed[0]
+
+
 def test_a_list_under_a_kind_heading_gives_questions_asking_for_that_kind(units):
     questions, report = units["bullets"].generate_questions(n=20, seed=3)
     _check_all(questions)
@@ -1633,14 +1642,11 @@ It tunes a refresh: maxBurst is how many crates above the wanted count may exist
 
 def test_settings_of_the_object_a_stem_names_are_wrong_options_for_each_other(make_assistant, tmp_path):
     assistant = _assistant(make_assistant, tmp_path, "batches", BATCH_SETTINGS)
-    questions, report = assistant.generate_questions(n=10, seed=2)
-    _check_all(questions)
     # "... before the Batch is marked broken" names the Batch; the other settings set on a Batch are its near
     # misses, not options a student could argue for.
-    keyed = [q for q in questions if q.options[q.answer] == "spinLimit"]
-    assert keyed, report.summary()
-    assert "Batch" in keyed[0].stem and "Which setting" in keyed[0].stem
-    assert {"purgeSeconds", "overlapRule"} <= set(keyed[0].options)
+    keyed = _keyed_to(assistant, "spinLimit")
+    assert "Batch" in keyed.stem and "Which setting" in keyed.stem
+    assert {"purgeSeconds", "overlapRule"} <= set(keyed.options)
 
 
 def test_a_stem_using_a_snake_case_names_words_does_not_offer_it_as_a_wrong_option(make_assistant, tmp_path):
@@ -1684,14 +1690,11 @@ The identity a cart uses to call the yard office; rights are granted with keeper
 
 def test_names_ending_in_one_capitalised_kind_are_options_for_each_other(make_assistant, tmp_path):
     assistant = _assistant(make_assistant, tmp_path, "yard-services", YARD_SERVICES)
-    questions, report = assistant.generate_questions(n=10, seed=2)
-    _check_all(questions)
     # "..., so visiting carts can use a yard name ...": what the gate lets its users do is the requirement.
-    keyed = [q for q in questions if q.options[q.answer] == "Turnstile Service"]
-    assert keyed, report.summary()
-    assert "let visiting carts use a yard name for an outside depot" in keyed[0].stem
+    keyed = _keyed_to(assistant, "Turnstile Service")
+    assert "let visiting carts use a yard name for an outside depot" in keyed.stem
     # "voiceless Service" is a Service as "Swing Service" is, though its first word is lower case; the Keeper is no Service.
-    assert sorted(keyed[0].options) == ["Drawbridge Service", "Swing Service", "Turnstile Service", "voiceless Service"]
+    assert sorted(keyed.options) == ["Drawbridge Service", "Swing Service", "Turnstile Service", "voiceless Service"]
 
 
 def test_anki_cards_show_inline_code_as_code_not_backticks(tmp_path):

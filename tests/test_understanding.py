@@ -115,6 +115,10 @@ def test_choose_two_is_read(names):
     assert query.picks == 2 and query.stem.startswith("Which TWO")
     after = understand("Which are queues?\nA) Zorblat Queue\nB) Tessel Lake\nC) x\nD) y\n(Select TWO.)", None, names)
     assert after.picks == 2 and [o.letter for o in after.options] == ["A", "B", "C", "D"]
+    wrapped = understand(
+        "Which are queues?\nA) Zorblat Queue\nB) x\nC) a queue that\n   wraps\n(Select TWO.)", None, names
+    )
+    assert wrapped.picks == 2 and wrapped.options[-1].text == "a queue that wraps"
 
 
 def test_names_in_any_case_and_acronyms_the_notes_never_write(names):
