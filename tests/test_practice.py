@@ -1700,18 +1700,14 @@ def test_names_ending_in_one_capitalised_kind_are_options_for_each_other(make_as
 def test_anki_cards_show_inline_code_as_code_not_backticks(tmp_path):
     import sqlite3
 
-    from assistant.practice import Question, export_anki
+    from assistant.practice import export_anki
 
-    question = Question(
-        id="q1",
-        kind="definition",
+    question = _question(
         stem="Which directive sets a lifetime for shared caches only?",
         options=["`s-maxage=N`", "`max-age=N`", "`no-store`", "`<private>`"],
-        answer=0,
         explanation="Your notes say `s-maxage=N` applies to shared caches [1].",
         why_not={},
         citations=[{"section": "Directives", "text": "- `s-maxage=N`: lifetime in shared caches.\n- Next line."}],
-        section="Directives",
     )
     assert export_anki([question], tmp_path / "deck.apkg") == 1
     with zipfile.ZipFile(tmp_path / "deck.apkg") as deck:
