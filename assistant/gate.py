@@ -14,13 +14,14 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from .config import ReaderSettings
-from .reading import ROLE_HEADING, Line, Reading, command_phrase, command_programs, is_acronym, name_key
+from .reading import ROLE_HEADING, ROLE_LABEL, Line, Reading, command_phrase, command_programs, is_acronym, name_key
 from .retrieval import LexicalIndex, Retrieval
 from .text import asking_sentence, loose_sentences, sentences, term_of_word, tokenize, words
 from .understanding import Query
 from .vocabulary import (
     COMMAND_LEADS,
     DETERMINERS,
+    EXPLAINING_WORDS,
     FUNCTION_WORDS,
     KIND_NAMED_CONSTRUCTS,
     QUESTION_WORDS,
@@ -51,6 +52,9 @@ class GateDecision:
     figure_found: bool | None = None
     # "Redshift Spectrum" when the notes know Redshift only: (the name asked about, the known part).
     unknown_names: list[tuple[str, str]] = field(default_factory=list)
+    # "what does immutable do": the one thing asked about, defined on a line of the notes that (with its section's
+    # title) holds every word of the question; covered whatever the strength says (see CoverageGate.defined_subject).
+    defined_subject: str | None = None
 
     def describe(self) -> dict:
         return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(self).items()}
@@ -109,8 +113,9 @@ class CoverageGate:
         strength = s.gate_bias + sum(s.gate_weights.get(k, 0.0) * v for k, v in features.items())
         figure_found = self._figure_near(query, scored_lines) if query.amount and scored_lines else None
         unknown_names = self.unknown_names(query.stem) if query.kind in _ASKS_ABOUT_ONE_THING else []
+        defined = self.defined_subject(query) if strength < 0.0 else None
         return GateDecision(
-            strength >= 0.0 and figure_found is not False and not unknown_names,
+            (strength >= 0.0 or defined is not None) and figure_found is not False and not unknown_names,
             strength,
             0.0,
             best_passage,
@@ -122,7 +127,30 @@ class CoverageGate:
             len(query.subjects),
             figure_found,
             unknown_names,
+            defined,
         )
+
+    def defined_subject(self, query: Query) -> str | None:
+        """The name an explanation or look-up asks about when the notes define it on a line of its own ("`immutable`:
+        the response will never change ...") and that line, with its section's title, holds every content word of
+        the question. A short question about a term ("what does immutable do") is far in meaning from every line,
+        so the strength alone would decline what the notes answer word for word."""
+        if query.kind not in ("explanation", "fact") or query.options or query.follow_up:
+            return None
+        asked = set(tokenize(query.stem)) - {term_of_word(w) for w in EXPLAINING_WORDS | QUESTION_WORDS}
+        if not asked:
+            return None
+        for key in query.subjects:
+            entity = self.reading.names.entity(key)
+            if entity is None:
+                continue
+            for chunk_id, index, role, _ in entity.profile:
+                lines = self.reading.lines(chunk_id)
+                if role >= ROLE_LABEL and index < len(lines):
+                    line = lines[index]
+                    if asked <= line.terms | set(tokenize(line.section)):
+                        return entity.name
+        return None
 
     def unknown_names(self, text: str) -> list[tuple[str, str]]:
         """Names the question asks about that extend a name the notes know with words they never use:
@@ -170,10 +198,27 @@ class CoverageGate:
         found = []
         for modifier, noun in _CONSTRUCT_PHRASE.findall(text.lower()):
             kinds = self._constructs.get(noun, set())
-            if kinds and modifier not in kinds and modifier not in FUNCTION_WORDS:
+            if (
+                kinds
+                and modifier not in kinds
+                and modifier not in FUNCTION_WORDS
+                and not self._listed_under(modifier, noun)
+            ):
                 article = "an" if modifier[0] in "aeiou" else "a"
                 found.append((f"{article} {modifier} {noun}", ""))  # "They never mention a moved block."
         return found
+
+    def _listed_under(self, name: str, kind: str) -> bool:
+        """Whether the notes label `name` under a section titled with its kind: "`immutable`: ..." under
+        "Response directives" is a directive, though the notes never write "immutable directive"."""
+        entity = self.reading.names.entity(name_key(name))
+        if entity is None:
+            return False
+        for chunk_id, index, role, _ in entity.profile:
+            lines = self.reading.lines(chunk_id)
+            if role >= ROLE_LABEL and index < len(lines) and re.search(rf"\b{kind}s?\b", lines[index].section.lower()):
+                return True
+        return False
 
     def _unknown_commands(self, text: str) -> list[tuple[str, str]]:
         """ "terraform test" in notes whose commands are terraform init, plan, apply ...: a program the notes
@@ -225,7 +270,17 @@ class CoverageGate:
             return value + (sum(idf(t) * w for t, w in asked.items() if t in line.terms) / total if total else 0.0)
 
         nearest = sorted(scored_lines, key=nearness, reverse=True)[: self.settings.figure_lines]
-        return any(states_amount(line.text, query.amount) for line, _ in nearest)
+        # "How much does Cloudflare charge per TB?": a figure on a line about CloudFront is not Cloudflare's. When the
+        # question names a product, the figure's line (or its section's title) names it too.
+        products = [e for e in (self.reading.names.entity(key) for key in query.subjects) if e is not None and e.proper]
+
+        def names_a_product(line: Line) -> bool:
+            where = line.terms | set(tokenize(line.section))
+            return any(set(tokenize(spelling)) <= where for entity in products for spelling in entity.spellings)
+
+        return any(
+            states_amount(line.text, query.amount) and (not products or names_a_product(line)) for line, _ in nearest
+        )
 
     def _coverage(self, query: Query, text: str) -> float:
         """IDF-weighted share of the question's terms that a text contains."""
@@ -238,10 +293,16 @@ class CoverageGate:
 
     def unknown_share(self, text: str) -> float:
         """Share of the question's content words, weighted by how rare they are in English, that
-        appear nowhere in the notes."""
+        appear nowhere in the notes ("explain", "purpose" ask for an explanation: they are not its topic)."""
         total = unknown = 0.0
         for word in words(text):
-            if word in FUNCTION_WORDS or word in QUESTION_WORDS or len(word) < 3 or any(ch.isdigit() for ch in word):
+            if (
+                word in FUNCTION_WORDS
+                or word in QUESTION_WORDS
+                or word in EXPLAINING_WORDS
+                or len(word) < 3
+                or any(ch.isdigit() for ch in word)
+            ):
                 continue  # numbers and codes ("db-0", "3-member") are details of the scenario, not its topic
             weight = max(0.0, 6.0 - english_frequency(word))
             total += weight
@@ -257,8 +318,10 @@ class CoverageGate:
         if term_of_word(word) in known or self.reading.names.acronym(word.upper()):
             return True
         parts = [p for p in word.split("-") if p]
-        # The index drops function words ("on" of runs-on): they are no evidence either way.
-        return len(parts) > 1 and all(p in FUNCTION_WORDS or term_of_word(p) in known for p in parts)
+        if len(parts) > 1 and term_of_word("".join(parts)) in known:
+            return True  # the index also keeps a hyphenated word joined ("s-maxage" as "smaxage")
+        # The index drops function words ("on" of runs-on) and single letters ("s" of s-maxage): no evidence.
+        return len(parts) > 1 and all(p in FUNCTION_WORDS or len(p) < 2 or term_of_word(p) in known for p in parts)
 
     def _instances_of_known_kinds(self, tokens: list[str]) -> set[int]:
         """Positions of names that only say which one of a kind the notes do know: "a Fluent Bit log

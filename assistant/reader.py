@@ -742,9 +742,12 @@ class NotesReader:
             about = item.role * (1.2 if item.role >= ROLE_SUBJECT else 1.0)
             share = self.settings.explanation_about_share
             scored.append(((1 - share + share * about) * (0.4 + matcher.line(item.line)), item.line))
+        asked = query.terms
         for _, line in self._best_lines(query, retrieval, matcher, limit=4):
             text = normalise_space(line.text).lower()
-            if text not in seen:
+            # A line near the question in meaning only ("`Vary: *` means ..." for "what does immutable do") says
+            # nothing about what is explained: one that is not about the subject shares a word with the question.
+            if text not in seen and line.terms & asked:
                 seen.add(text)
                 scored.append((0.5 * (0.4 + matcher.line(line)), line))
         scored.sort(key=lambda pair: -pair[0])

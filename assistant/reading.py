@@ -422,6 +422,10 @@ def _is_category(text: str) -> bool:
     return bool(words) and (words[-1] in CATEGORY_HEADS or words[0] in CATEGORY_HEADS)
 
 
+#: "=N", "=<seconds>", "=VALUE", "=...": a placeholder after a setting's name, not part of the name.
+_PLACEHOLDER_VALUE = re.compile(r"\s*=\s*(?:[A-Z]|[A-Z_]{2,}|<[^<>]+>|\.\.\.|…)$")
+
+
 def term_of(label: str, vocabulary: NotesVocabulary) -> str | None:
     """A label or short line as a term (a feature, concept or command), or None when it only
     structures the notes. A label that holds a proper name is that name ("Amazon AppFlow:")."""
@@ -430,7 +434,9 @@ def term_of(label: str, vocabulary: NotesVocabulary) -> str | None:
     if not cleaned or len(cleaned.split()) > 7 or not re.search(r"[A-Za-z]", cleaned):
         return None
     if re.fullmatch(r"`[^`]+`", label.strip()) and len(cleaned.split()) <= 3:
-        return cleaned  # "`no` — never restart": a value written as code is a term, even an everyday word
+        # "`no` — never restart": a value written as code is a term, even an everyday word. "`s-maxage=N`": a
+        # setting shown with a placeholder for its value is the setting ("s-maxage"), as a learner names it.
+        return _PLACEHOLDER_VALUE.sub("", cleaned) or cleaned
     words = cleaned.split()
     if len(words) > 1 and words[-1].lower() in MERIT_LABELS:
         owner = " ".join(words[:-1])

@@ -949,6 +949,10 @@ _PARTS_OF = re.compile(
     r"steps|stages|elements|building blocks|capabilities|benefits) of\b",
     re.IGNORECASE,
 )
+#: "What is the purpose of X?", "the meaning of X": X explained, not a fact about it.
+_PURPOSE_OF = re.compile(
+    r"(?:the )?(?:(?:main|primary|real) )?(?:purpose|point|role|meaning|definition|job|function) of\b", re.IGNORECASE
+)
 
 
 def _parts_asked(stem_text: str) -> str | None:
@@ -1017,8 +1021,14 @@ def _kind(
         subject = explanation.group("subject") or ""
         # "What is the default file system on EMR?" asks for a fact about EMR, not to explain it; "what are
         # the main components of X?" asks to explain X part by part.
-        if _PARTS_OF.match(subject) or not re.search(
-            r"\b(?:of|on|in|for|that|which|behind|under|underneath|inside|by|when|to|with)\b", subject, re.IGNORECASE
+        if (
+            _PARTS_OF.match(subject)
+            or _PURPOSE_OF.match(subject)
+            or not re.search(
+                r"\b(?:of|on|in|for|that|which|behind|under|underneath|inside|by|when|to|with)\b",
+                subject,
+                re.IGNORECASE,
+            )
         ):
             return "explanation"
         return "fact"

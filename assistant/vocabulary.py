@@ -670,6 +670,30 @@ RUNBOOK_LABELS = frozenset(
 
 #: A runbook's answer labels ("Fix:", "Workaround:"): a long answer after one is an instruction; "Service Choice:
 #: Select ... ranging from simple (X) to advanced (Y)" is advice, and puts nothing forward by its first name.
+#: Words that ask for an explanation and say nothing of what is explained ("what does X mean", "the purpose of X").
+EXPLAINING_WORDS = frozenset(
+    {
+        "explain",
+        "describe",
+        "tell",
+        "mean",
+        "means",
+        "meaning",
+        "purpose",
+        "define",
+        "definition",
+        "overview",
+        "summary",
+        "role",
+        "about",
+        "do",
+        "does",
+        "work",
+        "works",
+        "for",
+    }
+)
+
 FIX_LABELS = frozenset({"fix", "fixes", "resolution", "workaround", "remedy"})
 
 #: A runbook's labels for what is seen ("Symptom:", "Problem:"): the situation its fix is for.

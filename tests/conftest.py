@@ -104,3 +104,22 @@ def assistant_on_notes(make_assistant, tmp_path):
         return assistant
 
     return build
+
+
+#: Made-up notes of settings written as code, and two products of which only one has a price.
+GADGET_NOTES = """# Gadget caching
+
+## Gadget flags
+
+Flags go in the gadget's header, separated by commas.
+
+- `keep-for=N`: the gadget stays fresh for N seconds in any cache.
+- `q-limit=N`: caps how many queued copies a relay may hold; desks ignore it.
+- `frozen`: the gadget will never change while fresh, so the desk skips the recheck even on a reload.
+- `no-keep`: nothing may store the gadget at all.
+
+## Relays and prices
+
+Zorbcloud charges 3 cents for each gadget a relay serves. Flarbnet runs relays in more cities than
+Zorbcloud does, and both let a team purge a gadget by its tag.
+"""

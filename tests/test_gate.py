@@ -1,6 +1,7 @@
 """The coverage gate on the course notes: the abstain decision and what it was made from."""
 
 import pytest
+from conftest import GADGET_NOTES
 
 from assistant.vocabulary import states_amount
 
@@ -219,3 +220,33 @@ def test_a_whole_new_question_in_a_conversation_is_judged_on_its_own_words(cours
     assert not on_topic.abstained and "Catalog" in on_topic.answer
     leaning = course.ask("and what if we must also encrypt them?", history=history)
     assert not leaning.abstained  # leans on the conversation: read with it
+
+
+@pytest.mark.parametrize(
+    "question,said",
+    [
+        ("what does frozen do", "never change while fresh"),
+        ("explain frozen", "never change while fresh"),
+        ("What is the purpose of the frozen flag?", "never change while fresh"),
+        ("what is q-limit", "queued copies"),  # a hyphenated name with a one-letter part, shown as `q-limit=N`
+    ],
+)
+def test_a_short_question_about_a_term_the_notes_define_is_answered(assistant_on_notes, question, said):
+    # One word asked about is far in meaning from every line; the notes define it word for word.
+    answer = assistant_on_notes("gadgets.md", GADGET_NOTES).ask(question)
+    assert not answer.abstained and said in answer.answer.split("\n")[0], answer.answer
+    assert answer.trace["gate"]["unknown_share"] == 0.0
+
+
+def test_a_term_the_notes_never_define_is_still_declined(assistant_on_notes):
+    assistant = assistant_on_notes("gadgets.md", GADGET_NOTES)
+    assert assistant.ask("what does thawed do").abstained
+    assert assistant.ask("What is the purpose of the melted flag?").abstained
+
+
+def test_a_figure_on_another_products_line_is_not_the_one_asked_for(assistant_on_notes):
+    assistant = assistant_on_notes("gadgets.md", GADGET_NOTES)
+    other = assistant.ask("How much does Flarbnet charge for each gadget?")
+    assert other.abstained and other.trace["gate"]["figure_found"] is False, other.answer
+    own = assistant.ask("How much does Zorbcloud charge for each gadget?")
+    assert not own.abstained and "3 cents" in own.answer

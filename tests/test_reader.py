@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import GADGET_NOTES
 
 from assistant.answer import NOT_COVERED, Answer
 from assistant.evaluation import citations_valid
@@ -969,3 +970,10 @@ def test_a_runner_up_is_named_after_what_its_line_is_about_not_the_heading_above
     answer = assistant_on_notes("zorb.md", ZORB).ask("What is the safer alternative to zorb push --force?")
     assert "Rather than Remotes" not in answer.answer, answer.answer
     assert "Rather than zorb push --force-with-lease: `zorb push --force-with-lease` overwrites" in answer.answer
+
+
+def test_an_explanation_adds_no_line_that_shares_nothing_with_the_question(assistant_on_notes):
+    answer = assistant_on_notes("gadgets.md", GADGET_NOTES).ask("what does frozen do")
+    assert answer.answer.startswith("frozen: the gadget will never change while fresh"), answer.answer
+    # The other flags' lines are near in meaning ("stays fresh", "store the gadget") but say nothing of frozen.
+    assert "keep-for" not in answer.answer and "no-keep" not in answer.answer and "Flarbnet" not in answer.answer

@@ -574,3 +574,13 @@ def test_an_adverb_before_use_advises_only_when_no_subject_is_doing_it():
     forward = [{s.name for s in line.subjects if s.cue > 0} for line in lines]
     assert "Zorblat File" not in forward[0]
     assert "Plimsoll Queue" in forward[1] and "Quandry Vault" in forward[2]
+
+
+def test_a_setting_shown_with_a_placeholder_for_its_value_is_named_without_it():
+    lines, _ = _read(
+        "- `keep-for=N`: stays fresh for N seconds.\n- `q-limit=<copies>`: caps queued copies.\n"
+        "- `max-age=0`: revalidate every time."
+    )
+    assert _roles(lines, "`keep-for=N`")["keep-for"][0] == ROLE_LABEL
+    assert _roles(lines, "`q-limit=<copies>`")["q-limit"][0] == ROLE_LABEL
+    assert _roles(lines, "`max-age=0`")["max-age=0"][0] == ROLE_LABEL  # a value, not a placeholder: part of the name

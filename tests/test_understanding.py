@@ -38,6 +38,8 @@ def names() -> NameIndex:
         ("What is Tessel Lake?", "explanation"),
         ("What is Tessel Lake? Give me the short version for revision.", "explanation"),
         ("What are the main components of Tessel Lake and what does each one do?", "explanation"),
+        ("What is the purpose of the frozen flag?", "explanation"),  # X explained, not a fact about X
+        ("What is the meaning of a weak tag in Tessel Lake?", "explanation"),
         ("What is the default retention of Zorblat Queue?", "fact"),
         ("How do I replay events to a new reader?", "howto"),
         ("Which service buffers orders?\nA) Zorblat Queue\nB) Tessel Lake\nC) Plimsoll Streams", "multiple_choice"),
