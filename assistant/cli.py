@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -196,7 +197,8 @@ def _render_trace(answer) -> None:
             f"[bold]coverage gate[/] {'covered' if gate['covered'] else 'declined'} "
             f"(strength {gate['strength']:.3f} vs {gate['threshold']:.3f}; best passage {gate['best_passage']:.3f}, "
             f"best line {gate['best_line']:.3f}, unknown words {gate['unknown_share']:.2f}, "
-            f"names the notes never use: {escape(', '.join(gate['foreign_names']) or 'none')})"
+            f"names the notes never use: {escape(', '.join(gate['foreign_names']) or 'none')}"
+            f"{'; defined in the notes: ' + escape(gate['defined_subject']) if gate.get('defined_subject') else ''})"
         )
     for passage in trace.get("retrieval", []):
         console.print(
@@ -375,6 +377,7 @@ def _ask_one(assistant, question, number: int, total: int) -> bool | None:
     correct = assistant.progress.record_attempt(
         question, chosen[0] if picks == 1 else chosen, _time.monotonic() - started
     )
+    shown = [question.explanation]
     if correct:
         console.print("[bold green]Right.[/] " + escape(question.explanation))
     else:
@@ -385,9 +388,13 @@ def _ask_one(assistant, question, number: int, total: int) -> bool | None:
         for index in chosen:
             reason = question.why_not.get(question.options[index])
             if reason:
+                shown.append(reason)
                 console.print("[dim]" + escape(reason) + "[/]")
-    for citation in question.citations[:3]:
-        console.print(f"[dim][{citation['n']}] {escape(citation['source'])} — {escape(citation['section'])}[/]")
+    # Only the passages the feedback cites: the other why-nots' citations are not on the screen.
+    cited = {int(n) for text in shown for n in re.findall(r"\[(\d+)\]", text)}
+    for citation in question.citations:
+        if citation["n"] in cited:
+            console.print(f"[dim][{citation['n']}] {escape(citation['source'])} — {escape(citation['section'])}[/]")
     return correct
 
 

@@ -1715,3 +1715,22 @@ def test_anki_cards_show_inline_code_as_code_not_backticks(tmp_path):
     fields = sqlite3.connect(tmp_path / "collection.anki2").execute("select flds from notes").fetchone()[0]
     assert "<code>s-maxage=N</code>" in fields and "`" not in fields
     assert "<code>&lt;private&gt;</code>" in fields and "<br>- Next line." in fields
+
+
+def test_interactive_quiz_lists_only_the_passages_its_feedback_cites(units):
+    env = _env(units["scenario"])
+    questions = units["scenario"].practice_set(n=4, seed=3, choose_two=True)
+    # A right pick shows the explanation alone; a question's citations include its why-nots' passages too.
+    picks = ["".join("ABCD"[i] for i in q.answers) for q in questions]
+    result = CliRunner().invoke(app, ["quiz", "--n", "4", "--seed", "3"], input="\n".join(picks) + "\n", env=env)
+    assert result.exit_code == 0, result.output
+    listed = cited = 0
+    for feedback in re.split(r"\n(?=Question \d+/\d+)", result.output)[1:]:
+        sources = re.findall(r"^\[(\d+)\] [^\[\]]+ — .*$", feedback, re.M)
+        body = re.sub(r"^\[\d+\] [^\[\]]+ — .*$", "", feedback, flags=re.M)
+        for number in sources:
+            listed += 1
+            assert f"[{number}]" in body, feedback  # each passage listed is cited in the feedback above it
+        cited += len(set(re.findall(r"\[(\d+)\]", body)))
+    assert listed and listed <= cited
+    assert sum(len(q.citations) for q in questions) > listed  # some passages were left out: only the cited ones
