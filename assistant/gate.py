@@ -270,16 +270,25 @@ class CoverageGate:
             return value + (sum(idf(t) * w for t, w in asked.items() if t in line.terms) / total if total else 0.0)
 
         nearest = sorted(scored_lines, key=nearness, reverse=True)[: self.settings.figure_lines]
-        # "How much does Cloudflare charge per TB?": a figure on a line about CloudFront is not Cloudflare's. When the
-        # question names a product, the figure's line (or its section's title) names it too.
-        products = [e for e in (self.reading.names.entity(key) for key in query.subjects) if e is not None and e.proper]
+        # "How much does Cloudflare charge per TB?": a figure on a line about CloudFront is not Cloudflare's. A line
+        # that names another product and not the one asked about (nor sits under a title naming it) gives that
+        # product's figure. A line naming no product is read as the notes' own topic's ("retention.ms defaults to
+        # 7 days" in notes about Kafka).
+        names = self.reading.names
+        products = [e for e in (names.entity(key) for key in query.subjects) if e is not None and e.proper]
+        asked_keys = {e.key for e in products}
 
-        def names_a_product(line: Line) -> bool:
+        def anothers_figure(line: Line) -> bool:
             where = line.terms | set(tokenize(line.section))
-            return any(set(tokenize(spelling)) <= where for entity in products for spelling in entity.spellings)
+            if any(set(tokenize(spelling)) <= where for entity in products for spelling in entity.spellings):
+                return False
+            return any(
+                (other := names.entity(subject.key)) is not None and other.proper and other.key not in asked_keys
+                for subject in line.subjects
+            )
 
         return any(
-            states_amount(line.text, query.amount) and (not products or names_a_product(line)) for line, _ in nearest
+            states_amount(line.text, query.amount) and not (products and anothers_figure(line)) for line, _ in nearest
         )
 
     def _coverage(self, query: Query, text: str) -> float:

@@ -606,8 +606,8 @@ AMOUNT_WORDS = frozenset(
     ]
 )
 
-#: Words that state a price without digits: "Retrieval fee: None", "free of charge".
-MONEY_WORDS = frozenset({"free", "none", "nothing", "dollar", "dollars", "cents", "euro", "euros"})
+#: Words that state a price without digits: "free of charge" ("Retrieval fee: None" is read beside its word of paying).
+MONEY_WORDS = frozenset({"free", "dollar", "dollars", "cents", "euro", "euros"})
 
 #: Units of time in words: "Minutes to hours" answers "how long" as a line with digits does.
 TIME_WORDS = frozenset(
@@ -648,7 +648,15 @@ def states_amount(text: str, amount: str | None) -> bool:
     found = set(re.findall(r"[a-z]+", lowered))
     if amount == "money":
         return bool(
-            re.search(r"[$€£]\s?\d|\d\s?(?:usd|eur|gbp|dollars?|cents?|euros?)\b", lowered) or found & MONEY_WORDS
+            re.search(r"[$€£]\s?\d|\d\s?(?:usd|eur|gbp|dollars?|cents?|euros?)\b", lowered)
+            or found & MONEY_WORDS
+            # "costs nothing", "no charge": nothing is a price only beside a word of paying ("nothing may store it"
+            # is not one).
+            or re.search(
+                r"\b(?:costs?|charges?|charged|pay|pays|paid|fees?|price)\W+(?:\w+\W+){0,2}?(?:nothing|none)\b"
+                r"|\bno (?:charge|cost|fee)s?\b",
+                lowered,
+            )
         )
     if re.search(r"(?<![A-Za-z])\d", text):  # "250", "24 hours"; not the 3 of "S3" or the 2 of "EC2"
         return True
@@ -668,8 +676,6 @@ RUNBOOK_LABELS = frozenset(
     | {"resolution", "workaround", "incident", "impact"}
 )
 
-#: A runbook's answer labels ("Fix:", "Workaround:"): a long answer after one is an instruction; "Service Choice:
-#: Select ... ranging from simple (X) to advanced (Y)" is advice, and puts nothing forward by its first name.
 #: Words that ask for an explanation and say nothing of what is explained ("what does X mean", "the purpose of X").
 EXPLAINING_WORDS = frozenset(
     {
@@ -694,6 +700,8 @@ EXPLAINING_WORDS = frozenset(
     }
 )
 
+#: A runbook's answer labels ("Fix:", "Workaround:"): a long answer after one is an instruction; "Service Choice:
+#: Select ... ranging from simple (X) to advanced (Y)" is advice, and puts nothing forward by its first name.
 FIX_LABELS = frozenset({"fix", "fixes", "resolution", "workaround", "remedy"})
 
 #: A runbook's labels for what is seen ("Symptom:", "Problem:"): the situation its fix is for.

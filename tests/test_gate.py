@@ -121,6 +121,9 @@ def test_a_figure_is_digits_or_an_amount_in_words_not_a_digit_inside_a_name():
     assert not states_amount("If one partition key gets more traffic, add shards", "count")
     assert states_amount("Storage costs $0.023 per GB-month", "money") and states_amount("Retrieval fee: None", "money")
     assert not states_amount("Moves hundreds of terabytes per device", "money")
+    assert states_amount("You pay nothing extra for reads", "money") and not states_amount(
+        "Nothing may store it", "money"
+    )
 
 
 @pytest.mark.parametrize(
