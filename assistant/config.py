@@ -146,9 +146,6 @@ class ReaderSettings(BaseModel):
         "feature when it asks for a service) keeps this share of its score.",
     )
     asked_name_factor: float = Field(0.3, description="A name the question itself uses is context, not the answer.")
-    previous_answer_factor: float = Field(
-        0.7, description="A follow-up that changes the situation sets the earlier answer back this much."
-    )
     candidate_weights: dict[str, float] = Field(
         default_factory=lambda: {
             "strength": 1.4,

@@ -306,6 +306,10 @@ class NotesReader:
                             keys.add(resolved)
         maybe_scored = [self.score(key, query, matcher, use_context=restrict is None) for key in keys]
         scored = [c for c in maybe_scored if c is not None]
+        if query.rules_out_previous and query.previous_answer and restrict is None:
+            # "... instead?": the learner has the earlier answer and asks for another; it stays only if nothing else is.
+            earlier = self.reading.names.resolve(name_key(query.previous_answer))
+            scored = [c for c in scored if c.entity.key != earlier] or scored
         kind_words = set((query.answer_type or "").split()) - {"type", "types", "kind"}
         if (
             kind_words

@@ -268,6 +268,11 @@ _CONTRAST = re.compile(
     r"actually|change|still)\b",
     re.IGNORECASE,
 )
+#: A follow-up asking for something other than the earlier answer ("... instead?", "any alternative?").
+_REPLACES = re.compile(
+    r"\binstead\b|\brather than\b|\bsomething else\b|\balternatives?\b|\banother (?:option|way|one|choice)\b",
+    re.IGNORECASE,
+)
 # What a question rules out: "without X", "no X", "not X", "avoid X", "instead of X", "don't want X".
 # ("none of the S3 buckets hold PII" negates what the buckets hold, not S3.)
 _NEGATOR = re.compile(
@@ -336,6 +341,8 @@ class Query:
     previous_question: str | None = None
     previous_answer: str | None = None
     setting_aside_previous: bool = False
+    # "what if we only want part of the history instead?": the earlier answer is what the learner asks to replace.
+    rules_out_previous: bool = False
     options: list[Option] = field(default_factory=list)
     picks: int = 1
     alternatives: list[str] = field(default_factory=list)  # name keys of "X or Y"
@@ -369,6 +376,7 @@ class Query:
             "options": [f"{o.letter}) {o.text}" for o in self.options],
             "picks": self.picks,
             "previous_answer": self.previous_answer,
+            "rules_out_previous": self.rules_out_previous,
         }
 
 
@@ -875,9 +883,11 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
         else set(subjects)
     )
     kind = _kind(stem_text, options, subjects, alternatives, follow_up and bool(_CHOICE.search(scope)), named)
-    answer_type = (
-        _answer_type(stem_text) or _kind_done(stem_text) or (_answer_type(previous) if follow_up and previous else None)
-    )
+    replaces_previous = follow_up and bool(_REPLACES.search(stem_text))
+    # A follow-up keeps the kind the earlier question asked for ("Which service ...?" "and if it must be cheap?"),
+    # unless it asks for something else instead: the earlier kind word was said of the earlier need.
+    inherited = _answer_type(previous) if follow_up and previous and not replaces_previous else None
+    answer_type = _answer_type(stem_text) or _kind_done(stem_text) or inherited
     if answer_type and answer_type.split()[-1] == "statement" and _RUN_VERBS.search(stem_text):
         answer_type = "command"  # "which statement should the engineer run": a SQL statement is a command
     asks_list = False
@@ -915,6 +925,7 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
         previous_question=previous if follow_up else None,
         previous_answer=previous_answer(history) if follow_up else None,
         setting_aside_previous=setting_aside,
+        rules_out_previous=replaces_previous,
         options=options,
         picks=picks,
         alternatives=alternatives,

@@ -977,3 +977,36 @@ def test_an_explanation_adds_no_line_that_shares_nothing_with_the_question(assis
     assert answer.answer.startswith("frozen: the gadget will never change while fresh"), answer.answer
     # The other flags' lines are near in meaning ("stays fresh", "store the gadget") but say nothing of frozen.
     assert "keep-for" not in answer.answer and "no-keep" not in answer.answer and "Flarbnet" not in answer.answer
+
+
+CLONE_NOTES = """# Big repositories
+
+## The object store
+
+- Git is a content-addressable filesystem with a version control interface on top.
+- Git keeps every version of every file, so a clone downloads the whole history by default.
+- Git packs loose objects into packfiles when `git gc` runs.
+
+## Large files and long histories
+
+- Git LFS is the usual answer for large binary assets such as videos, because every version of a binary would
+  otherwise stay in history forever.
+- Shallow clone (`git clone --depth 1`): fetches only the most recent commits; the history is cut short.
+- Sparse checkout: only some folders of the working tree are written to disk.
+"""
+
+
+def test_a_follow_up_asking_for_something_else_instead_does_not_repeat_the_earlier_answer(assistant_on_notes):
+    assistant = assistant_on_notes("big.md", CLONE_NOTES)
+    first = "Which tool should we use for large video files in the repository?"
+    answer = assistant.ask(first)
+    assert answer.recommendation == "Git LFS", answer.answer
+    history = [
+        {"role": "user", "content": first},
+        {"role": "assistant", "content": answer.answer, "recommendation": answer.recommendation},
+    ]
+    other = assistant.ask("and what could we use for the large video files instead?", history=history)
+    assert other.recommendation not in (None, "Git LFS"), other.answer  # the learner has Git LFS and asks for another
+    assert other.trace["query"]["rules_out_previous"] is True
+    instead = assistant.ask("what if we only want to download the recent part of the history instead?", history=history)
+    assert instead.recommendation == "Shallow clone", instead.answer

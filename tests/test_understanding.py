@@ -260,6 +260,11 @@ def test_follow_ups_lean_on_the_conversation(names):
     assert query.follow_up and query.setting_aside_previous and query.previous_answer == "Zorblat Queue"
     assert query.retrieval_text.startswith("Orders arrive in bursts") and query.focus_text.startswith("and if")
     assert max(w for t, w in query.weights.items() if t == "burst") < 1.0  # the earlier question counts for less
+    # "... instead?" asks for something other than the earlier answer; its earlier kind word ("service") was said
+    # of the earlier need. A follow-up that only adds to the situation keeps both.
+    assert query.rules_out_previous and query.answer_type is None
+    adding = understand("and what if they must also be encrypted?", history, names)
+    assert not adding.rules_out_previous and adding.answer_type == "service"
 
 
 def test_a_quoted_description_is_asked_about_itself(names):
