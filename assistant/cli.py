@@ -417,7 +417,13 @@ def quiz(
             else assistant.practice_set(n=n, seed=seed, section=section, choose_two=True)
         )
     if not questions:
-        console.print("Nothing is due for review." if due else "No questions could be made from these notes.")
+        if due:
+            console.print("Nothing is due for review.")
+        elif section:
+            _, report = assistant.generate_questions(n=1, seed=seed, section=section)
+            console.print(escape(report.section_note or f"No questions could be made from the section “{section}”."))
+        else:
+            console.print("No questions could be made from these notes.")
         return
     score = answered = 0
     for number, question in enumerate(questions[:n], start=1):

@@ -95,7 +95,7 @@ from .reading import (
     name_key,
     split_how_to,
 )
-from .text import normalise_space, sentences, tokenize
+from .text import counted, normalise_space, sentences, tokenize
 from .vocabulary import (
     ANSWER_LABELS,
     DISCOURSE_LABELS,
@@ -273,13 +273,17 @@ class GenerationReport:
     dropped: Counter = field(default_factory=Counter)
     set_aside: Counter = field(default_factory=Counter)  # distractor candidates passed over, and why
     reworded: int = 0  # stems the LLM worded that passed every rule (`quiz generate --llm`)
+    # Why a set asked of one section (`--section`) is empty, when it is: no section matches, or those that do
+    # give nothing to ask about.
+    section_note: str = ""
 
     def summary(self) -> str:
         reasons = ", ".join(f"{n} {RULES.get(rule, rule)}" for rule, n in self.dropped.most_common()) or "none"
         worded = f" {self.reworded} stems worded by the model." if self.reworded else ""
+        note = f" {self.section_note}" if self.section_note else ""
         return (
             f"{self.generated} candidate questions, {self.valid} passed validation, {self.kept} chosen; "
-            f"dropped: {reasons}.{worded}"
+            f"dropped: {reasons}.{worded}{note}"
         )
 
     def rule_lines(self) -> list[str]:
@@ -1720,6 +1724,19 @@ class QuestionGenerator:
 
     # --- the set ---
 
+    def _why_no_section_questions(self, section: str) -> str:
+        """What a learner is told when `--section` gives no question: which sections the text matched, if any."""
+        sections = sorted({c.section for c in self.reading.chunks.values() if c.section})
+        matched = [name for name in sections if section.lower() in name.lower()]
+        if not matched:
+            shown = "; ".join(sections[:12]) + (f"; and {len(sections) - 12} more" if len(sections) > 12 else "")
+            return f"No section matches “{section}”. The sections are: {shown}."
+        return (
+            f"“{section}” matches {counted(len(matched), 'section')} ({'; '.join(matched[:5])}), but the generator "
+            "found nothing there to ask about: it needs a named thing and a line saying what that thing is for (a "
+            "labelled item, a table row, a heading with its points, or a 'use X for ...' line)."
+        )
+
     def generate(
         self,
         n: int = 20,
@@ -1733,6 +1750,8 @@ class QuestionGenerator:
         any answer twice."""
         report = GenerationReport()
         facts = [f for f in self.facts if not section or section.lower() in f.lines[0].section.lower()]
+        if section and not facts:
+            report.section_note = self._why_no_section_questions(section)
         facts = [f for f in facts if ("choose_two" if len(f.things) == 2 else "scenario") in kinds]
         budget = budget or max(4 * n, 100)
         kept: list[Question] = []

@@ -1734,3 +1734,15 @@ def test_interactive_quiz_lists_only_the_passages_its_feedback_cites(units):
         cited += len(set(re.findall(r"\[(\d+)\]", body)))
     assert listed and listed <= cited
     assert sum(len(q.citations) for q in questions) > listed  # some passages were left out: only the cited ones
+
+
+def test_a_section_that_gives_no_question_says_why(units, assistant_on_notes):
+    _, report = units["bullets"].generate_questions(n=5, section="no such heading")
+    section = next(iter(units["bullets"].index.reading.chunks.values())).section
+    assert report.kept == 0 and report.section_note.startswith("No section matches “no such heading”.")
+    assert section in report.section_note  # the sections there are, to pick from
+    result = CliRunner().invoke(app, ["quiz", "--n", "3", "--section", "no such heading"], env=_env(units["bullets"]))
+    assert result.exit_code == 0 and "No section matches" in " ".join(result.output.split())
+    musings = assistant_on_notes("musings.md", "# Musings\n\n## Why we test\n\nTesting is a habit more than a rule.\n")
+    _, report = musings.generate_questions(n=5, section="why we")
+    assert "“why we” matches 1 section (Why we test), but the generator found nothing" in report.section_note
