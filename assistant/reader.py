@@ -452,6 +452,8 @@ class NotesReader:
             return 1.0
         words = [w for w in kind.split() if w not in ("type", "types", "kind", "kinds", "sort")]
         misfit = self.settings.wrong_type_factor
+        if any(w in ("tool", "tools") for w in words) and any(command_phrase(sp) for sp in entity.spellings):
+            return 1.0  # "which git tool automates this?": a command line is a tool by its shape, as a product is
         if any(w in PRODUCT_ANSWER_TYPES for w in words) and not entity.proper:
             return misfit
         if any(w in FEATURE_ANSWER_TYPES for w in words) and _is_product(entity):

@@ -1010,3 +1010,26 @@ def test_a_follow_up_asking_for_something_else_instead_does_not_repeat_the_earli
     assert other.trace["query"]["rules_out_previous"] is True
     instead = assistant.ask("what if we only want to download the recent part of the history instead?", history=history)
     assert instead.recommendation == "Shallow clone", instead.answer
+
+
+HISTORY_NOTES = """# Searching history
+
+## Finding commits
+
+- `git bisect` performs a binary search through history to find the commit that introduced a bug; `git bisect run`
+  automates it with a test script.
+- `git blame` shows, for each line of a file, the commit and author that last changed it.
+- `git log -S "text"` (the pickaxe) finds commits that added or removed a given string.
+
+## Signing
+
+- Use git commit -S to sign one commit, or set commit.gpgsign to true to sign every commit.
+"""
+
+
+def test_a_command_is_a_tool_when_the_question_asks_for_a_tool(assistant_on_notes):
+    assistant = assistant_on_notes("history.md", HISTORY_NOTES)
+    situation = "We need the commit that introduced a regression in the last 400 commits, and a failing test script."
+    for asked in ("Which git tool automates this?", "Which command automates this?"):
+        answer = assistant.ask(f"{situation} {asked}")
+        assert answer.recommendation == "git bisect", (asked, answer.answer)
