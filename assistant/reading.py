@@ -1266,7 +1266,11 @@ def _subjects(  # noqa: C901 - the order of these checks is the rule
             r"\s+(?P<verb>[a-z]+)\b",
             sentence.strip(),
         )
-        if code_first and (code_first.group("verb") in _VERBISH or _is_verb_s_form(code_first.group("verb"))):
+        verb = code_first.group("verb") if code_first else ""
+        # After code that opens a sentence, a lower-case -s word is its verb, however rare ("overwrites", "prunes").
+        if code_first and (
+            verb in _VERBISH or _is_verb_s_form(verb) or len(verb) > 3 and re.fullmatch(r"[a-z]+[^s]s", verb)
+        ):
             put(code_first.group("term").strip(), ROLE_SUBJECT)
     for name in mentioned:
         put(name, ROLE_MENTION)
@@ -1534,12 +1538,29 @@ def _sentence_term(sentence: str) -> str | None:
     words = sentence.split()
     if len(words) < 3 or not words[0][:1].isupper() or words[0].lower() in FUNCTION_WORDS:
         return None
+    such = next(
+        (i for i in (1, 2, 3) if i + 1 < len(words) and [w.lower() for w in words[i : i + 2]] == ["such", "as"]), 0
+    )
+    if such:
+        # "Server-side hooks such as `pre-receive` run on the server ...": the examples set aside, the term opens
+        # the sentence and its verb follows them.
+        after = next(
+            (
+                j
+                for j in range(such + 2, min(len(words), such + 10))
+                if words[j].lower().strip(",;:") in _VERBISH or words[j].lower().strip(",;:") + "s" in _VERBISH
+            ),
+            0,
+        )
+        if after:
+            words = words[:such] + words[after:]
     for width in (1, 2, 3):
         if width >= len(words):
             break
         phrase = [w.strip(",;:()") for w in words[:width]]
         verb = words[width].lower().strip(",;:")
-        if verb in _VERBISH:
+        plural = phrase[-1].lower().endswith("s") and not phrase[-1].lower().endswith("ss")
+        if verb in _VERBISH or plural and verb + "s" in _VERBISH:  # "Server-side hooks run ..."
             if any(w.lower() in FUNCTION_WORDS for w in phrase[1:]):
                 return None
             specific = any("-" in w or english_frequency(w.lower()) < (3.5 if width == 1 else 4.5) for w in phrase)

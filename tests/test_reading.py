@@ -584,3 +584,17 @@ def test_a_setting_shown_with_a_placeholder_for_its_value_is_named_without_it():
     assert _roles(lines, "`keep-for=N`")["keep-for"][0] == ROLE_LABEL
     assert _roles(lines, "`q-limit=<copies>`")["q-limit"][0] == ROLE_LABEL
     assert _roles(lines, "`max-age=0`")["max-age=0"][0] == ROLE_LABEL  # a value, not a placeholder: part of the name
+
+
+def test_a_sentence_opening_with_a_plural_term_its_examples_and_its_verb_is_about_that_term():
+    lines, _ = _read(
+        "Server-side hooks such as `pre-receive` run on the server during a push and can reject it.\n\n"
+        "Client-side hooks run on the developer's machine."
+    )
+    assert _roles(lines, "Server-side hooks")["Server-side hooks"][0] == ROLE_SUBJECT
+    assert _roles(lines, "Client-side hooks")["Client-side hooks"][0] == ROLE_SUBJECT
+
+
+def test_code_opening_a_sentence_before_a_rare_verb_is_its_subject():
+    lines, _ = _read("- `git push --force-with-lease` overwrites the remote branch only if it has not moved.")
+    assert _roles(lines, "`git push")["git push --force-with-lease"][0] == ROLE_SUBJECT
