@@ -1197,6 +1197,13 @@ class QuestionGenerator:
                     variants.append(say(f"needs {thing}"))  # "needs built-in integrations" alone says too little
         elif need.purpose and not need.goal and not need.action:
             for purpose in phrase_forms(need.purpose):
+                opening = purpose.split()
+                verb = leading_verb([w.lower() for w in opening])
+                if verb and opening[0].lower() != verb and len(opening) > 1:
+                    # "Sends the stored ETag back": a verb phrase, said as what the thing must do ("a solution for
+                    # sends ..." is not English).
+                    variants.append(say(f"needs something that can {verb} {' '.join(opening[1:])}"))
+                    continue
                 if fact.wanted:
                     # "A team wants workflow management and orchestration for ETL data pipelines."
                     variants.append(f"{who} {fact.situation} for {purpose}.")

@@ -34,7 +34,7 @@ from .vocabulary import (
     SETTING_WORDS,
     VENDOR_WORDS,
 )
-from .wording import base_of, known, looks_like_verb, singular, strip_asides
+from .wording import base_of, known, looks_like_verb, lower_first, singular, strip_asides
 
 # --- names and lines ----------------------------------------------------------------------------------
 
@@ -130,7 +130,7 @@ def row_description(line: Line) -> str:
             and len(value.split()) >= 3
         ):
             if PURPOSE_LABEL.fullmatch(header.strip()) and not re.match(r"(?i)(?:for|to|when|if)\b", value):
-                return f"For {value[:1].lower() + value[1:]}"  # "Best for: Audit backups ...": what it is for
+                return f"For {lower_first(value)}"  # "Best for: Audit backups ...": what it is for
             return value
     return max((value for _, value in cells), key=lambda v: len(v.split()), default=line.body)
 

@@ -1746,3 +1746,26 @@ def test_a_section_that_gives_no_question_says_why(units, assistant_on_notes):
     musings = assistant_on_notes("musings.md", "# Musings\n\n## Why we test\n\nTesting is a habit more than a rule.\n")
     _, report = musings.generate_questions(n=5, section="why we")
     assert "“why we” matches 1 section (Why we test), but the generator found nothing" in report.section_note
+
+
+HEADER_TABLE = """# Relay headers
+
+## Header quick reference
+
+| Header | Direction | Purpose |
+| --- | --- | --- |
+| Zorb-Tag | response | Sends a version tag the relay keeps for revalidation |
+| If-Zorb-Match | request | Sends the stored version tag back to the origin |
+| Zorb-Expires | response | Gives an absolute date after which the copy is stale |
+| Zorb-Age | response | Tells how long the copy has sat in a shared relay |
+| Zorb-Vary | response | Lists the request headers that split the relay's copies |
+| Relay-Control | response | CDN-only caching directives, stripped before the browser |
+"""
+
+
+def test_a_purpose_that_opens_with_a_verb_is_asked_as_what_the_thing_must_do(assistant_on_notes):
+    questions, _ = assistant_on_notes("headers.md", HEADER_TABLE).generate_questions(n=10, seed=7)
+    stems = " ".join(q.stem for q in questions)
+    assert questions and "something that can send" in stems, stems
+    assert not re.search(r"a solution for (?:sends|gives|tells|lists)\b", stems), stems
+    assert "cDN" not in stems  # an acronym opening a purpose keeps its capitals
