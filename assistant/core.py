@@ -707,9 +707,16 @@ class Assistant:
             seen = []
             for chunk in index.lexical.chunks:
                 leaf = re.sub(r"^\d+(?:\.\d+)*\s*", "", chunk.section.split(" > ")[-1])
-                if leaf and leaf not in seen:
+                # A note with no headings is filed under its file's name ("cdn-edge"): not a topic to ask about.
+                if leaf and leaf not in seen and leaf != Path(chunk.source).stem:
                     seen.append(leaf)
-            questions = [f"What do my notes say about {leaf}?" for leaf in seen]
+            questions = [
+                # "What a CDN does", "How purging works": a heading that is already a clause is asked to be explained.
+                f"Explain {leaf[:1].lower() + leaf[1:]}."
+                if re.match(r"(?i)(?:what|how|why|when|where|which|who)\b", leaf)
+                else f"What do my notes say about {leaf}?"
+                for leaf in seen
+            ]
         return questions
 
     def save_note(self, file_name: str, data: bytes, on_conflict: OnConflict = "refuse") -> SavedNote:

@@ -193,3 +193,19 @@ def test_an_ingest_by_another_process_before_the_first_question_is_taken_in(make
     assert done.returncode == 0, done.stdout + done.stderr
     answer = opened.ask("How long does Zorblat Queue keep orders?")
     assert "9 days" in answer.answer, answer.answer
+
+
+def test_example_questions_name_topics_not_file_names_and_read_as_english(notes_folder, make_assistant):
+    folder = notes_folder(
+        "cdn",
+        {
+            "cdn-edge.txt": "A CDN keeps copies of responses close to users.\n\nPurging removes them before they expire.\n",
+            "caching.md": "# Caching\n\n## What a CDN does\n\n- Keeps copies near users.\n\n## Origin shielding\n\n"
+            "- One PoP asks the origin for all others.\n",
+        },
+    )
+    assistant = make_assistant(folder)
+    assistant.ingest()
+    examples = assistant.example_questions(limit=10)
+    assert "Explain what a CDN does." in examples and "What do my notes say about Origin shielding?" in examples
+    assert not any("cdn-edge" in example for example in examples), examples
