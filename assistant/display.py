@@ -54,9 +54,31 @@ def highlight_passage(passage: str, highlights: list[str]) -> str:
         indent = len(line) - len(line.lstrip())
         safe = escape_markdown(plain.strip())
         prefix = "\u00a0" * indent + ("• " if plain != line.strip() else "")
-        is_support = any(w and (w in _normalise(plain) or _normalise(plain) in w) for w in wanted) and plain.strip()
-        lines.append(prefix + (f":orange-background[{safe}]" if is_support else safe))
+        normal = _normalise(plain)
+        if not plain.strip():
+            lines.append(prefix + safe)
+        elif any(w and normal in w for w in wanted):
+            lines.append(prefix + f":orange-background[{safe}]")
+        else:
+            # A paragraph of prose is one line of the note: only the sentences the answer relied on are marked.
+            spans = sorted(span for w in wanted if w and w in normal for span in [_span_of(plain, w)] if span)
+            pieces, at = [], 0
+            for start, end in spans:
+                if start < at:
+                    continue
+                pieces.append(escape_markdown(plain[at:start]))
+                pieces.append(f":orange-background[{escape_markdown(plain[start:end].strip())}]")
+                at = end
+            pieces.append(escape_markdown(plain[at:]))
+            lines.append(prefix + ("".join(pieces).strip() if spans else safe))
     return "  \n".join(lines)
+
+
+def _span_of(text: str, wanted: str) -> tuple[int, int] | None:
+    """Where a (normalised) supporting sentence sits in a line as written, whatever its spacing and case."""
+    pattern = r"\s+".join(re.escape(word) for word in wanted.split())
+    match = re.search(pattern, text, re.IGNORECASE)
+    return (match.start(), match.end()) if match else None
 
 
 def answer_markdown(text: str) -> str:

@@ -75,3 +75,12 @@ def test_inline_code_is_shown_as_code_and_everything_around_it_stays_escaped():
     assert "| `git pull` |" in table and "`merge` [\\[2\\]](#cite-m1-2)" in table
     options = options_markdown([OptionVerdict("A", "x", False, "`<b>` is shown, not run")])
     assert "`<b>` is shown" in options
+
+
+def test_in_a_paragraph_only_the_sentence_the_answer_relied_on_is_marked():
+    paragraph = "A CDN keeps copies near users. Purging  removes them\tbefore they expire. Shields help."
+    marked = highlight_passage(paragraph, ["purging removes them before they expire."])
+    assert marked.startswith("A CDN keeps copies near users\\. :orange-background[Purging  removes them")
+    assert marked.endswith("] Shields help\\.")
+    whole = highlight_passage("- Use Macie for PII", ["Use Macie for PII"])  # a whole line is still marked whole
+    assert whole == "• :orange-background[Use Macie for PII]"
