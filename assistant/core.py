@@ -17,7 +17,7 @@ from .answer import NOT_COVERED, Answer
 from .answerers import Draft
 from .citations import build_answer
 from .config import Settings, check_mode
-from .embeddings import SentenceTransformerEmbeddings
+from .embeddings import EmbeddingModelError, SentenceTransformerEmbeddings
 from .gate import CoverageGate, GateDecision
 from .ingest import Ingestor, IngestReport, ProgressCallback, missing_notes_folder
 from .line_vectors import LineVectors
@@ -488,43 +488,64 @@ class Assistant:
                 notices=notices + ["No notes are indexed."],
             )
         else:
-            # "databse", "athna": a typo is read as the notes' word it is one slip from, and the answer says so.
-            asked, corrections = index.spelling.correct(text)
-            notices += [f"Read “{c.typed}” as “{c.read_as}”." for c in corrections]
-            query = understand(asked, history, index.reading.names)
-            # One index for the whole question: a rebuild that swaps it meanwhile must not mix the two.
-            retrieval = self._retrieve(query, mode, top_k, index)
-            passages = retrieval.passages
-            gate = index.gate.run(query, retrieval)
-            if not gate.covered:
-                draft = self._abstain(query, retrieval, gate)
-            else:
-                use_llm = (backend or ("llm" if self.llm_available else "default")) == "llm"
-                if use_llm and query.kind in self.settings.llm_answers:
-                    draft = self._llm_draft(query, retrieval, gate, on_token, index)
-                else:
-                    draft = index.reader.run(query, retrieval, gate)
-                    if use_llm:  # STUDY_LLM_KINDS leaves this kind to the reader (not a fallback: nothing failed)
-                        draft.backend = BY_KIND
-                        kinds = self.settings.llm_kinds
-                        draft.trace["answerer"] = f"default reader: STUDY_LLM_KINDS ({kinds}) leaves {query.kind} to it"
-            draft.trace["gate"] = gate.describe()
-            draft.trace["retrieval"] = [
-                {
-                    "section": p.chunk.section,
-                    "source": p.chunk.source,
-                    "similarity": round(p.similarity, 4),
-                    "dense_rank": p.dense_rank,
-                    "bm25_rank": p.bm25_rank,
-                }
-                for p in passages
-            ]
-            answer = build_answer(
-                text, draft, chunk=index.reading.chunks.get, score=lambda cid: self._similarity(cid, retrieval, index)
-            )
-            answer.notices = notices + answer.notices
+            try:
+                answer, passages = self._answer(text, notices, index, history, mode, top_k, backend, on_token)
+            except (StoreError, EmbeddingModelError):
+                raise  # the index or the model: the caller says what to do about them
+            except Exception as error:  # a question must never take the chat down with it
+                logger.exception("answering failed")
+                answer = Answer(
+                    text,
+                    "Something went wrong while answering this question; nothing was lost, and other questions "
+                    "still work. Please try other words, and report it if it happens again.",
+                    abstained=True,
+                    notices=notices + [f"Internal error: {type(error).__name__}: {error}"[:300]],
+                )
         answer.latency_ms = (time.perf_counter() - started) * 1000
         answer.trace["latency_ms"] = round(answer.latency_ms, 3)
+        return answer, passages
+
+    def _answer(
+        self, text: str, notices: list[str], index: _Index, history, mode, top_k, backend, on_token
+    ) -> tuple[Answer, list[Passage]]:
+        """The question path for a question with words, over a non-empty index."""
+        # "databse", "athna": a typo is read as the notes' word it is one slip from, and the answer says so.
+        asked, corrections = index.spelling.correct(text)
+        notices += [f"Read “{c.typed}” as “{c.read_as}”." for c in corrections]
+        query = understand(asked, history, index.reading.names)
+        if query.options and not any(option.label for option in query.options):
+            notices.append("Your options had no letters; they are read as A, B, C ... in the order given.")
+        # One index for the whole question: a rebuild that swaps it meanwhile must not mix the two.
+        retrieval = self._retrieve(query, mode, top_k, index)
+        passages = retrieval.passages
+        gate = index.gate.run(query, retrieval)
+        if not gate.covered:
+            draft = self._abstain(query, retrieval, gate)
+        else:
+            use_llm = (backend or ("llm" if self.llm_available else "default")) == "llm"
+            if use_llm and query.kind in self.settings.llm_answers:
+                draft = self._llm_draft(query, retrieval, gate, on_token, index)
+            else:
+                draft = index.reader.run(query, retrieval, gate)
+                if use_llm:  # STUDY_LLM_KINDS leaves this kind to the reader (not a fallback: nothing failed)
+                    draft.backend = BY_KIND
+                    kinds = self.settings.llm_kinds
+                    draft.trace["answerer"] = f"default reader: STUDY_LLM_KINDS ({kinds}) leaves {query.kind} to it"
+        draft.trace["gate"] = gate.describe()
+        draft.trace["retrieval"] = [
+            {
+                "section": p.chunk.section,
+                "source": p.chunk.source,
+                "similarity": round(p.similarity, 4),
+                "dense_rank": p.dense_rank,
+                "bm25_rank": p.bm25_rank,
+            }
+            for p in passages
+        ]
+        answer = build_answer(
+            text, draft, chunk=index.reading.chunks.get, score=lambda cid: self._similarity(cid, retrieval, index)
+        )
+        answer.notices = notices + answer.notices
         return answer, passages
 
     @staticmethod

@@ -70,6 +70,9 @@ def pasted_options(text: str) -> tuple[str, list[Option]]:
         first_line = next(n for n, token, _ in found if _letter(token, token.isdigit()) == "A")
         stem = "\n".join(lines[:first_line]).strip()
         return stem or text, options
+    bulleted = _bulleted_options(lines)
+    if bulleted:
+        return bulleted
     inline = list(_INLINE_OPTION.finditer(text))
     if len(inline) >= 2 and not (len(inline) < 3 and any(m.group(0).strip()[-1] in ".:" for m in inline)):
         pieces = []
@@ -85,6 +88,33 @@ def pasted_options(text: str) -> tuple[str, list[Option]]:
             if len(options) >= 2:
                 return text[: inline[first].start()].strip(), options
     return text, []
+
+
+#: An exam's way of saying the lines after it are the options: "Which of the following ...", "Select TWO."
+_OPTIONS_FOLLOW = re.compile(
+    r"\b(?:which|what) (?:one )?of the following\b|\b(?:choose|select|pick) (?:one|two|three|\d)\b"
+    r"|\bwhich (?:option|answer|choice)s?\b",
+    re.IGNORECASE,
+)
+_BULLET_LINE = re.compile(r"^\s*(?:[-*+•▪◦]|\[ ?\])\s+(?P<text>\S.*)$")
+
+
+def _bulleted_options(lines: list[str]) -> tuple[str, list[Option]] | None:
+    """Options with neither letters nor numbers, one per bullet, after a stem that says options follow ("Which of
+    the following ...?", "Select TWO."): lettered A, B, C ... in order. Without such words a bullet list after a
+    question is as often its requirements, and stays part of the stem."""
+    bullets = [(n, m.group("text").strip()) for n, line in enumerate(lines) if (m := _BULLET_LINE.match(line))]
+    if not 2 <= len(bullets) <= 6:
+        return None
+    first, last = bullets[0][0], bullets[-1][0]
+    if last - first != len(bullets) - 1 or any(len(text.split()) > 25 for _, text in bullets):
+        return None  # one run of short lines, nothing between them
+    stem = "\n".join(lines[:first]).strip()
+    after = "\n".join(lines[last + 1 :]).strip()
+    if not stem or not _OPTIONS_FOLLOW.search(f"{stem} {after}") or len(after.split()) > 12:
+        return None
+    options = [Option("ABCDEFGH"[i], text.rstrip(" ;,.")) for i, (_, text) in enumerate(bullets)]
+    return (f"{stem}\n{after}" if after else stem), options
 
 
 def _continuation(lines: list[str], number: int, found: list[tuple[int, str, str]]) -> str:

@@ -209,3 +209,20 @@ def test_example_questions_name_topics_not_file_names_and_read_as_english(notes_
     examples = assistant.example_questions(limit=10)
     assert "Explain what a CDN does." in examples and "What do my notes say about Origin shielding?" in examples
     assert not any("cdn-edge" in example for example in examples), examples
+
+
+def test_a_fault_while_answering_one_question_is_an_answer_that_says_so_not_an_exception(course, monkeypatch):
+    # Fault injection: the reader fails on this one question (as a bug in it would); the chat goes on.
+    reader = course.index.reader
+    real_run = reader.run
+
+    def failing(query, retrieval, gate):
+        if "PII" in query.text:
+            raise TypeError("unhashable type: 'Entity'")
+        return real_run(query, retrieval, gate)
+
+    monkeypatch.setattr(reader, "run", failing)
+    broken = course.ask("Which service scans S3 buckets for PII?")
+    assert broken.abstained and "Something went wrong while answering this question" in broken.answer
+    assert "Internal error: TypeError: unhashable type: 'Entity'" in broken.notices
+    assert not course.ask("What is AWS Glue DataBrew?").abstained  # the next question is answered as ever

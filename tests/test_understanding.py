@@ -86,6 +86,18 @@ def test_an_option_that_wraps_onto_the_next_line_is_read_whole():
     assert [o.text for o in pasted_options(answered)[1]] == ["Alpha", "Beta"]
 
 
+def test_bullets_after_words_that_say_options_follow_are_the_options():
+    stem, options = pasted_options(
+        "Which of the following buffers bursts?\n- Zorblat Queue\n- Tessel Lake\n- Plimsoll Streams"
+    )
+    assert stem == "Which of the following buffers bursts?" and [o.letter for o in options] == ["A", "B", "C"]
+    assert options[1].text == "Tessel Lake" and options[1].label == ""  # lettered in order; no marker was written
+    two = pasted_options("Which stores events?\n* Zorblat Queue\n* Tessel Lake\n* Plimsoll Streams\n(Select TWO.)")
+    assert len(two[1]) == 3 and two[0] == "Which stores events?\n(Select TWO.)"
+    # Without such words, bullets after a question are its requirements: they stay in the stem.
+    assert pasted_options("Which service?\n- It must be cheap\n- It must replay events")[1] == []
+
+
 def test_text_that_only_mentions_letters_has_no_options():
     assert pasted_options("Use option B. It is better.")[1] == []
     assert pasted_options("see B) first C) third")[1] == []  # markers must run A, B, C ... in order from A
