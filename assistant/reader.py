@@ -557,7 +557,8 @@ class NotesReader:
             used.add((line.chunk_id, line.index))
             shown.append(line)
             points.append(f"- {_cited(line.shown, draft.rely_on(line.chunk_id, line.text))}")
-        runner = next((c for c in ranked[1:] if c.entity.key != best.entity.key), None)
+        others = [c for c in ranked[1:] if c.entity.key != best.entity.key]
+        runner = next((c for c in others if not _one_term_in_other(c.entity, best.entity)), None)
         if runner is not None and runner.score >= self.settings.runner_up_share * best.score and runner.support:
             line = runner.support[0][1].line
             # "Rather than Remotes: `git push --force-with-lease` ..." says nothing of Remotes: a line under a
@@ -1503,6 +1504,15 @@ def _negation_reaches(clause: str, stem_terms: set[str], option_terms: set[str])
         if after & (stem_terms | option_terms) or before & option_terms:
             return True
     return False
+
+
+def _one_term_in_other(first: Entity, second: Entity) -> bool:
+    """ "Shielding" and "Origin shielding": two spellings of one term, not a thing and its alternative. Products
+    keep apart ("EMR" and "EMR Serverless" are two services)."""
+    if first.proper or second.proper:
+        return False
+    a, b = set(first.key.split()), set(second.key.split())
+    return a <= b or b <= a
 
 
 @functools.lru_cache(maxsize=8192)

@@ -1033,3 +1033,34 @@ def test_a_command_is_a_tool_when_the_question_asks_for_a_tool(assistant_on_note
     for asked in ("Which git tool automates this?", "Which command automates this?"):
         answer = assistant.ask(f"{situation} {asked}")
         assert answer.recommendation == "git bisect", (asked, answer.answer)
+
+
+def test_options_with_no_letters_are_answered_by_their_place_and_the_answer_says_so(course):
+    answer = course.ask(
+        "Which of the following services scans S3 buckets for PII across accounts?\n"
+        "- AWS Glue\n- Amazon Macie\n- Amazon EMR\n- Amazon Athena"
+    )
+    assert answer.kind == "multiple_choice" and answer.choice == "B", answer.answer
+    assert "Your options had no letters; they are read as A, B, C ... in the order given." in answer.notices
+
+
+SHIELD_NOTES = """# Edge networks
+
+## Origin shielding
+
+Origin shielding adds a middle tier between the edge PoPs and the origin. Instead of every PoP fetching a missing
+object from the origin, the PoPs ask one shield PoP. Shielding is the usual answer when a global launch would
+otherwise flood a small origin with cache misses.
+
+## Purging
+
+Purge by tag removes every object labelled with a tag at once. Purges reach every PoP in seconds.
+"""
+
+
+def test_the_runner_up_is_never_another_spelling_of_the_answer(assistant_on_notes):
+    answer = assistant_on_notes("edge.md", SHIELD_NOTES).ask(
+        "Which feature stops a global launch from flooding a small origin with cache misses?"
+    )
+    assert answer.recommendation in ("Shielding", "Origin shielding"), answer.answer
+    assert "Rather than Shielding" not in answer.answer and "Rather than Origin shielding" not in answer.answer
