@@ -513,14 +513,25 @@ def quiz_export(
     anki: Path = typer.Option(..., "--anki", help="Write an Anki deck (.apkg) here."),
     n: int = typer.Option(50, "--n", min=1, max=500),
     seed: int = typer.Option(7, "--seed"),
+    force: bool = typer.Option(False, "--force", help="Replace the file if it exists."),
 ) -> None:
     """Export practice questions as an Anki deck, with the cited passage on the back."""
     from .practice import export_anki
 
+    # Checked before the questions are made: a wrong path should not cost the wait, nor end in a traceback.
+    if anki.is_dir():
+        fail(f"{anki} is a folder: give the deck's file name, such as {anki / 'deck.apkg'}", EXIT_USAGE)
+    if not anki.parent.is_dir():
+        fail(f"the folder {anki.parent} does not exist: create it first or choose another place", EXIT_USAGE)
+    if anki.exists() and not force:
+        fail(f"{anki} already exists: add --force to replace it, or choose another name", EXIT_USAGE)
     with _handled():
         assistant = _ready_assistant()
         questions, _ = assistant.generate_questions(n=n, seed=seed)
-    count = export_anki(questions, anki)
+    try:
+        count = export_anki(questions, anki)
+    except OSError as error:
+        fail(f"could not write {anki}: {error.strerror or error}")
     console.print(f"Wrote {count} cards to {anki}.")
 
 

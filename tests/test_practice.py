@@ -942,6 +942,28 @@ def test_anki_export_writes_a_deck(units, tmp_path):
         assert "collection.anki2" in deck.namelist()
 
 
+@pytest.mark.parametrize(
+    "target,said",
+    [
+        ("missing/deck.apkg", "does not exist: create it first"),
+        (".", "is a folder: give the deck's file name"),
+        ("deck.apkg", "already exists: add --force to replace it"),
+    ],
+)
+def test_anki_export_to_a_bad_path_says_what_to_do_and_writes_nothing(units, tmp_path, target, said):
+    (tmp_path / "deck.apkg").write_bytes(b"my own deck")
+    path = tmp_path / target
+    result = CliRunner().invoke(app, ["quiz", "export", "--anki", str(path), "--n", "3"], env=_env(units["bullets"]))
+    assert result.exit_code == 2 and said in " ".join(result.output.split()), result.output
+    assert "Traceback" not in result.output and (tmp_path / "deck.apkg").read_bytes() == b"my own deck"
+    forced = CliRunner().invoke(
+        app,
+        ["quiz", "export", "--anki", str(tmp_path / "deck.apkg"), "--n", "3", "--force"],
+        env=_env(units["bullets"]),
+    )
+    assert forced.exit_code == 0 and zipfile.is_zipfile(tmp_path / "deck.apkg")
+
+
 def test_parse_json_reply_is_tolerant():
     from assistant.practice import parse_json_reply
 
