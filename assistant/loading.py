@@ -123,9 +123,10 @@ def load_file(path: Path, source: str, max_bytes: int) -> LoadedFile:
     if suffix == ".pdf":
         markdown = _pdf_to_markdown(path, raw)
     else:
-        if b"\x00" in raw[:8192]:
+        wide = _wide_encoding(raw)
+        if wide is None and b"\x00" in raw[:8192]:
             raise UnreadableFile(f"{path}: looks binary, not text; skipped")
-        text, encoding = _decode(raw)
+        text, encoding = _decode(raw, wide)
         if encoding != "utf-8":
             notices.append(f"{path}: not UTF-8, read as {encoding}")
         if suffix in (".html", ".htm"):
@@ -140,7 +141,29 @@ def load_file(path: Path, source: str, max_bytes: int) -> LoadedFile:
     return LoadedFile(path=path, source=source, markdown=markdown, sha256=sha, notices=tuple(notices))
 
 
-def _decode(raw: bytes) -> tuple[str, str]:
+def _wide_encoding(raw: bytes) -> str | None:
+    """UTF-16 or UTF-32 text (Windows editors save "Unicode" notes as UTF-16): by its byte-order mark, or, without
+    one, by the zero byte beside every character of mostly-ASCII text. None for anything else."""
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    sample = raw[:4096]
+    if len(sample) >= 8 and len(sample) % 2 == 0:
+        for zeros, encoding in ((sample[1::2], "utf-16-le"), (sample[0::2], "utf-16-be")):
+            if zeros.count(0) >= 0.9 * len(zeros) and b"\x00" not in (
+                sample[0::2] if encoding == "utf-16-le" else sample[1::2]
+            ):
+                return encoding
+    return None
+
+
+def _decode(raw: bytes, wide: str | None = None) -> tuple[str, str]:
+    if wide is not None:
+        try:
+            return raw.decode(wide).lstrip("\ufeff"), "UTF-" + wide.split("-")[1]
+        except UnicodeDecodeError:
+            pass
     try:
         return raw.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:

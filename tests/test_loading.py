@@ -160,3 +160,13 @@ def test_an_html_glossary_becomes_term_definition_items(tmp_path):
     assert "- ETag: An entity tag that names one version of a response." in markdown
     assert "- Orphan term\n- PoP: Point of presence." in markdown and "After the list." in markdown
     assert "ETag An entity" not in markdown.replace("\n", " ")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_a_note_saved_as_utf16_or_utf32_is_read_with_a_notice(tmp_path, encoding):
+    # Windows editors save "Unicode" text as UTF-16, with or without its byte-order mark.
+    path = tmp_path / "u16.txt"
+    path.write_bytes("Warehouses\n\nKAYAK_WH is for marketing; café reports.\n".encode(encoding))
+    loaded = load_file(path, "u16.txt", MB)
+    assert "KAYAK_WH is for marketing; café reports." in loaded.markdown
+    assert any("read as UTF-" in notice for notice in loaded.notices)
