@@ -459,6 +459,15 @@ def term_of(label: str, vocabulary: NotesVocabulary) -> str | None:
     if any(w in ("vs", "vs.", "versus") for w in lowered):
         return None  # a comparison heading names two things, not one
     names = name_spans(cleaned, vocabulary)
+    if names and names[0] != cleaned and cleaned.endswith(" " + names[0]):
+        dropped = cleaned[: -len(names[0])].split()
+        if all(
+            w[:1].isupper() and w.lower() not in FUNCTION_WORDS and vocabulary.capitalised_inside[w.lower()]
+            for w in dropped
+        ):
+            # "Time Travel": a label's first word shed as capitalised by style, though the notes capitalise it inside
+            # their sentences too ("within its Time Travel period"): it is part of the name.
+            return cleaned
     if names and len(names[0].split()) >= 0.5 * len(words):
         return names[0]
     if lowered[0] in FUNCTION_WORDS or lowered[0] in _PRONOUNS or lowered[0] in DISCOURSE_LABELS and len(words) > 1:

@@ -450,6 +450,22 @@ def is_follow_up(question: str) -> bool:
     )
 
 
+_WHAT_IS = re.compile(
+    r"^\s*(?:what\s+(?:is|are)|what's|whats|explain|describe|define|tell me about)\s+(?:an?\s+|the\s+)?"
+    r"(?P<name>[^?]{2,60}?)\s*\??\s*$",
+    re.IGNORECASE,
+)
+
+
+def _asks_what_a_name_is(question: str, names: NameIndex | None) -> bool:
+    """ "What is Time Travel?" in the middle of a chat about warehouses: short, but a whole question about a thing
+    the notes name, not a follow-up ("what is it?", "and what about Snowpipe?" still are)."""
+    match = _WHAT_IS.match(question)
+    if names is None or match is None or _FOLLOW_UP.search(question):
+        return False
+    return names.resolve(name_key(match.group("name"))) is not None
+
+
 def _stands_alone(question: str) -> bool:
     """A short question that asks a whole question of its own (see Query.stands_alone): it opens as a question,
     has two or more words of its own to ask about, and nothing in it opens like a reply or points back."""
@@ -868,7 +884,9 @@ def understand(question: str, history: list[dict] | None, names: NameIndex | Non
     stem_text, options = pasted_options(question)
     stem_text = _with_question_mark(stem_text)
     previous = previous_question(history)
-    follow_up = bool(previous) and not options and is_follow_up(stem_text)
+    follow_up = (
+        bool(previous) and not options and is_follow_up(stem_text) and not _asks_what_a_name_is(stem_text, names)
+    )
     scope = f"{previous} {stem_text}" if follow_up else stem_text
     negated = negated_terms(stem_text)
     if names is not None and negated:

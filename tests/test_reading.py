@@ -598,3 +598,12 @@ def test_a_sentence_opening_with_a_plural_term_its_examples_and_its_verb_is_abou
 def test_code_opening_a_sentence_before_a_rare_verb_is_its_subject():
     lines, _ = _read("- `git push --force-with-lease` overwrites the remote branch only if it has not moved.")
     assert _roles(lines, "`git push")["git push --force-with-lease"][0] == ROLE_SUBJECT
+
+
+def test_a_label_whose_first_word_the_notes_capitalise_inside_sentences_keeps_it():
+    text = (
+        "- **Time Travel**: Lets you query data as it was at an earlier point in time.\n"
+        "- A dropped table can be restored within its Time Travel period.\n- Use Zorblat Queue for bursts."
+    )
+    lines, _ = _read(text)
+    assert _roles(lines, "Time Travel: Lets")["Time Travel"][0] == ROLE_LABEL  # not "Travel" alone

@@ -279,6 +279,17 @@ def test_follow_ups_lean_on_the_conversation(names):
     assert not adding.rules_out_previous and adding.answer_type == "service"
 
 
+def test_a_short_what_is_question_about_a_named_thing_is_a_question_of_its_own(names):
+    history = [
+        {"role": "user", "content": "Orders arrive in bursts. Which service buffers them?"},
+        {"role": "assistant", "content": "Use Zorblat Queue [1]."},
+    ]
+    own = understand("What is Tessel Lake?", history, names)
+    assert not own.follow_up and own.kind == "explanation"
+    assert understand("what is it?", history, names).follow_up  # points back
+    assert understand("and what about Tessel Lake?", history, names).follow_up  # opens like a reply
+
+
 def test_a_quoted_description_is_asked_about_itself(names):
     assert (
         quoted_subject("Which option matches this description: “Replays ordered events”?") == "Replays ordered events"
