@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
-from .vocabulary import english_frequency, rare_english_frequencies
+from .vocabulary import CHAT_SHORTHAND, english_frequency, rare_english_frequencies
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +60,25 @@ class SpellingCorrector:
 
     def correct(self, text: str) -> tuple[str, list[Correction]]:
         """The text with each typo replaced by the notes' word, and what was replaced."""
+        text, shorthand = self._expand_shorthand(text)
+        corrected, corrections = self._correct_typos(text)
+        return corrected, shorthand + corrections
+
+    def _expand_shorthand(self, text: str) -> tuple[str, list[Correction]]:
+        """Chat shorthand ("shud", "pls") read as the everyday word, unless the notes themselves use it."""
+        found: list[Correction] = []
+
+        def replace(match: re.Match[str]) -> str:
+            typed = match.group(0)
+            word = CHAT_SHORTHAND.get(typed.lower())
+            if word is None or typed.lower() in self.words:
+                return typed
+            found.append(Correction(typed, word))
+            return word
+
+        return _PLAIN_WORD.sub(replace, text), found
+
+    def _correct_typos(self, text: str) -> tuple[str, list[Correction]]:
         unknown = {
             m.group(0).lower()
             for m in _PLAIN_WORD.finditer(text)

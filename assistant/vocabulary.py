@@ -676,6 +676,28 @@ RUNBOOK_LABELS = frozenset(
     | {"resolution", "workaround", "incident", "impact"}
 )
 
+#: Chat shorthand learners type for everyday words ("which role shud i use", "pls explain"), read as the word.
+CHAT_SHORTHAND: dict[str, str] = {
+    "shud": "should",
+    "shld": "should",
+    "cud": "could",
+    "wud": "would",
+    "u": "you",
+    "ur": "your",
+    "pls": "please",
+    "plz": "please",
+    "wat": "what",
+    "wht": "what",
+    "hw": "how",
+    "abt": "about",
+    "bc": "because",
+    "cuz": "because",
+    "coz": "because",
+    "thx": "thanks",
+    "btwn": "between",
+    "diff": "difference",
+}
+
 #: Words that ask for an explanation and say nothing of what is explained ("what does X mean", "the purpose of X").
 EXPLAINING_WORDS = frozenset(
     {

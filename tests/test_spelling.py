@@ -48,3 +48,10 @@ def test_a_name_the_notes_never_use_is_not_read_as_a_common_english_word():
     corrector = SpellingCorrector.from_texts(NOTES)
     text = "How do I configure Redis as a write-through cache?"
     assert corrector.correct(text) == (text, [])  # not "Reds"
+
+
+def test_chat_shorthand_is_read_as_the_everyday_word_unless_the_notes_use_it():
+    corrector = SpellingCorrector.from_texts(NOTES + ["Run git diff to see what changed."])
+    text, corrections = corrector.correct("which queue shud i use pls, and wat is the diff")
+    assert text == "which queue should i use please, and what is the diff"  # "diff" is the notes' own word
+    assert [(c.typed, c.read_as) for c in corrections] == [("shud", "should"), ("pls", "please"), ("wat", "what")]

@@ -116,3 +116,9 @@ def test_a_question_in_another_language_is_told_from_technical_english():
         "How do I reverse a list in Python?",
     ):
         assert not v.looks_like_another_language(english), english
+
+
+def test_chat_shorthand_stands_for_common_english_words():
+    for short, full in v.CHAT_SHORTHAND.items():
+        assert short == short.lower() and short.isalpha() and len(short) < len(full), short
+        assert v.english_frequency(full) >= 4.0, full  # everyday words, none from a set of notes
