@@ -260,6 +260,8 @@ def normalise_space(text: str) -> str:
 # "vs. Glue" and initials do not end one. The one splitter for notes, answers and questions.
 # A sentence may open with a setting in snake_case ("... the slow endpoint. proxy_connect_timeout covers ...").
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(`]|[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b)")
+_ELLIPSIS_IN_CODE = re.compile(r"\b[A-Z][A-Z_]+\s*(?:\.\.\.|…)$")
+_CODE_WORD = re.compile(r"[A-Z][A-Z_]+\b")
 _ABBREVIATION_END = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|approx|incl|no|fig|cf)\.|\b[A-Z]\.)$", re.IGNORECASE)
 
 
@@ -267,7 +269,10 @@ def sentences(paragraph: str) -> list[str]:
     """A paragraph's sentences; "e.g. Redis" and initials do not end one."""
     found: list[str] = []
     for piece in _SENTENCE_END.split(paragraph.strip()):
-        if found and _ABBREVIATION_END.search(found[-1]):
+        if found and (
+            _ABBREVIATION_END.search(found[-1]) or _ELLIPSIS_IN_CODE.search(found[-1]) and _CODE_WORD.match(piece)
+        ):
+            # "ALTER TASK ... RESUME": an ellipsis inside a command leaves out its middle; it ends no sentence.
             found[-1] = f"{found[-1]} {piece}"
         elif piece:
             found.append(piece)

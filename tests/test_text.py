@@ -57,3 +57,12 @@ def test_a_clipped_word_matches_the_word_it_stands_for():
 
 def test_a_count_agrees_with_its_noun():
     assert [counted(n, "chunk") for n in (0, 1, 2)] == ["0 chunks", "1 chunk", "2 chunks"]
+
+
+def test_an_ellipsis_inside_a_command_ends_no_sentence():
+    text = "A task starts suspended and must be started with ALTER TASK ... RESUME. Tasks run on a warehouse."
+    assert sentences(text) == [
+        "A task starts suspended and must be started with ALTER TASK ... RESUME.",
+        "Tasks run on a warehouse.",
+    ]
+    assert sentences("We waited... Then it ran.") == ["We waited...", "Then it ran."]  # prose's ellipsis still ends one
