@@ -488,8 +488,12 @@ class NotesReader:
         head = stem(words[-1]) if words and words[-1] not in GENERIC_ANSWER_TYPES else None
         if words and words[-1] in SETTING_WORDS and any(is_code_identifier(spelling) for spelling in entity.spellings):
             return 1.0  # "which lifecycle setting": create_before_destroy is a setting by its shape
-        if words and words[-1] in ("command", "commands") and any(command_phrase(sp) for sp in entity.spellings):
-            return 1.0  # "what command": nginx -s reopen is a command line by its shape
+        if (
+            words
+            and words[-1] in ("command", "commands", "statement", "statements")
+            and any(command_phrase(sp) or _SQL_STATEMENT.fullmatch(sp) for sp in entity.spellings)
+        ):
+            return 1.0  # "what command": nginx -s reopen is a command line by its shape, UNDROP TABLE a SQL statement
         if head is not None and head in wanted and not _headed_by(entity, head) and _modified_by(entity, head):
             # In English the last word of a name is what it is: "Cluster Management" is management OF
             # clusters, not a kind of cluster ("Ephemeral Cluster" is).
@@ -1504,6 +1508,10 @@ def _negation_reaches(clause: str, stem_terms: set[str], option_terms: set[str])
         if after & (stem_terms | option_terms) or before & option_terms:
             return True
     return False
+
+
+#: A SQL statement's keywords in capitals ("UNDROP TABLE", "COPY INTO", "MSCK REPAIR TABLE"): a command by its shape.
+_SQL_STATEMENT = re.compile(r"[A-Z][A-Z_]+(?: [A-Z][A-Z_]+){1,3}")
 
 
 def _one_term_in_other(first: Entity, second: Entity) -> bool:

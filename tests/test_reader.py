@@ -1064,3 +1064,21 @@ def test_the_runner_up_is_never_another_spelling_of_the_answer(assistant_on_note
     )
     assert answer.recommendation in ("Shielding", "Origin shielding"), answer.answer
     assert "Rather than Shielding" not in answer.answer and "Rather than Origin shielding" not in answer.answer
+
+
+RECOVERY_NOTES = """# Tables
+
+## Recovery and staging
+
+- UNDROP TABLE restores a dropped table while it is still within its retention period.
+- Use transient tables rather than permanent tables for staging data that can be rebuilt, to save storage.
+- The reverse direction, COPY INTO @stage from a table, unloads query results into files.
+- ACCOUNT_USAGE keeps a year of history but lags by up to three hours.
+"""
+
+
+def test_a_sql_statement_in_capitals_is_a_command(assistant_on_notes):
+    answer = assistant_on_notes("tables.md", RECOVERY_NOTES).ask(
+        "A table was dropped by mistake an hour ago. Which command gets the dropped table back?"
+    )
+    assert answer.recommendation == "UNDROP TABLE", answer.answer
