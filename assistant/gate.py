@@ -275,20 +275,37 @@ class CoverageGate:
         # product's figure. A line naming no product is read as the notes' own topic's ("retention.ms defaults to
         # 7 days" in notes about Kafka).
         names = self.reading.names
-        products = [e for e in (names.entity(key) for key in query.subjects) if e is not None and e.proper]
+        # What the question names: products, and names written like names ("6X-Large", a size the notes only list).
+        products = [
+            e
+            for e in (names.entity(key) for key in query.subjects)
+            if e is not None and (e.proper or re.search(r"\d|[A-Z]\S*[A-Z]", e.name))
+        ]
         asked_keys = {e.key for e in products}
 
         def anothers_figure(line: Line) -> bool:
             where = line.terms | set(tokenize(line.section))
             if any(set(tokenize(spelling)) <= where for entity in products for spelling in entity.spellings):
                 return False
+            # The line is about another product, or is the row or label of another name ("X-Large - Credits per
+            # hour: 16" for 6X-Large).
             return any(
-                (other := names.entity(subject.key)) is not None and other.proper and other.key not in asked_keys
+                (other := names.entity(subject.key)) is not None
+                and other.key not in asked_keys
+                and (other.proper or subject.role >= ROLE_LABEL)
                 for subject in line.subjects
             )
 
+        def without_names(text: str) -> str:
+            # "Sizes go up to 6X-Large": the 6 of a name asked about is no figure.
+            for entity in products:
+                for spelling in entity.spellings:
+                    text = re.sub(re.escape(spelling), " ", text, flags=re.IGNORECASE)
+            return text
+
         return any(
-            states_amount(line.text, query.amount) and not (products and anothers_figure(line)) for line, _ in nearest
+            states_amount(without_names(line.text), query.amount) and not (products and anothers_figure(line))
+            for line, _ in nearest
         )
 
     def _coverage(self, query: Query, text: str) -> float:

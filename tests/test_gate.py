@@ -253,3 +253,25 @@ def test_a_figure_on_another_products_line_is_not_the_one_asked_for(assistant_on
     assert other.abstained and other.trace["gate"]["figure_found"] is False, other.answer
     own = assistant.ask("How much does Zorbcloud charge for each gadget?")
     assert not own.abstained and "3 cents" in own.answer
+
+
+SIZES_NOTES = """# Relays
+
+## Sizing
+
+- Relay sizes go from X-Small up to 6X-Large.
+
+| Size | Credits per hour | Typical use |
+| --- | --- | --- |
+| X-Small | 1 | tests and small loads |
+| Large | 8 | heavy transformations |
+| X-Large | 16 | very large joins and backfills |
+"""
+
+
+def test_a_figure_in_another_rows_line_or_inside_the_asked_name_is_not_the_one_asked_for(assistant_on_notes):
+    assistant = assistant_on_notes("sizes.md", SIZES_NOTES)
+    never = assistant.ask("How many credits per hour does a 6X-Large relay use?")
+    assert never.abstained and never.trace["gate"]["figure_found"] is False, never.answer
+    given = assistant.ask("How many credits per hour does an X-Large relay use?")
+    assert not given.abstained and "16" in given.answer.split("\n")[0], given.answer
