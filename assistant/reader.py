@@ -1120,7 +1120,11 @@ class NotesReader:
                 weights=dict.fromkeys(terms, 1.0),
             )
 
-        stem_matcher = stem_matcher_of(t for t in tokenize(query.stem) if t not in query.negated)
+        # The words naming the kind asked for ("Which system-defined role ...") are said of every option of that kind
+        # (and of their section, "System-defined roles"); what tells the options apart is the rest of the stem.
+        kind_terms = set(tokenize(query.answer_type or ""))
+        fitting = [t for t in tokenize(query.stem) if t not in query.negated]
+        stem_matcher = stem_matcher_of([t for t in fitting if t not in kind_terms] or fitting)
         # "A team has already defined a cache zone ... Which directive sets how long responses are kept?": which
         # clause of a line holds an option is judged by the sentence that asks, when it says what it asks for.
         asking = asking_sentence(query.stem)

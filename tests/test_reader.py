@@ -1082,3 +1082,36 @@ def test_a_sql_statement_in_capitals_is_a_command(assistant_on_notes):
         "A table was dropped by mistake an hour ago. Which command gets the dropped table back?"
     )
     assert answer.recommendation == "UNDROP TABLE", answer.answer
+
+
+ROLE_PAGE = """<html><body><h1>Access</h1><h2>System-defined roles</h2><dl>
+<dt>ROOTADMIN</dt><dd>The most powerful role; it combines ZORBADMIN and GRANTADMIN and manages billing and spend
+monitors. Grant it to at least two users.</dd>
+<dt>GRANTADMIN</dt><dd>Manages grants globally, and inherits KEYADMIN.</dd>
+<dt>KEYADMIN</dt><dd>Creates and manages users and roles (CREATE USER and CREATE ROLE privileges).</dd>
+<dt>ZORBADMIN</dt><dd>Creates relays, databases and other objects. Custom roles should be granted to ZORBADMIN so that
+it can manage what they create.</dd>
+<dt>OPEN</dt><dd>Granted automatically to every user and every role; objects owned by OPEN are available to everyone.</dd>
+</dl></body></html>
+"""
+
+COST_NOTES = """# Relays
+
+## 7. Cost Controls
+
+- **Spend Monitor**: Tracks credit usage against a quota for the account or for specific relays.
+- A spend monitor can NOTIFY, SUSPEND or SUSPEND_IMMEDIATE at thresholds such as 80% or 100%.
+- Only the ROOTADMIN role can create spend monitors.
+- Spend monitors do not control serverless features.
+- Use auto-suspend rather than a spend monitor to stop paying for idle relays.
+"""
+
+
+def test_the_kind_an_exam_question_asks_for_does_not_pick_among_options_of_that_kind(notes_folder, make_assistant):
+    # "system-defined role" is said of every option (and titles their section); creating spend monitors decides.
+    assistant = make_assistant(notes_folder("access", {"roles.html": ROLE_PAGE, "costs.md": COST_NOTES}))
+    assistant.ingest()
+    answer = assistant.ask(
+        "Which system-defined role should create spend monitors?\n(a) ZORBADMIN\n(b) KEYADMIN\n(c) ROOTADMIN\n(d) OPEN"
+    )
+    assert answer.choice == "C", answer.answer
