@@ -281,7 +281,9 @@ class CoverageGate:
             for e in (names.entity(key) for key in query.subjects)
             if e is not None and (e.proper or re.search(r"\d|[A-Z]\S*[A-Z]", e.name))
         ]
-        asked_keys = {e.key for e in products}
+        # Every name the question uses counts as asked about ("... deleted (retention.ms)?": its label line is no other
+        # thing's), though only products and name-like names must be named by the figure's line.
+        asked_keys = {e.key for e in products} | {k for k in (names.resolve(key) for key in query.subjects) if k}
 
         def anothers_figure(line: Line) -> bool:
             where = line.terms | set(tokenize(line.section))

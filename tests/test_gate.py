@@ -275,3 +275,12 @@ def test_a_figure_in_another_rows_line_or_inside_the_asked_name_is_not_the_one_a
     assert never.abstained and never.trace["gate"]["figure_found"] is False, never.answer
     given = assistant.ask("How many credits per hour does an X-Large relay use?")
     assert not given.abstained and "16" in given.answer.split("\n")[0], given.answer
+
+
+def test_a_figure_on_the_label_line_of_a_setting_the_question_names_is_the_one_asked_for(assistant_on_notes):
+    notes = SIZES_NOTES + (
+        "\n## Retention\n\nZorbcloud runs the relays for Flarbnet.\n\n"
+        "- `keep.ms`: how long a relay keeps records before they can be deleted; 7 days by default.\n"
+    )
+    answer = assistant_on_notes("sizes.md", notes).ask("By default, how long does Zorbcloud keep records (keep.ms)?")
+    assert not answer.abstained and "7 days" in answer.answer, answer.answer
