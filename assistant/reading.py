@@ -1689,10 +1689,13 @@ def commands_in(text: str, verbs: frozenset[str] = RUN_VERBS) -> list[tuple[int,
         after_verb = bool(before) and before[-1].lower() in verbs
         rest = text[start + len(command) :].split()
         # "terraform workspace new creates one": a command that is its sentence's subject.
+        program = command.split()[0]
         subject = (
             bool(rest)
             and _is_verb_s_form(rest[0].strip(",.;:"))
-            and english_frequency(command.split()[0]) < _PROGRAM_WORD_ZIPF - 1.0
+            and english_frequency(program) < _PROGRAM_WORD_ZIPF - 1.0
+            # "..., unloads query results into files": a verb's -s form ("unload" is English), not a program.
+            and not (program.endswith("s") and english_frequency(program[:-1]) >= 3.0)
         )
         if after_verb or subject or any(t.startswith("-") for t in command.split()[1:]):
             found[start] = command

@@ -607,3 +607,8 @@ def test_a_label_whose_first_word_the_notes_capitalise_inside_sentences_keeps_it
     )
     lines, _ = _read(text)
     assert _roles(lines, "Time Travel: Lets")["Time Travel"][0] == ROLE_LABEL  # not "Travel" alone
+
+
+def test_a_verbs_s_form_after_a_comma_is_no_program():
+    assert commands_in("The reverse direction, COPY INTO @stage from a table, unloads query results into files.") == []
+    assert commands_in("terraform workspace new creates one") == [(0, "terraform workspace new")]
