@@ -275,6 +275,14 @@ def chat(mode: str | None = typer.Option(None, "--mode", help="Retrieval mode: h
                 history.clear()
                 console.print("[dim]New conversation.[/]")
                 continue
+            if re.fullmatch(r"/[A-Za-z?]+", stripped):
+                # "/help", "/foo": a command, not a question about the notes.
+                known = stripped.lower() in ("/help", "/?")
+                console.print(
+                    ("" if known else f"[yellow]{escape(stripped)} is not a command.[/] ")
+                    + "Commands: [cyan]/new[/] starts over, [cyan]/quit[/] leaves; anything else is a question."
+                )
+                continue
             answer = assistant.ask(stripped, history=history, mode=mode)
             _render_answer(answer)
             history += [{"role": "user", "content": stripped}, {"role": "assistant", "content": answer.answer}]

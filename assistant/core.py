@@ -280,6 +280,12 @@ class Assistant:
             parts = [f"read again: {listed([*report.added, *report.changed])}"] * bool(report.added or report.changed)
             parts += [f"removed: {listed(report.removed)}"] * bool(report.removed)
             notices.append(f"Your notes changed since they were last read; {'; '.join(parts)}.")
+        corpus = self.settings.corpus_dir
+        if self.settings.manifest_path.exists() and not corpus.is_dir():
+            # Moved, renamed or an unmounted drive: the index still holds what was read, and says so.
+            notices.append(
+                f"Your notes folder {corpus} is not there; this answer uses the notes as they were last read."
+            )
         return self.index
 
     def _manifest_matches(self, on_disk: frozenset[tuple[str, int, int]]) -> bool:

@@ -256,7 +256,9 @@ class Library:
         try:
             loaded = load_file(path, source, self.upload_limit_bytes)
         except UnreadableFile as error:
-            return str(error).replace(str(path), "").lstrip(": ") or str(error)
+            # "looks binary, not text; skipped" is listed under "skipped": the reason alone, without the verdict.
+            reason = str(error).replace(str(path), "").lstrip(": ") or str(error)
+            return re.sub(r"[;,]\s*skipped$", "", reason)
         if not chunk_markdown(loaded.markdown, source):
             return "no passages found"
         return ""

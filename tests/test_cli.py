@@ -94,6 +94,13 @@ def test_cli_chat_keeps_history_between_turns(cli_env):
     assert "Use Amazon Kinesis" in result.output
 
 
+def test_cli_chat_answers_slash_commands_as_commands_not_questions(cli_env):
+    result = runner.invoke(app, ["chat"], input="/help\n/foo\n/quit\n")
+    output = " ".join(result.output.split())
+    assert result.exit_code == 0 and "Your notes don't cover this" not in output, result.output
+    assert "/foo is not a command." in output and output.count("anything else is a question") == 2
+
+
 def test_cli_ask_explain_shows_why_and_json_carries_kind_and_choice(cli_env):
     result = runner.invoke(app, ["ask", "Which service scans S3 buckets for PII?", "--explain"])
     assert result.exit_code == 0, result.output

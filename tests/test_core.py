@@ -226,3 +226,14 @@ def test_a_fault_while_answering_one_question_is_an_answer_that_says_so_not_an_e
     assert broken.abstained and "Something went wrong while answering this question" in broken.answer
     assert "Internal error: TypeError: unhashable type: 'Entity'" in broken.notices
     assert not course.ask("What is AWS Glue DataBrew?").abstained  # the next question is answered as ever
+
+
+def test_an_answer_from_notes_whose_folder_is_gone_says_so(make_assistant, queue_notes, tmp_path):
+    assistant = make_assistant(queue_notes)
+    assistant.ingest()
+    moved = tmp_path / "moved-away"
+    queue_notes.rename(moved)  # the folder was moved, renamed, or its drive unmounted
+    answer = assistant.ask("Which service buffers bursts of orders?")
+    assert any("is not there; this answer uses the notes as they were last read" in n for n in answer.notices)
+    moved.rename(queue_notes)
+    assert not any("is not there" in n for n in assistant.ask("Which service buffers bursts of orders?").notices)

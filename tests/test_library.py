@@ -94,9 +94,11 @@ def test_statuses_say_what_is_indexed_and_why_a_file_was_skipped(make_assistant,
     notes.mkdir()
     (notes / "good.md").write_bytes(NOTE)
     (notes / "broken.pdf").write_bytes(CORRUPT_PDF)  # dropped in by hand, not uploaded
+    (notes / "binary.md").write_bytes(b"\x00\x01\x02 not text")
     assistant = make_assistant(notes)
     assistant.ingest()
     statuses = {s.source: s for s in assistant.note_statuses()}
+    assert statuses["binary.md"].reason == "looks binary, not text"  # listed as skipped: not "...; skipped" again
     assert statuses["good.md"].state == "indexed" and statuses["good.md"].passages == 1
     assert statuses["broken.pdf"].state == "skipped"
     assert "not a readable PDF" in statuses["broken.pdf"].reason
