@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from .chunking import SECTION_SEPARATOR, Chunk
@@ -527,8 +528,10 @@ class Line:
     @property
     def shown(self) -> str:
         """The line as quoted in an answer: a child reads with the short line it sits under; a Q&A card
-        is quoted by its answer."""
+        is quoted by its answer, and a short answer ("Type 2.", "dbt build.") with its question, which it answers."""
         if self.kind == "card" and self.body:
+            if self.label and len(self.body.split()) <= 5:
+                return f"{self.label.rstrip()} {self.body}"
             return self.body
         if (
             self.context
@@ -870,7 +873,11 @@ def _table_row(header: list[str], cells: list[str], group: int, vocabulary: Note
 def parse_chunk(chunk: Chunk, vocabulary: NotesVocabulary, carried_topic: str | None = None) -> list[Line]:
     """The lines of a passage, each with the names it is about. `carried_topic` is the subject of the
     paragraph the previous passage ended in, for a passage that starts in the middle of it."""
-    heading_names = _heading_names(chunk.section, vocabulary)
+    # A note without headings is filed under its file's name: "dbt-flashcards" names no thing (its lines are not
+    # about it, and it is no answer), unless the notes use that name in their text ("kafka.md" about Kafka).
+    stem = PurePath(chunk.source).stem.lower()
+    named_in_text = bool(vocabulary.lowercase[stem] or vocabulary.capitalised_inside[stem])
+    heading_names = [(n, r) for n, r in _heading_names(chunk.section, vocabulary) if n.lower() != stem or named_in_text]
     lines: list[Line] = []
     topics: dict[int, str] = {}
     raws = _raw_lines(chunk, vocabulary)

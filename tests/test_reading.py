@@ -612,3 +612,23 @@ def test_a_label_whose_first_word_the_notes_capitalise_inside_sentences_keeps_it
 def test_a_verbs_s_form_after_a_comma_is_no_program():
     assert commands_in("The reverse direction, COPY INTO @stage from a table, unloads query results into files.") == []
     assert commands_in("terraform workspace new creates one") == [(0, "terraform workspace new")]
+
+
+def test_a_file_name_a_note_is_filed_under_names_no_thing_unless_the_notes_use_it():
+    text = "Q: What is the default retention? A: seven days.\nQ: Which command replays events? A: zorb replay."
+    vocabulary = NotesVocabulary([text])
+    cards = parse_chunk(Chunk("c1", "zorb-cards.txt", "zorb-cards", text, 0), vocabulary)
+    assert not any(s.name.lower() == "zorb-cards" for line in cards for s in line.subjects)
+    about = "Tessel keeps seven days of events. Tessel replays them on request."
+    named = parse_chunk(Chunk("c2", "tessel.md", "Tessel", about, 0), NotesVocabulary([about]))
+    assert any(s.name == "Tessel" for line in named for s in line.subjects)
+
+
+def test_a_short_card_answer_is_quoted_with_its_question():
+    lines, _ = _read(
+        "Q: Which SCD type keeps full history with new rows? A: Type 2.\n"
+        "Q: What does an ephemeral model become at run time? A: A CTE inlined into every model that refs it."
+    )
+    short, long = (next(x for x in lines if x.kind == "card" and word in x.text) for word in ("SCD", "ephemeral"))
+    assert short.shown == "Which SCD type keeps full history with new rows? Type 2."
+    assert long.shown == "A CTE inlined into every model that refs it."  # a full answer says enough alone
