@@ -10,7 +10,7 @@ English question wording is used here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from .reading import NameIndex, find_names, name_key
@@ -79,14 +79,23 @@ def pasted_options(text: str) -> tuple[str, list[Option]]:
         for index, match in enumerate(inline):
             end = inline[index + 1].start() if index + 1 < len(inline) else len(text)
             token = match.group("p") or match.group("l")
-            pieces.append((token, text[match.end() : end].strip()))
+            # "Option A: unique Option B: ...": the word that introduces the next option is not part of this one.
+            pieces.append((token, _OPTION_WORD_END.sub("", text[match.end() : end].strip())))
         # The options start at an "A" (or "1"); a number before them belongs to the stem ("Pick 2. A) ...").
         for first, (token, _) in enumerate(pieces):
             if _letter(token, token.isdigit()) != "A":
                 continue
             options = _in_sequence(pieces[first:])
             if len(options) >= 2:
-                return text[: inline[first].start()].strip(), options
+                stem = _OPTION_WORD_END.sub("", text[: inline[first].start()].strip())
+                # "1) seed ... 4) snapshot -- Which command installs packages?": a question after the last option
+                # is the stem, not part of that option.
+                after = _QUESTION_AFTER.search(options[-1].text)
+                if after and len(options) == len(pieces[first:]):
+                    question = options[-1].text[after.end() :].strip()
+                    options[-1] = replace(options[-1], text=options[-1].text[: after.start()].rstrip(" ;,"))
+                    stem = f"{stem} {question}".strip()
+                return stem, options
     return text, []
 
 
@@ -115,6 +124,14 @@ def _bulleted_options(lines: list[str]) -> tuple[str, list[Option]] | None:
         return None
     options = [Option("ABCDEFGH"[i], text.rstrip(" ;,.")) for i, (_, text) in enumerate(bullets)]
     return (f"{stem}\n{after}" if after else stem), options
+
+
+_OPTION_WORD_END = re.compile(r"\s*\b(?:Option|Choice|Answer)\s*$", re.IGNORECASE)
+#: A question written after inline options: "... 4) dbt snapshot -- Which command ...?", "... D) none. Which ...?"
+_QUESTION_AFTER = re.compile(
+    r"(?:\s+(?:--|—|–)\s*|(?<=[.!])\s+)(?=(?:which|what|how|where|when|why|who|select|choose|pick)\b[^?]*\?\s*$)",
+    re.IGNORECASE,
+)
 
 
 def _continuation(lines: list[str], number: int, found: list[tuple[int, str, str]]) -> str:

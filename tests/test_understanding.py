@@ -98,6 +98,15 @@ def test_bullets_after_words_that_say_options_follow_are_the_options():
     assert pasted_options("Which service?\n- It must be cheap\n- It must replay events")[1] == []
 
 
+def test_inline_options_before_their_question_or_after_the_word_option_are_read_whole():
+    stem, options = pasted_options(
+        "1) zorb seed 2) zorb deps 3) zorb compile 4) zorb snapshot -- Which one installs packages?"
+    )
+    assert stem == "Which one installs packages?" and options[-1].text == "zorb snapshot"
+    stem, options = pasted_options("Which test checks keys? Option A: unique Option B: not_null Option C: fresh")
+    assert stem == "Which test checks keys?" and [o.text for o in options] == ["unique", "not_null", "fresh"]
+
+
 def test_text_that_only_mentions_letters_has_no_options():
     assert pasted_options("Use option B. It is better.")[1] == []
     assert pasted_options("see B) first C) third")[1] == []  # markers must run A, B, C ... in order from A
