@@ -150,11 +150,13 @@ def _wide_encoding(raw: bytes) -> str | None:
         return "utf-16"
     sample = raw[:4096]
     if len(sample) >= 8 and len(sample) % 2 == 0:
-        for zeros, encoding in ((sample[1::2], "utf-16-le"), (sample[0::2], "utf-16-be")):
-            if zeros.count(0) >= 0.9 * len(zeros) and b"\x00" not in (
-                sample[0::2] if encoding == "utf-16-le" else sample[1::2]
-            ):
-                return encoding
+        for zeros, chars, encoding in (
+            (sample[1::2], sample[0::2], "utf-16-le"),
+            (sample[0::2], sample[1::2], "utf-16-be"),
+        ):
+            printable = sum(32 <= b < 127 or b in (9, 10, 13) for b in chars)
+            if zeros.count(0) >= 0.9 * len(zeros) and printable >= 0.9 * len(chars):
+                return encoding  # text whose every other byte is zero and whose others are plain ASCII
     return None
 
 

@@ -170,3 +170,10 @@ def test_a_note_saved_as_utf16_or_utf32_is_read_with_a_notice(tmp_path, encoding
     loaded = load_file(path, "u16.txt", MB)
     assert "KAYAK_WH is for marketing; café reports." in loaded.markdown
     assert any("read as UTF-" in notice for notice in loaded.notices)
+
+
+def test_binary_whose_every_other_byte_is_zero_is_not_taken_for_utf16(tmp_path):
+    path = tmp_path / "binary.md"
+    path.write_bytes(b"\x00\xff" * 50)
+    with pytest.raises(UnreadableFile, match="looks binary"):
+        load_file(path, "binary.md", MB)

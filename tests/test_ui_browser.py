@@ -203,15 +203,22 @@ def test_changing_an_advanced_setting_while_an_answer_is_written_keeps_that_answ
     page.goto(f"{slow_model_app['url']}/chat")
     wait_for_chat(page)
     page.get_by_text("Advanced", exact=True).click()
-    page.get_by_text("LLM (openai: scripted-model)").click()
-    settle(page)
     # The LLM is the answerer before the question is sent: the default reader's answer also starts "Use Amazon Mac".
-    page.get_by_role("radio", name="LLM (openai: scripted-model)").wait_for(state="attached")
-    page.wait_for_function(
+    # On a loaded machine a click can land while the sidebar is being redrawn and be lost (a clean-clone run once
+    # waited 30 s for a radio that was never checked): click again until it is, as a user would.
+    checked = (
         "() => [...document.querySelectorAll('[data-testid=stSidebar] input[type=radio]')]"
-        ".some(r => r.checked && r.closest('label').innerText.includes('scripted-model'))",
-        timeout=30_000,
+        ".some(r => r.checked && r.closest('label').innerText.includes('scripted-model'))"
     )
+    for attempt in range(3):
+        page.get_by_text("LLM (openai: scripted-model)").click()
+        settle(page)
+        try:
+            page.wait_for_function(checked, timeout=15_000)
+            break
+        except Exception:
+            if attempt == 2:
+                raise
     model.replies.append(
         Reply(text="Use Amazon Macie [1] to scan the S3 buckets for PII data.", delay=2.0, token_delay=0.8)
     )
