@@ -33,6 +33,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
+from pathlib import PurePath
 
 import numpy as np
 
@@ -394,6 +395,13 @@ class QuestionGenerator:
             for chunk_id in reading.chunks
             for index, (symptom, question) in fix_questions(reading.lines(chunk_id)).items()
         }
+        # The words of the notes' file names ("snowflake-core.md"): a name among them is what the notes are about.
+        self._file_words = {
+            part
+            for chunk in reading.chunks.values()
+            for part in re.split(r"[-_.\s]+", PurePath(chunk.source).stem.lower())
+            if len(part) > 2
+        }
         for key, entity in list(reading.names.entities.items()):
             thing = self._thing(entity)
             if thing is not None:
@@ -426,6 +434,8 @@ class QuestionGenerator:
         coded = self._written_as_code(entity)
         if not choosable(entity, coded=coded):
             return None
+        if entity.proper and len(entity.name.split()) == 1 and entity.name.lower() in self._file_words:
+            return None  # "Snowflake" in snowflake-core.md: the notes' own topic is no option to choose among its parts
         teaching = self._teaching_lines(entity)
         if not teaching:
             return None

@@ -1791,3 +1791,32 @@ def test_a_purpose_that_opens_with_a_verb_is_asked_as_what_the_thing_must_do(ass
     assert questions and "something that can send" in stems, stems
     assert not re.search(r"a solution for (?:sends|gives|tells|lists)\b", stems), stems
     assert "cDN" not in stems  # an acronym opening a purpose keeps its capitals
+
+
+MESSAGING_NOTES = """# Messaging
+
+## Services
+
+- Fennox: Streams ordered events to many readers and replays them on request.
+- Quillon: Buffers bursts of orders between services so none is lost.
+- Brask: Sends push notifications to phones and email addresses.
+- Dorrit: Schedules jobs that run every night and retries failed ones.
+- Marrow: Stores large files cheaply for years with rare reads.
+
+## Tips
+
+- Use Fennox rather than Quillon when several teams must read the same events in order.
+- Use Dorrit for nightly batch jobs that need retries.
+"""
+
+
+def test_the_name_the_notes_file_is_named_after_is_their_topic_not_an_option(notes_folder, make_assistant):
+    def options(file_name: str) -> set[str]:
+        assistant = make_assistant(notes_folder(file_name.split(".")[0], {file_name: MESSAGING_NOTES}))
+        assistant.ingest()
+        questions, _ = assistant.generate_questions(n=20, seed=3)
+        return {option for question in questions for option in question.options}
+
+    assert "Fennox" in options("notes.md")  # a service among services
+    guide = options("fennox-guide.md")
+    assert guide and "Fennox" not in guide  # the guide's own topic
