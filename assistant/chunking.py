@@ -211,9 +211,15 @@ def _pack(units: list[_Unit]) -> list[str]:
     return packed
 
 
+def file_section(source: str) -> str:
+    """The section a note's text before any heading is filed under: its file's name ("cdn-edge" for cdn-edge.txt).
+    It names the file, not a thing the notes are about."""
+    return re.sub(r"\.[^.]+$", "", source.rsplit("/", 1)[-1])
+
+
 def chunk_markdown(markdown: str, source: str) -> list[Chunk]:
     """Split Markdown into chunks with heading paths; ids are deterministic and unique per source."""
-    fallback = re.sub(r"\.[^.]+$", "", source.rsplit("/", 1)[-1])
+    fallback = file_section(source)
     headings: list[tuple[int, str]] = []
     body: list[str] = []
     chunks: list[Chunk] = []

@@ -361,6 +361,8 @@ def _ask_one(assistant, question, number: int, total: int) -> bool | None:
     None when the learner quits."""
     import time as _time
 
+    from .evaluation import cited_numbers
+
     console.print(f"\n[bold]Question {number}/{total}[/] [dim]({escape(question.section)})[/]")
     console.print(escape(question.stem))
     letters = "ABCD"[: len(question.options)]
@@ -399,7 +401,7 @@ def _ask_one(assistant, question, number: int, total: int) -> bool | None:
                 shown.append(reason)
                 console.print("[dim]" + escape(reason) + "[/]")
     # Only the passages the feedback cites: the other why-nots' citations are not on the screen.
-    cited = {int(n) for text in shown for n in re.findall(r"\[(\d+)\]", text)}
+    cited = set().union(*(cited_numbers(text) for text in shown))
     for citation in question.citations:
         if citation["n"] in cited:
             console.print(f"[dim][{citation['n']}] {escape(citation['source'])} — {escape(citation['section'])}[/]")

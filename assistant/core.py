@@ -15,6 +15,7 @@ from filelock import FileLock, Timeout
 
 from .answer import NOT_COVERED, Answer
 from .answerers import Draft
+from .chunking import file_section
 from .citations import build_answer
 from .config import Settings, check_mode
 from .embeddings import EmbeddingModelError, SentenceTransformerEmbeddings
@@ -735,7 +736,7 @@ class Assistant:
             for chunk in index.lexical.chunks:
                 leaf = re.sub(r"^\d+(?:\.\d+)*\s*", "", chunk.section.split(" > ")[-1])
                 # A note with no headings is filed under its file's name ("cdn-edge"): not a topic to ask about.
-                if leaf and leaf not in seen and leaf != Path(chunk.source).stem:
+                if leaf and leaf not in seen and leaf != file_section(chunk.source):
                     seen.append(leaf)
             questions = [
                 # "What a CDN does", "How purging works": a heading that is already a clause is asked to be explained.

@@ -141,16 +141,14 @@ class CoverageGate:
         if not asked:
             return None
         for key in query.subjects:
-            entity = self.reading.names.entity(key)
-            if entity is None:
-                continue
-            for chunk_id, index, role, _ in entity.profile:
-                lines = self.reading.lines(chunk_id)
-                if role >= ROLE_LABEL and index < len(lines):
-                    line = lines[index]
-                    if asked <= line.terms | set(tokenize(line.section)):
-                        return entity.name
+            for line in self._labelled_lines(key):
+                if asked <= line.terms | set(tokenize(line.section)):
+                    return self.reading.names.display(key)
         return None
+
+    def _labelled_lines(self, key: str) -> list[Line]:
+        """The lines that label a name ("`immutable`: ...", a table row of it): where the notes define it."""
+        return [item.line for item in self.reading.profile(key) if item.role >= ROLE_LABEL]
 
     def unknown_names(self, text: str) -> list[tuple[str, str]]:
         """Names the question asks about that extend a name the notes know with words they never use:
@@ -211,14 +209,7 @@ class CoverageGate:
     def _listed_under(self, name: str, kind: str) -> bool:
         """Whether the notes label `name` under a section titled with its kind: "`immutable`: ..." under
         "Response directives" is a directive, though the notes never write "immutable directive"."""
-        entity = self.reading.names.entity(name_key(name))
-        if entity is None:
-            return False
-        for chunk_id, index, role, _ in entity.profile:
-            lines = self.reading.lines(chunk_id)
-            if role >= ROLE_LABEL and index < len(lines) and re.search(rf"\b{kind}s?\b", lines[index].section.lower()):
-                return True
-        return False
+        return any(re.search(rf"\b{kind}s?\b", line.section.lower()) for line in self._labelled_lines(name_key(name)))
 
     def _unknown_commands(self, text: str) -> list[tuple[str, str]]:
         """ "terraform test" in notes whose commands are terraform init, plan, apply ...: a program the notes
@@ -283,7 +274,7 @@ class CoverageGate:
         ]
         # Every name the question uses counts as asked about ("... deleted (retention.ms)?": its label line is no other
         # thing's), though only products and name-like names must be named by the figure's line.
-        asked_keys = {e.key for e in products} | {k for k in (names.resolve(key) for key in query.subjects) if k}
+        asked_keys = {k for k in (names.resolve(key) for key in query.subjects) if k}
 
         def anothers_figure(line: Line) -> bool:
             where = line.terms | set(tokenize(line.section))

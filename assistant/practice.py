@@ -33,11 +33,11 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
-from pathlib import PurePath
 
 import numpy as np
 
 from .answer import Citation
+from .chunking import file_section
 from .config import PracticeSettings
 from .practice_reading import (
     PURPOSE_LABEL,
@@ -399,7 +399,7 @@ class QuestionGenerator:
         self._file_words = {
             part
             for chunk in reading.chunks.values()
-            for part in re.split(r"[-_.\s]+", PurePath(chunk.source).stem.lower())
+            for part in re.split(r"[-_.\s]+", file_section(chunk.source).lower())
             if len(part) > 2
         }
         for key, entity in list(reading.names.entities.items()):
@@ -1744,7 +1744,7 @@ class QuestionGenerator:
     def _why_no_section_questions(self, section: str) -> str:
         """What a learner is told when `--section` gives no question: which sections the text matched, if any."""
         sections = sorted({c.section for c in self.reading.chunks.values() if c.section})
-        matched = [name for name in sections if section.lower() in name.lower()]
+        matched = [name for name in sections if _in_section(name, section)]
         if not matched:
             shown = "; ".join(sections[:12]) + (f"; and {len(sections) - 12} more" if len(sections) > 12 else "")
             return f"No section matches “{section}”. The sections are: {shown}."
@@ -1766,7 +1766,7 @@ class QuestionGenerator:
         once `budget` (default max(4n, 100)) questions have passed every rule, visiting every answer before
         any answer twice."""
         report = GenerationReport()
-        facts = [f for f in self.facts if not section or section.lower() in f.lines[0].section.lower()]
+        facts = [f for f in self.facts if not section or _in_section(f.lines[0].section, section)]
         if section and not facts:
             report.section_note = self._why_no_section_questions(section)
         facts = [f for f in facts if ("choose_two" if len(f.things) == 2 else "scenario") in kinds]
@@ -2099,6 +2099,11 @@ def _names_several(thing: Thing) -> bool:
     if len(words) == 1:  # "Gauges", "Histograms"; not "Kubernetes", whose singular is no English word
         return english_frequency(singular(last).lower()) >= 2.5
     return all(english_frequency(w.lower()) >= 2.5 for w in words)  # "Plimsoll Streams" names one product
+
+
+def _in_section(name: str, asked: str) -> bool:
+    """Whether a section is one `--section` asks for: its text, in any case, is in the section's path."""
+    return asked.lower() in name.lower()
 
 
 def _top_section(section: str) -> str:

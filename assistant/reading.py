@@ -22,10 +22,9 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import PurePath
 from typing import TYPE_CHECKING
 
-from .chunking import SECTION_SEPARATOR, Chunk
+from .chunking import SECTION_SEPARATOR, Chunk, file_section
 from .text import sentences, stem, tokenize
 from .vocabulary import (
     ADVICE_ADVERBS,
@@ -875,7 +874,7 @@ def parse_chunk(chunk: Chunk, vocabulary: NotesVocabulary, carried_topic: str | 
     paragraph the previous passage ended in, for a passage that starts in the middle of it."""
     # A note without headings is filed under its file's name: "dbt-flashcards" names no thing (its lines are not
     # about it, and it is no answer), unless the notes use that name in their text ("kafka.md" about Kafka).
-    stem = PurePath(chunk.source).stem.lower()
+    stem = file_section(chunk.source).lower()
     named_in_text = bool(vocabulary.lowercase[stem] or vocabulary.capitalised_inside[stem])
     heading_names = [(n, r) for n, r in _heading_names(chunk.section, vocabulary) if n.lower() != stem or named_in_text]
     lines: list[Line] = []
